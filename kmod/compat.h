@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Compatibility with the kernels sgw supports lives here and nowhere else.
+ * Supported: Linux 6.1 (Debian 12) up to the current release line.
+ */
+#ifndef _SGW_COMPAT_H
+#define _SGW_COMPAT_H
+
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "sgw needs Linux 6.1 or newer"
+#endif
+
+#include <linux/netlink.h>
+
+/*
+ * Formatted extack messages arrived in 6.2. Before that the message must
+ * outlive the handler, so it goes to one buffer: only generic netlink
+ * handlers may use this, and they run serialized under genl_mutex until
+ * the ACK has been written.
+ */
+#ifndef NL_SET_ERR_MSG_FMT_MOD
+extern char sgw_extack_buf[160];
+#define NL_SET_ERR_MSG_FMT_MOD(extack, fmt, args...) do {		\
+	struct netlink_ext_ack *__extack = (extack);			\
+									\
+	if (__extack) {							\
+		snprintf(sgw_extack_buf, sizeof(sgw_extack_buf),	\
+			 KBUILD_MODNAME ": " fmt, ##args);		\
+		__extack->_msg = sgw_extack_buf;			\
+	}								\
+} while (0)
+#define SGW_NEED_EXTACK_BUF
+#endif
+
+#endif /* _SGW_COMPAT_H */

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sgw net_device: one per tunnel, created with "ip link add NAME type
+ * sgw [id ID]" or over generic netlink. Packets routed into it are ESP
+ * encapsulated toward the tunnel's remote security gateway.
+ */
+
+#include <linux/if_arp.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/rtnetlink.h>
+#include <net/esp.h>
+#include <net/ip.h>
+#include <net/rtnetlink.h>
+
+#include "compat.h"
+#include "alg.h"
+#include "device.h"
+#include "netns.h"
+#include "tunnel.h"
+
+static struct rtnl_link_ops sgw_link_ops;
+
+static netdev_tx_t sgw_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	/* No outbound SA can be installed yet: nothing may leave in clear. */
+	sgw_tunnel_tx_drop(sgw_tunnel_of(dev), SGW_DROP_NO_SA, skb);
+	return NETDEV_TX_OK;
+}
+
+static int sgw_dev_init(struct net_device *dev)
+{
+	struct sgw_tunnel *tunnel = sgw_tunnel_of(dev);
+
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	if (!dev->tstats)
+		return -ENOMEM;
+	tunnel->drops = netdev_alloc_pcpu_stats(struct sgw_drop_stats);
+	if (!tunnel->drops) {
+		free_percpu(dev->tstats);
+		return -ENOMEM;
+	}
+	tunnel->dev = dev;
+	sgw_tunnel_id_publish(sgw_net(dev_net(dev)), tunnel);
+	return 0;
+}
+
+/* Runs under RTNL when the device goes away, before the last reference. */
+static void sgw_dev_uninit(struct net_device *dev)
+{
+	sgw_tunnel_id_release(sgw_net(dev_net(dev)), sgw_tunnel_of(dev)->id);
+}
+
+static void sgw_dev_destructor(struct net_device *dev)
+{
+	free_percpu(sgw_tunnel_of(dev)->drops);
+	free_percpu(dev->tstats);
+}
+
+static const struct net_device_ops sgw_netdev_ops = {
+	.ndo_init = sgw_dev_init,
+	.ndo_uninit = sgw_dev_uninit,
+	.ndo_start_xmit = sgw_xmit,
+	.ndo_get_stats64 = dev_get_tstats64,
+};
+
+/* Room for the largest outer IPv6 header, ESP header and IV. */
+#define SGW_HEADROOM (sizeof(struct ipv6hdr) + sizeof(struct ip_esp_hdr) + 16)
+/* Room for the largest padding, pad length, next header and ICV. */
+#define SGW_TAILROOM (15 + 2 + 16)
+
+static void sgw_setup(struct net_device *dev)
+{
+	dev->netdev_ops = &sgw_netdev_ops;
+	dev->type = ARPHRD_NONE;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->needed_headroom = LL_MAX_HEADER + SGW_HEADROOM;
+	dev->needed_tailroom = SGW_TAILROOM;
+	/* ESP leaves from the namespace the tunnel was made in. */
+	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+	dev->mtu = sgw_alg_payload_max_any(ETH_DATA_LEN);
+	dev->min_mtu = IPV4_MIN_MTU;
+	dev->max_mtu = sgw_alg_payload_max_any(IP_MAX_MTU);
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = sgw_dev_destructor;
+}
+
+bool sgw_is_sgw_device(const struct net_device *dev)
+{
+	return dev->rtnl_link_ops == &sgw_link_ops;
+}
+
+static int register_tunnel_device(struct net_device *dev, u32 id,
+				  struct netlink_ext_ack *extack)
+{
+	struct sgw_net *sn = sgw_net(dev_net(dev));
+	int ret;
+
+	ret = sgw_tunnel_id_claim(sn, &id, extack);
+	if (ret)
+		return ret;
+	sgw_tunnel_of(dev)->id = id;
+	if (!dev->name[0])
+		snprintf(dev->name, IFNAMSIZ, "sgw%u", id);
+	ret = register_netdevice(dev);
+	if (ret)
+		sgw_tunnel_id_release(sn, id);
+	return ret;
+}
+
+struct net_device *sgw_device_create(struct net *net, u32 id,
+				     const char *ifname,
+				     struct netlink_ext_ack *extack)
+{
+	struct net_device *dev;
+	int ret;
+
+	ASSERT_RTNL();
+	dev = alloc_netdev(sizeof(struct sgw_tunnel), ifname ?: "",
+			   NET_NAME_USER, sgw_setup);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	dev_net_set(dev, net);
+	dev->rtnl_link_ops = &sgw_link_ops;
+	ret = register_tunnel_device(dev, id, extack);
+	if (ret) {
+		free_netdev(dev);
+		return ERR_PTR(ret);
+	}
+	return dev;
+}
+
+static const struct nla_policy sgw_link_policy[IFLA_SGW_MAX + 1] = {
+	[IFLA_SGW_ID] = NLA_POLICY_RANGE(NLA_U32, 1, SGW_TUNNEL_ID_MAX),
+};
+
+static int sgw_newlink(struct net *src_net, struct net_device *dev,
+		       struct nlattr *tb[], struct nlattr *data[],
+		       struct netlink_ext_ack *extack)
+{
+	u32 id = 0;
+
+	if (data && data[IFLA_SGW_ID])
+		id = nla_get_u32(data[IFLA_SGW_ID]);
+	return register_tunnel_device(dev, id, extack);
+}
+
+static size_t sgw_get_size(const struct net_device *dev)
+{
+	return nla_total_size(sizeof(u32));	/* IFLA_SGW_ID */
+}
+
+static int sgw_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	return nla_put_u32(skb, IFLA_SGW_ID, sgw_tunnel_of(dev)->id);
+}
+
+static struct rtnl_link_ops sgw_link_ops __read_mostly = {
+	.kind = KBUILD_MODNAME,
+	.priv_size = sizeof(struct sgw_tunnel),
+	.maxtype = IFLA_SGW_MAX,
+	.policy = sgw_link_policy,
+	.setup = sgw_setup,
+	.newlink = sgw_newlink,
+	.get_size = sgw_get_size,
+	.fill_info = sgw_fill_info,
+};
+
+int sgw_device_init(void)
+{
+	return rtnl_link_register(&sgw_link_ops);
+}
+
+/* Deletes every sgw device in every namespace. */
+void sgw_device_uninit(void)
+{
+	rtnl_link_unregister(&sgw_link_ops);
+}
