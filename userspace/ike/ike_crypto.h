@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "ike_alg.h"
+#include "ike_payload.h"
 
 #define IKE_PRF_MAX 64
 #define IKE_DH_MAX 256		/* MODP 2048 public value and secret */

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SGWCTL_CMD_H
+#define SGWCTL_CMD_H
+
+#include <stdbool.h>
+
+/* Exit codes: 0 success, 1 operation failed, 2 bad usage. */
+enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct ctx {
+	bool json;
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct ctx *ctx, int argc, char **argv);
+	const char *usage;	/* arguments, shown after the command name */
+	const char *summary;
+};
+
+/* Runs the entry of @cmds named by argv[0]; prog prefixes usage lines. */
+int dispatch(struct ctx *ctx, const char *prog, const struct command *cmds,
+	     int argc, char **argv);
+void print_usage(const char *prog, const struct command *cmds);
+bool wants_help(int argc, char **argv);
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct sgwnl;
+/* Opens the netlink handle, or explains why not and returns NULL. */
+struct sgwnl *open_kernel(void);
+
+int cmd_version(struct ctx *ctx, int argc, char **argv);
+int cmd_tunnel(struct ctx *ctx, int argc, char **argv);
+
+#endif

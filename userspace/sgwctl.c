@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgwctl: configure sgw tunnels.
+ *
+ *   sgwctl [-j] COMMAND [ARGS...]
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const struct command commands[] = {
+	{ "tunnel", cmd_tunnel, "add|del|show ...", "manage tunnels" },
+	{ "version", cmd_version, "", "show sgwctl and module versions" },
+	{ 0 }
+};
+
+int main(int argc, char **argv)
+{
+	struct ctx ctx = { 0 };
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+			ctx.json = true;
+		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			printf("sgwctl %s\n", SGW_VERSION);
+			return 0;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("sgwctl: configure sgw IPsec tunnels\n\n"
+			       "Options:\n  -j, --json     machine-readable output\n"
+			       "  -V, --version  print the version\n\n");
+			print_usage("sgwctl", commands);
+			return 0;
+		} else {
+			return usage_error("unknown option \"%s\"", argv[i]);
+		}
+	}
+	return dispatch(&ctx, "sgwctl", commands, argc - i, argv + i);
+}
