@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-tunnel and engine-wide settings as plain data. The config file parser
+ * fills these; the engine copies them and keeps no pointer into the caller.
+ */
+#ifndef IKE_CONFIG_H
+#define IKE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "ike_proposal.h"
+#include "ike_ts.h"
+
+#define IKE_ID_MAX 255
+#define IKE_PSK_MAX 256
+#define IKE_PROPOSALS_MAX 8
+#define IKE_NAME_MAX 32
+
+/* The payload form of an identity: IKE_ID_* type and its data. */
+struct ike_identity {
+	uint8_t type;
+	uint8_t len;
+	uint8_t data[IKE_ID_MAX];
+};
+
+enum ike_mode {
+	IKE_MODE_TUNNEL = 0,
+	IKE_MODE_TRANSPORT = 1,
+};
+
+struct ike_tunnel_config {
+	uint32_t id;
+	char name[IKE_NAME_MAX];
+	struct sockaddr_storage local;	/* port 0 means 500 */
+	struct sockaddr_storage remote;
+	struct ike_identity local_id;
+	struct ike_identity remote_id;
+	uint8_t psk[IKE_PSK_MAX];
+	size_t psk_len;
+	struct ike_proposal ike[IKE_PROPOSALS_MAX];
+	uint8_t n_ike;
+	struct ike_proposal esp[IKE_PROPOSALS_MAX];
+	uint8_t n_esp;
+	struct ike_ts_list local_ts;
+	struct ike_ts_list remote_ts;
+	enum ike_mode mode;
+	uint32_t child_soft_s;		/* handed to the kernel SA */
+	uint32_t child_hard_s;
+	uint32_t retrans_timeout_ms;	/* first wait; doubles per try */
+	uint32_t retrans_tries;		/* transmissions before giving up */
+};
+
+struct ike_engine_config {
+	size_t max_msg_size;		/* larger datagrams are dropped */
+	unsigned int half_open_max;	/* responder SAs awaiting IKE_AUTH */
+	unsigned int cookie_threshold;	/* half-open count that demands cookies */
+	uint32_t cookie_rotate_ms;	/* cookie secret lifetime */
+	uint32_t half_open_timeout_ms;
+};
+
+void ike_tunnel_config_defaults(struct ike_tunnel_config *c);
+void ike_engine_config_defaults(struct ike_engine_config *c);
+/* "fqdn:gw.example", "email:a@b", "keyid:..", "ipv4:...", "@gw", "1.2.3.4". */
+int ike_identity_parse(struct ike_identity *id, const char *s);
+int ike_identity_format(const struct ike_identity *id, char *buf, size_t len);
+
+#endif

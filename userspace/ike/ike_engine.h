@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The IKEv2 engine: tunnels, their SAs and the exchanges that make them.
+ * No sockets, threads or clocks inside: datagrams come in through
+ * ike_engine_input(), go out through ops->send, and time (milliseconds on
+ * any monotonic clock) is passed in by the caller.
+ */
+#ifndef IKE_ENGINE_H
+#define IKE_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "ike_config.h"
+#include "ike_kernel.h"
+
+typedef uint64_t ike_time_t;
+#define IKE_TIME_NEVER UINT64_MAX
+
+enum ike_log_level {
+	IKE_LOG_ERR,
+	IKE_LOG_WARN,
+	IKE_LOG_INFO,
+	IKE_LOG_DEBUG,
+};
+
+struct ike_engine_ops {
+	void *ctx;
+	int (*send)(void *ctx, const struct sockaddr_storage *local,
+		    const struct sockaddr_storage *remote, const uint8_t *buf,
+		    size_t len);
+	/* @tunnel is 0 for messages not tied to a tunnel. */
+	void (*log)(void *ctx, enum ike_log_level level, uint32_t tunnel,
+		    const char *msg);
+};
+
+/* Datagrams dropped without any state change, by reason. */
+struct ike_counters {
+	uint64_t rx;
+	uint64_t tx;
+	uint64_t oversize;
+	uint64_t malformed;
+	uint64_t unknown_spi;
+	uint64_t bad_msgid;
+	uint64_t integrity_failed;
+	uint64_t no_tunnel;
+	uint64_t retransmits;		/* our requests sent again */
+	uint64_t answered_from_cache;	/* peer retransmits answered */
+	uint64_t cookies_sent;
+	uint64_t invalid_ke_sent;
+	uint64_t half_open_dropped;	/* over half_open_max */
+	uint64_t half_open_expired;
+};
+
+enum ike_tunnel_state {
+	IKE_TUNNEL_IDLE,
+	IKE_TUNNEL_CONNECTING,
+	IKE_TUNNEL_ESTABLISHED,
+	IKE_TUNNEL_FAILED,
+};
+
+#define IKE_STATUS_CHILDREN 4
+#define IKE_REASON_MAX 512
+
+struct ike_child_status {
+	uint32_t spi_in;		/* network byte order */
+	uint32_t spi_out;
+	char algs[64];
+	struct ike_ts_list local_ts;
+	struct ike_ts_list remote_ts;
+	ike_time_t age_ms;
+};
+
+struct ike_tunnel_status {
+	uint32_t id;
+	enum ike_tunnel_state state;
+	const char *state_name;
+	const char *sa_state;		/* IKE SA state, "" without one */
+	bool initiator;
+	uint64_t spi_i;
+	uint64_t spi_r;
+	char proposal[96];
+	ike_time_t age_ms;
+	char peer_id[IKE_ID_MAX * 2 + 8];
+	unsigned int n_children;
+	struct ike_child_status child[IKE_STATUS_CHILDREN];
+	char last_failure[IKE_REASON_MAX];
+};
+
+struct ike_engine;
+
+/* @cfg NULL: ike_engine_config_defaults(). */
+struct ike_engine *ike_engine_new(const struct ike_engine_config *cfg,
+				  const struct ike_engine_ops *ops,
+				  const struct ike_kernel *kernel,
+				  ike_time_t now);
+/* Removes installed CHILD SAs from the kernel; tells no peer. */
+void ike_engine_free(struct ike_engine *e);
+
+int ike_engine_add_tunnel(struct ike_engine *e,
+			  const struct ike_tunnel_config *cfg);
+/* Drops the tunnel's SAs locally (kernel included); use down first to tell the peer. */
+int ike_engine_remove_tunnel(struct ike_engine *e, uint32_t id);
+
+/* Start IKE_SA_INIT; -EALREADY if connecting or established. */
+int ike_engine_up(struct ike_engine *e, uint32_t id, ike_time_t now);
+/* INFORMATIONAL with DELETE of the IKE SA; CHILD SAs go at once. */
+int ike_engine_down(struct ike_engine *e, uint32_t id, ike_time_t now);
+/* INFORMATIONAL with DELETE of one CHILD SA, by our inbound SPI. */
+int ike_engine_delete_child(struct ike_engine *e, uint32_t id, uint32_t spi_in,
+			    ike_time_t now);
+
+void ike_engine_input(struct ike_engine *e,
+		      const struct sockaddr_storage *local,
+		      const struct sockaddr_storage *remote,
+		      const uint8_t *buf, size_t len, ike_time_t now);
+void ike_engine_tick(struct ike_engine *e, ike_time_t now);
+/* When ike_engine_tick() next has work; IKE_TIME_NEVER if never. */
+ike_time_t ike_engine_next_timeout(const struct ike_engine *e);
+
+int ike_engine_status(const struct ike_engine *e, uint32_t id,
+		      struct ike_tunnel_status *st);
+const struct ike_counters *ike_engine_counters(const struct ike_engine *e);
+
+#endif

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * IKE SAs, the tunnels they belong to, and the engine that holds both.
+ * Each SA has its own request slot and response cache (window size 1,
+ * §2.3), so a dead or misconfigured peer only ever delays itself.
+ */
+#ifndef IKE_SA_H
+#define IKE_SA_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ike_buf.h"
+#include "ike_cookie.h"
+#include "ike_crypto.h"
+#include "ike_engine.h"
+#include "ike_msg.h"
+
+/*
+ * Allowed transitions (ike_sa_set_state() refuses others):
+ *   NEW         -> INIT_SENT (we initiate) | HALF_OPEN (we respond)
+ *   INIT_SENT   -> AUTH_SENT | CLOSED
+ *   AUTH_SENT   -> ESTABLISHED | DELETING | CLOSED
+ *   HALF_OPEN   -> ESTABLISHED | CLOSED
+ *   ESTABLISHED -> DELETING | CLOSED
+ *   DELETING    -> CLOSED
+ */
+enum ike_sa_state {
+	IKE_SA_NEW,
+	IKE_SA_INIT_SENT,
+	IKE_SA_AUTH_SENT,
+	IKE_SA_HALF_OPEN,
+	IKE_SA_ESTABLISHED,
+	IKE_SA_DELETING,
+	IKE_SA_CLOSED,
+	IKE_SA_STATES
+};
+
+struct ike_sa;
+struct ike_child;
+
+/* Called with the decrypted response to our pending request. */
+typedef void (*ike_resp_fn)(struct ike_sa *sa, struct ike_msg *m);
+
+/* Our one outstanding request. */
+struct ike_request {
+	bool active;
+	uint8_t exchange;
+	uint32_t msgid;
+	struct ike_buf msg;	/* as sent, for retransmission */
+	unsigned int tries;	/* transmissions so far */
+	ike_time_t next;	/* retransmit, or give up after the last */
+	ike_resp_fn handler;
+};
+
+/* Work waiting for the request slot. */
+enum ike_task {
+	IKE_TASK_DELETE_IKE = 1 << 0,
+	IKE_TASK_DELETE_CHILD = 1 << 1,	/* children marked delete_queued */
+};
+
+struct ike_tunnel {
+	struct ike_tunnel *next;
+	struct ike_tunnel_config cfg;
+	struct ike_sa *ike;	/* the SA shown and used for this tunnel */
+	bool failed;
+	bool contacted;		/* INITIAL_CONTACT already sent to the peer */
+	char reason[IKE_REASON_MAX];
+};
+
+struct ike_sa {
+	struct ike_sa *next;
+	struct ike_engine *eng;
+	struct ike_tunnel *tun;
+	enum ike_sa_state state;
+	bool initiator;
+	uint64_t spi_i;
+	uint64_t spi_r;
+	struct sockaddr_storage local;
+	struct sockaddr_storage remote;
+	struct ike_suite suite;
+	struct ike_dh *dh;
+	uint8_t ni[IKE_NONCE_MAX];
+	size_t ni_len;
+	uint8_t nr[IKE_NONCE_MAX];
+	size_t nr_len;
+	struct ike_keys keys;
+	struct ike_buf init_req;	/* the IKE_SA_INIT messages AUTH signs */
+	struct ike_buf init_resp;
+	struct ike_buf cookie;
+	unsigned int cookie_tries;
+	unsigned int ke_tries;
+	struct ike_request req;
+	uint32_t next_msgid;		/* of our next request */
+	uint32_t peer_msgid;		/* of the peer's next request */
+	struct ike_buf last_req;	/* peer's last request and our answer */
+	struct ike_buf last_resp;
+	uint32_t child_spi;		/* inbound SPI offered in IKE_AUTH */
+	struct ike_child *children;
+	unsigned int tasks;
+	ike_time_t created;
+	ike_time_t established;
+	struct ike_identity peer_id;
+};
+
+struct ike_engine {
+	struct ike_engine_config cfg;
+	struct ike_engine_ops ops;
+	struct ike_kernel kernel;
+	struct ike_tunnel *tunnels;
+	struct ike_sa *sas;
+	unsigned int half_open;
+	struct ike_cookie cookie;
+	struct ike_counters cnt;
+	ike_time_t now;
+};
+
+const char *ike_sa_state_name(enum ike_sa_state s);
+struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t,
+			  bool initiator, const struct sockaddr_storage *local,
+			  const struct sockaddr_storage *remote);
+int ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state to);
+/* Uninstall children, close; freed at the next sweep. */
+void ike_sa_close(struct ike_sa *sa);
+/* Record a failure in plain words on the tunnel and close the SA. */
+void ike_sa_fail(struct ike_sa *sa, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ike_sa_sweep(struct ike_engine *e);
+struct ike_sa *ike_sa_find(struct ike_engine *e, bool initiator, uint64_t spi);
+uint64_t ike_sa_our_spi(const struct ike_sa *sa);
+const struct ike_sk *ike_sa_peer_sk(const struct ike_sa *sa);
+struct ike_sk *ike_sa_our_sk(struct ike_sa *sa);
+
+/* Engine helpers shared by the exchange units. */
+void ike_log(struct ike_engine *e, enum ike_log_level lvl,
+	     const struct ike_tunnel *t, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void ike_send(struct ike_engine *e, const struct sockaddr_storage *local,
+	      const struct sockaddr_storage *remote, const struct ike_buf *b);
+/* "198.51.100.1:500", "[2001:db8::1]:500" */
+const char *ike_addr_str(const struct sockaddr_storage *ss, char *buf,
+			 size_t len);
+bool ike_addr_equal(const struct sockaddr_storage *a,
+		    const struct sockaddr_storage *b);
+
+#endif
