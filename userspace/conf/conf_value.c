@@ -806,13 +806,18 @@ static void all_lists(char *buf, size_t len, bool ike)
 	}
 }
 
-static int proposal_refuse(struct sgw_conf_verdict *v, const char *s,
-			   size_t len, const char *fmt, const char *arg)
+__attribute__((format(printf, 4, 5)))
+static int refuse_at(struct sgw_conf_verdict *v, const char *bad,
+		     size_t bad_len, const char *fmt, ...)
 {
-	char detail[sizeof(v->detail)];
+	va_list ap;
 
-	snprintf(detail, sizeof(detail), fmt, arg);
-	return refuse_part(v, s, len, detail);
+	v->bad = bad;
+	v->bad_len = bad_len;
+	va_start(ap, fmt);
+	vsnprintf(v->detail, sizeof(v->detail), fmt, ap);
+	va_end(ap);
+	return -1;
 }
 
 static int parse_proposal(const char *s, size_t len, bool ike,
@@ -890,15 +895,15 @@ static int parse_proposal(const char *s, size_t len, bool ike,
 
 	if (p->n[SGW_CONF_ENCR] == 0) {
 		class_list(list, sizeof(list), SGW_CONF_ENCR, ike);
-		return proposal_refuse(v, s, len, "no encryption algorithm; "
-				       "add one of %s", list);
+		return refuse_at(v, s, len, "no encryption algorithm; "
+				 "add one of %s", list);
 	}
 	if (aead && p->n[SGW_CONF_INTEG]) {
 		if (ike) {
 			const struct alg_desc *prf = alg_get(SGW_CONF_PRF,
 				p->alg[SGW_CONF_INTEG][0] - 7);
 
-			return proposal_refuse(v, s, len, "AEAD encryption "
+			return refuse_at(v, s, len, "AEAD encryption "
 					       "takes no integrity algorithm; "
 					       "for a PRF write %s",
 					       prf ? prf->name : "prfsha256");
@@ -908,13 +913,13 @@ static int parse_proposal(const char *s, size_t len, bool ike,
 	}
 	if (!aead && p->n[SGW_CONF_INTEG] == 0) {
 		class_list(list, sizeof(list), SGW_CONF_INTEG, ike);
-		return proposal_refuse(v, s, len, "no integrity algorithm; "
+		return refuse_at(v, s, len, "no integrity algorithm; "
 				       "add one of %s", list);
 	}
 	if (ike && p->n[SGW_CONF_PRF] == 0) {
 		if (aead) {
 			class_list(list, sizeof(list), SGW_CONF_PRF, true);
-			return proposal_refuse(v, s, len, "no PRF; add one "
+			return refuse_at(v, s, len, "no PRF; add one "
 					       "of %s", list);
 		}
 		/* As strongSwan does: one PRF per integrity algorithm. */
@@ -925,7 +930,7 @@ static int parse_proposal(const char *s, size_t len, bool ike,
 	}
 	if (ike && p->n[SGW_CONF_DH] == 0) {
 		class_list(list, sizeof(list), SGW_CONF_DH, true);
-		return proposal_refuse(v, s, len, "no DH group; add one of %s",
+		return refuse_at(v, s, len, "no DH group; add one of %s",
 				       list);
 	}
 	return 0;
@@ -1014,9 +1019,9 @@ int sgw_conf_value_parse(const struct sgw_conf_key *k, const char *text,
 			 void *base, struct sgw_conf_verdict *v)
 {
 	void *f = field(k, base);
-	uint32_t u32;
-	uint64_t u64;
-	int i;
+	uint32_t u32 = 0;
+	uint64_t u64 = 0;
+	int i = 0;
 
 	v->bad = NULL;
 	v->bad_len = 0;

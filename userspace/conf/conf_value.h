@@ -18,7 +18,7 @@
 struct sgw_conf_verdict {
 	const char *bad;	/* NULL: quote the whole value */
 	size_t bad_len;
-	char detail[512];	/* "expected copy, set or clear" */
+	char detail[768];	/* "expected copy, set or clear" */
 };
 
 /*

@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cross-field and cross-tunnel checks. The seed FAQ's pitfalls that a
+ * config file alone can reveal are found here: SGW addresses that cannot
+ * work (FAQ 2), an SGW inside the remote network (FAQ 8) and tunnels that
+ * fight over the same traffic (FAQ 9).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "conf_check.h"
+#include "conf_value.h"
+
+struct checker {
+	const struct sgw_conf *conf;
+	struct sgw_conf_problems *out;
+	size_t cap;
+	int oom;
+};
+
+__attribute__((format(printf, 6, 7)))
+static void report(struct checker *c, enum sgw_conf_severity sev,
+		   const char *file, unsigned int line, size_t tunnel,
+		   const char *fmt, ...)
+{
+	struct sgw_conf_problems *o = c->out;
+	struct sgw_conf_problem *pr;
+	char *msg, *text;
+	va_list ap;
+	int r;
+
+	if (c->oom)
+		return;
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		goto oom;
+	r = asprintf(&text, "%s:%u: %s", file, line, msg);
+	free(msg);
+	if (r < 0)
+		goto oom;
+	if (o->count == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		struct sgw_conf_problem *v = realloc(o->v, cap * sizeof(*v));
+
+		if (!v) {
+			free(text);
+			goto oom;
+		}
+		o->v = v;
+		c->cap = cap;
+	}
+	pr = &o->v[o->count++];
+	pr->severity = sev;
+	pr->file = file;
+	pr->line = line;
+	pr->tunnel = tunnel;
+	pr->text = text;
+	if (sev == SGW_CONF_SEV_ERROR)
+		o->errors++;
+	else if (sev == SGW_CONF_SEV_WARNING)
+		o->warnings++;
+	else
+		o->notes++;
+	return;
+oom:
+	c->oom = 1;
+}
+
+static unsigned int line_of(const struct sgw_conf_tunnel *t,
+			    enum sgw_conf_key_id k)
+{
+	return t->key_line[k] ? t->key_line[k] : t->line;
+}
+
+static const char *family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
+/* ---- selectors ---- */
+
+/* An empty list is "any": it has every family. */
+static bool side_has(const struct sgw_conf_prefix_list *l, int family)
+{
+	size_t i;
+
+	if (l->count == 0)
+		return true;
+	for (i = 0; i < l->count; i++)
+		if (l->v[i].addr.family == family)
+			return true;
+	return false;
+}
+
+static bool carries(const struct sgw_conf_tunnel *t, int family)
+{
+	return side_has(&t->local_networks, family) &&
+	       side_has(&t->remote_networks, family);
+}
+
+static const struct sgw_conf_prefix *first_of(
+	const struct sgw_conf_prefix_list *l, int family)
+{
+	size_t i;
+
+	for (i = 0; i < l->count; i++)
+		if (l->v[i].addr.family == family)
+			return &l->v[i];
+	return NULL;
+}
+
+static void pfx_or_any(const struct sgw_conf_prefix *p, char *buf,
+		       size_t len)
+{
+	if (p)
+		sgw_conf_prefix_str(p, buf, len);
+	else
+		snprintf(buf, len, "any");
+}
+
+/* Whether two lists share an address of @family; names a witness pair. */
+static bool side_overlap(const struct sgw_conf_prefix_list *a,
+			 const struct sgw_conf_prefix_list *b, int family,
+			 char *wa, char *wb, size_t len)
+{
+	size_t i, j;
+
+	if (a->count == 0 || b->count == 0) {
+		pfx_or_any(first_of(a, family), wa, len);
+		pfx_or_any(first_of(b, family), wb, len);
+		return true;
+	}
+	for (i = 0; i < a->count; i++) {
+		for (j = 0; j < b->count; j++) {
+			if (a->v[i].addr.family == family &&
+			    sgw_conf_prefix_overlap(&a->v[i], &b->v[j])) {
+				sgw_conf_prefix_str(&a->v[i], wa, len);
+				sgw_conf_prefix_str(&b->v[j], wb, len);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static bool same_gateways(const struct sgw_conf_tunnel *a,
+			  const struct sgw_conf_tunnel *b)
+{
+	if (!sgw_conf_addr_equal(&a->remote, &b->remote))
+		return false;
+	return a->local.family == AF_UNSPEC || b->local.family == AF_UNSPEC ||
+	       sgw_conf_addr_equal(&a->local, &b->local);
+}
+
+bool sgw_conf_tunnels_conflict(const struct sgw_conf_tunnel *a,
+			       const struct sgw_conf_tunnel *b,
+			       char *why, size_t len)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	char la[SGW_CONF_ADDRSTRLEN], lb[SGW_CONF_ADDRSTRLEN];
+	char ra[SGW_CONF_ADDRSTRLEN], rb[SGW_CONF_ADDRSTRLEN];
+	size_t i;
+
+	if (!same_gateways(a, b))
+		return false;
+	for (i = 0; i < 2; i++) {
+		int f = families[i];
+
+		if (!carries(a, f) || !carries(b, f))
+			continue;
+		if (side_overlap(&a->local_networks, &b->local_networks, f,
+				 la, lb, sizeof(la)) &&
+		    side_overlap(&a->remote_networks, &b->remote_networks, f,
+				 ra, rb, sizeof(ra))) {
+			snprintf(why, len, "local %s and %s, remote %s and %s",
+				 la, lb, ra, rb);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void check_selectors(struct checker *c, size_t idx)
+{
+	const struct sgw_conf_tunnel *t = &c->conf->tunnels[idx];
+	const struct sgw_conf_prefix_list *l = &t->local_networks;
+	const struct sgw_conf_prefix_list *r = &t->remote_networks;
+	static const int families[] = { AF_INET, AF_INET6 };
+	char buf[SGW_CONF_ADDRSTRLEN];
+	size_t i;
+
+	if (l->count == 0 || r->count == 0)
+		return;
+	if (!carries(t, AF_INET) && !carries(t, AF_INET6)) {
+		report(c, SGW_CONF_SEV_ERROR, t->file,
+		       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
+		       "tunnel \"%s\": local-networks has only %s prefixes "
+		       "and remote-networks only %s ones; no traffic can "
+		       "match", t->name,
+		       family_name(l->v[0].addr.family),
+		       family_name(r->v[0].addr.family));
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		int f = families[i];
+		const struct sgw_conf_prefix *lp = first_of(l, f);
+		const struct sgw_conf_prefix *rp = first_of(r, f);
+
+		if (lp && !rp)
+			report(c, SGW_CONF_SEV_WARNING, t->file,
+			       line_of(t, SGW_CONF_K_LOCAL_NETWORKS), idx,
+			       "tunnel \"%s\": local-networks %s has no %s "
+			       "counterpart in remote-networks; %s traffic "
+			       "cannot use this tunnel", t->name,
+			       sgw_conf_prefix_str(lp, buf, sizeof(buf)),
+			       family_name(f), family_name(f));
+		if (rp && !lp)
+			report(c, SGW_CONF_SEV_WARNING, t->file,
+			       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
+			       "tunnel \"%s\": remote-networks %s has no %s "
+			       "counterpart in local-networks; %s traffic "
+			       "cannot use this tunnel", t->name,
+			       sgw_conf_prefix_str(rp, buf, sizeof(buf)),
+			       family_name(f), family_name(f));
+	}
+	for (i = 0; i < r->count; i++) {
+		char a[SGW_CONF_ADDRSTRLEN];
+
+		if (!sgw_conf_prefix_contains(&r->v[i], &t->remote))
+			continue;
+		report(c, SGW_CONF_SEV_NOTE, t->file,
+		       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
+		       "tunnel \"%s\": the remote SGW %s lies inside "
+		       "remote-networks %s; sgw exempts it, so traffic to it "
+		       "does not enter the tunnel", t->name,
+		       sgw_conf_addr_str(&t->remote, a, sizeof(a)),
+		       sgw_conf_prefix_str(&r->v[i], buf, sizeof(buf)));
+		break;
+	}
+}
+
+/* ---- one tunnel ---- */
+
+static void check_lifetime(struct checker *c, size_t idx, const char *what,
+			   uint32_t life, enum sgw_conf_key_id key)
+{
+	const struct sgw_conf_tunnel *t = &c->conf->tunnels[idx];
+	char m[32], j[32], l[32];
+
+	if ((uint64_t)t->rekey_margin + t->rekey_jitter < life)
+		return;
+	sgw_conf_duration_str(t->rekey_margin, m, sizeof(m));
+	sgw_conf_duration_str(t->rekey_jitter, j, sizeof(j));
+	sgw_conf_duration_str(life, l, sizeof(l));
+	report(c, SGW_CONF_SEV_ERROR, t->file, line_of(t, key), idx,
+	       "tunnel \"%s\": rekey-margin (%s) plus rekey-jitter (%s) must "
+	       "be shorter than %s (%s)", t->name, m, j, what, l);
+}
+
+static void check_tunnel(struct checker *c, size_t idx)
+{
+	const struct sgw_conf_tunnel *t = &c->conf->tunnels[idx];
+	char a[SGW_CONF_ADDRSTRLEN], b[SGW_CONF_ADDRSTRLEN];
+
+	if (t->local.family != AF_UNSPEC &&
+	    t->local.family != t->remote.family)
+		report(c, SGW_CONF_SEV_ERROR, t->file,
+		       line_of(t, SGW_CONF_K_LOCAL), idx,
+		       "tunnel \"%s\": local %s is %s but remote %s is %s; "
+		       "both SGW addresses must be of one family", t->name,
+		       sgw_conf_addr_str(&t->local, a, sizeof(a)),
+		       family_name(t->local.family),
+		       sgw_conf_addr_str(&t->remote, b, sizeof(b)),
+		       family_name(t->remote.family));
+	else if (sgw_conf_addr_equal(&t->local, &t->remote))
+		report(c, SGW_CONF_SEV_ERROR, t->file,
+		       line_of(t, SGW_CONF_K_REMOTE), idx,
+		       "tunnel \"%s\": local and remote are both %s; the "
+		       "remote SGW must be another host", t->name,
+		       sgw_conf_addr_str(&t->local, a, sizeof(a)));
+
+	check_selectors(c, idx);
+
+	if (t->auto_refresh) {
+		check_lifetime(c, idx, "ike-lifetime", t->ike_lifetime,
+			       SGW_CONF_K_IKE_LIFETIME);
+		check_lifetime(c, idx, "child-lifetime", t->child_lifetime,
+			       SGW_CONF_K_CHILD_LIFETIME);
+	}
+	if (t->mtu != SGW_CONF_MTU_AUTO && t->mss != SGW_CONF_MSS_AUTO &&
+	    t->mss != SGW_CONF_MSS_OFF && t->mss + 40 > t->mtu)
+		report(c, SGW_CONF_SEV_ERROR, t->file,
+		       line_of(t, SGW_CONF_K_MSS), idx,
+		       "tunnel \"%s\": mss %u does not fit mtu %u (at most "
+		       "%u: the MTU less 40 bytes of IPv4 and TCP headers)",
+		       t->name, t->mss, t->mtu, t->mtu - 40);
+	if (t->encap && !t->nat_traversal)
+		report(c, SGW_CONF_SEV_ERROR, t->file,
+		       line_of(t, SGW_CONF_K_ENCAP), idx,
+		       "tunnel \"%s\": encap = yes needs nat-traversal = yes",
+		       t->name);
+	if (t->dpd_delay == 0 && t->key_line[SGW_CONF_K_DPD_ACTION])
+		report(c, SGW_CONF_SEV_WARNING, t->file,
+		       line_of(t, SGW_CONF_K_DPD_ACTION), idx,
+		       "tunnel \"%s\": dpd-action has no effect with "
+		       "dpd-delay = 0s (dead peer detection off)", t->name);
+}
+
+/* ---- across tunnels ---- */
+
+static int cmp_ifname(const void *x, const void *y, void *arg)
+{
+	const struct sgw_conf *conf = arg;
+	const struct sgw_conf_tunnel *a = &conf->tunnels[*(const size_t *)x];
+	const struct sgw_conf_tunnel *b = &conf->tunnels[*(const size_t *)y];
+	int r = strcmp(a->interface, b->interface);
+
+	if (r)
+		return r;
+	return *(const size_t *)x < *(const size_t *)y ? -1 : 1;
+}
+
+static int cmp_remote(const void *x, const void *y, void *arg)
+{
+	const struct sgw_conf *conf = arg;
+	const struct sgw_conf_tunnel *a = &conf->tunnels[*(const size_t *)x];
+	const struct sgw_conf_tunnel *b = &conf->tunnels[*(const size_t *)y];
+	int r = (int)a->remote.family - (int)b->remote.family;
+
+	if (!r)
+		r = memcmp(a->remote.bytes, b->remote.bytes, 16);
+	if (r)
+		return r;
+	return *(const size_t *)x < *(const size_t *)y ? -1 : 1;
+}
+
+static void check_interfaces(struct checker *c, size_t *order)
+{
+	const struct sgw_conf *conf = c->conf;
+	size_t i;
+
+	qsort_r(order, conf->n_tunnels, sizeof(*order), cmp_ifname,
+		(void *)conf);
+	for (i = 1; i < conf->n_tunnels; i++) {
+		const struct sgw_conf_tunnel *a = &conf->tunnels[order[i - 1]];
+		const struct sgw_conf_tunnel *b = &conf->tunnels[order[i]];
+
+		if (strcmp(a->interface, b->interface) != 0)
+			continue;
+		report(c, SGW_CONF_SEV_ERROR, b->file,
+		       line_of(b, SGW_CONF_K_INTERFACE), order[i],
+		       "tunnel \"%s\": interface %s is also used by tunnel "
+		       "\"%s\" (%s:%u)", b->name, b->interface, a->name,
+		       a->file, a->line);
+	}
+}
+
+static void pair_text(const struct sgw_conf_tunnel *a,
+		      const struct sgw_conf_tunnel *b, char *buf, size_t len)
+{
+	char l[SGW_CONF_ADDRSTRLEN], r[SGW_CONF_ADDRSTRLEN];
+	const struct sgw_conf_addr *local = a->local.family ? &a->local :
+					    &b->local;
+
+	sgw_conf_addr_str(local, l, sizeof(l));
+	sgw_conf_addr_str(&a->remote, r, sizeof(r));
+	if (a->local.family != b->local.family && local->family)
+		snprintf(buf, len, "%s -> %s (local auto may pick %s)", l, r,
+			 l);
+	else
+		snprintf(buf, len, "%s -> %s", l, r);
+}
+
+/* FAQ 9: tunnels are grouped by remote SGW, then compared pairwise. */
+static void check_conflicts(struct checker *c, size_t *order)
+{
+	const struct sgw_conf *conf = c->conf;
+	size_t start, end, i, j;
+
+	qsort_r(order, conf->n_tunnels, sizeof(*order), cmp_remote,
+		(void *)conf);
+	for (start = 0; start < conf->n_tunnels; start = end) {
+		for (end = start + 1; end < conf->n_tunnels; end++)
+			if (!sgw_conf_addr_equal(
+				&conf->tunnels[order[start]].remote,
+				&conf->tunnels[order[end]].remote))
+				break;
+		for (i = start; i < end; i++) {
+			const struct sgw_conf_tunnel *a =
+				&conf->tunnels[order[i]];
+
+			if (!a->enabled)
+				continue;
+			for (j = i + 1; j < end; j++) {
+				const struct sgw_conf_tunnel *b =
+					&conf->tunnels[order[j]];
+				char why[256], pair[256];
+
+				if (!b->enabled ||
+				    !sgw_conf_tunnels_conflict(a, b, why,
+							       sizeof(why)))
+					continue;
+				pair_text(a, b, pair, sizeof(pair));
+				report(c, SGW_CONF_SEV_ERROR, b->file, b->line,
+				       order[j], "tunnel \"%s\" conflicts "
+				       "with tunnel \"%s\" (%s:%u): both are "
+				       "enabled for the SGW pair %s and their "
+				       "networks overlap (%s); disable one "
+				       "or make the networks disjoint",
+				       b->name, a->name, a->file, a->line,
+				       pair, why);
+			}
+		}
+	}
+}
+
+static int cmp_problem(const void *x, const void *y, void *arg)
+{
+	const struct sgw_conf *conf = arg;
+	const struct sgw_conf_problem *a = x, *b = y;
+	int r;
+
+	/* Files in the order they were read, then by line. */
+	if (a->file != b->file) {
+		for (size_t i = 0; i < conf->n_files; i++) {
+			if (conf->files[i] == a->file)
+				return -1;
+			if (conf->files[i] == b->file)
+				return 1;
+		}
+	}
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	r = (int)a->severity - (int)b->severity;
+	if (r)
+		return r;
+	return strcmp(a->text, b->text);
+}
+
+int sgw_conf_check(const struct sgw_conf *conf, struct sgw_conf_problems *out)
+{
+	struct checker c = { .conf = conf, .out = out };
+	size_t *order = NULL, i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < conf->n_tunnels; i++)
+		check_tunnel(&c, i);
+	if (conf->n_tunnels > 1) {
+		order = malloc(conf->n_tunnels * sizeof(*order));
+		if (!order) {
+			c.oom = 1;
+		} else {
+			for (i = 0; i < conf->n_tunnels; i++)
+				order[i] = i;
+			check_interfaces(&c, order);
+			check_conflicts(&c, order);
+		}
+		free(order);
+	}
+	if (c.oom) {
+		sgw_conf_problems_free(out);
+		return -1;
+	}
+	if (out->count > 1)
+		qsort_r(out->v, out->count, sizeof(*out->v), cmp_problem,
+			(void *)conf);
+	return (int)out->errors;
+}
+
+void sgw_conf_problems_free(struct sgw_conf_problems *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->count; i++)
+		free(p->v[i].text);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+const char *sgw_conf_severity_name(enum sgw_conf_severity s)
+{
+	switch (s) {
+	case SGW_CONF_SEV_ERROR:
+		return "error";
+	case SGW_CONF_SEV_WARNING:
+		return "warning";
+	case SGW_CONF_SEV_NOTE:
+		return "note";
+	}
+	return "?";
+}
