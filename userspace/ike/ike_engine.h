@@ -62,7 +62,7 @@ enum ike_tunnel_state {
 };
 
 #define IKE_STATUS_CHILDREN 4
-#define IKE_REASON_MAX 512
+#define IKE_REASON_MAX 1024
 
 struct ike_child_status {
 	uint32_t spi_in;		/* network byte order */

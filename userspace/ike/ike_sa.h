@@ -19,7 +19,7 @@
 
 /*
  * Allowed transitions (ike_sa_set_state() refuses others):
- *   NEW         -> INIT_SENT (we initiate) | HALF_OPEN (we respond)
+ *   NEW         -> INIT_SENT (we initiate) | HALF_OPEN (we respond) | CLOSED
  *   INIT_SENT   -> AUTH_SENT | CLOSED
  *   AUTH_SENT   -> ESTABLISHED | DELETING | CLOSED
  *   HALF_OPEN   -> ESTABLISHED | CLOSED
@@ -123,7 +123,10 @@ struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t,
 int ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state to);
 /* Uninstall children, close; freed at the next sweep. */
 void ike_sa_close(struct ike_sa *sa);
-/* Record a failure in plain words on the tunnel and close the SA. */
+/* Record a failure in plain words on the tunnel, for the log and for show. */
+void ike_tunnel_fail(struct ike_engine *e, struct ike_tunnel *t,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same, and close the SA. */
 void ike_sa_fail(struct ike_sa *sa, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ike_sa_sweep(struct ike_engine *e);

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Exchanges: the request/response machinery of one IKE SA (message IDs,
+ * retransmission with exponential backoff, the response cache, §2.1-§2.3)
+ * and the handlers per exchange type. A new exchange (CREATE_CHILD_SA,
+ * liveness checks) adds a responder entry and a response handler.
+ */
+#ifndef IKE_EXCHANGE_H
+#define IKE_EXCHANGE_H
+
+#include "ike_msg.h"
+#include "ike_sa.h"
+
+/* Starts a request of @exchange with our next message ID. */
+void ike_xchg_begin_request(struct ike_sa *sa, struct ike_msg_out *o,
+			    uint8_t exchange);
+/* Seals, sends and arms the retransmit timer; releases @o. */
+int ike_xchg_send_request(struct ike_sa *sa, struct ike_msg_out *o,
+			  ike_resp_fn handler);
+/* The pending request is answered; start queued work. */
+void ike_xchg_done(struct ike_sa *sa);
+void ike_xchg_begin_response(struct ike_sa *sa, struct ike_msg_out *o,
+			     const struct ike_msg *req);
+/* Seals, sends and caches the answer to @req; releases @o. */
+int ike_xchg_send_response(struct ike_sa *sa, struct ike_msg_out *o,
+			   const struct ike_msg *req);
+/* A message for @sa: response matching, retransmits, dispatch. */
+void ike_xchg_input(struct ike_sa *sa, struct ike_msg *m);
+/* Retransmit or give up; the time the SA next needs a tick. */
+ike_time_t ike_xchg_timer(struct ike_sa *sa, ike_time_t now);
+
+/* IKE_SA_INIT (ike_init.c) */
+int ike_init_start(struct ike_engine *e, struct ike_tunnel *t);
+void ike_init_respond(struct ike_engine *e,
+		      const struct sockaddr_storage *local,
+		      const struct sockaddr_storage *remote,
+		      struct ike_msg *m);
+
+/* IKE_AUTH (ike_auth.c) */
+int ike_auth_start(struct ike_sa *sa);
+void ike_auth_respond(struct ike_sa *sa, struct ike_msg *m);
+
+/* INFORMATIONAL (ike_info.c) */
+void ike_info_respond(struct ike_sa *sa, struct ike_msg *m);
+int ike_info_delete_ike(struct ike_sa *sa);
+int ike_info_delete_children(struct ike_sa *sa);
+int ike_info_auth_failed(struct ike_sa *sa);
+
+#endif
