@@ -20,14 +20,14 @@
  * handlers may use this, and they run serialized under genl_mutex until
  * the ACK has been written.
  */
-#ifndef NL_SET_ERR_MSG_FMT_MOD
+#ifndef NL_SET_ERR_MSG_FMT
 extern char sgw_extack_buf[160];
-#define NL_SET_ERR_MSG_FMT_MOD(extack, fmt, args...) do {		\
+#define NL_SET_ERR_MSG_FMT(extack, fmt, args...) do {		\
 	struct netlink_ext_ack *__extack = (extack);			\
 									\
 	if (__extack) {							\
 		snprintf(sgw_extack_buf, sizeof(sgw_extack_buf),	\
-			 KBUILD_MODNAME ": " fmt, ##args);		\
+			 fmt, ##args);					\
 		__extack->_msg = sgw_extack_buf;			\
 	}								\
 } while (0)

@@ -133,8 +133,13 @@ struct net_device *sgw_device_create(struct net *net, u32 id,
 	return dev;
 }
 
+static struct netlink_range_validation link_id_range = {
+	.min = 1,
+	.max = SGW_TUNNEL_ID_MAX,
+};
+
 static const struct nla_policy sgw_link_policy[IFLA_SGW_MAX + 1] = {
-	[IFLA_SGW_ID] = NLA_POLICY_RANGE(NLA_U32, 1, SGW_TUNNEL_ID_MAX),
+	[IFLA_SGW_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &link_id_range),
 };
 
 static int sgw_newlink(struct net *src_net, struct net_device *dev,

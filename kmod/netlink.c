@@ -22,8 +22,14 @@ char sgw_extack_buf[160];
 
 static struct genl_family sgw_genl_family;
 
+/* Policy ranges are s16 in NLA_POLICY_RANGE(); tunnel ids need the full form. */
+static struct netlink_range_validation tunnel_id_range = {
+	.min = 0,
+	.max = SGW_TUNNEL_ID_MAX,
+};
+
 static const struct nla_policy tunnel_policy[SGW_TUNNEL_A_MAX + 1] = {
-	[SGW_TUNNEL_A_ID] = NLA_POLICY_RANGE(NLA_U32, 0, SGW_TUNNEL_ID_MAX),
+	[SGW_TUNNEL_A_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &tunnel_id_range),
 	[SGW_TUNNEL_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[SGW_TUNNEL_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
@@ -127,11 +133,21 @@ static int reply_tunnel(struct genl_info *info, const struct sgw_tunnel *tunnel)
 	return genlmsg_reply(msg, info);
 }
 
-/* Parse SGW_A_TUNNEL into @tb; it is required by every tunnel command. */
-static int parse_tunnel(struct genl_info *info, struct nlattr **tb)
+/*
+ * Parse SGW_A_TUNNEL into @tb. Creating a tunnel may leave every attribute
+ * to its default; the other commands must name a tunnel.
+ */
+static int parse_tunnel(struct genl_info *info, struct nlattr **tb,
+			bool required)
 {
-	if (GENL_REQ_ATTR_CHECK(info, SGW_A_TUNNEL))
+	if (!info->attrs[SGW_A_TUNNEL]) {
+		memset(tb, 0, sizeof(*tb) * (SGW_TUNNEL_A_MAX + 1));
+		if (!required)
+			return 0;
+		GENL_REQ_ATTR_CHECK(info, SGW_A_TUNNEL);
+		NL_SET_ERR_MSG(info->extack, "tunnel attributes required");
 		return -EINVAL;
+	}
 	return nla_parse_nested(tb, SGW_TUNNEL_A_MAX, info->attrs[SGW_A_TUNNEL],
 				tunnel_policy, info->extack);
 }
@@ -148,23 +164,23 @@ static struct sgw_tunnel *find_tunnel(struct genl_info *info, struct nlattr **tb
 		u32 id = nla_get_u32(tb[SGW_TUNNEL_A_ID]);
 
 		tunnel = sgw_tunnel_lookup_rtnl(sgw_net(net), id);
-		if (!tunnel)
-			NL_SET_ERR_MSG_FMT_MOD(info->extack, "no tunnel with id %u",
-					       id);
+		if (!tunnel) {
+			NL_SET_ERR_MSG_FMT(info->extack, "no tunnel with id %u", id);
+			return ERR_PTR(-ENOENT);
+		}
 		return tunnel;
 	}
-	if (tb[SGW_TUNNEL_A_IFINDEX])
+	if (tb[SGW_TUNNEL_A_IFINDEX]) {
 		dev = __dev_get_by_index(net, nla_get_u32(tb[SGW_TUNNEL_A_IFINDEX]));
-	else if (tb[SGW_TUNNEL_A_IFNAME])
+	} else if (tb[SGW_TUNNEL_A_IFNAME]) {
 		dev = __dev_get_by_name(net, nla_data(tb[SGW_TUNNEL_A_IFNAME]));
-	else {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "tunnel id, ifindex or ifname required");
-		return NULL;
+	} else {
+		NL_SET_ERR_MSG(info->extack, "tunnel id, ifindex or ifname required");
+		return ERR_PTR(-EINVAL);
 	}
 	if (!dev || !sgw_is_sgw_device(dev)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "no such sgw interface");
-		return NULL;
+		NL_SET_ERR_MSG(info->extack, "no such sgw interface");
+		return ERR_PTR(-ENODEV);
 	}
 	return sgw_tunnel_of(dev);
 }
@@ -177,7 +193,7 @@ static int sgw_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	u32 id = 0;
 	int ret;
 
-	ret = parse_tunnel(info, tb);
+	ret = parse_tunnel(info, tb, false);
 	if (ret)
 		return ret;
 	if (tb[SGW_TUNNEL_A_IFINDEX]) {
@@ -198,7 +214,7 @@ static int sgw_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 
 	rtnl_lock();
 	if (ifname && __dev_get_by_name(genl_info_net(info), ifname)) {
-		NL_SET_ERR_MSG_FMT_MOD(info->extack,
+		NL_SET_ERR_MSG_FMT(info->extack,
 				       "interface %s already exists", ifname);
 		ret = -EEXIST;
 		goto out;
@@ -220,15 +236,15 @@ static int sgw_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info)
 	struct sgw_tunnel *tunnel;
 	int ret;
 
-	ret = parse_tunnel(info, tb);
+	ret = parse_tunnel(info, tb, true);
 	if (ret)
 		return ret;
 	rtnl_lock();
 	tunnel = find_tunnel(info, tb);
-	if (tunnel)
-		unregister_netdevice(tunnel->dev);
+	if (IS_ERR(tunnel))
+		ret = PTR_ERR(tunnel);
 	else
-		ret = -ENOENT;
+		unregister_netdevice(tunnel->dev);
 	rtnl_unlock();
 	return ret;
 }
@@ -239,12 +255,12 @@ static int sgw_nl_tunnel_get(struct sk_buff *skb, struct genl_info *info)
 	struct sgw_tunnel *tunnel;
 	int ret;
 
-	ret = parse_tunnel(info, tb);
+	ret = parse_tunnel(info, tb, true);
 	if (ret)
 		return ret;
 	rtnl_lock();
 	tunnel = find_tunnel(info, tb);
-	ret = tunnel ? reply_tunnel(info, tunnel) : -ENOENT;
+	ret = IS_ERR(tunnel) ? PTR_ERR(tunnel) : reply_tunnel(info, tunnel);
 	rtnl_unlock();
 	return ret;
 }

@@ -364,14 +364,20 @@ static void pair_text(const struct sgw_conf_tunnel *a,
 		      const struct sgw_conf_tunnel *b, char *buf, size_t len)
 {
 	char l[SGW_CONF_ADDRSTRLEN], r[SGW_CONF_ADDRSTRLEN];
-	const struct sgw_conf_addr *local = a->local.family ? &a->local :
-					    &b->local;
+	const struct sgw_conf_tunnel *autot = NULL, *fixed = a;
 
-	sgw_conf_addr_str(local, l, sizeof(l));
+	if (a->local.family == AF_UNSPEC && b->local.family != AF_UNSPEC) {
+		autot = a;
+		fixed = b;
+	} else if (b->local.family == AF_UNSPEC &&
+		   a->local.family != AF_UNSPEC) {
+		autot = b;
+	}
+	sgw_conf_addr_str(&fixed->local, l, sizeof(l));
 	sgw_conf_addr_str(&a->remote, r, sizeof(r));
-	if (a->local.family != b->local.family && local->family)
-		snprintf(buf, len, "%s -> %s (local auto may pick %s)", l, r,
-			 l);
+	if (autot)
+		snprintf(buf, len, "%s -> %s (tunnel \"%s\" has local = auto, "
+			 "which may pick %s)", l, r, autot->name, l);
 	else
 		snprintf(buf, len, "%s -> %s", l, r);
 }

@@ -356,6 +356,9 @@ static int type_text(const struct sgw_conf_key *k, char *buf, size_t len)
 
 	switch (k->type) {
 	case SGW_CONF_T_BOOL:
+		n = snprintf(buf, len, "%s | %s", k->choices[1],
+			     k->choices[0]);
+		break;
 	case SGW_CONF_T_ENUM:
 		for (size_t i = 0; k->choices[i]; i++) {
 			n = snprintf(buf + used, len - used, "%s%s",

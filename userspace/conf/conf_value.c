@@ -107,6 +107,9 @@ static int parse_choice(const struct sgw_conf_key *k, const char *text,
 			return 0;
 		}
 	}
+	if (k->type == SGW_CONF_T_BOOL)
+		return refuse(v, "expected %s or %s", k->choices[1],
+			      k->choices[0]);
 	join_or(list, sizeof(list), k->choices, NULL);
 	return refuse(v, "expected %s", list);
 }

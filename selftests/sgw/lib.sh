@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for the sgw selftests: KTAP output, namespaces that are
+# always cleaned up, the module and the tools under test.
+#
+# A test is a function run in a subshell with "set -e": any failing command
+# or assertion ends it as "not ok"; "exit $ksft_skip" skips it. Cleanup
+# registered with defer runs however the subshell ends.
+
+ksft_skip=4
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+SGW_KO=${SGW_KO:-$repo/sgw.ko}
+SGWCTL=${SGWCTL:-$repo/userspace/sgwctl}
+[ -x "$SGWCTL" ] || SGWCTL=$(command -v sgwctl)
+GENL="python3 $here/genl.py"
+
+tests_run=0
+tests_passed=0
+tests_failed=0
+tests_skipped=0
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit "$ksft_skip"
+}
+
+# expect_eq WHAT ACTUAL EXPECTED
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: got \"$2\", expected \"$3\""
+}
+
+# expect_match WHAT TEXT REGEX
+expect_match() {
+	[[ $2 =~ $3 ]] || fail "$1: \"$2\" does not match /$3/"
+}
+
+# expect_fail WHAT CMD...: the command must fail; its output is in $out.
+expect_fail() {
+	local what=$1
+
+	shift
+	if out=$("$@" 2>&1); then
+		fail "$what: succeeded but must fail (output: $out)"
+	fi
+	return 0
+}
+
+# Cleanup actions, run in reverse order when the test's subshell exits.
+__deferred=()
+defer() {
+	__deferred+=("$*")
+}
+
+__run_deferred() {
+	local i
+
+	for ((i = ${#__deferred[@]} - 1; i >= 0; i--)); do
+		eval "${__deferred[i]}" > /dev/null 2>&1
+	done
+}
+
+# setup_ns VAR...: create uniquely named namespaces, loopback up.
+setup_ns() {
+	local var name
+
+	for var in "$@"; do
+		name=sgwt-$var-$BASHPID-$RANDOM
+		ip netns add "$name" || fail "cannot create namespace $name"
+		defer ip netns del "$name"
+		ip -n "$name" link set lo up
+		eval "$var=$name"
+	done
+}
+
+module_loaded() {
+	[ -d /sys/module/sgw ]
+}
+
+load_module() {
+	module_loaded && return 0
+	if [ -r "$SGW_KO" ]; then
+		insmod "$SGW_KO"
+	else
+		modprobe sgw
+	fi
+}
+
+require_module() {
+	load_module || skip "sgw module cannot be loaded ($SGW_KO)"
+	[ -x "$SGWCTL" ] || skip "sgwctl not built"
+}
+
+require_cmd() {
+	local c
+
+	for c in "$@"; do
+		command -v "$c" > /dev/null || skip "$c is not installed"
+	done
+}
+
+# run_test NAME FUNCTION: one KTAP result line, output as diagnostics.
+run_test() {
+	local name=$1 fn=$2 rc out
+
+	tests_run=$((tests_run + 1))
+	out=$( (
+		set -e
+		trap __run_deferred EXIT
+		"$fn"
+	) 2>&1)
+	rc=$?
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	case $rc in
+	0)
+		tests_passed=$((tests_passed + 1))
+		echo "ok $tests_run $name"
+		;;
+	"$ksft_skip")
+		tests_skipped=$((tests_skipped + 1))
+		echo "ok $tests_run $name # SKIP"
+		;;
+	*)
+		tests_failed=$((tests_failed + 1))
+		echo "not ok $tests_run $name"
+		;;
+	esac
+}
+
+ktap_begin() {
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+# Exit status for kselftest: failure beats success; all skipped is a skip.
+ktap_end() {
+	echo "# totals: pass:$tests_passed fail:$tests_failed skip:$tests_skipped"
+	[ "$tests_failed" -eq 0 ] || exit 1
+	[ "$tests_passed" -gt 0 ] || [ "$tests_skipped" -eq 0 ] || exit "$ksft_skip"
+	exit 0
+}
