@@ -588,6 +588,8 @@ static int parse_prefix(const char *s, size_t len, struct sgw_conf_prefix *p,
 	struct sgw_conf_prefix masked;
 	unsigned int i;
 
+	if (memchr(s, ' ', len) || memchr(s, '\t', len))
+		return refuse_part(v, s, len, "separate prefixes with commas");
 	if (len >= sizeof(buf))
 		return refuse_part(v, s, len, "expected a prefix such as "
 				   "10.1.0.0/16 or 2001:db8::/48");
