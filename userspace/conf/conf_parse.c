@@ -690,6 +690,19 @@ static int parse_named(struct parser *p, const char *name, const char *buf,
 	return r;
 }
 
+/*
+ * A file that cannot be read: named by the include line that asked for it,
+ * or on its own when it is the top-level file.
+ */
+static int fail_open(struct parser *p, const char *path, unsigned int line,
+		     const char *why)
+{
+	if (p->file)
+		return fail_at(p, line, "include %s: %s", path, why);
+	p->file = path;
+	return fail_at(p, 0, "%s", why);
+}
+
 static int parse_file(struct parser *p, const char *path)
 {
 	const char *from = p->file;
@@ -698,39 +711,33 @@ static int parse_file(struct parser *p, const char *path)
 	char *buf = NULL;
 	size_t got = 0;
 	unsigned int i;
+	char why[64];
 	int fd, r;
 
-	if (p->n_files == SGW_CONF_FILES_MAX)
-		return fail_at(p, from_line, "include %s: more than %u files",
-			       path, SGW_CONF_FILES_MAX);
+	if (p->n_files == SGW_CONF_FILES_MAX) {
+		snprintf(why, sizeof(why), "more than %u files in all",
+			 SGW_CONF_FILES_MAX);
+		return fail_open(p, path, from_line, why);
+	}
 	/* O_NONBLOCK: a FIFO named by mistake must not hang the daemon. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		if (!from)
-			p->file = path;
-		return fail_at(p, from_line, "%s%s: %s", from ? "include " : "",
-			       path, strerror(errno));
-	}
+	if (fd < 0)
+		return fail_open(p, path, from_line, strerror(errno));
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 
 		close(fd);
-		if (!from)
-			p->file = path;
-		return fail_at(p, from_line, "%s%s: %s", from ? "include " : "",
-			       path, strerror(e));
+		return fail_open(p, path, from_line, strerror(e));
 	}
-	if (!S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size > SGW_CONF_FILE_SIZE_MAX) {
+	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		if (!from)
-			p->file = path;
-		if (!S_ISREG(st.st_mode))
-			return fail_at(p, from_line, "%s%s: not a regular file",
-				       from ? "include " : "", path);
-		return fail_at(p, from_line, "%s%s: larger than %u bytes",
-			       from ? "include " : "", path,
-			       SGW_CONF_FILE_SIZE_MAX);
+		return fail_open(p, path, from_line, "not a regular file");
+	}
+	if ((size_t)st.st_size > SGW_CONF_FILE_SIZE_MAX) {
+		close(fd);
+		snprintf(why, sizeof(why), "larger than %u bytes",
+			 SGW_CONF_FILE_SIZE_MAX);
+		return fail_open(p, path, from_line, why);
 	}
 	for (i = 0; i < p->depth; i++) {
 		if (p->stack[i].dev == st.st_dev &&
