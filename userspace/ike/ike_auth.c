@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/* IKE_AUTH (§1.2, §2.15): identities, PSK authentication, the first CHILD SA. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "ike_child.h"
+#include "ike_exchange.h"
+#include "ike_proposal.h"
+
+#define REASON 1024
+
+static size_t id_body(const struct ike_identity *id, uint8_t *out)
+{
+	memset(out, 0, 4);
+	out[0] = id->type;
+	memcpy(out + 4, id->data, id->len);
+	return 4 + (size_t)id->len;
+}
+
+/* AUTH of the initiator (@of_initiator) or of the responder, §2.15. */
+static int psk_auth(struct ike_sa *sa, bool of_initiator, const uint8_t *body,
+		    size_t body_len, uint8_t *out)
+{
+	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
+	const struct ike_buf *msg = of_initiator ? &sa->init_req : &sa->init_resp;
+
+	return ike_psk_auth(sa->keys.prf, cfg->psk, cfg->psk_len, msg->data,
+			    msg->len, of_initiator ? sa->nr : sa->ni,
+			    of_initiator ? sa->nr_len : sa->ni_len,
+			    of_initiator ? sa->keys.sk_pi : sa->keys.sk_pr,
+			    body, body_len, out);
+}
+
+static void enc_id(struct ike_sa *sa, struct ike_msg_out *o, uint8_t pl_type)
+{
+	const struct ike_identity *id = &sa->tun->cfg.local_id;
+
+	ike_enc_id(&o->chain, pl_type, id->type, id->data, id->len);
+}
+
+static void enc_auth(struct ike_sa *sa, struct ike_msg_out *o)
+{
+	const struct ike_identity *id = &sa->tun->cfg.local_id;
+	uint8_t body[4 + IKE_ID_MAX], auth[IKE_PRF_MAX];
+
+	if (psk_auth(sa, sa->initiator, body, id_body(id, body), auth)) {
+		o->buf.err = true;
+		return;
+	}
+	ike_enc_auth(&o->chain, IKE_AUTH_PSK, auth, sa->keys.prf_len);
+	OPENSSL_cleanse(auth, sizeof(auth));
+}
+
+/* Whether the peer proved the configured identity; why not in @why. */
+static bool verify_peer(struct ike_sa *sa, const struct ike_pl_id *id,
+			const struct ike_pl_auth *auth, char *why, size_t len)
+{
+	const struct ike_identity *want = &sa->tun->cfg.remote_id;
+	struct ike_identity got = { .type = id->type };
+	char addr[64], gs[2 * IKE_ID_MAX + 8], ws[2 * IKE_ID_MAX + 8];
+	uint8_t expect[IKE_PRF_MAX];
+	bool ok;
+
+	ike_addr_str(&sa->remote, addr, sizeof(addr));
+	got.len = (uint8_t)(id->len < IKE_ID_MAX ? id->len : IKE_ID_MAX);
+	memcpy(got.data, id->data, got.len);
+	ike_identity_format(&got, gs, sizeof(gs));
+	ike_identity_format(want, ws, sizeof(ws));
+	if (id->type != want->type || id->len != want->len ||
+	    memcmp(id->data, want->data, want->len)) {
+		snprintf(why, len, "AUTHENTICATION_FAILED: we rejected peer %s: "
+			 "it identified as '%s', we expect '%s'", addr, gs, ws);
+		return false;
+	}
+	if (auth->method != IKE_AUTH_PSK) {
+		snprintf(why, len, "AUTHENTICATION_FAILED: we rejected peer %s "
+			 "('%s'): auth method %u, we require a pre-shared key",
+			 addr, gs, auth->method);
+		return false;
+	}
+	ok = !psk_auth(sa, !sa->initiator, id->body, id->body_len, expect) &&
+	     auth->len == sa->keys.prf_len &&
+	     ike_auth_equal(expect, auth->data, auth->len);
+	OPENSSL_cleanse(expect, sizeof(expect));
+	if (!ok)
+		snprintf(why, len, "AUTHENTICATION_FAILED: we rejected peer %s "
+			 "identity '%s': its AUTH does not match our pre-shared "
+			 "key", addr, gs);
+	else
+		sa->peer_id = got;
+	return ok;
+}
+
+static void auth_response(struct ike_sa *sa, struct ike_msg *m);
+
+int ike_auth_start(struct ike_sa *sa)
+{
+	struct ike_tunnel_config *cfg = &sa->tun->cfg;
+	struct ike_msg_out o;
+	struct ike_pl_sa pl;
+	int i;
+
+	sa->child_spi = ike_child_alloc_spi(sa->eng);
+	if (!sa->child_spi)
+		return -1;
+	ike_xchg_begin_request(sa, &o, IKE_AUTH);
+	/* Order of §1.2: IDi, N(INITIAL_CONTACT), AUTH, notifies, SA, TSi, TSr. */
+	enc_id(sa, &o, IKE_PL_IDI);
+	if (!sa->tun->contacted)
+		ike_enc_notify(&o.chain, 0, NULL, 0, IKE_N_INITIAL_CONTACT,
+			       NULL, 0);
+	enc_auth(sa, &o);
+	if (cfg->mode == IKE_MODE_TRANSPORT)
+		ike_enc_notify(&o.chain, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE,
+			       NULL, 0);
+	pl.n = cfg->n_esp;
+	for (i = 0; i < cfg->n_esp; i++)
+		ike_proposal_to_pl(&cfg->esp[i], (uint8_t)(i + 1),
+				   (const uint8_t *)&sa->child_spi, 4, true,
+				   &pl.prop[i]);
+	ike_enc_sa(&o.chain, &pl);
+	ike_enc_ts(&o.chain, IKE_PL_TSI, &cfg->local_ts);
+	ike_enc_ts(&o.chain, IKE_PL_TSR, &cfg->remote_ts);
+	if (ike_xchg_send_request(sa, &o, auth_response))
+		return -1;
+	return ike_sa_set_state(sa, IKE_SA_AUTH_SENT);
+}
+
+static void log_up(struct ike_sa *sa, const struct ike_child *c)
+{
+	char addr[64], id[2 * IKE_ID_MAX + 8], ike[96], esp[96];
+
+	ike_addr_str(&sa->remote, addr, sizeof(addr));
+	ike_identity_format(&sa->peer_id, id, sizeof(id));
+	ike_suite_format(&sa->suite, IKE_PROTO_IKE, ike, sizeof(ike));
+	ike_suite_format(&c->suite, IKE_PROTO_ESP, esp, sizeof(esp));
+	ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
+		"IKE SA with %s ('%s') established (%s); CHILD SA in %08x out "
+		"%08x (%s)", addr, id, ike, ntohl(c->spi_in), ntohl(c->spi_out),
+		esp);
+}
+
+/* IKE SA up, CHILD SA not: nothing to keep it for on a site-to-site tunnel. */
+static void child_failed(struct ike_sa *sa, const char *why)
+{
+	ike_tunnel_fail(sa->eng, sa->tun, "%s", why);
+	ike_info_delete_ike(sa);
+}
+
+static void auth_response(struct ike_sa *sa, struct ike_msg *m)
+{
+	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
+	const struct ike_payloads *p = &m->pl;
+	const struct ike_pl_notify *n;
+	char addr[64], why[REASON], a[300], b[300];
+	struct ike_suite suite;
+	struct ike_child *c;
+	uint32_t spi_out;
+
+	ike_addr_str(&sa->remote, addr, sizeof(addr));
+	if (ike_pl_notify_find(p, IKE_N_AUTHENTICATION_FAILED)) {
+		ike_identity_format(&cfg->local_id, a, sizeof(a));
+		ike_sa_fail(sa, "AUTHENTICATION_FAILED: peer %s rejected our "
+			    "authentication as '%s' (pre-shared key or identity "
+			    "mismatch)", addr, a);
+		return;
+	}
+	n = ike_pl_notify_error(p);
+	if (!ike_pl_has(p, IKE_PL_IDR) || !ike_pl_has(p, IKE_PL_AUTH)) {
+		ike_sa_fail(sa, "peer %s refused IKE_AUTH: %s", addr,
+			    n ? ike_notify_name(n->type) : "no identity or AUTH");
+		return;
+	}
+	if (!verify_peer(sa, &p->idr, &p->auth, why, sizeof(why))) {
+		ike_tunnel_fail(sa->eng, sa->tun, "%s", why);
+		ike_xchg_done(sa);
+		ike_info_auth_failed(sa);
+		return;
+	}
+	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
+	sa->tun->ike = sa;
+	sa->tun->contacted = true;
+	ike_xchg_done(sa);
+	if (n) {
+		ike_proposals_format(cfg->esp, cfg->n_esp, a, sizeof(a));
+		ike_ts_list_format(&cfg->local_ts, b, sizeof(b));
+		snprintf(why, sizeof(why), "%s: peer %s refused our CHILD SA "
+			 "(we offered ESP %s; local %s", ike_notify_name(n->type),
+			 addr, a, b);
+		ike_ts_list_format(&cfg->remote_ts, a, sizeof(a));
+		snprintf(why + strlen(why), sizeof(why) - strlen(why),
+			 ", remote %s)", a);
+		child_failed(sa, why);
+		return;
+	}
+	if (!ike_pl_has(p, IKE_PL_SA) || !ike_pl_has(p, IKE_PL_TSI) ||
+	    !ike_pl_has(p, IKE_PL_TSR) ||
+	    ike_proposal_accept(cfg->esp, cfg->n_esp, &p->sa, IKE_PROTO_ESP, 4,
+				true, &suite)) {
+		snprintf(why, sizeof(why), "peer %s answered with an ESP "
+			 "proposal we did not offer", addr);
+		child_failed(sa, why);
+		return;
+	}
+	if (!ike_ts_list_subset(&p->tsi, &cfg->local_ts) ||
+	    !ike_ts_list_subset(&p->tsr, &cfg->remote_ts)) {
+		ike_ts_list_format(&p->tsi, a, sizeof(a));
+		ike_ts_list_format(&p->tsr, b, sizeof(b));
+		snprintf(why, sizeof(why), "TS_UNACCEPTABLE: peer %s answered "
+			 "with traffic selectors outside ours (local %s, remote "
+			 "%s)", addr, a, b);
+		child_failed(sa, why);
+		return;
+	}
+	if ((cfg->mode == IKE_MODE_TRANSPORT) !=
+	    !!ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE)) {
+		snprintf(why, sizeof(why), "peer %s did not agree on %s mode",
+			 addr, cfg->mode == IKE_MODE_TRANSPORT ? "transport" :
+			 "tunnel");
+		child_failed(sa, why);
+		return;
+	}
+	memcpy(&spi_out, p->sa.prop[0].spi, 4);
+	c = ike_child_create(sa, sa->child_spi, spi_out, &suite, &p->tsi,
+			     &p->tsr);
+	sa->child_spi = 0;
+	if (!c) {
+		child_failed(sa, "the kernel refused the CHILD SA");
+		return;
+	}
+	sa->tun->failed = false;
+	log_up(sa, c);
+}
+
+/* INITIAL_CONTACT (§2.4): the peer has no state, so neither should we. */
+static void drop_old_sas(struct ike_sa *sa)
+{
+	struct ike_sa *old;
+
+	for (old = sa->eng->sas; old; old = old->next) {
+		if (old == sa || old->tun != sa->tun ||
+		    old->state == IKE_SA_CLOSED)
+			continue;
+		ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
+			"INITIAL_CONTACT: dropping old IKE SA %016llx_i "
+			"%016llx_r", (unsigned long long)old->spi_i,
+			(unsigned long long)old->spi_r);
+		ike_sa_close(old);
+	}
+}
+
+/* Choose and install the CHILD SA; a notify type on refusal, 0 on success. */
+static uint16_t respond_child(struct ike_sa *sa, const struct ike_msg *m,
+			      struct ike_msg_out *o)
+{
+	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
+	const struct ike_payloads *p = &m->pl;
+	struct ike_ts_list tsi, tsr;
+	char addr[64], a[300], b[300], c[300], d[300];
+	struct ike_suite suite;
+	struct ike_child *child;
+	struct ike_pl_sa pl;
+	uint32_t spi_in, spi_out;
+	bool transport = ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE);
+	int prop;
+
+	ike_addr_str(&sa->remote, addr, sizeof(addr));
+	prop = ike_proposal_select(cfg->esp, cfg->n_esp, &p->sa, IKE_PROTO_ESP,
+				   4, true, 0, &suite);
+	if (prop < 0) {
+		ike_pl_proposals_format(&p->sa, a, sizeof(a));
+		ike_proposals_format(cfg->esp, cfg->n_esp, b, sizeof(b));
+		ike_tunnel_fail(sa->eng, sa->tun, "NO_PROPOSAL_CHOSEN: no common "
+				"ESP proposal with %s: peer offered %s; we "
+				"accept %s", addr, a, b);
+		return IKE_N_NO_PROPOSAL_CHOSEN;
+	}
+	/* The peer's TSi is its side, our remote; §2.9 narrowing. */
+	ike_ts_narrow(&p->tsi, &cfg->remote_ts, &tsi);
+	ike_ts_narrow(&p->tsr, &cfg->local_ts, &tsr);
+	if (!tsi.n || !tsr.n) {
+		ike_ts_list_format(&p->tsi, a, sizeof(a));
+		ike_ts_list_format(&p->tsr, b, sizeof(b));
+		ike_ts_list_format(&cfg->local_ts, c, sizeof(c));
+		ike_ts_list_format(&cfg->remote_ts, d, sizeof(d));
+		ike_tunnel_fail(sa->eng, sa->tun, "TS_UNACCEPTABLE: traffic "
+				"selectors of %s unacceptable: peer proposed "
+				"TSi %s TSr %s; we have local %s remote %s",
+				addr, a, b, c, d);
+		return IKE_N_TS_UNACCEPTABLE;
+	}
+	if (transport != (cfg->mode == IKE_MODE_TRANSPORT)) {
+		ike_tunnel_fail(sa->eng, sa->tun, "peer %s asked for %s mode, "
+				"we are configured for %s", addr,
+				transport ? "transport" : "tunnel",
+				transport ? "tunnel" : "transport");
+		return IKE_N_NO_PROPOSAL_CHOSEN;
+	}
+	spi_in = ike_child_alloc_spi(sa->eng);
+	memcpy(&spi_out, p->sa.prop[prop].spi, 4);
+	child = spi_in ? ike_child_create(sa, spi_in, spi_out, &suite, &tsr,
+					  &tsi) : NULL;
+	if (!child) {
+		ike_tunnel_fail(sa->eng, sa->tun, "the kernel refused the CHILD "
+				"SA for %s", addr);
+		return IKE_N_NO_PROPOSAL_CHOSEN;
+	}
+	if (transport)
+		ike_enc_notify(&o->chain, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE,
+			       NULL, 0);
+	pl.n = 1;
+	ike_suite_to_pl(&suite, IKE_PROTO_ESP, p->sa.prop[prop].num,
+			(const uint8_t *)&spi_in, 4, &pl.prop[0]);
+	ike_enc_sa(&o->chain, &pl);
+	ike_enc_ts(&o->chain, IKE_PL_TSI, &tsi);
+	ike_enc_ts(&o->chain, IKE_PL_TSR, &tsr);
+	sa->tun->failed = false;
+	log_up(sa, child);
+	return 0;
+}
+
+void ike_auth_respond(struct ike_sa *sa, struct ike_msg *m)
+{
+	const struct ike_payloads *p = &m->pl;
+	struct ike_msg_out o;
+	char why[REASON];
+	uint16_t refused;
+
+	if (!ike_pl_has(p, IKE_PL_IDI) || !ike_pl_has(p, IKE_PL_AUTH) ||
+	    !ike_pl_has(p, IKE_PL_SA) || !ike_pl_has(p, IKE_PL_TSI) ||
+	    !ike_pl_has(p, IKE_PL_TSR)) {
+		ike_xchg_begin_response(sa, &o, m);
+		ike_enc_notify(&o.chain, 0, NULL, 0, IKE_N_INVALID_SYNTAX,
+			       NULL, 0);
+		ike_xchg_send_response(sa, &o, m);
+		ike_sa_close(sa);
+		return;
+	}
+	ike_xchg_begin_response(sa, &o, m);
+	if (!verify_peer(sa, &p->idi, &p->auth, why, sizeof(why))) {
+		ike_enc_notify(&o.chain, 0, NULL, 0,
+			       IKE_N_AUTHENTICATION_FAILED, NULL, 0);
+		ike_xchg_send_response(sa, &o, m);
+		ike_sa_fail(sa, "%s", why);
+		return;
+	}
+	if (ike_pl_notify_find(p, IKE_N_INITIAL_CONTACT))
+		drop_old_sas(sa);
+	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
+	sa->tun->ike = sa;
+	enc_id(sa, &o, IKE_PL_IDR);
+	enc_auth(sa, &o);
+	refused = respond_child(sa, m, &o);
+	if (refused)
+		ike_enc_notify(&o.chain, 0, NULL, 0, refused, NULL, 0);
+	if (ike_xchg_send_response(sa, &o, m))
+		ike_sa_fail(sa, "could not build IKE_AUTH response");
+}

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "ike_child.h"
+#include "ike_exchange.h"
+#include "ike_proposal.h"
+
+struct ike_engine *ike_engine_new(const struct ike_engine_config *cfg,
+				  const struct ike_engine_ops *ops,
+				  const struct ike_kernel *kernel,
+				  ike_time_t now)
+{
+	struct ike_engine *e;
+
+	if (!ops || !ops->send || !kernel || !kernel->add_sa ||
+	    !kernel->del_sa)
+		return NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	if (cfg)
+		e->cfg = *cfg;
+	else
+		ike_engine_config_defaults(&e->cfg);
+	e->ops = *ops;
+	e->kernel = *kernel;
+	e->now = now;
+	if (ike_cookie_init(&e->cookie, now)) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+static void tunnel_free(struct ike_tunnel *t)
+{
+	OPENSSL_cleanse(t, sizeof(*t));
+	free(t);
+}
+
+static void close_tunnel_sas(struct ike_engine *e, struct ike_tunnel *t)
+{
+	struct ike_sa *sa;
+
+	for (sa = e->sas; sa; sa = sa->next)
+		if (sa->tun == t)
+			ike_sa_close(sa);
+}
+
+void ike_engine_free(struct ike_engine *e)
+{
+	struct ike_tunnel *t;
+
+	if (!e)
+		return;
+	while ((t = e->tunnels)) {
+		close_tunnel_sas(e, t);
+		e->tunnels = t->next;
+		tunnel_free(t);
+	}
+	ike_sa_sweep(e);
+	ike_cookie_wipe(&e->cookie);
+	free(e);
+}
+
+static struct ike_tunnel *tunnel_find(const struct ike_engine *e, uint32_t id)
+{
+	struct ike_tunnel *t;
+
+	for (t = e->tunnels; t; t = t->next)
+		if (t->cfg.id == id)
+			return t;
+	return NULL;
+}
+
+static void default_port(struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET &&
+	    !((struct sockaddr_in *)ss)->sin_port)
+		((struct sockaddr_in *)ss)->sin_port = htons(500);
+	else if (ss->ss_family == AF_INET6 &&
+		 !((struct sockaddr_in6 *)ss)->sin6_port)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(500);
+}
+
+static bool proposals_ok(const struct ike_proposal *p, int n, uint8_t proto)
+{
+	int i;
+
+	if (n < 1 || n > IKE_PROPOSALS_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (p[i].protocol != proto || !p[i].n[IKE_XF_ENCR] ||
+		    (proto == IKE_PROTO_IKE && !p[i].n[IKE_XF_DH]))
+			return false;
+	return true;
+}
+
+static bool config_ok(const struct ike_tunnel_config *c)
+{
+	sa_family_t af = c->local.ss_family;
+
+	return c->id && c->psk_len && c->psk_len <= IKE_PSK_MAX &&
+	       (af == AF_INET || af == AF_INET6) &&
+	       c->remote.ss_family == af && c->local_id.len &&
+	       c->remote_id.len && c->local_ts.n && c->remote_ts.n &&
+	       c->local_ts.n <= IKE_TS_MAX && c->remote_ts.n <= IKE_TS_MAX &&
+	       c->retrans_tries && c->retrans_timeout_ms &&
+	       proposals_ok(c->ike, c->n_ike, IKE_PROTO_IKE) &&
+	       proposals_ok(c->esp, c->n_esp, IKE_PROTO_ESP);
+}
+
+int ike_engine_add_tunnel(struct ike_engine *e,
+			  const struct ike_tunnel_config *cfg)
+{
+	struct ike_tunnel *t;
+
+	if (!config_ok(cfg))
+		return -EINVAL;
+	if (tunnel_find(e, cfg->id))
+		return -EEXIST;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->cfg = *cfg;
+	default_port(&t->cfg.local);
+	default_port(&t->cfg.remote);
+	t->next = e->tunnels;
+	e->tunnels = t;
+	return 0;
+}
+
+int ike_engine_remove_tunnel(struct ike_engine *e, uint32_t id)
+{
+	struct ike_tunnel **pp, *t;
+
+	for (pp = &e->tunnels; (t = *pp); pp = &t->next) {
+		if (t->cfg.id != id)
+			continue;
+		close_tunnel_sas(e, t);
+		ike_sa_sweep(e);
+		*pp = t->next;
+		tunnel_free(t);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int ike_engine_up(struct ike_engine *e, uint32_t id, ike_time_t now)
+{
+	struct ike_tunnel *t = tunnel_find(e, id);
+	int ret;
+
+	if (!t)
+		return -ENOENT;
+	if (t->ike)
+		return -EALREADY;
+	e->now = now;
+	ret = ike_init_start(e, t) ? -EIO : 0;
+	ike_sa_sweep(e);
+	return ret;
+}
+
+int ike_engine_down(struct ike_engine *e, uint32_t id, ike_time_t now)
+{
+	struct ike_tunnel *t = tunnel_find(e, id);
+	struct ike_sa *sa;
+
+	if (!t)
+		return -ENOENT;
+	e->now = now;
+	t->failed = false;
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->tun != t)
+			continue;
+		/* Only an established SA has a peer that knows it. */
+		if (sa->state == IKE_SA_ESTABLISHED)
+			ike_info_delete_ike(sa);
+		else if (sa->state != IKE_SA_DELETING)
+			ike_sa_close(sa);
+	}
+	t->ike = NULL;
+	ike_sa_sweep(e);
+	return 0;
+}
+
+int ike_engine_delete_child(struct ike_engine *e, uint32_t id, uint32_t spi_in,
+			    ike_time_t now)
+{
+	struct ike_tunnel *t = tunnel_find(e, id);
+	struct ike_child *c;
+
+	if (!t || !t->ike || t->ike->state != IKE_SA_ESTABLISHED)
+		return -ENOENT;
+	c = ike_child_by_spi_in(t->ike, spi_in);
+	if (!c || c->deleting)
+		return -ENOENT;
+	e->now = now;
+	c->delete_queued = true;
+	return ike_info_delete_children(t->ike) ? -EIO : 0;
+}
+
+void ike_engine_input(struct ike_engine *e,
+		      const struct sockaddr_storage *local,
+		      const struct sockaddr_storage *remote,
+		      const uint8_t *buf, size_t len, ike_time_t now)
+{
+	struct ike_msg *m;
+	struct ike_sa *sa;
+	bool initiator;
+
+	e->now = now;
+	e->cnt.rx++;
+	if (len > e->cfg.max_msg_size) {
+		e->cnt.oversize++;
+		return;
+	}
+	m = malloc(sizeof(*m));
+	if (!m)
+		return;
+	if (ike_msg_decode(m, buf, len)) {
+		e->cnt.malformed++;
+		goto out;
+	}
+	if (m->hdr.exchange == IKE_SA_INIT && !(m->hdr.flags & IKE_FLAG_R)) {
+		ike_init_respond(e, local, remote, m);
+		goto out;
+	}
+	/* A message from the original initiator is for us as responder. */
+	initiator = !(m->hdr.flags & IKE_FLAG_I);
+	sa = ike_sa_find(e, initiator, initiator ? m->hdr.spi_i : m->hdr.spi_r);
+	if (!sa || !ike_addr_equal(&sa->remote, remote) ||
+	    !ike_addr_equal(&sa->local, local)) {
+		e->cnt.unknown_spi++;
+		goto out;
+	}
+	ike_xchg_input(sa, m);
+out:
+	ike_msg_release(m);
+	free(m);
+	ike_sa_sweep(e);
+}
+
+void ike_engine_tick(struct ike_engine *e, ike_time_t now)
+{
+	struct ike_sa *sa;
+
+	e->now = now;
+	if (now - e->cookie.rotated >= e->cfg.cookie_rotate_ms)
+		ike_cookie_rotate(&e->cookie, now);
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->state == IKE_SA_HALF_OPEN &&
+		    now - sa->created >= e->cfg.half_open_timeout_ms) {
+			e->cnt.half_open_expired++;
+			ike_sa_close(sa);
+			continue;
+		}
+		ike_xchg_timer(sa, now);
+	}
+	ike_sa_sweep(e);
+}
+
+ike_time_t ike_engine_next_timeout(const struct ike_engine *e)
+{
+	ike_time_t next = e->cookie.rotated + e->cfg.cookie_rotate_ms;
+	const struct ike_sa *sa;
+
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->req.active && sa->req.next < next)
+			next = sa->req.next;
+		if (sa->state == IKE_SA_HALF_OPEN &&
+		    sa->created + e->cfg.half_open_timeout_ms < next)
+			next = sa->created + e->cfg.half_open_timeout_ms;
+	}
+	return next;
+}
+
+static const char *const tunnel_states[] = {
+	[IKE_TUNNEL_IDLE] = "idle",
+	[IKE_TUNNEL_CONNECTING] = "connecting",
+	[IKE_TUNNEL_ESTABLISHED] = "established",
+	[IKE_TUNNEL_FAILED] = "failed",
+};
+
+int ike_engine_status(const struct ike_engine *e, uint32_t id,
+		      struct ike_tunnel_status *st)
+{
+	const struct ike_tunnel *t = tunnel_find(e, id);
+	const struct ike_child *c;
+	const struct ike_sa *sa;
+
+	if (!t)
+		return -ENOENT;
+	memset(st, 0, sizeof(*st));
+	st->id = id;
+	sa = t->ike;
+	if (sa && sa->state == IKE_SA_ESTABLISHED)
+		st->state = IKE_TUNNEL_ESTABLISHED;
+	else if (sa && sa->state != IKE_SA_DELETING)
+		st->state = IKE_TUNNEL_CONNECTING;
+	else
+		st->state = t->failed ? IKE_TUNNEL_FAILED : IKE_TUNNEL_IDLE;
+	st->state_name = tunnel_states[st->state];
+	st->sa_state = sa ? ike_sa_state_name(sa->state) : "";
+	memcpy(st->last_failure, t->reason, sizeof(st->last_failure));
+	if (!sa)
+		return 0;
+	st->initiator = sa->initiator;
+	st->spi_i = sa->spi_i;
+	st->spi_r = sa->spi_r;
+	st->age_ms = e->now - sa->created;
+	if (sa->state == IKE_SA_ESTABLISHED) {
+		ike_suite_format(&sa->suite, IKE_PROTO_IKE, st->proposal,
+				 sizeof(st->proposal));
+		ike_identity_format(&sa->peer_id, st->peer_id,
+				    sizeof(st->peer_id));
+	}
+	for (c = sa->children; c && st->n_children < IKE_STATUS_CHILDREN;
+	     c = c->next) {
+		struct ike_child_status *cs = &st->child[st->n_children++];
+
+		cs->spi_in = c->spi_in;
+		cs->spi_out = c->spi_out;
+		ike_suite_format(&c->suite, IKE_PROTO_ESP, cs->algs,
+				 sizeof(cs->algs));
+		cs->local_ts = c->local_ts;
+		cs->remote_ts = c->remote_ts;
+		cs->age_ms = e->now - c->created;
+	}
+	return 0;
+}
+
+const struct ike_counters *ike_engine_counters(const struct ike_engine *e)
+{
+	return &e->cnt;
+}

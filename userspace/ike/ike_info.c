@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/* INFORMATIONAL (§1.4): deleting SAs, and telling a peer we rejected it. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "ike_child.h"
+#include "ike_exchange.h"
+
+static void closed_by_answer(struct ike_sa *sa, struct ike_msg *m)
+{
+	(void)m;
+	ike_sa_close(sa);
+}
+
+int ike_info_delete_ike(struct ike_sa *sa)
+{
+	struct ike_msg_out o;
+
+	if (sa->req.active) {
+		sa->tasks |= IKE_TASK_DELETE_IKE;
+		return 0;
+	}
+	/* Traffic stops now; the peer's answer only confirms. */
+	while (sa->children)
+		ike_child_destroy(sa, sa->children);
+	ike_xchg_begin_request(sa, &o, IKE_INFORMATIONAL);
+	ike_enc_delete(&o.chain, IKE_PROTO_IKE, 0, NULL, 0);
+	if (ike_xchg_send_request(sa, &o, closed_by_answer)) {
+		ike_sa_close(sa);
+		return -1;
+	}
+	return ike_sa_set_state(sa, IKE_SA_DELETING);
+}
+
+/* §2.21.2: the initiator rejecting the responder's AUTH says so. */
+int ike_info_auth_failed(struct ike_sa *sa)
+{
+	struct ike_msg_out o;
+
+	ike_xchg_begin_request(sa, &o, IKE_INFORMATIONAL);
+	ike_enc_notify(&o.chain, 0, NULL, 0, IKE_N_AUTHENTICATION_FAILED, NULL,
+		       0);
+	if (ike_xchg_send_request(sa, &o, closed_by_answer)) {
+		ike_sa_close(sa);
+		return -1;
+	}
+	return ike_sa_set_state(sa, IKE_SA_DELETING);
+}
+
+static void children_deleted(struct ike_sa *sa, struct ike_msg *m)
+{
+	struct ike_child *c, *next;
+
+	(void)m;
+	for (c = sa->children; c; c = next) {
+		next = c->next;
+		if (c->deleting)
+			ike_child_destroy(sa, c);
+	}
+	ike_xchg_done(sa);
+}
+
+int ike_info_delete_children(struct ike_sa *sa)
+{
+	uint8_t spis[4 * 64];
+	struct ike_msg_out o;
+	struct ike_child *c;
+	uint16_t n = 0;
+
+	if (sa->req.active) {
+		sa->tasks |= IKE_TASK_DELETE_CHILD;
+		return 0;
+	}
+	for (c = sa->children; c && n < sizeof(spis) / 4; c = c->next) {
+		if (!c->delete_queued)
+			continue;
+		c->delete_queued = false;
+		c->deleting = true;
+		memcpy(spis + 4 * n++, &c->spi_in, 4);
+	}
+	if (!n)
+		return 0;
+	ike_xchg_begin_request(sa, &o, IKE_INFORMATIONAL);
+	ike_enc_delete(&o.chain, IKE_PROTO_ESP, 4, spis, n);
+	return ike_xchg_send_request(sa, &o, children_deleted);
+}
+
+void ike_info_respond(struct ike_sa *sa, struct ike_msg *m)
+{
+	const struct ike_payloads *p = &m->pl;
+	uint8_t spis[4 * 64];
+	struct ike_msg_out o;
+	struct ike_child *c;
+	char addr[64], id[2 * IKE_ID_MAX + 8];
+	bool close = false;
+	uint16_t n = 0;
+	int i, j;
+
+	ike_addr_str(&sa->remote, addr, sizeof(addr));
+	if (ike_pl_notify_find(p, IKE_N_AUTHENTICATION_FAILED)) {
+		ike_identity_format(&sa->tun->cfg.local_id, id, sizeof(id));
+		ike_tunnel_fail(sa->eng, sa->tun, "AUTHENTICATION_FAILED: peer "
+				"%s rejected our authentication as '%s'", addr,
+				id);
+		close = true;
+	}
+	for (i = 0; i < p->n_delete; i++) {
+		const struct ike_pl_delete *d = &p->del[i];
+
+		if (d->proto == IKE_PROTO_IKE) {
+			ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
+				"peer %s deleted the IKE SA", addr);
+			close = true;
+			continue;
+		}
+		for (j = 0; j < d->n_spi; j++) {
+			uint32_t spi;
+
+			memcpy(&spi, d->spis + 4 * j, 4);
+			c = d->proto == IKE_PROTO_ESP ?
+			    ike_child_by_spi_out(sa, spi) : NULL;
+			if (!c)
+				continue;
+			ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
+				"peer %s deleted CHILD SA in %08x out %08x",
+				addr, ntohl(c->spi_in), ntohl(c->spi_out));
+			/* §1.4.1: when both delete at once, no SPI in the answer. */
+			if (!c->deleting && n < sizeof(spis) / 4)
+				memcpy(spis + 4 * n++, &c->spi_in, 4);
+			ike_child_destroy(sa, c);
+		}
+	}
+	ike_xchg_begin_response(sa, &o, m);
+	if (n && !close)
+		ike_enc_delete(&o.chain, IKE_PROTO_ESP, 4, spis, n);
+	ike_xchg_send_response(sa, &o, m);
+	if (close)
+		ike_sa_close(sa);
+}
