@@ -70,3 +70,6 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	rm -rf .build
+
+print-kdir:
+	@echo $(KDIR)

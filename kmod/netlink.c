@@ -214,8 +214,8 @@ static int sgw_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 
 	rtnl_lock();
 	if (ifname && __dev_get_by_name(genl_info_net(info), ifname)) {
-		NL_SET_ERR_MSG_FMT(info->extack,
-				       "interface %s already exists", ifname);
+		NL_SET_ERR_MSG_FMT(info->extack, "interface %s already exists",
+				   ifname);
 		ret = -EEXIST;
 		goto out;
 	}

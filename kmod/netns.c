@@ -34,14 +34,13 @@ int sgw_tunnel_id_claim(struct sgw_net *sn, u32 *id,
 	ASSERT_RTNL();
 	if (*id) {
 		if (*id > SGW_TUNNEL_ID_MAX) {
-			NL_SET_ERR_MSG(extack,
-					   "tunnel id out of range (1..65535)");
+			NL_SET_ERR_MSG(extack, "tunnel id out of range (1..65535)");
 			return -ERANGE;
 		}
 		ret = xa_insert(&sn->tunnels, *id, NULL, GFP_KERNEL);
 		if (ret == -EBUSY)
 			NL_SET_ERR_MSG(extack,
-					   "tunnel id already exists in this namespace");
+				       "tunnel id already exists in this namespace");
 		return ret;
 	}
 	ret = xa_alloc(&sn->tunnels, id, NULL, XA_LIMIT(1, SGW_TUNNEL_ID_MAX),

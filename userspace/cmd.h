@@ -31,6 +31,12 @@ struct sgwnl;
 struct sgwnl *open_kernel(void);
 
 int cmd_version(struct ctx *ctx, int argc, char **argv);
+int cmd_show(struct ctx *ctx, int argc, char **argv);
+
+struct json;
+struct sgw_tunnel;
+void tunnel_print(const struct sgw_tunnel *t);
+void tunnel_print_json(struct json *j, const struct sgw_tunnel *t);
 int cmd_tunnel(struct ctx *ctx, int argc, char **argv);
 
 #endif

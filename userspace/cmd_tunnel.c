@@ -9,7 +9,7 @@
 #include "json.h"
 #include "nl.h"
 
-static void print_tunnel_json(struct json *j, const struct sgw_tunnel *t)
+void tunnel_print_json(struct json *j, const struct sgw_tunnel *t)
 {
 	unsigned int i;
 
@@ -24,7 +24,7 @@ static void print_tunnel_json(struct json *j, const struct sgw_tunnel *t)
 	json_object_close(j);
 }
 
-static void print_tunnel(const struct sgw_tunnel *t)
+void tunnel_print(const struct sgw_tunnel *t)
 {
 	unsigned int i, n = 0;
 
@@ -48,13 +48,13 @@ static void print_tunnels(struct ctx *ctx, const struct sgw_tunnel *v,
 
 	if (!ctx->json) {
 		for (i = 0; i < n; i++)
-			print_tunnel(&v[i]);
+			tunnel_print(&v[i]);
 		return;
 	}
 	json_init(&j, stdout);
 	json_array_open(&j, NULL);
 	for (i = 0; i < n; i++)
-		print_tunnel_json(&j, &v[i]);
+		tunnel_print_json(&j, &v[i]);
 	json_array_close(&j);
 	json_end(&j);
 }

@@ -262,8 +262,7 @@ int sgwnl_get_info(struct sgwnl *nl, struct sgw_module_info *info)
 
 static int decode_tunnel(struct nlattr **tb, struct sgw_tunnel *t)
 {
-	struct nlattr *a[SGW_TUNNEL_A_MAX + 1], *d;
-	int rem;
+	struct nlattr *a[SGW_TUNNEL_A_MAX + 1];
 
 	memset(t, 0, sizeof(*t));
 	if (!tb[SGW_A_TUNNEL] ||
@@ -276,6 +275,9 @@ static int decode_tunnel(struct nlattr **tb, struct sgw_tunnel *t)
 	if (a[SGW_TUNNEL_A_IFNAME])
 		copy_string(t->ifname, sizeof(t->ifname), a[SGW_TUNNEL_A_IFNAME]);
 	if (a[SGW_TUNNEL_A_DROPS]) {
+		struct nlattr *d;
+		int rem;
+
 		nla_for_each_nested(d, a[SGW_TUNNEL_A_DROPS], rem) {
 			int reason = nla_type(d) - 1;
 

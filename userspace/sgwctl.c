@@ -11,6 +11,7 @@
 #include "cmd.h"
 
 static const struct command commands[] = {
+	{ "show", cmd_show, "", "show the module and every tunnel" },
 	{ "tunnel", cmd_tunnel, "add|del|show ...", "manage tunnels" },
 	{ "version", cmd_version, "", "show sgwctl and module versions" },
 	{ 0 }

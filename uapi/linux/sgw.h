@@ -62,6 +62,7 @@ enum sgw_cmd {
 	SGW_CMD_TUNNEL_GET,
 	__SGW_CMD_MAX
 };
+
 #define SGW_CMD_MAX (__SGW_CMD_MAX - 1)
 
 enum sgw_attr {
@@ -71,6 +72,7 @@ enum sgw_attr {
 	SGW_A_TUNNEL,
 	__SGW_A_MAX
 };
+
 #define SGW_A_MAX (__SGW_A_MAX - 1)
 
 enum sgw_alg_attr {
@@ -84,6 +86,7 @@ enum sgw_alg_attr {
 	SGW_ALG_A_BLOCK,
 	__SGW_ALG_A_MAX
 };
+
 #define SGW_ALG_A_MAX (__SGW_ALG_A_MAX - 1)
 
 enum sgw_tunnel_attr {
@@ -95,6 +98,7 @@ enum sgw_tunnel_attr {
 	SGW_TUNNEL_A_PAD,
 	__SGW_TUNNEL_A_MAX
 };
+
 #define SGW_TUNNEL_A_MAX (__SGW_TUNNEL_A_MAX - 1)
 
 /* Why a tunnel dropped a packet; each reason has its own counter. */
@@ -110,6 +114,7 @@ enum sgw_drop {
 	SGW_DROP_NOMEM,		/* allocation or crypto resource failure */
 	__SGW_DROP_MAX
 };
+
 #define SGW_DROP_MAX (__SGW_DROP_MAX - 1)
 
 /*
@@ -126,6 +131,7 @@ enum sgw_alg {
 	SGW_ALG_AES_CBC_256_SHA256,	/* authenc(hmac(sha256),cbc(aes)), 32 + 32 */
 	__SGW_ALG_MAX
 };
+
 #define SGW_ALG_MAX (__SGW_ALG_MAX - 1)
 
 /* rtnetlink: "ip link add NAME type sgw" accepts IFLA_SGW_ID in IFLA_INFO_DATA */
@@ -134,6 +140,7 @@ enum {
 	IFLA_SGW_ID,
 	__IFLA_SGW_MAX
 };
+
 #define IFLA_SGW_MAX (__IFLA_SGW_MAX - 1)
 
 #endif /* _UAPI_LINUX_SGW_H */

@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Everything "make check" runs: build, static checks, host unit tests and
+# fuzz smoke runs, script tests, the VM selftest suite and the VM runner's
+# own self-test. Ends with one line "check: N passed, N failed, N skipped"
+# and a non-zero exit status on any failure.
+
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+mkdir -p .build
+log=.build/check.log
+: > "$log"
+
+passed=0 failed=0 skipped=0
+
+count() {
+	passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + ${3:-0}))
+}
+
+# step NAME CMD...: run with output shown and logged; one result.
+step() {
+	local name=$1 rc
+
+	shift
+	echo "== $name"
+	"$@" 2>&1 | tee -a "$log"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 0 ]; then count 1 0; else count 0 1; echo "check: $name failed (exit $rc)"; fi
+	return "$rc"
+}
+
+# suite NAME PATTERN CMD...: run a command that reports its own counts on
+# a "... X passed, Y failed[, Z skipped]" line.
+suite() {
+	local name=$1 rc out line p f s
+
+	shift
+	echo "== $name"
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out" | tee -a "$log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	rm -f "$out"
+	p=$(echo "$line" | sed -n 's/.*\b\([0-9]\+\) passed.*/\1/p')
+	f=$(echo "$line" | sed -n 's/.* \([0-9]\+\) failed.*/\1/p')
+	s=$(echo "$line" | sed -n 's/.* \([0-9]\+\) skipped.*/\1/p')
+	count "${p:-0}" "${f:-0}" "${s:-0}"
+	if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+		count 0 1
+		echo "check: $name failed (exit $rc)"
+	fi
+}
+
+# Counts cmocka's "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)".
+cmocka_suite() {
+	local name=$1 rc out p f
+
+	shift
+	echo "== $name"
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out" | tee -a "$log"
+	rc=${PIPESTATUS[0]}
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{ s += $1 } END { print s + 0 }')
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{ s += $1 } END { print s + 0 }')
+	rm -f "$out"
+	count "${p:-0}" "${f:-0}"
+	if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+		count 0 1
+		echo "check: $name failed (exit $rc)"
+	fi
+}
+
+step "build" make --no-print-directory all || {
+	echo "check: $passed passed, $((failed)) failed, $skipped skipped"
+	exit 1
+}
+suite "static checks" scripts/lint.sh
+cmocka_suite "unit tests (ASan/UBSan)" make --no-print-directory -C userspace check
+step "fuzz smoke runs" make --no-print-directory -C userspace fuzz-smoke
+suite "script tests" scripts/tests/run.sh
+suite "VM selftests" scripts/vm-run.sh -- selftests/sgw/run.sh
+
+# The runner must fail a run whose kernel log shows a warning, even when the
+# command itself succeeded: prove it with a warning written to the log.
+echo "== VM runner catches kernel warnings"
+scripts/vm-run.sh -- bash -c 'echo "<4>WARNING: CPU: 0 PID: 1 at runner self-test" > /dev/kmsg' >> "$log" 2>&1
+rc=$?
+if [ "$rc" -eq 126 ]; then
+	count 1 0; echo "ok - exit status 126"
+else
+	count 0 1; echo "not ok - exit status $rc, expected 126"
+fi
+
+echo "check: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install every Debian package that building, testing, the VM runner and the
+# demo need. Idempotent: returns at once when everything is present.
+
+set -u
+
+pkgs=(
+	# build
+	gcc make pkg-config libc6-dev linux-headers-amd64 libnl-3-dev
+	libnl-genl-3-dev libssl-dev
+	# unit tests, fuzzing and static checks
+	libcmocka-dev clang libclang-rt-14-dev sparse cppcheck linux-source-6.1
+	# the test VM: a Debian kernel booted by QEMU over the host's root
+	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio xz-utils
+	# tools the tests and the demo run inside the VM
+	iproute2 iputils-ping iperf3 tcpdump nftables util-linux procps
+	python3 python3-scapy wireguard-tools strongswan-charon
+	strongswan-swanctl libstrongswan-standard-plugins
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	case $p in \#*) continue ;; esac
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing Debian packages: ${missing[*]}" >&2
+	echo "install-deps: run as root: sudo $0" >&2
+	exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq || { echo "install-deps: apt-get update failed" >&2; exit 1; }
+apt-get install -y -qq --no-install-recommends "${missing[@]}" > /tmp/sgw-install-deps.log 2>&1 || {
+	tail -n 30 /tmp/sgw-install-deps.log >&2
+	echo "install-deps: apt-get install failed (log: /tmp/sgw-install-deps.log)" >&2
+	exit 1
+}
+echo "install-deps: done"
