@@ -116,6 +116,8 @@ done
 chmod 1777 /newroot/tmp /newroot/var/tmp
 mkdir -p /newroot/run/.etc/upper /newroot/run/.etc/work
 mount -t overlay -o lowerdir=/newroot/etc,upperdir=/newroot/run/.etc/upper,workdir=/newroot/run/.etc/work etc /newroot/etc
+# The checkout may live below one of the tmpfs mounts above (/tmp, /root).
+mkdir -p "/newroot$repo" 2>/dev/null
 mount -t 9p -o "$o,cache=none" repo "/newroot$repo" || { echo "initramfs: cannot mount $repo"; poweroff -f; }
 umount /proc /sys /dev 2>/dev/null
 exec switch_root /newroot /bin/bash "$repo/scripts/vm-guest.sh" "$repo" "$run"

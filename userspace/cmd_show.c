@@ -12,7 +12,6 @@ int cmd_show(struct ctx *ctx, int argc, char **argv)
 	struct sgw_tunnel_list list = { 0 };
 	struct sgw_module_info info;
 	struct sgwnl *nl;
-	int ret;
 
 	(void)argv;
 	if (argc > 0)
@@ -21,7 +20,8 @@ int cmd_show(struct ctx *ctx, int argc, char **argv)
 	if (!nl)
 		return EXIT_FAIL;
 	if (sgwnl_get_info(nl, &info) || sgwnl_tunnel_dump(nl, &list)) {
-		ret = fail("show: %s", sgwnl_error(nl));
+		int ret = fail("show: %s", sgwnl_error(nl));
+
 		sgwnl_close(nl);
 		return ret;
 	}
