@@ -194,6 +194,20 @@ static void check_selectors(struct checker *c, size_t idx)
 	char buf[SGW_CONF_ADDRSTRLEN];
 	size_t i;
 
+	for (i = 0; i < r->count; i++) {
+		char a[SGW_CONF_ADDRSTRLEN];
+
+		if (!sgw_conf_prefix_contains(&r->v[i], &t->remote))
+			continue;
+		report(c, SGW_CONF_SEV_NOTE, t->file,
+		       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
+		       "tunnel \"%s\": the remote SGW %s lies inside "
+		       "remote-networks %s; sgw exempts it, so traffic to it "
+		       "does not enter the tunnel", t->name,
+		       sgw_conf_addr_str(&t->remote, a, sizeof(a)),
+		       sgw_conf_prefix_str(&r->v[i], buf, sizeof(buf)));
+		break;
+	}
 	if (l->count == 0 || r->count == 0)
 		return;
 	if (!carries(t, AF_INET) && !carries(t, AF_INET6)) {
@@ -227,20 +241,6 @@ static void check_selectors(struct checker *c, size_t idx)
 			       "cannot use this tunnel", t->name,
 			       sgw_conf_prefix_str(rp, buf, sizeof(buf)),
 			       family_name(f), family_name(f));
-	}
-	for (i = 0; i < r->count; i++) {
-		char a[SGW_CONF_ADDRSTRLEN];
-
-		if (!sgw_conf_prefix_contains(&r->v[i], &t->remote))
-			continue;
-		report(c, SGW_CONF_SEV_NOTE, t->file,
-		       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
-		       "tunnel \"%s\": the remote SGW %s lies inside "
-		       "remote-networks %s; sgw exempts it, so traffic to it "
-		       "does not enter the tunnel", t->name,
-		       sgw_conf_addr_str(&t->remote, a, sizeof(a)),
-		       sgw_conf_prefix_str(&r->v[i], buf, sizeof(buf)));
-		break;
 	}
 }
 
