@@ -199,7 +199,8 @@ void ike_proposal_to_pl(const struct ike_proposal *p, uint8_t num,
 	out->num = num;
 	out->protocol = p->protocol;
 	out->spi_size = spi_size;
-	memcpy(out->spi, spi, spi_size);
+	if (spi_size)
+		memcpy(out->spi, spi, spi_size);
 	for (t = 0; t < sizeof(xf_order); t++) {
 		uint8_t type = xf_order[t];
 
