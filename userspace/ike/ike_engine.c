@@ -234,7 +234,9 @@ void ike_engine_input(struct ike_engine *e,
 	/* A message from the original initiator is for us as responder. */
 	initiator = !(m->hdr.flags & IKE_FLAG_I);
 	sa = ike_sa_find(e, initiator, initiator ? m->hdr.spi_i : m->hdr.spi_r);
-	if (!sa || !ike_addr_equal(&sa->remote, remote) ||
+	if (!sa || m->hdr.spi_i != sa->spi_i ||
+	    (m->hdr.exchange != IKE_SA_INIT && m->hdr.spi_r != sa->spi_r) ||
+	    !ike_addr_equal(&sa->remote, remote) ||
 	    !ike_addr_equal(&sa->local, local)) {
 		e->cnt.unknown_spi++;
 		goto out;

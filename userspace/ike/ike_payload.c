@@ -114,8 +114,12 @@ static int dec_sa(const uint8_t *p, size_t len, struct ike_pl_sa *sa,
 		pr = &sa->prop[sa->n];
 		if (dec_proposal(p + off, plen, pr, e))
 			return -1;
-		/* §3.3.1: numbered from one, each one more than the last. */
-		if (pr->num != sa->n + 1)
+		/*
+		 * §3.3.1: each one more than the last. A request starts at
+		 * one (checked on selection); a reply's single proposal
+		 * carries the number it chose.
+		 */
+		if (!pr->num || (sa->n && pr->num != sa->prop[sa->n - 1].num + 1))
 			return bad(e, IKE_PL_SA, "bad proposal numbering");
 		off += plen;
 		if (p[off - plen] != (off == len ? 0 : 2))

@@ -334,6 +334,8 @@ int ike_proposal_select(const struct ike_proposal *ours, int n_ours,
 {
 	int i, j;
 
+	if (offered->prop[0].num != 1)
+		return -1;
 	for (i = 0; i < n_ours; i++) {
 		if (ours[i].protocol != protocol)
 			continue;
