@@ -25,8 +25,23 @@
  *     SGW_TUNNEL_A_ID: NLA_U32, 1..SGW_TUNNEL_ID_MAX; 0 or absent picks the
  *                      lowest free id
  *     SGW_TUNNEL_A_IFNAME: NLA_NUL_STRING, default "sgw<id>"
+ *     and any attribute of SGW_CMD_TUNNEL_SET
  *   Creates the tunnel and its net_device (also possible with
  *   "ip link add NAME type sgw [id ID]"). Replies like SGW_CMD_TUNNEL_GET.
+ *
+ * SGW_CMD_TUNNEL_SET
+ *   SGW_A_TUNNEL: NLA_NESTED
+ *     SGW_TUNNEL_A_ID or SGW_TUNNEL_A_IFINDEX or SGW_TUNNEL_A_IFNAME
+ *     SGW_TUNNEL_A_LOCAL: NLA_BINARY, 4 or 16 bytes, the local SGW address
+ *     SGW_TUNNEL_A_REMOTE: NLA_BINARY, 4 or 16 bytes, the remote SGW address
+ *     SGW_TUNNEL_A_LOCAL_TS, SGW_TUNNEL_A_REMOTE_TS: NLA_NESTED, replaces
+ *       the list; empty means any
+ *       SGW_TS_A_PREFIX: NLA_NESTED, up to SGW_TS_MAX entries
+ *         SGW_PREFIX_A_ADDR: NLA_BINARY, 4 or 16 bytes
+ *         SGW_PREFIX_A_LEN: NLA_U8, prefix length
+ *     SGW_TUNNEL_A_ENABLED: NLA_U8, 0 or 1 (tunnels start enabled)
+ *   Local and remote must be of one family. Changing either address
+ *   removes the tunnel's SAs, which were bound to the old pair.
  *
  * SGW_CMD_TUNNEL_DEL
  *   SGW_A_TUNNEL: NLA_NESTED
@@ -39,8 +54,56 @@
  *       SGW_TUNNEL_A_ID: NLA_U32
  *       SGW_TUNNEL_A_IFINDEX: NLA_U32
  *       SGW_TUNNEL_A_IFNAME: NLA_NUL_STRING
+ *       SGW_TUNNEL_A_LOCAL, SGW_TUNNEL_A_REMOTE, SGW_TUNNEL_A_LOCAL_TS,
+ *       SGW_TUNNEL_A_REMOTE_TS, SGW_TUNNEL_A_ENABLED: as set
  *       SGW_TUNNEL_A_DROPS: NLA_NESTED, one NLA_U64 per enum sgw_drop,
  *                           attribute type = reason + 1
+ *
+ * SGW_CMD_SA_NEW
+ *   SGW_A_SA: NLA_NESTED
+ *     SGW_SA_A_TUNNEL_ID: NLA_U32, required
+ *     SGW_SA_A_SPI: NLA_U32, required, the SPI's numeric value (not 0..255)
+ *     SGW_SA_A_DIR: NLA_U8, enum sgw_dir, required
+ *     SGW_SA_A_MODE: NLA_U8, enum sgw_mode, default tunnel
+ *     SGW_SA_A_ALG: NLA_U32, enum sgw_alg, required
+ *     SGW_SA_A_KEY: NLA_BINARY, exactly the algorithm's key length
+ *     SGW_SA_A_REPLAY_WINDOW: NLA_U32, inbound, 0..SGW_REPLAY_WINDOW_MAX
+ *                             packets (default 64; 0 disables the check)
+ *     SGW_SA_A_ESN: NLA_U8, 0 or 1: 64-bit extended sequence numbers
+ *     SGW_SA_A_SEQ: NLA_U64, outbound: the last sequence number used (the
+ *                   next packet carries SEQ + 1); inbound: the highest
+ *                   sequence number already received. Default 0.
+ *     SGW_SA_A_SOFT_BYTES, SGW_SA_A_HARD_BYTES, SGW_SA_A_SOFT_PACKETS,
+ *     SGW_SA_A_HARD_PACKETS, SGW_SA_A_SOFT_SECONDS, SGW_SA_A_HARD_SECONDS:
+ *                   NLA_U64 lifetimes, 0 = unlimited
+ *   A tunnel holds one outbound SA and up to SGW_SA_IN_MAX inbound SAs. A
+ *   new outbound SA replaces the old one at once (the old one is freed).
+ *   The tunnel needs its local and remote addresses first.
+ *
+ * SGW_CMD_SA_DEL
+ *   SGW_A_SA: NLA_NESTED
+ *     SGW_SA_A_TUNNEL_ID, SGW_SA_A_SPI, SGW_SA_A_DIR: required
+ *
+ * SGW_CMD_SA_FLUSH
+ *   SGW_A_SA: NLA_NESTED (optional)
+ *     SGW_SA_A_TUNNEL_ID: only this tunnel's SAs; absent: every tunnel
+ *
+ * SGW_CMD_SA_GET (dumpit; SGW_A_SA with SGW_SA_A_TUNNEL_ID filters)
+ *   reply, one message per SA:
+ *     SGW_A_SA: NLA_NESTED
+ *       SGW_SA_A_TUNNEL_ID, SGW_SA_A_SPI, SGW_SA_A_DIR, SGW_SA_A_MODE,
+ *       SGW_SA_A_ALG, SGW_SA_A_REPLAY_WINDOW, SGW_SA_A_ESN, SGW_SA_A_SEQ
+ *       (outbound: last sent; inbound: highest received) and the lifetimes
+ *       SGW_SA_A_BYTES, SGW_SA_A_PACKETS: NLA_U64, inner bytes and packets
+ *       SGW_SA_A_AGE: NLA_U64, seconds since the SA was added
+ *       SGW_SA_A_SOFT_EXPIRED: NLA_U8, 1 once a soft limit was reached
+ *
+ * Multicast group SGW_MCGRP_EVENTS carries:
+ *   SGW_CMD_SA_EXPIRE
+ *     SGW_A_SA: NLA_NESTED with SGW_SA_A_TUNNEL_ID, SGW_SA_A_SPI,
+ *       SGW_SA_A_DIR, SGW_SA_A_BYTES, SGW_SA_A_PACKETS and
+ *       SGW_SA_A_HARD: NLA_U8, 0 for a soft expiry, 1 for a hard one (the
+ *       SA is then already gone)
  *
  * Unknown attributes are refused (strict validation); each refusal carries
  * an extended ACK message naming the attribute.
@@ -52,7 +115,12 @@
 #define SGW_GENL_NAME		"sgw"
 #define SGW_GENL_VERSION	1
 
+#define SGW_MCGRP_EVENTS	"events"
+
 #define SGW_TUNNEL_ID_MAX	65535
+#define SGW_TS_MAX		16
+#define SGW_SA_IN_MAX		4
+#define SGW_REPLAY_WINDOW_MAX	4096
 
 enum sgw_cmd {
 	SGW_CMD_UNSPEC,
@@ -60,6 +128,12 @@ enum sgw_cmd {
 	SGW_CMD_TUNNEL_NEW,
 	SGW_CMD_TUNNEL_DEL,
 	SGW_CMD_TUNNEL_GET,
+	SGW_CMD_TUNNEL_SET,
+	SGW_CMD_SA_NEW,
+	SGW_CMD_SA_DEL,
+	SGW_CMD_SA_GET,
+	SGW_CMD_SA_FLUSH,
+	SGW_CMD_SA_EXPIRE,
 	__SGW_CMD_MAX
 };
 
@@ -70,6 +144,7 @@ enum sgw_attr {
 	SGW_A_VERSION,
 	SGW_A_ALGS,
 	SGW_A_TUNNEL,
+	SGW_A_SA,
 	__SGW_A_MAX
 };
 
@@ -96,10 +171,72 @@ enum sgw_tunnel_attr {
 	SGW_TUNNEL_A_IFNAME,
 	SGW_TUNNEL_A_DROPS,
 	SGW_TUNNEL_A_PAD,
+	SGW_TUNNEL_A_LOCAL,
+	SGW_TUNNEL_A_REMOTE,
+	SGW_TUNNEL_A_LOCAL_TS,
+	SGW_TUNNEL_A_REMOTE_TS,
+	SGW_TUNNEL_A_ENABLED,
 	__SGW_TUNNEL_A_MAX
 };
 
 #define SGW_TUNNEL_A_MAX (__SGW_TUNNEL_A_MAX - 1)
+
+enum sgw_ts_attr {
+	SGW_TS_A_UNSPEC,
+	SGW_TS_A_PREFIX,
+	__SGW_TS_A_MAX
+};
+
+#define SGW_TS_A_MAX (__SGW_TS_A_MAX - 1)
+
+enum sgw_prefix_attr {
+	SGW_PREFIX_A_UNSPEC,
+	SGW_PREFIX_A_ADDR,
+	SGW_PREFIX_A_LEN,
+	__SGW_PREFIX_A_MAX
+};
+
+#define SGW_PREFIX_A_MAX (__SGW_PREFIX_A_MAX - 1)
+
+enum sgw_sa_attr {
+	SGW_SA_A_UNSPEC,
+	SGW_SA_A_PAD,
+	SGW_SA_A_TUNNEL_ID,
+	SGW_SA_A_SPI,
+	SGW_SA_A_DIR,
+	SGW_SA_A_MODE,
+	SGW_SA_A_ALG,
+	SGW_SA_A_KEY,
+	SGW_SA_A_REPLAY_WINDOW,
+	SGW_SA_A_ESN,
+	SGW_SA_A_SEQ,
+	SGW_SA_A_SOFT_BYTES,
+	SGW_SA_A_HARD_BYTES,
+	SGW_SA_A_SOFT_PACKETS,
+	SGW_SA_A_HARD_PACKETS,
+	SGW_SA_A_SOFT_SECONDS,
+	SGW_SA_A_HARD_SECONDS,
+	SGW_SA_A_BYTES,
+	SGW_SA_A_PACKETS,
+	SGW_SA_A_AGE,
+	SGW_SA_A_SOFT_EXPIRED,
+	SGW_SA_A_HARD,
+	__SGW_SA_A_MAX
+};
+
+#define SGW_SA_A_MAX (__SGW_SA_A_MAX - 1)
+
+enum sgw_dir {
+	SGW_DIR_UNSPEC,
+	SGW_DIR_IN,
+	SGW_DIR_OUT,
+};
+
+enum sgw_mode {
+	SGW_MODE_UNSPEC,
+	SGW_MODE_TUNNEL,
+	SGW_MODE_TRANSPORT,	/* SGW-to-SGW protection; not accepted yet */
+};
 
 /* Why a tunnel dropped a packet; each reason has its own counter. */
 enum sgw_drop {
