@@ -424,6 +424,22 @@ static bool has_glob(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+/* @dir with glob(7) metacharacters escaped, so only the pattern globs. */
+static char *glob_escape(const char *dir)
+{
+	char *out = malloc(strlen(dir) * 2 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (; *dir; dir++) {
+		if (strchr("*?[\\", *dir))
+			*o++ = '\\';
+		*o++ = *dir;
+	}
+	*o = '\0';
+	return out;
+}
+
 struct glob_state {
 	int err;
 	char path[512];
@@ -473,9 +489,22 @@ static int include(struct parser *p, const char *dir, const char *pattern)
 	if (r < 0)
 		return fail_at(p, line, "out of memory");
 	r = 0;
-	if (!has_glob(path)) {
+	if (!has_glob(pattern)) {
 		r = parse_file(p, path);
 		goto out;
+	}
+	if (pattern[0] != '/' && strcmp(dir, ".") != 0) {
+		char *edir = glob_escape(dir);
+
+		free(path);
+		path = NULL;
+		if (!edir || asprintf(&path, "%s/%s", edir, pattern) < 0) {
+			free(edir);
+			path = NULL;
+			r = fail_at(p, line, "out of memory");
+			goto out;
+		}
+		free(edir);
 	}
 	glob_state = &gs;
 	r = glob(path, GLOB_NOSORT, glob_error, &g);

@@ -114,6 +114,21 @@ static void glob_sorted_relative_to_file(void **state)
 	sgw_conf_free(&c);
 }
 
+/* Only the pattern globs: a directory named "[x]*" is taken literally. */
+static void directory_with_glob_characters(void **state)
+{
+	struct sgw_conf c;
+
+	(void)state;
+	write_file(dir, "[x]*/sgw.conf", "include conf.d/*.conf\n");
+	put_tunnel("[x]*/conf.d/a.conf", "a", 1);
+	write_file(dir, "x/conf.d/b.conf", "not even a config\n");
+	load_ok("[x]*/sgw.conf", &c);
+	assert_int_equal(c.n_tunnels, 1);
+	assert_string_equal(c.tunnels[0].name, "a");
+	sgw_conf_free(&c);
+}
+
 static void nested_and_absolute(void **state)
 {
 	struct sgw_conf c;
@@ -302,6 +317,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(nested_and_absolute, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(directory_with_glob_characters,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(missing_things, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(glob_matching_a_directory,
