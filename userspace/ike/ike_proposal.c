@@ -170,21 +170,29 @@ int ike_pl_proposals_format(const struct ike_pl_sa *sa, char *buf, size_t len)
 	return (int)off;
 }
 
+/* The one-transform-per-type proposal a suite stands for. */
+static void suite_proposal(const struct ike_suite *s, uint8_t protocol,
+			   struct ike_proposal *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->protocol = protocol;
+	add_alg(p, IKE_XF_ENCR, s->encr, s->encr_bits);
+	if (s->integ)
+		add_alg(p, IKE_XF_INTEG, s->integ, 0);
+	if (protocol == IKE_PROTO_IKE)
+		add_alg(p, IKE_XF_PRF, s->prf, 0);
+	if (s->dh)
+		add_alg(p, IKE_XF_DH, s->dh, 0);
+	if (protocol != IKE_PROTO_IKE)
+		add_alg(p, IKE_XF_ESN, s->esn, 0);
+}
+
 int ike_suite_format(const struct ike_suite *s, uint8_t protocol, char *buf,
 		     size_t len)
 {
 	struct ike_proposal p;
 
-	memset(&p, 0, sizeof(p));
-	add_alg(&p, IKE_XF_ENCR, s->encr, s->encr_bits);
-	if (s->integ)
-		add_alg(&p, IKE_XF_INTEG, s->integ, 0);
-	if (protocol == IKE_PROTO_IKE)
-		add_alg(&p, IKE_XF_PRF, s->prf, 0);
-	if (s->dh)
-		add_alg(&p, IKE_XF_DH, s->dh, 0);
-	if (protocol != IKE_PROTO_IKE)
-		add_alg(&p, IKE_XF_ESN, s->esn, 0);
+	suite_proposal(s, protocol, &p);
 	return ike_proposal_format(&p, buf, len);
 }
 
@@ -221,17 +229,7 @@ void ike_suite_to_pl(const struct ike_suite *s, uint8_t protocol,
 {
 	struct ike_proposal p;
 
-	memset(&p, 0, sizeof(p));
-	p.protocol = protocol;
-	add_alg(&p, IKE_XF_ENCR, s->encr, s->encr_bits);
-	if (s->integ)
-		add_alg(&p, IKE_XF_INTEG, s->integ, 0);
-	if (protocol == IKE_PROTO_IKE)
-		add_alg(&p, IKE_XF_PRF, s->prf, 0);
-	if (s->dh)
-		add_alg(&p, IKE_XF_DH, s->dh, 0);
-	if (protocol != IKE_PROTO_IKE)
-		add_alg(&p, IKE_XF_ESN, s->esn, 0);
+	suite_proposal(s, protocol, &p);
 	ike_proposal_to_pl(&p, num, spi, spi_size, false, out);
 }
 

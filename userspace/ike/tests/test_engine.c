@@ -38,6 +38,15 @@ static void status(struct node *x, struct ike_tunnel_status *st)
 	assert_int_equal(ike_engine_status(x->e, 1, st), 0);
 }
 
+static void assert_failed(struct node *x, const char *reason)
+{
+	struct ike_tunnel_status st;
+
+	status(x, &st);
+	assert_int_equal(st.state, IKE_TUNNEL_FAILED);
+	assert_string_equal(st.last_failure, reason);
+}
+
 static void test_bringup(void **state)
 {
 	struct ike_tunnel_status sa, sb;
@@ -358,7 +367,6 @@ static void test_cookie(void **state)
 static void test_wrong_psk(void **state)
 {
 	struct ike_tunnel_config ca, cb;
-	struct ike_tunnel_status st;
 	struct net n;
 
 	(void)state;
@@ -372,25 +380,20 @@ static void test_wrong_psk(void **state)
 	net_run(&n);
 	assert_int_equal(n.a.k.n, 0);
 	assert_int_equal(n.b.k.n, 0);
-	status(&n.a, &st);
-	assert_int_equal(st.state, IKE_TUNNEL_FAILED);
-	assert_string_equal(st.last_failure,
-			    "AUTHENTICATION_FAILED: peer 198.51.100.1:500 "
-			    "rejected our authentication as 'fqdn:a.example' "
-			    "(pre-shared key or identity mismatch)");
-	status(&n.b, &st);
-	assert_int_equal(st.state, IKE_TUNNEL_FAILED);
-	assert_string_equal(st.last_failure,
-			    "AUTHENTICATION_FAILED: we rejected peer "
-			    "192.0.2.1:500 identity 'fqdn:a.example': its AUTH "
-			    "does not match our pre-shared key");
+	assert_failed(&n.a,
+		      "AUTHENTICATION_FAILED: peer 198.51.100.1:500 "
+		      "rejected our authentication as 'fqdn:a.example' "
+		      "(pre-shared key or identity mismatch)");
+	assert_failed(&n.b,
+		      "AUTHENTICATION_FAILED: we rejected peer "
+		      "192.0.2.1:500 identity 'fqdn:a.example': its AUTH "
+		      "does not match our pre-shared key");
 	net_free(&n);
 }
 
 static void test_wrong_identity(void **state)
 {
 	struct ike_tunnel_config ca, cb;
-	struct ike_tunnel_status st;
 	struct net n;
 
 	(void)state;
@@ -405,49 +408,39 @@ static void test_wrong_identity(void **state)
 	assert_int_equal(live_sas(&n.a), 0);
 	assert_int_equal(live_sas(&n.b), 0);
 	assert_int_equal(n.a.k.n, 0);
-	status(&n.a, &st);
-	assert_int_equal(st.state, IKE_TUNNEL_FAILED);
-	assert_string_equal(st.last_failure,
-			    "AUTHENTICATION_FAILED: we rejected peer "
-			    "198.51.100.1:500: it identified as 'fqdn:b.example', "
-			    "we expect 'fqdn:c.example'");
-	status(&n.b, &st);
-	assert_int_equal(st.state, IKE_TUNNEL_FAILED);
-	assert_string_equal(st.last_failure,
-			    "AUTHENTICATION_FAILED: peer 192.0.2.1:500 rejected "
-			    "our authentication as 'fqdn:b.example'");
+	assert_failed(&n.a,
+		      "AUTHENTICATION_FAILED: we rejected peer "
+		      "198.51.100.1:500: it identified as 'fqdn:b.example', "
+		      "we expect 'fqdn:c.example'");
+	assert_failed(&n.b,
+		      "AUTHENTICATION_FAILED: peer 192.0.2.1:500 rejected "
+		      "our authentication as 'fqdn:b.example'");
 	net_free(&n);
 }
 
 static void test_no_common_ike_proposal(void **state)
 {
-	struct ike_tunnel_status st;
 	struct net n;
 
 	(void)state;
 	setup(&n, false, "aes128-sha256-modp2048", DEF_ESP, DEF_IKE, DEF_ESP);
 	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
 	net_run(&n);
-	status(&n.a, &st);
-	assert_int_equal(st.state, IKE_TUNNEL_FAILED);
-	assert_string_equal(st.last_failure,
-			    "NO_PROPOSAL_CHOSEN: peer 198.51.100.1:500 accepted "
-			    "none of our IKE proposals: "
-			    "aes128-sha256-prfsha256-modp2048");
-	status(&n.b, &st);
-	assert_int_equal(st.state, IKE_TUNNEL_FAILED);
-	assert_string_equal(st.last_failure,
-			    "NO_PROPOSAL_CHOSEN: no common IKE proposal with "
-			    "192.0.2.1:500: peer offered "
-			    "aes128-sha256-prfsha256-modp2048; we accept "
-			    "aes256gcm16-prfsha384-ecp384");
+	assert_failed(&n.a,
+		      "NO_PROPOSAL_CHOSEN: peer 198.51.100.1:500 accepted "
+		      "none of our IKE proposals: "
+		      "aes128-sha256-prfsha256-modp2048");
+	assert_failed(&n.b,
+		      "NO_PROPOSAL_CHOSEN: no common IKE proposal with "
+		      "192.0.2.1:500: peer offered "
+		      "aes128-sha256-prfsha256-modp2048; we accept "
+		      "aes256gcm16-prfsha384-ecp384");
 	assert_int_equal(n.a.k.n + n.b.k.n, 0);
 	net_free(&n);
 }
 
 static void test_no_common_esp_proposal(void **state)
 {
-	struct ike_tunnel_status st;
 	struct net n;
 
 	(void)state;
@@ -455,20 +448,16 @@ static void test_no_common_esp_proposal(void **state)
 	      "aes256gcm16");
 	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
 	net_run(&n);
-	status(&n.a, &st);
-	assert_int_equal(st.state, IKE_TUNNEL_FAILED);
-	assert_string_equal(st.last_failure,
-			    "NO_PROPOSAL_CHOSEN: peer 198.51.100.1:500 refused "
-			    "our CHILD SA (we offered ESP aes128gcm16, "
-			    "aes128-sha256; local 10.1.0.0/16, remote "
-			    "10.2.0.0/16)");
-	status(&n.b, &st);
+	assert_failed(&n.a,
+		      "NO_PROPOSAL_CHOSEN: peer 198.51.100.1:500 refused "
+		      "our CHILD SA (we offered ESP aes128gcm16, "
+		      "aes128-sha256; local 10.1.0.0/16, remote "
+		      "10.2.0.0/16)");
 	/* A deleted the IKE SA that had no CHILD SA to carry. */
-	assert_int_equal(st.state, IKE_TUNNEL_FAILED);
-	assert_string_equal(st.last_failure,
-			    "NO_PROPOSAL_CHOSEN: no common ESP proposal with "
-			    "192.0.2.1:500: peer offered aes128gcm16, "
-			    "aes128-sha256; we accept aes256gcm16");
+	assert_failed(&n.b,
+		      "NO_PROPOSAL_CHOSEN: no common ESP proposal with "
+		      "192.0.2.1:500: peer offered aes128gcm16, "
+		      "aes128-sha256; we accept aes256gcm16");
 	assert_int_equal(n.a.k.n + n.b.k.n, 0);
 	net_free(&n);
 }
@@ -493,12 +482,10 @@ static void test_ts_unacceptable(void **state)
 	net_add(&n, &ca, &cb);
 	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
 	net_run(&n);
-	status(&n.a, &st);
-	assert_int_equal(st.state, IKE_TUNNEL_FAILED);
-	assert_string_equal(st.last_failure,
-			    "TS_UNACCEPTABLE: peer 198.51.100.1:500 refused our "
-			    "CHILD SA (we offered ESP aes256gcm16; local "
-			    "10.1.0.0/16, remote 10.2.0.0/16)");
+	assert_failed(&n.a,
+		      "TS_UNACCEPTABLE: peer 198.51.100.1:500 refused our "
+		      "CHILD SA (we offered ESP aes256gcm16; local "
+		      "10.1.0.0/16, remote 10.2.0.0/16)");
 	status(&n.b, &st);
 	assert_string_equal(st.last_failure,
 			    "TS_UNACCEPTABLE: traffic selectors of 192.0.2.1:500 "
@@ -638,7 +625,8 @@ static void test_initial_contact(void **state)
 static void test_peer_silent(void **state)
 {
 	static const ike_time_t sends[] = { 0, 1000, 3000, 7000, 15000 };
-	struct ike_tunnel_status st;
+	static const char silent[] = "no IKE response from 198.51.100.1:500 "
+		"after 5 tries \xe2\x80\x94 is UDP 500 blocked on the path?";
 	struct net n;
 	size_t i;
 
@@ -655,12 +643,9 @@ static void test_peer_silent(void **state)
 	assert_state(&n.a, IKE_TUNNEL_CONNECTING);
 	ike_engine_tick(n.a.e, 31000);
 	assert_int_equal(n.a.nout, 5);
-	status(&n.a, &st);
-	assert_int_equal(st.state, IKE_TUNNEL_FAILED);
-	assert_string_equal(st.last_failure,
-			    "no IKE response from 198.51.100.1:500 after 5 tries "
-			    "\xe2\x80\x94 is UDP 500 blocked on the path?");
-	assert_string_equal(n.a.last_log, st.last_failure);
+	assert_failed(&n.a, silent);
+	/* The same words reach the log. */
+	assert_string_equal(n.a.last_log, silent);
 	assert_int_equal(ike_engine_counters(n.a.e)->retransmits, 4);
 	net_free(&n);
 }
