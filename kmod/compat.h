@@ -34,4 +34,20 @@ extern char sgw_extack_buf[160];
 #define SGW_NEED_EXTACK_BUF
 #endif
 
+/* Crypto completions got a plain data pointer in 6.3. */
+#include <linux/crypto.h>
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+typedef struct crypto_async_request *sgw_crypto_cb_arg;
+static inline void *sgw_crypto_cb_data(sgw_crypto_cb_arg arg)
+{
+	return arg->data;
+}
+#else
+typedef void *sgw_crypto_cb_arg;
+static inline void *sgw_crypto_cb_data(sgw_crypto_cb_arg arg)
+{
+	return arg;
+}
+#endif
+
 #endif /* _SGW_COMPAT_H */

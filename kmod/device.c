@@ -17,20 +17,15 @@
 #include "alg.h"
 #include "device.h"
 #include "netns.h"
+#include "send.h"
 #include "tunnel.h"
 
 static struct rtnl_link_ops sgw_link_ops;
 
-static netdev_tx_t sgw_xmit(struct sk_buff *skb, struct net_device *dev)
-{
-	/* No outbound SA can be installed yet: nothing may leave in clear. */
-	sgw_tunnel_tx_drop(sgw_tunnel_of(dev), SGW_DROP_NO_SA, skb);
-	return NETDEV_TX_OK;
-}
-
 static int sgw_dev_init(struct net_device *dev)
 {
 	struct sgw_tunnel *tunnel = sgw_tunnel_of(dev);
+	int ret;
 
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
 	if (!dev->tstats)
@@ -41,14 +36,27 @@ static int sgw_dev_init(struct net_device *dev)
 		return -ENOMEM;
 	}
 	tunnel->dev = dev;
+	ret = sgw_tunnel_init(tunnel);
+	if (ret) {
+		free_percpu(tunnel->drops);
+		free_percpu(dev->tstats);
+		return ret;
+	}
 	sgw_tunnel_id_publish(sgw_net(dev_net(dev)), tunnel);
 	return 0;
 }
 
-/* Runs under RTNL when the device goes away, before the last reference. */
+/*
+ * Runs under RTNL when the device goes away: the tunnel leaves the tables
+ * and drops its SAs, whose last references (in-flight packets) then let
+ * the device go.
+ */
 static void sgw_dev_uninit(struct net_device *dev)
 {
-	sgw_tunnel_id_release(sgw_net(dev_net(dev)), sgw_tunnel_of(dev)->id);
+	struct sgw_tunnel *tunnel = sgw_tunnel_of(dev);
+
+	sgw_tunnel_id_release(sgw_net(dev_net(dev)), tunnel->id);
+	sgw_tunnel_uninit(tunnel);
 }
 
 static void sgw_dev_destructor(struct net_device *dev)
@@ -60,7 +68,7 @@ static void sgw_dev_destructor(struct net_device *dev)
 static const struct net_device_ops sgw_netdev_ops = {
 	.ndo_init = sgw_dev_init,
 	.ndo_uninit = sgw_dev_uninit,
-	.ndo_start_xmit = sgw_xmit,
+	.ndo_start_xmit = sgw_send,
 	.ndo_get_stats64 = dev_get_tstats64,
 };
 

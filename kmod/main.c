@@ -16,11 +16,15 @@
 #include "device.h"
 #include "netlink.h"
 #include "netns.h"
+#include "sa.h"
 
 static int __init sgw_init(void)
 {
 	int ret;
 
+	ret = sgw_sa_init();
+	if (ret)
+		goto err_sa;
 	ret = sgw_netns_init();
 	if (ret)
 		goto err_netns;
@@ -39,19 +43,24 @@ err_genl:
 err_device:
 	sgw_netns_uninit();
 err_netns:
+	sgw_sa_uninit();
+err_sa:
 	return ret;
 }
 
 /*
  * 1. Stop configuration: no new tunnels or SAs can appear.
- * 2. Delete every sgw device in every namespace, and with it each tunnel.
- * 3. Drop the per-namespace tables, now empty.
+ * 2. Delete every sgw device in every namespace, and with it each tunnel
+ *    and SA; this waits until in-flight packets released the devices.
+ * 3. Unhook from netfilter and drop the per-namespace tables, now empty.
+ * 4. Let the last SA frees run, then stop their workqueue.
  */
 static void __exit sgw_exit(void)
 {
 	sgw_genl_uninit();
 	sgw_device_uninit();
 	sgw_netns_uninit();
+	sgw_sa_uninit();
 }
 
 module_init(sgw_init);

@@ -14,13 +14,13 @@
 #include "device.h"
 #include "netlink.h"
 #include "netns.h"
+#include "sa.h"
 #include "tunnel.h"
 
 #ifdef SGW_NEED_EXTACK_BUF
 char sgw_extack_buf[160];
 #endif
 
-static struct genl_family sgw_genl_family;
 
 /* Policy ranges are s16 in NLA_POLICY_RANGE(); tunnel ids need the full form. */
 static struct netlink_range_validation tunnel_id_range = {
@@ -28,21 +28,37 @@ static struct netlink_range_validation tunnel_id_range = {
 	.max = SGW_TUNNEL_ID_MAX,
 };
 
+static const struct nla_policy prefix_policy[SGW_PREFIX_A_MAX + 1] = {
+	[SGW_PREFIX_A_ADDR] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
+	[SGW_PREFIX_A_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy ts_policy[SGW_TS_A_MAX + 1] = {
+	[SGW_TS_A_PREFIX] = NLA_POLICY_NESTED(prefix_policy),
+};
+
 static const struct nla_policy tunnel_policy[SGW_TUNNEL_A_MAX + 1] = {
 	[SGW_TUNNEL_A_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &tunnel_id_range),
 	[SGW_TUNNEL_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[SGW_TUNNEL_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[SGW_TUNNEL_A_LOCAL] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
+	[SGW_TUNNEL_A_REMOTE] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
+	[SGW_TUNNEL_A_LOCAL_TS] = NLA_POLICY_NESTED(ts_policy),
+	[SGW_TUNNEL_A_REMOTE_TS] = NLA_POLICY_NESTED(ts_policy),
+	[SGW_TUNNEL_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy sgw_policy[SGW_A_MAX + 1] = {
 	[SGW_A_TUNNEL] = NLA_POLICY_NESTED(tunnel_policy),
+	[SGW_A_SA] = NLA_POLICY_NESTED(sgw_sa_policy),
 };
 
-static void *put_header(struct sk_buff *skb, struct genl_info *info, u8 cmd)
+void *sgw_genl_put_header(struct sk_buff *skb, struct genl_info *info, u8 cmd)
 {
 	return genlmsg_put(skb, info->snd_portid, info->snd_seq,
 			   &sgw_genl_family, 0, cmd);
 }
+
 
 static int put_algs(struct sk_buff *skb)
 {
@@ -78,7 +94,7 @@ static int sgw_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = put_header(msg, info, SGW_CMD_GET_INFO);
+	hdr = sgw_genl_put_header(msg, info, SGW_CMD_GET_INFO);
 	if (!hdr || nla_put_string(msg, SGW_A_VERSION, SGW_VERSION) ||
 	    put_algs(msg)) {
 		nlmsg_free(msg);
@@ -88,18 +104,66 @@ static int sgw_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+int sgw_nl_put_addr(struct sk_buff *skb, int type, const struct sgw_addr *a)
+{
+	if (a->family == AF_INET)
+		return nla_put_in_addr(skb, type, a->v4);
+	if (a->family == AF_INET6)
+		return nla_put_in6_addr(skb, type, &a->v6);
+	return 0;
+}
+
+static int put_ts(struct sk_buff *skb, int type, const struct sgw_prefix *p,
+		  unsigned int n)
+{
+	struct nlattr *list, *entry;
+	unsigned int i;
+
+	list = nla_nest_start(skb, type);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++) {
+		entry = nla_nest_start(skb, SGW_TS_A_PREFIX);
+		if (!entry || sgw_nl_put_addr(skb, SGW_PREFIX_A_ADDR, &p[i].addr) ||
+		    nla_put_u8(skb, SGW_PREFIX_A_LEN, p[i].len))
+			return -EMSGSIZE;
+		nla_nest_end(skb, entry);
+	}
+	nla_nest_end(skb, list);
+	return 0;
+}
+
+static int put_cfg(struct sk_buff *skb, const struct sgw_tunnel_cfg *cfg)
+{
+	if (!cfg)
+		return 0;
+	if (sgw_nl_put_addr(skb, SGW_TUNNEL_A_LOCAL, &cfg->local) ||
+	    sgw_nl_put_addr(skb, SGW_TUNNEL_A_REMOTE, &cfg->remote) ||
+	    put_ts(skb, SGW_TUNNEL_A_LOCAL_TS, cfg->local_ts, cfg->n_local_ts) ||
+	    put_ts(skb, SGW_TUNNEL_A_REMOTE_TS, cfg->remote_ts, cfg->n_remote_ts))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int fill_tunnel(struct sk_buff *skb, const struct sgw_tunnel *tunnel)
 {
 	u64 drops[__SGW_DROP_MAX];
 	struct nlattr *nest, *dnest;
 	unsigned int i;
+	int ret;
 
 	nest = nla_nest_start(skb, SGW_A_TUNNEL);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, SGW_TUNNEL_A_ID, tunnel->id) ||
 	    nla_put_u32(skb, SGW_TUNNEL_A_IFINDEX, tunnel->dev->ifindex) ||
-	    nla_put_string(skb, SGW_TUNNEL_A_IFNAME, tunnel->dev->name))
+	    nla_put_string(skb, SGW_TUNNEL_A_IFNAME, tunnel->dev->name) ||
+	    nla_put_u8(skb, SGW_TUNNEL_A_ENABLED, READ_ONCE(tunnel->enabled)))
+		goto cancel;
+	rcu_read_lock();
+	ret = put_cfg(skb, rcu_dereference(tunnel->cfg));
+	rcu_read_unlock();
+	if (ret)
 		goto cancel;
 	dnest = nla_nest_start(skb, SGW_TUNNEL_A_DROPS);
 	if (!dnest)
@@ -124,7 +188,7 @@ static int reply_tunnel(struct genl_info *info, const struct sgw_tunnel *tunnel)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = put_header(msg, info, SGW_CMD_TUNNEL_GET);
+	hdr = sgw_genl_put_header(msg, info, SGW_CMD_TUNNEL_GET);
 	if (!hdr || fill_tunnel(msg, tunnel)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
@@ -185,9 +249,192 @@ static struct sgw_tunnel *find_tunnel(struct genl_info *info, struct nlattr **tb
 	return sgw_tunnel_of(dev);
 }
 
+/* A gateway address: 4 bytes IPv4, 16 bytes IPv6, unicast. */
+static int parse_addr(const struct nlattr *nla, struct sgw_addr *a,
+		      struct netlink_ext_ack *extack)
+{
+	if (nla_len(nla) == sizeof(__be32)) {
+		sgw_addr_set4(a, nla_get_in_addr(nla));
+		if (ipv4_is_zeronet(a->v4) || ipv4_is_multicast(a->v4) ||
+		    ipv4_is_lbcast(a->v4))
+			goto not_unicast;
+		return 0;
+	}
+	if (nla_len(nla) == sizeof(struct in6_addr)) {
+		sgw_addr_set6(a, nla_data(nla));
+		if (ipv6_addr_any(&a->v6) || ipv6_addr_is_multicast(&a->v6))
+			goto not_unicast;
+		return 0;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, nla,
+			    "address must be 4 (IPv4) or 16 (IPv6) bytes");
+	return -EINVAL;
+not_unicast:
+	NL_SET_ERR_MSG_ATTR(extack, nla, "SGW address must be a unicast address");
+	return -EINVAL;
+}
+
+static int parse_prefix(const struct nlattr *nla, struct sgw_prefix *p,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SGW_PREFIX_A_MAX + 1];
+	unsigned int max;
+	int ret;
+
+	ret = nla_parse_nested(tb, SGW_PREFIX_A_MAX, nla, prefix_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[SGW_PREFIX_A_ADDR] || !tb[SGW_PREFIX_A_LEN]) {
+		NL_SET_ERR_MSG_ATTR(extack, nla, "prefix needs an address and a length");
+		return -EINVAL;
+	}
+	memset(p, 0, sizeof(*p));
+	p->len = nla_get_u8(tb[SGW_PREFIX_A_LEN]);
+	if (nla_len(tb[SGW_PREFIX_A_ADDR]) == sizeof(__be32)) {
+		sgw_addr_set4(&p->addr, nla_get_in_addr(tb[SGW_PREFIX_A_ADDR]));
+		max = 32;
+		ret = p->len <= max && !(p->addr.v4 & ~inet_make_mask(p->len));
+	} else if (nla_len(tb[SGW_PREFIX_A_ADDR]) == sizeof(struct in6_addr)) {
+		struct in6_addr net;
+
+		sgw_addr_set6(&p->addr, nla_data(tb[SGW_PREFIX_A_ADDR]));
+		max = 128;
+		ipv6_addr_prefix(&net, &p->addr.v6, min_t(u8, p->len, 128));
+		ret = p->len <= max && ipv6_addr_equal(&net, &p->addr.v6);
+	} else {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SGW_PREFIX_A_ADDR],
+				    "prefix address must be 4 or 16 bytes");
+		return -EINVAL;
+	}
+	if (!ret) {
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "prefix length too long or host bits set");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_ts(const struct nlattr *list, struct sgw_prefix *out, u8 *n,
+		    struct netlink_ext_ack *extack)
+{
+	const struct nlattr *nla;
+	int rem, ret;
+
+	*n = 0;
+	nla_for_each_nested(nla, list, rem) {
+		if (nla_type(nla) != SGW_TS_A_PREFIX) {
+			NL_SET_ERR_MSG_ATTR(extack, nla, "unknown selector attribute");
+			return -EINVAL;
+		}
+		if (*n >= SGW_TS_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, nla, "more than 16 selector prefixes");
+			return -E2BIG;
+		}
+		ret = parse_prefix(nla, &out[*n], extack);
+		if (ret)
+			return ret;
+		(*n)++;
+	}
+	return 0;
+}
+
+/*
+ * A copy of the tunnel's configuration with the attributes in @tb applied,
+ * validated as a whole, or an error pointer; nothing is changed yet.
+ */
+static struct sgw_tunnel_cfg *build_cfg(const struct sgw_tunnel_cfg *old,
+					struct nlattr **tb,
+					struct netlink_ext_ack *extack)
+{
+	struct sgw_tunnel_cfg *cfg;
+	int ret = 0;
+
+	cfg = old ? kmemdup(old, sizeof(*cfg), GFP_KERNEL) :
+		    kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return ERR_PTR(-ENOMEM);
+	if (tb[SGW_TUNNEL_A_LOCAL])
+		ret = parse_addr(tb[SGW_TUNNEL_A_LOCAL], &cfg->local, extack);
+	if (!ret && tb[SGW_TUNNEL_A_REMOTE])
+		ret = parse_addr(tb[SGW_TUNNEL_A_REMOTE], &cfg->remote, extack);
+	if (!ret && tb[SGW_TUNNEL_A_LOCAL_TS])
+		ret = parse_ts(tb[SGW_TUNNEL_A_LOCAL_TS], cfg->local_ts,
+			       &cfg->n_local_ts, extack);
+	if (!ret && tb[SGW_TUNNEL_A_REMOTE_TS])
+		ret = parse_ts(tb[SGW_TUNNEL_A_REMOTE_TS], cfg->remote_ts,
+			       &cfg->n_remote_ts, extack);
+	if (!ret && cfg->local.family && cfg->remote.family &&
+	    cfg->local.family != cfg->remote.family) {
+		NL_SET_ERR_MSG(extack,
+			       "local and remote SGW addresses must be of one family");
+		ret = -EAFNOSUPPORT;
+	}
+	if (!ret && cfg->local.family && sgw_addr_equal(&cfg->local, &cfg->remote)) {
+		NL_SET_ERR_MSG(extack, "local and remote SGW addresses are the same");
+		ret = -EINVAL;
+	}
+	if (ret) {
+		kfree(cfg);
+		return ERR_PTR(ret);
+	}
+	return cfg;
+}
+
+static bool has_cfg_attrs(struct nlattr **tb)
+{
+	return tb[SGW_TUNNEL_A_LOCAL] || tb[SGW_TUNNEL_A_REMOTE] ||
+	       tb[SGW_TUNNEL_A_LOCAL_TS] || tb[SGW_TUNNEL_A_REMOTE_TS];
+}
+
+/* Apply a validated @cfg (consumed, may be NULL) and the enabled flag. */
+static int apply(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
+		 struct nlattr **tb, struct netlink_ext_ack *extack)
+{
+	int ret = 0;
+
+	ASSERT_RTNL();
+	if (cfg)
+		ret = sgw_tunnel_set_cfg(tunnel, cfg, extack);
+	if (!ret && tb[SGW_TUNNEL_A_ENABLED])
+		WRITE_ONCE(tunnel->enabled, nla_get_u8(tb[SGW_TUNNEL_A_ENABLED]));
+	return ret;
+}
+
+static int sgw_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[SGW_TUNNEL_A_MAX + 1];
+	struct sgw_tunnel_cfg *cfg = NULL;
+	struct sgw_tunnel *tunnel;
+	int ret;
+
+	ret = parse_tunnel(info, tb, true);
+	if (ret)
+		return ret;
+	rtnl_lock();
+	tunnel = find_tunnel(info, tb);
+	if (IS_ERR(tunnel)) {
+		ret = PTR_ERR(tunnel);
+		goto out;
+	}
+	if (has_cfg_attrs(tb)) {
+		cfg = build_cfg(sgw_tunnel_cfg_rtnl(tunnel), tb, info->extack);
+		if (IS_ERR(cfg)) {
+			ret = PTR_ERR(cfg);
+			goto out;
+		}
+	}
+	ret = apply(tunnel, cfg, tb, info->extack);
+	if (!ret)
+		ret = reply_tunnel(info, tunnel);
+out:
+	rtnl_unlock();
+	return ret;
+}
+
 static int sgw_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SGW_TUNNEL_A_MAX + 1];
+	struct sgw_tunnel_cfg *cfg = NULL;
 	const char *ifname = NULL;
 	struct net_device *dev;
 	u32 id = 0;
@@ -219,14 +466,28 @@ static int sgw_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		ret = -EEXIST;
 		goto out;
 	}
+	if (has_cfg_attrs(tb)) {
+		cfg = build_cfg(NULL, tb, info->extack);
+		if (IS_ERR(cfg)) {
+			ret = PTR_ERR(cfg);
+			cfg = NULL;
+			goto out;
+		}
+	}
 	dev = sgw_device_create(genl_info_net(info), id, ifname, info->extack);
 	if (IS_ERR(dev)) {
 		ret = PTR_ERR(dev);
 		goto out;
 	}
-	ret = reply_tunnel(info, sgw_tunnel_of(dev));
+	ret = apply(sgw_tunnel_of(dev), cfg, tb, info->extack);
+	cfg = NULL;
+	if (!ret)
+		ret = reply_tunnel(info, sgw_tunnel_of(dev));
+	if (ret)	/* nothing half made stays behind */
+		unregister_netdevice(dev);
 out:
 	rtnl_unlock();
+	kfree(cfg);
 	return ret;
 }
 
@@ -319,10 +580,34 @@ static const struct genl_ops sgw_genl_ops[] = {
 		.cmd = SGW_CMD_TUNNEL_GET,
 		.doit = sgw_nl_tunnel_get,
 		.dumpit = sgw_nl_tunnel_dump,
+	}, {
+		.cmd = SGW_CMD_TUNNEL_SET,
+		.doit = sgw_nl_tunnel_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = SGW_CMD_SA_NEW,
+		.doit = sgw_nl_sa_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = SGW_CMD_SA_DEL,
+		.doit = sgw_nl_sa_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = SGW_CMD_SA_GET,
+		.dumpit = sgw_nl_sa_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = SGW_CMD_SA_FLUSH,
+		.doit = sgw_nl_sa_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
-static struct genl_family sgw_genl_family __ro_after_init = {
+static const struct genl_multicast_group sgw_mcgrps[] = {
+	{ .name = SGW_MCGRP_EVENTS },
+};
+
+struct genl_family sgw_genl_family __ro_after_init = {
 	.name = SGW_GENL_NAME,
 	.version = SGW_GENL_VERSION,
 	.maxattr = SGW_A_MAX,
@@ -331,6 +616,8 @@ static struct genl_family sgw_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = sgw_genl_ops,
 	.n_ops = ARRAY_SIZE(sgw_genl_ops),
+	.mcgrps = sgw_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(sgw_mcgrps),
 	.resv_start_op = SGW_CMD_MAX + 1,
 };
 

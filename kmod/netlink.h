@@ -2,6 +2,25 @@
 #ifndef _SGW_NETLINK_H
 #define _SGW_NETLINK_H
 
+#include <net/genetlink.h>
+#include <linux/sgw.h>
+
+struct sgw_addr;
+struct sgw_sa;
+
+extern struct genl_family sgw_genl_family;
+extern const struct nla_policy sgw_sa_policy[SGW_SA_A_MAX + 1];
+
+void *sgw_genl_put_header(struct sk_buff *skb, struct genl_info *info, u8 cmd);
+int sgw_nl_put_addr(struct sk_buff *skb, int type, const struct sgw_addr *a);
+
+/* SA commands and events, in netlink_sa.c */
+int sgw_nl_sa_new(struct sk_buff *skb, struct genl_info *info);
+int sgw_nl_sa_del(struct sk_buff *skb, struct genl_info *info);
+int sgw_nl_sa_flush(struct sk_buff *skb, struct genl_info *info);
+int sgw_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb);
+void sgw_genl_notify_expire(struct sgw_sa *sa, bool hard, gfp_t gfp);
+
 int sgw_genl_init(void);
 void sgw_genl_uninit(void);
 

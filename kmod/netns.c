@@ -9,6 +9,8 @@
 #include <net/netlink.h>
 
 #include "netns.h"
+#include "receive.h"
+#include "sa.h"
 #include "tunnel.h"
 
 static unsigned int sgw_net_id __read_mostly;
@@ -73,20 +75,41 @@ struct sgw_tunnel *sgw_tunnel_lookup_rtnl(struct sgw_net *sn, u32 id)
 static int __net_init sgw_net_init(struct net *net)
 {
 	struct sgw_net *sn = sgw_net(net);
+	int ret;
 
 	xa_init_flags(&sn->tunnels, XA_FLAGS_ALLOC1);
 	sn->gen = 1;
+	ret = sgw_sa_table_init(sn);
+	if (ret)
+		return ret;
+	ret = sgw_remote_table_init(sn);
+	if (ret)
+		goto err_remote;
+	ret = sgw_receive_net_init(net);
+	if (ret)
+		goto err_receive;
 	return 0;
+
+err_receive:
+	sgw_remote_table_uninit(sn);
+err_remote:
+	sgw_sa_table_uninit(sn);
+	return ret;
 }
 
 /*
- * The devices, and with them every tunnel, are gone by now: the core
- * deletes devices of a dying namespace through our dellink before the
+ * The devices, and with them every tunnel and SA, are gone by now: the
+ * core deletes devices of a dying namespace through our dellink before the
  * subsystems' exit handlers run.
  */
 static void __net_exit sgw_net_exit(struct net *net)
 {
-	xa_destroy(&sgw_net(net)->tunnels);
+	struct sgw_net *sn = sgw_net(net);
+
+	sgw_receive_net_exit(net);
+	sgw_remote_table_uninit(sn);
+	sgw_sa_table_uninit(sn);
+	xa_destroy(&sn->tunnels);
 }
 
 static struct pernet_operations sgw_net_ops = {

@@ -2,6 +2,7 @@
 #ifndef _SGW_NETNS_H
 #define _SGW_NETNS_H
 
+#include <linux/rhashtable-types.h>
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
 
@@ -12,6 +13,8 @@ struct netlink_ext_ack;
 struct sgw_net {
 	struct xarray tunnels;	/* tunnel id -> struct sgw_tunnel */
 	unsigned int gen;	/* bumped on each change, for dump consistency */
+	struct rhashtable sa_in;	/* inbound SAs by (SPI, local SGW) */
+	struct rhltable by_remote;	/* tunnels by remote SGW address */
 };
 
 struct sgw_net *sgw_net(const struct net *net);

@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tunnel state shared by the send and receive paths: per-reason drop
- * counters, kept per CPU so that counting never contends.
+ * Tunnel state shared by the send and receive paths: the security gateway
+ * addresses and selectors, the table that finds a tunnel by its gateways,
+ * and per-reason drop counters, kept per CPU so that counting never
+ * contends.
  */
 
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/rhashtable.h>
+#include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
+#include <net/netlink.h>
 
+#include "netns.h"
+#include "sa.h"
 #include "tunnel.h"
 
 static void count_drop(struct sgw_tunnel *tunnel, enum sgw_drop reason)
@@ -52,4 +61,145 @@ void sgw_tunnel_drops_read(const struct sgw_tunnel *tunnel,
 		for (i = 0; i < __SGW_DROP_MAX; i++)
 			out[i] += snap[i];
 	}
+}
+
+static const struct rhashtable_params by_remote_params = {
+	.key_len = sizeof(struct sgw_addr),
+	.key_offset = offsetof(struct sgw_tunnel, remote_key),
+	.head_offset = offsetof(struct sgw_tunnel, remote_node),
+	.automatic_shrinking = true,
+};
+
+int sgw_remote_table_init(struct sgw_net *sn)
+{
+	return rhltable_init(&sn->by_remote, &by_remote_params);
+}
+
+void sgw_remote_table_uninit(struct sgw_net *sn)
+{
+	rhltable_destroy(&sn->by_remote);
+}
+
+int sgw_tunnel_init(struct sgw_tunnel *tunnel)
+{
+	struct sgw_tunnel_cfg *cfg;
+	int ret;
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	ret = gro_cells_init(&tunnel->gro_cells, tunnel->dev);
+	if (ret) {
+		kfree(cfg);
+		return ret;
+	}
+	tunnel->enabled = true;
+	RCU_INIT_POINTER(tunnel->cfg, cfg);
+	return 0;
+}
+
+/* Under RTNL, when the device is unregistered. */
+void sgw_tunnel_uninit(struct sgw_tunnel *tunnel)
+{
+	struct sgw_net *sn = sgw_net(dev_net(tunnel->dev));
+
+	sgw_sa_flush(tunnel);
+	if (tunnel->remote_key.family)
+		rhltable_remove(&sn->by_remote, &tunnel->remote_node,
+				by_remote_params);
+	gro_cells_destroy(&tunnel->gro_cells);
+	kfree_rcu(rtnl_dereference(tunnel->cfg), rcu);
+	RCU_INIT_POINTER(tunnel->cfg, NULL);
+}
+
+/*
+ * Replace the tunnel's addresses and selectors with @cfg (consumed). SAs
+ * are bound to the address pair: a new pair removes them.
+ */
+int sgw_tunnel_set_cfg(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
+		       struct netlink_ext_ack *extack)
+{
+	struct sgw_net *sn = sgw_net(dev_net(tunnel->dev));
+	struct sgw_tunnel_cfg *old = sgw_tunnel_cfg_rtnl(tunnel);
+	bool moved;
+	int ret;
+
+	ASSERT_RTNL();
+	if (cfg->local.family && cfg->remote.family &&
+	    cfg->local.family != cfg->remote.family) {
+		NL_SET_ERR_MSG(extack,
+			       "local and remote SGW addresses must be of one family");
+		kfree(cfg);
+		return -EAFNOSUPPORT;
+	}
+	moved = !sgw_addr_equal(&old->local, &cfg->local) ||
+		!sgw_addr_equal(&old->remote, &cfg->remote);
+	if (!sgw_addr_equal(&tunnel->remote_key, &cfg->remote)) {
+		if (tunnel->remote_key.family)
+			rhltable_remove(&sn->by_remote, &tunnel->remote_node,
+					by_remote_params);
+		memset(&tunnel->remote_key, 0, sizeof(tunnel->remote_key));
+		if (cfg->remote.family) {
+			tunnel->remote_key = cfg->remote;
+			ret = rhltable_insert(&sn->by_remote, &tunnel->remote_node,
+					      by_remote_params);
+			if (ret) {
+				memset(&tunnel->remote_key, 0,
+				       sizeof(tunnel->remote_key));
+				kfree(cfg);
+				return ret;
+			}
+		}
+	}
+	if (moved)
+		sgw_sa_flush(tunnel);
+	rcu_assign_pointer(tunnel->cfg, cfg);
+	kfree_rcu(old, rcu);
+	return 0;
+}
+
+/* Under RCU: the tunnel between @local and @remote, if any. */
+struct sgw_tunnel *sgw_tunnel_by_pair(struct sgw_net *sn,
+				      const struct sgw_addr *local,
+				      const struct sgw_addr *remote)
+{
+	struct rhlist_head *list, *pos;
+	struct sgw_tunnel *tunnel;
+
+	list = rhltable_lookup(&sn->by_remote, remote, by_remote_params);
+	rhl_for_each_entry_rcu(tunnel, pos, list, remote_node) {
+		struct sgw_tunnel_cfg *cfg = rcu_dereference(tunnel->cfg);
+
+		if (cfg && sgw_addr_equal(&cfg->local, local))
+			return tunnel;
+	}
+	return NULL;
+}
+
+/*
+ * Does the selector list allow the inner packet's source (or destination)?
+ * An empty list allows anything: the tunnel is then purely route-based.
+ */
+bool sgw_ts_allows(const struct sgw_prefix *ts, unsigned int n,
+		   const struct sk_buff *skb, bool source)
+{
+	unsigned int i;
+
+	if (!n)
+		return true;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		__be32 a = source ? ip_hdr(skb)->saddr : ip_hdr(skb)->daddr;
+
+		for (i = 0; i < n; i++)
+			if (sgw_prefix_match4(&ts[i], a))
+				return true;
+	} else {
+		const struct in6_addr *a = source ? &ipv6_hdr(skb)->saddr :
+						    &ipv6_hdr(skb)->daddr;
+
+		for (i = 0; i < n; i++)
+			if (sgw_prefix_match6(&ts[i], a))
+				return true;
+	}
+	return false;
 }

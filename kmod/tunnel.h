@@ -3,18 +3,47 @@
 #define _SGW_TUNNEL_H
 
 #include <linux/netdevice.h>
+#include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
+#include <net/gro_cells.h>
 #include <linux/sgw.h>
+
+#include "addr.h"
+
+struct sgw_sa;
+struct sgw_net;
 
 struct sgw_drop_stats {
 	u64_stats_t count[__SGW_DROP_MAX];
 	struct u64_stats_sync syncp;
 };
 
+/*
+ * The security gateways and selectors, replaced as a whole under RTNL so
+ * the data path always sees one consistent version under RCU.
+ */
+struct sgw_tunnel_cfg {
+	struct rcu_head rcu;
+	struct sgw_addr local;
+	struct sgw_addr remote;
+	u8 n_local_ts;
+	u8 n_remote_ts;
+	struct sgw_prefix local_ts[SGW_TS_MAX];
+	struct sgw_prefix remote_ts[SGW_TS_MAX];
+};
+
 /* One tunnel: the private area of its sgw net_device. */
 struct sgw_tunnel {
 	struct net_device *dev;
 	u32 id;
+	bool enabled;
+	struct sgw_tunnel_cfg __rcu *cfg;
+	struct sgw_sa __rcu *sa_out;
+	struct sgw_sa __rcu *sa_in[SGW_SA_IN_MAX];
+	/* Hashed by remote SGW while one is set (sgw_net.by_remote). */
+	struct rhlist_head remote_node;
+	struct sgw_addr remote_key;
+	struct gro_cells gro_cells;
 	struct sgw_drop_stats __percpu *drops;
 };
 
@@ -23,11 +52,29 @@ static inline struct sgw_tunnel *sgw_tunnel_of(const struct net_device *dev)
 	return netdev_priv(dev);
 }
 
+static inline struct sgw_tunnel_cfg *sgw_tunnel_cfg_rtnl(struct sgw_tunnel *t)
+{
+	return rtnl_dereference(t->cfg);
+}
+
 void sgw_tunnel_tx_drop(struct sgw_tunnel *tunnel, enum sgw_drop reason,
 			struct sk_buff *skb);
 void sgw_tunnel_rx_drop(struct sgw_tunnel *tunnel, enum sgw_drop reason,
 			struct sk_buff *skb);
 void sgw_tunnel_drops_read(const struct sgw_tunnel *tunnel,
 			   u64 out[__SGW_DROP_MAX]);
+
+int sgw_tunnel_init(struct sgw_tunnel *tunnel);
+void sgw_tunnel_uninit(struct sgw_tunnel *tunnel);
+int sgw_tunnel_set_cfg(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
+		       struct netlink_ext_ack *extack);
+struct sgw_tunnel *sgw_tunnel_by_pair(struct sgw_net *sn,
+				      const struct sgw_addr *local,
+				      const struct sgw_addr *remote);
+bool sgw_ts_allows(const struct sgw_prefix *ts, unsigned int n,
+		   const struct sk_buff *skb, bool source);
+
+int sgw_remote_table_init(struct sgw_net *sn);
+void sgw_remote_table_uninit(struct sgw_net *sn);
 
 #endif /* _SGW_TUNNEL_H */

@@ -249,6 +249,7 @@ enum sgw_drop {
 	SGW_DROP_DISABLED,	/* tunnel administratively disabled */
 	SGW_DROP_LOOP,		/* route to the peer led back into sgw */
 	SGW_DROP_NOMEM,		/* allocation or crypto resource failure */
+	SGW_DROP_NO_ROUTE,	/* no route to the remote SGW */
 	__SGW_DROP_MAX
 };
 

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive path. A netfilter hook at LOCAL_IN takes ESP whose SPI belongs
+ * to one of our inbound SAs for the local address it arrived at; any other
+ * ESP is left to the kernel (its own xfrm ESP may own it), except ESP
+ * between a tunnel's own gateways, which is ours and counted as unknown
+ * SPI. LOCAL_IN runs after reassembly (IPv4) and after the filter table,
+ * so the operator's INPUT rules see the ESP first.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/dsfield.h>
+#include <net/esp.h>
+#include <net/inet_ecn.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+
+#include "compat.h"
+#include "esp.h"
+#include "netns.h"
+#include "receive.h"
+#include "replay.h"
+#include "tunnel.h"
+
+/* Padding must be 1, 2, 3, ... (RFC 4303 section 2.4). */
+static bool padding_valid(const u8 *pad, unsigned int padlen)
+{
+	unsigned int i;
+
+	for (i = 0; i < padlen; i++)
+		if (pad[i] != i + 1)
+			return false;
+	return true;
+}
+
+/*
+ * The decrypted inner packet, with its header checked and any traffic flow
+ * confidentiality padding after it cut off. False if it is not an IP packet
+ * of the family the next header field announced.
+ */
+static bool inner_valid(struct sk_buff *skb, u8 nexthdr)
+{
+	unsigned int len = skb->len, ihl, tot;
+
+	if (nexthdr == IPPROTO_IPIP) {
+		const struct iphdr *iph = (void *)skb->data;
+
+		if (len < sizeof(*iph) || iph->version != 4)
+			return false;
+		ihl = iph->ihl * 4;
+		tot = ntohs(iph->tot_len);
+		if (ihl < sizeof(*iph) || tot < ihl || tot > len)
+			return false;
+		skb->protocol = htons(ETH_P_IP);
+	} else {
+		const struct ipv6hdr *ip6h = (void *)skb->data;
+
+		if (len < sizeof(*ip6h) || ip6h->version != 6)
+			return false;
+		tot = sizeof(*ip6h) + ntohs(ip6h->payload_len);
+		if (tot > len)
+			return false;
+		skb->protocol = htons(ETH_P_IPV6);
+	}
+	if (pskb_trim(skb, tot))
+		return false;
+	skb_reset_network_header(skb);
+	return true;
+}
+
+/* RFC 6040 decapsulation: congestion marked outside stays marked inside. */
+static void decap_ecn(struct sk_buff *skb, u8 outer)
+{
+	if (!INET_ECN_is_ce(outer))
+		return;
+	if (skb->protocol == htons(ETH_P_IP))
+		IP_ECN_set_ce(ip_hdr(skb));
+	else
+		IP6_ECN_set_ce(skb, ipv6_hdr(skb));
+}
+
+static void deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb)
+{
+	struct sgw_sa *sa = ctx->sa;
+	struct sgw_tunnel *tunnel = sa->tunnel;
+	const struct sgw_alg_desc *alg = sa->alg;
+	const struct sgw_tunnel_cfg *cfg;
+	unsigned int hdr = ctx->len + sizeof(struct ip_esp_hdr) + alg->iv_len;
+	u8 *payload = skb->data + hdr, padlen, nexthdr;
+
+	if (!sgw_replay_advance(sa->replay, ctx->seq)) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_REPLAY, skb);
+		return;
+	}
+	padlen = payload[ctx->elen - 2];
+	nexthdr = payload[ctx->elen - 1];
+	if (padlen + 2 > ctx->elen ||
+	    !padding_valid(payload + ctx->elen - 2 - padlen, padlen)) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_MALFORMED, skb);
+		return;
+	}
+	if (nexthdr == IPPROTO_NONE) {
+		/* A dummy packet (RFC 4303 section 2.6): discard silently. */
+		consume_skb(skb);
+		return;
+	}
+	if (nexthdr != IPPROTO_IPIP && nexthdr != IPPROTO_IPV6) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_MALFORMED, skb);
+		return;
+	}
+	skb_pull(skb, hdr);
+	if (pskb_trim(skb, ctx->elen - 2 - padlen) || !inner_valid(skb, nexthdr)) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_MALFORMED, skb);
+		return;
+	}
+
+	rcu_read_lock();
+	cfg = rcu_dereference(tunnel->cfg);
+	if (!cfg ||
+	    !sgw_ts_allows(cfg->remote_ts, cfg->n_remote_ts, skb, true) ||
+	    !sgw_ts_allows(cfg->local_ts, cfg->n_local_ts, skb, false)) {
+		rcu_read_unlock();
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_SELECTOR, skb);
+		return;
+	}
+	rcu_read_unlock();
+	if (!sgw_sa_account(sa, skb->len)) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_NO_SA, skb);
+		return;
+	}
+
+	decap_ecn(skb, ctx->dsfield);
+	skb_scrub_packet(skb, false);
+	skb->dev = tunnel->dev;
+	skb->pkt_type = PACKET_HOST;
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_reset_mac_header(skb);
+	skb_reset_transport_header(skb);
+	dev_sw_netstats_rx_add(tunnel->dev, skb->len);
+	gro_cells_receive(&tunnel->gro_cells, skb);
+}
+
+static void finish(struct sk_buff *skb, struct sgw_esp_ctx *ctx, int err)
+{
+	struct sgw_sa *sa = ctx->sa;
+
+	if (err == -EBADMSG)
+		sgw_tunnel_rx_drop(sa->tunnel, SGW_DROP_AUTH, skb);
+	else if (err)
+		sgw_tunnel_rx_drop(sa->tunnel, SGW_DROP_NOMEM, skb);
+	else
+		deliver(ctx, skb);
+	sgw_esp_ctx_free(ctx);
+	sgw_sa_put(sa);
+}
+
+static void decrypt_done(sgw_crypto_cb_arg arg, int err)
+{
+	struct sk_buff *skb = sgw_crypto_cb_data(arg);
+
+	if (err == -EINPROGRESS)
+		return;
+	local_bh_disable();
+	finish(skb, *sgw_esp_cb(skb), err);
+	local_bh_enable();
+}
+
+/* Takes the packet and the reference on @sa; @off is the ESP header offset. */
+static void receive(struct sgw_sa *sa, struct sk_buff *skb, unsigned int off)
+{
+	const struct sgw_alg_desc *alg = sa->alg;
+	struct sgw_tunnel *tunnel = sa->tunnel;
+	struct sgw_esp_ctx *ctx;
+	struct ip_esp_hdr *esph;
+	int elen, err;
+	u8 dsfield;
+	u64 seq;
+
+	if (skb_linearize(skb) ||
+	    (skb_cloned(skb) && pskb_expand_head(skb, 0, 0, GFP_ATOMIC))) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_NOMEM, skb);
+		goto put;
+	}
+	elen = skb->len - off - sizeof(*esph) - alg->iv_len - alg->icv_len;
+	if (elen < 2 || elen % alg->block) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_MALFORMED, skb);
+		goto put;
+	}
+	esph = (struct ip_esp_hdr *)(skb->data + off);
+	seq = sgw_replay_infer(sa->replay, be32_to_cpu(esph->seq_no));
+	if (!sgw_replay_check(sa->replay, seq)) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_REPLAY, skb);
+		goto put;
+	}
+	ctx = sgw_esp_ctx_alloc(sa, GFP_ATOMIC);
+	if (!ctx) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_NOMEM, skb);
+		goto put;
+	}
+	dsfield = skb->protocol == htons(ETH_P_IP) ?
+		  ipv4_get_dsfield(ip_hdr(skb)) : ipv6_get_dsfield(ipv6_hdr(skb));
+	ctx->seq = seq;
+	ctx->len = off;
+	ctx->elen = elen;
+	ctx->dsfield = dsfield;
+	sgw_esp_setup(ctx, (u8 *)(esph + 1), elen, alg->icv_len, decrypt_done,
+		      skb);
+	*sgw_esp_cb(skb) = ctx;
+	err = crypto_aead_decrypt(sgw_esp_req(ctx));
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return;
+	finish(skb, ctx, err);
+	return;
+put:
+	sgw_sa_put(sa);
+}
+
+static unsigned int sgw_nf_local_in(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct sgw_net *sn = sgw_net(state->net);
+	struct sgw_addr saddr, daddr;
+	struct sgw_tunnel *tunnel;
+	struct ip_esp_hdr *esph;
+	struct sgw_sa *sa;
+	int off;
+
+	if (state->pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if (iph->protocol != IPPROTO_ESP)
+			return NF_ACCEPT;
+		off = iph->ihl * 4;
+		sgw_addr_set4(&saddr, iph->saddr);
+		sgw_addr_set4(&daddr, iph->daddr);
+	} else {
+		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+		__be16 frag_off;
+
+		off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
+				       &frag_off);
+		/* Fragments are reassembled later, by the IPv6 input path. */
+		if (off < 0 || nexthdr != IPPROTO_ESP || frag_off)
+			return NF_ACCEPT;
+		sgw_addr_set6(&saddr, &ipv6_hdr(skb)->saddr);
+		sgw_addr_set6(&daddr, &ipv6_hdr(skb)->daddr);
+	}
+
+	/* skb->data is at the network header in LOCAL_IN. */
+	if (!pskb_may_pull(skb, off + sizeof(*esph))) {
+		tunnel = sgw_tunnel_by_pair(sn, &daddr, &saddr);
+		if (!tunnel)
+			return NF_ACCEPT;
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_MALFORMED, skb);
+		return NF_STOLEN;
+	}
+	esph = (struct ip_esp_hdr *)(skb->data + off);
+	sa = sgw_sa_lookup_in(sn, esph->spi, &daddr);
+	if (!sa) {
+		tunnel = sgw_tunnel_by_pair(sn, &daddr, &saddr);
+		if (!tunnel)
+			return NF_ACCEPT;
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_UNKNOWN_SPI, skb);
+		return NF_STOLEN;
+	}
+	tunnel = sa->tunnel;
+	if (!READ_ONCE(tunnel->enabled)) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_DISABLED, skb);
+		return NF_STOLEN;
+	}
+	if (test_bit(SGW_SA_HARD_EXPIRED, &sa->flags) || !sgw_sa_hold(sa)) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_NO_SA, skb);
+		return NF_STOLEN;
+	}
+	receive(sa, skb, off);
+	return NF_STOLEN;
+}
+
+static const struct nf_hook_ops sgw_nf_ops[] = {
+	{
+		.hook = sgw_nf_local_in,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_FILTER + 10,
+	}, {
+		.hook = sgw_nf_local_in,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_FILTER + 10,
+	},
+};
+
+int sgw_receive_net_init(struct net *net)
+{
+	return nf_register_net_hooks(net, sgw_nf_ops, ARRAY_SIZE(sgw_nf_ops));
+}
+
+void sgw_receive_net_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, sgw_nf_ops, ARRAY_SIZE(sgw_nf_ops));
+}

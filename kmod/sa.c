@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Security associations: their crypto transforms, the per-namespace table
+ * that finds inbound SAs by SPI, sequence numbers and lifetimes.
+ *
+ * Lifetime of an SA:
+ * 1. Created unattached (sgw_sa_create), holding one reference that the
+ *    tunnel takes over on install.
+ * 2. Installed under RTNL: published in its tunnel's slot and, inbound, in
+ *    the namespace table. The data path finds it under RCU and takes a
+ *    reference for the time an asynchronous crypto request is in flight.
+ * 3. Unlinked under RTNL (delete, replace, flush, hard expiry, tunnel
+ *    gone): removed from slot and table, the tunnel's reference dropped.
+ * 4. The last reference queues the free after an RCU grace period, in
+ *    process context, where the crypto transform can be released.
+ */
+
+#include <linux/rhashtable.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <crypto/authenc.h>
+#include <net/netlink.h>
+
+#include "compat.h"
+#include "netlink.h"
+#include "netns.h"
+#include "replay.h"
+#include "sa.h"
+#include "tunnel.h"
+
+static struct workqueue_struct *sgw_wq;
+
+static const struct rhashtable_params sa_in_params = {
+	.key_len = sizeof(struct sgw_sa_key),
+	.key_offset = offsetof(struct sgw_sa, key),
+	.head_offset = offsetof(struct sgw_sa, node),
+	.automatic_shrinking = true,
+};
+
+/* The algorithm name the crypto API knows, for this SA's ESN setting. */
+static const char *crypto_name(const struct sgw_alg_desc *alg, bool esn)
+{
+	/* HMAC over ESN needs the high sequence bits appended (RFC 4303 A2). */
+	if (esn && alg->auth_key_len)
+		return "authencesn(hmac(sha256),cbc(aes))";
+	return alg->crypto;
+}
+
+static int set_key(struct crypto_aead *aead, const struct sgw_alg_desc *alg,
+		   const u8 *key)
+{
+	struct crypto_authenc_key_param *param;
+	unsigned int len;
+	struct rtattr *rta;
+	u8 *buf;
+	int ret;
+
+	if (!alg->auth_key_len)
+		return crypto_aead_setkey(aead, key, alg->enc_key_len + alg->salt_len);
+
+	/* authenc wants: rtattr(enckeylen), authentication key, cipher key. */
+	len = RTA_SPACE(sizeof(*param)) + alg->auth_key_len + alg->enc_key_len;
+	buf = kmalloc(len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	rta = (struct rtattr *)buf;
+	rta->rta_type = CRYPTO_AUTHENC_KEYA_PARAM;
+	rta->rta_len = RTA_LENGTH(sizeof(*param));
+	param = RTA_DATA(rta);
+	param->enckeylen = cpu_to_be32(alg->enc_key_len);
+	memcpy(buf + RTA_SPACE(sizeof(*param)), key + alg->enc_key_len,
+	       alg->auth_key_len);
+	memcpy(buf + RTA_SPACE(sizeof(*param)) + alg->auth_key_len, key,
+	       alg->enc_key_len);
+	ret = crypto_aead_setkey(aead, buf, len);
+	kfree_sensitive(buf);
+	return ret;
+}
+
+static void sa_free_work(struct work_struct *work)
+{
+	struct sgw_sa *sa = container_of(to_rcu_work(work), struct sgw_sa,
+					 free_work);
+
+	crypto_free_aead(sa->aead);
+	kfree(sa->replay);
+	dev_put(sa->tunnel->dev);
+	kfree_sensitive(sa);
+}
+
+bool sgw_sa_hold(struct sgw_sa *sa)
+{
+	return refcount_inc_not_zero(&sa->refs);
+}
+
+void sgw_sa_put(struct sgw_sa *sa)
+{
+	if (refcount_dec_and_test(&sa->refs))
+		queue_rcu_work(sgw_wq, &sa->free_work);
+}
+
+static void sa_lifetime_work(struct work_struct *work);
+
+struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
+			     const struct sgw_sa_config *cfg,
+			     struct netlink_ext_ack *extack)
+{
+	const struct sgw_alg_desc *alg = cfg->alg;
+	struct sgw_tunnel_cfg *tcfg;
+	struct sgw_sa *sa;
+	int ret;
+
+	ASSERT_RTNL();
+	tcfg = sgw_tunnel_cfg_rtnl(tunnel);
+	if (!tcfg || !tcfg->local.family || !tcfg->remote.family) {
+		NL_SET_ERR_MSG(extack,
+			       "tunnel has no local and remote address yet: set them first");
+		return ERR_PTR(-EDESTADDRREQ);
+	}
+	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+	if (!sa)
+		return ERR_PTR(-ENOMEM);
+	sa->aead = crypto_alloc_aead(crypto_name(alg, cfg->esn), 0, 0);
+	if (IS_ERR(sa->aead)) {
+		ret = PTR_ERR(sa->aead);
+		NL_SET_ERR_MSG_FMT(extack, "crypto algorithm %s unavailable (%d)",
+				   crypto_name(alg, cfg->esn), ret);
+		kfree(sa);
+		return ERR_PTR(ret);
+	}
+	ret = set_key(sa->aead, alg, cfg->key);
+	if (!ret)
+		ret = crypto_aead_setauthsize(sa->aead, alg->icv_len);
+	if (!ret && crypto_aead_ivsize(sa->aead) != alg->iv_len)
+		ret = -EINVAL;
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "the crypto API refused the key");
+		goto err;
+	}
+	if (cfg->dir == SGW_DIR_IN) {
+		sa->replay = sgw_replay_alloc(cfg->replay_window, cfg->esn,
+					      cfg->seq, GFP_KERNEL);
+		if (!sa->replay) {
+			ret = -ENOMEM;
+			goto err;
+		}
+	}
+	sa->key.spi = cpu_to_be32(cfg->spi);
+	sa->key.daddr = tcfg->local;
+	sa->tunnel = tunnel;
+	dev_hold(tunnel->dev);
+	refcount_set(&sa->refs, 1);
+	sa->alg = alg;
+	sa->dir = cfg->dir;
+	sa->mode = cfg->mode;
+	sa->esn = cfg->esn;
+	atomic64_set(&sa->seq, cfg->seq);
+	sa->life = cfg->life;
+	sa->added = ktime_get_boottime_seconds();
+	INIT_DELAYED_WORK(&sa->lifetime_work, sa_lifetime_work);
+	INIT_RCU_WORK(&sa->free_work, sa_free_work);
+	return sa;
+err:
+	crypto_free_aead(sa->aead);
+	kfree_sensitive(sa);
+	return ERR_PTR(ret);
+}
+
+/* For an SA that was created but never installed. */
+void sgw_sa_destroy_unused(struct sgw_sa *sa)
+{
+	sgw_sa_put(sa);
+}
+
+/* Seconds from now until @limit seconds after the SA was added; 0 = now. */
+static unsigned long delay_until(const struct sgw_sa *sa, u64 limit)
+{
+	time64_t left = sa->added + limit - ktime_get_boottime_seconds();
+
+	return left > 0 ? (unsigned long)left * HZ : 0;
+}
+
+/* Arm the lifetime timer for the next time limit; caller holds RTNL. */
+static void arm_lifetime(struct sgw_sa *sa)
+{
+	u64 next = 0;
+
+	if (sa->life.soft_seconds && !test_bit(SGW_SA_SOFT_EXPIRED, &sa->flags))
+		next = sa->life.soft_seconds;
+	else if (sa->life.hard_seconds)
+		next = sa->life.hard_seconds;
+	if (!next)
+		return;
+	refcount_inc(&sa->refs);
+	if (!queue_delayed_work(sgw_wq, &sa->lifetime_work, delay_until(sa, next)))
+		sgw_sa_put(sa);
+}
+
+static struct sgw_sa __rcu **in_slot(struct sgw_tunnel *tunnel, __be32 spi)
+{
+	struct sgw_sa *sa;
+	int i;
+
+	for (i = 0; i < SGW_SA_IN_MAX; i++) {
+		sa = rtnl_dereference(tunnel->sa_in[i]);
+		if (sa && sa->key.spi == spi)
+			return &tunnel->sa_in[i];
+	}
+	return NULL;
+}
+
+static void unlink_sa(struct sgw_sa *sa)
+{
+	struct sgw_net *sn = sgw_net(dev_net(sa->tunnel->dev));
+	struct sgw_sa __rcu **slot;
+
+	ASSERT_RTNL();
+	if (test_and_set_bit(SGW_SA_UNLINKED, &sa->flags))
+		return;
+	if (sa->dir == SGW_DIR_OUT) {
+		if (rtnl_dereference(sa->tunnel->sa_out) == sa)
+			RCU_INIT_POINTER(sa->tunnel->sa_out, NULL);
+	} else {
+		slot = in_slot(sa->tunnel, sa->key.spi);
+		if (slot)
+			RCU_INIT_POINTER(*slot, NULL);
+		rhashtable_remove_fast(&sn->sa_in, &sa->node, sa_in_params);
+	}
+	/* A running lifetime work sees UNLINKED and drops its own reference. */
+	if (cancel_delayed_work(&sa->lifetime_work))
+		sgw_sa_put(sa);
+	sgw_sa_put(sa);
+}
+
+int sgw_sa_install(struct sgw_sa *sa, struct netlink_ext_ack *extack)
+{
+	struct sgw_net *sn = sgw_net(dev_net(sa->tunnel->dev));
+	struct sgw_tunnel *tunnel = sa->tunnel;
+	struct sgw_sa __rcu **slot = NULL;
+	struct sgw_sa *old;
+	int i, ret;
+
+	ASSERT_RTNL();
+	if (sa->dir == SGW_DIR_OUT) {
+		old = rtnl_dereference(tunnel->sa_out);
+		rcu_assign_pointer(tunnel->sa_out, sa);
+		if (old)
+			unlink_sa(old);
+		arm_lifetime(sa);
+		return 0;
+	}
+
+	if (rhashtable_lookup_fast(&sn->sa_in, &sa->key, sa_in_params)) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "inbound SPI 0x%08x already in use for this local address",
+				   be32_to_cpu(sa->key.spi));
+		return -EEXIST;
+	}
+	for (i = 0; i < SGW_SA_IN_MAX && !slot; i++)
+		if (!rtnl_dereference(tunnel->sa_in[i]))
+			slot = &tunnel->sa_in[i];
+	if (!slot) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "tunnel already has %d inbound SAs: delete one first",
+				   SGW_SA_IN_MAX);
+		return -ENOSPC;
+	}
+	ret = rhashtable_insert_fast(&sn->sa_in, &sa->node, sa_in_params);
+	if (ret)
+		return ret;
+	rcu_assign_pointer(*slot, sa);
+	arm_lifetime(sa);
+	return 0;
+}
+
+int sgw_sa_remove(struct sgw_tunnel *tunnel, u8 dir, u32 spi,
+		  struct netlink_ext_ack *extack)
+{
+	struct sgw_sa __rcu **slot;
+	struct sgw_sa *sa = NULL;
+
+	ASSERT_RTNL();
+	if (dir == SGW_DIR_OUT) {
+		sa = rtnl_dereference(tunnel->sa_out);
+		if (sa && sa->key.spi != cpu_to_be32(spi))
+			sa = NULL;
+	} else {
+		slot = in_slot(tunnel, cpu_to_be32(spi));
+		if (slot)
+			sa = rtnl_dereference(*slot);
+	}
+	if (!sa) {
+		NL_SET_ERR_MSG_FMT(extack, "tunnel %u has no %s SA with SPI 0x%08x",
+				   tunnel->id, dir == SGW_DIR_OUT ? "outbound" : "inbound",
+				   spi);
+		return -ENOENT;
+	}
+	unlink_sa(sa);
+	return 0;
+}
+
+void sgw_sa_flush(struct sgw_tunnel *tunnel)
+{
+	struct sgw_sa *sa;
+	int i;
+
+	ASSERT_RTNL();
+	sa = rtnl_dereference(tunnel->sa_out);
+	if (sa)
+		unlink_sa(sa);
+	for (i = 0; i < SGW_SA_IN_MAX; i++) {
+		sa = rtnl_dereference(tunnel->sa_in[i]);
+		if (sa)
+			unlink_sa(sa);
+	}
+}
+
+struct sgw_sa *sgw_sa_lookup_in(struct sgw_net *sn, __be32 spi,
+				const struct sgw_addr *daddr)
+{
+	struct sgw_sa_key key = { .spi = spi, .daddr = *daddr };
+
+	return rhashtable_lookup(&sn->sa_in, &key, sa_in_params);
+}
+
+/* The next outbound sequence number, or false once it would wrap. */
+bool sgw_sa_next_seq(struct sgw_sa *sa, u64 *seq)
+{
+	u64 limit = sa->esn ? U64_MAX : U32_MAX;
+	u64 cur = atomic64_read(&sa->seq);
+
+	do {
+		if (cur >= limit)
+			return false;
+	} while (!atomic64_try_cmpxchg(&sa->seq, &cur, cur + 1));
+	*seq = cur + 1;
+	return true;
+}
+
+u64 sgw_sa_seq(const struct sgw_sa *sa)
+{
+	return sa->dir == SGW_DIR_OUT ? (u64)atomic64_read(&sa->seq) :
+					sgw_replay_top(sa->replay);
+}
+
+static void expire_hard(struct sgw_sa *sa)
+{
+	if (test_and_set_bit(SGW_SA_HARD_EXPIRED, &sa->flags))
+		return;
+	sgw_genl_notify_expire(sa, true, GFP_ATOMIC);
+	/* Removal needs RTNL: leave it to the lifetime work, now. */
+	if (!sgw_sa_hold(sa))
+		return;		/* already on its way out */
+	if (!mod_delayed_work(sgw_wq, &sa->lifetime_work, 0))
+		return;		/* queued now; the work owns our reference */
+	sgw_sa_put(sa);
+}
+
+/*
+ * Count one packet of @bytes against the SA's lifetime. False means the
+ * SA reached a hard limit and must not carry it.
+ */
+bool sgw_sa_account(struct sgw_sa *sa, unsigned int bytes)
+{
+	const struct sgw_lifetime *l = &sa->life;
+	u64 b, p;
+
+	if (test_bit(SGW_SA_HARD_EXPIRED, &sa->flags))
+		return false;
+	b = atomic64_add_return(bytes, &sa->bytes);
+	p = atomic64_inc_return(&sa->packets);
+	if ((l->hard_bytes && b > l->hard_bytes) ||
+	    (l->hard_packets && p > l->hard_packets)) {
+		atomic64_sub(bytes, &sa->bytes);
+		atomic64_dec(&sa->packets);
+		expire_hard(sa);
+		return false;
+	}
+	if (((l->soft_bytes && b >= l->soft_bytes) ||
+	     (l->soft_packets && p >= l->soft_packets)) &&
+	    !test_and_set_bit(SGW_SA_SOFT_EXPIRED, &sa->flags))
+		sgw_genl_notify_expire(sa, false, GFP_ATOMIC);
+	return true;
+}
+
+/* Time limits, and removal after a hard expiry seen on the data path. */
+static void sa_lifetime_work(struct work_struct *work)
+{
+	struct sgw_sa *sa = container_of(to_delayed_work(work), struct sgw_sa,
+					 lifetime_work);
+	time64_t age;
+
+	rtnl_lock();
+	if (test_bit(SGW_SA_UNLINKED, &sa->flags))
+		goto out;
+	age = ktime_get_boottime_seconds() - sa->added;
+	if (!test_bit(SGW_SA_HARD_EXPIRED, &sa->flags) &&
+	    sa->life.hard_seconds && age >= sa->life.hard_seconds) {
+		set_bit(SGW_SA_HARD_EXPIRED, &sa->flags);
+		sgw_genl_notify_expire(sa, true, GFP_KERNEL);
+	}
+	if (test_bit(SGW_SA_HARD_EXPIRED, &sa->flags)) {
+		unlink_sa(sa);
+		goto out;
+	}
+	if (sa->life.soft_seconds && age >= sa->life.soft_seconds &&
+	    !test_and_set_bit(SGW_SA_SOFT_EXPIRED, &sa->flags))
+		sgw_genl_notify_expire(sa, false, GFP_KERNEL);
+	arm_lifetime(sa);
+out:
+	rtnl_unlock();
+	sgw_sa_put(sa);
+}
+
+int sgw_sa_table_init(struct sgw_net *sn)
+{
+	return rhashtable_init(&sn->sa_in, &sa_in_params);
+}
+
+/* Every tunnel, and so every SA, is gone by the time a namespace exits. */
+void sgw_sa_table_uninit(struct sgw_net *sn)
+{
+	rhashtable_destroy(&sn->sa_in);
+}
+
+int sgw_sa_init(void)
+{
+	sgw_wq = alloc_workqueue("sgw", WQ_UNBOUND, 0);
+	return sgw_wq ? 0 : -ENOMEM;
+}
+
+/* After the devices are gone: wait for queued frees, then drain the rest. */
+void sgw_sa_uninit(void)
+{
+	rcu_barrier();
+	destroy_workqueue(sgw_wq);
+}

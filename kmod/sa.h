@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SGW_SA_H
+#define _SGW_SA_H
+
+#include <linux/atomic.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
+#include <crypto/aead.h>
+
+#include "addr.h"
+#include "alg.h"
+
+struct sgw_tunnel;
+struct sgw_net;
+struct sgw_replay;
+struct netlink_ext_ack;
+
+struct sgw_lifetime {
+	u64 soft_bytes, hard_bytes;
+	u64 soft_packets, hard_packets;
+	u64 soft_seconds, hard_seconds;
+};
+
+/* What userspace asks for; the key is only borrowed. */
+struct sgw_sa_config {
+	u32 spi;
+	u8 dir;			/* enum sgw_dir */
+	u8 mode;		/* enum sgw_mode */
+	const struct sgw_alg_desc *alg;
+	const u8 *key;
+	unsigned int key_len;
+	u32 replay_window;
+	bool esn;
+	u64 seq;
+	struct sgw_lifetime life;
+};
+
+/* Inbound SAs are found by SPI and the local address the ESP came to. */
+struct sgw_sa_key {
+	__be32 spi;
+	struct sgw_addr daddr;
+};
+
+enum {
+	SGW_SA_SOFT_EXPIRED,	/* soft event sent */
+	SGW_SA_HARD_EXPIRED,	/* no longer used; removal queued */
+	SGW_SA_UNLINKED,	/* removed from its tunnel and the table */
+};
+
+struct sgw_sa {
+	struct rhash_head node;
+	struct sgw_sa_key key;
+	struct sgw_tunnel *tunnel;
+	refcount_t refs;
+	const struct sgw_alg_desc *alg;
+	struct crypto_aead *aead;
+	u8 dir;
+	u8 mode;
+	bool esn;
+	atomic64_t seq;			/* outbound: last sequence number used */
+	struct sgw_replay *replay;	/* inbound */
+	struct sgw_lifetime life;
+	atomic64_t bytes;
+	atomic64_t packets;
+	time64_t added;
+	unsigned long flags;
+	struct delayed_work lifetime_work;
+	struct rcu_work free_work;
+};
+
+struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
+			     const struct sgw_sa_config *cfg,
+			     struct netlink_ext_ack *extack);
+int sgw_sa_install(struct sgw_sa *sa, struct netlink_ext_ack *extack);
+void sgw_sa_destroy_unused(struct sgw_sa *sa);
+int sgw_sa_remove(struct sgw_tunnel *tunnel, u8 dir, u32 spi,
+		  struct netlink_ext_ack *extack);
+void sgw_sa_flush(struct sgw_tunnel *tunnel);
+
+struct sgw_sa *sgw_sa_lookup_in(struct sgw_net *sn, __be32 spi,
+				const struct sgw_addr *daddr);
+bool sgw_sa_hold(struct sgw_sa *sa);
+void sgw_sa_put(struct sgw_sa *sa);
+
+bool sgw_sa_next_seq(struct sgw_sa *sa, u64 *seq);
+bool sgw_sa_account(struct sgw_sa *sa, unsigned int bytes);
+u64 sgw_sa_seq(const struct sgw_sa *sa);
+
+int sgw_sa_table_init(struct sgw_net *sn);
+void sgw_sa_table_uninit(struct sgw_net *sn);
+int sgw_sa_init(void);
+void sgw_sa_uninit(void);
+
+#endif /* _SGW_SA_H */

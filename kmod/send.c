@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Send path: a packet routed into an sgw device leaves as ESP in tunnel
+ * mode (RFC 4303) toward the tunnel's remote security gateway.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <asm/unaligned.h>
+#include <net/dsfield.h>
+#include <net/esp.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+
+#include "compat.h"
+#include "device.h"
+#include "esp.h"
+#include "send.h"
+#include "tunnel.h"
+
+static netdev_tx_t drop(struct sgw_tunnel *tunnel, enum sgw_drop reason,
+			struct sk_buff *skb)
+{
+	sgw_tunnel_tx_drop(tunnel, reason, skb);
+	return NETDEV_TX_OK;
+}
+
+/* The inner packet must be what its protocol says, with a whole header. */
+static bool inner_valid(struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		return pskb_network_may_pull(skb, sizeof(struct iphdr)) &&
+		       ip_hdr(skb)->version == 4;
+	if (skb->protocol == htons(ETH_P_IPV6))
+		return pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) &&
+		       ipv6_hdr(skb)->version == 6;
+	return false;
+}
+
+/* Route to the remote SGW; an error pointer when there is none. */
+static struct dst_entry *route_to_peer(struct net *net,
+				       const struct sgw_tunnel_cfg *cfg)
+{
+	if (cfg->remote.family == AF_INET) {
+		struct flowi4 fl4 = {
+			.daddr = cfg->remote.v4,
+			.saddr = cfg->local.v4,
+			.flowi4_proto = IPPROTO_ESP,
+		};
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	} else {
+		struct flowi6 fl6 = {
+			.daddr = cfg->remote.v6,
+			.saddr = cfg->local.v6,
+			.flowi6_proto = IPPROTO_ESP,
+		};
+
+		return ipv6_stub->ipv6_dst_lookup_flow(net, NULL, &fl6, NULL);
+	}
+}
+
+/* Outer IP header on the encrypted packet, then out through the underlay. */
+static void transmit(struct sgw_tunnel *tunnel, struct sk_buff *skb,
+		     struct sgw_esp_ctx *ctx)
+{
+	struct sgw_sa *sa = ctx->sa;
+	struct net *net = dev_net(tunnel->dev);
+	struct dst_entry *dst = skb_dst(skb);
+	u8 dsfield = ctx->dsfield;
+	bool df = ctx->df;
+
+	if (sa->key.daddr.family == AF_INET) {
+		struct sgw_tunnel_cfg *cfg;
+		struct iphdr *iph;
+
+		iph = skb_push(skb, sizeof(*iph));
+		skb_reset_network_header(skb);
+		iph->version = 4;
+		iph->ihl = 5;
+		iph->tos = dsfield;
+		iph->frag_off = df ? htons(IP_DF) : 0;
+		iph->ttl = ip4_dst_hoplimit(dst);
+		iph->protocol = IPPROTO_ESP;
+		rcu_read_lock_bh();
+		cfg = rcu_dereference_bh(tunnel->cfg);
+		iph->saddr = sa->key.daddr.v4;
+		iph->daddr = cfg ? cfg->remote.v4 : 0;
+		rcu_read_unlock_bh();
+		ip_select_ident(net, skb, NULL);
+		skb->protocol = htons(ETH_P_IP);
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+		ip_local_out(net, NULL, skb);
+	} else {
+		struct sgw_tunnel_cfg *cfg;
+		struct ipv6hdr *ip6h;
+
+		ip6h = skb_push(skb, sizeof(*ip6h));
+		skb_reset_network_header(skb);
+		ip6_flow_hdr(ip6h, dsfield, 0);
+		ip6h->nexthdr = IPPROTO_ESP;
+		ip6h->hop_limit = ip6_dst_hoplimit(dst);
+		ip6h->saddr = sa->key.daddr.v6;
+		rcu_read_lock_bh();
+		cfg = rcu_dereference_bh(tunnel->cfg);
+		if (cfg)
+			ip6h->daddr = cfg->remote.v6;
+		rcu_read_unlock_bh();
+		skb->protocol = htons(ETH_P_IPV6);
+		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+		ip6_local_out(net, NULL, skb);
+	}
+}
+
+static void finish(struct sk_buff *skb, struct sgw_esp_ctx *ctx, int err)
+{
+	struct sgw_sa *sa = ctx->sa;
+	struct sgw_tunnel *tunnel = sa->tunnel;
+	unsigned int inner_len = ctx->len;
+
+	if (err) {
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NOMEM, skb);
+	} else {
+		dev_sw_netstats_tx_add(tunnel->dev, 1, inner_len);
+		transmit(tunnel, skb, ctx);
+	}
+	sgw_esp_ctx_free(ctx);
+	sgw_sa_put(sa);
+}
+
+static void encrypt_done(sgw_crypto_cb_arg arg, int err)
+{
+	struct sk_buff *skb = sgw_crypto_cb_data(arg);
+
+	/* A backlogged request reports once when it starts, then finishes. */
+	if (err == -EINPROGRESS)
+		return;
+	finish(skb, *sgw_esp_cb(skb), err);
+}
+
+/*
+ * Make the packet ESP: trailer (padding 1, 2, 3..., pad length, next
+ * header) and room for the ICV at the end, SPI, sequence number and IV in
+ * front, room for the outer header and link layer before that.
+ */
+static u8 *encapsulate(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
+		       unsigned int outer_len, unsigned int *plen)
+{
+	const struct sgw_alg_desc *alg = sa->alg;
+	unsigned int inner_len = skb->len, padlen, tail, head, i;
+	struct ip_esp_hdr *esph;
+	u8 *trailer;
+	int hroom, troom;
+
+	*plen = ALIGN(inner_len + 2, alg->block);
+	padlen = *plen - inner_len - 2;
+	tail = padlen + 2 + alg->icv_len;
+	head = outer_len + sizeof(*esph) + alg->iv_len +
+	       LL_RESERVED_SPACE(skb_dst(skb)->dev);
+	hroom = max_t(int, 0, head - skb_headroom(skb));
+	troom = max_t(int, 0, tail - skb_tailroom(skb));
+	if (skb_linearize(skb) ||
+	    ((hroom || troom || skb_cloned(skb)) &&
+	     pskb_expand_head(skb, hroom, troom, GFP_ATOMIC)))
+		return NULL;
+
+	trailer = skb_put(skb, tail);
+	for (i = 0; i < padlen; i++)
+		trailer[i] = i + 1;
+	trailer[padlen] = padlen;
+	trailer[padlen + 1] = skb->protocol == htons(ETH_P_IP) ? IPPROTO_IPIP :
+								 IPPROTO_IPV6;
+	esph = skb_push(skb, sizeof(*esph) + alg->iv_len);
+	esph->spi = sa->key.spi;
+	esph->seq_no = cpu_to_be32(lower_32_bits(seq));
+	/*
+	 * Counter-mode AEADs need a unique IV per key: the 64-bit sequence
+	 * number is one. CBC needs an unpredictable one.
+	 */
+	if (alg->auth_key_len)
+		get_random_bytes(esph + 1, alg->iv_len);
+	else
+		put_unaligned_be64(seq, esph + 1);
+	return (u8 *)(esph + 1);
+}
+
+netdev_tx_t sgw_send(struct sk_buff *skb, struct net_device *dev)
+{
+	struct sgw_tunnel *tunnel = sgw_tunnel_of(dev);
+	struct net *net = dev_net(dev);
+	const struct sgw_tunnel_cfg *cfg;
+	unsigned int inner_len, plen, outer_len;
+	struct sgw_esp_ctx *ctx;
+	struct dst_entry *dst;
+	struct sgw_sa *sa;
+	u8 dsfield, *data;
+	bool df;
+	u64 seq;
+	int err;
+
+	if (!READ_ONCE(tunnel->enabled))
+		return drop(tunnel, SGW_DROP_DISABLED, skb);
+	if (!inner_valid(skb))
+		return drop(tunnel, SGW_DROP_MALFORMED, skb);
+	cfg = rcu_dereference_bh(tunnel->cfg);
+	sa = rcu_dereference_bh(tunnel->sa_out);
+	if (!sa || !cfg || !cfg->remote.family)
+		return drop(tunnel, SGW_DROP_NO_SA, skb);
+
+	inner_len = skb->len;
+	if (!sgw_sa_next_seq(sa, &seq) || !sgw_sa_account(sa, inner_len))
+		return drop(tunnel, SGW_DROP_NO_SA, skb);
+
+	dst = route_to_peer(net, cfg);
+	if (IS_ERR(dst))
+		return drop(tunnel, SGW_DROP_NO_ROUTE, skb);
+	if (sgw_is_sgw_device(dst->dev)) {
+		dst_release(dst);
+		net_dbg_ratelimited("%s: route to the remote SGW leads into %s: dropped\n",
+				    dev->name, dst->dev->name);
+		return drop(tunnel, SGW_DROP_LOOP, skb);
+	}
+
+	/* RFC 6040 normal mode: DSCP and ECN copied; outer DF follows inner. */
+	if (skb->protocol == htons(ETH_P_IP)) {
+		dsfield = ipv4_get_dsfield(ip_hdr(skb));
+		df = ip_hdr(skb)->frag_off & htons(IP_DF);
+	} else {
+		dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
+		df = true;
+	}
+
+	skb_scrub_packet(skb, false);
+	skb_dst_set(skb, dst);
+	outer_len = cfg->remote.family == AF_INET ? sizeof(struct iphdr) :
+						    sizeof(struct ipv6hdr);
+	if (!sgw_sa_hold(sa))
+		return drop(tunnel, SGW_DROP_NO_SA, skb);
+	ctx = sgw_esp_ctx_alloc(sa, GFP_ATOMIC);
+	data = ctx ? encapsulate(skb, sa, seq, outer_len, &plen) : NULL;
+	if (!data) {
+		if (ctx)
+			sgw_esp_ctx_free(ctx);
+		sgw_sa_put(sa);
+		return drop(tunnel, SGW_DROP_NOMEM, skb);
+	}
+	ctx->seq = seq;
+	ctx->len = inner_len;
+	ctx->dsfield = dsfield;
+	ctx->df = df;
+	sgw_esp_setup(ctx, data, plen, 0, encrypt_done, skb);
+	*sgw_esp_cb(skb) = ctx;
+
+	err = crypto_aead_encrypt(sgw_esp_req(ctx));
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return NETDEV_TX_OK;
+	finish(skb, ctx, err);
+	return NETDEV_TX_OK;
+}
