@@ -47,6 +47,16 @@ bool wants_help(int argc, char **argv)
 	return false;
 }
 
+bool keyword_repeated(char **argv, int first, int i)
+{
+	int k;
+
+	for (k = first; k < i; k += 2)
+		if (!strcmp(argv[k], argv[i]))
+			return true;
+	return false;
+}
+
 void print_usage(const char *prog, const struct command *cmds)
 {
 	const struct command *c;

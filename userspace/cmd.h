@@ -23,6 +23,8 @@ int dispatch(struct ctx *ctx, const char *prog, const struct command *cmds,
 	     int argc, char **argv);
 void print_usage(const char *prog, const struct command *cmds);
 bool wants_help(int argc, char **argv);
+/* True when argv[i] already appeared as a keyword at first, first + 2, ... */
+bool keyword_repeated(char **argv, int first, int i);
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -33,10 +35,8 @@ struct sgwnl *open_kernel(void);
 int cmd_version(struct ctx *ctx, int argc, char **argv);
 int cmd_show(struct ctx *ctx, int argc, char **argv);
 
-struct json;
-struct sgw_tunnel;
-void tunnel_print(const struct sgw_tunnel *t);
-void tunnel_print_json(struct json *j, const struct sgw_tunnel *t);
 int cmd_tunnel(struct ctx *ctx, int argc, char **argv);
+int cmd_sa(struct ctx *ctx, int argc, char **argv);
+int cmd_monitor(struct ctx *ctx, int argc, char **argv);
 
 #endif

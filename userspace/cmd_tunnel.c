@@ -1,44 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sgwctl tunnel add|del|show */
+/* sgwctl tunnel add|set|del|show */
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "args.h"
 #include "cmd.h"
 #include "json.h"
 #include "nl.h"
-
-void tunnel_print_json(struct json *j, const struct sgw_tunnel *t)
-{
-	unsigned int i;
-
-	json_object_open(j, NULL);
-	json_u64(j, "id", t->id);
-	json_string(j, "ifname", t->ifname);
-	json_u64(j, "ifindex", t->ifindex);
-	json_object_open(j, "drops");
-	for (i = 0; i < __SGW_DROP_MAX; i++)
-		json_u64(j, sgw_drop_name(i), t->drops[i]);
-	json_object_close(j);
-	json_object_close(j);
-}
-
-void tunnel_print(const struct sgw_tunnel *t)
-{
-	unsigned int i, n = 0;
-
-	printf("tunnel %u: interface %s (ifindex %u)\n", t->id, t->ifname,
-	       t->ifindex);
-	printf("  drops:");
-	for (i = 0; i < __SGW_DROP_MAX; i++) {
-		if (!t->drops[i])
-			continue;
-		printf("%s %s %llu", n++ ? "," : "", sgw_drop_name(i),
-		       (unsigned long long)t->drops[i]);
-	}
-	printf("%s\n", n ? "" : " none");
-}
+#include "print.h"
 
 static void print_tunnels(struct ctx *ctx, const struct sgw_tunnel *v,
 			  size_t n)
@@ -48,20 +20,63 @@ static void print_tunnels(struct ctx *ctx, const struct sgw_tunnel *v,
 
 	if (!ctx->json) {
 		for (i = 0; i < n; i++)
-			tunnel_print(&v[i]);
+			print_tunnel(stdout, &v[i]);
 		return;
 	}
 	json_init(&j, stdout);
 	json_array_open(&j, NULL);
 	for (i = 0; i < n; i++)
-		tunnel_print_json(&j, &v[i]);
+		print_tunnel_json(&j, &v[i]);
 	json_array_close(&j);
 	json_end(&j);
 }
 
+/* One "KEYWORD VALUE" pair of "tunnel add|set"; -ENOENT: not a setting. */
+static int parse_setting(const char *key, const char *value,
+			 struct sgw_tunnel_config *cfg, char *err, size_t errlen)
+{
+	int ret;
+
+	if (!strcmp(key, "local")) {
+		ret = parse_addr(key, value, &cfg->local, err, errlen);
+		cfg->set_local = !ret;
+	} else if (!strcmp(key, "remote")) {
+		ret = parse_addr(key, value, &cfg->remote, err, errlen);
+		cfg->set_remote = !ret;
+	} else if (!strcmp(key, "local-ts")) {
+		ret = parse_prefix_list(key, value, &cfg->local_ts, err, errlen);
+		cfg->set_local_ts = !ret;
+	} else if (!strcmp(key, "remote-ts")) {
+		ret = parse_prefix_list(key, value, &cfg->remote_ts, err, errlen);
+		cfg->set_remote_ts = !ret;
+	} else if (!strcmp(key, "enabled")) {
+		ret = parse_yes_no(key, value, &cfg->enabled, err, errlen);
+		cfg->set_enabled = !ret;
+	} else {
+		ret = -ENOENT;
+	}
+	return ret;
+}
+
+/* The kernel checks this too; here the message can name both values. */
+static int check_families(const char *cmd, const struct sgw_tunnel_config *cfg)
+{
+	char local[SGW_PREFIX_STRLEN], remote[SGW_PREFIX_STRLEN];
+
+	if (!cfg->set_local || !cfg->set_remote ||
+	    cfg->local.family == cfg->remote.family)
+		return 0;
+	sgw_addr_format(&cfg->local, local, sizeof(local));
+	sgw_addr_format(&cfg->remote, remote, sizeof(remote));
+	return usage_error("%s: local %s is %s but remote %s is %s; use one family for both",
+			   cmd, local, cfg->local.family == AF_INET ? "IPv4" : "IPv6",
+			   remote, cfg->remote.family == AF_INET ? "IPv4" : "IPv6");
+}
+
 static int tunnel_add(struct ctx *ctx, int argc, char **argv)
 {
-	char ifname[SGW_IFNAMSIZ] = "", err[160];
+	char ifname[SGW_IFNAMSIZ] = "", err[256];
+	struct sgw_tunnel_config cfg = { 0 };
 	struct sgw_tunnel t;
 	struct sgwnl *nl;
 	uint32_t id = 0;
@@ -70,6 +85,8 @@ static int tunnel_add(struct ctx *ctx, int argc, char **argv)
 	for (i = 0; i < argc; i += 2) {
 		if (i + 1 >= argc)
 			return usage_error("tunnel add: \"%s\" needs a value", argv[i]);
+		if (keyword_repeated(argv, 0, i))
+			return usage_error("tunnel add: \"%s\" given twice", argv[i]);
 		if (!strcmp(argv[i], "id"))
 			ret = parse_u32("tunnel id", argv[i + 1], 1,
 					SGW_TUNNEL_ID_MAX, &id, err, sizeof(err));
@@ -77,15 +94,21 @@ static int tunnel_add(struct ctx *ctx, int argc, char **argv)
 			ret = parse_ifname("interface name", argv[i + 1], ifname,
 					   err, sizeof(err));
 		else
-			return usage_error("tunnel add: unknown keyword \"%s\" (expected id or name)",
+			ret = parse_setting(argv[i], argv[i + 1], &cfg, err,
+					    sizeof(err));
+		if (ret == -ENOENT)
+			return usage_error("tunnel add: unknown keyword \"%s\" (expected id, name, local, remote, local-ts, remote-ts or enabled)",
 					   argv[i]);
 		if (ret)
 			return usage_error("tunnel add: %s", err);
 	}
+	ret = check_families("tunnel add", &cfg);
+	if (ret)
+		return ret;
 	nl = open_kernel();
 	if (!nl)
 		return EXIT_FAIL;
-	ret = sgwnl_tunnel_add(nl, id, *ifname ? ifname : NULL, &t);
+	ret = sgwnl_tunnel_add(nl, id, *ifname ? ifname : NULL, &cfg, &t);
 	if (ret)
 		ret = fail("tunnel add: %s", sgwnl_error(nl));
 	else
@@ -94,11 +117,51 @@ static int tunnel_add(struct ctx *ctx, int argc, char **argv)
 	return ret;
 }
 
+static int tunnel_set(struct ctx *ctx, int argc, char **argv)
+{
+	struct sgw_tunnel_config cfg = { 0 };
+	struct sgw_tunnel_ref ref;
+	struct sgwnl *nl;
+	char err[256];
+	int i, ret;
+
+	(void)ctx;
+	if (argc < 1)
+		return usage_error("tunnel set: name a tunnel (id or interface)");
+	if (parse_tunnel_ref(argv[0], &ref, err, sizeof(err)))
+		return usage_error("tunnel set: %s", err);
+	for (i = 1; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return usage_error("tunnel set: \"%s\" needs a value", argv[i]);
+		if (keyword_repeated(argv, 1, i))
+			return usage_error("tunnel set: \"%s\" given twice", argv[i]);
+		ret = parse_setting(argv[i], argv[i + 1], &cfg, err, sizeof(err));
+		if (ret == -ENOENT)
+			return usage_error("tunnel set: unknown keyword \"%s\" (expected local, remote, local-ts, remote-ts or enabled)",
+					   argv[i]);
+		if (ret)
+			return usage_error("tunnel set: %s", err);
+	}
+	if (argc < 2)
+		return usage_error("tunnel set: nothing to change; give local, remote, local-ts, remote-ts or enabled");
+	ret = check_families("tunnel set", &cfg);
+	if (ret)
+		return ret;
+	nl = open_kernel();
+	if (!nl)
+		return EXIT_FAIL;
+	ret = sgwnl_tunnel_set(nl, &ref, &cfg);
+	if (ret)
+		ret = fail("tunnel set %s: %s", argv[0], sgwnl_error(nl));
+	sgwnl_close(nl);
+	return ret;
+}
+
 static int tunnel_del(struct ctx *ctx, int argc, char **argv)
 {
 	struct sgw_tunnel_ref ref;
 	struct sgwnl *nl;
-	char err[160];
+	char err[256];
 	int ret;
 
 	(void)ctx;
@@ -122,7 +185,7 @@ static int tunnel_show(struct ctx *ctx, int argc, char **argv)
 	struct sgw_tunnel_ref ref;
 	struct sgw_tunnel t;
 	struct sgwnl *nl;
-	char err[160];
+	char err[256];
 	int ret;
 
 	if (argc > 1)
@@ -150,9 +213,14 @@ static int tunnel_show(struct ctx *ctx, int argc, char **argv)
 	return ret;
 }
 
+#define TUNNEL_SETTINGS "[local ADDR] [remote ADDR] [local-ts PFX[,PFX...]|any] " \
+			"[remote-ts PFX[,PFX...]|any] [enabled yes|no]"
+
 static const struct command tunnel_cmds[] = {
-	{ "add", tunnel_add, "[id ID] [name IFNAME]",
+	{ "add", tunnel_add, "[id ID] [name IFNAME] " TUNNEL_SETTINGS,
 	  "create a tunnel and its interface (default name sgw<ID>)" },
+	{ "set", tunnel_set, "TUNNEL " TUNNEL_SETTINGS,
+	  "change a tunnel; a new local or remote address removes its SAs" },
 	{ "del", tunnel_del, "TUNNEL", "delete a tunnel, its interface and SAs" },
 	{ "show", tunnel_show, "[TUNNEL]", "show one tunnel or all of them" },
 	{ 0 }

@@ -3,11 +3,16 @@
 #ifndef SGWCTL_MODEL_H
 #define SGWCTL_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/sgw.h>
 
 #define SGW_IFNAMSIZ 16
+/* Longest key material of any algorithm (aes-cbc-256-sha256). */
+#define SGW_KEY_MAX 64
+/* Room for the longest IPv6 literal with "/128" and a NUL. */
+#define SGW_PREFIX_STRLEN 50
 
 struct sgw_alg_info {
 	uint32_t id;
@@ -21,11 +26,47 @@ struct sgw_module_info {
 	unsigned int n_algs;
 };
 
+/* What sgwctl knows of each algorithm without asking the kernel. */
+struct sgw_alg_desc {
+	uint32_t id;
+	const char *name;
+	size_t key_len;
+	const char *layout;	/* what the key file holds, for messages */
+};
+
+/* family 0 means not set; otherwise AF_INET (4 bytes used) or AF_INET6. */
+struct sgw_addr {
+	int family;
+	uint8_t bytes[16];
+};
+
+struct sgw_prefix {
+	struct sgw_addr addr;
+	unsigned int len;
+};
+
+/* A traffic selector list; no entries means any address. */
+struct sgw_ts {
+	struct sgw_prefix v[SGW_TS_MAX];
+	unsigned int n;
+};
+
 struct sgw_tunnel {
 	uint32_t id;
 	uint32_t ifindex;
 	char ifname[SGW_IFNAMSIZ];
+	bool enabled;
+	struct sgw_addr local, remote;
+	struct sgw_ts local_ts, remote_ts;
 	uint64_t drops[__SGW_DROP_MAX];
+};
+
+/* What "tunnel add" and "tunnel set" change; the rest stays as it is. */
+struct sgw_tunnel_config {
+	bool set_local, set_remote, set_local_ts, set_remote_ts, set_enabled;
+	struct sgw_addr local, remote;
+	struct sgw_ts local_ts, remote_ts;
+	bool enabled;
 };
 
 struct sgw_tunnel_list {
@@ -39,9 +80,75 @@ struct sgw_tunnel_ref {
 	char ifname[SGW_IFNAMSIZ];
 };
 
+/* An SA as the kernel dumps it (never with its key). */
+struct sgw_sa {
+	uint32_t tunnel_id;
+	uint32_t spi;
+	unsigned int dir;	/* enum sgw_dir */
+	unsigned int mode;	/* enum sgw_mode */
+	uint32_t alg;		/* enum sgw_alg */
+	uint32_t replay_window;
+	bool esn;
+	uint64_t seq;
+	uint64_t soft_bytes, hard_bytes;
+	uint64_t soft_packets, hard_packets;
+	uint64_t soft_seconds, hard_seconds;
+	uint64_t bytes, packets, age;
+	bool soft_expired;
+};
+
+/* An SA to add: the key stays with the caller, who wipes it. */
+struct sgw_sa_request {
+	struct sgw_sa sa;
+	bool replay_window_given;	/* else the kernel's default */
+	const uint8_t *key;
+	size_t key_len;
+};
+
+struct sgw_sa_list {
+	struct sgw_sa *v;
+	size_t n;
+};
+
+/* Identifies one SA for "sa del". */
+struct sgw_sa_id {
+	uint32_t tunnel_id;
+	uint32_t spi;
+	unsigned int dir;
+};
+
+enum sgw_event_type {
+	SGW_EVENT_SA_EXPIRE = 1,
+};
+
+struct sgw_event {
+	enum sgw_event_type type;
+	uint32_t tunnel_id;
+	uint32_t spi;
+	unsigned int dir;
+	bool hard;
+	uint64_t bytes, packets;
+};
+
 const char *sgw_drop_name(unsigned int reason);
+const char *sgw_dir_name(unsigned int dir);
+const char *sgw_mode_name(unsigned int mode);
+/* NULL for an id or name sgwctl does not know. */
+const struct sgw_alg_desc *sgw_alg_by_id(uint32_t id);
+const struct sgw_alg_desc *sgw_alg_by_name(const char *name);
+/* The table of known algorithms, terminated by an entry with no name. */
+extern const struct sgw_alg_desc sgw_algs[];
+
+/* Address and prefix literals as the parsers accept them back. */
+void sgw_addr_format(const struct sgw_addr *a, char *buf, size_t len);
+void sgw_prefix_format(const struct sgw_prefix *p, char *buf, size_t len);
+/* Maximum prefix length of the address family: 32 or 128. */
+unsigned int sgw_addr_bits(const struct sgw_addr *a);
+
 int sgw_tunnel_list_push(struct sgw_tunnel_list *list,
 			 const struct sgw_tunnel *t);
 void sgw_tunnel_list_free(struct sgw_tunnel_list *list);
+int sgw_sa_list_push(struct sgw_sa_list *list, const struct sgw_sa *sa);
+void sgw_sa_list_free(struct sgw_sa_list *list);
 
 #endif

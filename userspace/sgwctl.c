@@ -11,8 +11,10 @@
 #include "cmd.h"
 
 static const struct command commands[] = {
-	{ "show", cmd_show, "", "show the module and every tunnel" },
-	{ "tunnel", cmd_tunnel, "add|del|show ...", "manage tunnels" },
+	{ "show", cmd_show, "", "show the module, every tunnel and its SAs" },
+	{ "tunnel", cmd_tunnel, "add|set|del|show ...", "manage tunnels" },
+	{ "sa", cmd_sa, "add|del|flush|show ...", "manage manually keyed SAs" },
+	{ "monitor", cmd_monitor, "[--count N]", "print SA lifetime events" },
 	{ "version", cmd_version, "", "show sgwctl and module versions" },
 	{ 0 }
 };

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The formats are those of Documentation/interface.md; keep them in step. */
+
+#include <inttypes.h>
+
+#include "print.h"
+
+static const char *alg_name(uint32_t id)
+{
+	const struct sgw_alg_desc *a = sgw_alg_by_id(id);
+
+	return a ? a->name : "unknown";
+}
+
+/* Selectors as "tunnel set" reads them back: comma-separated, or any. */
+static void print_ts(FILE *out, const struct sgw_ts *ts)
+{
+	char buf[SGW_PREFIX_STRLEN];
+	unsigned int i;
+
+	if (!ts->n)
+		fputs("any", out);
+	for (i = 0; i < ts->n; i++) {
+		sgw_prefix_format(&ts->v[i], buf, sizeof(buf));
+		fprintf(out, "%s%s", i ? "," : "", buf);
+	}
+}
+
+void print_tunnel(FILE *out, const struct sgw_tunnel *t)
+{
+	char local[SGW_PREFIX_STRLEN], remote[SGW_PREFIX_STRLEN];
+	unsigned int i, n = 0;
+
+	sgw_addr_format(&t->local, local, sizeof(local));
+	sgw_addr_format(&t->remote, remote, sizeof(remote));
+	fprintf(out, "tunnel %u: interface %s (ifindex %u), %s\n", t->id,
+		t->ifname, t->ifindex, t->enabled ? "enabled" : "disabled");
+	fprintf(out, "  local %s  remote %s\n", local, remote);
+	fputs("  local-ts ", out);
+	print_ts(out, &t->local_ts);
+	fputs("  remote-ts ", out);
+	print_ts(out, &t->remote_ts);
+	fputs("\n  drops:", out);
+	for (i = 0; i < __SGW_DROP_MAX; i++) {
+		if (!t->drops[i])
+			continue;
+		fprintf(out, "%s %s %" PRIu64, n++ ? "," : "", sgw_drop_name(i),
+			t->drops[i]);
+	}
+	fprintf(out, "%s\n", n ? "" : " none");
+}
+
+static void json_addr(struct json *j, const char *key, const struct sgw_addr *a)
+{
+	char buf[SGW_PREFIX_STRLEN];
+
+	if (!a->family) {
+		json_null(j, key);
+		return;
+	}
+	sgw_addr_format(a, buf, sizeof(buf));
+	json_string(j, key, buf);
+}
+
+static void json_ts(struct json *j, const char *key, const struct sgw_ts *ts)
+{
+	char buf[SGW_PREFIX_STRLEN];
+	unsigned int i;
+
+	json_array_open(j, key);
+	for (i = 0; i < ts->n; i++) {
+		sgw_prefix_format(&ts->v[i], buf, sizeof(buf));
+		json_string(j, NULL, buf);
+	}
+	json_array_close(j);
+}
+
+void print_tunnel_json(struct json *j, const struct sgw_tunnel *t)
+{
+	unsigned int i;
+
+	json_object_open(j, NULL);
+	json_u64(j, "id", t->id);
+	json_string(j, "ifname", t->ifname);
+	json_u64(j, "ifindex", t->ifindex);
+	json_bool(j, "enabled", t->enabled);
+	json_addr(j, "local", &t->local);
+	json_addr(j, "remote", &t->remote);
+	json_ts(j, "local-ts", &t->local_ts);
+	json_ts(j, "remote-ts", &t->remote_ts);
+	json_object_open(j, "drops");
+	for (i = 0; i < __SGW_DROP_MAX; i++)
+		json_u64(j, sgw_drop_name(i), t->drops[i]);
+	json_object_close(j);
+	json_object_close(j);
+}
+
+static bool has_lifetime(const struct sgw_sa *sa)
+{
+	return sa->soft_bytes || sa->soft_packets || sa->soft_seconds ||
+	       sa->hard_bytes || sa->hard_packets || sa->hard_seconds;
+}
+
+void print_sa(FILE *out, const struct sgw_sa *sa)
+{
+	fprintf(out, "tunnel %u: sa %s spi 0x%08x %s %s", sa->tunnel_id,
+		sgw_dir_name(sa->dir), sa->spi, alg_name(sa->alg),
+		sgw_mode_name(sa->mode));
+	/* Only inbound SAs check for replays. */
+	if (sa->dir == SGW_DIR_IN)
+		fprintf(out, " replay-window %u", sa->replay_window);
+	if (sa->esn)
+		fputs(" esn", out);
+	if (sa->soft_expired)
+		fputs(" soft-expired", out);
+	fprintf(out, "\n  seq %" PRIu64 "  bytes %" PRIu64 "  packets %" PRIu64
+		"  age %" PRIu64 "s\n", sa->seq, sa->bytes, sa->packets, sa->age);
+	if (!has_lifetime(sa))
+		return;
+	fprintf(out, "  lifetime: soft %" PRIu64 " bytes/%" PRIu64 " packets/%"
+		PRIu64 "s, hard %" PRIu64 " bytes/%" PRIu64 " packets/%" PRIu64
+		"s\n", sa->soft_bytes, sa->soft_packets, sa->soft_seconds,
+		sa->hard_bytes, sa->hard_packets, sa->hard_seconds);
+}
+
+void print_sa_json(struct json *j, const struct sgw_sa *sa)
+{
+	json_object_open(j, NULL);
+	json_u64(j, "tunnel", sa->tunnel_id);
+	json_string(j, "dir", sgw_dir_name(sa->dir));
+	json_u64(j, "spi", sa->spi);
+	json_string(j, "alg", alg_name(sa->alg));
+	json_string(j, "mode", sgw_mode_name(sa->mode));
+	json_u64(j, "replay-window", sa->replay_window);
+	json_bool(j, "esn", sa->esn);
+	json_u64(j, "seq", sa->seq);
+	json_u64(j, "bytes", sa->bytes);
+	json_u64(j, "packets", sa->packets);
+	json_u64(j, "age", sa->age);
+	json_bool(j, "soft-expired", sa->soft_expired);
+	json_u64(j, "soft-bytes", sa->soft_bytes);
+	json_u64(j, "hard-bytes", sa->hard_bytes);
+	json_u64(j, "soft-packets", sa->soft_packets);
+	json_u64(j, "hard-packets", sa->hard_packets);
+	json_u64(j, "soft-seconds", sa->soft_seconds);
+	json_u64(j, "hard-seconds", sa->hard_seconds);
+	json_object_close(j);
+}
+
+void print_event(FILE *out, const struct sgw_event *ev)
+{
+	fprintf(out, "tunnel %u: sa %s spi 0x%08x %s expire (bytes %" PRIu64
+		", packets %" PRIu64 ")\n", ev->tunnel_id, sgw_dir_name(ev->dir),
+		ev->spi, ev->hard ? "hard" : "soft", ev->bytes, ev->packets);
+}
+
+void print_event_json(struct json *j, const struct sgw_event *ev)
+{
+	json_object_open(j, NULL);
+	json_string(j, "event", "sa-expire");
+	json_u64(j, "tunnel", ev->tunnel_id);
+	json_string(j, "dir", sgw_dir_name(ev->dir));
+	json_u64(j, "spi", ev->spi);
+	json_bool(j, "hard", ev->hard);
+	json_u64(j, "bytes", ev->bytes);
+	json_u64(j, "packets", ev->packets);
+	json_object_close(j);
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The exact text of Documentation/interface.md's examples. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include "print.h"
+
+static char *buf;
+static size_t len;
+
+static FILE *start(void)
+{
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	return f;
+}
+
+static void finish(FILE *f, const char *expect)
+{
+	fclose(f);
+	assert_string_equal(buf, expect);
+	free(buf);
+	buf = NULL;
+}
+
+static struct sgw_addr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	struct sgw_addr addr = { .family = AF_INET, .bytes = { a, b, c, d } };
+
+	return addr;
+}
+
+/* The tunnel of the document's examples. */
+static struct sgw_tunnel doc_tunnel(void)
+{
+	struct sgw_tunnel t = {
+		.id = 1, .ifindex = 4, .ifname = "sgw1", .enabled = true,
+		.local = v4(192, 0, 2, 1), .remote = v4(192, 0, 2, 2),
+		.local_ts = { .n = 1 }, .remote_ts = { .n = 1 },
+	};
+
+	t.local_ts.v[0].addr = v4(10, 1, 0, 0);
+	t.local_ts.v[0].len = 24;
+	t.remote_ts.v[0].addr = v4(10, 2, 0, 0);
+	t.remote_ts.v[0].len = 24;
+	t.drops[SGW_DROP_NO_SA] = 3;
+	return t;
+}
+
+static void test_tunnel_human(void **state)
+{
+	struct sgw_tunnel t = doc_tunnel();
+	FILE *f = start();
+
+	(void)state;
+	print_tunnel(f, &t);
+	finish(f, "tunnel 1: interface sgw1 (ifindex 4), enabled\n"
+		  "  local 192.0.2.1  remote 192.0.2.2\n"
+		  "  local-ts 10.1.0.0/24  remote-ts 10.2.0.0/24\n"
+		  "  drops: no-sa 3\n");
+
+	/* Fresh from "ip link add": nothing set, nothing dropped. */
+	memset(&t, 0, sizeof(t));
+	t.id = 7;
+	t.ifindex = 12;
+	strcpy(t.ifname, "hq");
+	f = start();
+	print_tunnel(f, &t);
+	finish(f, "tunnel 7: interface hq (ifindex 12), disabled\n"
+		  "  local unset  remote unset\n"
+		  "  local-ts any  remote-ts any\n"
+		  "  drops: none\n");
+
+	t = doc_tunnel();
+	t.remote_ts.n = 0;
+	t.local_ts.n = 2;
+	t.local_ts.v[1].addr.family = AF_INET6;
+	memcpy(t.local_ts.v[1].addr.bytes, "\x20\x01\x0d\xb8", 4);
+	t.local_ts.v[1].len = 32;
+	t.drops[SGW_DROP_REPLAY] = 18446744073709551615ULL;
+	t.drops[SGW_DROP_NO_ROUTE] = 1;
+	f = start();
+	print_tunnel(f, &t);
+	finish(f, "tunnel 1: interface sgw1 (ifindex 4), enabled\n"
+		  "  local 192.0.2.1  remote 192.0.2.2\n"
+		  "  local-ts 10.1.0.0/24,2001:db8::/32  remote-ts any\n"
+		  "  drops: no-sa 3, replay 18446744073709551615, no-route 1\n");
+}
+
+static void test_tunnel_json(void **state)
+{
+	struct sgw_tunnel t = doc_tunnel();
+	FILE *f = start();
+	struct json j;
+
+	(void)state;
+	json_init(&j, f);
+	print_tunnel_json(&j, &t);
+	finish(f, "{\"id\":1,\"ifname\":\"sgw1\",\"ifindex\":4,\"enabled\":true,"
+		  "\"local\":\"192.0.2.1\",\"remote\":\"192.0.2.2\","
+		  "\"local-ts\":[\"10.1.0.0/24\"],\"remote-ts\":[\"10.2.0.0/24\"],"
+		  "\"drops\":{\"no-sa\":3,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
+		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
+		  "\"no-memory\":0,\"no-route\":0}}");
+
+	memset(&t, 0, sizeof(t));
+	t.id = 2;
+	strcpy(t.ifname, "sgw\"2");
+	f = start();
+	json_init(&j, f);
+	json_array_open(&j, NULL);
+	print_tunnel_json(&j, &t);
+	json_array_close(&j);
+	json_end(&j);
+	finish(f, "[{\"id\":2,\"ifname\":\"sgw\\\"2\",\"ifindex\":0,\"enabled\":false,"
+		  "\"local\":null,\"remote\":null,\"local-ts\":[],\"remote-ts\":[],"
+		  "\"drops\":{\"no-sa\":0,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
+		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
+		  "\"no-memory\":0,\"no-route\":0}}]\n");
+}
+
+static const struct sgw_sa doc_out_sa = {
+	.tunnel_id = 1, .spi = 0x1001, .dir = SGW_DIR_OUT, .mode = SGW_MODE_TUNNEL,
+	.alg = SGW_ALG_AES_GCM_128, .replay_window = 64, .seq = 12, .bytes = 1008,
+	.packets = 12, .age = 5,
+};
+
+static void test_sa_human(void **state)
+{
+	struct sgw_sa sa = doc_out_sa;
+	FILE *f = start();
+
+	(void)state;
+	sa.soft_seconds = 3000;
+	sa.hard_seconds = 3600;
+	print_sa(f, &sa);
+	sa = doc_out_sa;
+	sa.spi = 0x2001;
+	sa.dir = SGW_DIR_IN;
+	sa.esn = true;
+	print_sa(f, &sa);
+	finish(f, "tunnel 1: sa out spi 0x00001001 aes-gcm-128 tunnel\n"
+		  "  seq 12  bytes 1008  packets 12  age 5s\n"
+		  "  lifetime: soft 0 bytes/0 packets/3000s, hard 0 bytes/0 packets/3600s\n"
+		  "tunnel 1: sa in spi 0x00002001 aes-gcm-128 tunnel replay-window 64 esn\n"
+		  "  seq 12  bytes 1008  packets 12  age 5s\n");
+
+	memset(&sa, 0, sizeof(sa));
+	sa.tunnel_id = 65535;
+	sa.spi = 0xffffffff;
+	sa.dir = SGW_DIR_IN;
+	sa.mode = SGW_MODE_TUNNEL;
+	sa.alg = 99;
+	sa.soft_expired = true;
+	sa.soft_bytes = 1000;
+	sa.hard_packets = 18446744073709551615ULL;
+	f = start();
+	print_sa(f, &sa);
+	finish(f, "tunnel 65535: sa in spi 0xffffffff unknown tunnel replay-window 0 soft-expired\n"
+		  "  seq 0  bytes 0  packets 0  age 0s\n"
+		  "  lifetime: soft 1000 bytes/0 packets/0s, hard 0 bytes/18446744073709551615 packets/0s\n");
+}
+
+static void test_sa_json(void **state)
+{
+	struct sgw_sa sa = doc_out_sa;
+	FILE *f = start();
+	struct json j;
+
+	(void)state;
+	json_init(&j, f);
+	json_array_open(&j, NULL);
+	print_sa_json(&j, &sa);
+	sa.dir = SGW_DIR_IN;
+	sa.alg = SGW_ALG_AES_CBC_256_SHA256;
+	sa.esn = true;
+	sa.soft_expired = true;
+	sa.soft_bytes = 1;
+	sa.hard_bytes = 2;
+	sa.soft_packets = 3;
+	sa.hard_packets = 4;
+	sa.soft_seconds = 5;
+	sa.hard_seconds = 6;
+	print_sa_json(&j, &sa);
+	json_array_close(&j);
+	json_end(&j);
+	finish(f, "[{\"tunnel\":1,\"dir\":\"out\",\"spi\":4097,\"alg\":\"aes-gcm-128\","
+		  "\"mode\":\"tunnel\",\"replay-window\":64,\"esn\":false,\"seq\":12,"
+		  "\"bytes\":1008,\"packets\":12,\"age\":5,\"soft-expired\":false,"
+		  "\"soft-bytes\":0,\"hard-bytes\":0,\"soft-packets\":0,\"hard-packets\":0,"
+		  "\"soft-seconds\":0,\"hard-seconds\":0},"
+		  "{\"tunnel\":1,\"dir\":\"in\",\"spi\":4097,\"alg\":\"aes-cbc-256-sha256\","
+		  "\"mode\":\"tunnel\",\"replay-window\":64,\"esn\":true,\"seq\":12,"
+		  "\"bytes\":1008,\"packets\":12,\"age\":5,\"soft-expired\":true,"
+		  "\"soft-bytes\":1,\"hard-bytes\":2,\"soft-packets\":3,\"hard-packets\":4,"
+		  "\"soft-seconds\":5,\"hard-seconds\":6}]\n");
+}
+
+static void test_event(void **state)
+{
+	struct sgw_event ev = {
+		.type = SGW_EVENT_SA_EXPIRE, .tunnel_id = 1, .spi = 4097,
+		.dir = SGW_DIR_OUT, .bytes = 1234, .packets = 10,
+	};
+	FILE *f = start();
+	struct json j;
+
+	(void)state;
+	print_event(f, &ev);
+	ev.hard = true;
+	ev.dir = SGW_DIR_IN;
+	print_event(f, &ev);
+	finish(f, "tunnel 1: sa out spi 0x00001001 soft expire (bytes 1234, packets 10)\n"
+		  "tunnel 1: sa in spi 0x00001001 hard expire (bytes 1234, packets 10)\n");
+
+	f = start();
+	json_init(&j, f);
+	ev.hard = false;
+	ev.dir = SGW_DIR_OUT;
+	print_event_json(&j, &ev);
+	json_end(&j);
+	json_init(&j, f);
+	ev.hard = true;
+	print_event_json(&j, &ev);
+	json_end(&j);
+	finish(f, "{\"event\":\"sa-expire\",\"tunnel\":1,\"dir\":\"out\",\"spi\":4097,"
+		  "\"hard\":false,\"bytes\":1234,\"packets\":10}\n"
+		  "{\"event\":\"sa-expire\",\"tunnel\":1,\"dir\":\"out\",\"spi\":4097,"
+		  "\"hard\":true,\"bytes\":1234,\"packets\":10}\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tunnel_human),
+		cmocka_unit_test(test_tunnel_json),
+		cmocka_unit_test(test_sa_human),
+		cmocka_unit_test(test_sa_json),
+		cmocka_unit_test(test_event),
+	};
+
+	return cmocka_run_group_tests_name("print", tests, NULL, NULL);
+}
