@@ -129,7 +129,7 @@ static void test_tunnel_json(void **state)
 
 static const struct sgw_sa doc_out_sa = {
 	.tunnel_id = 1, .spi = 0x1001, .dir = SGW_DIR_OUT, .mode = SGW_MODE_TUNNEL,
-	.alg = SGW_ALG_AES_GCM_128, .replay_window = 64, .seq = 12, .bytes = 1008,
+	.alg = SGW_ALG_AES_GCM_128, .seq = 12, .bytes = 1008,
 	.packets = 12, .age = 5,
 };
 
@@ -145,6 +145,7 @@ static void test_sa_human(void **state)
 	sa = doc_out_sa;
 	sa.spi = 0x2001;
 	sa.dir = SGW_DIR_IN;
+	sa.replay_window = 64;
 	sa.esn = true;
 	print_sa(f, &sa);
 	finish(f, "tunnel 1: sa out spi 0x00001001 aes-gcm-128 tunnel\n"
@@ -180,6 +181,7 @@ static void test_sa_json(void **state)
 	json_array_open(&j, NULL);
 	print_sa_json(&j, &sa);
 	sa.dir = SGW_DIR_IN;
+	sa.replay_window = 64;
 	sa.alg = SGW_ALG_AES_CBC_256_SHA256;
 	sa.esn = true;
 	sa.soft_expired = true;
@@ -193,7 +195,7 @@ static void test_sa_json(void **state)
 	json_array_close(&j);
 	json_end(&j);
 	finish(f, "[{\"tunnel\":1,\"dir\":\"out\",\"spi\":4097,\"alg\":\"aes-gcm-128\","
-		  "\"mode\":\"tunnel\",\"replay-window\":64,\"esn\":false,\"seq\":12,"
+		  "\"mode\":\"tunnel\",\"replay-window\":0,\"esn\":false,\"seq\":12,"
 		  "\"bytes\":1008,\"packets\":12,\"age\":5,\"soft-expired\":false,"
 		  "\"soft-bytes\":0,\"hard-bytes\":0,\"soft-packets\":0,\"hard-packets\":0,"
 		  "\"soft-seconds\":0,\"hard-seconds\":0},"

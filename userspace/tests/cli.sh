@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Command-line checks that need no kernel module: sgwctl refuses bad
+# arguments with exit status 2 and this exact message, before it opens
+# netlink. Usage: tests/cli.sh ./sgwctl
+sgwctl=${1:-./sgwctl}
+pass=0 failed=0
+
+# expect STATUS MESSAGE ARGS...: the first stderr line and the exit status.
+expect() {
+	want_rc=$1 want_msg=$2
+	shift 2
+	msg=$("$sgwctl" "$@" 2>&1 >/dev/null | head -n 1)
+	"$sgwctl" "$@" >/dev/null 2>&1
+	rc=$?
+	if [ "$rc" = "$want_rc" ] && [ "$msg" = "$want_msg" ]; then
+		pass=$((pass + 1))
+	else
+		failed=$((failed + 1))
+		echo "not ok - sgwctl $*"
+		echo "#   want $want_rc: $want_msg"
+		echo "#   got  $rc: $msg"
+	fi
+}
+
+expect 2 'sgwctl: tunnel add: local 192.0.2.1 is IPv4 but remote 2001:db8::2 is IPv6; use one family for both' \
+	tunnel add local 192.0.2.1 remote 2001:db8::2
+expect 2 'sgwctl: tunnel add: local-ts "10.1.0.5/24" has host bits set: did you mean 10.1.0.0/24?' \
+	tunnel add local-ts 10.1.0.5/24
+expect 2 'sgwctl: tunnel add: "local" given twice' \
+	tunnel add local 192.0.2.1 local 192.0.2.3
+expect 2 'sgwctl: tunnel add: unknown keyword "peer" (expected id, name, local, remote, local-ts, remote-ts or enabled)' \
+	tunnel add peer 192.0.2.1
+expect 2 'sgwctl: tunnel set: nothing to change; give local, remote, local-ts, remote-ts or enabled' \
+	tunnel set sgw1
+expect 2 'sgwctl: tunnel set: "remote-ts" needs a value' \
+	tunnel set 1 remote-ts
+expect 2 'sgwctl: tunnel set: enabled "on" is not valid: expected yes or no' \
+	tunnel set 1 enabled on
+expect 2 'sgwctl: tunnel set: tunnel id "0" is not valid: expected a number from 1 to 65535' \
+	tunnel set 0 enabled no
+expect 2 'sgwctl: sa add: spi "255" is not valid: 0 to 255 are reserved (RFC 4303); use 256 (0x100) to 4294967295 (0xffffffff)' \
+	sa add 1 dir out spi 255 alg aes-gcm-128 key-file k
+expect 2 'sgwctl: sa add: missing "key-file FILE" ("-" reads standard input)' \
+	sa add 1 dir out spi 0x1001 alg aes-gcm-128
+expect 2 'sgwctl: sa add: missing "dir in|out"' \
+	sa add 1 spi 0x1001 alg aes-gcm-128 key-file k
+expect 2 'sgwctl: sa add: unknown keyword "key" (expected dir, spi, alg, key-file, replay-window, esn, seq or a lifetime such as soft-bytes)' \
+	sa add 1 dir out spi 0x1001 alg aes-gcm-128 key 00112233
+expect 2 'sgwctl: sa add: replay-window applies to inbound SAs (dir in) only' \
+	sa add 1 dir out spi 0x1001 alg aes-gcm-128 key-file k replay-window 32
+expect 2 'sgwctl: sa add: replay-window "4097" is not valid: expected a number from 0 to 4096' \
+	sa add 1 dir in spi 0x1001 alg aes-gcm-128 key-file k replay-window 4097
+expect 2 'sgwctl: sa add: seq 4294967296 needs "esn yes": without ESN sequence numbers are 32 bits (at most 4294967295)' \
+	sa add 1 dir out spi 0x1001 alg aes-gcm-128 key-file k seq 4294967296
+expect 2 'sgwctl: sa add: soft-seconds 3600 is not below hard-seconds 3600; the soft limit warns before the hard one removes the SA' \
+	sa add 1 dir in spi 0x1001 alg aes-gcm-128 key-file k soft-seconds 3600 hard-seconds 3600
+expect 2 'sgwctl: sa del: missing "spi SPI"' sa del 1 dir in
+expect 2 'sgwctl: sa del: dir "both" is not valid: expected in or out' sa del 1 dir both spi 256
+expect 2 'sgwctl: sa flush: at most one tunnel (id or interface)' sa flush 1 2
+expect 2 'sgwctl: sa show: tunnel interface "a/b" is not valid: use 1 to 15 characters without '"'/'"', '"':'"' or spaces' \
+	sa show a/b
+expect 2 'sgwctl: monitor: --count "0" is not valid: expected a number from 1 to 18446744073709551615' \
+	monitor --count 0
+expect 2 'sgwctl: monitor: expected no arguments or "--count N"' monitor --follow
+expect 2 'sgwctl: sgwctl sa: unknown command "list"' sa list
+
+echo "# cli: $pass passed, $failed failed"
+[ "$failed" -eq 0 ]
