@@ -6,7 +6,9 @@
 
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
+#include <net/addrconf.h>
 #include <net/netlink.h>
+#include <net/route.h>
 #include <net/sock.h>
 
 #include "compat.h"
@@ -14,6 +16,7 @@
 #include "device.h"
 #include "netlink.h"
 #include "netns.h"
+#include "route.h"
 #include "sa.h"
 #include "tunnel.h"
 
@@ -133,10 +136,36 @@ static int put_ts(struct sk_buff *skb, int type, const struct sgw_prefix *p,
 	return 0;
 }
 
-static int put_cfg(struct sk_buff *skb, const struct sgw_tunnel_cfg *cfg)
+/* Where traffic to the remote SGW goes, recomputed for the reader. */
+static int put_exempt(struct sk_buff *skb, struct net *net,
+		      const struct sgw_tunnel_cfg *cfg)
+{
+	struct dst_entry *dst;
+	struct sgw_addr via;
+	struct nlattr *nest;
+	int ret = -EMSGSIZE;
+
+	dst = sgw_route_underlay(net, &cfg->remote, &cfg->local);
+	if (IS_ERR(dst))
+		return 0;
+	sgw_route_gateway(dst, cfg->remote.family, &via);
+	nest = nla_nest_start(skb, SGW_TUNNEL_A_EXEMPT);
+	if (nest && !nla_put_u32(skb, SGW_EXEMPT_A_IFINDEX, dst->dev->ifindex) &&
+	    !sgw_nl_put_addr(skb, SGW_EXEMPT_A_VIA, &via)) {
+		nla_nest_end(skb, nest);
+		ret = 0;
+	}
+	dst_release(dst);
+	return ret;
+}
+
+static int put_cfg(struct sk_buff *skb, struct net *net,
+		   const struct sgw_tunnel_cfg *cfg)
 {
 	if (!cfg)
 		return 0;
+	if (cfg->remote.family && put_exempt(skb, net, cfg))
+		return -EMSGSIZE;
 	if (sgw_nl_put_addr(skb, SGW_TUNNEL_A_LOCAL, &cfg->local) ||
 	    sgw_nl_put_addr(skb, SGW_TUNNEL_A_REMOTE, &cfg->remote) ||
 	    put_ts(skb, SGW_TUNNEL_A_LOCAL_TS, cfg->local_ts, cfg->n_local_ts) ||
@@ -161,7 +190,7 @@ static int fill_tunnel(struct sk_buff *skb, const struct sgw_tunnel *tunnel)
 	    nla_put_u8(skb, SGW_TUNNEL_A_ENABLED, READ_ONCE(tunnel->enabled)))
 		goto cancel;
 	rcu_read_lock();
-	ret = put_cfg(skb, rcu_dereference(tunnel->cfg));
+	ret = put_cfg(skb, dev_net(tunnel->dev), rcu_dereference(tunnel->cfg));
 	rcu_read_unlock();
 	if (ret)
 		goto cancel;
@@ -195,6 +224,25 @@ static int reply_tunnel(struct genl_info *info, const struct sgw_tunnel *tunnel)
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+/* Tell listeners a tunnel was enabled, disabled or changed. */
+static void notify_tunnel(const struct sgw_tunnel *tunnel)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &sgw_genl_family, 0, SGW_CMD_TUNNEL_STATE);
+	if (!hdr || fill_tunnel(msg, tunnel)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&sgw_genl_family, dev_net(tunnel->dev), msg, 0,
+				0, GFP_KERNEL);
 }
 
 /*
@@ -338,11 +386,19 @@ static int parse_ts(const struct nlattr *list, struct sgw_prefix *out, u8 *n,
 	return 0;
 }
 
+static bool is_local(struct net *net, const struct sgw_addr *a)
+{
+	if (a->family == AF_INET)
+		return inet_addr_type(net, a->v4) == RTN_LOCAL;
+	return ipv6_chk_addr(net, &a->v6, NULL, 0);
+}
+
 /*
  * A copy of the tunnel's configuration with the attributes in @tb applied,
  * validated as a whole, or an error pointer; nothing is changed yet.
  */
-static struct sgw_tunnel_cfg *build_cfg(const struct sgw_tunnel_cfg *old,
+static struct sgw_tunnel_cfg *build_cfg(struct net *net,
+					const struct sgw_tunnel_cfg *old,
 					struct nlattr **tb,
 					struct netlink_ext_ack *extack)
 {
@@ -369,6 +425,18 @@ static struct sgw_tunnel_cfg *build_cfg(const struct sgw_tunnel_cfg *old,
 			       "local and remote SGW addresses must be of one family");
 		ret = -EAFNOSUPPORT;
 	}
+	if (!ret && tb[SGW_TUNNEL_A_LOCAL] && !is_local(net, &cfg->local)) {
+		/* FAQ 2: the SGW address must be exactly one of ours. */
+		if (cfg->local.family == AF_INET)
+			NL_SET_ERR_MSG_FMT(extack,
+					   "local SGW address %pI4 is not assigned to any interface here",
+					   &cfg->local.v4);
+		else
+			NL_SET_ERR_MSG_FMT(extack,
+					   "local SGW address %pI6c is not assigned to any interface here",
+					   &cfg->local.v6);
+		ret = -EADDRNOTAVAIL;
+	}
 	if (!ret && cfg->local.family && sgw_addr_equal(&cfg->local, &cfg->remote)) {
 		NL_SET_ERR_MSG(extack, "local and remote SGW addresses are the same");
 		ret = -EINVAL;
@@ -386,17 +454,33 @@ static bool has_cfg_attrs(struct nlattr **tb)
 	       tb[SGW_TUNNEL_A_LOCAL_TS] || tb[SGW_TUNNEL_A_REMOTE_TS];
 }
 
-/* Apply a validated @cfg (consumed, may be NULL) and the enabled flag. */
+/*
+ * Apply a validated @cfg (consumed, may be NULL) and the enabled flag. A
+ * change that would make two enabled tunnels compete is refused before
+ * anything changes.
+ */
 static int apply(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
 		 struct nlattr **tb, struct netlink_ext_ack *extack)
 {
+	bool enable = tb[SGW_TUNNEL_A_ENABLED] ?
+		      nla_get_u8(tb[SGW_TUNNEL_A_ENABLED]) : tunnel->enabled;
 	int ret = 0;
 
 	ASSERT_RTNL();
+	if (!enable && tunnel->enabled)
+		ret = sgw_tunnel_set_enabled(tunnel, false, extack);
+	if (!ret && cfg && enable)
+		ret = sgw_tunnel_check_conflict(tunnel, cfg, extack);
+	if (ret) {
+		kfree(cfg);
+		return ret;
+	}
 	if (cfg)
 		ret = sgw_tunnel_set_cfg(tunnel, cfg, extack);
-	if (!ret && tb[SGW_TUNNEL_A_ENABLED])
-		WRITE_ONCE(tunnel->enabled, nla_get_u8(tb[SGW_TUNNEL_A_ENABLED]));
+	if (!ret && enable)
+		ret = sgw_tunnel_set_enabled(tunnel, true, extack);
+	if (!ret)
+		notify_tunnel(tunnel);
 	return ret;
 }
 
@@ -417,7 +501,8 @@ static int sgw_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (has_cfg_attrs(tb)) {
-		cfg = build_cfg(sgw_tunnel_cfg_rtnl(tunnel), tb, info->extack);
+		cfg = build_cfg(genl_info_net(info), sgw_tunnel_cfg_rtnl(tunnel),
+				tb, info->extack);
 		if (IS_ERR(cfg)) {
 			ret = PTR_ERR(cfg);
 			goto out;
@@ -467,7 +552,7 @@ static int sgw_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (has_cfg_attrs(tb)) {
-		cfg = build_cfg(NULL, tb, info->extack);
+		cfg = build_cfg(genl_info_net(info), NULL, tb, info->extack);
 		if (IS_ERR(cfg)) {
 			ret = PTR_ERR(cfg);
 			cfg = NULL;

@@ -18,6 +18,8 @@
 #include "compat.h"
 #include "device.h"
 #include "esp.h"
+#include "netns.h"
+#include "route.h"
 #include "send.h"
 #include "tunnel.h"
 
@@ -40,28 +42,38 @@ static bool inner_valid(struct sk_buff *skb)
 	return false;
 }
 
-/* Route to the remote SGW; an error pointer when there is none. */
-static struct dst_entry *route_to_peer(struct net *net,
-				       const struct sgw_tunnel_cfg *cfg)
+/*
+ * Host-route exemption for the inner packet: traffic to any tunnel's
+ * remote SGW (IKE, and anything else the gateways say to each other) that
+ * the routing tables sent into a tunnel leaves in clear through the
+ * underlay instead. True when the packet was taken care of.
+ */
+static bool exempt(struct sgw_tunnel *tunnel, struct sk_buff *skb)
 {
-	if (cfg->remote.family == AF_INET) {
-		struct flowi4 fl4 = {
-			.daddr = cfg->remote.v4,
-			.saddr = cfg->local.v4,
-			.flowi4_proto = IPPROTO_ESP,
-		};
-		struct rtable *rt = ip_route_output_key(net, &fl4);
+	struct net *net = dev_net(tunnel->dev);
+	struct sgw_addr daddr, none = { 0 };
+	struct dst_entry *dst;
 
-		return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
-	} else {
-		struct flowi6 fl6 = {
-			.daddr = cfg->remote.v6,
-			.saddr = cfg->local.v6,
-			.flowi6_proto = IPPROTO_ESP,
-		};
+	if (skb->protocol == htons(ETH_P_IP))
+		sgw_addr_set4(&daddr, ip_hdr(skb)->daddr);
+	else
+		sgw_addr_set6(&daddr, &ipv6_hdr(skb)->daddr);
+	if (!sgw_is_remote_sgw(sgw_net(net), &daddr))
+		return false;
 
-		return ipv6_stub->ipv6_dst_lookup_flow(net, NULL, &fl6, NULL);
+	dst = sgw_route_underlay(net, &daddr, &none);
+	if (IS_ERR(dst)) {
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NO_ROUTE, skb);
+		return true;
 	}
+	skb_dst_drop(skb);
+	skb_dst_set(skb, dst);
+	if (skb->protocol == htons(ETH_P_IP))
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	else
+		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	dst_output(net, skb->sk, skb);
+	return true;
 }
 
 /* Outer IP header on the encrypted packet, then out through the underlay. */
@@ -191,7 +203,6 @@ static u8 *encapsulate(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
 netdev_tx_t sgw_send(struct sk_buff *skb, struct net_device *dev)
 {
 	struct sgw_tunnel *tunnel = sgw_tunnel_of(dev);
-	struct net *net = dev_net(dev);
 	const struct sgw_tunnel_cfg *cfg;
 	unsigned int inner_len, plen, outer_len;
 	struct sgw_esp_ctx *ctx;
@@ -206,6 +217,8 @@ netdev_tx_t sgw_send(struct sk_buff *skb, struct net_device *dev)
 		return drop(tunnel, SGW_DROP_DISABLED, skb);
 	if (!inner_valid(skb))
 		return drop(tunnel, SGW_DROP_MALFORMED, skb);
+	if (exempt(tunnel, skb))
+		return NETDEV_TX_OK;
 	cfg = rcu_dereference_bh(tunnel->cfg);
 	sa = rcu_dereference_bh(tunnel->sa_out);
 	if (!sa || !cfg || !cfg->remote.family)
@@ -215,7 +228,7 @@ netdev_tx_t sgw_send(struct sk_buff *skb, struct net_device *dev)
 	if (!sgw_sa_next_seq(sa, &seq) || !sgw_sa_account(sa, inner_len))
 		return drop(tunnel, SGW_DROP_NO_SA, skb);
 
-	dst = route_to_peer(net, cfg);
+	dst = sgw_route_to_peer(tunnel, cfg);
 	if (IS_ERR(dst))
 		return drop(tunnel, SGW_DROP_NO_ROUTE, skb);
 	if (sgw_is_sgw_device(dst->dev)) {

@@ -13,6 +13,7 @@
 #include <linux/skbuff.h>
 #include <net/netlink.h>
 
+#include "compat.h"
 #include "netns.h"
 #include "sa.h"
 #include "tunnel.h"
@@ -93,6 +94,12 @@ int sgw_tunnel_init(struct sgw_tunnel *tunnel)
 		kfree(cfg);
 		return ret;
 	}
+	ret = dst_cache_init(&tunnel->dst_cache, GFP_KERNEL);
+	if (ret) {
+		gro_cells_destroy(&tunnel->gro_cells);
+		kfree(cfg);
+		return ret;
+	}
 	tunnel->enabled = true;
 	RCU_INIT_POINTER(tunnel->cfg, cfg);
 	return 0;
@@ -108,6 +115,7 @@ void sgw_tunnel_uninit(struct sgw_tunnel *tunnel)
 		rhltable_remove(&sn->by_remote, &tunnel->remote_node,
 				by_remote_params);
 	gro_cells_destroy(&tunnel->gro_cells);
+	dst_cache_destroy(&tunnel->dst_cache);
 	kfree_rcu(rtnl_dereference(tunnel->cfg), rcu);
 	RCU_INIT_POINTER(tunnel->cfg, NULL);
 }
@@ -151,11 +159,122 @@ int sgw_tunnel_set_cfg(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
 			}
 		}
 	}
-	if (moved)
+	if (moved) {
 		sgw_sa_flush(tunnel);
+		dst_cache_reset(&tunnel->dst_cache);
+	}
 	rcu_assign_pointer(tunnel->cfg, cfg);
 	kfree_rcu(old, rcu);
 	return 0;
+}
+
+static bool prefixes_overlap(const struct sgw_prefix *a,
+			     const struct sgw_prefix *b)
+{
+	u8 len = min(a->len, b->len);
+
+	if (a->addr.family != b->addr.family)
+		return false;
+	if (a->addr.family == AF_INET)
+		return !((a->addr.v4 ^ b->addr.v4) & inet_make_mask(len));
+	return ipv6_prefix_equal(&a->addr.v6, &b->addr.v6, len);
+}
+
+/* An empty list means any address, which overlaps everything. */
+static bool ts_overlap(const struct sgw_prefix *a, unsigned int na,
+		       const struct sgw_prefix *b, unsigned int nb)
+{
+	unsigned int i, k;
+
+	if (!na || !nb)
+		return true;
+	for (i = 0; i < na; i++)
+		for (k = 0; k < nb; k++)
+			if (prefixes_overlap(&a[i], &b[k]))
+				return true;
+	return false;
+}
+
+/*
+ * FAQ 9: an enabled tunnel must not compete with another for the same
+ * traffic. Two enabled tunnels with the same gateways need disjoint local
+ * or remote selectors.
+ */
+int sgw_tunnel_check_conflict(struct sgw_tunnel *tunnel,
+			      const struct sgw_tunnel_cfg *cfg,
+			      struct netlink_ext_ack *extack)
+{
+	struct sgw_net *sn = sgw_net(dev_net(tunnel->dev));
+	struct rhlist_head *list, *pos;
+	struct sgw_tunnel *other;
+	int ret = 0;
+
+	ASSERT_RTNL();
+	if (!cfg->local.family || !cfg->remote.family)
+		return 0;
+	rcu_read_lock();
+	list = rhltable_lookup(&sn->by_remote, &cfg->remote, by_remote_params);
+	rhl_for_each_entry_rcu(other, pos, list, remote_node) {
+		const struct sgw_tunnel_cfg *oc = rtnl_dereference(other->cfg);
+
+		if (other == tunnel || !other->enabled ||
+		    !sgw_addr_equal(&oc->local, &cfg->local))
+			continue;
+		if (ts_overlap(cfg->local_ts, cfg->n_local_ts, oc->local_ts,
+			       oc->n_local_ts) &&
+		    ts_overlap(cfg->remote_ts, cfg->n_remote_ts, oc->remote_ts,
+			       oc->n_remote_ts)) {
+			NL_SET_ERR_MSG_FMT(extack,
+					   "overlaps enabled tunnel %u (%s): same gateways and selectors",
+					   other->id, other->dev->name);
+			ret = -EBUSY;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * A disabled tunnel is inert: no SAs, no traffic either way. Its link is
+ * reported dormant rather than without carrier: carrier loss would make
+ * the stack drop packets silently in the qdisc (uncounted), and with
+ * ignore_routes_with_linkdown it would even let traffic fall back to a
+ * route in clear. Dormant keeps the routes, so traffic meant for the
+ * tunnel reaches it and is dropped and counted as "disabled".
+ */
+int sgw_tunnel_set_enabled(struct sgw_tunnel *tunnel, bool enabled,
+			   struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	ASSERT_RTNL();
+	if (tunnel->enabled == enabled)
+		return 0;
+	if (enabled) {
+		ret = sgw_tunnel_check_conflict(tunnel, sgw_tunnel_cfg_rtnl(tunnel),
+						extack);
+		if (ret)
+			return ret;
+		WRITE_ONCE(tunnel->enabled, true);
+		netif_dormant_off(tunnel->dev);
+	} else {
+		WRITE_ONCE(tunnel->enabled, false);
+		netif_dormant_on(tunnel->dev);
+		sgw_sa_flush(tunnel);
+	}
+	return 0;
+}
+
+/* Under RCU or RTNL: is @addr the remote SGW of any tunnel here? */
+bool sgw_is_remote_sgw(struct sgw_net *sn, const struct sgw_addr *addr)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = rhltable_lookup(&sn->by_remote, addr, by_remote_params);
+	rcu_read_unlock();
+	return found;
 }
 
 /* Under RCU: the tunnel between @local and @remote, if any. */

@@ -5,6 +5,7 @@
 #include <linux/netdevice.h>
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
+#include <net/dst_cache.h>
 #include <net/gro_cells.h>
 #include <linux/sgw.h>
 
@@ -44,6 +45,7 @@ struct sgw_tunnel {
 	struct rhlist_head remote_node;
 	struct sgw_addr remote_key;
 	struct gro_cells gro_cells;
+	struct dst_cache dst_cache;	/* outer route to the remote SGW */
 	struct sgw_drop_stats __percpu *drops;
 };
 
@@ -68,6 +70,12 @@ int sgw_tunnel_init(struct sgw_tunnel *tunnel);
 void sgw_tunnel_uninit(struct sgw_tunnel *tunnel);
 int sgw_tunnel_set_cfg(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
 		       struct netlink_ext_ack *extack);
+int sgw_tunnel_set_enabled(struct sgw_tunnel *tunnel, bool enabled,
+			   struct netlink_ext_ack *extack);
+int sgw_tunnel_check_conflict(struct sgw_tunnel *tunnel,
+			      const struct sgw_tunnel_cfg *cfg,
+			      struct netlink_ext_ack *extack);
+bool sgw_is_remote_sgw(struct sgw_net *sn, const struct sgw_addr *addr);
 struct sgw_tunnel *sgw_tunnel_by_pair(struct sgw_net *sn,
 				      const struct sgw_addr *local,
 				      const struct sgw_addr *remote);

@@ -58,6 +58,21 @@
  *       SGW_TUNNEL_A_REMOTE_TS, SGW_TUNNEL_A_ENABLED: as set
  *       SGW_TUNNEL_A_DROPS: NLA_NESTED, one NLA_U64 per enum sgw_drop,
  *                           attribute type = reason + 1
+ *       SGW_TUNNEL_A_EXEMPT: NLA_NESTED, how traffic to the remote SGW is
+ *                            routed around every sgw tunnel (see below)
+ *         SGW_EXEMPT_A_IFINDEX: NLA_U32, the underlay device
+ *         SGW_EXEMPT_A_VIA: NLA_BINARY, the next hop (absent: on link)
+ *
+ * Enabling a tunnel, or changing an enabled tunnel's addresses or
+ * selectors, is refused when another enabled tunnel has the same gateway
+ * pair and overlapping selectors (an empty list overlaps everything).
+ * A disabled tunnel's link is dormant (operstate DORMANT); it drops what
+ * is routed into it, accepts no ESP and loses its SAs.
+ *
+ * The local SGW address must be assigned to an interface of the namespace.
+ * Traffic to any tunnel's remote SGW never enters an sgw tunnel: when the
+ * routing tables send it into one, sgw routes it through the best route
+ * of any other device instead (host-route exemption).
  *
  * SGW_CMD_SA_NEW
  *   SGW_A_SA: NLA_NESTED
@@ -99,6 +114,8 @@
  *       SGW_SA_A_SOFT_EXPIRED: NLA_U8, 1 once a soft limit was reached
  *
  * Multicast group SGW_MCGRP_EVENTS carries:
+ *   SGW_CMD_TUNNEL_STATE, when a tunnel is enabled, disabled or changed:
+ *     SGW_A_TUNNEL: as in SGW_CMD_TUNNEL_GET
  *   SGW_CMD_SA_EXPIRE
  *     SGW_A_SA: NLA_NESTED with SGW_SA_A_TUNNEL_ID, SGW_SA_A_SPI,
  *       SGW_SA_A_DIR, SGW_SA_A_BYTES, SGW_SA_A_PACKETS and
@@ -134,6 +151,7 @@ enum sgw_cmd {
 	SGW_CMD_SA_GET,
 	SGW_CMD_SA_FLUSH,
 	SGW_CMD_SA_EXPIRE,
+	SGW_CMD_TUNNEL_STATE,
 	__SGW_CMD_MAX
 };
 
@@ -176,10 +194,20 @@ enum sgw_tunnel_attr {
 	SGW_TUNNEL_A_LOCAL_TS,
 	SGW_TUNNEL_A_REMOTE_TS,
 	SGW_TUNNEL_A_ENABLED,
+	SGW_TUNNEL_A_EXEMPT,
 	__SGW_TUNNEL_A_MAX
 };
 
 #define SGW_TUNNEL_A_MAX (__SGW_TUNNEL_A_MAX - 1)
+
+enum sgw_exempt_attr {
+	SGW_EXEMPT_A_UNSPEC,
+	SGW_EXEMPT_A_IFINDEX,
+	SGW_EXEMPT_A_VIA,
+	__SGW_EXEMPT_A_MAX
+};
+
+#define SGW_EXEMPT_A_MAX (__SGW_EXEMPT_A_MAX - 1)
 
 enum sgw_ts_attr {
 	SGW_TS_A_UNSPEC,
