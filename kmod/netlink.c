@@ -24,7 +24,6 @@
 char sgw_extack_buf[160];
 #endif
 
-
 /* Policy ranges are s16 in NLA_POLICY_RANGE(); tunnel ids need the full form. */
 static struct netlink_range_validation tunnel_id_range = {
 	.min = 0,
@@ -61,7 +60,6 @@ void *sgw_genl_put_header(struct sk_buff *skb, struct genl_info *info, u8 cmd)
 	return genlmsg_put(skb, info->snd_portid, info->snd_seq,
 			   &sgw_genl_family, 0, cmd);
 }
-
 
 static int put_algs(struct sk_buff *skb)
 {

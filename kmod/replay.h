@@ -11,7 +11,7 @@
  * seen, so sliding the window never shifts memory.
  */
 struct sgw_replay {
-	spinlock_t lock;
+	spinlock_t lock;	/* check and advance, across CPUs */
 	u64 top;		/* highest authenticated sequence number */
 	u32 window;		/* packets; 0 disables the check */
 	u32 bits;		/* bitmap size: power of two, >= window + 64 */
