@@ -25,14 +25,16 @@ test_roundtrip() {
 	x() { ip netns exec "$n" "$SGWCTL" "$@"; }
 	out=$(x tunnel add id 7 name hq)
 	ifindex=$(ip netns exec "$n" cat /sys/class/net/hq/ifindex)
-	expect_eq "add output" "$out" "tunnel 7: interface hq (ifindex $ifindex)
+	expect_eq "add output" "$out" "tunnel 7: interface hq (ifindex $ifindex), enabled
+  local unset  remote unset
+  local-ts any  remote-ts any
   drops: none"
 	js=$(x -j tunnel show 7)
 	expect_eq "json id" "$(echo "$js" | json_get 'd[0]["id"]')" 7
 	expect_eq "json ifname" "$(echo "$js" | json_get 'd[0]["ifname"]')" hq
 	expect_eq "json ifindex" "$(echo "$js" | json_get 'd[0]["ifindex"]')" "$ifindex"
 	expect_eq "json drops" "$(echo "$js" | json_get 'sum(d[0]["drops"].values())')" 0
-	expect_eq "json drop keys" "$(echo "$js" | json_get 'len(d[0]["drops"])')" 9
+	expect_eq "json drop keys" "$(echo "$js" | json_get 'len(d[0]["drops"])')" 10
 	expect_eq "show by name" "$(x -j tunnel show hq)" "$js"
 	out=$(x tunnel add)
 	expect_match "default id and name" "$out" "^tunnel 1: interface sgw1 "
