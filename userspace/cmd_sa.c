@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "ctl.h"
 #include "cmd.h"
 #include "json.h"
 #include "nl.h"
@@ -262,7 +263,9 @@ static int sa_show(struct ctx *ctx, int argc, char **argv)
 {
 	struct sgw_sa_list list = { 0 };
 	struct sgw_tunnel_ref ref;
+	struct ctl_reply ike = { 0 };
 	uint32_t tunnel_id = 0;
+	bool running = false;
 	struct sgwnl *nl;
 	struct json j;
 	size_t i;
@@ -278,20 +281,44 @@ static int sa_show(struct ctx *ctx, int argc, char **argv)
 		ret = tunnel_id_of(nl, "sa show", argv[0], &ref, &tunnel_id);
 	if (!ret && sgwnl_sa_dump(nl, tunnel_id, &list))
 		ret = fail("sa show: %s", sgwnl_error(nl));
+	if (!ret)
+		running = daemon_status(&ike) == 0;
+	if (!ret && !running)
+		fprintf(stderr, "sgwctl: sa show: the sgw daemon is not running: "
+			"kernel SAs only\n");
 	if (!ret && ctx->json) {
 		json_init(&j, stdout);
 		json_array_open(&j, NULL);
 		for (i = 0; i < list.n; i++)
-			print_sa_json(&j, &list.v[i]);
+			print_sa_json_ike(&j, &list.v[i],
+					  running ? ike_of_sa(&ike, &list.v[i]) : NULL);
 		json_array_close(&j);
 		json_end(&j);
 	} else if (!ret) {
+		for (i = 0; running && i < ike.n; i++)
+			if (!tunnel_id || ike.v[i].id == tunnel_id)
+				print_ike(stdout, &ike.v[i]);
 		for (i = 0; i < list.n; i++)
 			print_sa(stdout, &list.v[i]);
 	}
+	ctl_reply_free(&ike);
 	sgw_sa_list_free(&list);
 	sgwnl_close(nl);
 	return ret;
+}
+
+/* Negotiate now: one tunnel (name, id or interface) or every enabled one. */
+static int sa_refresh(struct ctx *ctx, int argc, char **argv)
+{
+	struct ctl_request req = { .verb = CTL_REFRESH };
+
+	if (argc > 1)
+		return usage_error("sa refresh: at most one tunnel (name, id or interface)");
+	if (argc && strlen(argv[0]) >= sizeof(req.arg))
+		return usage_error("sa refresh: tunnel \"%s\" is too long", argv[0]);
+	if (argc)
+		snprintf(req.arg, sizeof(req.arg), "%s", argv[0]);
+	return daemon_call(ctx, "sa refresh", &req, true);
 }
 
 static const struct command sa_cmds[] = {
@@ -302,7 +329,10 @@ static const struct command sa_cmds[] = {
 	  "add an SA with a key read from FILE (hex); a new outbound SA replaces the old" },
 	{ "del", sa_del, "TUNNEL dir in|out spi SPI", "delete one SA" },
 	{ "flush", sa_flush, "[TUNNEL]", "delete the SAs of one tunnel or of all" },
-	{ "show", sa_show, "[TUNNEL]", "show SAs and their counters (never keys)" },
+	{ "show", sa_show, "[TUNNEL]",
+	  "show SAs, their counters (never keys) and the IKE SAs behind them" },
+	{ "refresh", sa_refresh, "[TUNNEL]",
+	  "negotiate new SAs now (the daemon's tunnels; all without TUNNEL)" },
 	{ 0 }
 };
 

@@ -1,76 +1,177 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sgwctl show: the whole gateway at a glance (module, tunnels, SAs). */
+/*
+ * sgwctl show [TUNNEL]: the whole gateway at a glance: module, tunnels, the
+ * daemon's IKE view of each and their SAs.
+ */
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "json.h"
 #include "nl.h"
 #include "print.h"
 
-static void show_json(const struct sgw_module_info *info,
-		      const struct sgw_tunnel_list *tunnels,
-		      const struct sgw_sa_list *sas)
+struct view {
+	struct sgw_module_info info;
+	struct sgw_tunnel_list tunnels;
+	struct sgw_sa_list sas;
+	struct ctl_reply ike;
+	bool running;
+	uint32_t only;		/* 0: every tunnel */
+};
+
+static const struct ctl_tunnel *ike_of(const struct view *v, uint32_t id)
 {
+	size_t i;
+
+	for (i = 0; v->running && i < v->ike.n; i++)
+		if (v->ike.v[i].id == id)
+			return &v->ike.v[i];
+	return NULL;
+}
+
+static bool kernel_has(const struct view *v, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < v->tunnels.n; i++)
+		if (v->tunnels.v[i].id == id)
+			return true;
+	return false;
+}
+
+static bool wanted(const struct view *v, uint32_t id)
+{
+	return !v->only || v->only == id;
+}
+
+static void show_json(const struct view *v)
+{
+	const struct ctl_tunnel *ike;
 	struct json j;
 	size_t i;
 
 	json_init(&j, stdout);
 	json_object_open(&j, NULL);
-	json_string(&j, "module", info->version);
+	json_string(&j, "module", v->info.version);
+	json_object_open(&j, "daemon");
+	json_bool(&j, "running", v->running);
+	json_string(&j, "status", v->running ? v->ike.message : "not running");
+	json_object_close(&j);
 	json_array_open(&j, "tunnels");
-	for (i = 0; i < tunnels->n; i++)
-		print_tunnel_json(&j, &tunnels->v[i]);
+	for (i = 0; i < v->tunnels.n; i++) {
+		if (!wanted(v, v->tunnels.v[i].id))
+			continue;
+		json_object_open(&j, NULL);
+		print_tunnel_json_fields(&j, &v->tunnels.v[i]);
+		ike = ike_of(v, v->tunnels.v[i].id);
+		if (ike) {
+			json_object_open(&j, "ike");
+			print_ike_json_fields(&j, ike);
+			json_object_close(&j);
+		} else {
+			json_null(&j, "ike");
+		}
+		json_object_close(&j);
+	}
+	json_array_close(&j);
+	/* Configured tunnels the kernel does not have (creation failed). */
+	json_array_open(&j, "unplaced");
+	for (i = 0; v->running && i < v->ike.n; i++)
+		if (wanted(v, v->ike.v[i].id) && !kernel_has(v, v->ike.v[i].id))
+			print_ike_json(&j, &v->ike.v[i]);
 	json_array_close(&j);
 	json_array_open(&j, "sas");
-	for (i = 0; i < sas->n; i++)
-		print_sa_json(&j, &sas->v[i]);
+	for (i = 0; i < v->sas.n; i++)
+		if (wanted(v, v->sas.v[i].tunnel_id))
+			print_sa_json_ike(&j, &v->sas.v[i],
+					  v->running ? ike_of_sa(&v->ike, &v->sas.v[i]) : NULL);
 	json_array_close(&j);
 	json_object_close(&j);
 	json_end(&j);
 }
 
-/* Each tunnel followed by its own SAs. */
-static void show_human(const struct sgw_module_info *info,
-		       const struct sgw_tunnel_list *tunnels,
-		       const struct sgw_sa_list *sas)
+/* Each tunnel followed by the daemon's view of it and its own SAs. */
+static void show_human(const struct view *v)
 {
+	const struct ctl_tunnel *ike;
 	size_t i, k;
 
-	printf("sgw module %s, %zu tunnel%s\n", info->version, tunnels->n,
-	       tunnels->n == 1 ? "" : "s");
-	for (i = 0; i < tunnels->n; i++) {
+	printf("sgw module %s, %zu tunnel%s; daemon %s\n", v->info.version,
+	       v->tunnels.n, v->tunnels.n == 1 ? "" : "s",
+	       v->running ? v->ike.message : "not running (kernel state only)");
+	for (i = 0; i < v->tunnels.n; i++) {
+		if (!wanted(v, v->tunnels.v[i].id))
+			continue;
 		printf("\n");
-		print_tunnel(stdout, &tunnels->v[i]);
-		for (k = 0; k < sas->n; k++)
-			if (sas->v[k].tunnel_id == tunnels->v[i].id)
-				print_sa(stdout, &sas->v[k]);
+		print_tunnel(stdout, &v->tunnels.v[i]);
+		ike = ike_of(v, v->tunnels.v[i].id);
+		if (ike)
+			print_ike(stdout, ike);
+		for (k = 0; k < v->sas.n; k++)
+			if (v->sas.v[k].tunnel_id == v->tunnels.v[i].id)
+				print_sa(stdout, &v->sas.v[k]);
 	}
+	for (i = 0; v->running && i < v->ike.n; i++) {
+		if (!wanted(v, v->ike.v[i].id) || kernel_has(v, v->ike.v[i].id))
+			continue;
+		printf("\n(no kernel tunnel)\n");
+		print_ike(stdout, &v->ike.v[i]);
+	}
+}
+
+/* TUNNEL: an id, an interface name or a configured tunnel's name. */
+static int pick(struct view *v, const char *arg)
+{
+	char *end;
+	unsigned long id = strtoul(arg, &end, 10);
+	size_t i;
+
+	for (i = 0; i < v->tunnels.n; i++)
+		if (!strcmp(v->tunnels.v[i].ifname, arg) ||
+		    (!*end && end != arg && v->tunnels.v[i].id == id))
+			v->only = v->tunnels.v[i].id;
+	for (i = 0; !v->only && v->running && i < v->ike.n; i++)
+		if (!strcmp(v->ike.v[i].name, arg) ||
+		    !strcmp(v->ike.v[i].ifname, arg) ||
+		    (!*end && end != arg && v->ike.v[i].id == id))
+			v->only = v->ike.v[i].id;
+	return v->only ? 0 : -1;
 }
 
 int cmd_show(struct ctx *ctx, int argc, char **argv)
 {
-	struct sgw_tunnel_list tunnels = { 0 };
-	struct sgw_sa_list sas = { 0 };
-	struct sgw_module_info info;
+	struct view v;
 	struct sgwnl *nl;
 	int ret = 0;
 
-	(void)argv;
-	if (argc > 0)
-		return usage_error("show takes no arguments; use 'sgwctl tunnel show TUNNEL'");
+	memset(&v, 0, sizeof(v));
+	if (argc > 1)
+		return usage_error("show: at most one tunnel (name, id or interface)");
 	nl = open_kernel();
 	if (!nl)
 		return EXIT_FAIL;
-	if (sgwnl_get_info(nl, &info) || sgwnl_tunnel_dump(nl, &tunnels) ||
-	    sgwnl_sa_dump(nl, 0, &sas))
+	if (sgwnl_get_info(nl, &v.info) || sgwnl_tunnel_dump(nl, &v.tunnels) ||
+	    sgwnl_sa_dump(nl, 0, &v.sas)) {
 		ret = fail("show: %s", sgwnl_error(nl));
-	else if (ctx->json)
-		show_json(&info, &tunnels, &sas);
+		goto out;
+	}
+	v.running = daemon_status(&v.ike) == 0;
+	if (argc == 1 && pick(&v, argv[0])) {
+		ret = fail("show: no tunnel \"%s\" (by id, interface or configured name)",
+			   argv[0]);
+		goto out;
+	}
+	if (ctx->json)
+		show_json(&v);
 	else
-		show_human(&info, &tunnels, &sas);
-	sgw_sa_list_free(&sas);
-	sgw_tunnel_list_free(&tunnels);
+		show_human(&v);
+out:
+	ctl_reply_free(&v.ike);
+	sgw_sa_list_free(&v.sas);
+	sgw_tunnel_list_free(&v.tunnels);
 	sgwnl_close(nl);
 	return ret;
 }

@@ -2,6 +2,7 @@
 /* The formats are those of Documentation/interface.md; keep them in step. */
 
 #include <inttypes.h>
+#include <string.h>
 
 #include "print.h"
 
@@ -77,9 +78,15 @@ static void json_ts(struct json *j, const char *key, const struct sgw_ts *ts)
 
 void print_tunnel_json(struct json *j, const struct sgw_tunnel *t)
 {
+	json_object_open(j, NULL);
+	print_tunnel_json_fields(j, t);
+	json_object_close(j);
+}
+
+void print_tunnel_json_fields(struct json *j, const struct sgw_tunnel *t)
+{
 	unsigned int i;
 
-	json_object_open(j, NULL);
 	json_u64(j, "id", t->id);
 	json_string(j, "ifname", t->ifname);
 	json_u64(j, "ifindex", t->ifindex);
@@ -91,7 +98,6 @@ void print_tunnel_json(struct json *j, const struct sgw_tunnel *t)
 	json_object_open(j, "drops");
 	for (i = 0; i < __SGW_DROP_MAX; i++)
 		json_u64(j, sgw_drop_name(i), t->drops[i]);
-	json_object_close(j);
 	json_object_close(j);
 }
 
@@ -123,9 +129,8 @@ void print_sa(FILE *out, const struct sgw_sa *sa)
 		sa->hard_bytes, sa->hard_packets, sa->hard_seconds);
 }
 
-void print_sa_json(struct json *j, const struct sgw_sa *sa)
+static void sa_json_fields(struct json *j, const struct sgw_sa *sa)
 {
-	json_object_open(j, NULL);
 	json_u64(j, "tunnel", sa->tunnel_id);
 	json_string(j, "dir", sgw_dir_name(sa->dir));
 	json_u64(j, "spi", sa->spi);
@@ -144,6 +149,140 @@ void print_sa_json(struct json *j, const struct sgw_sa *sa)
 	json_u64(j, "hard-packets", sa->hard_packets);
 	json_u64(j, "soft-seconds", sa->soft_seconds);
 	json_u64(j, "hard-seconds", sa->hard_seconds);
+}
+
+void print_sa_json(struct json *j, const struct sgw_sa *sa)
+{
+	json_object_open(j, NULL);
+	sa_json_fields(j, sa);
+	json_object_close(j);
+}
+
+void print_sa_json_ike(struct json *j, const struct sgw_sa *sa,
+		       const struct ctl_tunnel *ike)
+{
+	json_object_open(j, NULL);
+	sa_json_fields(j, sa);
+	if (!ike) {
+		json_null(j, "ike");
+	} else {
+		char spi[20];
+
+		json_object_open(j, "ike");
+		json_string(j, "tunnel", ike->name);
+		snprintf(spi, sizeof(spi), "%016" PRIx64, ike->spi_i);
+		json_string(j, "spi-i", spi);
+		snprintf(spi, sizeof(spi), "%016" PRIx64, ike->spi_r);
+		json_string(j, "spi-r", spi);
+		json_string(j, "proposal", ike->proposal);
+		json_string(j, "peer-id", ike->peer_id);
+		json_object_close(j);
+	}
+	json_object_close(j);
+}
+
+const struct ctl_tunnel *ike_of_sa(const struct ctl_reply *r,
+				   const struct sgw_sa *sa)
+{
+	size_t i;
+	unsigned int k;
+
+	for (i = 0; r && i < r->n; i++) {
+		if (r->v[i].id != sa->tunnel_id)
+			continue;
+		for (k = 0; k < r->v[i].n_children; k++)
+			if ((sa->dir == SGW_DIR_IN ? r->v[i].child[k].spi_in :
+			     r->v[i].child[k].spi_out) == sa->spi)
+				return &r->v[i];
+	}
+	return NULL;
+}
+
+static void age_str(uint64_t s, char *buf, size_t len)
+{
+	if (s < 120)
+		snprintf(buf, len, "%" PRIu64 "s", s);
+	else if (s < 7200)
+		snprintf(buf, len, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
+	else
+		snprintf(buf, len, "%" PRIu64 "h%02" PRIu64 "m", s / 3600,
+			 s / 60 % 60);
+}
+
+void print_ike(FILE *out, const struct ctl_tunnel *t)
+{
+	char age[32];
+	unsigned int k;
+
+	fprintf(out, "ike %s (tunnel %u, %s): %s", t->name, t->id, t->ifname,
+		t->state);
+	if (!strcmp(t->state, "connecting"))
+		fprintf(out, " (%s)", t->ike_state);
+	fprintf(out, ", %s as %s -> %s\n", t->local, t->local_id, t->remote);
+	if (!strcmp(t->state, "established")) {
+		age_str(t->age, age, sizeof(age));
+		fprintf(out, "  IKE SA %016" PRIx64 "_i%s %016" PRIx64 "_r%s %s, "
+			"peer %s, age %s\n", t->spi_i, t->initiator ? "*" : "",
+			t->spi_r, t->initiator ? "" : "*", t->proposal,
+			t->peer_id, age);
+	}
+	for (k = 0; k < t->n_children; k++) {
+		const struct ctl_child *c = &t->child[k];
+
+		age_str(c->age, age, sizeof(age));
+		fprintf(out, "  CHILD SA in 0x%08x out 0x%08x %s, age %s, %s === %s\n",
+			c->spi_in, c->spi_out, c->algs, age, c->local_ts,
+			c->remote_ts);
+	}
+	if (t->failure[0])
+		fprintf(out, "  last failure: %s\n", t->failure);
+}
+
+void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
+{
+	char spi[20];
+	unsigned int k;
+
+	json_u64(j, "id", t->id);
+	json_string(j, "name", t->name);
+	json_string(j, "ifname", t->ifname);
+	json_string(j, "state", t->state);
+	json_string(j, "ike-state", t->ike_state);
+	json_string(j, "local", t->local);
+	json_string(j, "remote", t->remote);
+	json_string(j, "local-id", t->local_id);
+	json_bool(j, "initiator", t->initiator);
+	snprintf(spi, sizeof(spi), "%016" PRIx64, t->spi_i);
+	json_string(j, "spi-i", spi);
+	snprintf(spi, sizeof(spi), "%016" PRIx64, t->spi_r);
+	json_string(j, "spi-r", spi);
+	json_string(j, "proposal", t->proposal);
+	json_string(j, "peer-id", t->peer_id);
+	json_u64(j, "age", t->age);
+	json_array_open(j, "children");
+	for (k = 0; k < t->n_children; k++) {
+		const struct ctl_child *c = &t->child[k];
+
+		json_object_open(j, NULL);
+		json_u64(j, "spi-in", c->spi_in);
+		json_u64(j, "spi-out", c->spi_out);
+		json_string(j, "algs", c->algs);
+		json_u64(j, "age", c->age);
+		json_string(j, "local-ts", c->local_ts);
+		json_string(j, "remote-ts", c->remote_ts);
+		json_object_close(j);
+	}
+	json_array_close(j);
+	if (t->failure[0])
+		json_string(j, "failure", t->failure);
+	else
+		json_null(j, "failure");
+}
+
+void print_ike_json(struct json *j, const struct ctl_tunnel *t)
+{
+	json_object_open(j, NULL);
+	print_ike_json_fields(j, t);
 	json_object_close(j);
 }
 

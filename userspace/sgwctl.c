@@ -11,9 +11,18 @@
 #include "cmd.h"
 
 static const struct command commands[] = {
-	{ "show", cmd_show, "", "show the module, every tunnel and its SAs" },
+	{ "show", cmd_show, "[TUNNEL]",
+	  "show the module, each tunnel, its IKE state and its SAs" },
 	{ "tunnel", cmd_tunnel, "add|set|del|show ...", "manage tunnels" },
-	{ "sa", cmd_sa, "add|del|flush|show ...", "manage manually keyed SAs" },
+	{ "sa", cmd_sa, "add|del|flush|show|refresh ...",
+	  "manage SAs; refresh negotiates them anew" },
+	{ "up", cmd_up, "TUNNEL", "negotiate a tunnel now and wait for the result" },
+	{ "down", cmd_down, "TUNNEL", "delete a tunnel's IKE and CHILD SAs, telling the peer" },
+	{ "daemon", cmd_daemon, "[-c FILE]", "run the IKE daemon in the foreground" },
+	{ "reload", cmd_reload, "", "make the daemon read its configuration again" },
+	{ "config", cmd_config, "check [FILE]", "validate a configuration file" },
+	{ "showconf", cmd_showconf, "[-a] [FILE]",
+	  "print the effective configuration (-a: with defaults)" },
 	{ "monitor", cmd_monitor, "[--count N]", "print SA lifetime events" },
 	{ "version", cmd_version, "", "show sgwctl and module versions" },
 	{ 0 }

@@ -15,7 +15,7 @@
 
 #define IKE_ID_MAX 255
 #define IKE_PSK_MAX 256
-#define IKE_PROPOSALS_MAX 8
+#define IKE_PROPOSALS_MAX 16
 #define IKE_NAME_MAX 32
 
 /* The payload form of an identity: IKE_ID_* type and its data. */

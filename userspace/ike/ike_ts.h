@@ -12,7 +12,7 @@ enum {
 	IKE_TS_IPV6_ADDR_RANGE = 8,
 };
 
-#define IKE_TS_MAX 8
+#define IKE_TS_MAX 16
 
 /* Addresses in network order; IPv4 uses the first 4 bytes. */
 struct ike_ts {

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The control socket protocol; see ctl.h. */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+static const char *const verbs[] = {
+	[CTL_STATUS] = "status",
+	[CTL_UP] = "up",
+	[CTL_DOWN] = "down",
+	[CTL_REFRESH] = "refresh",
+	[CTL_RELOAD] = "reload",
+};
+
+const char *ctl_verb_name(enum ctl_verb v)
+{
+	return (size_t)v < sizeof(verbs) / sizeof(verbs[0]) ? verbs[v] : "?";
+}
+
+int ctl_parse_request(const char *line, struct ctl_request *req)
+{
+	size_t n = strcspn(line, " \n"), a;
+	const char *arg = line + n;
+	size_t i;
+
+	memset(req, 0, sizeof(*req));
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strlen(verbs[i]) == n && !strncmp(line, verbs[i], n))
+			break;
+	if (i == sizeof(verbs) / sizeof(verbs[0]))
+		return -1;
+	req->verb = (enum ctl_verb)i;
+	if (*arg == ' ')
+		arg++;
+	a = strcspn(arg, " \n");
+	if (a >= sizeof(req->arg) || (arg[a] == ' '))
+		return -1;
+	memcpy(req->arg, arg, a);
+	req->arg[a] = '\0';
+	/* up and down name one tunnel; reload takes none. */
+	if ((req->verb == CTL_UP || req->verb == CTL_DOWN) && !a)
+		return -1;
+	if (req->verb == CTL_RELOAD && a)
+		return -1;
+	return 0;
+}
+
+int ctl_format_request(const struct ctl_request *req, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s%s%s\n", ctl_verb_name(req->verb),
+			 req->arg[0] ? " " : "", req->arg);
+
+	return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+/* "key value\n" with any newline of the value turned into a space. */
+static void put(FILE *f, const char *key, const char *value)
+{
+	const char *p;
+
+	fprintf(f, "%s ", key);
+	for (p = value; *p; p++)
+		fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
+	fputc('\n', f);
+}
+
+static void put_u64(FILE *f, const char *key, uint64_t v)
+{
+	fprintf(f, "%s %" PRIu64 "\n", key, v);
+}
+
+int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
+{
+	size_t i;
+	unsigned int k;
+
+	put(f, r->ok ? "ok" : "error", r->message);
+	for (i = 0; i < r->n; i++) {
+		const struct ctl_tunnel *t = &r->v[i];
+
+		put_u64(f, "tunnel", t->id);
+		put(f, "name", t->name);
+		put(f, "ifname", t->ifname);
+		put_u64(f, "enabled", t->enabled);
+		put(f, "state", t->state);
+		if (t->ike_state[0])
+			put(f, "ike-state", t->ike_state);
+		put_u64(f, "initiator", t->initiator);
+		fprintf(f, "spi-i %016" PRIx64 "\nspi-r %016" PRIx64 "\n",
+			t->spi_i, t->spi_r);
+		if (t->proposal[0])
+			put(f, "proposal", t->proposal);
+		put_u64(f, "age", t->age);
+		if (t->peer_id[0])
+			put(f, "peer-id", t->peer_id);
+		put(f, "local", t->local);
+		put(f, "remote", t->remote);
+		put(f, "local-id", t->local_id);
+		if (t->failure[0])
+			put(f, "failure", t->failure);
+		for (k = 0; k < t->n_children && k < CTL_CHILDREN; k++) {
+			const struct ctl_child *c = &t->child[k];
+
+			fprintf(f, "child %08x %08x %" PRIu64 " %s\n", c->spi_in,
+				c->spi_out, c->age, c->algs);
+			fprintf(f, "child-ts %s %s\n", c->local_ts, c->remote_ts);
+		}
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int ctl_reply_push(struct ctl_reply *r, const struct ctl_tunnel *t)
+{
+	struct ctl_tunnel *v = realloc(r->v, (r->n + 1) * sizeof(*v));
+
+	if (!v)
+		return -1;
+	r->v = v;
+	r->v[r->n++] = *t;
+	return 0;
+}
+
+void ctl_reply_free(struct ctl_reply *r)
+{
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+}
+
+static void copy(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src);
+}
+
+static uint64_t num(const char *s, int base)
+{
+	return strtoull(s, NULL, base);
+}
+
+static void decode_child(struct ctl_tunnel *t, const char *v)
+{
+	struct ctl_child *c;
+	unsigned int in, out;
+	uint64_t age;
+	int used = 0;
+
+	if (t->n_children >= CTL_CHILDREN ||
+	    sscanf(v, "%x %x %" SCNu64 " %n", &in, &out, &age, &used) < 3 ||
+	    !used)
+		return;
+	c = &t->child[t->n_children++];
+	memset(c, 0, sizeof(*c));
+	c->spi_in = in;
+	c->spi_out = out;
+	c->age = age;
+	copy(c->algs, sizeof(c->algs), v + used);
+}
+
+static void decode_child_ts(struct ctl_tunnel *t, const char *v)
+{
+	struct ctl_child *c;
+	size_t n = strcspn(v, " ");
+
+	if (!t->n_children || !v[n])
+		return;
+	c = &t->child[t->n_children - 1];
+	snprintf(c->local_ts, sizeof(c->local_ts), "%.*s", (int)n, v);
+	copy(c->remote_ts, sizeof(c->remote_ts), v + n + 1);
+}
+
+static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
+{
+	if (!strcmp(k, "name"))
+		copy(t->name, sizeof(t->name), v);
+	else if (!strcmp(k, "ifname"))
+		copy(t->ifname, sizeof(t->ifname), v);
+	else if (!strcmp(k, "enabled"))
+		t->enabled = num(v, 10) != 0;
+	else if (!strcmp(k, "state"))
+		copy(t->state, sizeof(t->state), v);
+	else if (!strcmp(k, "ike-state"))
+		copy(t->ike_state, sizeof(t->ike_state), v);
+	else if (!strcmp(k, "initiator"))
+		t->initiator = num(v, 10) != 0;
+	else if (!strcmp(k, "spi-i"))
+		t->spi_i = num(v, 16);
+	else if (!strcmp(k, "spi-r"))
+		t->spi_r = num(v, 16);
+	else if (!strcmp(k, "proposal"))
+		copy(t->proposal, sizeof(t->proposal), v);
+	else if (!strcmp(k, "age"))
+		t->age = num(v, 10);
+	else if (!strcmp(k, "peer-id"))
+		copy(t->peer_id, sizeof(t->peer_id), v);
+	else if (!strcmp(k, "local"))
+		copy(t->local, sizeof(t->local), v);
+	else if (!strcmp(k, "remote"))
+		copy(t->remote, sizeof(t->remote), v);
+	else if (!strcmp(k, "local-id"))
+		copy(t->local_id, sizeof(t->local_id), v);
+	else if (!strcmp(k, "failure"))
+		copy(t->failure, sizeof(t->failure), v);
+	else if (!strcmp(k, "child"))
+		decode_child(t, v);
+	else if (!strcmp(k, "child-ts"))
+		decode_child_ts(t, v);
+}
+
+int ctl_decode_reply(const char *buf, size_t len, struct ctl_reply *r)
+{
+	struct ctl_tunnel cur;
+	bool have = false, first = true;
+	char line[CTL_TEXT + 64];
+	size_t off = 0;
+
+	memset(r, 0, sizeof(*r));
+	while (off < len) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
+		char *v;
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, buf + off);
+		off += n + 1;
+		v = strchr(line, ' ');
+		if (v)
+			*v++ = '\0';
+		else
+			v = line + strlen(line);
+		if (first) {
+			if (strcmp(line, "ok") && strcmp(line, "error"))
+				return -1;
+			r->ok = !strcmp(line, "ok");
+			copy(r->message, sizeof(r->message), v);
+			first = false;
+			continue;
+		}
+		if (!strcmp(line, "tunnel")) {
+			if (have && ctl_reply_push(r, &cur))
+				goto nomem;
+			memset(&cur, 0, sizeof(cur));
+			cur.id = (uint32_t)num(v, 10);
+			have = true;
+		} else if (have) {
+			decode_key(&cur, line, v);
+		}
+	}
+	if (first)
+		return -1;
+	if (have && ctl_reply_push(r, &cur))
+		goto nomem;
+	return 0;
+nomem:
+	ctl_reply_free(r);
+	return -1;
+}
+
+void ctl_paths_for(const char *dir, unsigned long ino, char *sock,
+		   size_t socklen, char *lock, size_t locklen)
+{
+	snprintf(sock, socklen, "%s/ctl-%lu.sock", dir, ino);
+	snprintf(lock, locklen, "%s/daemon-%lu.pid", dir, ino);
+}
+
+int ctl_paths(char *sock, size_t socklen, char *lock, size_t locklen)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st))
+		return -errno;
+	ctl_paths_for(CTL_DIR, (unsigned long)st.st_ino, sock, socklen, lock,
+		      locklen);
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads until EOF or the deadline. */
+static int read_all(int fd, char **out, size_t *outlen, int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long long left = end - now_ms();
+		ssize_t n;
+
+		if (left <= 0) {
+			free(buf);
+			return -ETIMEDOUT;
+		}
+		if (poll(&p, 1, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return -errno;
+		}
+		if (len + 4096 > cap) {
+			char *nb = realloc(buf, cap + 65536);
+
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap += 65536;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			free(buf);
+			return -errno;
+		}
+		if (!n)
+			break;
+		len += (size_t)n;
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+int ctl_call(const struct ctl_request *req, int timeout_ms,
+	     struct ctl_reply *r, char *err, size_t errlen)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char sock[sizeof(sun.sun_path)], lock[128], line[128], *buf = NULL;
+	size_t len = 0;
+	int fd, ret, n;
+
+	ret = ctl_paths(sock, sizeof(sock), lock, sizeof(lock));
+	if (ret) {
+		snprintf(err, errlen, "cannot name this network namespace: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	memcpy(sun.sun_path, sock, sizeof(sun.sun_path));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -errno;
+	}
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		ret = -errno;
+		if (ret == -EACCES || ret == -EPERM)
+			snprintf(err, errlen, "cannot reach the daemon at %s: "
+				 "%s (the control socket is root's only)", sock,
+				 strerror(-ret));
+		else
+			snprintf(err, errlen, "the sgw daemon is not running in "
+				 "this network namespace (no %s); start it with "
+				 "'sgwctl daemon'", sock);
+		close(fd);
+		return ret == -EACCES || ret == -EPERM ? ret : -ENOENT;
+	}
+	n = ctl_format_request(req, line, sizeof(line));
+	if (n < 0 || write(fd, line, (size_t)n) != n) {
+		snprintf(err, errlen, "cannot send the request to the daemon");
+		close(fd);
+		return -EIO;
+	}
+	shutdown(fd, SHUT_WR);
+	ret = read_all(fd, &buf, &len, timeout_ms);
+	close(fd);
+	if (ret) {
+		snprintf(err, errlen, "no complete answer from the daemon: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	ret = ctl_decode_reply(buf, len, r);
+	free(buf);
+	if (ret) {
+		snprintf(err, errlen, "the daemon's answer cannot be read");
+		return -EPROTO;
+	}
+	return 0;
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The control socket between "sgwctl daemon" and the other subcommands.
+ *
+ * A UNIX stream socket under /run/sgw/, one per network namespace (named
+ * by the inode of /proc/self/ns/net, since namespaces usually share /run),
+ * root only. The client sends one request line, "VERB [ARG]\n" (verbs:
+ * status, up, down, refresh, reload), and reads the reply until the daemon
+ * closes the connection. The reply is text, one "key value" per line:
+ *
+ *   ok|error MESSAGE
+ *   tunnel ID            starts a tunnel record; the keys below belong to it
+ *   name NAME            ifname IFNAME  enabled 0|1  state STATE
+ *   ike-state STATE      initiator 0|1  spi-i HEX  spi-r HEX
+ *   proposal TEXT        age SECONDS    peer-id TEXT  local ADDR
+ *   remote ADDR          local-id TEXT  failure TEXT
+ *   child SPI_IN SPI_OUT AGE ALGS      (hex SPIs, one line per CHILD SA)
+ *   child-ts LOCAL REMOTE              (of the child line before)
+ *
+ * Unknown keys are skipped, so that either side may learn new ones.
+ * Values never contain a newline (the encoder replaces them).
+ */
+#ifndef SGWCTL_CTL_H
+#define SGWCTL_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CTL_DIR "/run/sgw"
+#define CTL_CHILDREN 4
+#define CTL_TEXT 1024
+
+enum ctl_verb {
+	CTL_STATUS,
+	CTL_UP,
+	CTL_DOWN,
+	CTL_REFRESH,
+	CTL_RELOAD,
+};
+
+struct ctl_request {
+	enum ctl_verb verb;
+	char arg[64];		/* tunnel name or id; "" for none */
+};
+
+struct ctl_child {
+	uint32_t spi_in, spi_out;	/* host order */
+	uint64_t age;
+	char algs[96];
+	char local_ts[512], remote_ts[512];
+};
+
+struct ctl_tunnel {
+	uint32_t id;
+	char name[32];
+	char ifname[32];
+	bool enabled;
+	char state[16];		/* disabled, idle, connecting, established, failed */
+	char ike_state[16];
+	bool initiator;
+	uint64_t spi_i, spi_r;
+	char proposal[128];
+	uint64_t age;
+	char peer_id[520];
+	char local[64], remote[64];
+	char local_id[520];
+	char failure[CTL_TEXT];
+	unsigned int n_children;
+	struct ctl_child child[CTL_CHILDREN];
+};
+
+struct ctl_reply {
+	bool ok;
+	char message[CTL_TEXT];
+	size_t n;
+	struct ctl_tunnel *v;
+};
+
+const char *ctl_verb_name(enum ctl_verb v);
+/* "up gw1" -> request; -1 for an unknown verb or a missing/extra argument. */
+int ctl_parse_request(const char *line, struct ctl_request *req);
+int ctl_format_request(const struct ctl_request *req, char *buf, size_t len);
+
+int ctl_encode_reply(FILE *f, const struct ctl_reply *r);
+/* Returns 0, or -1 when the text is no reply (no ok/error line). */
+int ctl_decode_reply(const char *buf, size_t len, struct ctl_reply *r);
+int ctl_reply_push(struct ctl_reply *r, const struct ctl_tunnel *t);
+void ctl_reply_free(struct ctl_reply *r);
+
+/* Socket and lock file of the network namespace with inode @ino. */
+void ctl_paths_for(const char *dir, unsigned long ino, char *sock,
+		   size_t socklen, char *lock, size_t locklen);
+/* The same for the caller's namespace; -errno if it cannot be named. */
+int ctl_paths(char *sock, size_t socklen, char *lock, size_t locklen);
+
+/*
+ * Client: one request, the whole reply. Returns 0 (see r->ok), -ENOENT
+ * when no daemon runs, another -errno; @err says why in each case.
+ */
+int ctl_call(const struct ctl_request *req, int timeout_ms,
+	     struct ctl_reply *r, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * From sgw.conf to what the daemon hands on: the IKE engine's tunnel and
+ * engine settings, the kernel tunnel's addresses and selectors, and the
+ * pre-shared key read from its file. Pure functions of the parsed
+ * configuration (only ikeconf_read_psk() touches a file), so that the
+ * mapping is tested in-process.
+ */
+#ifndef SGWCTL_IKECONF_H
+#define SGWCTL_IKECONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf_model.h"
+#include "ike_config.h"
+#include "model.h"
+
+struct ike_engine_config;
+
+/* Engine-wide settings from [global]. */
+void ikeconf_engine(const struct sgw_conf_global *g,
+		    struct ike_engine_config *out);
+
+/*
+ * Everything of @t the engine needs except the key (ikeconf_read_psk()
+ * fills cfg->psk). Returns 0, or -1 with @err saying what cannot be used,
+ * e.g. 'tunnel "hq": local = auto is not supported by the daemon yet ...'.
+ */
+int ikeconf_tunnel(const struct sgw_conf_tunnel *t,
+		   struct ike_tunnel_config *cfg, char *err, size_t errlen);
+
+/* The kernel tunnel: addresses, selectors (empty = any) and enabled. */
+void ikeconf_kernel_tunnel(const struct sgw_conf_tunnel *t,
+			   struct sgw_tunnel_config *out);
+
+/*
+ * Reads the key of @path: the file's bytes without trailing CR/LF. An empty
+ * key, an unreadable file or one longer than IKE_PSK_MAX is refused (-1,
+ * @err); a file readable by group or others is accepted with a warning in
+ * @warn (empty string otherwise). The key is never part of any message.
+ */
+int ikeconf_read_psk(const char *path, uint8_t *psk, size_t *len,
+		     char *warn, size_t warnlen, char *err, size_t errlen);
+
+/* The IKE identity of a config identity; DEFAULT takes @addr. */
+int ikeconf_identity(const struct sgw_conf_ident *id,
+		     const struct sgw_conf_addr *addr,
+		     struct ike_identity *out);
+
+#endif

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The control socket protocol: requests, reply round trips, paths. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ctl.h"
+
+static void test_requests(void **state)
+{
+	struct ctl_request r;
+	char buf[128];
+
+	(void)state;
+	assert_int_equal(ctl_parse_request("up gw1\n", &r), 0);
+	assert_int_equal(r.verb, CTL_UP);
+	assert_string_equal(r.arg, "gw1");
+	assert_int_equal(ctl_parse_request("status\n", &r), 0);
+	assert_int_equal(r.verb, CTL_STATUS);
+	assert_string_equal(r.arg, "");
+	assert_int_equal(ctl_parse_request("refresh", &r), 0);
+	assert_int_equal(r.verb, CTL_REFRESH);
+	assert_int_equal(ctl_parse_request("reload\n", &r), 0);
+	/* up and down need a tunnel, reload takes none, one word only. */
+	assert_int_equal(ctl_parse_request("up\n", &r), -1);
+	assert_int_equal(ctl_parse_request("down\n", &r), -1);
+	assert_int_equal(ctl_parse_request("reload gw\n", &r), -1);
+	assert_int_equal(ctl_parse_request("up a b\n", &r), -1);
+	assert_int_equal(ctl_parse_request("upx gw\n", &r), -1);
+	assert_int_equal(ctl_parse_request("", &r), -1);
+	memset(buf, 'a', 100);
+	memcpy(buf, "up ", 3);
+	buf[100] = '\0';
+	assert_int_equal(ctl_parse_request(buf, &r), -1);
+
+	r = (struct ctl_request){ .verb = CTL_DOWN };
+	snprintf(r.arg, sizeof(r.arg), "hq");
+	assert_int_equal(ctl_format_request(&r, buf, sizeof(buf)), 8);
+	assert_string_equal(buf, "down hq\n");
+	r = (struct ctl_request){ .verb = CTL_RELOAD };
+	ctl_format_request(&r, buf, sizeof(buf));
+	assert_string_equal(buf, "reload\n");
+	assert_int_equal(ctl_format_request(&r, buf, 4), -1);
+}
+
+static struct ctl_tunnel sample(void)
+{
+	struct ctl_tunnel t;
+
+	memset(&t, 0, sizeof(t));
+	t.id = 7;
+	snprintf(t.name, sizeof(t.name), "hq");
+	snprintf(t.ifname, sizeof(t.ifname), "sgw7");
+	t.enabled = true;
+	snprintf(t.state, sizeof(t.state), "established");
+	snprintf(t.ike_state, sizeof(t.ike_state), "ESTABLISHED");
+	t.initiator = true;
+	t.spi_i = 0x0123456789abcdefULL;
+	t.spi_r = 0xfedcba9876543210ULL;
+	snprintf(t.proposal, sizeof(t.proposal), "aes256gcm16-prfsha384-ecp384");
+	t.age = 42;
+	snprintf(t.peer_id, sizeof(t.peer_id), "fqdn:branch.example");
+	snprintf(t.local, sizeof(t.local), "192.0.2.1");
+	snprintf(t.remote, sizeof(t.remote), "198.51.100.1");
+	snprintf(t.local_id, sizeof(t.local_id), "192.0.2.1");
+	/* A newline in a value must not split the record. */
+	snprintf(t.failure, sizeof(t.failure), "first\nsecond");
+	t.n_children = 2;
+	t.child[0].spi_in = 0xc0000001;
+	t.child[0].spi_out = 0x00000101;
+	t.child[0].age = 3;
+	snprintf(t.child[0].algs, sizeof(t.child[0].algs), "aes256gcm16");
+	snprintf(t.child[0].local_ts, sizeof(t.child[0].local_ts), "10.1.0.0/24,fd01::/64");
+	snprintf(t.child[0].remote_ts, sizeof(t.child[0].remote_ts), "10.2.0.0/24");
+	t.child[1].spi_in = 0xffffffff;
+	t.child[1].spi_out = 0x100;
+	snprintf(t.child[1].algs, sizeof(t.child[1].algs), "aes128-sha256 esn");
+	snprintf(t.child[1].local_ts, sizeof(t.child[1].local_ts), "0.0.0.0/0");
+	snprintf(t.child[1].remote_ts, sizeof(t.child[1].remote_ts), "::/0");
+	return t;
+}
+
+static char *encode(const struct ctl_reply *r, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	assert_non_null(f);
+	assert_int_equal(ctl_encode_reply(f, r), 0);
+	fclose(f);
+	return buf;
+}
+
+static void test_reply_round_trip(void **state)
+{
+	struct ctl_reply r = { .ok = true }, back;
+	struct ctl_tunnel t = sample(), u;
+	size_t len;
+	char *buf;
+
+	(void)state;
+	snprintf(r.message, sizeof(r.message), "pid 12, 2 tunnels");
+	assert_int_equal(ctl_reply_push(&r, &t), 0);
+	memset(&u, 0, sizeof(u));
+	u.id = 8;
+	snprintf(u.name, sizeof(u.name), "spare");
+	snprintf(u.state, sizeof(u.state), "disabled");
+	assert_int_equal(ctl_reply_push(&r, &u), 0);
+	buf = encode(&r, &len);
+	assert_non_null(strstr(buf, "failure first second\n"));
+	assert_non_null(strstr(buf, "spi-i 0123456789abcdef\n"));
+	assert_non_null(strstr(buf, "child c0000001 00000101 3 aes256gcm16\n"));
+	assert_int_equal(ctl_decode_reply(buf, len, &back), 0);
+	assert_true(back.ok);
+	assert_string_equal(back.message, "pid 12, 2 tunnels");
+	assert_int_equal(back.n, 2);
+	t.failure[5] = ' ';	/* the newline as it travels */
+	assert_memory_equal(&back.v[0], &t, sizeof(t));
+	assert_int_equal(back.v[1].id, 8);
+	assert_string_equal(back.v[1].state, "disabled");
+	assert_int_equal(back.v[1].n_children, 0);
+	assert_false(back.v[1].enabled);
+	ctl_reply_free(&back);
+	ctl_reply_free(&r);
+	free(buf);
+}
+
+static void test_reply_decode_edges(void **state)
+{
+	static const char unknown[] = "error no tunnel \"x\"\nfuture-key 1\n"
+				      "tunnel 3\nname a\nnew-thing z\nstate idle";
+	struct ctl_reply r;
+
+	(void)state;
+	assert_int_equal(ctl_decode_reply("", 0, &r), -1);
+	assert_int_equal(ctl_decode_reply("tunnel 1\n", 9, &r), -1);
+	assert_int_equal(ctl_decode_reply("maybe\n", 6, &r), -1);
+	assert_int_equal(ctl_decode_reply(unknown, strlen(unknown), &r), 0);
+	assert_false(r.ok);
+	assert_string_equal(r.message, "no tunnel \"x\"");
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.v[0].name, "a");
+	assert_string_equal(r.v[0].state, "idle");
+	ctl_reply_free(&r);
+	/* More CHILD SAs than a record holds: the rest are dropped. */
+	assert_int_equal(ctl_decode_reply("ok\ntunnel 1\nchild 1 2 0 a\n"
+					  "child 3 4 0 b\nchild 5 6 0 c\n"
+					  "child 7 8 0 d\nchild 9 a 0 e\n"
+					  "child-ts x y\nchild bad\n", 105, &r), 0);
+	assert_int_equal(r.v[0].n_children, CTL_CHILDREN);
+	assert_int_equal(r.v[0].child[3].spi_out, 8);
+	assert_string_equal(r.v[0].child[3].local_ts, "x");
+	ctl_reply_free(&r);
+}
+
+static void test_paths(void **state)
+{
+	char sock[108], lock[128];
+
+	(void)state;
+	ctl_paths_for("/run/sgw", 4026531840UL, sock, sizeof(sock), lock,
+		      sizeof(lock));
+	assert_string_equal(sock, "/run/sgw/ctl-4026531840.sock");
+	assert_string_equal(lock, "/run/sgw/daemon-4026531840.pid");
+	assert_int_equal(ctl_paths(sock, sizeof(sock), lock, sizeof(lock)), 0);
+	assert_int_equal(strncmp(sock, "/run/sgw/ctl-", 13), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_requests),
+		cmocka_unit_test(test_reply_round_trip),
+		cmocka_unit_test(test_reply_decode_edges),
+		cmocka_unit_test(test_paths),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

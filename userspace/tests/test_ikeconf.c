@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sgw.conf to engine and kernel settings, and reading the PSK file. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "conf_parse.h"
+#include "ike_engine.h"
+#include "ike_payload.h"
+#include "ikeconf.h"
+
+static void parse(const char *text, struct sgw_conf *conf)
+{
+	struct sgw_conf_error err;
+
+	if (sgw_conf_parse_buffer("t.conf", text, strlen(text), 0, conf, &err))
+		fail_msg("%s", err.text);
+}
+
+static const char base[] =
+	"[global]\nhalf-open-limit = 7\n"
+	"[tunnel hq]\nid = 3\nlocal = 192.0.2.1\nremote = 198.51.100.1\n"
+	"psk-file = /etc/sgw/hq.psk\n";
+
+static void test_defaults(void **state)
+{
+	struct ike_tunnel_config c;
+	struct ike_engine_config e;
+	struct sgw_conf conf;
+	char err[256], buf[512];
+
+	(void)state;
+	parse(base, &conf);
+	ikeconf_engine(&conf.global, &e);
+	assert_int_equal(e.cookie_threshold, 7);
+	assert_int_equal(ikeconf_tunnel(&conf.tunnels[0], &c, err, sizeof(err)), 0);
+	assert_int_equal(c.id, 3);
+	assert_string_equal(c.name, "hq");
+	assert_int_equal(c.local.ss_family, AF_INET);
+	assert_int_equal(ntohs(((struct sockaddr_in *)&c.remote)->sin_port), 500);
+	/* Identities default to the SGW addresses. */
+	assert_int_equal(c.local_id.type, IKE_ID_IPV4_ADDR);
+	assert_memory_equal(c.local_id.data, "\xc0\x00\x02\x01", 4);
+	assert_int_equal(c.remote_id.type, IKE_ID_IPV4_ADDR);
+	assert_memory_equal(c.remote_id.data, "\xc6\x33\x64\x01", 4);
+	/* The man page's default proposals, in the engine's notation. */
+	ike_proposals_format(c.ike, c.n_ike, buf, sizeof(buf));
+	assert_string_equal(buf, "aes256gcm16-aes128gcm16-prfsha384-prfsha256-"
+			    "curve25519-ecp384-ecp256-modp2048, aes256-aes128-"
+			    "sha384-sha256-prfsha384-prfsha256-curve25519-ecp384-"
+			    "ecp256-modp2048");
+	ike_proposals_format(c.esp, c.n_esp, buf, sizeof(buf));
+	assert_string_equal(buf, "aes256gcm16-aes128gcm16-chacha20poly1305, "
+			    "aes256-aes128-sha256");
+	/* any on both sides: both families, whole address space. */
+	ike_ts_list_format(&c.local_ts, buf, sizeof(buf));
+	assert_string_equal(buf, "0.0.0.0/0, ::/0");
+	ike_ts_list_format(&c.remote_ts, buf, sizeof(buf));
+	assert_string_equal(buf, "0.0.0.0/0, ::/0");
+	/* child-lifetime 1h, rekey-margin 9m; retransmit 4s x 5. */
+	assert_int_equal(c.child_hard_s, 3600);
+	assert_int_equal(c.child_soft_s, 3600 - 540);
+	assert_int_equal(c.retrans_timeout_ms, 4000);
+	assert_int_equal(c.retrans_tries, 5);
+	assert_int_equal(c.mode, IKE_MODE_TUNNEL);
+	assert_int_equal(c.psk_len, 0);
+	sgw_conf_free(&conf);
+}
+
+static void test_explicit(void **state)
+{
+	static const char text[] =
+		"[tunnel b]\nid = 9\nlocal = 2001:db8::1\nremote = 2001:db8::2\n"
+		"psk-file = /k\nlocal-id = @gw.example\n"
+		"remote-id = email:peer@example.org\n"
+		"local-networks = 10.1.0.0/16, fd01::/64\n"
+		"remote-networks = any\n"
+		"ike-proposals = aes128-sha512-modp2048, aes128gcm16-prfsha256-ecp256\n"
+		"esp-proposals = chacha20poly1305-ecp256\nesn = yes\n"
+		"child-lifetime = 20m\nrekey-margin = 1m\nrekey-jitter = 1m\n"
+		"ike-lifetime = 1h\nauto-refresh = off\n"
+		"retransmit-timeout = 2s\nretransmit-tries = 3\n";
+	struct ike_tunnel_config c;
+	struct sgw_conf conf;
+	char err[256], buf[512];
+
+	(void)state;
+	parse(text, &conf);
+	assert_int_equal(ikeconf_tunnel(&conf.tunnels[0], &c, err, sizeof(err)), 0);
+	assert_int_equal(c.local.ss_family, AF_INET6);
+	ike_identity_format(&c.local_id, buf, sizeof(buf));
+	assert_string_equal(buf, "fqdn:gw.example");
+	ike_identity_format(&c.remote_id, buf, sizeof(buf));
+	assert_string_equal(buf, "email:peer@example.org");
+	/* CBC without a PRF: the integrity hash brings it, as strongSwan does. */
+	ike_proposals_format(c.ike, c.n_ike, buf, sizeof(buf));
+	assert_string_equal(buf, "aes128-sha512-prfsha512-modp2048, "
+			    "aes128gcm16-prfsha256-ecp256");
+	ike_proposals_format(c.esp, c.n_esp, buf, sizeof(buf));
+	assert_string_equal(buf, "chacha20poly1305-ecp256-esn");
+	ike_ts_list_format(&c.local_ts, buf, sizeof(buf));
+	assert_string_equal(buf, "10.1.0.0/16, fd01::/64");
+	/* "any" opposite two families: both, as whole spaces. */
+	ike_ts_list_format(&c.remote_ts, buf, sizeof(buf));
+	assert_string_equal(buf, "0.0.0.0/0, ::/0");
+	/* auto-refresh off: no soft expiry. */
+	assert_int_equal(c.child_hard_s, 1200);
+	assert_int_equal(c.child_soft_s, 0);
+	assert_int_equal(c.retrans_timeout_ms, 2000);
+	assert_int_equal(c.retrans_tries, 3);
+	sgw_conf_free(&conf);
+}
+
+static void test_any_follows_other_family(void **state)
+{
+	static const char text[] =
+		"[tunnel v6]\nid = 1\nlocal = 2001:db8::1\nremote = 2001:db8::2\n"
+		"psk-file = /k\nremote-networks = fd02::/64\n";
+	struct ike_tunnel_config c;
+	struct sgw_conf_tunnel *t;
+	struct sgw_tunnel_config k;
+	struct sgw_conf conf;
+	char err[256], buf[512];
+
+	(void)state;
+	parse(text, &conf);
+	t = &conf.tunnels[0];
+	assert_int_equal(ikeconf_tunnel(t, &c, err, sizeof(err)), 0);
+	ike_ts_list_format(&c.local_ts, buf, sizeof(buf));
+	assert_string_equal(buf, "::/0");
+	ike_ts_list_format(&c.remote_ts, buf, sizeof(buf));
+	assert_string_equal(buf, "fd02::/64");
+	/* The kernel tunnel keeps "any" as an empty list. */
+	ikeconf_kernel_tunnel(t, &k);
+	assert_true(k.set_local && k.set_remote && k.set_enabled);
+	assert_int_equal(k.local.family, AF_INET6);
+	assert_int_equal(k.local_ts.n, 0);
+	assert_int_equal(k.remote_ts.n, 1);
+	assert_int_equal(k.remote_ts.v[0].len, 64);
+	assert_true(k.enabled);
+	sgw_conf_free(&conf);
+}
+
+static void test_refused(void **state)
+{
+	static const char text[] =
+		"[tunnel br]\nid = 2\nremote = 198.51.100.1\npsk-file = /k\n"
+		"local-id = @br.example\n";
+	struct ike_tunnel_config c;
+	struct sgw_conf conf;
+	char err[256];
+
+	(void)state;
+	parse(text, &conf);
+	assert_int_equal(ikeconf_tunnel(&conf.tunnels[0], &c, err, sizeof(err)), -1);
+	assert_string_equal(err, "tunnel \"br\": local = auto is not supported "
+			    "by the daemon yet; set local to this SGW's address");
+	sgw_conf_free(&conf);
+}
+
+static char path[64];
+
+static void write_key(const char *content, size_t len, mode_t mode)
+{
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/sgw-psk-XXXXXX");
+	close(mkstemp(path));
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(content, 1, len, f), len);
+	fclose(f);
+	chmod(path, mode);
+}
+
+static void test_psk(void **state)
+{
+	uint8_t psk[IKE_PSK_MAX];
+	char warn[256], err[256], want[512], big[400];
+	size_t len;
+
+	(void)state;
+	write_key("s3cret\r\n", 8, 0600);
+	assert_int_equal(ikeconf_read_psk(path, psk, &len, warn, sizeof(warn),
+					  err, sizeof(err)), 0);
+	assert_int_equal(len, 6);
+	assert_memory_equal(psk, "s3cret", 6);
+	assert_string_equal(warn, "");
+	/* Readable by others: used, with a warning that never shows the key. */
+	chmod(path, 0644);
+	assert_int_equal(ikeconf_read_psk(path, psk, &len, warn, sizeof(warn),
+					  err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "psk-file %s is readable by others; "
+		 "'chmod 600 %s' keeps the key to root", path, path);
+	assert_string_equal(warn, want);
+	assert_null(strstr(warn, "s3cret"));
+	chmod(path, 0640);
+	assert_int_equal(ikeconf_read_psk(path, psk, &len, warn, sizeof(warn),
+					  err, sizeof(err)), 0);
+	assert_non_null(strstr(warn, "readable by its group"));
+	unlink(path);
+
+	write_key("\n", 1, 0600);
+	assert_int_equal(ikeconf_read_psk(path, psk, &len, warn, sizeof(warn),
+					  err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "psk-file %s is empty: put the pre-shared "
+		 "key in it", path);
+	assert_string_equal(err, want);
+	unlink(path);
+
+	memset(big, 'k', sizeof(big));
+	write_key(big, sizeof(big), 0600);
+	assert_int_equal(ikeconf_read_psk(path, psk, &len, warn, sizeof(warn),
+					  err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "psk-file %s: the key is longer than 256 "
+		 "bytes", path);
+	assert_string_equal(err, want);
+	unlink(path);
+
+	assert_int_equal(ikeconf_read_psk("/nonexistent/k", psk, &len, warn,
+					  sizeof(warn), err, sizeof(err)), -1);
+	assert_string_equal(err, "psk-file /nonexistent/k: No such file or directory");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_explicit),
+		cmocka_unit_test(test_any_follows_other_family),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_psk),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
