@@ -264,7 +264,9 @@ static unsigned int sgw_nf_local_in(void *priv, struct sk_buff *skb,
 		tunnel = sgw_tunnel_by_pair(sn, &daddr, &saddr);
 		if (!tunnel)
 			return NF_ACCEPT;
-		sgw_tunnel_rx_drop(tunnel, SGW_DROP_UNKNOWN_SPI, skb);
+		/* A disabled tunnel has no SAs: say why, not "unknown SPI". */
+		sgw_tunnel_rx_drop(tunnel, READ_ONCE(tunnel->enabled) ?
+				   SGW_DROP_UNKNOWN_SPI : SGW_DROP_DISABLED, skb);
 		return NF_STOLEN;
 	}
 	tunnel = sa->tunnel;
