@@ -7,7 +7,8 @@
 #   make install         module to /lib/modules/<ver>/extra, sgwctl to PREFIX
 #
 # KDIR picks the kernel to build against: the running kernel's build dir
-# when it has one, otherwise the newest installed Debian *-amd64 headers.
+# when it has one, otherwise the newest installed Debian generic *-amd64
+# headers (not cloud-amd64 or rt-amd64).
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -18,7 +19,10 @@ ifeq ($(origin KDIR),undefined)
   ifneq ($(wildcard /lib/modules/$(shell uname -r)/build/Makefile),)
     KDIR := /lib/modules/$(shell uname -r)/build
   else
-    KDIR := $(lastword $(sort $(wildcard /lib/modules/*-amd64/build)))
+    # The generic flavour the VM boots: not the cloud or rt headers that
+    # make compat-check also builds against.
+    KDIR := $(shell ls -d /lib/modules/*-amd64/build 2>/dev/null | \
+	grep -Ev -- '-(cloud|rt)-amd64/' | sort -V | tail -n 1)
   endif
 endif
 KVER = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)

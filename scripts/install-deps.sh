@@ -10,6 +10,10 @@ pkgs=(
 	# build
 	gcc make pkg-config libc6-dev linux-headers-amd64 libnl-3-dev
 	libnl-genl-3-dev libssl-dev
+	# packaging: DKMS, the Debian packages and their checks, and every
+	# Debian 12 kernel flavour's headers for make compat-check
+	dkms dh-dkms debhelper lintian fakeroot man-db bash-completion
+	linux-headers-cloud-amd64 linux-headers-rt-amd64
 	# unit tests, fuzzing and static checks
 	libcmocka-dev clang libclang-rt-14-dev sparse cppcheck linux-source-6.1
 	# the test VM: a Debian kernel booted by QEMU over the host's root
