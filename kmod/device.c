@@ -30,15 +30,15 @@ static int sgw_dev_init(struct net_device *dev)
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
 	if (!dev->tstats)
 		return -ENOMEM;
-	tunnel->drops = netdev_alloc_pcpu_stats(struct sgw_drop_stats);
-	if (!tunnel->drops) {
+	tunnel->stats = netdev_alloc_pcpu_stats(struct sgw_tunnel_stats);
+	if (!tunnel->stats) {
 		free_percpu(dev->tstats);
 		return -ENOMEM;
 	}
 	tunnel->dev = dev;
 	ret = sgw_tunnel_init(tunnel);
 	if (ret) {
-		free_percpu(tunnel->drops);
+		free_percpu(tunnel->stats);
 		free_percpu(dev->tstats);
 		return ret;
 	}
@@ -61,8 +61,19 @@ static void sgw_dev_uninit(struct net_device *dev)
 
 static void sgw_dev_destructor(struct net_device *dev)
 {
-	free_percpu(sgw_tunnel_of(dev)->drops);
+	free_percpu(sgw_tunnel_of(dev)->stats);
 	free_percpu(dev->tstats);
+}
+
+/* "ip link set sgwN mtu M" sets the tunnel MTU explicitly. */
+static int sgw_change_mtu(struct net_device *dev, int new_mtu)
+{
+	struct sgw_tunnel *tunnel = sgw_tunnel_of(dev);
+
+	if (!tunnel->setting_mtu)
+		WRITE_ONCE(tunnel->mtu, new_mtu);
+	dev->mtu = new_mtu;
+	return 0;
 }
 
 static const struct net_device_ops sgw_netdev_ops = {
@@ -70,6 +81,7 @@ static const struct net_device_ops sgw_netdev_ops = {
 	.ndo_uninit = sgw_dev_uninit,
 	.ndo_start_xmit = sgw_send,
 	.ndo_get_stats64 = dev_get_tstats64,
+	.ndo_change_mtu = sgw_change_mtu,
 };
 
 /* Room for the largest outer IPv6 header, ESP header and IV. */
@@ -92,6 +104,8 @@ static void sgw_setup(struct net_device *dev)
 	dev->mtu = sgw_alg_payload_max_any(ETH_DATA_LEN);
 	dev->min_mtu = IPV4_MIN_MTU;
 	dev->max_mtu = sgw_alg_payload_max_any(IP_MAX_MTU);
+	/* The inner route stays with the packet: fragmenting and ICMP need it. */
+	netif_keep_dst(dev);
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = sgw_dev_destructor;
 }
@@ -182,13 +196,42 @@ static struct rtnl_link_ops sgw_link_ops __read_mostly = {
 	.fill_info = sgw_fill_info,
 };
 
+/* Underlay devices changing MTU or state move the tunnels' device MTU. */
+static int sgw_netdev_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct sgw_tunnel *tunnel;
+	unsigned long id;
+
+	if (sgw_is_sgw_device(dev) ||
+	    (event != NETDEV_CHANGEMTU && event != NETDEV_UP &&
+	     event != NETDEV_DOWN && event != NETDEV_CHANGE))
+		return NOTIFY_DONE;
+	xa_for_each(&sgw_net(dev_net(dev))->tunnels, id, tunnel)
+		sgw_tunnel_update_dev_mtu(tunnel);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block sgw_netdev_notifier = {
+	.notifier_call = sgw_netdev_event,
+};
+
 int sgw_device_init(void)
 {
-	return rtnl_link_register(&sgw_link_ops);
+	int ret = rtnl_link_register(&sgw_link_ops);
+
+	if (ret)
+		return ret;
+	ret = register_netdevice_notifier(&sgw_netdev_notifier);
+	if (ret)
+		rtnl_link_unregister(&sgw_link_ops);
+	return ret;
 }
 
 /* Deletes every sgw device in every namespace. */
 void sgw_device_uninit(void)
 {
+	unregister_netdevice_notifier(&sgw_netdev_notifier);
 	rtnl_link_unregister(&sgw_link_ops);
 }

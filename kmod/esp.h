@@ -20,6 +20,7 @@ struct sgw_esp_ctx {
 	unsigned int elen;	/* receive: encrypted payload + trailer */
 	u8 dsfield;		/* send: inner DS field; receive: outer one */
 	bool df;		/* send: outer DF */
+	u16 frag_size;		/* send: outer fragment size, 0 if whole */
 	u8 iv[16];
 	__be32 aad[3];
 	struct scatterlist sg[2];

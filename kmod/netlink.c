@@ -7,6 +7,7 @@
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/addrconf.h>
+#include <net/ip.h>
 #include <net/netlink.h>
 #include <net/route.h>
 #include <net/sock.h>
@@ -16,6 +17,7 @@
 #include "device.h"
 #include "netlink.h"
 #include "netns.h"
+#include "pmtu.h"
 #include "route.h"
 #include "sa.h"
 #include "tunnel.h"
@@ -28,6 +30,11 @@ char sgw_extack_buf[160];
 static struct netlink_range_validation tunnel_id_range = {
 	.min = 0,
 	.max = SGW_TUNNEL_ID_MAX,
+};
+
+static struct netlink_range_validation mtu_range = {
+	.min = 0,
+	.max = IP_MAX_MTU,
 };
 
 static const struct nla_policy prefix_policy[SGW_PREFIX_A_MAX + 1] = {
@@ -48,6 +55,10 @@ static const struct nla_policy tunnel_policy[SGW_TUNNEL_A_MAX + 1] = {
 	[SGW_TUNNEL_A_LOCAL_TS] = NLA_POLICY_NESTED(ts_policy),
 	[SGW_TUNNEL_A_REMOTE_TS] = NLA_POLICY_NESTED(ts_policy),
 	[SGW_TUNNEL_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SGW_TUNNEL_A_MTU] = NLA_POLICY_FULL_RANGE(NLA_U32, &mtu_range),
+	[SGW_TUNNEL_A_OUTER_DF] = NLA_POLICY_MAX(NLA_U8, SGW_OUTER_DF_CLEAR),
+	[SGW_TUNNEL_A_FRAGMENT] = NLA_POLICY_MAX(NLA_U8, SGW_FRAGMENT_AFTER),
+	[SGW_TUNNEL_A_MSS] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy sgw_policy[SGW_A_MAX + 1] = {
@@ -172,11 +183,27 @@ static int put_cfg(struct sk_buff *skb, struct net *net,
 	return 0;
 }
 
+/* Counter @i goes in attribute type i + 1. */
+static int put_counters(struct sk_buff *skb, int type, const u64 *v,
+			unsigned int n)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++)
+		if (nla_put_u64_64bit(skb, i + 1, v[i], SGW_TUNNEL_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int fill_tunnel(struct sk_buff *skb, const struct sgw_tunnel *tunnel)
 {
-	u64 drops[__SGW_DROP_MAX];
-	struct nlattr *nest, *dnest;
-	unsigned int i;
+	u64 drops[__SGW_DROP_MAX], events[__SGW_EV_MAX];
+	unsigned int path, mtu;
+	struct nlattr *nest;
 	int ret;
 
 	nest = nla_nest_start(skb, SGW_A_TUNNEL);
@@ -185,21 +212,24 @@ static int fill_tunnel(struct sk_buff *skb, const struct sgw_tunnel *tunnel)
 	if (nla_put_u32(skb, SGW_TUNNEL_A_ID, tunnel->id) ||
 	    nla_put_u32(skb, SGW_TUNNEL_A_IFINDEX, tunnel->dev->ifindex) ||
 	    nla_put_string(skb, SGW_TUNNEL_A_IFNAME, tunnel->dev->name) ||
-	    nla_put_u8(skb, SGW_TUNNEL_A_ENABLED, READ_ONCE(tunnel->enabled)))
+	    nla_put_u8(skb, SGW_TUNNEL_A_ENABLED, READ_ONCE(tunnel->enabled)) ||
+	    nla_put_u32(skb, SGW_TUNNEL_A_MTU, READ_ONCE(tunnel->mtu)) ||
+	    nla_put_u8(skb, SGW_TUNNEL_A_OUTER_DF, READ_ONCE(tunnel->outer_df)) ||
+	    nla_put_u8(skb, SGW_TUNNEL_A_FRAGMENT, READ_ONCE(tunnel->fragment)) ||
+	    nla_put_u32(skb, SGW_TUNNEL_A_MSS, READ_ONCE(tunnel->mss)))
 		goto cancel;
-	rcu_read_lock();
-	ret = put_cfg(skb, dev_net(tunnel->dev), rcu_dereference(tunnel->cfg));
-	rcu_read_unlock();
+	rcu_read_lock_bh();
+	ret = put_cfg(skb, dev_net(tunnel->dev), rcu_dereference_bh(tunnel->cfg));
+	if (!ret && sgw_tunnel_mtus((struct sgw_tunnel *)tunnel, &path, &mtu))
+		ret = nla_put_u32(skb, SGW_TUNNEL_A_PATH_MTU, path) ||
+		      nla_put_u32(skb, SGW_TUNNEL_A_TUNNEL_MTU, mtu);
+	rcu_read_unlock_bh();
 	if (ret)
 		goto cancel;
-	dnest = nla_nest_start(skb, SGW_TUNNEL_A_DROPS);
-	if (!dnest)
+	sgw_tunnel_stats_read(tunnel, drops, events);
+	if (put_counters(skb, SGW_TUNNEL_A_DROPS, drops, __SGW_DROP_MAX) ||
+	    put_counters(skb, SGW_TUNNEL_A_EVENTS, events, __SGW_EV_MAX))
 		goto cancel;
-	sgw_tunnel_drops_read(tunnel, drops);
-	for (i = 0; i < __SGW_DROP_MAX; i++)
-		if (nla_put_u64_64bit(skb, i + 1, drops[i], SGW_TUNNEL_A_PAD))
-			goto cancel;
-	nla_nest_end(skb, dnest);
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -225,12 +255,12 @@ static int reply_tunnel(struct genl_info *info, const struct sgw_tunnel *tunnel)
 }
 
 /* Tell listeners a tunnel was enabled, disabled or changed. */
-static void notify_tunnel(const struct sgw_tunnel *tunnel)
+void sgw_genl_notify_tunnel(const struct sgw_tunnel *tunnel, gfp_t gfp)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &sgw_genl_family, 0, SGW_CMD_TUNNEL_STATE);
@@ -240,7 +270,7 @@ static void notify_tunnel(const struct sgw_tunnel *tunnel)
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&sgw_genl_family, dev_net(tunnel->dev), msg, 0,
-				0, GFP_KERNEL);
+				0, gfp);
 }
 
 /*
@@ -452,6 +482,42 @@ static bool has_cfg_attrs(struct nlattr **tb)
 	       tb[SGW_TUNNEL_A_LOCAL_TS] || tb[SGW_TUNNEL_A_REMOTE_TS];
 }
 
+static void apply_pmtu_settings(struct sgw_tunnel *tunnel, struct nlattr **tb)
+{
+	if (tb[SGW_TUNNEL_A_MTU])
+		WRITE_ONCE(tunnel->mtu, nla_get_u32(tb[SGW_TUNNEL_A_MTU]));
+	if (tb[SGW_TUNNEL_A_OUTER_DF])
+		WRITE_ONCE(tunnel->outer_df, nla_get_u8(tb[SGW_TUNNEL_A_OUTER_DF]));
+	if (tb[SGW_TUNNEL_A_FRAGMENT])
+		WRITE_ONCE(tunnel->fragment, nla_get_u8(tb[SGW_TUNNEL_A_FRAGMENT]));
+	if (tb[SGW_TUNNEL_A_MSS])
+		WRITE_ONCE(tunnel->mss, nla_get_u32(tb[SGW_TUNNEL_A_MSS]));
+}
+
+/* Settings checked before anything changes. */
+static int check_pmtu_settings(struct nlattr **tb, struct netlink_ext_ack *extack)
+{
+	u32 v;
+
+	if (tb[SGW_TUNNEL_A_MTU]) {
+		v = nla_get_u32(tb[SGW_TUNNEL_A_MTU]);
+		if (v && v < IPV4_MIN_MTU) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[SGW_TUNNEL_A_MTU],
+					    "MTU must be 0 (auto) or 68..65535");
+			return -EINVAL;
+		}
+	}
+	if (tb[SGW_TUNNEL_A_MSS]) {
+		v = nla_get_u32(tb[SGW_TUNNEL_A_MSS]);
+		if (v && v != SGW_MSS_OFF && (v < 536 || v > IP_MAX_MTU - 40)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[SGW_TUNNEL_A_MSS],
+					    "MSS must be auto, off or 536..65495");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /*
  * Apply a validated @cfg (consumed, may be NULL) and the enabled flag. A
  * change that would make two enabled tunnels compete is refused before
@@ -477,8 +543,12 @@ static int apply(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
 		ret = sgw_tunnel_set_cfg(tunnel, cfg, extack);
 	if (!ret && enable)
 		ret = sgw_tunnel_set_enabled(tunnel, true, extack);
+	if (!ret) {
+		apply_pmtu_settings(tunnel, tb);
+		sgw_tunnel_update_dev_mtu(tunnel);
+	}
 	if (!ret)
-		notify_tunnel(tunnel);
+		sgw_genl_notify_tunnel(tunnel, GFP_KERNEL);
 	return ret;
 }
 
@@ -489,7 +559,7 @@ static int sgw_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	struct sgw_tunnel *tunnel;
 	int ret;
 
-	ret = parse_tunnel(info, tb, true);
+	ret = parse_tunnel(info, tb, true) ?: check_pmtu_settings(tb, info->extack);
 	if (ret)
 		return ret;
 	rtnl_lock();
@@ -523,7 +593,7 @@ static int sgw_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	u32 id = 0;
 	int ret;
 
-	ret = parse_tunnel(info, tb, false);
+	ret = parse_tunnel(info, tb, false) ?: check_pmtu_settings(tb, info->extack);
 	if (ret)
 		return ret;
 	if (tb[SGW_TUNNEL_A_IFINDEX]) {

@@ -7,6 +7,7 @@
 
 struct sgw_addr;
 struct sgw_sa;
+struct sgw_tunnel;
 
 extern struct genl_family sgw_genl_family;
 extern const struct nla_policy sgw_sa_policy[SGW_SA_A_MAX + 1];
@@ -20,6 +21,7 @@ int sgw_nl_sa_del(struct sk_buff *skb, struct genl_info *info);
 int sgw_nl_sa_flush(struct sk_buff *skb, struct genl_info *info);
 int sgw_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb);
 void sgw_genl_notify_expire(struct sgw_sa *sa, bool hard, gfp_t gfp);
+void sgw_genl_notify_tunnel(const struct sgw_tunnel *tunnel, gfp_t gfp);
 
 int sgw_genl_init(void);
 void sgw_genl_uninit(void);

@@ -22,6 +22,7 @@
 #include "compat.h"
 #include "esp.h"
 #include "netns.h"
+#include "pmtu.h"
 #include "receive.h"
 #include "replay.h"
 #include "tunnel.h"
@@ -134,6 +135,9 @@ static void deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb)
 	}
 
 	decap_ecn(skb, ctx->dsfield);
+	rcu_read_lock();
+	sgw_mss_clamp(tunnel, skb, 0);
+	rcu_read_unlock();
 	skb_scrub_packet(skb, false);
 	skb->dev = tunnel->dev;
 	skb->pkt_type = PACKET_HOST;

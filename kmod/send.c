@@ -4,11 +4,13 @@
  * mode (RFC 4303) toward the tunnel's remote security gateway.
  */
 
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <asm/unaligned.h>
 #include <net/dsfield.h>
 #include <net/esp.h>
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
@@ -19,6 +21,7 @@
 #include "device.h"
 #include "esp.h"
 #include "netns.h"
+#include "pmtu.h"
 #include "route.h"
 #include "send.h"
 #include "tunnel.h"
@@ -106,6 +109,8 @@ static void transmit(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 		ip_select_ident(net, skb, NULL);
 		skb->protocol = htons(ETH_P_IP);
 		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+		/* Outer fragments, if any, fit the path MTU sgw knows. */
+		IPCB(skb)->frag_max_size = ctx->frag_size;
 		ip_local_out(net, NULL, skb);
 	} else {
 		struct sgw_tunnel_cfg *cfg;
@@ -124,6 +129,8 @@ static void transmit(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 		rcu_read_unlock_bh();
 		skb->protocol = htons(ETH_P_IPV6);
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+		IP6CB(skb)->frag_max_size = ctx->frag_size;
+		skb->ignore_df = !df;
 		ip6_local_out(net, NULL, skb);
 	}
 }
@@ -200,18 +207,79 @@ static u8 *encapsulate(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
 	return (u8 *)(esph + 1);
 }
 
+static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole);
+
+/* ip_do_fragment() hands each fragment of a packet to this. */
+static int xmit_fragment(struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	xmit(sgw_tunnel_of(skb->dev), skb, false);
+	return 0;
+}
+
+/*
+ * An inner packet above the tunnel MTU. Returns true when it was taken
+ * care of (refused with ICMP, or fragmented and sent); false when it goes
+ * out whole as one ESP packet that is fragmented outside, with *@outer_frag
+ * set.
+ */
+static bool too_big(struct sgw_tunnel *tunnel, struct sk_buff *skb,
+		    unsigned int mtu, bool whole, bool *outer_frag)
+{
+	unsigned int len = skb->len;
+
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		/* IPv6 links carry 1280 bytes: below that, fragment outside. */
+		if (len <= IPV6_MIN_MTU) {
+			*outer_frag = true;
+			return false;
+		}
+		mtu = max_t(unsigned int, mtu, IPV6_MIN_MTU);
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+		sgw_tunnel_event(tunnel, SGW_EV_PKT_TOO_BIG);
+		net_info_ratelimited("%s: tunnel %u: %pI6c -> %pI6c: %u bytes exceed the tunnel MTU %u: sent ICMPv6 packet too big (mtu %u)\n",
+				     tunnel->dev->name, tunnel->id, &ipv6_hdr(skb)->saddr,
+				     &ipv6_hdr(skb)->daddr, len, mtu, mtu);
+		consume_skb(skb);
+		return true;
+	}
+	if ((ip_hdr(skb)->frag_off & htons(IP_DF)) &&
+	    READ_ONCE(tunnel->outer_df) != SGW_OUTER_DF_CLEAR) {
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+		sgw_tunnel_event(tunnel, SGW_EV_FRAG_NEEDED);
+		net_info_ratelimited("%s: tunnel %u: %pI4 -> %pI4: %u bytes exceed the tunnel MTU %u with DF set: sent ICMP fragmentation needed (mtu %u)\n",
+				     tunnel->dev->name, tunnel->id, &ip_hdr(skb)->saddr,
+				     &ip_hdr(skb)->daddr, len, mtu, mtu);
+		consume_skb(skb);
+		return true;
+	}
+	if (whole && READ_ONCE(tunnel->fragment) == SGW_FRAGMENT_BEFORE &&
+	    !(ip_hdr(skb)->frag_off & htons(IP_DF)) && skb_dst(skb)) {
+		sgw_tunnel_event(tunnel, SGW_EV_FRAG_BEFORE);
+		IPCB(skb)->frag_max_size = mtu;
+		ip_do_fragment(dev_net(tunnel->dev), skb->sk, skb, xmit_fragment);
+		return true;
+	}
+	*outer_frag = true;
+	return false;
+}
+
+/* The outer DF bit for this inner packet (IPv4 outer). */
+static bool outer_df(struct sgw_tunnel *tunnel, struct sk_buff *skb)
+{
+	switch (READ_ONCE(tunnel->outer_df)) {
+	case SGW_OUTER_DF_SET:
+		return true;
+	case SGW_OUTER_DF_CLEAR:
+		return false;
+	default:
+		return skb->protocol == htons(ETH_P_IPV6) ||
+		       (ip_hdr(skb)->frag_off & htons(IP_DF));
+	}
+}
+
 netdev_tx_t sgw_send(struct sk_buff *skb, struct net_device *dev)
 {
 	struct sgw_tunnel *tunnel = sgw_tunnel_of(dev);
-	const struct sgw_tunnel_cfg *cfg;
-	unsigned int inner_len, plen, outer_len;
-	struct sgw_esp_ctx *ctx;
-	struct dst_entry *dst;
-	struct sgw_sa *sa;
-	u8 dsfield, *data;
-	bool df;
-	u64 seq;
-	int err;
 
 	if (!READ_ONCE(tunnel->enabled))
 		return drop(tunnel, SGW_DROP_DISABLED, skb);
@@ -219,58 +287,90 @@ netdev_tx_t sgw_send(struct sk_buff *skb, struct net_device *dev)
 		return drop(tunnel, SGW_DROP_MALFORMED, skb);
 	if (exempt(tunnel, skb))
 		return NETDEV_TX_OK;
+	xmit(tunnel, skb, true);
+	return NETDEV_TX_OK;
+}
+
+/* Encrypt and send one inner packet, or a fragment of one (!@whole). */
+static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
+{
+	unsigned int inner_len, plen, outer_len, path, mtu;
+	const struct sgw_tunnel_cfg *cfg;
+	bool df, outer_frag = false;
+	struct sgw_esp_ctx *ctx;
+	struct dst_entry *dst;
+	struct sgw_sa *sa;
+	u8 dsfield, *data;
+	u64 seq;
+	int err;
+
 	cfg = rcu_dereference_bh(tunnel->cfg);
 	sa = rcu_dereference_bh(tunnel->sa_out);
-	if (!sa || !cfg || !cfg->remote.family)
-		return drop(tunnel, SGW_DROP_NO_SA, skb);
+	if (!sa || !cfg || !cfg->remote.family) {
+		drop(tunnel, SGW_DROP_NO_SA, skb);
+		return;
+	}
+	dst = sgw_route_to_peer(tunnel, cfg);
+	if (IS_ERR(dst)) {
+		drop(tunnel, SGW_DROP_NO_ROUTE, skb);
+		return;
+	}
+	if (sgw_is_sgw_device(dst->dev)) {
+		net_dbg_ratelimited("%s: route to the remote SGW leads into %s: dropped\n",
+				    tunnel->dev->name, dst->dev->name);
+		dst_release(dst);
+		drop(tunnel, SGW_DROP_LOOP, skb);
+		return;
+	}
+
+	path = sgw_path_mtu(tunnel, dst);
+	mtu = sgw_tunnel_mtu(tunnel, sa, path, cfg->remote.family == AF_INET6);
+	sgw_mss_clamp(tunnel, skb, mtu);
+	if (skb->len > mtu && too_big(tunnel, skb, mtu, whole, &outer_frag)) {
+		dst_release(dst);
+		return;
+	}
 
 	inner_len = skb->len;
-	if (!sgw_sa_next_seq(sa, &seq) || !sgw_sa_account(sa, inner_len))
-		return drop(tunnel, SGW_DROP_NO_SA, skb);
-
-	dst = sgw_route_to_peer(tunnel, cfg);
-	if (IS_ERR(dst))
-		return drop(tunnel, SGW_DROP_NO_ROUTE, skb);
-	if (sgw_is_sgw_device(dst->dev)) {
+	if (!sgw_sa_next_seq(sa, &seq) || !sgw_sa_account(sa, inner_len)) {
 		dst_release(dst);
-		net_dbg_ratelimited("%s: route to the remote SGW leads into %s: dropped\n",
-				    dev->name, dst->dev->name);
-		return drop(tunnel, SGW_DROP_LOOP, skb);
+		drop(tunnel, SGW_DROP_NO_SA, skb);
+		return;
 	}
-
-	/* RFC 6040 normal mode: DSCP and ECN copied; outer DF follows inner. */
-	if (skb->protocol == htons(ETH_P_IP)) {
-		dsfield = ipv4_get_dsfield(ip_hdr(skb));
-		df = ip_hdr(skb)->frag_off & htons(IP_DF);
-	} else {
-		dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
-		df = true;
-	}
+	/* RFC 6040 normal mode: DSCP and ECN copied. */
+	dsfield = skb->protocol == htons(ETH_P_IP) ? ipv4_get_dsfield(ip_hdr(skb)) :
+						     ipv6_get_dsfield(ipv6_hdr(skb));
+	df = !outer_frag && outer_df(tunnel, skb);
 
 	skb_scrub_packet(skb, false);
 	skb_dst_set(skb, dst);
 	outer_len = cfg->remote.family == AF_INET ? sizeof(struct iphdr) :
 						    sizeof(struct ipv6hdr);
-	if (!sgw_sa_hold(sa))
-		return drop(tunnel, SGW_DROP_NO_SA, skb);
+	if (!sgw_sa_hold(sa)) {
+		drop(tunnel, SGW_DROP_NO_SA, skb);
+		return;
+	}
 	ctx = sgw_esp_ctx_alloc(sa, GFP_ATOMIC);
 	data = ctx ? encapsulate(skb, sa, seq, outer_len, &plen) : NULL;
 	if (!data) {
 		if (ctx)
 			sgw_esp_ctx_free(ctx);
 		sgw_sa_put(sa);
-		return drop(tunnel, SGW_DROP_NOMEM, skb);
+		drop(tunnel, SGW_DROP_NOMEM, skb);
+		return;
 	}
+	if (outer_frag)
+		sgw_tunnel_event(tunnel, SGW_EV_FRAG_AFTER);
 	ctx->seq = seq;
 	ctx->len = inner_len;
 	ctx->dsfield = dsfield;
 	ctx->df = df;
+	ctx->frag_size = outer_frag ? path : 0;
 	sgw_esp_setup(ctx, data, plen, 0, encrypt_done, skb);
 	*sgw_esp_cb(skb) = ctx;
 
 	err = crypto_aead_encrypt(sgw_esp_req(ctx));
 	if (err == -EINPROGRESS || err == -EBUSY)
-		return NETDEV_TX_OK;
+		return;
 	finish(skb, ctx, err);
-	return NETDEV_TX_OK;
 }

@@ -15,17 +15,31 @@
 
 #include "compat.h"
 #include "netns.h"
+#include "route.h"
 #include "sa.h"
 #include "tunnel.h"
 
-static void count_drop(struct sgw_tunnel *tunnel, enum sgw_drop reason)
+static void count(struct sgw_tunnel *tunnel, u64_stats_t *counter)
 {
-	struct sgw_drop_stats *stats = get_cpu_ptr(tunnel->drops);
+	struct sgw_tunnel_stats *stats = this_cpu_ptr(tunnel->stats);
 
 	u64_stats_update_begin(&stats->syncp);
-	u64_stats_inc(&stats->count[reason]);
+	u64_stats_inc(counter);
 	u64_stats_update_end(&stats->syncp);
-	put_cpu_ptr(tunnel->drops);
+}
+
+static void count_drop(struct sgw_tunnel *tunnel, enum sgw_drop reason)
+{
+	preempt_disable();
+	count(tunnel, &this_cpu_ptr(tunnel->stats)->drops[reason]);
+	preempt_enable();
+}
+
+void sgw_tunnel_event(struct sgw_tunnel *tunnel, enum sgw_event event)
+{
+	preempt_disable();
+	count(tunnel, &this_cpu_ptr(tunnel->stats)->events[event]);
+	preempt_enable();
 }
 
 void sgw_tunnel_tx_drop(struct sgw_tunnel *tunnel, enum sgw_drop reason,
@@ -44,23 +58,26 @@ void sgw_tunnel_rx_drop(struct sgw_tunnel *tunnel, enum sgw_drop reason,
 	kfree_skb(skb);
 }
 
-void sgw_tunnel_drops_read(const struct sgw_tunnel *tunnel,
-			   u64 out[__SGW_DROP_MAX])
+void sgw_tunnel_stats_read(const struct sgw_tunnel *tunnel,
+			   u64 drops[__SGW_DROP_MAX], u64 events[__SGW_EV_MAX])
 {
 	unsigned int cpu, start, i;
 
-	memset(out, 0, sizeof(u64) * __SGW_DROP_MAX);
+	memset(drops, 0, sizeof(u64) * __SGW_DROP_MAX);
+	memset(events, 0, sizeof(u64) * __SGW_EV_MAX);
 	for_each_possible_cpu(cpu) {
-		const struct sgw_drop_stats *stats = per_cpu_ptr(tunnel->drops, cpu);
-		u64 snap[__SGW_DROP_MAX];
+		const struct sgw_tunnel_stats *stats = per_cpu_ptr(tunnel->stats, cpu);
+		struct sgw_tunnel_stats snap;
 
 		do {
 			start = u64_stats_fetch_begin(&stats->syncp);
-			for (i = 0; i < __SGW_DROP_MAX; i++)
-				snap[i] = u64_stats_read(&stats->count[i]);
+			memcpy(snap.drops, stats->drops, sizeof(snap.drops));
+			memcpy(snap.events, stats->events, sizeof(snap.events));
 		} while (u64_stats_fetch_retry(&stats->syncp, start));
 		for (i = 0; i < __SGW_DROP_MAX; i++)
-			out[i] += snap[i];
+			drops[i] += u64_stats_read(&snap.drops[i]);
+		for (i = 0; i < __SGW_EV_MAX; i++)
+			events[i] += u64_stats_read(&snap.events[i]);
 	}
 }
 
@@ -264,6 +281,41 @@ int sgw_tunnel_set_enabled(struct sgw_tunnel *tunnel, bool enabled,
 		sgw_sa_flush(tunnel);
 	}
 	return 0;
+}
+
+/*
+ * The device MTU: the configured tunnel MTU, or in auto mode the path MTU
+ * toward the remote SGW, so that every packet the tunnel cannot carry
+ * whole reaches sgw, which answers it with the exact tunnel MTU of its SA
+ * (and counts it) instead of the stack answering with a guess.
+ */
+void sgw_tunnel_update_dev_mtu(struct sgw_tunnel *tunnel)
+{
+	struct net_device *dev = tunnel->dev;
+	struct sgw_tunnel_cfg *cfg;
+	struct dst_entry *dst;
+	unsigned int target;
+
+	ASSERT_RTNL();
+	target = tunnel->mtu;
+	cfg = sgw_tunnel_cfg_rtnl(tunnel);
+	if (!target && cfg && cfg->remote.family) {
+		rcu_read_lock();
+		dst = sgw_route_underlay(dev_net(dev), &cfg->remote, &cfg->local);
+		rcu_read_unlock();
+		if (IS_ERR(dst))
+			return;
+		target = dst_mtu(dst);
+		dst_release(dst);
+	}
+	if (!target)
+		return;
+	target = clamp(target, dev->min_mtu, dev->max_mtu);
+	if (target == dev->mtu)
+		return;
+	tunnel->setting_mtu = true;
+	dev_set_mtu(dev, target);
+	tunnel->setting_mtu = false;
 }
 
 /* Under RCU or RTNL: is @addr the remote SGW of any tunnel here? */

@@ -14,8 +14,9 @@
 struct sgw_sa;
 struct sgw_net;
 
-struct sgw_drop_stats {
-	u64_stats_t count[__SGW_DROP_MAX];
+struct sgw_tunnel_stats {
+	u64_stats_t drops[__SGW_DROP_MAX];
+	u64_stats_t events[__SGW_EV_MAX];
 	struct u64_stats_sync syncp;
 };
 
@@ -46,7 +47,16 @@ struct sgw_tunnel {
 	struct sgw_addr remote_key;
 	struct gro_cells gro_cells;
 	struct dst_cache dst_cache;	/* outer route to the remote SGW */
-	struct sgw_drop_stats __percpu *drops;
+	/* Path MTU settings (RTNL writes, data path reads once). */
+	u32 mtu;			/* 0: auto */
+	u32 mss;			/* 0: auto, SGW_MSS_OFF, or fixed */
+	u8 outer_df;			/* enum sgw_outer_df */
+	u8 fragment;			/* enum sgw_fragment */
+	bool setting_mtu;		/* sgw itself changes dev->mtu */
+	/* Path MTU learned from ICMP about our ESP, until it expires. */
+	u32 learned_pmtu;
+	unsigned long learned_expires;
+	struct sgw_tunnel_stats __percpu *stats;
 };
 
 static inline struct sgw_tunnel *sgw_tunnel_of(const struct net_device *dev)
@@ -63,8 +73,9 @@ void sgw_tunnel_tx_drop(struct sgw_tunnel *tunnel, enum sgw_drop reason,
 			struct sk_buff *skb);
 void sgw_tunnel_rx_drop(struct sgw_tunnel *tunnel, enum sgw_drop reason,
 			struct sk_buff *skb);
-void sgw_tunnel_drops_read(const struct sgw_tunnel *tunnel,
-			   u64 out[__SGW_DROP_MAX]);
+void sgw_tunnel_event(struct sgw_tunnel *tunnel, enum sgw_event event);
+void sgw_tunnel_stats_read(const struct sgw_tunnel *tunnel,
+			   u64 drops[__SGW_DROP_MAX], u64 events[__SGW_EV_MAX]);
 
 int sgw_tunnel_init(struct sgw_tunnel *tunnel);
 void sgw_tunnel_uninit(struct sgw_tunnel *tunnel);
@@ -76,6 +87,7 @@ int sgw_tunnel_check_conflict(struct sgw_tunnel *tunnel,
 			      const struct sgw_tunnel_cfg *cfg,
 			      struct netlink_ext_ack *extack);
 bool sgw_is_remote_sgw(struct sgw_net *sn, const struct sgw_addr *addr);
+void sgw_tunnel_update_dev_mtu(struct sgw_tunnel *tunnel);
 struct sgw_tunnel *sgw_tunnel_by_pair(struct sgw_net *sn,
 				      const struct sgw_addr *local,
 				      const struct sgw_addr *remote);

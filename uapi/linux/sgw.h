@@ -40,6 +40,12 @@
  *         SGW_PREFIX_A_ADDR: NLA_BINARY, 4 or 16 bytes
  *         SGW_PREFIX_A_LEN: NLA_U8, prefix length
  *     SGW_TUNNEL_A_ENABLED: NLA_U8, 0 or 1 (tunnels start enabled)
+ *     SGW_TUNNEL_A_MTU: NLA_U32, 0 = auto (path MTU to the remote SGW minus
+ *                       the outbound SA's exact overhead), or 68..65535
+ *     SGW_TUNNEL_A_OUTER_DF: NLA_U8, enum sgw_outer_df (default copy)
+ *     SGW_TUNNEL_A_FRAGMENT: NLA_U8, enum sgw_fragment (default before)
+ *     SGW_TUNNEL_A_MSS: NLA_U32, TCP MSS clamp: 0 = auto (fit the tunnel
+ *                       MTU), SGW_MSS_OFF, or a fixed 536..65495
  *   Local and remote must be of one family. Changing either address
  *   removes the tunnel's SAs, which were bound to the old pair.
  *
@@ -58,6 +64,14 @@
  *       SGW_TUNNEL_A_REMOTE_TS, SGW_TUNNEL_A_ENABLED: as set
  *       SGW_TUNNEL_A_DROPS: NLA_NESTED, one NLA_U64 per enum sgw_drop,
  *                           attribute type = reason + 1
+ *       SGW_TUNNEL_A_MTU, SGW_TUNNEL_A_OUTER_DF, SGW_TUNNEL_A_FRAGMENT,
+ *       SGW_TUNNEL_A_MSS: as set
+ *       SGW_TUNNEL_A_PATH_MTU: NLA_U32, path MTU toward the remote SGW
+ *                              (route MTU, lowered by ICMP while fresh)
+ *       SGW_TUNNEL_A_TUNNEL_MTU: NLA_U32, the largest inner packet sent
+ *                                whole: auto or the configured MTU
+ *       SGW_TUNNEL_A_EVENTS: NLA_NESTED, one NLA_U64 per enum sgw_event,
+ *                            attribute type = event + 1
  *       SGW_TUNNEL_A_EXEMPT: NLA_NESTED, how traffic to the remote SGW is
  *                            routed around every sgw tunnel (see below)
  *         SGW_EXEMPT_A_IFINDEX: NLA_U32, the underlay device
@@ -195,6 +209,13 @@ enum sgw_tunnel_attr {
 	SGW_TUNNEL_A_REMOTE_TS,
 	SGW_TUNNEL_A_ENABLED,
 	SGW_TUNNEL_A_EXEMPT,
+	SGW_TUNNEL_A_MTU,
+	SGW_TUNNEL_A_OUTER_DF,
+	SGW_TUNNEL_A_FRAGMENT,
+	SGW_TUNNEL_A_MSS,
+	SGW_TUNNEL_A_PATH_MTU,
+	SGW_TUNNEL_A_TUNNEL_MTU,
+	SGW_TUNNEL_A_EVENTS,
 	__SGW_TUNNEL_A_MAX
 };
 
@@ -265,6 +286,34 @@ enum sgw_mode {
 	SGW_MODE_TUNNEL,
 	SGW_MODE_TRANSPORT,	/* SGW-to-SGW protection; not accepted yet */
 };
+
+/* The outer header's DF bit (IPv4 outer): RT's "outer df-bit". */
+enum sgw_outer_df {
+	SGW_OUTER_DF_COPY,	/* from an inner IPv4 packet; set for inner IPv6 */
+	SGW_OUTER_DF_SET,
+	SGW_OUTER_DF_CLEAR,	/* DF inner packets too big are sent fragmented */
+};
+
+/* Where an inner IPv4 packet without DF and above the MTU is fragmented. */
+enum sgw_fragment {
+	SGW_FRAGMENT_BEFORE,	/* each fragment its own ESP packet */
+	SGW_FRAGMENT_AFTER,	/* one ESP packet, outer fragments */
+};
+
+#define SGW_MSS_OFF		0xffffffff
+
+/* Path MTU and fragmentation events a tunnel counts. */
+enum sgw_event {
+	SGW_EV_FRAG_NEEDED,	/* ICMP fragmentation needed sent */
+	SGW_EV_PKT_TOO_BIG,	/* ICMPv6 packet too big sent */
+	SGW_EV_FRAG_BEFORE,	/* inner packets fragmented before encryption */
+	SGW_EV_FRAG_AFTER,	/* ESP packets sent as outer fragments */
+	SGW_EV_MSS_CLAMPED,	/* TCP SYNs whose MSS option was lowered */
+	SGW_EV_PMTU_LOWERED,	/* path MTU lowered by ICMP about our ESP */
+	__SGW_EV_MAX
+};
+
+#define SGW_EV_MAX (__SGW_EV_MAX - 1)
 
 /* Why a tunnel dropped a packet; each reason has its own counter. */
 enum sgw_drop {

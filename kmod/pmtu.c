@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Path MTU: the tunnel MTU from the path toward the remote SGW and the
+ * outbound SA's exact overhead, learning the path MTU from ICMP about our
+ * own ESP packets, and TCP MSS clamping so that TCP never depends on ICMP
+ * reaching the sender (seed FAQ 14).
+ */
+
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+#include <net/esp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+
+#include "alg.h"
+#include "netlink.h"
+#include "netns.h"
+#include "pmtu.h"
+#include "route.h"
+#include "sa.h"
+#include "tunnel.h"
+
+/* How long a learned path MTU holds: the kernel's default mtu_expires. */
+#define LEARNED_PMTU_TIME (600 * HZ)
+
+unsigned int sgw_path_mtu(struct sgw_tunnel *tunnel, const struct dst_entry *dst)
+{
+	unsigned int mtu = dst_mtu(dst);
+	u32 learned = READ_ONCE(tunnel->learned_pmtu);
+
+	if (learned && learned < mtu &&
+	    time_before(jiffies, READ_ONCE(tunnel->learned_expires)))
+		mtu = learned;
+	return mtu;
+}
+
+/*
+ * The largest inner packet sent whole: configured, or what fits the path
+ * with the outbound SA's overhead (the worst algorithm's before there is
+ * one).
+ */
+unsigned int sgw_tunnel_mtu(struct sgw_tunnel *tunnel, const struct sgw_sa *sa,
+			    unsigned int path_mtu, bool outer_ipv6)
+{
+	u32 mtu = READ_ONCE(tunnel->mtu);
+
+	if (mtu)
+		return mtu;
+	if (!sa)
+		return sgw_alg_payload_max_any(path_mtu);
+	return sgw_alg_payload_max(sa->alg, path_mtu, outer_ipv6);
+}
+
+/*
+ * Path and tunnel MTU as the next packet would see them; false when there
+ * is no route to the remote SGW. Under RCU (BH or not).
+ */
+bool sgw_tunnel_mtus(struct sgw_tunnel *tunnel, unsigned int *path,
+		     unsigned int *mtu)
+{
+	const struct sgw_tunnel_cfg *cfg = rcu_dereference_check(tunnel->cfg,
+							rcu_read_lock_bh_held());
+	struct dst_entry *dst;
+
+	if (!cfg || !cfg->remote.family)
+		return false;
+	dst = sgw_route_to_peer(tunnel, cfg);
+	if (IS_ERR(dst))
+		return false;
+	*path = sgw_path_mtu(tunnel, dst);
+	*mtu = sgw_tunnel_mtu(tunnel, rcu_dereference_check(tunnel->sa_out,
+							    rcu_read_lock_bh_held()),
+			      *path, cfg->remote.family == AF_INET6);
+	dst_release(dst);
+	return true;
+}
+
+/* The MSS clamp for @tunnel_mtu, or 0 when clamping is off. */
+static unsigned int mss_limit(struct sgw_tunnel *tunnel, unsigned int tunnel_mtu,
+			      bool ipv6)
+{
+	u32 mss = READ_ONCE(tunnel->mss);
+	unsigned int hdr = (ipv6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr)) +
+			   sizeof(struct tcphdr);
+
+	if (mss == SGW_MSS_OFF)
+		return 0;
+	if (mss)
+		return mss;
+	return tunnel_mtu > hdr ? tunnel_mtu - hdr : 0;
+}
+
+/*
+ * Lower the MSS option of a TCP SYN or SYN-ACK to what fits the tunnel,
+ * in either direction; @tunnel_mtu 0 means "find it out" (receive path,
+ * only paid for SYNs).
+ */
+void sgw_mss_clamp(struct sgw_tunnel *tunnel, struct sk_buff *skb,
+		   unsigned int tunnel_mtu)
+{
+	bool ipv6 = skb->protocol == htons(ETH_P_IPV6);
+	unsigned int thoff, optlen, i, limit;
+	struct tcphdr *th;
+	u8 *opt;
+
+	if (ipv6) {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		if (ip6h->nexthdr != IPPROTO_TCP)
+			return;
+		thoff = sizeof(*ip6h);
+	} else {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
+			return;
+		thoff = iph->ihl * 4;
+	}
+	if (!pskb_may_pull(skb, skb_network_offset(skb) + thoff + sizeof(*th)))
+		return;
+	th = (struct tcphdr *)(skb_network_header(skb) + thoff);
+	if (!th->syn || th->doff * 4 < sizeof(*th) ||
+	    !pskb_may_pull(skb, skb_network_offset(skb) + thoff + th->doff * 4))
+		return;
+	if (!tunnel_mtu) {
+		unsigned int path;
+
+		if (!sgw_tunnel_mtus(tunnel, &path, &tunnel_mtu))
+			return;
+	}
+	limit = mss_limit(tunnel, tunnel_mtu, ipv6);
+	if (!limit)
+		return;
+	if (skb_ensure_writable(skb, skb_network_offset(skb) + thoff + th->doff * 4))
+		return;
+	th = (struct tcphdr *)(skb_network_header(skb) + thoff);
+	opt = (u8 *)(th + 1);
+	optlen = th->doff * 4 - sizeof(*th);
+	for (i = 0; i < optlen;) {
+		if (opt[i] == TCPOPT_EOL)
+			return;
+		if (opt[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= optlen || opt[i + 1] < 2 || i + opt[i + 1] > optlen)
+			return;
+		if (opt[i] == TCPOPT_MSS && opt[i + 1] == TCPOLEN_MSS) {
+			__be16 old = get_unaligned((__be16 *)&opt[i + 2]);
+			__be16 new = htons(limit);
+
+			if (ntohs(old) <= limit)
+				return;
+			put_unaligned(new, (__be16 *)&opt[i + 2]);
+			inet_proto_csum_replace2(&th->check, skb, old, new, false);
+			sgw_tunnel_event(tunnel, SGW_EV_MSS_CLAMPED);
+			return;
+		}
+		i += opt[i + 1];
+	}
+}
+
+/* Record a lower path MTU for @tunnel, reported by @from. */
+static void learn(struct sgw_tunnel *tunnel, unsigned int mtu,
+		  const struct sgw_addr *from)
+{
+	u32 old = READ_ONCE(tunnel->learned_pmtu);
+
+	if (old && old <= mtu &&
+	    time_before(jiffies, READ_ONCE(tunnel->learned_expires)))
+		return;
+	WRITE_ONCE(tunnel->learned_pmtu, mtu);
+	WRITE_ONCE(tunnel->learned_expires, jiffies + LEARNED_PMTU_TIME);
+	sgw_tunnel_event(tunnel, SGW_EV_PMTU_LOWERED);
+	if (from->family == AF_INET)
+		net_info_ratelimited("%s: tunnel %u: path MTU lowered to %u by ICMP from %pI4\n",
+				     tunnel->dev->name, tunnel->id, mtu, &from->v4);
+	else
+		net_info_ratelimited("%s: tunnel %u: path MTU lowered to %u by ICMPv6 from %pI6c\n",
+				     tunnel->dev->name, tunnel->id, mtu, &from->v6);
+	sgw_genl_notify_tunnel(tunnel, GFP_ATOMIC);
+}
+
+/*
+ * The tunnel whose outbound ESP (from @local to @remote with @spi) an ICMP
+ * error quotes. Matching the SPI keeps forged errors about other traffic
+ * from shrinking the tunnel.
+ */
+static struct sgw_tunnel *quoted_tunnel(struct net *net, const struct sgw_addr *local,
+					const struct sgw_addr *remote, __be32 spi)
+{
+	struct sgw_tunnel *tunnel = sgw_tunnel_by_pair(sgw_net(net), local, remote);
+	struct sgw_sa *sa;
+
+	if (!tunnel)
+		return NULL;
+	sa = rcu_dereference(tunnel->sa_out);
+	return sa && sa->key.spi == spi ? tunnel : NULL;
+}
+
+static void icmp4_error(struct net *net, struct sk_buff *skb)
+{
+	const struct icmphdr *icmph;
+	const struct iphdr *quoted;
+	struct ip_esp_hdr *esph;
+	struct sgw_addr local, remote, from;
+	struct sgw_tunnel *tunnel;
+	unsigned int off = ip_hdrlen(skb), mtu;
+
+	if (!pskb_may_pull(skb, off + sizeof(*icmph) + sizeof(*quoted)))
+		return;
+	icmph = (struct icmphdr *)(skb->data + off);
+	if (icmph->type != ICMP_DEST_UNREACH || icmph->code != ICMP_FRAG_NEEDED)
+		return;
+	quoted = (struct iphdr *)(icmph + 1);
+	off += sizeof(*icmph) + quoted->ihl * 4;
+	if (quoted->protocol != IPPROTO_ESP ||
+	    !pskb_may_pull(skb, off + sizeof(*esph)))
+		return;
+	icmph = (struct icmphdr *)(skb->data + ip_hdrlen(skb));
+	quoted = (struct iphdr *)(icmph + 1);
+	esph = (struct ip_esp_hdr *)(skb->data + off);
+	sgw_addr_set4(&local, quoted->saddr);
+	sgw_addr_set4(&remote, quoted->daddr);
+	sgw_addr_set4(&from, ip_hdr(skb)->saddr);
+	tunnel = quoted_tunnel(net, &local, &remote, esph->spi);
+	mtu = ntohs(icmph->un.frag.mtu);
+	/* Below 552 is what the kernel's min_pmtu refuses too. */
+	if (tunnel && mtu >= 552 && mtu < ntohs(quoted->tot_len))
+		learn(tunnel, mtu, &from);
+}
+
+static void icmp6_error(struct net *net, struct sk_buff *skb)
+{
+	unsigned int off = sizeof(struct ipv6hdr), mtu;
+	struct sgw_addr local, remote, from;
+	const struct ipv6hdr *quoted;
+	const struct icmp6hdr *icmp6h;
+	struct sgw_tunnel *tunnel;
+	struct ip_esp_hdr *esph;
+
+	if (ipv6_hdr(skb)->nexthdr != IPPROTO_ICMPV6 ||
+	    !pskb_may_pull(skb, off + sizeof(*icmp6h) + sizeof(*quoted) +
+			   sizeof(*esph)))
+		return;
+	icmp6h = (struct icmp6hdr *)(skb->data + off);
+	quoted = (struct ipv6hdr *)(icmp6h + 1);
+	if (icmp6h->icmp6_type != ICMPV6_PKT_TOOBIG ||
+	    quoted->nexthdr != IPPROTO_ESP)
+		return;
+	esph = (struct ip_esp_hdr *)(quoted + 1);
+	sgw_addr_set6(&local, &quoted->saddr);
+	sgw_addr_set6(&remote, &quoted->daddr);
+	sgw_addr_set6(&from, &ipv6_hdr(skb)->saddr);
+	tunnel = quoted_tunnel(net, &local, &remote, esph->spi);
+	mtu = ntohl(icmp6h->icmp6_mtu);
+	if (tunnel && mtu >= IPV6_MIN_MTU &&
+	    mtu < ntohs(quoted->payload_len) + sizeof(*quoted))
+		learn(tunnel, mtu, &from);
+}
+
+/* Watches ICMP errors; never takes them: the stack handles them as ever. */
+static unsigned int sgw_nf_icmp(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	if (state->pf == NFPROTO_IPV4) {
+		if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+			icmp4_error(state->net, skb);
+	} else {
+		icmp6_error(state->net, skb);
+	}
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops sgw_icmp_ops[] = {
+	{
+		.hook = sgw_nf_icmp,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_FILTER + 10,
+	}, {
+		.hook = sgw_nf_icmp,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_FILTER + 10,
+	},
+};
+
+int sgw_pmtu_net_init(struct net *net)
+{
+	return nf_register_net_hooks(net, sgw_icmp_ops, ARRAY_SIZE(sgw_icmp_ops));
+}
+
+void sgw_pmtu_net_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, sgw_icmp_ops, ARRAY_SIZE(sgw_icmp_ops));
+}
