@@ -42,6 +42,12 @@ int daemon_call(struct ctx *ctx, const char *cmd, const struct ctl_request *req,
 	ret = ctl_call(req, CALL_TIMEOUT_MS, &r, err, sizeof(err));
 	if (ret)
 		return fail("%s: %s", cmd, err);
+	if (!r.ok) {
+		/* The message names each failed tunnel and why. */
+		ret = fail("%s: %s", cmd, r.message);
+		ctl_reply_free(&r);
+		return ret;
+	}
 	if (ctx->json && print_records) {
 		json_init(&j, stdout);
 		json_array_open(&j, NULL);
@@ -52,12 +58,11 @@ int daemon_call(struct ctx *ctx, const char *cmd, const struct ctl_request *req,
 	} else if (print_records && r.n) {
 		for (i = 0; i < r.n; i++)
 			print_ike(stdout, &r.v[i]);
-	} else if (r.ok) {
+	} else {
 		printf("%s\n", r.message);
 	}
-	ret = r.ok ? 0 : fail("%s: %s", cmd, r.message);
 	ctl_reply_free(&r);
-	return ret;
+	return 0;
 }
 
 static int simple(struct ctx *ctx, const char *cmd, enum ctl_verb verb,

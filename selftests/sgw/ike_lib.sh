@@ -56,6 +56,7 @@ sgw_conf() {
 	{
 		echo "[global]"
 		echo "log-level = debug"
+		[ -z "${HALF_OPEN_LIMIT:-}" ] || echo "half-open-limit = $HALF_OPEN_LIMIT"
 		echo "[tunnel $name]"
 		echo "id = 1"
 		echo "local = $l"
@@ -65,8 +66,8 @@ sgw_conf() {
 		echo "remote-networks = $rn"
 		echo "ike-proposals = $ike"
 		echo "esp-proposals = $esp"
-		echo "retransmit-timeout = 1s"
-		echo "retransmit-tries = 3"
+		echo "retransmit-timeout = ${RT_TIMEOUT:-2s}"
+		echo "retransmit-tries = ${RT_TRIES:-4}"
 		for line in "$@"; do echo "$line"; done
 	} > "$f"
 }
@@ -87,6 +88,13 @@ sgw_daemon() {
 	done
 	cat "$log"
 	fail "daemon in $ns did not open its control socket"
+}
+
+# daemon_alive NS: fails with the daemon's log when it is gone.
+daemon_alive() {
+	kill -0 "$(cat "$work/daemon-$1.pid")" 2>/dev/null && return 0
+	tail -n 40 "$work/daemon-$1.log"
+	fail "the daemon in $1 exited"
 }
 
 # sgw_sas NS: "in SPI out SPI" (hex) of the kernel SAs of tunnel 1.
@@ -202,7 +210,8 @@ charon_conn() {
 		}
 	}
 	EOC
-	swanctl_ns "$ns" --load-all --noprompt --file "$f" > /dev/null ||
+	swanctl_ns "$ns" --load-all --noprompt --file "$f" \
+		>> "$work/charon-$ns/swanctl.log" 2>&1 ||
 		fail "swanctl could not load $f"
 }
 
