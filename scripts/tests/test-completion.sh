@@ -120,7 +120,7 @@ while read -r c; do
 done <<< "$cmds"
 
 same "used keywords are not offered again" "$(comp tunnel add id 3 name x local 1.2.3.4 '')" \
-	"enabled local-ts remote remote-ts"
+	"enabled local-ts mtu remote remote-ts"
 same "a prefix narrows the tunnels" "$(comp up s)" "sgw1"
 same "files for config check" "$(cd "$top" && comp config check VERS)" "VERSION"
 same "files for daemon -c" "$(cd "$top" && comp daemon -c VERS)" "VERSION"
