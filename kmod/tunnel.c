@@ -35,7 +35,7 @@ static void count_drop(struct sgw_tunnel *tunnel, enum sgw_drop reason)
 	preempt_enable();
 }
 
-void sgw_tunnel_event(struct sgw_tunnel *tunnel, enum sgw_event event)
+void sgw_tunnel_event(struct sgw_tunnel *tunnel, enum sgw_tunnel_event event)
 {
 	preempt_disable();
 	count(tunnel, &this_cpu_ptr(tunnel->stats)->events[event]);

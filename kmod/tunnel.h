@@ -73,7 +73,7 @@ void sgw_tunnel_tx_drop(struct sgw_tunnel *tunnel, enum sgw_drop reason,
 			struct sk_buff *skb);
 void sgw_tunnel_rx_drop(struct sgw_tunnel *tunnel, enum sgw_drop reason,
 			struct sk_buff *skb);
-void sgw_tunnel_event(struct sgw_tunnel *tunnel, enum sgw_event event);
+void sgw_tunnel_event(struct sgw_tunnel *tunnel, enum sgw_tunnel_event event);
 void sgw_tunnel_stats_read(const struct sgw_tunnel *tunnel,
 			   u64 drops[__SGW_DROP_MAX], u64 events[__SGW_EV_MAX]);
 

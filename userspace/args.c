@@ -449,3 +449,58 @@ int read_key_file(const char *path, const struct sgw_alg_desc *alg,
 		close(fd);
 	return ret;
 }
+
+/* "auto" (0) or an MTU the kernel accepts. */
+int parse_mtu(const char *field, const char *s, uint32_t *out, char *err,
+	      size_t errlen)
+{
+	if (!strcmp(s, "auto")) {
+		*out = 0;
+		return 0;
+	}
+	if (parse_u32(field, s, 68, 65535, out, err, errlen) == 0)
+		return 0;
+	snprintf(err, errlen, "%s \"%s\" is not valid: expected auto or a number from 68 to 65535",
+		 field, s);
+	return -EINVAL;
+}
+
+/* "auto" (0), "off" or a fixed MSS. */
+int parse_mss(const char *field, const char *s, uint32_t *out, char *err,
+	      size_t errlen)
+{
+	if (!strcmp(s, "auto")) {
+		*out = 0;
+		return 0;
+	}
+	if (!strcmp(s, "off")) {
+		*out = SGW_MSS_OFF;
+		return 0;
+	}
+	if (parse_u32(field, s, 536, 65495, out, err, errlen) == 0)
+		return 0;
+	snprintf(err, errlen, "%s \"%s\" is not valid: expected auto, off or a number from 536 to 65495",
+		 field, s);
+	return -EINVAL;
+}
+
+/* One of the @n names @name gives for 0..n-1. */
+int parse_choice(const char *field, const char *s,
+		 const char *(*name)(unsigned int), unsigned int n, uint8_t *out,
+		 char *err, size_t errlen)
+{
+	size_t used;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(s, name(i))) {
+			*out = (uint8_t)i;
+			return 0;
+		}
+	}
+	used = (size_t)snprintf(err, errlen, "%s \"%s\" is not valid: expected", field, s);
+	for (i = 0; i < n && used < errlen; i++)
+		used += (size_t)snprintf(err + used, errlen - used, "%s %s",
+					 i == 0 ? "" : (i + 1 == n ? " or" : ","), name(i));
+	return -EINVAL;
+}

@@ -56,4 +56,12 @@ int read_key_file(const char *path, const struct sgw_alg_desc *alg,
 		  uint8_t out[SGW_KEY_MAX], FILE *warn, char *err,
 		  size_t errlen);
 
+int parse_mtu(const char *field, const char *s, uint32_t *out, char *err,
+	      size_t errlen);
+int parse_mss(const char *field, const char *s, uint32_t *out, char *err,
+	      size_t errlen);
+int parse_choice(const char *field, const char *s,
+		 const char *(*name)(unsigned int), unsigned int n, uint8_t *out,
+		 char *err, size_t errlen);
+
 #endif

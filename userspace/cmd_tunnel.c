@@ -52,6 +52,20 @@ static int parse_setting(const char *key, const char *value,
 	} else if (!strcmp(key, "enabled")) {
 		ret = parse_yes_no(key, value, &cfg->enabled, err, errlen);
 		cfg->set_enabled = !ret;
+	} else if (!strcmp(key, "mtu")) {
+		ret = parse_mtu(key, value, &cfg->mtu, err, errlen);
+		cfg->set_mtu = !ret;
+	} else if (!strcmp(key, "mss")) {
+		ret = parse_mss(key, value, &cfg->mss, err, errlen);
+		cfg->set_mss = !ret;
+	} else if (!strcmp(key, "outer-df")) {
+		ret = parse_choice(key, value, sgw_outer_df_name, 3, &cfg->outer_df,
+				   err, errlen);
+		cfg->set_outer_df = !ret;
+	} else if (!strcmp(key, "fragment")) {
+		ret = parse_choice(key, value, sgw_fragment_name, 2, &cfg->fragment,
+				   err, errlen);
+		cfg->set_fragment = !ret;
 	} else {
 		ret = -ENOENT;
 	}
@@ -97,7 +111,7 @@ static int tunnel_add(struct ctx *ctx, int argc, char **argv)
 			ret = parse_setting(argv[i], argv[i + 1], &cfg, err,
 					    sizeof(err));
 		if (ret == -ENOENT)
-			return usage_error("tunnel add: unknown keyword \"%s\" (expected id, name, local, remote, local-ts, remote-ts or enabled)",
+			return usage_error("tunnel add: unknown keyword \"%s\" (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df or fragment)",
 					   argv[i]);
 		if (ret)
 			return usage_error("tunnel add: %s", err);
@@ -137,13 +151,13 @@ static int tunnel_set(struct ctx *ctx, int argc, char **argv)
 			return usage_error("tunnel set: \"%s\" given twice", argv[i]);
 		ret = parse_setting(argv[i], argv[i + 1], &cfg, err, sizeof(err));
 		if (ret == -ENOENT)
-			return usage_error("tunnel set: unknown keyword \"%s\" (expected local, remote, local-ts, remote-ts or enabled)",
+			return usage_error("tunnel set: unknown keyword \"%s\" (expected local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df or fragment)",
 					   argv[i]);
 		if (ret)
 			return usage_error("tunnel set: %s", err);
 	}
 	if (argc < 2)
-		return usage_error("tunnel set: nothing to change; give local, remote, local-ts, remote-ts or enabled");
+		return usage_error("tunnel set: nothing to change; give local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df or fragment");
 	ret = check_families("tunnel set", &cfg);
 	if (ret)
 		return ret;
@@ -214,7 +228,7 @@ static int tunnel_show(struct ctx *ctx, int argc, char **argv)
 }
 
 #define TUNNEL_SETTINGS "[local ADDR] [remote ADDR] [local-ts PFX[,PFX...]|any] " \
-			"[remote-ts PFX[,PFX...]|any] [enabled yes|no]"
+			"[remote-ts PFX[,PFX...]|any] [enabled yes|no] [mtu auto|N]\n\t[mss auto|off|N] [outer-df copy|set|clear] [fragment before-encryption|after-encryption]"
 
 static const struct command tunnel_cmds[] = {
 	{ "add", tunnel_add, "[id ID] [name IFNAME] " TUNNEL_SETTINGS,

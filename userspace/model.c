@@ -37,6 +37,37 @@ const struct sgw_alg_desc sgw_algs[] = {
 	{ 0 }
 };
 
+/* Stable names, used both by "show" and as JSON keys. */
+static const char *const event_names[__SGW_EV_MAX] = {
+	[SGW_EV_FRAG_NEEDED] = "frag-needed",
+	[SGW_EV_PKT_TOO_BIG] = "packet-too-big",
+	[SGW_EV_FRAG_BEFORE] = "fragmented-before",
+	[SGW_EV_FRAG_AFTER] = "fragmented-after",
+	[SGW_EV_MSS_CLAMPED] = "mss-clamped",
+	[SGW_EV_PMTU_LOWERED] = "pmtu-lowered",
+};
+
+const char *sgw_event_name(unsigned int event)
+{
+	if (event >= __SGW_EV_MAX || !event_names[event])
+		return "unknown";
+	return event_names[event];
+}
+
+const char *sgw_outer_df_name(unsigned int v)
+{
+	static const char *const names[] = { "copy", "set", "clear" };
+
+	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "unknown";
+}
+
+const char *sgw_fragment_name(unsigned int v)
+{
+	static const char *const names[] = { "before-encryption", "after-encryption" };
+
+	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "unknown";
+}
+
 const char *sgw_drop_name(unsigned int reason)
 {
 	if (reason >= __SGW_DROP_MAX || !drop_names[reason])

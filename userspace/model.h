@@ -59,14 +59,27 @@ struct sgw_tunnel {
 	struct sgw_addr local, remote;
 	struct sgw_ts local_ts, remote_ts;
 	uint64_t drops[__SGW_DROP_MAX];
+	/* Path MTU handling: settings, the MTUs now, event counters. */
+	uint32_t mtu;			/* 0: auto */
+	uint32_t mss;			/* 0: auto, SGW_MSS_OFF, or fixed */
+	uint8_t outer_df;		/* enum sgw_outer_df */
+	uint8_t fragment;		/* enum sgw_fragment */
+	uint32_t path_mtu, tunnel_mtu;	/* 0: no route to the remote SGW */
+	uint64_t events[__SGW_EV_MAX];
+	/* Host-route exemption in force for the remote SGW, if any. */
+	uint32_t exempt_ifindex;
+	struct sgw_addr exempt_via;
 };
 
 /* What "tunnel add" and "tunnel set" change; the rest stays as it is. */
 struct sgw_tunnel_config {
 	bool set_local, set_remote, set_local_ts, set_remote_ts, set_enabled;
+	bool set_mtu, set_mss, set_outer_df, set_fragment;
 	struct sgw_addr local, remote;
 	struct sgw_ts local_ts, remote_ts;
 	bool enabled;
+	uint32_t mtu, mss;
+	uint8_t outer_df, fragment;
 };
 
 struct sgw_tunnel_list {
@@ -131,6 +144,9 @@ struct sgw_event {
 };
 
 const char *sgw_drop_name(unsigned int reason);
+const char *sgw_event_name(unsigned int event);
+const char *sgw_outer_df_name(unsigned int v);
+const char *sgw_fragment_name(unsigned int v);
 const char *sgw_dir_name(unsigned int dir);
 const char *sgw_mode_name(unsigned int mode);
 /* NULL for an id or name sgwctl does not know. */

@@ -298,7 +298,39 @@ static const struct nla_policy tunnel_policy[SGW_TUNNEL_A_MAX + 1] = {
 	[SGW_TUNNEL_A_LOCAL_TS] = { .type = NLA_NESTED },
 	[SGW_TUNNEL_A_REMOTE_TS] = { .type = NLA_NESTED },
 	[SGW_TUNNEL_A_ENABLED] = { .type = NLA_U8 },
+	[SGW_TUNNEL_A_EXEMPT] = { .type = NLA_NESTED },
+	[SGW_TUNNEL_A_MTU] = { .type = NLA_U32 },
+	[SGW_TUNNEL_A_OUTER_DF] = { .type = NLA_U8 },
+	[SGW_TUNNEL_A_FRAGMENT] = { .type = NLA_U8 },
+	[SGW_TUNNEL_A_MSS] = { .type = NLA_U32 },
+	[SGW_TUNNEL_A_PATH_MTU] = { .type = NLA_U32 },
+	[SGW_TUNNEL_A_TUNNEL_MTU] = { .type = NLA_U32 },
+	[SGW_TUNNEL_A_EVENTS] = { .type = NLA_NESTED },
 };
+
+static const struct nla_policy exempt_policy[SGW_EXEMPT_A_MAX + 1] = {
+	[SGW_EXEMPT_A_IFINDEX] = { .type = NLA_U32 },
+	[SGW_EXEMPT_A_VIA] = { .minlen = 4, .maxlen = 16 },
+};
+
+/* Counter i of a nest sits in attribute type i + 1. */
+static void get_counters(struct nlattr *nest, uint64_t *v, int n)
+{
+	struct nlattr *d;
+	int rem;
+
+	nla_for_each_nested(d, nest, rem) {
+		int i = nla_type(d) - 1;
+
+		if (i >= 0 && i < n && nla_len(d) == sizeof(uint64_t))
+			v[i] = nla_get_u64(d);
+	}
+}
+
+static uint32_t get_u32_or_0(struct nlattr *a)
+{
+	return a ? nla_get_u32(a) : 0;
+}
 
 static const struct nla_policy prefix_policy[SGW_PREFIX_A_MAX + 1] = {
 	[SGW_PREFIX_A_ADDR] = { .minlen = 4, .maxlen = 16 },
@@ -390,17 +422,26 @@ int sgwnl_decode_tunnel(struct nlattr **tb, struct sgw_tunnel *t)
 	    (a[SGW_TUNNEL_A_LOCAL_TS] && get_ts(a[SGW_TUNNEL_A_LOCAL_TS], &t->local_ts)) ||
 	    (a[SGW_TUNNEL_A_REMOTE_TS] && get_ts(a[SGW_TUNNEL_A_REMOTE_TS], &t->remote_ts)))
 		return -EBADMSG;
-	if (a[SGW_TUNNEL_A_DROPS]) {
-		struct nlattr *d;
-		int rem;
+	if (a[SGW_TUNNEL_A_DROPS])
+		get_counters(a[SGW_TUNNEL_A_DROPS], t->drops, __SGW_DROP_MAX);
+	if (a[SGW_TUNNEL_A_EVENTS])
+		get_counters(a[SGW_TUNNEL_A_EVENTS], t->events, __SGW_EV_MAX);
+	t->mtu = get_u32_or_0(a[SGW_TUNNEL_A_MTU]);
+	t->mss = get_u32_or_0(a[SGW_TUNNEL_A_MSS]);
+	t->path_mtu = get_u32_or_0(a[SGW_TUNNEL_A_PATH_MTU]);
+	t->tunnel_mtu = get_u32_or_0(a[SGW_TUNNEL_A_TUNNEL_MTU]);
+	if (a[SGW_TUNNEL_A_OUTER_DF])
+		t->outer_df = nla_get_u8(a[SGW_TUNNEL_A_OUTER_DF]);
+	if (a[SGW_TUNNEL_A_FRAGMENT])
+		t->fragment = nla_get_u8(a[SGW_TUNNEL_A_FRAGMENT]);
+	if (a[SGW_TUNNEL_A_EXEMPT]) {
+		struct nlattr *e[SGW_EXEMPT_A_MAX + 1];
 
-		nla_for_each_nested(d, a[SGW_TUNNEL_A_DROPS], rem) {
-			int reason = nla_type(d) - 1;
-
-			if (reason >= 0 && reason < __SGW_DROP_MAX &&
-			    nla_len(d) == sizeof(uint64_t))
-				t->drops[reason] = nla_get_u64(d);
-		}
+		if (nla_parse_nested(e, SGW_EXEMPT_A_MAX, a[SGW_TUNNEL_A_EXEMPT],
+				     exempt_policy) ||
+		    (e[SGW_EXEMPT_A_VIA] && get_addr(e[SGW_EXEMPT_A_VIA], &t->exempt_via)))
+			return -EBADMSG;
+		t->exempt_ifindex = get_u32_or_0(e[SGW_EXEMPT_A_IFINDEX]);
 	}
 	return 0;
 }
@@ -526,7 +567,13 @@ int sgwnl_put_tunnel(struct nl_msg *msg, uint32_t id, const char *ifname,
 	     (cfg->set_local_ts && put_ts(msg, SGW_TUNNEL_A_LOCAL_TS, &cfg->local_ts)) ||
 	     (cfg->set_remote_ts && put_ts(msg, SGW_TUNNEL_A_REMOTE_TS, &cfg->remote_ts)) ||
 	     (cfg->set_enabled &&
-	      nla_put_u8(msg, SGW_TUNNEL_A_ENABLED, cfg->enabled ? 1 : 0))))
+	      nla_put_u8(msg, SGW_TUNNEL_A_ENABLED, cfg->enabled ? 1 : 0)) ||
+	     (cfg->set_mtu && nla_put_u32(msg, SGW_TUNNEL_A_MTU, cfg->mtu)) ||
+	     (cfg->set_mss && nla_put_u32(msg, SGW_TUNNEL_A_MSS, cfg->mss)) ||
+	     (cfg->set_outer_df &&
+	      nla_put_u8(msg, SGW_TUNNEL_A_OUTER_DF, cfg->outer_df)) ||
+	     (cfg->set_fragment &&
+	      nla_put_u8(msg, SGW_TUNNEL_A_FRAGMENT, cfg->fragment))))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

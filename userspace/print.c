@@ -2,6 +2,7 @@
 /* The formats are those of Documentation/interface.md; keep them in step. */
 
 #include <inttypes.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "print.h"
@@ -27,6 +28,8 @@ static void print_ts(FILE *out, const struct sgw_ts *ts)
 	}
 }
 
+static void print_tunnel_pmtu(FILE *out, const struct sgw_tunnel *t);
+
 void print_tunnel(FILE *out, const struct sgw_tunnel *t)
 {
 	char local[SGW_PREFIX_STRLEN], remote[SGW_PREFIX_STRLEN];
@@ -49,6 +52,56 @@ void print_tunnel(FILE *out, const struct sgw_tunnel *t)
 			t->drops[i]);
 	}
 	fprintf(out, "%s\n", n ? "" : " none");
+	print_tunnel_pmtu(out, t);
+}
+
+/* MTU, how it was derived, the exemption and events: once a peer is set. */
+static void print_tunnel_pmtu(FILE *out, const struct sgw_tunnel *t)
+{
+	unsigned int i, n = 0;
+
+	if (!t->remote.family)
+		return;
+	if (!t->tunnel_mtu)
+		fputs("  mtu unknown: no route to the remote SGW\n", out);
+	else if (t->mtu)
+		fprintf(out, "  mtu %u (configured; path MTU %u)", t->tunnel_mtu, t->path_mtu);
+	else
+		fprintf(out, "  mtu %u (auto: path MTU %u minus %u bytes of ESP)",
+			t->tunnel_mtu, t->path_mtu, t->path_mtu - t->tunnel_mtu);
+	if (t->tunnel_mtu) {
+		fprintf(out, "  outer-df %s  fragment %s  mss ", sgw_outer_df_name(t->outer_df),
+			sgw_fragment_name(t->fragment));
+		if (t->mss == SGW_MSS_OFF)
+			fputs("off\n", out);
+		else if (t->mss)
+			fprintf(out, "%u\n", t->mss);
+		else
+			fputs("auto\n", out);
+	}
+	if (t->exempt_ifindex) {
+		char remote[SGW_PREFIX_STRLEN], dev[IF_NAMESIZE];
+
+		sgw_addr_format(&t->remote, remote, sizeof(remote));
+		if (!if_indextoname(t->exempt_ifindex, dev))
+			snprintf(dev, sizeof(dev), "%u", t->exempt_ifindex);
+		if (t->exempt_via.family) {
+			char via[SGW_PREFIX_STRLEN];
+
+			sgw_addr_format(&t->exempt_via, via, sizeof(via));
+			fprintf(out, "  exempt %s via %s dev %s\n", remote, via, dev);
+		} else {
+			fprintf(out, "  exempt %s dev %s\n", remote, dev);
+		}
+	}
+	for (i = 0; i < __SGW_EV_MAX; i++) {
+		if (!t->events[i])
+			continue;
+		fprintf(out, "%s %s %" PRIu64, n++ ? "," : "  events:", sgw_event_name(i),
+			t->events[i]);
+	}
+	if (n)
+		fputc('\n', out);
 }
 
 static void json_addr(struct json *j, const char *key, const struct sgw_addr *a)
@@ -76,6 +129,24 @@ static void json_ts(struct json *j, const char *key, const struct sgw_ts *ts)
 	json_array_close(j);
 }
 
+static void json_tunnel_exempt(struct json *j, const struct sgw_tunnel *t)
+{
+	char dev[IF_NAMESIZE];
+
+	if (!t->exempt_ifindex) {
+		json_null(j, "exempt");
+		return;
+	}
+	json_object_open(j, "exempt");
+	if (if_indextoname(t->exempt_ifindex, dev))
+		json_string(j, "dev", dev);
+	else
+		json_null(j, "dev");
+	json_u64(j, "ifindex", t->exempt_ifindex);
+	json_addr(j, "via", &t->exempt_via);
+	json_object_close(j);
+}
+
 void print_tunnel_json(struct json *j, const struct sgw_tunnel *t)
 {
 	json_object_open(j, NULL);
@@ -99,6 +170,25 @@ void print_tunnel_json_fields(struct json *j, const struct sgw_tunnel *t)
 	for (i = 0; i < __SGW_DROP_MAX; i++)
 		json_u64(j, sgw_drop_name(i), t->drops[i]);
 	json_object_close(j);
+	if (t->mtu)
+		json_u64(j, "mtu", t->mtu);
+	else
+		json_string(j, "mtu", "auto");
+	if (t->mss == SGW_MSS_OFF)
+		json_string(j, "mss", "off");
+	else if (t->mss)
+		json_u64(j, "mss", t->mss);
+	else
+		json_string(j, "mss", "auto");
+	json_string(j, "outer-df", sgw_outer_df_name(t->outer_df));
+	json_string(j, "fragment", sgw_fragment_name(t->fragment));
+	json_u64(j, "path-mtu", t->path_mtu);
+	json_u64(j, "tunnel-mtu", t->tunnel_mtu);
+	json_object_open(j, "events");
+	for (i = 0; i < __SGW_EV_MAX; i++)
+		json_u64(j, sgw_event_name(i), t->events[i]);
+	json_object_close(j);
+	json_tunnel_exempt(j, t);
 }
 
 static bool has_lifetime(const struct sgw_sa *sa)

@@ -70,7 +70,7 @@
  *                              (route MTU, lowered by ICMP while fresh)
  *       SGW_TUNNEL_A_TUNNEL_MTU: NLA_U32, the largest inner packet sent
  *                                whole: auto or the configured MTU
- *       SGW_TUNNEL_A_EVENTS: NLA_NESTED, one NLA_U64 per enum sgw_event,
+ *       SGW_TUNNEL_A_EVENTS: NLA_NESTED, one NLA_U64 per enum sgw_tunnel_event,
  *                            attribute type = event + 1
  *       SGW_TUNNEL_A_EXEMPT: NLA_NESTED, how traffic to the remote SGW is
  *                            routed around every sgw tunnel (see below)
@@ -303,7 +303,7 @@ enum sgw_fragment {
 #define SGW_MSS_OFF		0xffffffff
 
 /* Path MTU and fragmentation events a tunnel counts. */
-enum sgw_event {
+enum sgw_tunnel_event {
 	SGW_EV_FRAG_NEEDED,	/* ICMP fragmentation needed sent */
 	SGW_EV_PKT_TOO_BIG,	/* ICMPv6 packet too big sent */
 	SGW_EV_FRAG_BEFORE,	/* inner packets fragmented before encryption */

@@ -29,9 +29,9 @@ expect 2 'sgwctl: tunnel add: local-ts "10.1.0.5/24" has host bits set: did you 
 	tunnel add local-ts 10.1.0.5/24
 expect 2 'sgwctl: tunnel add: "local" given twice' \
 	tunnel add local 192.0.2.1 local 192.0.2.3
-expect 2 'sgwctl: tunnel add: unknown keyword "peer" (expected id, name, local, remote, local-ts, remote-ts or enabled)' \
+expect 2 'sgwctl: tunnel add: unknown keyword "peer" (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df or fragment)' \
 	tunnel add peer 192.0.2.1
-expect 2 'sgwctl: tunnel set: nothing to change; give local, remote, local-ts, remote-ts or enabled' \
+expect 2 'sgwctl: tunnel set: nothing to change; give local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df or fragment' \
 	tunnel set sgw1
 expect 2 'sgwctl: tunnel set: "remote-ts" needs a value' \
 	tunnel set 1 remote-ts

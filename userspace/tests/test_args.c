@@ -452,12 +452,45 @@ static void test_key_file(void **state)
 	free(warned);
 }
 
+static void test_pmtu_settings(void **state)
+{
+	char err[200];
+	uint32_t v = 9;
+	uint8_t c = 9;
+
+	(void)state;
+	assert_int_equal(parse_mtu("mtu", "auto", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_mtu("mtu", "1400", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 1400);
+	assert_int_not_equal(parse_mtu("mtu", "67", &v, err, sizeof(err)), 0);
+	assert_string_equal(err, "mtu \"67\" is not valid: expected auto or a number from 68 to 65535");
+	assert_int_equal(parse_mss("mss", "off", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, SGW_MSS_OFF);
+	assert_int_equal(parse_mss("mss", "auto", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_mss("mss", "1360", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 1360);
+	assert_int_not_equal(parse_mss("mss", "535", &v, err, sizeof(err)), 0);
+	assert_string_equal(err, "mss \"535\" is not valid: expected auto, off or a number from 536 to 65495");
+	assert_int_equal(parse_choice("outer-df", "clear", sgw_outer_df_name, 3, &c, err,
+				      sizeof(err)), 0);
+	assert_int_equal(c, SGW_OUTER_DF_CLEAR);
+	assert_int_not_equal(parse_choice("outer-df", "maybe", sgw_outer_df_name, 3, &c, err,
+					  sizeof(err)), 0);
+	assert_string_equal(err, "outer-df \"maybe\" is not valid: expected copy, set or clear");
+	assert_int_not_equal(parse_choice("fragment", "never", sgw_fragment_name, 2, &c, err,
+					  sizeof(err)), 0);
+	assert_string_equal(err, "fragment \"never\" is not valid: expected before-encryption or after-encryption");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_u32_bounds),
 		cmocka_unit_test(test_ifname),
 		cmocka_unit_test(test_tunnel_ref),
+		cmocka_unit_test(test_pmtu_settings),
 		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_yes_no),
 		cmocka_unit_test(test_addr),

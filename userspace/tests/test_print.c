@@ -52,6 +52,8 @@ static struct sgw_tunnel doc_tunnel(void)
 	t.remote_ts.v[0].addr = v4(10, 2, 0, 0);
 	t.remote_ts.v[0].len = 24;
 	t.drops[SGW_DROP_NO_SA] = 3;
+	t.path_mtu = 1500;
+	t.tunnel_mtu = 1446;
 	return t;
 }
 
@@ -65,7 +67,8 @@ static void test_tunnel_human(void **state)
 	finish(f, "tunnel 1: interface sgw1 (ifindex 4), enabled\n"
 		  "  local 192.0.2.1  remote 192.0.2.2\n"
 		  "  local-ts 10.1.0.0/24  remote-ts 10.2.0.0/24\n"
-		  "  drops: no-sa 3\n");
+		  "  drops: no-sa 3\n"
+		  "  mtu 1446 (auto: path MTU 1500 minus 54 bytes of ESP)  outer-df copy  fragment before-encryption  mss auto\n");
 
 	/* Fresh from "ip link add": nothing set, nothing dropped. */
 	memset(&t, 0, sizeof(t));
@@ -87,12 +90,37 @@ static void test_tunnel_human(void **state)
 	t.local_ts.v[1].len = 32;
 	t.drops[SGW_DROP_REPLAY] = 18446744073709551615ULL;
 	t.drops[SGW_DROP_NO_ROUTE] = 1;
+	/* Configured MTU, fixed MSS, the exemption and events. */
+	t.mtu = 1400;
+	t.tunnel_mtu = 1400;
+	t.mss = 1300;
+	t.outer_df = SGW_OUTER_DF_CLEAR;
+	t.fragment = SGW_FRAGMENT_AFTER;
+	t.exempt_ifindex = 1;
+	t.exempt_via = v4(192, 0, 2, 254);
+	t.events[SGW_EV_FRAG_NEEDED] = 2;
+	t.events[SGW_EV_MSS_CLAMPED] = 5;
 	f = start();
 	print_tunnel(f, &t);
 	finish(f, "tunnel 1: interface sgw1 (ifindex 4), enabled\n"
 		  "  local 192.0.2.1  remote 192.0.2.2\n"
 		  "  local-ts 10.1.0.0/24,2001:db8::/32  remote-ts any\n"
-		  "  drops: no-sa 3, replay 18446744073709551615, no-route 1\n");
+		  "  drops: no-sa 3, replay 18446744073709551615, no-route 1\n"
+		  "  mtu 1400 (configured; path MTU 1500)  outer-df clear  fragment after-encryption  mss 1300\n"
+		  "  exempt 192.0.2.2 via 192.0.2.254 dev lo\n"
+		  "  events: frag-needed 2, mss-clamped 5\n");
+
+	/* No route to the peer: the MTU cannot be known. */
+	t = doc_tunnel();
+	t.path_mtu = t.tunnel_mtu = 0;
+	t.mss = SGW_MSS_OFF;
+	f = start();
+	print_tunnel(f, &t);
+	finish(f, "tunnel 1: interface sgw1 (ifindex 4), enabled\n"
+		  "  local 192.0.2.1  remote 192.0.2.2\n"
+		  "  local-ts 10.1.0.0/24  remote-ts 10.2.0.0/24\n"
+		  "  drops: no-sa 3\n"
+		  "  mtu unknown: no route to the remote SGW\n");
 }
 
 static void test_tunnel_json(void **state)
@@ -109,7 +137,24 @@ static void test_tunnel_json(void **state)
 		  "\"local-ts\":[\"10.1.0.0/24\"],\"remote-ts\":[\"10.2.0.0/24\"],"
 		  "\"drops\":{\"no-sa\":3,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no-memory\":0,\"no-route\":0}}");
+		  "\"no-memory\":0,\"no-route\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"outer-df\":\"copy\",\"fragment\":\"before-encryption\","
+		  "\"path-mtu\":1500,\"tunnel-mtu\":1446,\"events\":{\"frag-needed\":0,"
+		  "\"packet-too-big\":0,\"fragmented-before\":0,\"fragmented-after\":0,"
+		  "\"mss-clamped\":0,\"pmtu-lowered\":0},\"exempt\":null}");
+
+	t.exempt_ifindex = 1;
+	t.exempt_via = v4(192, 0, 2, 254);
+	t.mss = SGW_MSS_OFF;
+	t.mtu = 1300;
+	f = start();
+	json_init(&j, f);
+	print_tunnel_json(&j, &t);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"mtu\":1300,\"mss\":\"off\","));
+	assert_non_null(strstr(buf, "\"exempt\":{\"dev\":\"lo\",\"ifindex\":1,\"via\":\"192.0.2.254\"}}"));
+	free(buf);
+	buf = NULL;
 
 	memset(&t, 0, sizeof(t));
 	t.id = 2;
@@ -124,7 +169,11 @@ static void test_tunnel_json(void **state)
 		  "\"local\":null,\"remote\":null,\"local-ts\":[],\"remote-ts\":[],"
 		  "\"drops\":{\"no-sa\":0,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no-memory\":0,\"no-route\":0}}]\n");
+		  "\"no-memory\":0,\"no-route\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"outer-df\":\"copy\",\"fragment\":\"before-encryption\","
+		  "\"path-mtu\":0,\"tunnel-mtu\":0,\"events\":{\"frag-needed\":0,"
+		  "\"packet-too-big\":0,\"fragmented-before\":0,\"fragmented-after\":0,"
+		  "\"mss-clamped\":0,\"pmtu-lowered\":0},\"exempt\":null}]\n");
 }
 
 static const struct sgw_sa doc_out_sa = {
