@@ -4,6 +4,8 @@
 #   make                 module (sgw.ko) and sgwctl
 #   make check           static checks, unit tests, VM selftests
 #   make demo            a two-site demo inside a VM
+#   make bench           veth, xfrm ESP, sgw and WireGuard throughput and RTT
+#                        in a VM (BENCH_TIME seconds per run, default 10)
 #   make install         module to /lib/modules/<ver>/extra, sgwctl, its man
 #                        pages, systemd units, bash completion and example
 #                        configuration to PREFIX (DESTDIR honoured)
@@ -42,7 +44,7 @@ VERSION := $(shell cat VERSION)
 
 DEPS_STAMP := .build/deps.stamp
 
-.PHONY: all module sgwctl install uninstall check lint unit vmtest demo deps clean
+.PHONY: all module sgwctl install uninstall check lint unit vmtest demo bench deps clean
 
 all: module sgwctl
 
@@ -163,6 +165,11 @@ vmtest: all
 
 demo: deps all
 	scripts/vm-run.sh -- scripts/demo.sh
+
+# Timing only: the run fails when a setup breaks, never on a figure.
+BENCH_TIME ?= 10
+bench: all
+	scripts/vm-run.sh -- env BENCH_TIME=$(BENCH_TIME) scripts/bench.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -7,6 +7,9 @@ oversized or unknown attributes) and to see the kernel's errno and extended
 ACK message.
 
   genl.py CMD [ATTR...]      print "errno=N msg=TEXT", exit 0 on success
+  genl.py --dump CMD [ATTR...]
+                             a dump request: print "errno=N msg=TEXT
+                             messages=M" (M replies before the end)
   ATTR:  TYPE:u8:V  TYPE:u16:V  TYPE:u32:V  TYPE:u64:V  TYPE:str:S
          TYPE:bin:HEX  TYPE:nest:{ATTR,ATTR...}  (TYPE is a number)
 """
@@ -24,6 +27,8 @@ CTRL_ATTR_FAMILY_NAME = 2
 NLM_F_REQUEST = 1
 NLM_F_ACK = 4
 NLMSG_ERROR = 2
+NLMSG_DONE = 3
+NLM_F_DUMP = 0x300
 NLM_F_CAPPED = 0x100
 NLM_F_ACK_TLVS = 0x200
 NLMSGERR_ATTR_MSG = 1
@@ -107,6 +112,15 @@ class Genl:
             data = self.sock.recv(65536)
             while data:
                 length, mtype, mflags, _, _ = struct.unpack("=IHHII", data[:16])
+                if mtype == NLMSG_DONE:
+                    # The end of a dump: an errno, then extack TLVs.
+                    err = struct.unpack("=i", data[16:20])[0]
+                    msg_text = ""
+                    if mflags & NLM_F_ACK_TLVS:
+                        tlv = parse_attrs(data[20:length])
+                        if NLMSGERR_ATTR_MSG in tlv:
+                            msg_text = tlv[NLMSGERR_ATTR_MSG].rstrip(b"\0").decode()
+                    return -err, msg_text, replies
                 if mtype == NLMSG_ERROR:
                     err = struct.unpack("=i", data[16:20])[0]
                     off = 16 + 4 + 16
@@ -132,11 +146,20 @@ class Genl:
 def main():
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
+    args = sys.argv[1:]
+    dump = args[0] == "--dump"
+    if dump:
+        args = args[1:]
     g = Genl()
     fam = g.family("sgw")
-    payload = b"".join(encode(s) for s in sys.argv[2:])
-    err, msg, _ = g.request(fam, int(sys.argv[1]), payload)
-    print("errno=%d msg=%s" % (err, msg))
+    payload = b"".join(encode(s) for s in args[1:])
+    if dump:
+        err, msg, replies = g.request(fam, int(args[0]), payload,
+                                      flags=NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP)
+        print("errno=%d msg=%s messages=%d" % (err, msg, len(replies)))
+    else:
+        err, msg, _ = g.request(fam, int(args[0]), payload)
+        print("errno=%d msg=%s" % (err, msg))
     sys.exit(0 if err == 0 else 1)
 
 

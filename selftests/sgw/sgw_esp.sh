@@ -1,0 +1,1212 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The ESP data plane, proven with traffic: sgw to sgw, sgw against the
+# kernel's own ESP on the wire, anti-replay and ESN, malformed and
+# misdirected ESP, selectors, teardown under load, lifetimes and bad
+# netlink input for the SA and tunnel commands.
+#
+#   hA --- gA ==== rt ==== gB --- hB
+#   10.1.0.2   192.0.2.1    198.51.100.2   10.2.0.2
+#   fd01::2    2001:db8:a::1  2001:db8:b::2  fd02::2
+#
+# rt forwards ESP only (nftables, with counters) and is where packets are
+# captured and crafted ones injected. Expected numbers come from the
+# formulas of Documentation/interface.md, never from the output under test.
+#
+# SGW_ESP_REF=1 puts the kernel's own ESP (an xfrm interface named sgw1)
+# wherever a test would use sgw, to prove the harness itself; tests that
+# only make sense for sgw are skipped then.
+
+. "$(dirname "$0")/lib.sh"
+
+ESP="python3 $here/esp.py"
+SGW=sgw
+[ -n "${SGW_ESP_REF:-}" ] && SGW=xfrm
+# SGW_ESP_TRACE=1: every command with a time stamp, to see where time goes.
+if [ -n "${SGW_ESP_TRACE:-}" ]; then
+	PS4='+ $EPOCHREALTIME '
+	set -x
+fi
+ALGS="aes-gcm-128 aes-gcm-256 chacha20-poly1305 aes-cbc-128-sha256 aes-cbc-256-sha256"
+SPI_AB=0x1001	# gA -> gB
+SPI_BA=0x2001	# gB -> gA
+
+# ---------------------------------------------------------------- helpers
+
+# alg_info ALG: key bytes, IV, ICV, alignment (interface.md's table).
+alg_info() {
+	case $1 in
+	aes-gcm-128) echo "20 8 16 4" ;;
+	aes-gcm-256|chacha20-poly1305) echo "36 8 16 4" ;;
+	aes-cbc-128-sha256) echo "48 16 16 16" ;;
+	aes-cbc-256-sha256) echo "64 16 16 16" ;;
+	*) fail "unknown algorithm $1" ;;
+	esac
+}
+
+keygen() {
+	local n
+
+	read -r n _ <<< "$(alg_info "$1")"
+	od -An -tx1 -N"$n" /dev/urandom | tr -d ' \n'
+}
+
+# inner_len FAMILY SIZE: bytes of "ping -s SIZE" as an IP packet.
+inner_len() {
+	if [ "$1" = 4 ]; then echo $(($2 + 8 + 20)); else echo $(($2 + 8 + 40)); fi
+}
+
+# outer_len FAMILY ALG INNER: outer IP + 8 + IV + ALIGN(L + 2, align) + ICV
+outer_len() {
+	local ip=20 kl iv icv al
+
+	[ "$1" = 6 ] && ip=40
+	read -r kl iv icv al <<< "$(alg_info "$2")"
+	echo $((ip + 8 + iv + ($3 + 2 + al - 1) / al * al + icv))
+}
+
+n_exec() {
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+ctl() {
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$SGWCTL" "$@"
+}
+
+json() {
+	python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
+}
+
+# wait_eq WHAT EXPECTED CMD...: poll (5 s) until CMD prints EXPECTED.
+wait_eq() {
+	local what=$1 want=$2 i v
+
+	shift 2
+	for i in $(seq 50); do
+		v=$("$@" 2>&1) || true
+		[ "$v" = "$want" ] && return 0
+		sleep 0.1
+	done
+	fail "$what: got \"$v\", expected \"$want\""
+}
+
+# topo: five fresh namespaces, both address families on every link. Each
+# program start costs about half a second in an emulated guest, so one
+# "ip -batch" per namespace does the work.
+topo() {
+	local ns all=
+
+	for ns in hA gA rt gB hB; do
+		eval "$ns=sgwt-$ns-$BASHPID-$RANDOM"
+		all="$all ${!ns}"
+	done
+	# shellcheck disable=SC2086
+	printf 'netns add %s\n' $all | ip -batch - || fail "cannot create namespaces"
+	# shellcheck disable=SC2086
+	defer "printf 'netns del %s\n' $all | ip -force -batch -"
+	ip -n "$hA" -batch - <<-EOF
+	link set lo up
+	link add eth0 type veth peer name lan netns $gA
+	addr add 10.1.0.2/24 dev eth0
+	addr add fd01::2/64 dev eth0 nodad
+	link set eth0 up
+	route add default via 10.1.0.1
+	route add default via fd01::1
+	EOF
+	ip -n "$hB" -batch - <<-EOF
+	link set lo up
+	link add eth0 type veth peer name lan netns $gB
+	addr add 10.2.0.2/24 dev eth0
+	addr add fd02::2/64 dev eth0 nodad
+	link set eth0 up
+	route add default via 10.2.0.1
+	route add default via fd02::1
+	EOF
+	for ns in "$gA" "$rt" "$gB"; do
+		n_exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 \
+			net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	done
+	ip -n "$rt" -batch - <<-EOF
+	link set lo up
+	link add ra type veth peer name wan netns $gA
+	link add rb type veth peer name wan netns $gB
+	addr add 192.0.2.254/24 dev ra
+	addr add 2001:db8:a::fe/64 dev ra nodad
+	addr add 198.51.100.254/24 dev rb
+	addr add 2001:db8:b::fe/64 dev rb nodad
+	link set ra up
+	link set rb up
+	EOF
+	# The gateways reach everything through the router: without the
+	# tunnel routes, clear traffic would go there (and be dropped).
+	ip -n "$gA" -batch - <<-EOF
+	link set lo up
+	addr add 10.1.0.1/24 dev lan
+	addr add fd01::1/64 dev lan nodad
+	addr add 192.0.2.1/24 dev wan
+	addr add 2001:db8:a::1/64 dev wan nodad
+	link set lan up
+	link set wan up
+	route add default via 192.0.2.254
+	route add default via 2001:db8:a::fe
+	EOF
+	ip -n "$gB" -batch - <<-EOF
+	link set lo up
+	addr add 10.2.0.1/24 dev lan
+	addr add fd02::1/64 dev lan nodad
+	addr add 198.51.100.2/24 dev wan
+	addr add 2001:db8:b::2/64 dev wan nodad
+	link set lan up
+	link set wan up
+	route add default via 198.51.100.254
+	route add default via 2001:db8:b::fe
+	EOF
+	n_exec "$rt" nft -f - <<-EOF
+	table inet sgwt {
+		counter c_esp { }
+		counter c_other { }
+		chain forward {
+			type filter hook forward priority 0; policy drop;
+			meta l4proto 50 counter name c_esp accept
+			counter name c_other
+		}
+	}
+	EOF
+}
+
+# outer FAMILY: sets the SGW addresses of gA and gB.
+outer() {
+	if [ "$1" = 4 ]; then
+		outA=192.0.2.1 outB=198.51.100.2
+	else
+		outA=2001:db8:a::1 outB=2001:db8:b::2
+	fi
+}
+
+# inner FAMILY: sets the host addresses of hA and hB.
+inner() {
+	if [ "$1" = 4 ]; then
+		inA=10.1.0.2 inB=10.2.0.2
+	else
+		inA=fd01::2 inB=fd02::2
+	fi
+}
+
+nft_count() {
+	n_exec "$rt" nft list counter inet sgwt "c_$1" | sed -n 's/.*packets \([0-9]*\) .*/\1/p'
+}
+
+ends() {
+	if [ "$1" = "$gA" ]; then
+		lo=$outA re=$outB
+	else
+		lo=$outB re=$outA
+	fi
+}
+
+# gw_tunnel NS MODE [tunnel options]: tunnel sgw1 between the SGWs and
+# routes into it for the other side's hosts. MODE sgw or xfrm (the
+# kernel's ESP behind an xfrm interface, route-based as sgw is).
+gw_tunnel() {
+	local ns=$1 mode=$2 lo re s peer4=10.1.0.0/24 peer6=fd01::/64
+
+	shift 2
+	ends "$ns"
+	[ "$ns" = "$gA" ] && peer4=10.2.0.0/24 peer6=fd02::/64
+	if [ "$mode" = sgw ]; then
+		ctl "$ns" tunnel add id 1 name sgw1 local "$lo" remote "$re" "$@" > /dev/null
+	fi
+	{
+		[ "$mode" = sgw ] || echo "link add sgw1 type xfrm dev wan if_id 1"
+		for s in 0.0.0.0/0 ::/0; do
+			[ "$mode" = sgw ] && break
+			echo "xfrm policy add dir out src $s dst $s if_id 1 tmpl src $lo dst $re proto esp mode tunnel"
+			echo "xfrm policy add dir in src $s dst $s if_id 1 tmpl src $re dst $lo proto esp mode tunnel"
+			echo "xfrm policy add dir fwd src $s dst $s if_id 1 tmpl src $re dst $lo proto esp mode tunnel"
+		done
+		# No link-local address: nothing but the tests' traffic enters.
+		echo "link set sgw1 addrgenmode none"
+		echo "link set sgw1 up"
+		echo "route add $peer4 dev sgw1"
+		echo "route add $peer6 dev sgw1"
+	} | ip -n "$ns" -batch -
+}
+
+xfrm_alg() {
+	case $1 in
+	aes-gcm-*) echo "aead rfc4106(gcm(aes)) 0x$2 128" ;;
+	chacha20-poly1305) echo "aead rfc7539esp(chacha20,poly1305) 0x$2 128" ;;
+	aes-cbc-128-sha256) echo "enc cbc(aes) 0x${2:0:32} auth-trunc hmac(sha256) 0x${2:32} 128" ;;
+	aes-cbc-256-sha256) echo "enc cbc(aes) 0x${2:0:64} auth-trunc hmac(sha256) 0x${2:64} 128" ;;
+	esac
+}
+
+# gw_sa NS MODE in|out SPI ALG KEY [sa add options]: the same SA for sgw
+# (sgwctl sa add) or for the kernel's ESP (ip xfrm state).
+gw_sa() {
+	local ns=$1 mode=$2 dir=$3 spi=$4 alg=$5 key=$6 lo re src dst
+	local win=64 seq=0 flags="af-unspec" limits=()
+
+	shift 6
+	if [ "$mode" = sgw ]; then
+		echo "$key" | ctl "$ns" sa add sgw1 dir "$dir" spi "$spi" alg "$alg" key-file - "$@" > /dev/null
+		return
+	fi
+	while [ $# -gt 0 ]; do
+		case $1 in
+		replay-window) win=$2 ;;
+		esn) [ "$2" = yes ] && flags="$flags esn" ;;
+		seq) seq=$2 ;;
+		soft-bytes) limits+=(limit byte-soft "$2") ;;
+		hard-bytes) limits+=(limit byte-hard "$2") ;;
+		soft-packets) limits+=(limit packet-soft "$2") ;;
+		hard-packets) limits+=(limit packet-hard "$2") ;;
+		*) fail "gw_sa: $1 not translated for xfrm" ;;
+		esac
+		shift 2
+	done
+	ends "$ns"
+	if [ "$dir" = out ]; then
+		src=$lo dst=$re
+		seqargs=(replay-oseq $((seq & 0xffffffff)) replay-oseq-hi $((seq >> 32)))
+	else
+		src=$re dst=$lo
+		seqargs=(replay-seq $((seq & 0xffffffff)) replay-seq-hi $((seq >> 32)))
+	fi
+	[[ $flags == *esn* ]] || [ "$seq" -ne 0 ] || seqargs=()
+	# shellcheck disable=SC2046
+	ip -n "$ns" xfrm state add src "$src" dst "$dst" proto esp spi "$spi" \
+		mode tunnel if_id 1 $(xfrm_alg "$alg" "$key") replay-window "$win" \
+		"${seqargs[@]}" flag $flags "${limits[@]}"
+}
+
+# gw_pair MODE_A MODE_B ALG: tunnels and both SAs on gA and gB, keys in
+# kAB (gA to gB) and kBA.
+gw_pair() {
+	kAB=$(keygen "$3") kBA=$(keygen "$3")
+	gw_tunnel "$gA" "$1"
+	gw_tunnel "$gB" "$2"
+	gw_sa "$gA" "$1" out $SPI_AB "$3" "$kAB" "${@:4}"
+	gw_sa "$gA" "$1" in $SPI_BA "$3" "$kBA" "${@:4}"
+	gw_sa "$gB" "$2" out $SPI_BA "$3" "$kBA" "${@:4}"
+	gw_sa "$gB" "$2" in $SPI_AB "$3" "$kAB" "${@:4}"
+}
+
+# devstat NS FIELD: one counter of sgw1 (rx_/tx_ bytes, packets, dropped).
+devstat() {
+	local l rxa txa
+
+	while read -r l; do
+		case $l in
+		RX:*) read -r rxa; rxa=($rxa) ;;
+		TX:*) read -r txa; txa=($txa) ;;
+		esac
+	done <<< "$(ip -n "$1" -s link show dev sgw1)"
+	case $2 in
+	rx_bytes) echo "${rxa[0]}" ;; rx_packets) echo "${rxa[1]}" ;; rx_dropped) echo "${rxa[3]}" ;;
+	tx_bytes) echo "${txa[0]}" ;; tx_packets) echo "${txa[1]}" ;; tx_dropped) echo "${txa[3]}" ;;
+	esac
+}
+
+# devstats NS: "rx_packets rx_bytes tx_packets tx_bytes rx_dropped tx_dropped"
+devstats() {
+	local l rxa txa
+
+	while read -r l; do
+		case $l in
+		RX:*) read -r rxa; rxa=($rxa) ;;
+		TX:*) read -r txa; txa=($txa) ;;
+		esac
+	done <<< "$(ip -n "$1" -s link show dev sgw1)"
+	echo "${rxa[1]} ${rxa[0]} ${txa[1]} ${txa[0]} ${rxa[3]} ${txa[3]}"
+}
+
+# sa_get NS MODE in|out SPI FIELD: a field of one SA (bytes, packets, seq,
+# sgw's JSON names), or "none" when there is no such SA.
+sa_get() {
+	local ns=$1 mode=$2 dir=$3 spi=$(($4)) field=$5 lo re t o blk v
+
+	if [ "$mode" = sgw ]; then
+		t=$(ctl "$ns" -j sa show)
+		t=${t//\},\{/\}$'\n'\{}
+		while read -r o; do
+			[[ $o == *\"dir\":\"$dir\"* && $o =~ \"spi\":${spi}[,}] ]] || continue
+			[[ $o =~ \"$field\":\"?([^,\"}]*) ]] || { echo "no $field"; return; }
+			v=${BASH_REMATCH[1]}
+			[ "$v" = true ] && v=True
+			[ "$v" = false ] && v=False
+			echo "$v"
+			return
+		done <<< "$t"
+		echo none
+		return
+	fi
+	ends "$ns"
+	if [ "$dir" = out ]; then set -- "$lo" "$re"; else set -- "$re" "$lo"; fi
+	blk=$(ip -n "$ns" -s xfrm state get src "$1" dst "$2" proto esp spi "$spi" 2> /dev/null) ||
+		{ echo none; return; }
+	blk=${blk//$'\n'/ }
+	case $field in
+	bytes) [[ $blk =~ ([0-9]+)\(bytes\) ]] && echo "${BASH_REMATCH[1]}" ;;
+	packets) [[ $blk =~ ([0-9]+)\(packets\) ]] && echo "${BASH_REMATCH[1]}" ;;
+	seq)
+		blk=${blk#*anti-replay}
+		o=
+		[ "$dir" = out ] && o=o
+		v=0
+		[[ $blk =~ [\ ,]${o}seq-hi\ 0x([0-9a-f]+) ]] && v=$((0x${BASH_REMATCH[1]} << 32))
+		[[ $blk =~ [\ ,]${o}seq\ 0x([0-9a-f]+) ]] && v=$((v + 0x${BASH_REMATCH[1]}))
+		echo "$v"
+		;;
+	esac
+}
+
+# drop NS MODE REASON: a tunnel drop counter (for xfrm: the matching
+# XfrmIn* counter of the namespace, where one exists).
+drop() {
+	local f t
+
+	if [ "$2" = sgw ]; then
+		t=$(ctl "$1" -j tunnel show sgw1)
+		[[ $t =~ \"$3\":([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
+		return
+	fi
+	case $3 in
+	auth-failed|malformed) f=XfrmInStateProtoError ;;
+	replay) f=XfrmInStateSeqError ;;
+	unknown-spi) f=XfrmInNoStates ;;
+	*) fail "no xfrm counter for $3" ;;
+	esac
+	while read -r t v; do
+		[ "$t" = $f ] && echo "$v"
+	done < <(n_exec "$1" cat /proc/net/xfrm_stat)
+}
+
+drops_total() {
+	local t sum=0
+
+	t=$(ctl "$1" -j tunnel show sgw1)
+	t=${t#*\"drops\":\{}
+	t=${t%%\}*}
+	for v in ${t//,/ }; do
+		sum=$((sum + ${v#*:}))
+	done
+	echo $sum
+}
+
+# ping_n NS DST COUNT SIZE EXPECT: exactly EXPECT replies come back.
+ping_n() {
+	local out got
+
+	out=$(n_exec "$1" ping -q -c "$3" -s "$4" -i 0.01 -W 2 "$2" 2>&1) || true
+	got=$(echo "$out" | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	expect_eq "ping $2 -c $3 -s $4: replies" "${got:-?}" "$5"
+}
+
+# cap_start FILE: capture everything on the router's link to gB.
+cap_start() {
+	cap_file=$1
+	ip netns exec "$rt" tcpdump -i rb -n -U -s 0 -Z root -w "$cap_file" > "$cap_file.log" 2>&1 &
+	cap_pid=$!
+	defer kill "$cap_pid"
+	wait_eq "tcpdump listening" 1 grep -c "listening on" "$cap_file.log"
+}
+
+# cap_stop: once tcpdump has written everything (an emulated guest can be
+# slow to hand it the last packets: its file stops growing), end it.
+cap_stop() {
+	local last=-1 size i
+
+	for i in $(seq 40); do
+		sleep 0.5
+		size=$(wc -c < "$cap_file")
+		[ "$size" = "$last" ] && break
+		last=$size
+	done
+	kill -INT "$cap_pid"
+	wait "$cap_pid" || true
+}
+
+tmpdir() {
+	tmp=$(mktemp -d /tmp/sgw-esp.XXXXXX)
+	defer rm -rf "$tmp"
+}
+
+have_crypto=$(python3 -c "import cryptography" 2> /dev/null && echo yes)
+
+require_tools() {
+	require_cmd ping tcpdump nft iperf3 python3
+	[ "$have_crypto" = yes ] || skip "python3-cryptography is not installed"
+}
+
+# iperf_bytes: the bytes received, from iperf3's JSON on stdin.
+iperf_bytes() {
+	local t
+
+	t=$(cat)
+	t=${t#*\"sum_received\"}
+	[[ $t =~ \"bytes\":[[:space:]]*([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
+}
+
+# craft_start: esp.py serve on the router, to send crafted ESP (one Python
+# start per test).
+craft_start() {
+	coproc CRAFT { ip netns exec "$rt" python3 "$here/esp.py" serve 2>&1; }
+	defer kill "$CRAFT_PID"
+}
+
+# craft_send SEND-OPTIONS...: one "esp.py send" through that server.
+craft_send() {
+	local reply
+
+	echo "$*" >&"${CRAFT[1]}"
+	read -r -t 60 reply <&"${CRAFT[0]}" || fail "esp.py serve does not answer"
+	[ "$reply" = ok ] || fail "esp.py send $*: $reply"
+}
+
+require_sgw() {
+	[ "$SGW" = sgw ] || skip "sgw only (SGW_ESP_REF mode)"
+}
+
+# iperf_both: a short TCP run each way between hA and hB (inner family
+# in inA/inB); bytes each way must reach the other side's tunnel device.
+iperf_both() {
+	local rx0 rx1 bytes
+
+	ip netns exec "$hB" iperf3 -s > /dev/null 2>&1 &
+	defer kill $!
+	wait_eq "iperf3 server" 1 bash -c "ip netns exec $hB ss -Hltn 'sport = :5201' | wc -l"
+	rx0=$(devstat "$gB" rx_bytes)
+	bytes=$(n_exec "$hA" timeout 30 iperf3 -c "$inB" -t 2 -J | iperf_bytes)
+	rx1=$(devstat "$gB" rx_bytes)
+	[ "${bytes:-0}" -gt 0 ] || fail "iperf3 A to B moved no data"
+	[ $((rx1 - rx0)) -gt "$bytes" ] || fail "gB rx_bytes grew $((rx1 - rx0)), less than the $bytes TCP bytes"
+	rx0=$(devstat "$gA" rx_bytes)
+	bytes=$(n_exec "$hA" timeout 30 iperf3 -c "$inB" -t 2 -R -J | iperf_bytes)
+	rx1=$(devstat "$gA" rx_bytes)
+	[ "${bytes:-0}" -gt 0 ] || fail "iperf3 B to A moved no data"
+	[ $((rx1 - rx0)) -gt "$bytes" ] || fail "gA rx_bytes grew $((rx1 - rx0)), less than the $bytes TCP bytes"
+}
+
+# ------------------------------------------------------------ traffic cases
+
+# tunnel_case MODE_A MODE_B ALG INNER OUTER: ping both ways with two
+# sizes, then exact counters on both gateways, the capture on the router
+# (only ESP, exact outer lengths, sequence numbers, the plaintext of both
+# directions decrypted independently), then iperf3 both ways.
+tunnel_case() {
+	local ma=$1 mb=$2 alg=$3 fi=$4 fo=$5 n=10 s1=100 s2=59 l1 l2 o1 o2 nh
+	local want got
+
+	require_tools
+	[ "$ma" = sgw ] || [ "$mb" = sgw ] && require_module
+	tmpdir
+	topo
+	outer "$fo"
+	inner "$fi"
+	gw_pair "$ma" "$mb" "$alg"
+	l1=$(inner_len "$fi" $s1) l2=$(inner_len "$fi" $s2)
+	o1=$(outer_len "$fo" "$alg" "$l1") o2=$(outer_len "$fo" "$alg" "$l2")
+	nh=4
+	[ "$fi" = 6 ] && nh=41
+
+	cap_start "$tmp/cap.pcap"
+	ping_n "$hA" "$inB" $n $s1 $n
+	ping_n "$hB" "$inA" $n $s2 $n
+	cap_stop
+
+	for g in "$gA" "$gB"; do
+		expect_eq "$g sgw1: rx_packets rx_bytes tx_packets tx_bytes rx_dropped tx_dropped" \
+			"$(devstats "$g")" "$((2 * n)) $((n * (l1 + l2))) $((2 * n)) $((n * (l1 + l2))) 0 0"
+	done
+	for sa in "$gA $ma out $SPI_AB" "$gA $ma in $SPI_BA" "$gB $mb out $SPI_BA" "$gB $mb in $SPI_AB"; do
+		# shellcheck disable=SC2086
+		expect_eq "SA $sa packets" "$(sa_get $sa packets)" $((2 * n))
+		# shellcheck disable=SC2086
+		expect_eq "SA $sa bytes" "$(sa_get $sa bytes)" $((n * (l1 + l2)))
+		# shellcheck disable=SC2086
+		expect_eq "SA $sa seq" "$(sa_get $sa seq)" $((2 * n))
+	done
+	[ "$ma" = sgw ] && expect_eq "gA drops" "$(drops_total "$gA")" 0
+	[ "$mb" = sgw ] && expect_eq "gB drops" "$(drops_total "$gB")" 0
+
+	# The router passed ESP and nothing else; the capture holds exactly
+	# these packets, each of the length the formula gives.
+	expect_eq "router: non-ESP forwarded" "$(nft_count other)" 0
+	expect_eq "router: ESP forwarded" "$(nft_count esp)" $((4 * n))
+	$ESP analyze "$tmp/cap.pcap" --alg "$alg" --sa "$SPI_AB:$kAB" --sa "$SPI_BA:$kBA" > "$tmp/an" ||
+		fail "a captured packet does not authenticate: $(grep auth-failed "$tmp/an" | head -n 1)"
+	want=$(printf '%s\n' "esp $outA $outB $((SPI_AB)) $o1" "esp $outA $outB $((SPI_AB)) $o2" \
+		"esp $outB $outA $((SPI_BA)) $o1" "esp $outB $outA $((SPI_BA)) $o2" | sort | sed "s/^/$n /")
+	got=$(awk '/^(esp|other) / { print $1, $2, $3, $4, $6 }' "$tmp/an" | sort | uniq -c | sed 's/^ *//')
+	expect_eq "captured packets (count, kind, src, dst, spi, outer length)" "$got" "$want"
+	for spi in $SPI_AB $SPI_BA; do
+		grep "^dec $((spi)) " "$tmp/an" | cut -d ' ' -f 3- > "$tmp/dec"
+		expect_eq "SPI $spi: sequence numbers" "$(cut -d ' ' -f 1 "$tmp/dec" | tr '\n' ' ')" \
+			"$(seq -s ' ' 1 $((2 * n))) "
+		expect_eq "SPI $spi: next header, padding 1,2,3..." \
+			"$(cut -d ' ' -f 4,6 "$tmp/dec" | sort -u)" "$nh 1"
+		expect_eq "SPI $spi: inner lengths" "$(cut -d ' ' -f 3 "$tmp/dec" | sort -un | tr '\n' ' ')" \
+			"$(printf '%s\n' "$l1" "$l2" | sort -un | tr '\n' ' ')"
+	done
+
+	[ "${7:-}" = noiperf ] && return 0
+	iperf_both
+	expect_eq "router: non-ESP forwarded after iperf3" "$(nft_count other)" 0
+}
+
+# ------------------------------------------------------- receive-path cases
+
+# rx_setup OUTER ALG [sa options]: gA is the kernel's ESP (a sender known
+# to be right), gB the implementation under test.
+rx_setup() {
+	require_tools
+	[ "$SGW" = sgw ] && require_module
+	tmpdir
+	topo
+	outer "$1"
+	inner 4
+	shift
+	craft_start
+	gw_pair xfrm "$SGW" "$@"
+	alg=$1
+}
+
+# craft SEQ [options]: ESP from gA's address to gB, crafted on the router.
+craft() {
+	local seq=$1
+
+	shift
+	craft_send --alg "$alg" --key "$kAB" --spi $SPI_AB --seq "$seq" \
+		--src "$outA" --dst "$outB" --inner-src "$inA" --inner-dst "$inB" "$@"
+}
+
+test_wrong_key() {
+	local n=7 good
+
+	rx_setup 4 aes-gcm-128
+	# gA encrypts with a key gB does not have.
+	good=$kAB
+	ip -n "$gA" xfrm state del src "$outA" dst "$outB" proto esp spi $SPI_AB
+	gw_sa "$gA" xfrm out $SPI_AB aes-gcm-128 "$(keygen aes-gcm-128)"
+	[ "$(ip -n "$gA" xfrm state | grep -c "0x$good")" = 0 ] || fail "old key still installed"
+	ping_n "$hA" "$inB" $n 56 0
+	wait_eq "gB auth-failed" $n drop "$gB" "$SGW" auth-failed
+	expect_eq "gB rx_packets" "$(devstat "$gB" rx_packets)" 0
+	expect_eq "gB in SA packets" "$(sa_get "$gB" "$SGW" in $SPI_AB packets)" 0
+	expect_eq "gB replay drops" "$(drop "$gB" "$SGW" replay)" 0
+	if [ "$SGW" = sgw ]; then
+		expect_eq "gB rx_dropped" "$(devstat "$gB" rx_dropped)" $n
+		expect_eq "gB drops" "$(drops_total "$gB")" $n
+	fi
+	expect_eq "router: ESP forwarded" "$(nft_count esp)" $n
+}
+
+test_replay_resend() {
+	rx_setup 4 aes-gcm-128
+	cap_start "$tmp/cap.pcap"
+	ping_n "$hA" "$inB" 3 56 3
+	cap_stop
+	expect_eq "gB rx_packets" "$(devstat "$gB" rx_packets)" 3
+	# The first and the second echo request again, byte for byte.
+	n_exec "$rt" $ESP resend "$tmp/cap.pcap" --iface rb --spi $SPI_AB --index 1
+	n_exec "$rt" $ESP resend "$tmp/cap.pcap" --iface rb --spi $SPI_AB --index 0
+	wait_eq "gB replay drops" 2 drop "$gB" "$SGW" replay
+	expect_eq "gB rx_packets" "$(devstat "$gB" rx_packets)" 3
+	expect_eq "gB in SA packets" "$(sa_get "$gB" "$SGW" in $SPI_AB packets)" 3
+	expect_eq "gB in SA seq" "$(sa_get "$gB" "$SGW" in $SPI_AB seq)" 3
+	expect_eq "gB auth-failed" "$(drop "$gB" "$SGW" auth-failed)" 0
+	[ "$SGW" = sgw ] && expect_eq "gB rx_dropped" "$(devstat "$gB" rx_dropped)" 2
+	# The SA goes on working.
+	ping_n "$hA" "$inB" 2 56 2
+	expect_eq "gB in SA seq after" "$(sa_get "$gB" "$SGW" in $SPI_AB seq)" 5
+}
+
+test_replay_window() {
+	local w=64 rx=0 rp=0 top
+
+	rx_setup 4 aes-gcm-128	# the default window: 64
+	accept() { craft "$1"; rx=$((rx + 1)); wait_eq "seq $1 accepted: gB rx_packets" $rx devstat "$gB" rx_packets; }
+	reject() { craft "$1"; rp=$((rp + 1)); wait_eq "seq $1 refused: gB replay drops" $rp drop "$gB" "$SGW" replay; }
+	top=100
+	accept $top
+	accept $((top - w + 1))		# oldest still inside the window
+	reject $((top - w))		# just outside it
+	reject $((top - w + 1))		# a duplicate
+	accept $((top - 1))		# out of order, inside
+	reject $top
+	top=$((top + w + 1))		# jump: the whole window moves
+	accept $top
+	reject 101			# now outside (top - w)
+	accept $((top - w + 1))
+	expect_eq "gB in SA seq (highest received)" "$(sa_get "$gB" "$SGW" in $SPI_AB seq)" $top
+	expect_eq "gB in SA packets" "$(sa_get "$gB" "$SGW" in $SPI_AB packets)" $rx
+	expect_eq "gB rx_packets" "$(devstat "$gB" rx_packets)" $rx
+	expect_eq "gB auth-failed" "$(drop "$gB" "$SGW" auth-failed)" 0
+	[ "$SGW" = sgw ] && expect_eq "gB rx_dropped" "$(devstat "$gB" rx_dropped)" $rp
+	return 0
+}
+
+test_esn() {
+	local start=4294967290 n=20 want
+
+	require_tools
+	[ "$SGW" = sgw ] && require_module
+	tmpdir
+	topo
+	outer 4
+	inner 4
+	gw_pair "$SGW" "$SGW" aes-gcm-128 esn yes seq $start
+	cap_start "$tmp/cap.pcap"
+	ping_n "$hA" "$inB" $n 56 $n
+	cap_stop
+	for sa in "$gA out $SPI_AB" "$gB in $SPI_AB" "$gB out $SPI_BA" "$gA in $SPI_BA"; do
+		set -- $sa
+		expect_eq "$1 $2 seq" "$(sa_get "$1" "$SGW" "$2" "$3" seq)" $((start + n))
+		expect_eq "$1 $2 packets" "$(sa_get "$1" "$SGW" "$2" "$3" packets)" $n
+	done
+	# On the wire: the low 32 bits, wrapping to 0.
+	want=$(for i in $(seq $((start + 1)) $((start + n))); do echo $((i & 0xffffffff)); done | tr '\n' ' ')
+	expect_eq "sequence numbers on the wire" \
+		"$($ESP summary "$tmp/cap.pcap" | awk -v s=$((SPI_AB)) '$4 == s { print $5 }' | tr '\n' ' ')" "$want"
+}
+
+# Each kind of bad ESP lands in its own counter and nothing else moves.
+malformed_case() {
+	local rx=1 f
+
+	rx_setup "$1" aes-gcm-128
+	expect() {
+		local what=$1 r
+
+		for r in malformed unknown-spi auth-failed replay selector; do
+			expect_eq "$what: $r" "$(drop "$gB" sgw $r)" "${want[$r]:-0}"
+		done
+		expect_eq "$what: rx_packets" "$(devstat "$gB" rx_packets)" $rx
+		expect_eq "$what: rx_dropped" "$(devstat "$gB" rx_dropped)" "$(drops_total "$gB")"
+	}
+	declare -A want
+	craft 1
+	wait_eq "valid crafted packet delivered" 1 devstat "$gB" rx_packets
+	expect "valid"
+	craft 2 --mangle truncate
+	want[malformed]=1
+	wait_eq "truncated" 1 drop "$gB" sgw malformed
+	expect "truncated"
+	craft 3 --mangle badpad
+	want[malformed]=2
+	wait_eq "bad padding" 2 drop "$gB" sgw malformed
+	expect "bad padding"
+	craft 4 --mangle badnh
+	want[malformed]=3
+	wait_eq "bad next header" 3 drop "$gB" sgw malformed
+	expect "bad next header"
+	craft_send --alg aes-gcm-128 --key "$kAB" --spi 0x7777 --seq 1 \
+		--src "$outA" --dst "$outB" --inner-src "$inA" --inner-dst "$inB"
+	want[unknown-spi]=1
+	wait_eq "unknown SPI" 1 drop "$gB" sgw unknown-spi
+	expect "unknown SPI"
+	craft 5 --mangle garbage
+	want[auth-failed]=1
+	wait_eq "garbage" 1 drop "$gB" sgw auth-failed
+	expect "garbage"
+	craft 6 --mangle badicv
+	want[auth-failed]=2
+	wait_eq "bad ICV" 2 drop "$gB" sgw auth-failed
+	expect "bad ICV"
+	# Packets that failed did not use up their sequence numbers.
+	craft 2
+	craft 5
+	rx=3
+	wait_eq "valid after the bad ones" $rx devstat "$gB" rx_packets
+	expect "valid after"
+	expect_eq "in SA packets" "$(sa_get "$gB" sgw in $SPI_AB packets)" 3
+}
+
+test_malformed4() {
+	require_sgw
+	malformed_case 4
+}
+
+test_malformed6() {
+	require_sgw
+	malformed_case 6
+}
+
+test_selector() {
+	local rx=0 sel=0
+
+	require_sgw
+	require_tools
+	require_module
+	tmpdir
+	topo
+	outer 4
+	inner 4
+	craft_start
+	kAB=$(keygen aes-gcm-128) kBA=$(keygen aes-gcm-128)
+	alg=aes-gcm-128
+	gw_tunnel "$gA" xfrm
+	gw_tunnel "$gB" sgw local-ts 10.2.0.0/24,fd02::/64 remote-ts 10.1.0.0/24
+	gw_sa "$gA" xfrm out $SPI_AB $alg "$kAB"
+	gw_sa "$gA" xfrm in $SPI_BA $alg "$kBA"
+	gw_sa "$gB" sgw out $SPI_BA $alg "$kBA"
+	gw_sa "$gB" sgw in $SPI_AB $alg "$kAB"
+	ping_n "$hA" "$inB" 3 56 3
+	rx=3
+	one() {
+		local seq=$1 src=$2 dst=$3 ok=$4
+
+		craft_send --alg $alg --key "$kAB" --spi $SPI_AB --seq "$seq" \
+			--src "$outA" --dst "$outB" --inner-src "$src" --inner-dst "$dst"
+		if [ "$ok" = yes ]; then
+			rx=$((rx + 1))
+			wait_eq "$src > $dst delivered" $rx devstat "$gB" rx_packets
+		else
+			sel=$((sel + 1))
+			wait_eq "$src > $dst: selector drops" $sel drop "$gB" sgw selector
+		fi
+	}
+	one 10 10.9.9.9 10.2.0.2 no		# source outside remote-ts
+	one 11 10.1.0.7 10.2.0.2 yes		# source inside
+	one 12 10.1.0.2 10.3.0.2 no		# destination outside local-ts
+	one 13 fd01::2 fd02::2 no		# no IPv6 in remote-ts
+	one 14 10.1.1.2 10.2.0.2 no		# just past the /24
+	expect_eq "rx_packets" "$(devstat "$gB" rx_packets)" $rx
+	expect_eq "rx_dropped" "$(devstat "$gB" rx_dropped)" $sel
+	expect_eq "drops" "$(drops_total "$gB")" $sel
+	expect_eq "in SA packets (selector drops after decryption count nothing)" \
+		"$(sa_get "$gB" sgw in $SPI_AB packets)" $rx
+}
+
+# ------------------------------------------------------ teardown under load
+
+# load_start: sgw on both sides, iperf3 from hA to hB running for long.
+load_start() {
+	require_sgw
+	require_tools
+	require_module
+	tmpdir
+	topo
+	outer 4
+	inner 4
+	gw_pair sgw sgw aes-gcm-128
+	ip netns exec "$hB" iperf3 -s > /dev/null 2>&1 &
+	defer kill $!
+	wait_eq "iperf3 server" 1 bash -c "ip netns exec $hB ss -Hltn 'sport = :5201' | wc -l"
+	ip netns exec "$hA" timeout 60 iperf3 -c "$inB" -t 50 > "$tmp/iperf.log" 2>&1 &
+	load_pid=$!
+	defer kill "$load_pid"
+	for i in $(seq 100); do
+		[ "$(devstat "$gB" rx_packets)" -gt 200 ] && return 0
+		sleep 0.1
+	done
+	fail "iperf3 traffic did not start: $(cat "$tmp/iperf.log")"
+}
+
+load_stop() {
+	kill "$load_pid" 2> /dev/null || true
+	wait "$load_pid" 2> /dev/null || true
+}
+
+# Delivered inner packets and bytes of gB's single inbound SA are what its
+# device delivered; every drop is in one reason counter.
+consistent() {
+	local g
+
+	expect_eq "gB in SA packets = rx_packets" "$(sa_get "$gB" sgw in $SPI_AB packets)" "$(devstat "$gB" rx_packets)"
+	expect_eq "gB in SA bytes = rx_bytes" "$(sa_get "$gB" sgw in $SPI_AB bytes)" "$(devstat "$gB" rx_bytes)"
+	for g in "$@"; do
+		expect_eq "$g: drop reasons = tx_dropped + rx_dropped" "$(drops_total "$g")" \
+			$(($(devstat "$g" tx_dropped) + $(devstat "$g" rx_dropped)))
+	done
+}
+
+test_del_sa_load() {
+	local nosa tx
+
+	load_start
+	timeout 10 ip netns exec "$gA" "$SGWCTL" sa del sgw1 dir out spi $SPI_AB
+	wait_eq "SA gone" none sa_get "$gA" sgw out $SPI_AB packets
+	# TCP goes on sending and retransmitting into the tunnel: no-sa drops.
+	for i in $(seq 50); do
+		[ "$(drop "$gA" sgw no-sa)" -gt 0 ] && break
+		sleep 0.1
+	done
+	load_stop
+	sleep 0.5
+	[ "$(drop "$gA" sgw no-sa)" -gt 0 ] || fail "no no-sa drops after the SA was deleted"
+	consistent "$gA" "$gB"
+	nosa=$(drop "$gA" sgw no-sa) tx=$(devstat "$gA" tx_packets)
+	ping_n "$hA" "$inB" 4 56 0
+	expect_eq "no-sa drops for 4 pings" "$(drop "$gA" sgw no-sa)" $((nosa + 4))
+	expect_eq "tx_packets unchanged" "$(devstat "$gA" tx_packets)" "$tx"
+	expect_eq "other SAs kept" "$(sa_get "$gA" sgw in $SPI_BA alg)" aes-gcm-128
+}
+
+test_del_tunnel_load() {
+	load_start
+	timeout 10 ip netns exec "$gA" "$SGWCTL" tunnel del sgw1
+	load_stop
+	expect_eq "tunnels" "$(ctl "$gA" -j tunnel show)" "[]"
+	expect_eq "SAs" "$(ctl "$gA" -j sa show)" "[]"
+	expect_fail "device gone" ip -n "$gA" link show sgw1
+	consistent "$gB"
+	# A new tunnel with the same id and fresh keys works at once.
+	gw_tunnel "$gA" sgw
+	kAB=$(keygen aes-gcm-128) kBA=$(keygen aes-gcm-128)
+	ctl "$gB" sa flush sgw1
+	gw_sa "$gA" sgw out 0x1002 aes-gcm-128 "$kAB"
+	gw_sa "$gA" sgw in 0x2002 aes-gcm-128 "$kBA"
+	gw_sa "$gB" sgw out 0x2002 aes-gcm-128 "$kBA"
+	gw_sa "$gB" sgw in 0x1002 aes-gcm-128 "$kAB"
+	ping_n "$hA" "$inB" 3 56 3
+}
+
+# No "waiting for sgw1 to become free" (a leaked device reference).
+no_unregister_wait() {
+	local old
+
+	old=$(sysctl -n net.core.netdev_unregister_timeout_secs)
+	sysctl -qw net.core.netdev_unregister_timeout_secs=1
+	defer sysctl -qw net.core.netdev_unregister_timeout_secs="$old"
+}
+
+test_del_netns_load() {
+	no_unregister_wait
+	load_start
+	ip netns del "$gA"
+	load_stop
+	sleep 3
+	dmesg | grep -q "waiting for .* to become free" &&
+		fail "leaked reference: $(dmesg | grep 'to become free' | tail -n 1)"
+	consistent "$gB"
+	expect_eq "gB tunnel still there" "$(ctl "$gB" -j tunnel show | json 'len(d)')" 1
+}
+
+test_unload_load() {
+	no_unregister_wait
+	load_start
+	defer load_module
+	timeout 60 rmmod sgw || fail "rmmod sgw failed or hung"
+	load_stop
+	[ ! -d /sys/module/sgw ] || fail "module still loaded"
+	expect_fail "gA device gone" ip -n "$gA" link show sgw1
+	expect_fail "gB device gone" ip -n "$gB" link show sgw1
+	dmesg | grep -q "waiting for .* to become free" &&
+		fail "leaked reference: $(dmesg | grep 'to become free' | tail -n 1)"
+	load_module
+	expect_eq "tunnels after reload" "$(ctl "$gA" -j tunnel show)" "[]"
+}
+
+# ---------------------------------------------------------------- lifetimes
+
+# monitor_start FILE: sgwctl monitor -j in gA, up to 2 events or 10 s.
+monitor_start() {
+	mon_file=$1
+	ip netns exec "$gA" timeout 10 "$SGWCTL" monitor -j --count 2 > "$mon_file" 2>&1 &
+	mon_pid=$!
+	defer kill "$mon_pid"
+	# Subscribed once a generic netlink socket of it has a group.
+	for i in $(seq 50); do
+		n_exec "$gA" awk '$2 == 16 && $4 != "00000000" { f = 1 } END { exit !f }' \
+			/proc/net/netlink && return 0
+		sleep 0.1
+	done
+	sleep 1
+}
+
+# expect_events FILE PYTHON-LIST: the lines of FILE as JSON, exactly.
+expect_events() {
+	wait "$mon_pid" || true
+	expect_eq "events" "$(python3 -c '
+import json, sys
+got = []
+for line in open(sys.argv[1]):
+    try:
+        got.append(json.loads(line))
+    except ValueError:
+        got.append(line.strip())
+print(got == eval(sys.argv[2]) or got)' "$1" "$2")" True
+}
+
+lifetime_setup() {
+	require_sgw
+	require_tools
+	require_module
+	tmpdir
+	topo
+	outer 4
+	inner 4
+	kAB=$(keygen aes-gcm-128) kBA=$(keygen aes-gcm-128)
+	gw_tunnel "$gA" sgw
+	gw_tunnel "$gB" sgw
+	gw_sa "$gA" sgw out $SPI_AB aes-gcm-128 "$kAB" "$@"
+	gw_sa "$gA" sgw in $SPI_BA aes-gcm-128 "$kBA"
+	gw_sa "$gB" sgw out $SPI_BA aes-gcm-128 "$kBA"
+	gw_sa "$gB" sgw in $SPI_AB aes-gcm-128 "$kAB"
+}
+
+test_soft_bytes() {
+	local l
+
+	l=$(inner_len 4 56)
+	lifetime_setup soft-bytes $((3 * l))
+	monitor_start "$tmp/events"
+	ping_n "$hA" "$inB" 10 56 10
+	ping_n "$hA" "$inB" 5 56 5
+	expect_events "$tmp/events" "[{'event': 'sa-expire', 'tunnel': 1, 'dir': 'out', \
+'spi': $((SPI_AB)), 'hard': False, 'bytes': $((3 * l)), 'packets': 3}]"
+	expect_eq "soft-expired" "$(sa_get "$gA" sgw out $SPI_AB soft-expired)" True
+	expect_eq "SA still used: packets" "$(sa_get "$gA" sgw out $SPI_AB packets)" 15
+	expect_eq "tx_packets" "$(devstat "$gA" tx_packets)" 15
+}
+
+test_hard_packets() {
+	local l
+
+	l=$(inner_len 4 56)
+	lifetime_setup hard-packets 5
+	monitor_start "$tmp/events"
+	ping_n "$hA" "$inB" 10 56 5
+	expect_events "$tmp/events" "[{'event': 'sa-expire', 'tunnel': 1, 'dir': 'out', \
+'spi': $((SPI_AB)), 'hard': True, 'bytes': $((5 * l)), 'packets': 5}]"
+	expect_eq "SA removed" "$(sa_get "$gA" sgw out $SPI_AB packets)" none
+	expect_eq "tx_packets" "$(devstat "$gA" tx_packets)" 5
+	expect_eq "no-sa drops" "$(drop "$gA" sgw no-sa)" 5
+	expect_eq "tx_dropped" "$(devstat "$gA" tx_dropped)" 5
+	expect_eq "gB rx_packets" "$(devstat "$gB" rx_packets)" 5
+}
+
+# ------------------------------------------------------------ bad netlink
+
+CMD_TUNNEL_SET=5 CMD_SA_NEW=6 CMD_SA_DEL=7 CMD_SA_GET=8 CMD_SA_FLUSH=9
+A_TUNNEL=3 A_SA=4
+T_ID=1 T_LOCAL=6 T_REMOTE=7 T_LOCAL_TS=8 T_REMOTE_TS=9 T_ENABLED=10
+TS_PREFIX=1 P_ADDR=1 P_LEN=2
+S_TUNNEL=2 S_SPI=3 S_DIR=4 S_MODE=5 S_ALG=6 S_KEY=7 S_WINDOW=8
+DIR_IN=1 DIR_OUT=2
+
+nl_state() {
+	ctl "$n" -j tunnel show
+	ctl "$n" -j sa show
+}
+
+# refused WHAT ERRNO_RE MSG_RE CMD ATTRS...: refused with that errno and a
+# non-empty extack message; the state is what it was.
+refused() {
+	local what=$1 errno=$2 re=$3
+
+	shift 3
+	expect_fail "$what" ip netns exec "$n" $GENL "$@"
+	expect_match "$what" "$out" "^errno=($errno) msg=.+"
+	msg=${out#* msg=}
+	expect_match "$what: message" "${msg,,}" "$re"
+	expect_eq "$what: state after" "$(nl_state)" "$before"
+}
+
+nl_setup() {
+	require_sgw
+	require_module
+	setup_ns n
+	ctl "$n" tunnel add id 1 local 192.0.2.1 remote 198.51.100.2 > /dev/null
+	ctl "$n" tunnel add id 2 > /dev/null
+	key20=$(keygen aes-gcm-128)
+}
+
+# sa ATTRS...: an SA_NEW nest
+sa_nest() {
+	local IFS=,
+
+	echo "$A_SA:nest:{$*}"
+}
+
+test_nl_sa_new() {
+	local t1="$S_TUNNEL:u32:1" spi="$S_SPI:u32:4096" din="$S_DIR:u8:$DIR_IN"
+	local alg="$S_ALG:u32:1" key i
+
+	nl_setup
+	key="$S_KEY:bin:$key20"
+	# A positive control: the same encoding is accepted when valid.
+	ip netns exec "$n" $GENL $CMD_SA_NEW "$(sa_nest $t1 $spi $din $alg "$key")" > /dev/null ||
+		fail "a valid SA_NEW was refused"
+	expect_eq "control SA" "$(ctl "$n" -j sa show | json '[(s["spi"], s["dir"], s["alg"]) for s in d]')" \
+		"[(4096, 'in', 'aes-gcm-128')]"
+	before=$(nl_state)
+	refused "no SA attributes" 22 . $CMD_SA_NEW
+	refused "no tunnel id" 22 . $CMD_SA_NEW "$(sa_nest $spi $din $alg "$key")"
+	refused "no SPI" 22 . $CMD_SA_NEW "$(sa_nest $t1 $din $alg "$key")"
+	refused "no direction" 22 . $CMD_SA_NEW "$(sa_nest $t1 $spi $alg "$key")"
+	refused "no algorithm" 22 . $CMD_SA_NEW "$(sa_nest $t1 $spi $din "$key")"
+	refused "no key" 22 . $CMD_SA_NEW "$(sa_nest $t1 $spi $din $alg)"
+	refused "key 1 byte short" 22 key $CMD_SA_NEW \
+		"$(sa_nest $t1 $S_SPI:u32:4097 $din $alg "$S_KEY:bin:${key20:2}")"
+	refused "key 1 byte long" 22 key $CMD_SA_NEW \
+		"$(sa_nest $t1 $S_SPI:u32:4097 $din $alg "$S_KEY:bin:${key20}00")"
+	refused "aes-gcm-256 with a 128-bit key" 22 key $CMD_SA_NEW \
+		"$(sa_nest $t1 $S_SPI:u32:4097 $din $S_ALG:u32:2 "$key")"
+	refused "SPI 255" "22|34" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:255 $din $alg "$key")"
+	refused "SPI 0" "22|34" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:0 $din $alg "$key")"
+	refused "algorithm 0" "22|34|95" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4097 $din $S_ALG:u32:0 "$key")"
+	refused "algorithm 6" "22|34|95" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4097 $din $S_ALG:u32:6 "$key")"
+	refused "direction 3" "22|34" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4097 $S_DIR:u8:3 $alg "$key")"
+	refused "transport mode" "22|95" "mode|transport" $CMD_SA_NEW \
+		"$(sa_nest $t1 $S_SPI:u32:4097 $din $S_MODE:u8:2 $alg "$key")"
+	refused "mode 3" "22|34|95" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4097 $din $S_MODE:u8:3 $alg "$key")"
+	refused "replay window 4097" "22|34" . $CMD_SA_NEW \
+		"$(sa_nest $t1 $S_SPI:u32:4097 $din $alg "$key" $S_WINDOW:u32:4097)"
+	refused "tunnel without addresses" "22|95|107|89" . $CMD_SA_NEW \
+		"$(sa_nest $S_TUNNEL:u32:2 $S_SPI:u32:4097 $din $alg "$key")"
+	refused "no such tunnel" "2|19" . $CMD_SA_NEW \
+		"$(sa_nest $S_TUNNEL:u32:9 $S_SPI:u32:4097 $din $alg "$key")"
+	refused "unknown SA attribute" 22 . $CMD_SA_NEW \
+		"$(sa_nest $t1 $S_SPI:u32:4097 $din $alg "$key" 40:u32:1)"
+	refused "key in a u32" 22 . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4097 $din $alg $S_KEY:u32:1)"
+	# Four inbound SAs at most (one is there already).
+	for i in 4098 4099 4100; do
+		ip netns exec "$n" $GENL $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:$i $din $alg "$key")" > /dev/null ||
+			fail "inbound SA $i refused"
+	done
+	before=$(nl_state)
+	expect_eq "inbound SAs" "$(ctl "$n" -j sa show | json 'len(d)')" 4
+	refused "a fifth inbound SA" ".+" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4101 $din $alg "$key")"
+}
+
+test_nl_sa_del_get_flush() {
+	local t1="$S_TUNNEL:u32:1" din="$S_DIR:u8:$DIR_IN" out
+
+	nl_setup
+	ctl "$n" tunnel add id 3 local 2001:db8::1 remote 2001:db8::2 > /dev/null
+	echo "$key20" | ctl "$n" sa add 1 dir in spi 0x1000 alg aes-gcm-128 key-file - > /dev/null
+	echo "$key20" | ctl "$n" sa add 1 dir out spi 0x1001 alg aes-gcm-128 key-file - > /dev/null
+	echo "$key20" | ctl "$n" sa add 3 dir in spi 0x3000 alg aes-gcm-128 key-file - > /dev/null
+	before=$(nl_state)
+	expect_eq "SAs" "$(ctl "$n" -j sa show | json 'len(d)')" 3
+	refused "del: no SA attributes" 22 . $CMD_SA_DEL
+	refused "del: no SPI" 22 . $CMD_SA_DEL "$(sa_nest $t1 $din)"
+	refused "del: no direction" 22 . $CMD_SA_DEL "$(sa_nest $t1 $S_SPI:u32:4096)"
+	refused "del: no tunnel" 22 . $CMD_SA_DEL "$(sa_nest $S_SPI:u32:4096 $din)"
+	refused "del: wrong direction" 2 . $CMD_SA_DEL "$(sa_nest $t1 $S_SPI:u32:4096 $S_DIR:u8:$DIR_OUT)"
+	refused "del: no such SPI" 2 . $CMD_SA_DEL "$(sa_nest $t1 $S_SPI:u32:4095 $din)"
+	refused "del: other tunnel's SA" 2 . $CMD_SA_DEL "$(sa_nest $t1 $S_SPI:u32:12288 $din)"
+	refused "del: no such tunnel" "2|19" . $CMD_SA_DEL "$(sa_nest $S_TUNNEL:u32:9 $S_SPI:u32:4096 $din)"
+	refused "del: unknown attribute" 22 . $CMD_SA_DEL "$(sa_nest $t1 $S_SPI:u32:4096 $din 40:u8:1)"
+	refused "get: unknown attribute" 22 . --dump $CMD_SA_GET "$(sa_nest 40:u8:1)"
+	refused "get: tunnel id in a u8" 22 . --dump $CMD_SA_GET "$(sa_nest $S_TUNNEL:u8:1)"
+	out=$(ip netns exec "$n" $GENL --dump $CMD_SA_GET "$(sa_nest $S_TUNNEL:u32:3)")
+	expect_eq "get: filtered dump" "$out" "errno=0 msg= messages=1"
+	out=$(ip netns exec "$n" $GENL --dump $CMD_SA_GET)
+	expect_eq "get: full dump" "$out" "errno=0 msg= messages=3"
+	refused "flush: unknown attribute" 22 . $CMD_SA_FLUSH "$(sa_nest 40:u8:1)"
+	refused "flush: no such tunnel" "2|19" . $CMD_SA_FLUSH "$(sa_nest $S_TUNNEL:u32:9)"
+	ip netns exec "$n" $GENL $CMD_SA_FLUSH "$(sa_nest $t1)" > /dev/null
+	expect_eq "flush of tunnel 1 keeps tunnel 3's SA" \
+		"$(ctl "$n" -j sa show | json '[(s["tunnel"], s["spi"]) for s in d]')" "[(3, 12288)]"
+	ip netns exec "$n" $GENL $CMD_SA_DEL "$(sa_nest $S_TUNNEL:u32:3 $S_SPI:u32:12288 $din)" > /dev/null
+	expect_eq "deleted" "$(ctl "$n" -j sa show)" "[]"
+}
+
+test_nl_tunnel_set() {
+	local t="$A_TUNNEL:nest:{$T_ID:u32:2" v4=c0000201 v4b=c6336402
+	local v6=20010db8000000000000000000000001 i pfx
+
+	nl_setup
+	before=$(nl_state)
+	refused "no tunnel attributes" 22 . $CMD_TUNNEL_SET
+	refused "no selector" 22 . $CMD_TUNNEL_SET "$A_TUNNEL:nest:{$T_LOCAL:bin:$v4}"
+	refused "no such tunnel" "2|19" . $CMD_TUNNEL_SET "$A_TUNNEL:nest:{$T_ID:u32:9,$T_LOCAL:bin:$v4}"
+	refused "family mismatch" 22 "famil|local|remote|address" $CMD_TUNNEL_SET \
+		"$t,$T_LOCAL:bin:$v4,$T_REMOTE:bin:$v6}"
+	refused "address of 5 bytes" "22|34" . $CMD_TUNNEL_SET "$t,$T_LOCAL:bin:${v4}01,$T_REMOTE:bin:${v4b}01}"
+	refused "remote only, other family than tunnel 1's pattern" 22 . $CMD_TUNNEL_SET \
+		"$A_TUNNEL:nest:{$T_ID:u32:1,$T_REMOTE:bin:$v6}"
+	refused "IPv4 prefix /33" "22|34" . $CMD_TUNNEL_SET \
+		"$t,$T_REMOTE_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:0a010000,$P_LEN:u8:33}}}"
+	refused "IPv6 prefix /129" "22|34" . $CMD_TUNNEL_SET \
+		"$t,$T_LOCAL_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:$v6,$P_LEN:u8:129}}}"
+	refused "prefix without address" 22 . $CMD_TUNNEL_SET \
+		"$t,$T_LOCAL_TS:nest:{$TS_PREFIX:nest:{$P_LEN:u8:8}}}"
+	pfx=
+	for i in $(seq 17); do
+		pfx="$pfx,$TS_PREFIX:nest:{$P_ADDR:bin:0a$(printf %02x "$i")0000,$P_LEN:u8:16}"
+	done
+	refused "17 prefixes" "22|34|7" . $CMD_TUNNEL_SET "$t,$T_REMOTE_TS:nest:{${pfx#,}}}"
+	refused "enabled 2" "22|34" . $CMD_TUNNEL_SET "$t,$T_ENABLED:u8:2}"
+	# Nothing of a refused request is applied, not even its valid part.
+	refused "valid addresses with a bad selector" "22|34" . $CMD_TUNNEL_SET \
+		"$t,$T_LOCAL:bin:$v4,$T_REMOTE:bin:$v4b,$T_REMOTE_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:0a010000,$P_LEN:u8:33}}}"
+	refused "unknown tunnel attribute" 22 . $CMD_TUNNEL_SET "$t,40:u8:1}"
+	# The positive control: the same encoding, valid, changes tunnel 2.
+	ip netns exec "$n" $GENL $CMD_TUNNEL_SET \
+		"$t,$T_LOCAL:bin:$v4,$T_REMOTE:bin:$v4b,$T_REMOTE_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:0a010000,$P_LEN:u8:16}}}" > /dev/null ||
+		fail "a valid TUNNEL_SET was refused"
+	expect_eq "tunnel 2" "$(ctl "$n" -j tunnel show 2 | json '(d[0]["local"], d[0]["remote"], d[0]["remote-ts"])')" \
+		"('192.0.2.1', '198.51.100.2', ['10.1.0.0/16'])"
+}
+
+# ------------------------------------------------------------------ the list
+
+tests=()
+add() { tests+=("$1|$2"); }
+
+for a in $ALGS; do
+	eval "t_ref_$a() { tunnel_case xfrm xfrm $a 4 4; }"
+done
+add "harness: xfrm <-> xfrm 4in4 aes-gcm-128 (reference)" "t_ref_aes-gcm-128"
+add "harness: xfrm <-> xfrm 4in4 aes-cbc-128-sha256 (reference)" "t_ref_aes-cbc-128-sha256"
+t_ref_6in6() { tunnel_case xfrm xfrm chacha20-poly1305 6 6; }
+add "harness: xfrm <-> xfrm 6in6 chacha20-poly1305 (reference)" t_ref_6in6
+
+for a in $ALGS; do
+	eval "t_sgw_4in4_$a() { tunnel_case $SGW $SGW $a 4 4; }"
+	add "sgw <-> sgw 4in4 $a: ping, counters, capture, iperf3" "t_sgw_4in4_$a"
+done
+for f in "6 4" "4 6" "6 6"; do
+	set -- $f
+	eval "t_sgw_$1in$2() { tunnel_case $SGW $SGW aes-gcm-128 $1 $2; }"
+	add "sgw <-> sgw $1in$2 aes-gcm-128: ping, counters, capture, iperf3" "t_sgw_$1in$2"
+done
+for a in $ALGS; do
+	eval "t_wire_$a() { tunnel_case $SGW xfrm $a 4 4; }"
+	add "wire: sgw <-> kernel ESP 4in4 $a" "t_wire_$a"
+done
+for f in "6 4" "4 6" "6 6"; do
+	set -- $f
+	eval "t_wire_$1in$2() { tunnel_case $SGW xfrm aes-cbc-256-sha256 $1 $2; }"
+	add "wire: sgw <-> kernel ESP $1in$2 aes-cbc-256-sha256" "t_wire_$1in$2"
+done
+add "wrong key: nothing delivered, auth-failed = packets sent" test_wrong_key
+add "replay: re-injected captured packets dropped" test_replay_resend
+add "replay window: in-window out of order accepted, outside dropped" test_replay_window
+add "ESN across 2^32" test_esn
+add "malformed ESP (IPv4 outer): each in its own counter" test_malformed4
+add "malformed ESP (IPv6 outer): each in its own counter" test_malformed6
+add "inner address outside the selectors: dropped as selector" test_selector
+add "SA deleted under iperf3: no-sa drops, consistent counters" test_del_sa_load
+add "tunnel deleted under iperf3" test_del_tunnel_load
+add "namespace deleted under iperf3: no leaked reference" test_del_netns_load
+add "module unloaded under iperf3" test_unload_load
+add "soft byte lifetime: one soft-expire event" test_soft_bytes
+add "hard packet lifetime: SA removed, hard-expire event" test_hard_packets
+add "bad netlink: SA_NEW refused with extack, nothing left" test_nl_sa_new
+add "bad netlink: SA_DEL, SA_GET, SA_FLUSH" test_nl_sa_del_get_flush
+add "bad netlink: TUNNEL_SET" test_nl_tunnel_set
+
+# SGW_ESP_ONLY=REGEX runs the matching tests only.
+sel=()
+for t in "${tests[@]}"; do
+	[[ ${t%%|*} =~ ${SGW_ESP_ONLY:-.} ]] && sel+=("$t")
+done
+ktap_begin ${#sel[@]}
+for t in "${sel[@]}"; do
+	run_test "${t%%|*}" "${t#*|}"
+done
+ktap_end
