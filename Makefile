@@ -3,7 +3,8 @@
 #
 #   make                 module (sgw.ko) and sgwctl
 #   make check           static checks, unit tests, VM selftests
-#   make demo            a two-site demo inside a VM
+#   make demo            a two-site IKEv2 demo inside a VM (PEER=strongswan:
+#                        charon on the second gateway)
 #   make bench           veth, xfrm ESP, sgw and WireGuard throughput and RTT
 #                        in a VM (BENCH_TIME seconds per run, default 10)
 #   make install         module to /lib/modules/<ver>/extra, sgwctl, its man
@@ -163,8 +164,10 @@ unit:
 vmtest: all
 	scripts/vm-run.sh -- selftests/sgw/run.sh
 
+# PEER=strongswan runs charon on the second gateway (vm-run.sh passes SGW_*).
+PEER ?= sgw
 demo: deps all
-	scripts/vm-run.sh -- scripts/demo.sh
+	SGW_DEMO_PEER=$(PEER) scripts/vm-run.sh -- scripts/demo.sh
 
 # Timing only: the run fails when a setup breaks, never on a figure.
 BENCH_TIME ?= 10

@@ -6,33 +6,51 @@
 #
 #   hostA 10.1.0.2 -- 10.1.0.1 gwA 192.0.2.1 ==== 192.0.2.2 gwB 10.2.0.1 -- 10.2.0.2 hostB
 #
-# It loads sgw, creates a tunnel interface on each gateway with sgwctl,
-# routes the other site's LAN into it and shows the result.
+# gwA runs "sgwctl daemon"; gwB runs another sgw daemon, or strongSwan's
+# charon with SGW_DEMO_PEER=strongswan ("make demo PEER=strongswan"). The
+# tunnel is negotiated with IKEv2 from the config files written below, and
+# pings cross between the LAN hosts. At the end both gateways run charon,
+# to time charon <-> charon's bring-up next to sgw's in the same VM.
 
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 sgwctl=$top/userspace/sgwctl
+charon=/usr/lib/ipsec/charon
+peer=${SGW_DEMO_PEER:-sgw}
 ns=(hostA gwA gwB hostB)
+work=$(mktemp -d)
+pids=()
 
 say() { printf '\n\033[1m>>> %s\033[0m\n' "$*"; }
 run() { echo "\$ $*"; "$@"; }
+in_ns() { local n=$1; shift; ip netns exec "demo-$n" "$@"; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 cleanup() {
+	local p
+
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
 	for n in "${ns[@]}"; do ip netns del "demo-$n" 2>/dev/null || true; done
+	rm -rf "$work"
 }
 trap cleanup EXIT
 
-say "Loading the sgw module"
+case $peer in
+sgw|strongswan) ;;
+*) echo "demo: PEER must be sgw or strongswan, not \"$peer\"" >&2; exit 2 ;;
+esac
+
+say "Loading the sgw module and the kernel's own ESP (for charon)"
 [ -d /sys/module/sgw ] || run insmod "$top/sgw.ko"
+for m in esp4 xfrm_user aesni_intel gcm; do modprobe -q "$m" || true; done
 run "$sgwctl" version
 
 say "Building two sites: a LAN host and a gateway each, and the underlay"
 for n in "${ns[@]}"; do
 	ip netns add "demo-$n"
 	ip -n "demo-$n" link set lo up
-	ip netns exec "demo-$n" sysctl -qw net.ipv4.ip_forward=1
-	# An IPv4-only demo: no IPv6 neighbour discovery noise in the counters.
-	ip netns exec "demo-$n" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	in_ns "$n" sysctl -qw net.ipv4.ip_forward=1
 done
 link() { # NS1 IF1 ADDR1 NS2 IF2 ADDR2
 	ip link add "$2" netns "demo-$1" type veth peer name "$5" netns "demo-$4"
@@ -48,29 +66,194 @@ link gwB lan0 10.2.0.1/24 hostB eth0 10.2.0.2/24
 ip -n demo-hostA route add default via 10.1.0.1
 ip -n demo-hostB route add default via 10.2.0.1
 
-say "Creating the tunnel interfaces with sgwctl"
-for side in A:10.2.0.0/24 B:10.1.0.0/24; do
-	gw=demo-gw${side%%:*}
-	run ip netns exec "$gw" "$sgwctl" tunnel add id 1 name sgw1
-	run ip -n "$gw" link set sgw1 up
-	run ip -n "$gw" route add "${side#*:}" dev sgw1
-done
+(umask 077; echo "demo pre-shared key, same on both gateways" > "$work/site.psk")
 
-say "Traffic from hostA to hostB is routed into the tunnel"
-run ip -n demo-gwA route get 10.2.0.2 from 10.1.0.2 iif lan0
-echo "\$ ping -c 3 10.2.0.2   (from hostA)"
-if ip netns exec demo-hostA ping -c 3 -i 0.2 -W 1 10.2.0.2; then
+# sgw_config NAME LOCAL REMOTE LOCALNET REMOTENET
+sgw_config() {
+	cat > "$work/$1.conf" <<-EOC
+	# /etc/sgw/sgw.conf of $1, written by the demo
+	[tunnel site]
+	id = 1
+	local = $2
+	remote = $3
+	psk-file = $work/site.psk
+	local-networks = $4
+	remote-networks = $5
+	ike-proposals = aes256gcm16-prfsha384-curve25519
+	esp-proposals = aes256gcm16
+	EOC
+}
+
+# sgw_start GW: the daemon in the background, its log in $work.
+sgw_start() {
+	in_ns "$1" "$sgwctl" daemon -c "$work/$1.conf" 2> "$work/$1.log" &
+	pids+=($!)
+	eval "pid_$1=$!"
+	for _ in $(seq 100); do
+		in_ns "$1" "$sgwctl" -j show 2>/dev/null | grep -q '"running":true' && return
+		sleep 0.1
+	done
+	cat "$work/$1.log"; exit 1
+}
+
+# charon_start GW LOCAL REMOTE LOCALNET REMOTENET
+charon_start() {
+	local d=$work/charon-$1
+
+	mkdir -p "$d"
+	cat > "$d/strongswan.conf" <<-EOC
+	charon {
+		load = random nonce openssl kdf pem pkcs1 x509 pubkey kernel-netlink socket-default vici
+		install_routes = no
+		plugins {
+			vici {
+				socket = unix://$d/vici
+			}
+		}
+		filelog {
+			log {
+				path = $d/charon.log
+				default = 1
+			}
+		}
+	}
+	swanctl {
+		socket = unix://$d/vici
+	}
+	EOC
+	cat > "$d/swanctl.conf" <<-EOC
+	connections {
+		site {
+			version = 2
+			local_addrs = $2
+			remote_addrs = $3
+			proposals = aes256gcm16-prfsha384-curve25519
+			local {
+				auth = psk
+				id = $2
+			}
+			remote {
+				auth = psk
+				id = $3
+			}
+			children {
+				net {
+					local_ts = $4
+					remote_ts = $5
+					esp_proposals = aes256gcm16
+				}
+			}
+		}
+	}
+	secrets {
+		ike-site {
+			id-a = $2
+			id-b = $3
+			secret = "$(cat "$work/site.psk")"
+		}
+	}
+	EOC
+	ip netns exec "demo-$1" sh -c "mount -t tmpfs tmpfs /run &&
+		STRONGSWAN_CONF=$d/strongswan.conf exec $charon" > "$d/stdout" 2>&1 &
+	pids+=($!)
+	eval "charon_$1=$!"
+	for _ in $(seq 100); do [ -S "$d/vici" ] && break; sleep 0.1; done
+	[ -S "$d/vici" ] || { cat "$d/stdout" >&2; exit 1; }
+	in_ns "$1" env STRONGSWAN_CONF="$d/strongswan.conf" swanctl --load-all \
+		--noprompt --file "$d/swanctl.conf" > "$d/load.log" 2>&1 ||
+		{ cat "$d/load.log" >&2; exit 1; }
+	# charon installs policies, not routes.
+	ip -n "demo-$1" route replace "$5" via "$6"
+}
+
+swanctl_in() {
+	local gw=$1
+
+	shift
+	in_ns "$gw" env STRONGSWAN_CONF="$work/charon-$gw/strongswan.conf" swanctl "$@"
+}
+
+# first_reply: pings hostB from hostA until one answer; prints the time.
+first_reply() {
+	for _ in $(seq 200); do
+		in_ns hostA ping -c 1 -W 1 10.2.0.2 > /dev/null && return 0
+	done
+	echo "no ping reply" >&2
+	exit 1
+}
+
+say "Configuration of gwA (sgw.conf)"
+sgw_config gwA 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24
+cat "$work/gwA.conf"
+run "$sgwctl" config check "$work/gwA.conf"
+say "Starting the sgw IKE daemon on gwA, and on gwB: $peer"
+sgw_start gwA
+if [ "$peer" = sgw ]; then
+	sgw_config gwB 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24
+	sgw_start gwB
+	ip -n demo-gwB route add 10.1.0.0/24 dev sgw1
+else
+	charon_start gwB 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 192.0.2.1
+fi
+ip -n demo-gwA route add 10.2.0.0/24 dev sgw1
+run in_ns gwA "$sgwctl" show site
+
+say "No SA yet: nothing crosses"
+if in_ns hostA ping -c 1 -W 1 10.2.0.2 > /dev/null; then
 	echo "unexpected: traffic crossed without an SA" >&2
 	exit 1
 fi
-echo "No SA is installed, so gwA sends nothing in clear: it drops and counts."
 
-say "State of gateway A"
-run ip netns exec demo-gwA "$sgwctl" show
-say "The same, as JSON for scripts"
-run ip netns exec demo-gwA "$sgwctl" -j show
+say "sgwctl up site (gwA initiates IKEv2), then ping hostB from hostA"
+t0=$(now_ms)
+run in_ns gwA "$sgwctl" up site
+first_reply
+t_sgw=$(( $(now_ms) - t0 ))
+run in_ns hostA ping -c 3 -i 0.2 10.2.0.2
 
-drops=$(ip netns exec demo-gwA "$sgwctl" -j tunnel show 1 |
-	python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["drops"]["no-sa"])')
-[ "$drops" -eq 3 ] || { echo "expected 3 no-sa drops, saw $drops" >&2; exit 1; }
-say "Demo finished: tunnels created and shown on both gateways"
+say "gwA: sgwctl show"
+run in_ns gwA "$sgwctl" show
+if [ "$peer" = sgw ]; then
+	say "gwB: sgwctl show"
+	run in_ns gwB "$sgwctl" show
+else
+	say "gwB: swanctl --list-sas (charon)"
+	swanctl_in gwB --list-sas 2>/dev/null
+fi
+say "The same on gwA, as JSON for scripts"
+run in_ns gwA "$sgwctl" -j sa show
+
+say "sgwctl down site: the SAs go on both ends"
+run in_ns gwA "$sgwctl" down site
+sleep 1
+run in_ns gwA "$sgwctl" sa show
+if [ "$peer" = sgw ]; then
+	run in_ns gwB "$sgwctl" sa show
+else
+	swanctl_in gwB --list-sas 2>/dev/null
+fi
+
+say "For comparison: charon on both gateways, in the same VM"
+kill "$pid_gwA"
+wait "$pid_gwA" 2>/dev/null || true
+if [ "$peer" = sgw ]; then
+	kill "$pid_gwB"
+	wait "$pid_gwB" 2>/dev/null || true
+	ip -n demo-gwB link del sgw1
+	charon_start gwB 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 192.0.2.1
+fi
+ip -n demo-gwA link del sgw1
+charon_start gwA 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 192.0.2.2
+t0=$(now_ms)
+echo "\$ swanctl --initiate --child net   (on gwB)"
+if swanctl_in gwB --initiate --child net > "$work/initiate.log" 2>&1; then
+	first_reply
+	t_charon="$(( $(now_ms) - t0 )) ms"
+else
+	t_charon="not measured: $(grep -v '^plugin' "$work/initiate.log" | tail -n 1)"
+fi
+
+say "Time from 'up' to the first ping reply (emulated VM: compare, do not quote)"
+printf '  sgw (gwA) <-> %-12s %6d ms\n' "$peer (gwB)" "$t_sgw"
+printf '  charon    <-> charon       %s\n' "$t_charon"
+say "Demo finished: an IKEv2-negotiated tunnel carried traffic between the sites"
