@@ -335,7 +335,7 @@ sa_get() {
 	local ns=$1 mode=$2 dir=$3 spi=$(($4)) field=$5 lo re t o blk v
 
 	if [ "$mode" = sgw ]; then
-		t=$(ctl "$ns" -j sa show)
+		t=$(ctl "$ns" -j sa show 2> /dev/null)
 		t=${t//\},\{/\}$'\n'\{}
 		while read -r o; do
 			[[ $o == *\"dir\":\"$dir\"* && $o =~ \"spi\":${spi}[,}] ]] || continue
@@ -842,6 +842,11 @@ test_del_sa_load() {
 		sleep 0.1
 	done
 	load_stop
+	# The killed client's orphaned socket may still retransmit: keep
+	# TCP out of the tunnel for the exact count.
+	n_exec "$gA" nft add table inet notcp
+	n_exec "$gA" nft add chain inet notcp fw '{ type filter hook forward priority 0; }'
+	n_exec "$gA" nft add rule inet notcp fw meta l4proto tcp drop
 	sleep 0.5
 	[ "$(drop "$gA" sgw no-sa)" -gt 0 ] || fail "no no-sa drops after the SA was deleted"
 	consistent "$gA" "$gB"
@@ -912,7 +917,7 @@ test_unload_load() {
 # monitor_start FILE: sgwctl monitor -j in gA, up to 2 events or 10 s.
 monitor_start() {
 	mon_file=$1
-	ip netns exec "$gA" timeout 10 "$SGWCTL" monitor -j --count 2 > "$mon_file" 2>&1 &
+	ip netns exec "$gA" timeout 10 "$SGWCTL" -j monitor --count 2 > "$mon_file" 2>&1 &
 	mon_pid=$!
 	defer kill "$mon_pid"
 	# Subscribed once a generic netlink socket of it has a group.
@@ -995,9 +1000,10 @@ TS_PREFIX=1 P_ADDR=1 P_LEN=2
 S_TUNNEL=2 S_SPI=3 S_DIR=4 S_MODE=5 S_ALG=6 S_KEY=7 S_WINDOW=8
 DIR_IN=1 DIR_OUT=2
 
+# The tunnels and SAs, without the SAs' age (it moves on by itself).
 nl_state() {
 	ctl "$n" -j tunnel show
-	ctl "$n" -j sa show
+	ctl "$n" -j sa show 2> /dev/null | sed 's/"age":[0-9]*,//g'
 }
 
 # refused WHAT ERRNO_RE MSG_RE CMD ATTRS...: refused with that errno and a
@@ -1017,6 +1023,14 @@ nl_setup() {
 	require_sgw
 	require_module
 	setup_ns n
+	# The local SGW addresses must be assigned here.
+	ip -n "$n" -batch - <<-EOF
+	link add a0 type veth peer name a1
+	addr add 192.0.2.1/24 dev a0
+	addr add 2001:db8::1/64 dev a0 nodad
+	link set a0 up
+	link set a1 up
+	EOF
 	ctl "$n" tunnel add id 1 local 192.0.2.1 remote 198.51.100.2 > /dev/null
 	ctl "$n" tunnel add id 2 > /dev/null
 	key20=$(keygen aes-gcm-128)
@@ -1115,7 +1129,7 @@ test_nl_sa_del_get_flush() {
 }
 
 test_nl_tunnel_set() {
-	local t="$A_TUNNEL:nest:{$T_ID:u32:2" v4=c0000201 v4b=c6336402
+	local t="$A_TUNNEL:nest:{$T_ID:u32:2" v4=c0000201 v4b=c6336403
 	local v6=20010db8000000000000000000000001 i pfx
 
 	nl_setup
@@ -1123,10 +1137,10 @@ test_nl_tunnel_set() {
 	refused "no tunnel attributes" 22 . $CMD_TUNNEL_SET
 	refused "no selector" 22 . $CMD_TUNNEL_SET "$A_TUNNEL:nest:{$T_LOCAL:bin:$v4}"
 	refused "no such tunnel" "2|19" . $CMD_TUNNEL_SET "$A_TUNNEL:nest:{$T_ID:u32:9,$T_LOCAL:bin:$v4}"
-	refused "family mismatch" 22 "famil|local|remote|address" $CMD_TUNNEL_SET \
+	refused "family mismatch" "22|97" "famil|local|remote|address" $CMD_TUNNEL_SET \
 		"$t,$T_LOCAL:bin:$v4,$T_REMOTE:bin:$v6}"
 	refused "address of 5 bytes" "22|34" . $CMD_TUNNEL_SET "$t,$T_LOCAL:bin:${v4}01,$T_REMOTE:bin:${v4b}01}"
-	refused "remote only, other family than tunnel 1's pattern" 22 . $CMD_TUNNEL_SET \
+	refused "remote only, other family than tunnel 1's pattern" "22|97" . $CMD_TUNNEL_SET \
 		"$A_TUNNEL:nest:{$T_ID:u32:1,$T_REMOTE:bin:$v6}"
 	refused "IPv4 prefix /33" "22|34" . $CMD_TUNNEL_SET \
 		"$t,$T_REMOTE_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:0a010000,$P_LEN:u8:33}}}"
@@ -1149,7 +1163,7 @@ test_nl_tunnel_set() {
 		"$t,$T_LOCAL:bin:$v4,$T_REMOTE:bin:$v4b,$T_REMOTE_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:0a010000,$P_LEN:u8:16}}}" > /dev/null ||
 		fail "a valid TUNNEL_SET was refused"
 	expect_eq "tunnel 2" "$(ctl "$n" -j tunnel show 2 | json '(d[0]["local"], d[0]["remote"], d[0]["remote-ts"])')" \
-		"('192.0.2.1', '198.51.100.2', ['10.1.0.0/16'])"
+		"('192.0.2.1', '198.51.100.3', ['10.1.0.0/16'])"
 }
 
 # ------------------------------------------------------------------ the list
