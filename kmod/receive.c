@@ -18,6 +18,7 @@
 #include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "compat.h"
 #include "esp.h"
@@ -247,7 +248,10 @@ static unsigned int sgw_nf_local_in(void *priv, struct sk_buff *skb,
 
 		off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
 				       &frag_off);
-		/* Fragments are reassembled later, by the IPv6 input path. */
+		/*
+		 * nf_defrag_ipv6 reassembled before LOCAL_IN; frag_off (with
+		 * the MF bit) is non-zero only for a fragment it could not.
+		 */
 		if (off < 0 || nexthdr != IPPROTO_ESP || frag_off)
 			return NF_ACCEPT;
 		sgw_addr_set6(&saddr, &ipv6_hdr(skb)->saddr);
@@ -300,12 +304,25 @@ static const struct nf_hook_ops sgw_nf_ops[] = {
 	},
 };
 
+/*
+ * IPv6 reassembles in its input path after LOCAL_IN, where ESP would go
+ * to the protocol handler and never pass our hook again: fragmented ESP
+ * (RFC 8200 links of 1280 bytes) is reassembled early by nf_defrag_ipv6.
+ */
 int sgw_receive_net_init(struct net *net)
 {
-	return nf_register_net_hooks(net, sgw_nf_ops, ARRAY_SIZE(sgw_nf_ops));
+	int ret = nf_defrag_ipv6_enable(net);
+
+	if (ret)
+		return ret;
+	ret = nf_register_net_hooks(net, sgw_nf_ops, ARRAY_SIZE(sgw_nf_ops));
+	if (ret)
+		nf_defrag_ipv6_disable(net);
+	return ret;
 }
 
 void sgw_receive_net_exit(struct net *net)
 {
 	nf_unregister_net_hooks(net, sgw_nf_ops, ARRAY_SIZE(sgw_nf_ops));
+	nf_defrag_ipv6_disable(net);
 }

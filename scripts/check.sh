@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Everything "make check" runs: build, static checks, host unit tests and
-# fuzz smoke runs, script tests, the VM selftest suite and the VM runner's
-# own self-test. Ends with one line "check: N passed, N failed, N skipped"
+# fuzz smoke runs, script tests, module builds against every Debian 6.1
+# headers flavour, the VM selftest suite, the Debian packages (built,
+# installed, DKMS-built module loaded in the VM, purged) and the VM
+# runner's own self-test. Ends with one line "check: N passed, N failed, N skipped"
 # and a non-zero exit status on any failure.
 
 set -u
@@ -80,7 +82,9 @@ suite "static checks" scripts/lint.sh
 cmocka_suite "unit tests (ASan/UBSan)" make --no-print-directory -C userspace check
 step "fuzz smoke runs" make --no-print-directory -C userspace fuzz-smoke
 suite "script tests" scripts/tests/run.sh
-suite "VM selftests" scripts/vm-run.sh -- selftests/sgw/run.sh
+suite "kernel compatibility (6.1 flavours)" packaging/compat-check.sh
+suite "VM selftests" scripts/vm-run.sh -t 2400 -- selftests/sgw/run.sh
+suite "Debian packages" scripts/test-packages.sh
 
 # The runner must fail a run whose kernel log shows a warning, even when the
 # command itself succeeded: prove it with a warning written to the log.

@@ -27,9 +27,10 @@ if [ $$ -eq 1 ]; then
 fi
 
 # No udev here: load what the tests and benchmarks expect explicitly, or
-# ESP silently falls back to the generic (slow) AES implementation.
+# ESP silently falls back to the generic (slow) AES implementation. sgw.ko
+# needs nf_defrag_ipv6, which insmod (unlike modprobe) does not load.
 for m in aesni_intel ghash_clmulni_intel chacha20poly1305 chacha_x86_64 \
-	poly1305_x86_64 sha256_ssse3 veth; do
+	poly1305_x86_64 sha256_ssse3 veth nf_defrag_ipv6; do
 	modprobe -q "$m" 2>/dev/null
 done
 
