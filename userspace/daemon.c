@@ -42,6 +42,7 @@
 #include "ikeconf.h"
 #include "kbackend.h"
 #include "nl.h"
+#include "sdnotify.h"
 
 #define MAX_SOCKS 64
 #define MAX_CLIENTS 32
@@ -1288,7 +1289,10 @@ int daemon_run(const char *conf_path)
 	}
 	dlog(d, SGW_CONF_LOG_INFO, NULL, "started (pid %ld): %s from %s; "
 	     "control socket %s", (long)getpid(), msg, d->path, d->sock_path);
+	/* Ready: the control socket answers and the tunnels are in place. */
+	sd_notify_state("READY=1");
 	loop(d);
+	sd_notify_state("STOPPING=1");
 	shutdown_all(d);
 	dlog(d, SGW_CONF_LOG_INFO, NULL, "stopped");
 	return 0;
