@@ -9,7 +9,6 @@
 #include <net/netlink.h>
 
 #include "netns.h"
-#include "pmtu.h"
 #include "receive.h"
 #include "sa.h"
 #include "tunnel.h"
@@ -89,13 +88,8 @@ static int __net_init sgw_net_init(struct net *net)
 	ret = sgw_receive_net_init(net);
 	if (ret)
 		goto err_receive;
-	ret = sgw_pmtu_net_init(net);
-	if (ret)
-		goto err_pmtu;
 	return 0;
 
-err_pmtu:
-	sgw_receive_net_exit(net);
 err_receive:
 	sgw_remote_table_uninit(sn);
 err_remote:
@@ -112,7 +106,6 @@ static void __net_exit sgw_net_exit(struct net *net)
 {
 	struct sgw_net *sn = sgw_net(net);
 
-	sgw_pmtu_net_exit(net);
 	sgw_receive_net_exit(net);
 	sgw_remote_table_uninit(sn);
 	sgw_sa_table_uninit(sn);

@@ -11,13 +11,13 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
-#include <linux/netfilter_ipv4.h>
-#include <linux/netfilter_ipv6.h>
 #include <linux/tcp.h>
+#include <asm/unaligned.h>
 #include <net/checksum.h>
 #include <net/esp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/tcp.h>
 
 #include "alg.h"
 #include "netlink.h"
@@ -246,8 +246,7 @@ static void icmp6_error(struct net *net, struct sk_buff *skb)
 	struct sgw_tunnel *tunnel;
 	struct ip_esp_hdr *esph;
 
-	if (ipv6_hdr(skb)->nexthdr != IPPROTO_ICMPV6 ||
-	    !pskb_may_pull(skb, off + sizeof(*icmp6h) + sizeof(*quoted) +
+	if (!pskb_may_pull(skb, off + sizeof(*icmp6h) + sizeof(*quoted) +
 			   sizeof(*esph)))
 		return;
 	icmp6h = (struct icmp6hdr *)(skb->data + off);
@@ -266,39 +265,14 @@ static void icmp6_error(struct net *net, struct sk_buff *skb)
 		learn(tunnel, mtu, &from);
 }
 
-/* Watches ICMP errors; never takes them: the stack handles them as ever. */
-static unsigned int sgw_nf_icmp(void *priv, struct sk_buff *skb,
-				const struct nf_hook_state *state)
+/*
+ * An ICMP error arriving at the gateway (from the receive hook, which
+ * never takes it: the stack handles it as ever) that may quote our ESP.
+ */
+void sgw_pmtu_icmp(struct net *net, struct sk_buff *skb, u8 pf)
 {
-	if (state->pf == NFPROTO_IPV4) {
-		if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
-			icmp4_error(state->net, skb);
-	} else {
-		icmp6_error(state->net, skb);
-	}
-	return NF_ACCEPT;
-}
-
-static const struct nf_hook_ops sgw_icmp_ops[] = {
-	{
-		.hook = sgw_nf_icmp,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP_PRI_FILTER + 10,
-	}, {
-		.hook = sgw_nf_icmp,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP6_PRI_FILTER + 10,
-	},
-};
-
-int sgw_pmtu_net_init(struct net *net)
-{
-	return nf_register_net_hooks(net, sgw_icmp_ops, ARRAY_SIZE(sgw_icmp_ops));
-}
-
-void sgw_pmtu_net_exit(struct net *net)
-{
-	nf_unregister_net_hooks(net, sgw_icmp_ops, ARRAY_SIZE(sgw_icmp_ops));
+	if (pf == NFPROTO_IPV4)
+		icmp4_error(net, skb);
+	else
+		icmp6_error(net, skb);
 }

@@ -17,7 +17,6 @@ bool sgw_tunnel_mtus(struct sgw_tunnel *tunnel, unsigned int *path,
 void sgw_mss_clamp(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 		   unsigned int tunnel_mtu);
 
-int sgw_pmtu_net_init(struct net *net);
-void sgw_pmtu_net_exit(struct net *net);
+void sgw_pmtu_icmp(struct net *net, struct sk_buff *skb, u8 pf);
 
 #endif /* _SGW_PMTU_H */

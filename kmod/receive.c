@@ -5,7 +5,8 @@
  * ESP is left to the kernel (its own xfrm ESP may own it), except ESP
  * between a tunnel's own gateways, which is ours and counted as unknown
  * SPI. LOCAL_IN runs after reassembly (IPv4) and after the filter table,
- * so the operator's INPUT rules see the ESP first.
+ * so the operator's INPUT rules see the ESP first. The same hook shows
+ * ICMP errors to the path MTU code, without taking them.
  */
 
 #include <linux/ip.h>
@@ -237,6 +238,10 @@ static unsigned int sgw_nf_local_in(void *priv, struct sk_buff *skb,
 	if (state->pf == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
+		if (iph->protocol == IPPROTO_ICMP) {
+			sgw_pmtu_icmp(state->net, skb, state->pf);
+			return NF_ACCEPT;
+		}
 		if (iph->protocol != IPPROTO_ESP)
 			return NF_ACCEPT;
 		off = iph->ihl * 4;
@@ -245,6 +250,11 @@ static unsigned int sgw_nf_local_in(void *priv, struct sk_buff *skb,
 	} else {
 		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
 		__be16 frag_off;
+
+		if (nexthdr == IPPROTO_ICMPV6) {
+			sgw_pmtu_icmp(state->net, skb, state->pf);
+			return NF_ACCEPT;
+		}
 
 		off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
 				       &frag_off);
