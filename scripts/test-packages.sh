@@ -116,8 +116,9 @@ check "dkms status: sgw/$ver, $kver: installed" \
 	bash -c "dkms status -m sgw -v $ver -k $kver | grep -q ': installed'"
 check "$ko is for $kver, version $ver" \
 	bash -c "[ \"\$(modinfo -F vermagic $ko | cut -d' ' -f1)\" = $kver ] && [ \"\$(modinfo -F version $ko)\" = $ver ]"
+# The last insmod is sgw's own; the ones before load its dependencies.
 check "modprobe finds the DKMS module for $kver" \
-	bash -c "[ \"\$(modprobe -S $kver -n -v sgw | awk '/insmod/ { print \$2 }')\" = $ko ]"
+	bash -c "[ \"\$(modprobe -S $kver -n -v sgw | awk '/insmod/ { m = \$2 } END { print m }')\" = $ko ]"
 
 # 4. In the VM: the DKMS module, loaded by modprobe, used by the packaged sgwctl.
 srcversion=$(modinfo -F srcversion "$ko")
