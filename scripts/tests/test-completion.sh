@@ -6,14 +6,7 @@
 # choices of their values as its usage line spells them, and the tunnels'
 # interface names from "sgwctl -j tunnel show" where TUNNEL is expected.
 
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-rc=0
-
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; rc=1; }
+. "$(dirname "$0")/lib.sh"
 
 real=$top/userspace/sgwctl
 if [ ! -x "$real" ]; then

@@ -6,14 +6,7 @@
 # "make uninstall" with the same variables leaves DESTDIR empty, and keeps
 # what it did not install.
 
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-rc=0
-
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; rc=1; }
+. "$(dirname "$0")/lib.sh"
 
 dest=$tmp/dest
 prefix=/opt/sgw

@@ -6,14 +6,7 @@
 # (userspace/conf/tests/check-manpage.sh). Both checkers are shown to fail
 # on a page with a command or key taken away or one added.
 
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-rc=0
-
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; rc=1; }
+. "$(dirname "$0")/lib.sh"
 
 # expect 0|1 DESCRIPTION CMD...: CMD succeeds (0) or fails (1).
 expect() {

@@ -7,14 +7,7 @@
 # daemon needs. The checks are shown to catch a bad value, an unknown key
 # and a missing executable.
 
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-rc=0
-
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; rc=1; }
+. "$(dirname "$0")/lib.sh"
 
 command -v systemd-analyze > /dev/null || { bad "systemd-analyze missing (apt-get install systemd)"; exit 1; }
 
