@@ -335,7 +335,48 @@ test_ipv6_1280() {
 	expect_match "above 1280: packet too big" "$out" "Packet too big: mtu=1280"
 }
 
-ktap_begin 7
+# The peer gateway is the kernel's own ESP (what strongSwan drives): sgw's
+# side behaves the same, ICMP and MSS clamp included.
+test_xfrm_peer() {
+	require_module
+	require_cmd tcpdump
+	setup 4
+	local mtu cap hex
+	mtu=$(inner_mtu 1500 20 8 16 4)
+	read -r _ _ _ _ hex <<< "${ALGS[0]}"
+	x "$b" "$SGWCTL" tunnel del 1
+	# Fresh SAs on a: the new peer starts its sequence numbers at 1.
+	x "$a" "$SGWCTL" sa flush 1
+	x "$a" "$SGWCTL" sa add 1 dir out spi 0x1001 alg aes-gcm-128 key-file "$key" 2>/dev/null
+	x "$a" "$SGWCTL" sa add 1 dir in spi 0x2001 alg aes-gcm-128 key-file "$key" 2>/dev/null
+	ip -n "$b" route add 10.1.0.0/24 via 198.51.100.2
+	ip -n "$b" xfrm state add src 192.0.2.1 dst 198.51.100.1 proto esp spi 0x1001 \
+		mode tunnel aead 'rfc4106(gcm(aes))' "0x$hex" 128
+	ip -n "$b" xfrm state add src 198.51.100.1 dst 192.0.2.1 proto esp spi 0x2001 \
+		mode tunnel aead 'rfc4106(gcm(aes))' "0x$hex" 128
+	ip -n "$b" xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir out \
+		tmpl src 198.51.100.1 dst 192.0.2.1 proto esp mode tunnel
+	ip -n "$b" xfrm policy add src 10.1.0.0/24 dst 10.2.0.0/24 dir in \
+		tmpl src 192.0.2.1 dst 198.51.100.1 proto esp mode tunnel
+	ip -n "$b" xfrm policy add src 10.1.0.0/24 dst 10.2.0.0/24 dir fwd \
+		tmpl src 192.0.2.1 dst 198.51.100.1 proto esp mode tunnel
+	x "$h" ping -M do -c 1 -W 2 -s $((mtu - 28)) 10.2.0.2 > /dev/null ||
+		fail "a packet of exactly the tunnel MTU must pass to the xfrm peer"
+	out=$(x "$h" ping -M do -c 1 -W 2 -s $((mtu - 27)) 10.2.0.2 2>&1 || true)
+	expect_match "ICMP to the sender" "$out" "Frag needed and DF set \(mtu = $mtu\)"
+	# k's SYN-ACK comes out of the kernel's ESP; sgw clamps it for h.
+	x "$k" python3 -c '
+import socket; s = socket.socket(); s.bind(("10.2.0.2", 5002)); s.listen(1)
+s.settimeout(8); c, _ = s.accept()' &
+	local pid=$!
+	sleep 1
+	cap=$(capture "$h" eth0 "tcp[tcpflags] & tcp-syn != 0" \
+		x "$h" python3 -c 'import socket; socket.create_connection(("10.2.0.2", 5002), timeout=5)')
+	wait "$pid" || true
+	expect_match "SYN-ACK clamped" "$(echo "$cap" | grep '10.2.0.2.5002 >')" "mss $((mtu - 40)),"
+}
+
+ktap_begin 8
 run_test "tunnel MTU equals the overhead formula, follows the underlay" test_mtu_formula
 run_test "DF set: ICMP fragmentation needed / packet too big with the exact MTU" test_df_icmp
 run_test "fragmentation before and after encryption, outer-df clear" test_fragment_modes
@@ -343,4 +384,5 @@ run_test "outer DF bit: copy, set, clear" test_outer_df
 run_test "path MTU learned from ICMP about our ESP" test_pmtu_learning
 run_test "MSS clamping saves TCP across an ICMP black hole" test_mss_black_hole
 run_test "IPv6: 1280-byte packets pass a tunnel with a smaller MTU" test_ipv6_1280
+run_test "kernel ESP (as under strongSwan) as the peer: same ICMP and MSS clamp" test_xfrm_peer
 ktap_end
