@@ -9,6 +9,7 @@
 #include "ike_child.h"
 #include "ike_exchange.h"
 #include "ike_proposal.h"
+#include "ike_select.h"
 
 #define REASON 1024
 
@@ -96,6 +97,29 @@ static bool verify_peer(struct ike_sa *sa, const struct ike_pl_id *id,
 
 static void auth_response(struct ike_sa *sa, struct ike_msg *m);
 
+/* The first CHILD SA takes its KEYMAT from the IKE_SA_INIT nonces. */
+static struct ike_child *auth_child(struct ike_sa *sa, uint32_t spi_in,
+				    uint32_t spi_out,
+				    const struct ike_suite *suite,
+				    const struct ike_ts_list *local_ts,
+				    const struct ike_ts_list *remote_ts)
+{
+	struct ike_child_params p = {
+		.spi_in = spi_in,
+		.spi_out = spi_out,
+		.suite = suite,
+		.local_ts = local_ts,
+		.remote_ts = remote_ts,
+		.ni = sa->ni,
+		.ni_len = sa->ni_len,
+		.nr = sa->nr,
+		.nr_len = sa->nr_len,
+		.we_initiated = sa->initiator,
+	};
+
+	return ike_child_create(sa, &p);
+}
+
 int ike_auth_start(struct ike_sa *sa)
 {
 	struct ike_tunnel_config *cfg = &sa->tun->cfg;
@@ -112,6 +136,9 @@ int ike_auth_start(struct ike_sa *sa)
 	if (!sa->tun->contacted)
 		ike_enc_notify(&o.chain, 0, NULL, 0, IKE_N_INITIAL_CONTACT,
 			       NULL, 0);
+	/* IDr tells a responder with several configs which one we mean. */
+	ike_enc_id(&o.chain, IKE_PL_IDR, cfg->remote_id.type,
+		   cfg->remote_id.data, cfg->remote_id.len);
 	enc_auth(sa, &o);
 	if (cfg->mode == IKE_MODE_TRANSPORT)
 		ike_enc_notify(&o.chain, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE,
@@ -180,9 +207,11 @@ static void auth_response(struct ike_sa *sa, struct ike_msg *m)
 		ike_info_auth_failed(sa);
 		return;
 	}
+	sa->generation = 1;
 	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
 	sa->tun->ike = sa;
 	sa->tun->contacted = true;
+	sa->tun->retry_delay = 0;
 	ike_xchg_done(sa);
 	if (n) {
 		ike_proposals_format(cfg->esp, cfg->n_esp, a, sizeof(a));
@@ -224,8 +253,7 @@ static void auth_response(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	memcpy(&spi_out, p->sa.prop[0].spi, 4);
-	c = ike_child_create(sa, sa->child_spi, spi_out, &suite, &p->tsi,
-			     &p->tsr);
+	c = auth_child(sa, sa->child_spi, spi_out, &suite, &p->tsi, &p->tsr);
 	sa->child_spi = 0;
 	if (!c) {
 		child_failed(sa, "the kernel refused the CHILD SA");
@@ -241,8 +269,10 @@ static void drop_old_sas(struct ike_sa *sa)
 	struct ike_sa *old;
 
 	for (old = sa->eng->sas; old; old = old->next) {
+		/* A half-open SA has no identity yet: it may be another tunnel's. */
 		if (old == sa || old->tun != sa->tun ||
-		    old->state == IKE_SA_CLOSED)
+		    old->state == IKE_SA_CLOSED ||
+		    old->state == IKE_SA_HALF_OPEN)
 			continue;
 		ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
 			"INITIAL_CONTACT: dropping old IKE SA %016llx_i "
@@ -301,8 +331,8 @@ static uint16_t respond_child(struct ike_sa *sa, const struct ike_msg *m,
 	}
 	spi_in = ike_child_alloc_spi(sa->eng);
 	memcpy(&spi_out, p->sa.prop[prop].spi, 4);
-	child = spi_in ? ike_child_create(sa, spi_in, spi_out, &suite, &tsr,
-					  &tsi) : NULL;
+	child = spi_in ? auth_child(sa, spi_in, spi_out, &suite, &tsr, &tsi) :
+		NULL;
 	if (!child) {
 		ike_tunnel_fail(sa->eng, sa->tun, "the kernel refused the CHILD "
 				"SA for %s", addr);
@@ -325,6 +355,7 @@ static uint16_t respond_child(struct ike_sa *sa, const struct ike_msg *m,
 void ike_auth_respond(struct ike_sa *sa, struct ike_msg *m)
 {
 	const struct ike_payloads *p = &m->pl;
+	struct ike_choice choice;
 	struct ike_msg_out o;
 	char why[REASON];
 	uint16_t refused;
@@ -340,6 +371,20 @@ void ike_auth_respond(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	ike_xchg_begin_response(sa, &o, m);
+	ike_select_auth(sa, p, &choice);
+	if (!choice.tun) {
+		ike_enc_notify(&o.chain, 0, NULL, 0,
+			       IKE_N_AUTHENTICATION_FAILED, NULL, 0);
+		ike_xchg_send_response(sa, &o, m);
+		if (choice.closest)
+			sa->tun = choice.closest;
+		ike_sa_fail(sa, "%s", choice.why);
+		return;
+	}
+	/* Its key verifies AUTH; it gets the CHILD SA. */
+	sa->tun = choice.tun;
+	ike_log(sa->eng, choice.candidates > 1 ? IKE_LOG_INFO : IKE_LOG_DEBUG,
+		sa->tun, "%s", choice.why);
 	if (!verify_peer(sa, &p->idi, &p->auth, why, sizeof(why))) {
 		ike_enc_notify(&o.chain, 0, NULL, 0,
 			       IKE_N_AUTHENTICATION_FAILED, NULL, 0);
@@ -349,6 +394,7 @@ void ike_auth_respond(struct ike_sa *sa, struct ike_msg *m)
 	}
 	if (ike_pl_notify_find(p, IKE_N_INITIAL_CONTACT))
 		drop_old_sas(sa);
+	sa->generation = 1;
 	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
 	sa->tun->ike = sa;
 	enc_id(sa, &o, IKE_PL_IDR);

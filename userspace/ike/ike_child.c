@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 
 #include "ike_child.h"
+#include "ike_exchange.h"
 #include "ike_sa.h"
 
 static bool spi_in_use(struct ike_engine *e, uint32_t spi)
@@ -34,9 +35,22 @@ uint32_t ike_child_alloc_spi(struct ike_engine *e)
 	return spi;
 }
 
+/* Per SA, so the two ends of a tunnel do not both start rekeying at once. */
+static uint32_t soft_lifetime(const struct ike_tunnel_config *cfg)
+{
+	uint32_t r, jitter = cfg->rekey_jitter_s;
+
+	if (!cfg->child_soft_s || !jitter)
+		return cfg->child_soft_s;
+	if (jitter >= cfg->child_soft_s)
+		jitter = cfg->child_soft_s - 1;
+	if (ike_random(&r, sizeof(r)))
+		return cfg->child_soft_s;
+	return cfg->child_soft_s - r % (jitter + 1);
+}
+
 static int install(struct ike_sa *sa, struct ike_child *c, enum ike_dir dir,
-		   const uint8_t *ek, const uint8_t *ak,
-		   const struct ike_child_keys *k)
+		   const uint8_t *ek, const uint8_t *ak, uint32_t soft_s)
 {
 	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
 	struct ike_kernel_sa ks = {
@@ -49,59 +63,114 @@ static int install(struct ike_sa *sa, struct ike_child *c, enum ike_dir dir,
 		.integ = c->suite.integ,
 		.esn = c->suite.esn == IKE_ESN_YES,
 		.enc_key = ek,
-		.enc_key_len = k->enc_len,
-		.integ_key = k->integ_len ? ak : NULL,
-		.integ_key_len = k->integ_len,
+		.enc_key_len = c->ekey_len,
+		.integ_key = c->akey_len ? ak : NULL,
+		.integ_key_len = c->akey_len,
 		.local = &sa->local,
 		.remote = &sa->remote,
 		.local_ts = &c->local_ts,
 		.remote_ts = &c->remote_ts,
-		.soft_lifetime_s = cfg->child_soft_s,
+		.soft_lifetime_s = soft_s,
 		.hard_lifetime_s = cfg->child_hard_s,
 	};
 
 	return sa->eng->kernel.add_sa(sa->eng->kernel.ctx, &ks);
 }
 
-struct ike_child *ike_child_create(struct ike_sa *sa, uint32_t spi_in,
-				   uint32_t spi_out, const struct ike_suite *s,
-				   const struct ike_ts_list *local_ts,
-				   const struct ike_ts_list *remote_ts)
+static void wipe_out_keys(struct ike_child *c)
+{
+	OPENSSL_cleanse(c->out_ekey, sizeof(c->out_ekey));
+	OPENSSL_cleanse(c->out_akey, sizeof(c->out_akey));
+}
+
+int ike_child_install_out(struct ike_sa *sa, struct ike_child *c)
+{
+	struct ike_engine *e = sa->eng;
+	struct ike_child *o;
+	struct ike_sa *s;
+	uint32_t soft = c->rekey_at > e->now ?
+			(uint32_t)((c->rekey_at - e->now + 999) / 1000) : 1;
+	int ret;
+
+	if (!c->out_pending)
+		return 0;
+	ret = install(sa, c, IKE_DIR_OUT, c->out_ekey, c->out_akey,
+		      sa->tun->cfg.child_soft_s ? soft : 0);
+	wipe_out_keys(c);
+	c->out_pending = false;
+	if (ret)
+		return ret;
+	/* The kernel keeps one outbound SA per tunnel: the old one is gone. */
+	for (s = e->sas; s; s = s->next)
+		if (s->tun == sa->tun)
+			for (o = s->children; o; o = o->next)
+				o->out_live = false;
+	c->out_live = true;
+	if (c->replaces) {
+		sa->tun->stats.child_rekeys++;
+		sa->tun->stats.last_child_rekey = e->now;
+	}
+	return 0;
+}
+
+struct ike_child *ike_child_create(struct ike_sa *sa,
+				   const struct ike_child_params *p)
 {
 	struct ike_kernel *kern = &sa->eng->kernel;
+	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
 	struct ike_child_keys k;
 	struct ike_child *c;
-	const uint8_t *in_e, *in_a, *out_e, *out_a;
+	const uint8_t *in_e, *in_a;
+	uint32_t soft = soft_lifetime(cfg);
 
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	c->spi_in = spi_in;
-	c->spi_out = spi_out;
-	c->suite = *s;
-	c->local_ts = *local_ts;
-	c->remote_ts = *remote_ts;
+	c->spi_in = p->spi_in;
+	c->spi_out = p->spi_out;
+	c->suite = *p->suite;
+	c->local_ts = *p->local_ts;
+	c->remote_ts = *p->remote_ts;
 	c->created = sa->eng->now;
-	if (ike_child_keymat(sa->keys.prf, sa->keys.sk_d, s, sa->ni,
-			     sa->ni_len, sa->nr, sa->nr_len, &k))
+	c->rekey_at = soft ? c->created + (ike_time_t)soft * 1000 :
+		      IKE_TIME_NEVER;
+	c->replaces = p->replaces;
+	c->ni_len = p->ni_len;
+	c->nr_len = p->nr_len;
+	memcpy(c->ni, p->ni, p->ni_len);
+	memcpy(c->nr, p->nr, p->nr_len);
+	if (ike_child_keymat_pfs(sa->keys.prf, sa->keys.sk_d, p->suite,
+				 p->shared, p->shared_len, p->ni, p->ni_len,
+				 p->nr, p->nr_len, &k))
 		goto fail;
-	/* The initiator sends with the first keys of KEYMAT, receives with the second. */
-	in_e = sa->initiator ? k.enc_r : k.enc_i;
-	in_a = sa->initiator ? k.integ_r : k.integ_i;
-	out_e = sa->initiator ? k.enc_i : k.enc_r;
-	out_a = sa->initiator ? k.integ_i : k.integ_r;
-	if (install(sa, c, IKE_DIR_IN, in_e, in_a, &k))
+	c->ekey_len = k.enc_len;
+	c->akey_len = k.integ_len;
+	/* The exchange's initiator sends with the first keys of KEYMAT. */
+	in_e = p->we_initiated ? k.enc_r : k.enc_i;
+	in_a = p->we_initiated ? k.integ_r : k.integ_i;
+	memcpy(c->out_ekey, p->we_initiated ? k.enc_i : k.enc_r, k.enc_len);
+	memcpy(c->out_akey, p->we_initiated ? k.integ_i : k.integ_r,
+	       k.integ_len);
+	if (install(sa, c, IKE_DIR_IN, in_e, in_a, soft))
 		goto fail;
-	if (install(sa, c, IKE_DIR_OUT, out_e, out_a, &k)) {
-		kern->del_sa(kern->ctx, sa->tun->cfg.id, IKE_DIR_IN, spi_in);
-		goto fail;
-	}
 	OPENSSL_cleanse(&k, sizeof(k));
+	c->out_pending = true;
 	c->next = sa->children;
 	sa->children = c;
+	c->generation = ++sa->tun->generation;
+	if (p->defer_out) {
+		c->out_deadline = sa->eng->now + ike_xchg_span(sa);
+		return c;
+	}
+	if (ike_child_install_out(sa, c)) {
+		sa->children = c->next;
+		kern->del_sa(kern->ctx, cfg->id, IKE_DIR_IN, c->spi_in);
+		goto fail;
+	}
 	return c;
 fail:
 	OPENSSL_cleanse(&k, sizeof(k));
+	wipe_out_keys(c);
 	free(c);
 	return NULL;
 }
@@ -111,15 +180,33 @@ void ike_child_destroy(struct ike_sa *sa, struct ike_child *c)
 	struct ike_kernel *kern = &sa->eng->kernel;
 	struct ike_child **pp;
 
-	kern->del_sa(kern->ctx, sa->tun->cfg.id, IKE_DIR_OUT, c->spi_out);
-	kern->del_sa(kern->ctx, sa->tun->cfg.id, IKE_DIR_IN, c->spi_in);
+	if (c->out_live)
+		kern->del_sa(kern->ctx, sa->tun->cfg.id, IKE_DIR_OUT,
+			     c->spi_out);
+	if (!c->in_gone)
+		kern->del_sa(kern->ctx, sa->tun->cfg.id, IKE_DIR_IN,
+			     c->spi_in);
 	for (pp = &sa->children; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
 			break;
 		}
 	}
+	wipe_out_keys(c);
 	free(c);
+}
+
+struct ike_child *ike_child_successor(struct ike_sa *sa,
+				      const struct ike_child *c)
+{
+	struct ike_child *n;
+
+	/* Not a collision's loser, which is on its way out. */
+	for (n = sa->children; n; n = n->next)
+		if (n->replaces == c->spi_in && n != c && !n->rekeyed &&
+		    !n->delete_queued && !n->deleting)
+			return n;
+	return NULL;
 }
 
 struct ike_child *ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi)

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* CHILD SAs: KEYMAT (§2.17) and their life in the kernel. */
+/*
+ * CHILD SAs: KEYMAT (§2.17) and their life in the kernel. A CHILD SA made
+ * by rekeying may hold its outbound half back (make-before-break, see
+ * ike_rekey.c): the keys wait here until the peer has switched.
+ */
 #ifndef IKE_CHILD_H
 #define IKE_CHILD_H
 
@@ -7,6 +11,7 @@
 #include <stdint.h>
 
 #include "ike_alg.h"
+#include "ike_crypto.h"
 #include "ike_engine.h"
 #include "ike_ts.h"
 
@@ -20,23 +25,59 @@ struct ike_child {
 	struct ike_ts_list local_ts;
 	struct ike_ts_list remote_ts;
 	ike_time_t created;
+	ike_time_t rekey_at;		/* when the kernel's soft lifetime ends */
+	unsigned int generation;	/* 1 for the first of its tunnel */
 	bool delete_queued;		/* waiting for the request slot */
 	bool deleting;			/* our DELETE is out */
+	bool rekey_queued;		/* rekey waiting for the request slot */
+	bool rekeyed;			/* replaced; only the DELETE is left */
+	bool out_live;			/* the kernel sends with our outbound */
+	bool in_gone;			/* the kernel removed the inbound half */
+	/* Outbound held back until @replaces is deleted or @out_deadline. */
+	bool out_pending;
+	ike_time_t out_deadline;
+	uint32_t replaces;		/* spi_in of the CHILD SA it replaces */
+	uint8_t out_ekey[IKE_ENC_KEY_MAX];
+	uint8_t out_akey[IKE_INTEG_KEY_MAX];
+	size_t ekey_len, akey_len;
+	/* Nonces of the exchange that made it, for §2.8.1 collisions. */
+	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
+	size_t ni_len, nr_len;
+};
+
+/* What makes a CHILD SA: the negotiated result and the KEYMAT input. */
+struct ike_child_params {
+	uint32_t spi_in;
+	uint32_t spi_out;
+	const struct ike_suite *suite;
+	const struct ike_ts_list *local_ts;
+	const struct ike_ts_list *remote_ts;
+	/* KEYMAT = prf+(SK_d, [g^ir (new)] | Ni | Nr) of the creating exchange. */
+	const uint8_t *shared;
+	size_t shared_len;
+	const uint8_t *ni, *nr;
+	size_t ni_len, nr_len;
+	bool we_initiated;		/* the creating exchange */
+	uint32_t replaces;		/* spi_in of the CHILD SA it replaces */
+	bool defer_out;			/* responder of a rekey: hold outbound */
 };
 
 /* A random inbound SPI outside the reserved 1..255, unused by the engine. */
 uint32_t ike_child_alloc_spi(struct ike_engine *e);
 /*
- * Derive keys from @sa's SK_d and nonces and install both directions,
- * inbound first. NULL, with nothing left in the kernel, on failure.
+ * Derive keys and install inbound, then (unless deferred) outbound. NULL,
+ * with nothing left in the kernel, on failure.
  */
-struct ike_child *ike_child_create(struct ike_sa *sa, uint32_t spi_in,
-				   uint32_t spi_out, const struct ike_suite *s,
-				   const struct ike_ts_list *local_ts,
-				   const struct ike_ts_list *remote_ts);
+struct ike_child *ike_child_create(struct ike_sa *sa,
+				   const struct ike_child_params *p);
+/* Install a held-back outbound SA now; it replaces the tunnel's current one. */
+int ike_child_install_out(struct ike_sa *sa, struct ike_child *c);
 /* Outbound first, so nothing more is sent on an SA about to vanish. */
 void ike_child_destroy(struct ike_sa *sa, struct ike_child *c);
 struct ike_child *ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi);
 struct ike_child *ike_child_by_spi_out(struct ike_sa *sa, uint32_t spi);
+/* The CHILD SA that replaces @c (made by rekeying it), if any. */
+struct ike_child *ike_child_successor(struct ike_sa *sa,
+				      const struct ike_child *c);
 
 #endif

@@ -13,6 +13,9 @@ void ike_tunnel_config_defaults(struct ike_tunnel_config *c)
 	/* Close to strongSwan's: rekey after 1 h, expire after 1 h 6 min. */
 	c->child_soft_s = 3600;
 	c->child_hard_s = 3960;
+	c->ike_rekey_s = 14400;
+	c->ike_hard_s = 15840;
+	c->auto_refresh = true;
 	c->retrans_timeout_ms = 2000;
 	c->retrans_tries = 5;
 }

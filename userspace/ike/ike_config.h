@@ -25,6 +25,13 @@ struct ike_identity {
 	uint8_t data[IKE_ID_MAX];
 };
 
+/* What a failed liveness check leads to (dpd-action). */
+enum ike_dpd_action {
+	IKE_DPD_RESTART,	/* negotiate again at once, retrying */
+	IKE_DPD_CLEAR,		/* remove the SAs; traffic negotiates anew */
+	IKE_DPD_HOLD,		/* remove the SAs; only an operator restarts */
+};
+
 enum ike_mode {
 	IKE_MODE_TUNNEL = 0,
 	IKE_MODE_TRANSPORT = 1,
@@ -46,8 +53,14 @@ struct ike_tunnel_config {
 	struct ike_ts_list local_ts;
 	struct ike_ts_list remote_ts;
 	enum ike_mode mode;
-	uint32_t child_soft_s;		/* handed to the kernel SA */
+	uint32_t child_soft_s;		/* handed to the kernel SA; 0: no rekey */
 	uint32_t child_hard_s;
+	uint32_t rekey_jitter_s;	/* up to this much earlier, per SA */
+	uint32_t ike_rekey_s;		/* IKE SA rekeyed after; 0: never */
+	uint32_t ike_hard_s;		/* IKE SA deleted after; 0: never */
+	bool auto_refresh;		/* rekey before expiry, restart on loss */
+	uint32_t dpd_delay_ms;		/* quiet time before a liveness check */
+	enum ike_dpd_action dpd_action;
 	uint32_t retrans_timeout_ms;	/* first wait; doubles per try */
 	uint32_t retrans_tries;		/* transmissions before giving up */
 };

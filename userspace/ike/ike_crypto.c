@@ -537,33 +537,27 @@ int ike_sk_open(const struct ike_sk *sk, const uint8_t *msg,
 	return 0;
 }
 
-int ike_keys_derive(struct ike_keys *k, const struct ike_suite *s,
-		    const uint8_t *ni, size_t ni_len, const uint8_t *nr,
-		    size_t nr_len, const uint8_t *shared, size_t shared_len,
-		    uint64_t spi_i, uint64_t spi_r)
+/* SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr = prf+(SKEYSEED, ...) */
+static int keys_expand(struct ike_keys *k, const struct ike_suite *s,
+		       const uint8_t *seed, const uint8_t *nn, size_t nn_len,
+		       uint64_t spi_i, uint64_t spi_r)
 {
 	const struct ike_alg *e = ike_alg_find(IKE_XF_ENCR, s->encr,
 					       s->encr_bits);
 	const struct ike_alg *a = ike_alg_find(IKE_XF_INTEG, s->integ, 0);
-	uint8_t nn[2 * IKE_NONCE_MAX], seed[IKE_PRF_MAX], spis[16];
 	uint8_t km[3 * IKE_PRF_MAX + 2 * IKE_INTEG_KEY_MAX + 2 * IKE_ENC_KEY_MAX];
 	size_t plen = ike_prf_len(s->prf), alen = a ? a->key_len : 0, elen;
-	struct ike_iov iov[3];
+	struct ike_iov iov[2];
+	uint8_t spis[16];
 	uint8_t *p = km;
 	int ret = -1;
 
-	memset(k, 0, sizeof(*k));
-	if (!e || !plen || ni_len + nr_len > sizeof(nn))
+	if (!e || !plen)
 		return -1;
 	elen = (size_t)e->key_len + e->salt_len;
-	memcpy(nn, ni, ni_len);
-	memcpy(nn + ni_len, nr, nr_len);
-	iov[0] = (struct ike_iov){ shared, shared_len };
-	if (ike_prf(s->prf, nn, ni_len + nr_len, iov, 1, seed))
-		goto out;
 	ike_put64(spis, spi_i);
 	ike_put64(spis + 8, spi_r);
-	iov[0] = (struct ike_iov){ nn, ni_len + nr_len };
+	iov[0] = (struct ike_iov){ nn, nn_len };
 	iov[1] = (struct ike_iov){ spis, 16 };
 	if (ike_prf_plus(s->prf, seed, plen, iov, 2, km,
 			 3 * plen + 2 * alen + 2 * elen))
@@ -582,6 +576,53 @@ int ike_keys_derive(struct ike_keys *k, const struct ike_suite *s,
 	ret = 0;
 out:
 	OPENSSL_cleanse(km, sizeof(km));
+	return ret;
+}
+
+int ike_keys_derive(struct ike_keys *k, const struct ike_suite *s,
+		    const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		    size_t nr_len, const uint8_t *shared, size_t shared_len,
+		    uint64_t spi_i, uint64_t spi_r)
+{
+	uint8_t nn[2 * IKE_NONCE_MAX], seed[IKE_PRF_MAX];
+	struct ike_iov iov[1] = { { shared, shared_len } };
+	int ret = -1;
+
+	memset(k, 0, sizeof(*k));
+	if (!ike_prf_len(s->prf) || ni_len + nr_len > sizeof(nn))
+		return -1;
+	memcpy(nn, ni, ni_len);
+	memcpy(nn + ni_len, nr, nr_len);
+	if (!ike_prf(s->prf, nn, ni_len + nr_len, iov, 1, seed))
+		ret = keys_expand(k, s, seed, nn, ni_len + nr_len, spi_i, spi_r);
+	OPENSSL_cleanse(seed, sizeof(seed));
+	OPENSSL_cleanse(nn, sizeof(nn));
+	if (ret)
+		ike_keys_wipe(k);
+	return ret;
+}
+
+int ike_keys_derive_rekey(struct ike_keys *k, const struct ike_suite *s,
+			  uint16_t old_prf, const uint8_t *old_sk_d,
+			  const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+			  size_t nr_len, const uint8_t *shared,
+			  size_t shared_len, uint64_t spi_i, uint64_t spi_r)
+{
+	uint8_t nn[2 * IKE_NONCE_MAX], seed[IKE_PRF_MAX];
+	struct ike_iov iov[3] = {
+		{ shared, shared_len }, { ni, ni_len }, { nr, nr_len },
+	};
+	int ret = -1;
+
+	memset(k, 0, sizeof(*k));
+	if (!ike_prf_len(s->prf) || !ike_prf_len(old_prf) ||
+	    ni_len + nr_len > sizeof(nn))
+		return -1;
+	memcpy(nn, ni, ni_len);
+	memcpy(nn + ni_len, nr, nr_len);
+	/* The exchange belongs to the old SA, so SKEYSEED uses its PRF. */
+	if (!ike_prf(old_prf, old_sk_d, ike_prf_len(old_prf), iov, 3, seed))
+		ret = keys_expand(k, s, seed, nn, ni_len + nr_len, spi_i, spi_r);
 	OPENSSL_cleanse(seed, sizeof(seed));
 	OPENSSL_cleanse(nn, sizeof(nn));
 	if (ret)
@@ -630,11 +671,23 @@ int ike_child_keymat(uint16_t prf, const uint8_t *sk_d,
 		     size_t ni_len, const uint8_t *nr, size_t nr_len,
 		     struct ike_child_keys *out)
 {
+	return ike_child_keymat_pfs(prf, sk_d, esp, NULL, 0, ni, ni_len, nr,
+				    nr_len, out);
+}
+
+int ike_child_keymat_pfs(uint16_t prf, const uint8_t *sk_d,
+			 const struct ike_suite *esp, const uint8_t *shared,
+			 size_t shared_len, const uint8_t *ni, size_t ni_len,
+			 const uint8_t *nr, size_t nr_len,
+			 struct ike_child_keys *out)
+{
 	const struct ike_alg *e = ike_alg_find(IKE_XF_ENCR, esp->encr,
 					       esp->encr_bits);
 	const struct ike_alg *a = ike_alg_find(IKE_XF_INTEG, esp->integ, 0);
 	uint8_t km[2 * IKE_ENC_KEY_MAX + 2 * IKE_INTEG_KEY_MAX];
-	struct ike_iov iov[2] = { { ni, ni_len }, { nr, nr_len } };
+	struct ike_iov iov[3] = {
+		{ shared, shared_len }, { ni, ni_len }, { nr, nr_len },
+	};
 	size_t el, al;
 
 	memset(out, 0, sizeof(*out));
@@ -643,8 +696,9 @@ int ike_child_keymat(uint16_t prf, const uint8_t *sk_d,
 		return -1;
 	el = (size_t)e->key_len + e->salt_len;
 	al = a ? a->key_len : 0;
-	if (ike_prf_plus(prf, sk_d, ike_prf_len(prf), iov, 2, km,
-			 2 * el + 2 * al))
+	/* §2.17: the new DH secret, if any, goes first. */
+	if (ike_prf_plus(prf, sk_d, ike_prf_len(prf), iov + !shared_len,
+			 3 - !shared_len, km, 2 * el + 2 * al))
 		return -1;
 	out->enc_len = el;
 	out->integ_len = al;

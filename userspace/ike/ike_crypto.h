@@ -105,6 +105,15 @@ int ike_keys_derive(struct ike_keys *k, const struct ike_suite *s,
 		    const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 		    size_t nr_len, const uint8_t *shared, size_t shared_len,
 		    uint64_t spi_i, uint64_t spi_r);
+/*
+ * §2.18: the keys of a rekeyed IKE SA. SKEYSEED = prf(SK_d (old), g^ir (new)
+ * | Ni | Nr) with the old SA's PRF; the rest as §2.14 with the new suite.
+ */
+int ike_keys_derive_rekey(struct ike_keys *k, const struct ike_suite *s,
+			  uint16_t old_prf, const uint8_t *old_sk_d,
+			  const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+			  size_t nr_len, const uint8_t *shared,
+			  size_t shared_len, uint64_t spi_i, uint64_t spi_r);
 void ike_keys_wipe(struct ike_keys *k);
 
 /*
@@ -131,5 +140,11 @@ int ike_child_keymat(uint16_t prf, const uint8_t *sk_d,
 		     const struct ike_suite *esp, const uint8_t *ni,
 		     size_t ni_len, const uint8_t *nr, size_t nr_len,
 		     struct ike_child_keys *out);
+/* The same with a CREATE_CHILD_SA's DH secret: prf+(SK_d, g^ir | Ni | Nr). */
+int ike_child_keymat_pfs(uint16_t prf, const uint8_t *sk_d,
+			 const struct ike_suite *esp, const uint8_t *shared,
+			 size_t shared_len, const uint8_t *ni, size_t ni_len,
+			 const uint8_t *nr, size_t nr_len,
+			 struct ike_child_keys *out);
 
 #endif

@@ -37,6 +37,16 @@ struct ike_engine *ike_engine_new(const struct ike_engine_config *cfg,
 	return e;
 }
 
+int ike_engine_set_config(struct ike_engine *e,
+			  const struct ike_engine_config *cfg)
+{
+	if (!cfg->max_msg_size || !cfg->cookie_rotate_ms ||
+	    !cfg->half_open_timeout_ms)
+		return -EINVAL;
+	e->cfg = *cfg;
+	return 0;
+}
+
 static void tunnel_free(struct ike_tunnel *t)
 {
 	OPENSSL_cleanse(t, sizeof(*t));
@@ -158,10 +168,119 @@ int ike_engine_up(struct ike_engine *e, uint32_t id, ike_time_t now)
 
 	if (!t)
 		return -ENOENT;
+	t->held = false;
+	t->want_up = true;
+	t->retry_at = 0;
+	t->retry_delay = 0;
 	if (t->ike)
 		return -EALREADY;
 	e->now = now;
 	ret = ike_init_start(e, t) ? -EIO : 0;
+	ike_sa_sweep(e);
+	return ret;
+}
+
+int ike_engine_on_demand(struct ike_engine *e, uint32_t id, ike_time_t now)
+{
+	struct ike_tunnel *t = tunnel_find(e, id);
+	int ret;
+
+	if (!t)
+		return -ENOENT;
+	if (t->held)
+		return -EPERM;
+	if (t->ike || t->retry_at)
+		return -EALREADY;
+	e->now = now;
+	ret = ike_init_start(e, t) ? -EIO : 0;
+	ike_sa_sweep(e);
+	return ret;
+}
+
+int ike_engine_rekey(struct ike_engine *e, uint32_t id, bool ike,
+		     ike_time_t now)
+{
+	struct ike_tunnel *t = tunnel_find(e, id);
+	struct ike_child *c, *next;
+	int ret = -EALREADY;
+
+	if (!t)
+		return -ENOENT;
+	if (!t->ike || t->ike->state != IKE_SA_ESTABLISHED)
+		return -ENOTCONN;
+	e->now = now;
+	if (ike) {
+		ret = ike_rekey_ike(t->ike);
+	} else {
+		for (c = t->ike->children; c; c = next) {
+			next = c->next;
+			if (!ike_rekey_child(t->ike, c))
+				ret = 0;
+		}
+	}
+	ike_sa_sweep(e);
+	return ret;
+}
+
+static struct ike_child *child_of(struct ike_tunnel *t, enum ike_dir dir,
+				  uint32_t spi)
+{
+	if (!t->ike)
+		return NULL;
+	return dir == IKE_DIR_IN ? ike_child_by_spi_in(t->ike, spi) :
+	       ike_child_by_spi_out(t->ike, spi);
+}
+
+/* The kernel removed half of @c: the rest goes, and the tunnel starts over. */
+static void child_hard_expired(struct ike_engine *e, struct ike_tunnel *t,
+			       struct ike_child *c, enum ike_dir dir)
+{
+	struct ike_sa *sa = t->ike;
+	struct ike_child *n = ike_child_successor(sa, c);
+
+	if (dir == IKE_DIR_OUT)
+		c->out_live = false;
+	else
+		c->in_gone = true;
+	if (c->rekeyed || c->deleting || c->delete_queued)
+		return;
+	if (n) {
+		ike_child_install_out(sa, n);
+		c->rekeyed = true;
+		return;
+	}
+	ike_log(e, IKE_LOG_WARN, t, "CHILD SA in %08x out %08x reached its "
+		"hard lifetime%s; %s", ntohl(c->spi_in), ntohl(c->spi_out),
+		t->cfg.auto_refresh ? " before it could be rekeyed" : "",
+		t->cfg.auto_refresh ? "negotiating the tunnel anew" :
+		"the next packet negotiates anew (auto-refresh off)");
+	ike_info_delete_ike(sa);
+	t->ike = NULL;
+	if (t->cfg.auto_refresh) {
+		t->want_up = true;
+		t->retry_delay = 0;
+		if (ike_init_start(e, t))
+			ike_life_retry_later(e, t);
+	}
+}
+
+int ike_engine_sa_expired(struct ike_engine *e, uint32_t id, enum ike_dir dir,
+			  uint32_t spi, bool hard, ike_time_t now)
+{
+	struct ike_tunnel *t = tunnel_find(e, id);
+	struct ike_child *c;
+	int ret = 0;
+
+	if (!t)
+		return -ENOENT;
+	c = child_of(t, dir, spi);
+	if (!c)
+		return -ENOENT;
+	e->now = now;
+	if (hard)
+		child_hard_expired(e, t, c, dir);
+	else if (t->cfg.auto_refresh)
+		ret = ike_rekey_child(t->ike, c);
 	ike_sa_sweep(e);
 	return ret;
 }
@@ -175,6 +294,9 @@ int ike_engine_down(struct ike_engine *e, uint32_t id, ike_time_t now)
 		return -ENOENT;
 	e->now = now;
 	t->failed = false;
+	t->want_up = false;
+	t->held = false;
+	t->retry_at = 0;
 	for (sa = e->sas; sa; sa = sa->next) {
 		if (sa->tun != t)
 			continue;
@@ -250,6 +372,7 @@ out:
 
 void ike_engine_tick(struct ike_engine *e, ike_time_t now)
 {
+	struct ike_tunnel *t;
 	struct ike_sa *sa;
 
 	e->now = now;
@@ -263,16 +386,25 @@ void ike_engine_tick(struct ike_engine *e, ike_time_t now)
 			continue;
 		}
 		ike_xchg_timer(sa, now);
+		ike_life_timer(sa, now);
 	}
+	for (t = e->tunnels; t; t = t->next)
+		ike_life_tunnel_timer(e, t, now);
 	ike_sa_sweep(e);
 }
 
 ike_time_t ike_engine_next_timeout(const struct ike_engine *e)
 {
 	ike_time_t next = e->cookie.rotated + e->cfg.cookie_rotate_ms;
+	const struct ike_tunnel *t;
 	const struct ike_sa *sa;
 
+	for (t = e->tunnels; t; t = t->next)
+		if (t->retry_at && t->retry_at < next)
+			next = t->retry_at;
 	for (sa = e->sas; sa; sa = sa->next) {
+		if (ike_life_next(sa) < next)
+			next = ike_life_next(sa);
 		if (sa->req.active && sa->req.next < next)
 			next = sa->req.next;
 		if (sa->state == IKE_SA_HALF_OPEN &&
@@ -280,6 +412,13 @@ ike_time_t ike_engine_next_timeout(const struct ike_engine *e)
 			next = sa->created + e->cfg.half_open_timeout_ms;
 	}
 	return next;
+}
+
+static ike_time_t in_ms(const struct ike_engine *e, ike_time_t at)
+{
+	if (at == IKE_TIME_NEVER)
+		return IKE_TIME_NEVER;
+	return at > e->now ? at - e->now : 0;
 }
 
 static const char *const tunnel_states[] = {
@@ -310,8 +449,22 @@ int ike_engine_status(const struct ike_engine *e, uint32_t id,
 	st->state_name = tunnel_states[st->state];
 	st->sa_state = sa ? ike_sa_state_name(sa->state) : "";
 	memcpy(st->last_failure, t->reason, sizeof(st->last_failure));
+	st->held = t->held;
+	st->retry_in_ms = in_ms(e, t->retry_at ? t->retry_at : IKE_TIME_NEVER);
+	st->child_rekeys = t->stats.child_rekeys;
+	st->ike_rekeys = t->stats.ike_rekeys;
+	st->collisions = t->stats.collisions;
+	st->liveness_failures = t->stats.liveness_failures;
+	st->restarts = t->stats.restarts;
+	st->rekey_in_ms = st->expire_in_ms = IKE_TIME_NEVER;
 	if (!sa)
 		return 0;
+	st->generation = sa->generation;
+	if (sa->state == IKE_SA_ESTABLISHED) {
+		st->rekey_in_ms = in_ms(e, sa->rekey_at);
+		st->expire_in_ms = in_ms(e, sa->expire_at);
+		st->quiet_ms = e->now - sa->last_rx;
+	}
 	st->initiator = sa->initiator;
 	st->spi_i = sa->spi_i;
 	st->spi_r = sa->spi_r;
@@ -333,6 +486,11 @@ int ike_engine_status(const struct ike_engine *e, uint32_t id,
 		cs->local_ts = c->local_ts;
 		cs->remote_ts = c->remote_ts;
 		cs->age_ms = e->now - c->created;
+		cs->rekey_in_ms = c->rekeyed ? IKE_TIME_NEVER :
+				  in_ms(e, c->rekey_at);
+		cs->generation = c->generation;
+		cs->rekeyed = c->rekeyed;
+		cs->out_pending = c->out_pending;
 	}
 	return 0;
 }

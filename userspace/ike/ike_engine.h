@@ -71,6 +71,10 @@ struct ike_child_status {
 	struct ike_ts_list local_ts;
 	struct ike_ts_list remote_ts;
 	ike_time_t age_ms;
+	ike_time_t rekey_in_ms;		/* IKE_TIME_NEVER: not by time */
+	unsigned int generation;
+	bool rekeyed;			/* replaced, waiting for its DELETE */
+	bool out_pending;		/* new, outbound waits for the peer */
 };
 
 struct ike_tunnel_status {
@@ -84,6 +88,17 @@ struct ike_tunnel_status {
 	char proposal[96];
 	ike_time_t age_ms;
 	char peer_id[IKE_ID_MAX * 2 + 8];
+	unsigned int generation;	/* of the IKE SA: 1, +1 per rekey */
+	ike_time_t rekey_in_ms;		/* IKE SA; IKE_TIME_NEVER: none */
+	ike_time_t expire_in_ms;
+	ike_time_t quiet_ms;		/* since the peer last spoke */
+	bool held;			/* dpd-action hold after a dead peer */
+	ike_time_t retry_in_ms;		/* next attempt; IKE_TIME_NEVER: none */
+	unsigned int child_rekeys;
+	unsigned int ike_rekeys;
+	unsigned int collisions;
+	unsigned int liveness_failures;
+	unsigned int restarts;
 	unsigned int n_children;
 	struct ike_child_status child[IKE_STATUS_CHILDREN];
 	char last_failure[IKE_REASON_MAX];
@@ -98,14 +113,38 @@ struct ike_engine *ike_engine_new(const struct ike_engine_config *cfg,
 				  ike_time_t now);
 /* Removes installed CHILD SAs from the kernel; tells no peer. */
 void ike_engine_free(struct ike_engine *e);
+/*
+ * New engine-wide settings (a reload). Limits apply from the next
+ * IKE_SA_INIT; SAs already half-open stay until done or expired.
+ * -EINVAL for a zero message size, rotation period or half-open timeout.
+ */
+int ike_engine_set_config(struct ike_engine *e,
+			  const struct ike_engine_config *cfg);
 
 int ike_engine_add_tunnel(struct ike_engine *e,
 			  const struct ike_tunnel_config *cfg);
 /* Drops the tunnel's SAs locally (kernel included); use down first to tell the peer. */
 int ike_engine_remove_tunnel(struct ike_engine *e, uint32_t id);
 
-/* Start IKE_SA_INIT; -EALREADY if connecting or established. */
+/*
+ * Start IKE_SA_INIT; -EALREADY if connecting or established. The tunnel
+ * is then kept up: transient failures are retried with backoff.
+ */
 int ike_engine_up(struct ike_engine *e, uint32_t id, ike_time_t now);
+/*
+ * Negotiate because traffic needs the tunnel: as up, once. -EPERM while
+ * a dead peer holds it (dpd-action hold); -EALREADY if busy or waiting.
+ */
+int ike_engine_on_demand(struct ike_engine *e, uint32_t id, ike_time_t now);
+/*
+ * Rekey now, make-before-break: the CHILD SAs, or with @ike the IKE SA.
+ * -ENOTCONN if not established, -EALREADY if already under way.
+ */
+int ike_engine_rekey(struct ike_engine *e, uint32_t id, bool ike,
+		     ike_time_t now);
+/* A kernel lifetime event of one of the tunnel's ESP SAs (@spi as sent). */
+int ike_engine_sa_expired(struct ike_engine *e, uint32_t id, enum ike_dir dir,
+			  uint32_t spi, bool hard, ike_time_t now);
 /* INFORMATIONAL with DELETE of the IKE SA; CHILD SAs go at once. */
 int ike_engine_down(struct ike_engine *e, uint32_t id, ike_time_t now);
 /* INFORMATIONAL with DELETE of one CHILD SA, by our inbound SPI. */

@@ -47,6 +47,17 @@ out:
 	return ret;
 }
 
+ike_time_t ike_xchg_span(const struct ike_sa *sa)
+{
+	ike_time_t span = 0;
+	unsigned int i;
+
+	for (i = 1; i <= sa->tun->cfg.retrans_tries; i++)
+		span += backoff(sa, i);
+	return span;
+}
+
+/* Queued work in order of urgency: deletes, rekeys, liveness. */
 void ike_xchg_done(struct ike_sa *sa)
 {
 	sa->req.active = false;
@@ -58,6 +69,15 @@ void ike_xchg_done(struct ike_sa *sa)
 	} else if (sa->tasks & IKE_TASK_DELETE_CHILD) {
 		sa->tasks &= ~IKE_TASK_DELETE_CHILD;
 		ike_info_delete_children(sa);
+	} else if (sa->tasks & IKE_TASK_REKEY_IKE) {
+		sa->tasks &= ~IKE_TASK_REKEY_IKE;
+		ike_rekey_ike_start(sa);
+	} else if (sa->tasks & IKE_TASK_REKEY_CHILD) {
+		sa->tasks &= ~IKE_TASK_REKEY_CHILD;
+		ike_rekey_child_next(sa);
+	} else if (sa->tasks & IKE_TASK_LIVENESS) {
+		sa->tasks &= ~IKE_TASK_LIVENESS;
+		ike_info_liveness(sa);
 	}
 }
 
@@ -86,16 +106,6 @@ out:
 	return ret;
 }
 
-/* §2.25 would allow more; we take none while our own SAs are single. */
-static void refuse_create_child(struct ike_sa *sa, struct ike_msg *m)
-{
-	struct ike_msg_out o;
-
-	ike_xchg_begin_response(sa, &o, m);
-	ike_enc_notify(&o.chain, 0, NULL, 0, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
-	ike_xchg_send_response(sa, &o, m);
-}
-
 static const struct {
 	uint8_t exchange;
 	unsigned int states;	/* bit per ike_sa_state that may answer */
@@ -104,7 +114,8 @@ static const struct {
 	{ IKE_AUTH, 1u << IKE_SA_HALF_OPEN, ike_auth_respond },
 	{ IKE_INFORMATIONAL, 1u << IKE_SA_ESTABLISHED | 1u << IKE_SA_DELETING,
 	  ike_info_respond },
-	{ IKE_CREATE_CHILD_SA, 1u << IKE_SA_ESTABLISHED, refuse_create_child },
+	{ IKE_CREATE_CHILD_SA, 1u << IKE_SA_ESTABLISHED | 1u << IKE_SA_DELETING,
+	  ike_rekey_respond },
 };
 
 static int decrypt(struct ike_sa *sa, struct ike_msg *m)
@@ -134,6 +145,7 @@ static void input_response(struct ike_sa *sa, struct ike_msg *m)
 	}
 	if (m->hdr.exchange != IKE_SA_INIT && decrypt(sa, m))
 		return;
+	sa->last_rx = sa->eng->now;
 	r->handler(sa, m);
 }
 
@@ -146,6 +158,7 @@ static void input_request(struct ike_sa *sa, struct ike_msg *m)
 		if (m->len == sa->last_req.len &&
 		    !memcmp(m->raw, sa->last_req.data, m->len)) {
 			sa->eng->cnt.answered_from_cache++;
+			sa->last_rx = sa->eng->now;
 			ike_send(sa->eng, &sa->local, &sa->remote,
 				 &sa->last_resp);
 		} else {
@@ -163,6 +176,7 @@ static void input_request(struct ike_sa *sa, struct ike_msg *m)
 		if (!(responders[i].states & (1u << sa->state)) ||
 		    decrypt(sa, m))
 			break;
+		sa->last_rx = sa->eng->now;
 		responders[i].respond(sa, m);
 		return;
 	}
@@ -201,16 +215,20 @@ ike_time_t ike_xchg_timer(struct ike_sa *sa, ike_time_t now)
 	if (sa->state == IKE_SA_INIT_SENT) {
 		ike_sa_fail(sa, "no IKE response from %s after %u tries \xe2\x80\x94 "
 			    "is UDP 500 blocked on the path?", addr, r->tries);
+		ike_life_retry_later(sa->eng, sa->tun);
 	} else if (sa->state == IKE_SA_DELETING) {
 		/* Our delete went unanswered: the SA is gone all the same. */
 		ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
 			"no answer to %s from %s after %u tries; SA removed",
 			ike_exchange_name(r->exchange), addr, r->tries);
 		ike_sa_close(sa);
+	} else if (sa->state == IKE_SA_ESTABLISHED) {
+		ike_life_peer_dead(sa);
 	} else {
 		ike_sa_fail(sa, "peer %s stopped answering: no response to %s "
 			    "after %u tries", addr,
 			    ike_exchange_name(r->exchange), r->tries);
+		ike_life_retry_later(sa->eng, sa->tun);
 	}
 	return IKE_TIME_NEVER;
 }

@@ -19,6 +19,8 @@ int ike_xchg_send_request(struct ike_sa *sa, struct ike_msg_out *o,
 			  ike_resp_fn handler);
 /* The pending request is answered; start queued work. */
 void ike_xchg_done(struct ike_sa *sa);
+/* How long a request is retransmitted before the exchange gives up. */
+ike_time_t ike_xchg_span(const struct ike_sa *sa);
 void ike_xchg_begin_response(struct ike_sa *sa, struct ike_msg_out *o,
 			     const struct ike_msg *req);
 /* Seals, sends and caches the answer to @req; releases @o. */
@@ -45,5 +47,29 @@ void ike_info_respond(struct ike_sa *sa, struct ike_msg *m);
 int ike_info_delete_ike(struct ike_sa *sa);
 int ike_info_delete_children(struct ike_sa *sa);
 int ike_info_auth_failed(struct ike_sa *sa);
+/* An empty request (§1.4): the peer's answer proves it alive. */
+int ike_info_liveness(struct ike_sa *sa);
+
+/* CREATE_CHILD_SA (ike_rekey.c): rekeying CHILD and IKE SAs. */
+void ike_rekey_respond(struct ike_sa *sa, struct ike_msg *m);
+/* Rekey @c now, or when the request slot is free. */
+int ike_rekey_child(struct ike_sa *sa, struct ike_child *c);
+/* Start the next queued CHILD SA rekey. */
+void ike_rekey_child_next(struct ike_sa *sa);
+int ike_rekey_ike(struct ike_sa *sa);
+int ike_rekey_ike_start(struct ike_sa *sa);
+/* Held-back outbound SAs whose old SA was not deleted in time. */
+void ike_rekey_timer(struct ike_sa *sa, ike_time_t now);
+
+/* Lifetimes, liveness and recovery (ike_life.c). */
+void ike_life_peer_dead(struct ike_sa *sa);
+/* Rekeys, expiry, liveness checks due at @now. */
+void ike_life_timer(struct ike_sa *sa, ike_time_t now);
+/* When ike_life_timer() next has work for @sa. */
+ike_time_t ike_life_next(const struct ike_sa *sa);
+ike_time_t ike_life_tunnel_timer(struct ike_engine *e, struct ike_tunnel *t,
+				 ike_time_t now);
+/* A transient failure of a tunnel that should be up: try again later. */
+void ike_life_retry_later(struct ike_engine *e, struct ike_tunnel *t);
 
 #endif

@@ -85,12 +85,31 @@ int ike_info_delete_children(struct ike_sa *sa)
 	return ike_xchg_send_request(sa, &o, children_deleted);
 }
 
+static void liveness_answered(struct ike_sa *sa, struct ike_msg *m)
+{
+	(void)m;
+	ike_xchg_done(sa);
+}
+
+int ike_info_liveness(struct ike_sa *sa)
+{
+	struct ike_msg_out o;
+
+	if (sa->req.active) {
+		sa->tasks |= IKE_TASK_LIVENESS;
+		return 0;
+	}
+	ike_log(sa->eng, IKE_LOG_DEBUG, sa->tun, "liveness check");
+	ike_xchg_begin_request(sa, &o, IKE_INFORMATIONAL);
+	return ike_xchg_send_request(sa, &o, liveness_answered);
+}
+
 void ike_info_respond(struct ike_sa *sa, struct ike_msg *m)
 {
 	const struct ike_payloads *p = &m->pl;
 	uint8_t spis[4 * 64];
 	struct ike_msg_out o;
-	struct ike_child *c;
+	struct ike_child *c, *next;
 	char addr[64], id[2 * IKE_ID_MAX + 8];
 	bool close = false;
 	uint16_t n = 0;
@@ -124,6 +143,10 @@ void ike_info_respond(struct ike_sa *sa, struct ike_msg *m)
 			ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
 				"peer %s deleted CHILD SA in %08x out %08x",
 				addr, ntohl(c->spi_in), ntohl(c->spi_out));
+			/* Make-before-break: the peer has switched, so do we. */
+			next = ike_child_successor(sa, c);
+			if (next)
+				ike_child_install_out(sa, next);
 			/* §1.4.1: when both delete at once, no SPI in the answer. */
 			if (!c->deleting && n < sizeof(spis) / 4)
 				memcpy(spis + 4 * n++, &c->spi_in, 4);

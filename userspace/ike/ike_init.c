@@ -7,6 +7,7 @@
 
 #include "ike_exchange.h"
 #include "ike_proposal.h"
+#include "ike_select.h"
 
 /* §2.10: at least half the PRF key size; 32 covers SHA-512. */
 #define NONCE_LEN 32
@@ -198,19 +199,6 @@ static struct ike_sa *half_open_for(struct ike_engine *e,
 	return NULL;
 }
 
-static struct ike_tunnel *tunnel_for(struct ike_engine *e,
-				     const struct sockaddr_storage *local,
-				     const struct sockaddr_storage *remote)
-{
-	struct ike_tunnel *t;
-
-	for (t = e->tunnels; t; t = t->next)
-		if (ike_addr_equal(&t->cfg.local, local) &&
-		    ike_addr_equal(&t->cfg.remote, remote))
-			return t;
-	return NULL;
-}
-
 static bool cookie_ok(struct ike_engine *e,
 		      const struct sockaddr_storage *local,
 		      const struct sockaddr_storage *remote,
@@ -234,6 +222,7 @@ static bool cookie_ok(struct ike_engine *e,
 	return false;
 }
 
+/* Each tunnel on the address pair says what it would have accepted. */
 static void no_proposal(struct ike_engine *e, struct ike_tunnel *t,
 			const struct sockaddr_storage *local,
 			const struct sockaddr_storage *remote,
@@ -243,9 +232,13 @@ static void no_proposal(struct ike_engine *e, struct ike_tunnel *t,
 
 	ike_addr_str(remote, addr, sizeof(addr));
 	ike_pl_proposals_format(&m->pl.sa, theirs, sizeof(theirs));
-	ike_proposals_format(t->cfg.ike, t->cfg.n_ike, ours, sizeof(ours));
-	ike_tunnel_fail(e, t, "NO_PROPOSAL_CHOSEN: no common IKE proposal with "
-			"%s: peer offered %s; we accept %s", addr, theirs, ours);
+	for (; t; t = ike_select_next(e, t, local, remote)) {
+		ike_proposals_format(t->cfg.ike, t->cfg.n_ike, ours,
+				     sizeof(ours));
+		ike_tunnel_fail(e, t, "NO_PROPOSAL_CHOSEN: no common IKE "
+				"proposal with %s: peer offered %s; we accept %s",
+				addr, theirs, ours);
+	}
 	send_stateless(e, local, remote, m, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 }
 
@@ -292,10 +285,10 @@ void ike_init_respond(struct ike_engine *e,
 		      const struct sockaddr_storage *remote, struct ike_msg *m)
 {
 	const struct ike_payloads *p = &m->pl;
+	struct ike_tunnel *t, *first;
 	struct ike_suite suite;
-	struct ike_tunnel *t;
 	struct ike_sa *sa;
-	int prop;
+	int prop = -1;
 
 	if (m->hdr.spi_r || m->hdr.msgid || !(m->hdr.flags & IKE_FLAG_I)) {
 		e->cnt.malformed++;
@@ -317,8 +310,8 @@ void ike_init_respond(struct ike_engine *e,
 		e->cnt.malformed++;
 		return;
 	}
-	t = tunnel_for(e, local, remote);
-	if (!t) {
+	first = ike_select_next(e, NULL, local, remote);
+	if (!first) {
 		e->cnt.no_tunnel++;
 		return;
 	}
@@ -328,10 +321,16 @@ void ike_init_respond(struct ike_engine *e,
 		e->cnt.half_open_dropped++;
 		return;
 	}
-	prop = ike_proposal_select(t->cfg.ike, t->cfg.n_ike, &p->sa,
-				   IKE_PROTO_IKE, 0, false, p->ke.group, &suite);
-	if (prop < 0) {
-		no_proposal(e, t, local, remote, m);
+	/* No identity yet: the first tunnel whose proposals fit; IKE_AUTH picks. */
+	for (t = first; t; t = ike_select_next(e, t, local, remote)) {
+		prop = ike_proposal_select(t->cfg.ike, t->cfg.n_ike, &p->sa,
+					   IKE_PROTO_IKE, 0, false, p->ke.group,
+					   &suite);
+		if (prop >= 0)
+			break;
+	}
+	if (!t) {
+		no_proposal(e, first, local, remote, m);
 		return;
 	}
 	if (p->ke.group != suite.dh) {

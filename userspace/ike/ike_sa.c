@@ -20,7 +20,8 @@ static const char *const state_names[IKE_SA_STATES] = {
 
 #define T(s) (1u << (s))
 static const unsigned int transitions[IKE_SA_STATES] = {
-	[IKE_SA_NEW] = T(IKE_SA_INIT_SENT) | T(IKE_SA_HALF_OPEN) | T(IKE_SA_CLOSED),
+	[IKE_SA_NEW] = T(IKE_SA_INIT_SENT) | T(IKE_SA_HALF_OPEN) |
+		       T(IKE_SA_ESTABLISHED) | T(IKE_SA_CLOSED),
 	[IKE_SA_INIT_SENT] = T(IKE_SA_AUTH_SENT) | T(IKE_SA_CLOSED),
 	[IKE_SA_AUTH_SENT] = T(IKE_SA_ESTABLISHED) | T(IKE_SA_DELETING) |
 			     T(IKE_SA_CLOSED),
@@ -161,10 +162,31 @@ int ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state to)
 		e->half_open--;
 	if (to == IKE_SA_HALF_OPEN)
 		e->half_open++;
-	if (to == IKE_SA_ESTABLISHED)
-		sa->established = e->now;
 	sa->state = to;
+	if (to == IKE_SA_ESTABLISHED) {
+		sa->established = e->now;
+		sa->last_rx = e->now;
+		ike_sa_set_lifetime(sa);
+	}
 	return 0;
+}
+
+void ike_sa_set_lifetime(struct ike_sa *sa)
+{
+	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
+	ike_time_t now = sa->eng->now;
+	uint32_t r = 0, rekey = cfg->ike_rekey_s;
+
+	sa->rekey_at = IKE_TIME_NEVER;
+	sa->expire_at = cfg->ike_hard_s ?
+			now + (ike_time_t)cfg->ike_hard_s * 1000 : IKE_TIME_NEVER;
+	if (!cfg->auto_refresh || !rekey)
+		return;
+	/* Random per SA, so both ends do not start the same rekey at once. */
+	if (cfg->rekey_jitter_s && !ike_random(&r, sizeof(r)))
+		rekey -= r % ((cfg->rekey_jitter_s < rekey ?
+			       cfg->rekey_jitter_s : rekey - 1) + 1);
+	sa->rekey_at = now + (ike_time_t)rekey * 1000;
 }
 
 void ike_sa_close(struct ike_sa *sa)
@@ -174,6 +196,9 @@ void ike_sa_close(struct ike_sa *sa)
 	while (sa->children)
 		ike_child_destroy(sa, sa->children);
 	sa->req.active = false;
+	sa->rekey.active = false;
+	ike_dh_free(sa->rekey.dh);
+	sa->rekey.dh = NULL;
 	ike_sa_set_state(sa, IKE_SA_CLOSED);
 	if (sa->tun && sa->tun->ike == sa)
 		sa->tun->ike = NULL;
@@ -209,7 +234,14 @@ void ike_sa_fail(struct ike_sa *sa, const char *fmt, ...)
 
 static void sa_free(struct ike_sa *sa)
 {
+	struct ike_sa *o;
+
+	/* No dangling pointer from an exchange that collided with this SA. */
+	for (o = sa->eng->sas; o; o = o->next)
+		if (o->rekey.collided_sa == sa)
+			o->rekey.collided_sa = NULL;
 	ike_dh_free(sa->dh);
+	ike_dh_free(sa->rekey.dh);
 	ike_keys_wipe(&sa->keys);
 	ike_buf_free(&sa->init_req);
 	ike_buf_free(&sa->init_resp);

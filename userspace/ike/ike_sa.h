@@ -19,7 +19,8 @@
 
 /*
  * Allowed transitions (ike_sa_set_state() refuses others):
- *   NEW         -> INIT_SENT (we initiate) | HALF_OPEN (we respond) | CLOSED
+ *   NEW         -> INIT_SENT (we initiate) | HALF_OPEN (we respond) |
+ *                  ESTABLISHED (made by rekeying, §2.18) | CLOSED
  *   INIT_SENT   -> AUTH_SENT | CLOSED
  *   AUTH_SENT   -> ESTABLISHED | DELETING | CLOSED
  *   HALF_OPEN   -> ESTABLISHED | CLOSED
@@ -58,6 +59,36 @@ struct ike_request {
 enum ike_task {
 	IKE_TASK_DELETE_IKE = 1 << 0,
 	IKE_TASK_DELETE_CHILD = 1 << 1,	/* children marked delete_queued */
+	IKE_TASK_REKEY_CHILD = 1 << 2,	/* children marked rekey_queued */
+	IKE_TASK_REKEY_IKE = 1 << 3,
+	IKE_TASK_LIVENESS = 1 << 4,
+};
+
+/* Our CREATE_CHILD_SA request in flight (ike_rekey.c). */
+struct ike_rekey {
+	bool active;
+	bool ike;			/* rekeying the IKE SA, else a CHILD SA */
+	uint32_t old_spi_in;		/* CHILD: the one being replaced */
+	uint32_t new_spi_in;		/* CHILD: our SPI for its successor */
+	uint64_t new_spi;		/* IKE: our SPI of the new IKE SA */
+	struct ike_dh *dh;		/* PFS or the new IKE SA's DH */
+	uint8_t ni[IKE_NONCE_MAX];
+	size_t ni_len;
+	unsigned int ke_tries;
+	/* §2.8.1: what we made answering the peer's rekey of the same SA. */
+	uint32_t collided_spi_in;	/* CHILD */
+	struct ike_sa *collided_sa;	/* IKE */
+};
+
+/* What happened to a tunnel's SAs over time, for show. */
+struct ike_tunnel_stats {
+	unsigned int child_rekeys;
+	unsigned int ike_rekeys;
+	unsigned int collisions;
+	unsigned int liveness_failures;
+	unsigned int restarts;
+	ike_time_t last_child_rekey;
+	ike_time_t last_ike_rekey;
 };
 
 struct ike_tunnel {
@@ -66,6 +97,12 @@ struct ike_tunnel {
 	struct ike_sa *ike;	/* the SA shown and used for this tunnel */
 	bool failed;
 	bool contacted;		/* INITIAL_CONTACT already sent to the peer */
+	bool want_up;		/* keep negotiating after transient failures */
+	bool held;		/* dpd-action hold: only an operator restarts it */
+	ike_time_t retry_at;	/* next attempt after a transient failure */
+	ike_time_t retry_delay;
+	unsigned int generation;	/* CHILD SAs made so far */
+	struct ike_tunnel_stats stats;
 	char reason[IKE_REASON_MAX];
 };
 
@@ -99,8 +136,14 @@ struct ike_sa {
 	uint32_t child_spi;		/* inbound SPI offered in IKE_AUTH */
 	struct ike_child *children;
 	unsigned int tasks;
+	struct ike_rekey rekey;
+	bool superseded;		/* rekeyed: the new SA does the work */
 	ike_time_t created;
 	ike_time_t established;
+	ike_time_t last_rx;		/* last authentic message from the peer */
+	ike_time_t rekey_at;		/* IKE SA rekey, or IKE_TIME_NEVER */
+	ike_time_t expire_at;		/* hard end of the IKE SA */
+	unsigned int generation;	/* 1 for the SA made by IKE_AUTH */
 	struct ike_identity peer_id;
 };
 
@@ -130,6 +173,8 @@ void ike_tunnel_fail(struct ike_engine *e, struct ike_tunnel *t,
 void ike_sa_fail(struct ike_sa *sa, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ike_sa_sweep(struct ike_engine *e);
+/* Lifetimes of a newly established IKE SA (rekey with jitter, expiry). */
+void ike_sa_set_lifetime(struct ike_sa *sa);
 struct ike_sa *ike_sa_find(struct ike_engine *e, bool initiator, uint64_t spi);
 uint64_t ike_sa_our_spi(const struct ike_sa *sa);
 const struct ike_sk *ike_sa_peer_sk(const struct ike_sa *sa);

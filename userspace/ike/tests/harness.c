@@ -14,6 +14,10 @@ static int fake_add(void *ctx, const struct ike_kernel_sa *s)
 	struct fake_sa *f;
 
 	assert_true(k->n < FAKE_SAS);
+	/* As sgw.ko: one outbound SA per tunnel, a new one replaces it. */
+	for (f = k->sa; s->dir == IKE_DIR_OUT && f < k->sa + k->n; f++)
+		if (f->live && f->dir == IKE_DIR_OUT && f->tunnel == s->tunnel)
+			f->live = false;
 	f = &k->sa[k->n++];
 	f->tunnel = s->tunnel;
 	f->dir = s->dir;
@@ -78,6 +82,8 @@ static void fake_log(void *ctx, enum ike_log_level lvl, uint32_t tunnel,
 		fprintf(stderr, "[%s %d] %s\n", x->name, lvl, msg);
 	if (lvl <= IKE_LOG_INFO) {
 		snprintf(x->last_log, sizeof(x->last_log), "%s", msg);
+		snprintf(x->logs[x->log_lines % LOG_KEEP], sizeof(x->logs[0]),
+			 "%s", msg);
 		x->log_lines++;
 	}
 	/* The PSK must never reach a log line. */
@@ -317,4 +323,14 @@ void assert_state(struct node *x, enum ike_tunnel_state s)
 
 	assert_int_equal(ike_engine_status(x->e, 1, &st), 0);
 	assert_int_equal(st.state, s);
+}
+
+bool logged(const struct node *x, const char *line)
+{
+	int i;
+
+	for (i = 0; i < LOG_KEEP && i < x->log_lines; i++)
+		if (!strcmp(x->logs[i], line))
+			return true;
+	return false;
 }

@@ -15,9 +15,10 @@
 
 #include "ike_engine.h"
 
-#define FAKE_SAS 32
+#define FAKE_SAS 64
 #define QUEUE 32
 #define PKT_MAX 9000
+#define LOG_KEEP 16
 
 struct fake_sa {
 	uint32_t tunnel;
@@ -55,6 +56,7 @@ struct node {
 	int nout;
 	char last_log[1024];
 	int log_lines;
+	char logs[LOG_KEEP][1024];	/* the last LOG_KEEP lines up to info */
 };
 
 struct net {
@@ -88,6 +90,8 @@ const struct fake_sa *find_sa(const struct node *x, enum ike_dir dir,
 /* The established pair matches crosswise: A's out is B's in and back. */
 void assert_crosswise(struct net *n);
 void assert_state(struct node *x, enum ike_tunnel_state s);
+/* Whether @x logged exactly @line among its last LOG_KEEP lines. */
+bool logged(const struct node *x, const char *line);
 void seed_save(const char *name, const uint8_t *buf, size_t len);
 
 #endif

@@ -404,17 +404,17 @@ static void test_wrong_identity(void **state)
 	net_add(&n, &ca, &cb);
 	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
 	net_run(&n);
-	/* B installed its half before A saw the wrong identity; A's notice removes it. */
-	assert_int_equal(live_sas(&n.a), 0);
-	assert_int_equal(live_sas(&n.b), 0);
+	/* A asked for c.example in IDr: B has no such identity and says so. */
 	assert_int_equal(n.a.k.n, 0);
+	assert_int_equal(n.b.k.n, 0);
 	assert_failed(&n.a,
-		      "AUTHENTICATION_FAILED: we rejected peer "
-		      "198.51.100.1:500: it identified as 'fqdn:b.example', "
-		      "we expect 'fqdn:c.example'");
+		      "AUTHENTICATION_FAILED: peer 198.51.100.1:500 rejected "
+		      "our authentication as 'fqdn:a.example' (pre-shared key "
+		      "or identity mismatch)");
 	assert_failed(&n.b,
-		      "AUTHENTICATION_FAILED: peer 192.0.2.1:500 rejected "
-		      "our authentication as 'fqdn:b.example'");
+		      "AUTHENTICATION_FAILED: we rejected peer 192.0.2.1:500: "
+		      "it identified as 'fqdn:a.example' for 'fqdn:c.example', "
+		      "we expect 'fqdn:a.example' for 'fqdn:b.example'");
 	net_free(&n);
 }
 
@@ -644,8 +644,9 @@ static void test_peer_silent(void **state)
 	ike_engine_tick(n.a.e, 31000);
 	assert_int_equal(n.a.nout, 5);
 	assert_failed(&n.a, silent);
-	/* The same words reach the log. */
-	assert_string_equal(n.a.last_log, silent);
+	/* The same words reach the log, then the retry: up keeps it up. */
+	assert_true(logged(&n.a, silent));
+	assert_string_equal(n.a.last_log, "negotiating again in 1 s");
 	assert_int_equal(ike_engine_counters(n.a.e)->retransmits, 4);
 	net_free(&n);
 }
@@ -816,6 +817,309 @@ static void test_create_child_refused(void **state)
 	net_free(&n);
 }
 
+/* Tunnel @id with identities, key and networks of its own. */
+static void cfg_tunnel(struct ike_tunnel_config *c, bool a, uint32_t id,
+		       const char *name, const char *local_id,
+		       const char *remote_id, const char *psk, const char *lnet,
+		       const char *rnet)
+{
+	cfg_site(c, a, false, DEF_IKE, DEF_ESP);
+	c->id = id;
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	assert_int_equal(ike_identity_parse(&c->local_id, local_id), 0);
+	assert_int_equal(ike_identity_parse(&c->remote_id, remote_id), 0);
+	memset(c->psk, 0, sizeof(c->psk));
+	memcpy(c->psk, psk, strlen(psk));
+	c->psk_len = strlen(psk);
+	set_ts(&c->local_ts, lnet);
+	set_ts(&c->remote_ts, rnet);
+}
+
+static void add(struct node *x, const struct ike_tunnel_config *c)
+{
+	assert_int_equal(ike_engine_add_tunnel(x->e, c), 0);
+}
+
+/* A's tunnel @ida and B's tunnel @idb hold one IKE SA and CHILD SA pair. */
+static void assert_pair(struct net *n, uint32_t ida, uint32_t idb,
+			const char *a_seen_by_b)
+{
+	struct ike_tunnel_status sa, sb;
+	const struct fake_sa *a_in, *a_out, *b_in, *b_out;
+
+	assert_int_equal(ike_engine_status(n->a.e, ida, &sa), 0);
+	assert_int_equal(ike_engine_status(n->b.e, idb, &sb), 0);
+	assert_int_equal(sa.state, IKE_TUNNEL_ESTABLISHED);
+	assert_int_equal(sb.state, IKE_TUNNEL_ESTABLISHED);
+	assert_int_equal(sa.spi_i, sb.spi_i);
+	assert_int_equal(sa.spi_r, sb.spi_r);
+	assert_string_equal(sb.peer_id, a_seen_by_b);
+	assert_int_equal(sa.n_children, 1);
+	assert_int_equal(sb.n_children, 1);
+	assert_int_equal(sa.child[0].spi_out, sb.child[0].spi_in);
+	assert_int_equal(sa.child[0].spi_in, sb.child[0].spi_out);
+	a_in = find_sa(&n->a, IKE_DIR_IN, sa.child[0].spi_in);
+	a_out = find_sa(&n->a, IKE_DIR_OUT, sa.child[0].spi_out);
+	b_in = find_sa(&n->b, IKE_DIR_IN, sb.child[0].spi_in);
+	b_out = find_sa(&n->b, IKE_DIR_OUT, sb.child[0].spi_out);
+	assert_non_null(a_in);
+	assert_non_null(a_out);
+	assert_non_null(b_in);
+	assert_non_null(b_out);
+	/* Installed in the kernel tunnel that was chosen, with shared keys. */
+	assert_int_equal(a_in->tunnel, ida);
+	assert_int_equal(a_out->tunnel, ida);
+	assert_int_equal(b_in->tunnel, idb);
+	assert_int_equal(b_out->tunnel, idb);
+	assert_memory_equal(a_out->ek, b_in->ek, 36);
+	assert_memory_equal(b_out->ek, a_in->ek, 36);
+}
+
+#define PAIR_A "192.0.2.1:500"
+
+/*
+ * Two tunnels from A to the same SGW on B, told apart by A's identity; B's
+ * lower id would answer first, so the choice must move to the right one,
+ * whose key (not the first's) verifies AUTH. Both come up at once.
+ */
+static void test_responder_by_identity(void **state)
+{
+	struct ike_tunnel_config c;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	cfg_tunnel(&c, true, 1, "hq-1", "a1.example", "b.example", "key one",
+		   "10.1.0.0/16", "10.2.0.0/16");
+	add(&n.a, &c);
+	cfg_tunnel(&c, true, 2, "hq-2", "a2.example", "b.example", "key two",
+		   "10.11.0.0/16", "10.2.0.0/16");
+	add(&n.a, &c);
+	cfg_tunnel(&c, false, 5, "br-2", "b.example", "a2.example", "key two",
+		   "10.2.0.0/16", "10.11.0.0/16");
+	add(&n.b, &c);
+	cfg_tunnel(&c, false, 7, "br-1", "b.example", "a1.example", "key one",
+		   "10.2.0.0/16", "10.1.0.0/16");
+	add(&n.b, &c);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	assert_int_equal(ike_engine_up(n.a.e, 2, 0), 0);
+	net_run(&n);
+	assert_pair(&n, 1, 7, "fqdn:a1.example");
+	assert_pair(&n, 2, 5, "fqdn:a2.example");
+	assert_int_equal(live_sas(&n.a), 4);
+	assert_int_equal(live_sas(&n.b), 4);
+	assert_true(logged(&n.b, "IKE_AUTH from " PAIR_A " as "
+			   "'fqdn:a1.example': tunnel 7 'br-1' answers (2 "
+			   "tunnels on this address pair; chosen by identity)"));
+	assert_true(logged(&n.b, "IKE_AUTH from " PAIR_A " as "
+			   "'fqdn:a2.example': tunnel 5 'br-2' answers (2 "
+			   "tunnels on this address pair; chosen by identity)"));
+	net_free(&n);
+}
+
+/* One identity for both tunnels: the traffic selectors decide. */
+static void test_responder_by_selectors(void **state)
+{
+	struct ike_tunnel_config c;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	cfg_tunnel(&c, true, 1, "hq-1", "a.example", "b.example", "key one",
+		   "10.1.0.0/16", "10.2.0.0/16");
+	add(&n.a, &c);
+	cfg_tunnel(&c, true, 2, "hq-2", "a.example", "b.example", "key two",
+		   "10.11.0.0/16", "10.2.0.0/16");
+	add(&n.a, &c);
+	cfg_tunnel(&c, false, 5, "br-2", "b.example", "a.example", "key two",
+		   "10.2.0.0/16", "10.11.0.0/16");
+	add(&n.b, &c);
+	/* Wider than A proposes: accepted by narrowing, but 5 is no fit. */
+	cfg_tunnel(&c, false, 7, "br-1", "b.example", "a.example", "key one",
+		   "10.2.0.0/15", "10.0.0.0/12");
+	add(&n.b, &c);
+	/* 2 first: its INITIAL_CONTACT must spare 1's SA, half-open on 5. */
+	assert_int_equal(ike_engine_up(n.a.e, 2, 0), 0);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	net_run(&n);
+	assert_pair(&n, 1, 7, "fqdn:a.example");
+	assert_pair(&n, 2, 5, "fqdn:a.example");
+	assert_true(logged(&n.b, "IKE_AUTH from " PAIR_A " as "
+			   "'fqdn:a.example': tunnel 7 'br-1' answers (2 "
+			   "tunnels on this address pair; chosen by identity, "
+			   "then traffic selectors TSi 10.1.0.0/16 TSr "
+			   "10.2.0.0/16)"));
+	/* 10.11/16 lies inside 7's 10.0/12 too; 5 matches it exactly. */
+	assert_true(logged(&n.b, "IKE_AUTH from " PAIR_A " as "
+			   "'fqdn:a.example': tunnel 5 'br-2' answers (2 "
+			   "tunnels on this address pair; chosen by identity, "
+			   "then traffic selectors TSi 10.11.0.0/16 TSr "
+			   "10.2.0.0/16)"));
+	net_free(&n);
+}
+
+/* Same identity and networks for A on both: the IDr A asks for decides. */
+static void test_responder_by_idr(void **state)
+{
+	struct ike_tunnel_config c;
+	struct ike_tunnel_status st;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	cfg_tunnel(&c, true, 1, "hq-1", "a.example", "b1.example", "key one",
+		   "10.1.0.0/16", "10.2.0.0/16");
+	add(&n.a, &c);
+	cfg_tunnel(&c, true, 2, "hq-2", "a.example", "b2.example", "key two",
+		   "10.1.0.0/16", "10.2.0.0/16");
+	add(&n.a, &c);
+	cfg_tunnel(&c, false, 5, "br-2", "b2.example", "a.example", "key two",
+		   "10.2.0.0/16", "10.1.0.0/16");
+	add(&n.b, &c);
+	cfg_tunnel(&c, false, 7, "br-1", "b1.example", "a.example", "key one",
+		   "10.2.0.0/16", "10.1.0.0/16");
+	add(&n.b, &c);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	net_run(&n);
+	assert_int_equal(ike_engine_up(n.a.e, 2, 0), 0);
+	net_run(&n);
+	assert_pair(&n, 1, 7, "fqdn:a.example");
+	assert_pair(&n, 2, 5, "fqdn:a.example");
+	assert_int_equal(ike_engine_status(n.a.e, 1, &st), 0);
+	assert_string_equal(st.peer_id, "fqdn:b1.example");
+	assert_int_equal(ike_engine_status(n.a.e, 2, &st), 0);
+	assert_string_equal(st.peer_id, "fqdn:b2.example");
+	net_free(&n);
+}
+
+/* No tunnel for the identity: refused, naming what came and what we have. */
+static void test_responder_unknown_identity(void **state)
+{
+	struct ike_tunnel_config c;
+	struct ike_tunnel_status st;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	cfg_tunnel(&c, true, 1, "hq", "x.example", "b.example", "key one",
+		   "10.1.0.0/16", "10.2.0.0/16");
+	add(&n.a, &c);
+	cfg_tunnel(&c, false, 5, "br-2", "b.example", "a2.example", "key two",
+		   "10.2.0.0/16", "10.11.0.0/16");
+	add(&n.b, &c);
+	cfg_tunnel(&c, false, 7, "br-1", "b.example", "a1.example", "key one",
+		   "10.2.0.0/16", "10.1.0.0/16");
+	add(&n.b, &c);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	net_run(&n);
+	assert_failed(&n.a, "AUTHENTICATION_FAILED: peer 198.51.100.1:500 "
+		      "rejected our authentication as 'fqdn:x.example' "
+		      "(pre-shared key or identity mismatch)");
+	/* Recorded on the tunnel that answered IKE_SA_INIT, the lowest id. */
+	assert_int_equal(ike_engine_status(n.b.e, 5, &st), 0);
+	assert_int_equal(st.state, IKE_TUNNEL_FAILED);
+	assert_string_equal(st.last_failure,
+			    "AUTHENTICATION_FAILED: we rejected peer " PAIR_A
+			    ": it identified as 'fqdn:x.example' for "
+			    "'fqdn:b.example', we expect 'fqdn:a2.example' for "
+			    "'fqdn:b.example' (tunnel 5 'br-2') or "
+			    "'fqdn:a1.example' for 'fqdn:b.example' (tunnel 7 "
+			    "'br-1')");
+	assert_string_equal(n.b.last_log, st.last_failure);
+	assert_int_equal(ike_engine_status(n.b.e, 7, &st), 0);
+	assert_int_equal(st.state, IKE_TUNNEL_IDLE);
+	assert_int_equal(n.a.k.n + n.b.k.n, 0);
+	net_free(&n);
+}
+
+/* The identity's tunnel does not allow the IKE suite another one agreed. */
+static void test_responder_identity_suite(void **state)
+{
+	struct ike_tunnel_config c;
+	struct ike_tunnel_status st;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	cfg_tunnel(&c, true, 1, "hq-1", "a1.example", "b.example", "key one",
+		   "10.1.0.0/16", "10.2.0.0/16");
+	add(&n.a, &c);
+	cfg_tunnel(&c, false, 5, "br-2", "b.example", "a2.example", "key two",
+		   "10.2.0.0/16", "10.11.0.0/16");
+	add(&n.b, &c);
+	cfg_tunnel(&c, false, 7, "br-1", "b.example", "a1.example", "key one",
+		   "10.2.0.0/16", "10.1.0.0/16");
+	assert_int_equal(ike_proposal_parse(&c.ike[0], IKE_PROTO_IKE,
+					    "aes128gcm16-prfsha256-x25519"), 0);
+	add(&n.b, &c);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	net_run(&n);
+	assert_int_equal(ike_engine_status(n.b.e, 7, &st), 0);
+	assert_int_equal(st.state, IKE_TUNNEL_FAILED);
+	assert_string_equal(st.last_failure,
+			    "AUTHENTICATION_FAILED: we rejected peer " PAIR_A
+			    ": it identified as 'fqdn:a1.example' for tunnel 7 "
+			    "'br-1', whose IKE proposals do not allow "
+			    "aes256gcm16-prfsha384-ecp384 agreed in "
+			    "IKE_SA_INIT");
+	assert_int_equal(ike_engine_status(n.b.e, 5, &st), 0);
+	assert_int_equal(st.state, IKE_TUNNEL_IDLE);
+	assert_int_equal(n.a.k.n + n.b.k.n, 0);
+	net_free(&n);
+}
+
+/* A reload's limits apply to the next IKE_SA_INIT, not only at start. */
+static void test_set_config(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct ike_engine_config ec;
+	const struct ike_counters *c;
+	struct pkt p;
+	struct net n;
+
+	(void)state;
+	ike_engine_config_defaults(&ec);
+	ec.half_open_max = 1;
+	net_init_ex(&n, false, &ec);
+	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	net_add(&n, &ca, &cb);
+	c = ike_engine_counters(n.b.e);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	p = n.a.out[0];
+	net_step(&n, &n.a, false);
+	assert_int_equal(n.b.nout, 1);
+	p.data[0] ^= 0x55;
+	ike_engine_input(n.b.e, &n.b.addr, &n.a.addr, p.data, p.len, 0);
+	assert_int_equal(c->half_open_dropped, 1);
+	assert_int_equal(n.b.nout, 1);
+	/* Raised: the same request now gets its own half-open SA. */
+	ec.half_open_max = 2;
+	assert_int_equal(ike_engine_set_config(n.b.e, &ec), 0);
+	ike_engine_input(n.b.e, &n.b.addr, &n.a.addr, p.data, p.len, 0);
+	assert_int_equal(c->half_open_dropped, 1);
+	assert_int_equal(n.b.nout, 2);
+	assert_int_equal(ike_get64(n.b.out[1].data + 8) != 0, 1);
+	/* Threshold 2 reached: a third initiator must bring a cookie. */
+	ec.half_open_max = 10;
+	ec.cookie_threshold = 2;
+	assert_int_equal(ike_engine_set_config(n.b.e, &ec), 0);
+	p.data[0] ^= 0x0f;
+	ike_engine_input(n.b.e, &n.b.addr, &n.a.addr, p.data, p.len, 0);
+	assert_int_equal(c->cookies_sent, 1);
+	assert_int_equal(n.b.nout, 3);
+	assert_int_equal(n.b.out[2].len, 28 + 8 + 33);
+	/* Nonsense is refused and changes nothing. */
+	ec.cookie_threshold = 0;
+	ec.half_open_timeout_ms = 0;
+	assert_int_equal(ike_engine_set_config(n.b.e, &ec), -EINVAL);
+	p.data[0] ^= 0x01;
+	ike_engine_input(n.b.e, &n.b.addr, &n.a.addr, p.data, p.len, 0);
+	assert_int_equal(c->cookies_sent, 2);
+	assert_int_equal(ike_engine_next_timeout(n.b.e), 30000);
+	net_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -843,6 +1147,12 @@ int main(void)
 		cmocka_unit_test(test_malformed_dropped),
 		cmocka_unit_test(test_half_open_limits),
 		cmocka_unit_test(test_create_child_refused),
+		cmocka_unit_test(test_responder_by_identity),
+		cmocka_unit_test(test_responder_by_selectors),
+		cmocka_unit_test(test_responder_by_idr),
+		cmocka_unit_test(test_responder_unknown_identity),
+		cmocka_unit_test(test_responder_identity_suite),
+		cmocka_unit_test(test_set_config),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Lifetimes, liveness and recovery: when an IKE SA and its CHILD SAs are
+ * rekeyed or expire, when the peer gets a liveness check (§1.4), what a
+ * dead peer leads to (dpd-action), and the backoff of a tunnel that should
+ * be up but cannot be negotiated now.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "ike_child.h"
+#include "ike_exchange.h"
+
+#define RETRY_MAX_MS (300 * 1000)
+
+static ike_time_t min_t(ike_time_t a, ike_time_t b)
+{
+	return a < b ? a : b;
+}
+
+void ike_life_retry_later(struct ike_engine *e, struct ike_tunnel *t)
+{
+	ike_time_t d = t->retry_delay ? 2 * t->retry_delay :
+		       t->cfg.retrans_timeout_ms;
+
+	if (!t->want_up || t->held)
+		return;
+	t->retry_delay = d < RETRY_MAX_MS ? d : RETRY_MAX_MS;
+	t->retry_at = e->now + t->retry_delay;
+	ike_log(e, IKE_LOG_INFO, t, "negotiating again in %" PRIu64 " s",
+		(uint64_t)(t->retry_delay + 999) / 1000);
+}
+
+void ike_life_peer_dead(struct ike_sa *sa)
+{
+	struct ike_engine *e = sa->eng;
+	struct ike_tunnel *t = sa->tun;
+	struct ike_request *r = &sa->req;
+	bool liveness = r->exchange == IKE_INFORMATIONAL && r->msg.len &&
+			(sa->tasks & IKE_TASK_LIVENESS) == 0;
+	static const char *const what[] = {
+		[IKE_DPD_RESTART] = "restarting",
+		[IKE_DPD_CLEAR] = "SAs removed; the next packet negotiates anew",
+		[IKE_DPD_HOLD] = "SAs removed and held until 'sgwctl up'",
+	};
+	char addr[64];
+
+	ike_addr_str(&sa->remote, addr, sizeof(addr));
+	t->stats.liveness_failures++;
+	ike_sa_fail(sa, "peer %s unreachable for %" PRIu64 " s (no answer to %s"
+		    " after %u tries), %s", addr,
+		    (uint64_t)(e->now - sa->last_rx) / 1000, liveness ?
+		    "liveness check" : ike_exchange_name(r->exchange), r->tries,
+		    what[t->cfg.dpd_action]);
+	switch (t->cfg.dpd_action) {
+	case IKE_DPD_RESTART:
+		t->want_up = true;
+		t->retry_delay = 0;
+		t->stats.restarts++;
+		if (!t->ike && ike_init_start(e, t))
+			ike_life_retry_later(e, t);
+		break;
+	case IKE_DPD_CLEAR:
+		t->want_up = false;
+		break;
+	case IKE_DPD_HOLD:
+		t->want_up = false;
+		t->held = true;
+		break;
+	}
+}
+
+/* With auto-refresh off, or a rekey that never happened: the SA ends. */
+static void expire(struct ike_sa *sa)
+{
+	struct ike_tunnel *t = sa->tun;
+
+	sa->expire_at = IKE_TIME_NEVER;
+	if (sa->superseded) {
+		ike_sa_close(sa);
+		return;
+	}
+	ike_log(sa->eng, IKE_LOG_INFO, t, "IKE SA %016" PRIx64 "_i %016" PRIx64
+		"_r reached its lifetime of %u s; deleting it%s", sa->spi_i,
+		sa->spi_r, t->cfg.ike_hard_s, t->want_up ?
+		" and negotiating anew" : "");
+	ike_info_delete_ike(sa);
+	if (t->ike == sa)
+		t->ike = NULL;
+	if (t->want_up) {
+		t->retry_delay = 0;
+		if (ike_init_start(sa->eng, t))
+			ike_life_retry_later(sa->eng, t);
+	}
+}
+
+void ike_life_timer(struct ike_sa *sa, ike_time_t now)
+{
+	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
+	struct ike_child *c, *next;
+
+	if (sa->state != IKE_SA_ESTABLISHED)
+		return;
+	if (now >= sa->expire_at) {
+		expire(sa);
+		return;
+	}
+	if (sa->superseded)
+		return;
+	if (now >= sa->rekey_at) {
+		sa->rekey_at = IKE_TIME_NEVER;
+		ike_rekey_ike(sa);
+	}
+	for (c = sa->children; c; c = next) {
+		next = c->next;
+		if (c->rekeyed || c->deleting || c->delete_queued)
+			continue;
+		if (now >= c->rekey_at) {
+			c->rekey_at = IKE_TIME_NEVER;
+			ike_rekey_child(sa, c);
+		}
+	}
+	if (cfg->dpd_delay_ms && !sa->req.active && !sa->tasks &&
+	    now - sa->last_rx >= cfg->dpd_delay_ms)
+		ike_info_liveness(sa);
+	ike_rekey_timer(sa, now);
+}
+
+ike_time_t ike_life_next(const struct ike_sa *sa)
+{
+	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
+	const struct ike_child *c;
+	ike_time_t next;
+
+	if (sa->state != IKE_SA_ESTABLISHED)
+		return IKE_TIME_NEVER;
+	next = sa->expire_at;
+	if (sa->superseded)
+		return next;
+	next = min_t(next, sa->rekey_at);
+	for (c = sa->children; c; c = c->next) {
+		if (c->rekeyed || c->deleting || c->delete_queued)
+			continue;
+		next = min_t(next, c->rekey_at);
+		if (c->out_pending)
+			next = min_t(next, c->out_deadline);
+	}
+	if (cfg->dpd_delay_ms && !sa->req.active && !sa->tasks)
+		next = min_t(next, sa->last_rx + cfg->dpd_delay_ms);
+	return next;
+}
+
+ike_time_t ike_life_tunnel_timer(struct ike_engine *e, struct ike_tunnel *t,
+				 ike_time_t now)
+{
+	if (!t->retry_at)
+		return IKE_TIME_NEVER;
+	if (t->ike || t->held || !t->want_up) {
+		t->retry_at = 0;
+		return IKE_TIME_NEVER;
+	}
+	if (now < t->retry_at)
+		return t->retry_at;
+	t->retry_at = 0;
+	if (ike_init_start(e, t))
+		ike_life_retry_later(e, t);
+	return t->retry_at ? t->retry_at : IKE_TIME_NEVER;
+}

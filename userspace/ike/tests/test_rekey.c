@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rekeying, lifetimes and liveness between two in-process engines: CHILD
+ * and IKE SA rekeys in both roles, make-before-break ordering in the fake
+ * kernel, collisions (§2.8.1), lost messages, expiry and dead peers.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+#include "ike_buf.h"
+#include "ike_msg.h"
+
+#define DEF_IKE "aes256gcm16-prfsha384-ecp384"
+#define DEF_ESP "aes256gcm16"
+
+static void setup_cfg(struct net *n, struct ike_tunnel_config *ca,
+		      struct ike_tunnel_config *cb)
+{
+	net_add(n, ca, cb);
+	assert_int_equal(ike_engine_up(n->a.e, 1, n->now), 0);
+	net_run(n);
+	assert_crosswise(n);
+}
+
+static void setup(struct net *n, const char *esp_a, const char *esp_b)
+{
+	struct ike_tunnel_config ca, cb;
+
+	net_init(n, false);
+	cfg_site(&ca, true, false, DEF_IKE, esp_a);
+	cfg_site(&cb, false, false, DEF_IKE, esp_b);
+	setup_cfg(n, &ca, &cb);
+}
+
+static void status(struct node *x, struct ike_tunnel_status *st)
+{
+	assert_int_equal(ike_engine_status(x->e, 1, st), 0);
+}
+
+static uint8_t exchange_of(const struct pkt *p)
+{
+	return p->data[18];
+}
+
+static void tick(struct net *n, ike_time_t t)
+{
+	n->now = t;
+	ike_engine_tick(n->a.e, t);
+	ike_engine_tick(n->b.e, t);
+}
+
+/* The SAs the kernel ever saw added, and how many it was asked to delete. */
+static void assert_kernel(const struct node *x, int added, int deleted)
+{
+	assert_int_equal(x->k.n, added);
+	assert_int_equal(x->k.dels, deleted);
+}
+
+static void test_child_rekey_make_before_break(void **state)
+{
+	struct ike_tunnel_status a0, b0, a1, b1;
+	struct net n;
+
+	(void)state;
+	setup(&n, DEF_ESP, DEF_ESP);
+	status(&n.a, &a0);
+	status(&n.b, &b0);
+	n.now = 1000;
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, n.now), 0);
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, n.now), -EALREADY);
+	assert_int_equal(n.a.nout, 1);
+	assert_int_equal(exchange_of(&n.a.out[0]), IKE_CREATE_CHILD_SA);
+
+	/* B answers: new inbound in, still sending on the old outbound. */
+	net_step(&n, &n.a, false);
+	assert_kernel(&n.b, 3, 0);
+	assert_int_equal(n.b.k.sa[2].dir, IKE_DIR_IN);
+	assert_non_null(find_sa(&n.b, IKE_DIR_OUT, b0.child[0].spi_out));
+	/* A installs both halves, switches, and deletes the old pair. */
+	net_step(&n, &n.b, false);
+	assert_kernel(&n.a, 4, 0);
+	assert_null(find_sa(&n.a, IKE_DIR_OUT, a0.child[0].spi_out));
+	assert_non_null(find_sa(&n.a, IKE_DIR_IN, a0.child[0].spi_in));
+	assert_int_equal(exchange_of(&n.a.out[0]), IKE_INFORMATIONAL);
+	status(&n.a, &a1);
+	assert_int_equal(a1.n_children, 2);
+	/* B switches on the DELETE; the old inbound goes on both sides. */
+	net_step(&n, &n.a, false);
+	assert_kernel(&n.b, 4, 1);
+	assert_null(find_sa(&n.b, IKE_DIR_OUT, b0.child[0].spi_out));
+	net_step(&n, &n.b, false);
+	assert_kernel(&n.a, 4, 1);
+	assert_int_equal(n.a.nout + n.b.nout, 0);
+
+	assert_crosswise(&n);
+	status(&n.a, &a1);
+	status(&n.b, &b1);
+	assert_int_not_equal(a1.child[0].spi_in, a0.child[0].spi_in);
+	assert_int_not_equal(a1.child[0].spi_out, a0.child[0].spi_out);
+	assert_int_equal(a1.spi_i, a0.spi_i);
+	assert_int_equal(a1.child_rekeys, 1);
+	assert_int_equal(b1.child_rekeys, 1);
+	assert_int_equal(a1.child[0].generation, 2);
+	assert_int_equal(b1.child[0].generation, 2);
+	assert_int_equal(a1.collisions, 0);
+	/* Keys differ from the first generation's. */
+	assert_memory_not_equal(n.a.k.sa[3].ek, n.a.k.sa[1].ek, 32);
+
+	/* The responder can rekey too, and again. */
+	assert_int_equal(ike_engine_rekey(n.b.e, 1, false, n.now), 0);
+	net_run(&n);
+	assert_crosswise(&n);
+	status(&n.a, &a1);
+	assert_int_equal(a1.child_rekeys, 2);
+	assert_int_equal(a1.child[0].generation, 3);
+	net_free(&n);
+}
+
+static void test_child_rekey_pfs_invalid_ke(void **state)
+{
+	struct ike_tunnel_status a;
+	struct net n;
+
+	(void)state;
+	/* A prefers ecp256, B takes only modp2048: one INVALID_KE round. */
+	setup(&n, "aes128gcm16-ecp256-modp2048", "aes128gcm16-modp2048");
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, 0), 0);
+	assert_int_equal(net_run(&n), 3);
+	assert_crosswise(&n);
+	status(&n.a, &a);
+	assert_string_equal(a.child[0].algs, "aes128gcm16-modp2048");
+	assert_int_equal(a.child_rekeys, 1);
+	assert_int_equal(a.child[0].generation, 2);
+	net_free(&n);
+}
+
+static void test_child_rekey_collision(void **state)
+{
+	struct ike_tunnel_status a, b;
+	struct net n;
+
+	(void)state;
+	setup(&n, DEF_ESP, DEF_ESP);
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, 0), 0);
+	assert_int_equal(ike_engine_rekey(n.b.e, 1, false, 0), 0);
+	/* Each request reaches the other side before any answer. */
+	net_step(&n, &n.a, false);
+	net_step(&n, &n.b, false);
+	net_run(&n);
+	assert_crosswise(&n);
+	status(&n.a, &a);
+	status(&n.b, &b);
+	assert_int_equal(a.collisions, 1);
+	assert_int_equal(b.collisions, 1);
+	assert_int_equal(a.child_rekeys, 1);
+	assert_int_equal(b.child_rekeys, 1);
+	/* Three inbound SAs were made on each side; one pair survives. */
+	assert_int_equal(live_sas(&n.a), 2);
+	assert_int_equal(live_sas(&n.b), 2);
+	net_free(&n);
+}
+
+static void test_child_rekey_lost_messages(void **state)
+{
+	struct ike_tunnel_status a;
+	struct net n;
+
+	(void)state;
+	setup(&n, DEF_ESP, DEF_ESP);
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, 0), 0);
+	net_step(&n, &n.a, true);		/* request lost */
+	tick(&n, 1000);
+	assert_int_equal(n.a.nout, 1);
+	net_step(&n, &n.a, false);
+	net_step(&n, &n.b, true);		/* response lost */
+	tick(&n, 3000);
+	net_step(&n, &n.a, false);		/* answered from the cache */
+	assert_int_equal(ike_engine_counters(n.b.e)->answered_from_cache, 1);
+	net_run(&n);
+	assert_crosswise(&n);
+	/* B made exactly one new inbound SA and one outbound. */
+	assert_kernel(&n.b, 4, 1);
+	status(&n.a, &a);
+	assert_int_equal(a.child_rekeys, 1);
+	net_free(&n);
+}
+
+static void test_ike_rekey(void **state)
+{
+	struct ike_tunnel_status a0, a1, b1;
+	struct net n;
+
+	(void)state;
+	setup(&n, DEF_ESP, DEF_ESP);
+	status(&n.a, &a0);
+	assert_int_equal(a0.generation, 1);
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, true, 0), 0);
+	net_run(&n);
+	assert_crosswise(&n);
+	status(&n.a, &a1);
+	status(&n.b, &b1);
+	assert_int_not_equal(a1.spi_i, a0.spi_i);
+	assert_int_not_equal(a1.spi_r, a0.spi_r);
+	assert_int_equal(a1.generation, 2);
+	assert_int_equal(b1.generation, 2);
+	assert_int_equal(a1.ike_rekeys, 1);
+	assert_int_equal(b1.ike_rekeys, 1);
+	/* The data plane was not touched. */
+	assert_int_equal(a1.child[0].spi_in, a0.child[0].spi_in);
+	assert_kernel(&n.a, 2, 0);
+	assert_kernel(&n.b, 2, 0);
+
+	/* B, the old responder, rekeys the new SA; then a CHILD rekey. */
+	assert_int_equal(ike_engine_rekey(n.b.e, 1, true, 0), 0);
+	net_run(&n);
+	assert_crosswise(&n);
+	status(&n.b, &b1);
+	assert_true(b1.initiator);
+	assert_int_equal(b1.generation, 3);
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, 0), 0);
+	net_run(&n);
+	assert_crosswise(&n);
+	net_free(&n);
+}
+
+static void test_ike_rekey_collision(void **state)
+{
+	struct ike_tunnel_status a, b;
+	struct net n;
+
+	(void)state;
+	setup(&n, DEF_ESP, DEF_ESP);
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, true, 0), 0);
+	assert_int_equal(ike_engine_rekey(n.b.e, 1, true, 0), 0);
+	net_step(&n, &n.a, false);
+	net_step(&n, &n.b, false);
+	net_run(&n);
+	assert_crosswise(&n);
+	status(&n.a, &a);
+	status(&n.b, &b);
+	assert_int_equal(a.collisions, 1);
+	assert_int_equal(b.collisions, 1);
+	assert_int_equal(a.generation, 2);
+	/* Only the surviving IKE SA is left on either side. */
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, 0), 0);
+	net_run(&n);
+	assert_crosswise(&n);
+	assert_kernel(&n.a, 4, 1);
+	net_free(&n);
+}
+
+/* A rekey asked for while another exchange runs waits for it. */
+static void test_rekey_queued(void **state)
+{
+	struct ike_tunnel_status a;
+	struct net n;
+
+	(void)state;
+	setup(&n, DEF_ESP, DEF_ESP);
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, true, 0), 0);
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, 0), 0);
+	assert_int_equal(n.a.nout, 1);
+	net_run(&n);
+	assert_crosswise(&n);
+	status(&n.a, &a);
+	assert_int_equal(a.ike_rekeys, 1);
+	assert_int_equal(a.child_rekeys, 1);
+	net_free(&n);
+}
+
+static void lifetimes(struct ike_tunnel_config *c, uint32_t soft)
+{
+	c->child_soft_s = soft;
+	c->child_hard_s = soft + 10;
+	c->rekey_jitter_s = 0;
+}
+
+static void test_rekey_by_time_and_event(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct ike_tunnel_status a;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	lifetimes(&ca, 20);
+	lifetimes(&cb, 30);
+	setup_cfg(&n, &ca, &cb);
+	status(&n.a, &a);
+	assert_int_equal(a.child[0].rekey_in_ms, 20000);
+	assert_int_equal(ike_engine_next_timeout(n.a.e), 20000);
+	tick(&n, 20000);
+	assert_int_equal(n.a.nout, 1);
+	net_run(&n);
+	assert_crosswise(&n);
+	status(&n.a, &a);
+	assert_int_equal(a.child_rekeys, 1);
+	assert_int_equal(a.child[0].rekey_in_ms, 20000);
+
+	/* The kernel's soft event (bytes, packets) rekeys as well, once. */
+	assert_int_equal(ike_engine_sa_expired(n.b.e, 1, IKE_DIR_IN,
+					       a.child[0].spi_out, false,
+					       n.now), 0);
+	assert_int_equal(ike_engine_sa_expired(n.b.e, 1, IKE_DIR_OUT,
+					       a.child[0].spi_in, false,
+					       n.now), -EALREADY);
+	net_run(&n);
+	assert_crosswise(&n);
+	status(&n.a, &a);
+	assert_int_equal(a.child_rekeys, 2);
+	net_free(&n);
+}
+
+/* Identical lifetimes and no jitter: both ends rekey at the same tick. */
+static void test_rekey_forced_collision(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct ike_tunnel_status a, b;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	lifetimes(&ca, 10);
+	lifetimes(&cb, 10);
+	setup_cfg(&n, &ca, &cb);
+	tick(&n, 10000);
+	assert_int_equal(n.a.nout, 1);
+	assert_int_equal(n.b.nout, 1);
+	net_run(&n);
+	assert_crosswise(&n);
+	status(&n.a, &a);
+	status(&n.b, &b);
+	assert_int_equal(a.collisions + b.collisions, 2);
+	assert_int_equal(a.child_rekeys, 1);
+	net_free(&n);
+}
+
+static void test_hard_expiry(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct ike_tunnel_status a;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	ca.auto_refresh = false;
+	setup_cfg(&n, &ca, &cb);
+	status(&n.a, &a);
+	/* The kernel removed the outbound half; the IKE SA goes with it. */
+	n.a.k.sa[1].live = false;
+	assert_int_equal(ike_engine_sa_expired(n.a.e, 1, IKE_DIR_OUT,
+					       a.child[0].spi_out, true, 0), 0);
+	assert_int_equal(n.a.nout, 1);
+	assert_int_equal(exchange_of(&n.a.out[0]), IKE_INFORMATIONAL);
+	net_run(&n);
+	assert_state(&n.a, IKE_TUNNEL_IDLE);
+	assert_state(&n.b, IKE_TUNNEL_IDLE);
+	assert_int_equal(live_sas(&n.a), 0);
+	assert_int_equal(live_sas(&n.b), 0);
+	/* Traffic brings it back. */
+	assert_int_equal(ike_engine_on_demand(n.a.e, 1, 0), 0);
+	net_run(&n);
+	assert_crosswise(&n);
+	net_free(&n);
+}
+
+static void dead_peer(enum ike_dpd_action action, enum ike_tunnel_state end,
+		      int out_after)
+{
+	static const char *const dead[] = {
+		"peer 198.51.100.1:500 unreachable for 36 s (no answer to "
+		"liveness check after 5 tries), restarting",
+		"peer 198.51.100.1:500 unreachable for 36 s (no answer to "
+		"liveness check after 5 tries), SAs removed; the next packet "
+		"negotiates anew",
+		"peer 198.51.100.1:500 unreachable for 36 s (no answer to "
+		"liveness check after 5 tries), SAs removed and held until "
+		"'sgwctl up'",
+	};
+	struct ike_tunnel_config ca, cb;
+	struct ike_tunnel_status a;
+	ike_time_t t;
+	struct net n;
+
+	net_init(&n, false);
+	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	ca.dpd_delay_ms = 5000;
+	ca.dpd_action = action;
+	setup_cfg(&n, &ca, &cb);
+	/* A live peer answers the check. */
+	assert_int_equal(ike_engine_next_timeout(n.a.e), 5000);
+	tick(&n, 5000);
+	assert_int_equal(n.a.nout, 1);
+	assert_int_equal(exchange_of(&n.a.out[0]), IKE_INFORMATIONAL);
+	net_run(&n);
+	assert_int_equal(ike_engine_next_timeout(n.a.e), 10000);
+	/* Then it goes silent. */
+	for (t = 10000; t <= 41000; t = ike_engine_next_timeout(n.a.e)) {
+		tick(&n, t);
+		if (t == 41000)
+			break;
+		while (n.a.nout)
+			net_step(&n, &n.a, true);
+	}
+	assert_int_equal(t, 41000);
+	status(&n.a, &a);
+	assert_string_equal(a.last_failure, dead[action]);
+	assert_int_equal(a.liveness_failures, 1);
+	assert_int_equal(live_sas(&n.a), 0);
+	assert_int_equal(a.state, end);
+	assert_int_equal(n.a.nout, out_after);
+	if (action == IKE_DPD_HOLD) {
+		assert_true(a.held);
+		assert_int_equal(ike_engine_on_demand(n.a.e, 1, 41000), -EPERM);
+		assert_int_equal(ike_engine_up(n.a.e, 1, 41000), 0);
+	} else if (action == IKE_DPD_CLEAR) {
+		assert_int_equal(ike_engine_on_demand(n.a.e, 1, 41000), 0);
+	}
+	net_free(&n);
+}
+
+static void test_dpd_restart(void **state)
+{
+	(void)state;
+	/* A new IKE_SA_INIT is out at once. */
+	dead_peer(IKE_DPD_RESTART, IKE_TUNNEL_CONNECTING, 1);
+}
+
+static void test_dpd_clear(void **state)
+{
+	(void)state;
+	dead_peer(IKE_DPD_CLEAR, IKE_TUNNEL_FAILED, 0);
+}
+
+static void test_dpd_hold(void **state)
+{
+	(void)state;
+	dead_peer(IKE_DPD_HOLD, IKE_TUNNEL_FAILED, 0);
+}
+
+/* A tunnel that should be up retries a silent peer with growing delays. */
+static void test_retry_backoff(void **state)
+{
+	struct ike_tunnel_status a;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	{
+		struct ike_tunnel_config ca, cb;
+
+		cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+		cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+		ca.retrans_tries = 2;
+		net_add(&n, &ca, &cb);
+	}
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	net_step(&n, &n.a, true);
+	tick(&n, 1000);
+	net_step(&n, &n.a, true);
+	tick(&n, 3000);			/* gives up; retry in 1 s */
+	status(&n.a, &a);
+	assert_int_equal(a.state, IKE_TUNNEL_FAILED);
+	assert_int_equal(a.retry_in_ms, 1000);
+	tick(&n, 4000);
+	assert_int_equal(n.a.nout, 1);
+	net_step(&n, &n.a, true);
+	tick(&n, 5000);
+	net_step(&n, &n.a, true);
+	tick(&n, 7000);			/* next retry in 2 s */
+	status(&n.a, &a);
+	assert_int_equal(a.retry_in_ms, 2000);
+	tick(&n, 9000);
+	net_run(&n);			/* the peer is back */
+	assert_crosswise(&n);
+	assert_int_equal(ike_engine_down(n.a.e, 1, 9000), 0);
+	net_run(&n);
+	status(&n.a, &a);
+	assert_int_equal(a.retry_in_ms, IKE_TIME_NEVER);
+	net_free(&n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_child_rekey_make_before_break),
+		cmocka_unit_test(test_child_rekey_pfs_invalid_ke),
+		cmocka_unit_test(test_child_rekey_collision),
+		cmocka_unit_test(test_child_rekey_lost_messages),
+		cmocka_unit_test(test_ike_rekey),
+		cmocka_unit_test(test_ike_rekey_collision),
+		cmocka_unit_test(test_rekey_queued),
+		cmocka_unit_test(test_rekey_by_time_and_event),
+		cmocka_unit_test(test_rekey_forced_collision),
+		cmocka_unit_test(test_hard_expiry),
+		cmocka_unit_test(test_dpd_restart),
+		cmocka_unit_test(test_dpd_clear),
+		cmocka_unit_test(test_dpd_hold),
+		cmocka_unit_test(test_retry_backoff),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
