@@ -86,6 +86,7 @@ struct daemon {
 	struct sgw_conf conf;
 	struct sgwnl *nl;
 	struct ike_engine *eng;
+	struct ike_engine_config ec;	/* engine settings in force */
 	struct kbackend kb;
 	struct rtun *t;
 	size_t n;
@@ -521,6 +522,8 @@ static int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
 	struct sgw_conf conf;
 	struct sgw_conf_error err;
 	struct sgw_conf_problems probs;
+	struct ike_engine_config ec;
+	char engine_msg[64];
 	struct rtun *nt;
 	size_t i;
 	int errors;
@@ -548,6 +551,14 @@ static int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
 	}
 	sgw_conf_problems_free(&probs);
 	d->level = conf.global.log_level;
+	/* [global] applies on reload too; half-open SAs stay as they are. */
+	ikeconf_engine(&conf.global, &ec);
+	engine_msg[0] = '\0';
+	if (!ike_engine_set_config(d->eng, &ec)) {
+		ikeconf_engine_changes(&d->ec, &ec, engine_msg,
+				       sizeof(engine_msg));
+		d->ec = ec;
+	}
 	nt = calloc(conf.n_tunnels ? conf.n_tunnels : 1, sizeof(*nt));
 	if (!nt) {
 		snprintf(msg, msglen, "out of memory");
@@ -604,8 +615,9 @@ static int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
 	d->conf = conf;
 	sock_gc(d);
 	snprintf(msg, msglen, "%zu tunnel%s: %u added, %u removed, %u changed, "
-		 "%u unchanged", d->n, d->n == 1 ? "" : "s", s->added,
-		 s->removed, s->changed, s->kept);
+		 "%u unchanged%s%s", d->n, d->n == 1 ? "" : "s", s->added,
+		 s->removed, s->changed, s->kept, engine_msg[0] ? "; " : "",
+		 engine_msg);
 	return 0;
 }
 
@@ -1206,7 +1218,6 @@ int daemon_run(const char *conf_path)
 	static struct daemon dd;
 	struct daemon *d = &dd;
 	struct ike_engine_ops ops;
-	struct ike_engine_config ec;
 	struct ike_kernel kern;
 	struct apply_stats st;
 	char msg[CTL_TEXT + 128];
@@ -1269,11 +1280,11 @@ int daemon_run(const char *conf_path)
 			sgw_conf_free(&pre);
 			goto out;
 		}
-		ikeconf_engine(&pre.global, &ec);
+		ikeconf_engine(&pre.global, &d->ec);
 		d->level = pre.global.log_level;
 		sgw_conf_free(&pre);
 	}
-	d->eng = ike_engine_new(&ec, &ops, &kern, (ike_time_t)now_ms());
+	d->eng = ike_engine_new(&d->ec, &ops, &kern, (ike_time_t)now_ms());
 	if (!d->eng) {
 		fprintf(stderr, "sgwctl: daemon: cannot create the IKE engine\n");
 		goto out;

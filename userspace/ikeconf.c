@@ -24,6 +24,18 @@ void ikeconf_engine(const struct sgw_conf_global *g,
 		out->half_open_max = g->half_open_limit;
 }
 
+void ikeconf_engine_changes(const struct ike_engine_config *before,
+			    const struct ike_engine_config *after,
+			    char *buf, size_t len)
+{
+	/* Only cookie_threshold comes from a key; the rest follows it. */
+	if (before->cookie_threshold != after->cookie_threshold)
+		snprintf(buf, len, "half-open-limit %u -> %u",
+			 before->cookie_threshold, after->cookie_threshold);
+	else if (len)
+		buf[0] = '\0';
+}
+
 static void to_sockaddr(const struct sgw_conf_addr *a,
 			struct sockaddr_storage *ss)
 {

@@ -22,6 +22,13 @@ struct ike_engine_config;
 /* Engine-wide settings from [global]. */
 void ikeconf_engine(const struct sgw_conf_global *g,
 		    struct ike_engine_config *out);
+/*
+ * What going from @before to @after changes, in sgw.conf's words
+ * ("half-open-limit 30 -> 0"), for the reload message; "" if nothing.
+ */
+void ikeconf_engine_changes(const struct ike_engine_config *before,
+			    const struct ike_engine_config *after,
+			    char *buf, size_t len);
 
 /*
  * Everything of @t the engine needs except the key (ikeconf_read_psk()

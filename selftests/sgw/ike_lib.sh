@@ -97,9 +97,9 @@ daemon_alive() {
 	fail "the daemon in $1 exited"
 }
 
-# sgw_sas NS: "in SPI out SPI" (hex) of the kernel SAs of tunnel 1.
+# sgw_sas NS [ID]: "in SPI out SPI" (hex) of the kernel SAs of tunnel ID (1).
 sgw_sas() {
-	ip netns exec "$1" "$SGWCTL" -j sa show 1 2>/dev/null | python3 -c '
+	ip netns exec "$1" "$SGWCTL" -j sa show "${2:-1}" 2>/dev/null | python3 -c '
 import json, sys
 d = {s["dir"]: "%08x" % s["spi"] for s in json.load(sys.stdin)}
 print("in", d.get("in", "-"), "out", d.get("out", "-"))'
@@ -113,9 +113,9 @@ t = json.load(sys.stdin)["tunnels"][0]["ike"]
 print(t["spi-i"], t["spi-r"])'
 }
 
-# sgw_field NS FIELD: a field of the daemon's view of tunnel 1.
+# sgw_field NS FIELD [ID]: a field of the daemon's view of tunnel ID (1).
 sgw_field() {
-	ip netns exec "$1" "$SGWCTL" -j show 1 | python3 -c '
+	ip netns exec "$1" "$SGWCTL" -j show "${3:-1}" | python3 -c '
 import json, sys
 t = json.load(sys.stdin)["tunnels"][0]["ike"]
 print(t[sys.argv[1]] if t[sys.argv[1]] is not None else "")' "$2"
@@ -215,9 +215,10 @@ charon_conn() {
 		fail "swanctl could not load $f"
 }
 
-# charon_sas NS: "in SPI out SPI" of the CHILD SA, "- -" without one.
+# charon_sas NS [CONN]: "in SPI out SPI" of the CHILD SA (of connection
+# CONN), "in - out -" without one.
 charon_sas() {
-	swanctl_ns "$1" --list-sas 2>/dev/null | awk '
+	swanctl_ns "$1" --list-sas ${2:+--ike "$2"} 2>/dev/null | awk '
 		$1 == "in" { i = $2 } $1 == "out" { o = $2 }
 		END { sub(",", "", i); sub(",", "", o)
 		      print "in", (i ? i : "-"), "out", (o ? o : "-") }'

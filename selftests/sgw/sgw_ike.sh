@@ -165,8 +165,6 @@ expect_up_fails() {
 }
 
 test_charon_failures() {
-	# Cookies always demanded (for the last case below).
-	HALF_OPEN_LIMIT=0
 	charon_setup
 	# Wrong PSK: the responder says so.
 	sgw_reload
@@ -202,6 +200,11 @@ test_charon_failures() {
 	expect_crosswise "after recovery" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
 	ip netns exec "$gA" "$SGWCTL" down gw > /dev/null
 	wait_for 5 no_charon_sa "$gB" || fail "charon kept its SAs after our down"
+	# A reload applies [global] too: from now on cookies are always demanded.
+	HALF_OPEN_LIMIT=0 RT_TIMEOUT=1s RT_TRIES=3 sgw_vs_charon_conf 4 aes128gcm16-prfsha256-ecp256 aes128gcm16
+	out=$(ip netns exec "$gA" "$SGWCTL" reload) || fail "reload refused: $out"
+	expect_eq "reload message" "$out" \
+		"reloaded $work/a.conf: 1 tunnel: 0 added, 0 removed, 0 changed, 1 unchanged; half-open-limit 30 -> 0"
 	# charon initiating to a responder that demands a COOKIE (RFC 7296 §2.6).
 	swanctl_ns "$gB" --initiate --child net --timeout 30 > /dev/null 2>&1 ||
 		fail "charon could not initiate through the cookie exchange"
@@ -212,10 +215,123 @@ test_charon_failures() {
 	expect_crosswise "after cookie" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
 }
 
+# Two tunnels between the same two SGWs, each with its own peer identity,
+# key and networks: charon initiates both, and sgw answers each with the
+# tunnel its identity names; an unknown identity is refused by name.
+test_charon_identities() {
+	local t lts
+
+	require_module
+	require_cmd swanctl
+	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
+	topo
+	psk "$work/gw1.psk" "key one"
+	psk "$work/gw2.psk" "key two"
+	{
+		echo "[global]"
+		echo "log-level = debug"
+		for t in 1 2; do
+			echo "[tunnel gw$t]"
+			echo "id = $t"
+			echo "local = 192.0.2.1"
+			echo "remote = 192.0.2.2"
+			echo "local-id = @sgw.example"
+			echo "remote-id = @c$t.example"
+			echo "psk-file = $work/gw$t.psk"
+			echo "local-networks = $NETS_A"
+			echo "remote-networks = 10.2.0.$(( (t - 1) * 128 ))/25"
+			echo "ike-proposals = aes128gcm16-prfsha256-ecp256"
+			echo "esp-proposals = aes128gcm16"
+		done
+	} > "$work/a.conf"
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$gA" route add 10.2.0.0/25 dev sgw1
+	ip -n "$gA" route add 10.2.0.128/25 dev sgw2
+	ip -n "$hB" addr add 10.2.0.130/24 dev eth0
+	ip -n "$gB" route add $NETS_A via 192.0.2.1
+	charon_start "$gB"
+	{
+		echo "connections {"
+		for t in 1 2 3; do
+			case $t in
+			1) lts=10.2.0.0/25 ;;
+			2) lts=10.2.0.128/25 ;;
+			3) lts=10.2.0.0/24 ;;
+			esac
+			cat <<-EOC
+			c$t {
+				version = 2
+				local_addrs = 192.0.2.2
+				remote_addrs = 192.0.2.1
+				proposals = aes128gcm16-prfsha256-ecp256
+				local {
+					auth = psk
+					id = c$t.example
+				}
+				remote {
+					auth = psk
+					id = sgw.example
+				}
+				children {
+					net$t {
+						local_ts = $lts
+						remote_ts = $NETS_A
+						esp_proposals = aes128gcm16
+					}
+				}
+			}
+			EOC
+		done
+		echo "}"
+		echo "secrets {"
+		for t in 1 2 3; do
+			cat <<-EOC
+			ike-$t {
+				id-a = c$t.example
+				id-b = sgw.example
+				secret = "key $([ $t = 2 ] && echo two || echo one)"
+			}
+			EOC
+		done
+		echo "}"
+	} > "$work/charon-$gB/swanctl.conf"
+	swanctl_ns "$gB" --load-all --noprompt --file "$work/charon-$gB/swanctl.conf" \
+		> "$work/charon-$gB/swanctl.log" 2>&1 ||
+		{ cat "$work/charon-$gB/swanctl.log"; fail "swanctl could not load"; }
+	# Tunnel 2 first: IKE_SA_INIT lands on tunnel 1 (lowest id), IKE_AUTH moves it.
+	for t in 2 1; do
+		swanctl_ns "$gB" --initiate --child net$t --timeout 30 > "$work/init.out" 2>&1 ||
+			{ tail -20 "$work/init.out"; cat "$work/daemon-$gA.log"; fail "charon c$t: initiate failed"; }
+		expect_eq "tunnel $t: state" "$(sgw_field "$gA" state $t)" established
+		expect_eq "tunnel $t: peer" "$(sgw_field "$gA" peer-id $t)" "fqdn:c$t.example"
+		expect_crosswise "tunnel $t" "$(sgw_sas "$gA" $t)" "$(charon_sas "$gB" c$t)"
+		grep -qF "IKE_AUTH from 192.0.2.2:500 as 'fqdn:c$t.example': tunnel $t 'gw$t' answers (2 tunnels on this address pair; chosen by identity)" \
+			"$work/daemon-$gA.log" || { cat "$work/daemon-$gA.log"; fail "tunnel $t: no choice logged"; }
+	done
+	# Traffic to each half of site B crosses its own tunnel.
+	ping_ok "$hA" 10.2.0.2 || fail "no ping through tunnel 1"
+	ping_ok "$hA" 10.2.0.130 || fail "no ping through tunnel 2"
+	for t in 1 2; do
+		out=$(ip netns exec "$gA" "$SGWCTL" -j sa show $t | python3 -c '
+import json, sys
+print(sum(s["packets"] for s in json.load(sys.stdin) if s["dir"] == "out"))')
+		[ "$out" -ge 1 ] || fail "tunnel $t: no packet counted on its outbound SA"
+	done
+	# An identity no tunnel has: refused, naming what came and what we have.
+	swanctl_ns "$gB" --initiate --child net3 --timeout 15 > /dev/null 2>&1 &&
+		fail "charon established as c3.example"
+	wait_for 3 sh -c "ip netns exec $gA $SGWCTL -j show 1 | grep -q c3.example" || true
+	expect_eq "unknown identity" "$(sgw_field "$gA" failure 1)" \
+		"AUTHENTICATION_FAILED: we rejected peer 192.0.2.2:500: it identified as 'fqdn:c3.example' for 'fqdn:sgw.example', we expect 'fqdn:c1.example' for 'fqdn:sgw.example' (tunnel 1 'gw1') or 'fqdn:c2.example' for 'fqdn:sgw.example' (tunnel 2 'gw2')"
+	expect_eq "c3: no SA" "$(charon_sas "$gB" c3)" "in - out -"
+	expect_eq "tunnel 1 stays up" "$(sgw_field "$gA" state 1)" established
+}
+
 tests=(
 	"sgw <-> sgw: up, traffic, SPIs, down, refresh" test_sgw_sgw
 	"sgw <-> charon: proposal matrix, both initiators, IPv4 and IPv6" test_charon_matrix
 	"sgw -> charon: wrong PSK, no proposal, TS, UDP 500 blocked; COOKIE" test_charon_failures
+	"charon -> sgw: two tunnels to one SGW, chosen by identity" test_charon_identities
 )
 # SGW_IKE_ONLY=REGEX runs only the tests whose function name matches.
 sel=()

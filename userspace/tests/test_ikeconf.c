@@ -75,6 +75,35 @@ static void test_defaults(void **state)
 	sgw_conf_free(&conf);
 }
 
+/* A reload names what it changes in the engine, in the file's words. */
+static void test_engine_changes(void **state)
+{
+	struct ike_engine_config before, after;
+	struct sgw_conf conf;
+	char buf[64];
+
+	(void)state;
+	parse(base, &conf);
+	ikeconf_engine(&conf.global, &before);
+	sgw_conf_free(&conf);
+	parse("[global]\nhalf-open-limit = 0\n", &conf);
+	ikeconf_engine(&conf.global, &after);
+	sgw_conf_free(&conf);
+	ikeconf_engine_changes(&before, &after, buf, sizeof(buf));
+	assert_string_equal(buf, "half-open-limit 7 -> 0");
+	assert_int_equal(after.cookie_threshold, 0);
+	assert_int_equal(after.half_open_max, 1024);
+	ikeconf_engine_changes(&after, &after, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	/* Above the default cap, the cap follows the limit. */
+	parse("[global]\nhalf-open-limit = 5000\n", &conf);
+	ikeconf_engine(&conf.global, &after);
+	sgw_conf_free(&conf);
+	assert_int_equal(after.half_open_max, 5000);
+	ikeconf_engine_changes(&before, &after, buf, sizeof(buf));
+	assert_string_equal(buf, "half-open-limit 7 -> 5000");
+}
+
 static void test_explicit(void **state)
 {
 	static const char text[] =
@@ -235,6 +264,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_explicit),
+		cmocka_unit_test(test_engine_changes),
 		cmocka_unit_test(test_any_follows_other_family),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_psk),
