@@ -196,6 +196,37 @@ void ike_child_destroy(struct ike_sa *sa, struct ike_child *c)
 	free(c);
 }
 
+void ike_child_retire(struct ike_sa *sa, struct ike_child *c)
+{
+	struct ike_kernel *kern = &sa->eng->kernel;
+
+	if (c->out_live)
+		kern->del_sa(kern->ctx, sa->tun->cfg.id, IKE_DIR_OUT,
+			     c->spi_out);
+	c->out_live = false;
+	c->out_pending = false;
+	wipe_out_keys(c);
+	c->retiring = true;
+	c->retire_at = sa->eng->now + IKE_CHILD_GRACE_MS;
+}
+
+ike_time_t ike_child_reap(struct ike_sa *sa, ike_time_t now)
+{
+	ike_time_t next = IKE_TIME_NEVER;
+	struct ike_child *c, *n;
+
+	for (c = sa->children; c; c = n) {
+		n = c->next;
+		if (!c->retiring)
+			continue;
+		if (now >= c->retire_at)
+			ike_child_destroy(sa, c);
+		else if (c->retire_at < next)
+			next = c->retire_at;
+	}
+	return next;
+}
+
 struct ike_child *ike_child_successor(struct ike_sa *sa,
 				      const struct ike_child *c)
 {
@@ -204,7 +235,7 @@ struct ike_child *ike_child_successor(struct ike_sa *sa,
 	/* Not a collision's loser, which is on its way out. */
 	for (n = sa->children; n; n = n->next)
 		if (n->replaces == c->spi_in && n != c && !n->rekeyed &&
-		    !n->delete_queued && !n->deleting)
+		    !n->delete_queued && !n->deleting && !n->retiring)
 			return n;
 	return NULL;
 }
@@ -214,7 +245,7 @@ struct ike_child *ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi)
 	struct ike_child *c;
 
 	for (c = sa->children; c; c = c->next)
-		if (c->spi_in == spi)
+		if (c->spi_in == spi && !c->retiring)
 			return c;
 	return NULL;
 }
@@ -224,7 +255,7 @@ struct ike_child *ike_child_by_spi_out(struct ike_sa *sa, uint32_t spi)
 	struct ike_child *c;
 
 	for (c = sa->children; c; c = c->next)
-		if (c->spi_out == spi)
+		if (c->spi_out == spi && !c->retiring)
 			return c;
 	return NULL;
 }

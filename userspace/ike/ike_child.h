@@ -32,6 +32,8 @@ struct ike_child {
 	bool rekey_queued;		/* rekey waiting for the request slot */
 	bool rekeyed;			/* replaced; only the DELETE is left */
 	bool out_live;			/* the kernel sends with our outbound */
+	bool retiring;			/* replaced and deleted: inbound lingers */
+	ike_time_t retire_at;
 	bool in_gone;			/* the kernel removed the inbound half */
 	/* Outbound held back until @replaces is deleted or @out_deadline. */
 	bool out_pending;
@@ -74,6 +76,15 @@ struct ike_child *ike_child_create(struct ike_sa *sa,
 int ike_child_install_out(struct ike_sa *sa, struct ike_child *c);
 /* Outbound first, so nothing more is sent on an SA about to vanish. */
 void ike_child_destroy(struct ike_sa *sa, struct ike_child *c);
+/*
+ * A replaced CHILD SA both sides have deleted: outbound goes now, inbound
+ * after IKE_CHILD_GRACE_MS for packets the peer encrypted just before it
+ * switched (asynchronous crypto, queues) that are still on their way.
+ */
+#define IKE_CHILD_GRACE_MS 2000
+void ike_child_retire(struct ike_sa *sa, struct ike_child *c);
+/* Remove retired CHILD SAs whose grace is over; when the next one is due. */
+ike_time_t ike_child_reap(struct ike_sa *sa, ike_time_t now);
 struct ike_child *ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi);
 struct ike_child *ike_child_by_spi_out(struct ike_sa *sa, uint32_t spi);
 /* The CHILD SA that replaces @c (made by rekeying it), if any. */

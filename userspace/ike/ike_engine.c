@@ -477,7 +477,11 @@ int ike_engine_status(const struct ike_engine *e, uint32_t id,
 	}
 	for (c = sa->children; c && st->n_children < IKE_STATUS_CHILDREN;
 	     c = c->next) {
-		struct ike_child_status *cs = &st->child[st->n_children++];
+		struct ike_child_status *cs;
+
+		if (c->retiring)
+			continue;
+		cs = &st->child[st->n_children++];
 
 		cs->spi_in = c->spi_in;
 		cs->spi_out = c->spi_out;

@@ -54,7 +54,9 @@ static void children_deleted(struct ike_sa *sa, struct ike_msg *m)
 	(void)m;
 	for (c = sa->children; c; c = next) {
 		next = c->next;
-		if (c->deleting)
+		if (c->deleting && c->rekeyed)
+			ike_child_retire(sa, c);
+		else if (c->deleting)
 			ike_child_destroy(sa, c);
 	}
 	ike_xchg_done(sa);
@@ -150,7 +152,10 @@ void ike_info_respond(struct ike_sa *sa, struct ike_msg *m)
 			/* §1.4.1: when both delete at once, no SPI in the answer. */
 			if (!c->deleting && n < sizeof(spis) / 4)
 				memcpy(spis + 4 * n++, &c->spi_in, 4);
-			ike_child_destroy(sa, c);
+			if (next || c->rekeyed)
+				ike_child_retire(sa, c);
+			else
+				ike_child_destroy(sa, c);
 		}
 	}
 	ike_xchg_begin_response(sa, &o, m);

@@ -113,7 +113,8 @@ void ike_life_timer(struct ike_sa *sa, ike_time_t now)
 	}
 	for (c = sa->children; c; c = next) {
 		next = c->next;
-		if (c->rekeyed || c->deleting || c->delete_queued)
+		if (c->rekeyed || c->deleting || c->delete_queued ||
+		    c->retiring)
 			continue;
 		if (now >= c->rekey_at) {
 			c->rekey_at = IKE_TIME_NEVER;
@@ -124,6 +125,7 @@ void ike_life_timer(struct ike_sa *sa, ike_time_t now)
 	    now - sa->last_rx >= cfg->dpd_delay_ms)
 		ike_info_liveness(sa);
 	ike_rekey_timer(sa, now);
+	ike_child_reap(sa, now);
 }
 
 ike_time_t ike_life_next(const struct ike_sa *sa)
@@ -139,6 +141,8 @@ ike_time_t ike_life_next(const struct ike_sa *sa)
 		return next;
 	next = min_t(next, sa->rekey_at);
 	for (c = sa->children; c; c = c->next) {
+		if (c->retiring)
+			next = min_t(next, c->retire_at);
 		if (c->rekeyed || c->deleting || c->delete_queued)
 			continue;
 		next = min_t(next, c->rekey_at);

@@ -11,6 +11,7 @@
 
 #include "harness.h"
 #include "ike_buf.h"
+#include "ike_child.h"
 #include "ike_msg.h"
 
 #define DEF_IKE "aes256gcm16-prfsha384-ecp384"
@@ -52,6 +53,14 @@ static void tick(struct net *n, ike_time_t t)
 	ike_engine_tick(n->b.e, t);
 }
 
+/* Everything delivered, and the replaced inbound SAs' grace over. */
+static void settle(struct net *n)
+{
+	net_run(n);
+	tick(n, n->now + IKE_CHILD_GRACE_MS);
+	net_run(n);
+}
+
 /* The SAs the kernel ever saw added, and how many it was asked to delete. */
 static void assert_kernel(const struct node *x, int added, int deleted)
 {
@@ -87,13 +96,20 @@ static void test_child_rekey_make_before_break(void **state)
 	assert_int_equal(exchange_of(&n.a.out[0]), IKE_INFORMATIONAL);
 	status(&n.a, &a1);
 	assert_int_equal(a1.n_children, 2);
-	/* B switches on the DELETE; the old inbound goes on both sides. */
+	/* B switches on the DELETE; the old inbound SAs linger a while. */
 	net_step(&n, &n.a, false);
-	assert_kernel(&n.b, 4, 1);
+	assert_kernel(&n.b, 4, 0);
 	assert_null(find_sa(&n.b, IKE_DIR_OUT, b0.child[0].spi_out));
 	net_step(&n, &n.b, false);
-	assert_kernel(&n.a, 4, 1);
+	assert_kernel(&n.a, 4, 0);
 	assert_int_equal(n.a.nout + n.b.nout, 0);
+	assert_int_equal(ike_engine_next_timeout(n.a.e),
+			 1000 + IKE_CHILD_GRACE_MS);
+	tick(&n, 1000 + IKE_CHILD_GRACE_MS - 1);
+	assert_kernel(&n.a, 4, 0);
+	tick(&n, 1000 + IKE_CHILD_GRACE_MS);
+	assert_kernel(&n.a, 4, 1);
+	assert_kernel(&n.b, 4, 1);
 
 	assert_crosswise(&n);
 	status(&n.a, &a1);
@@ -111,7 +127,7 @@ static void test_child_rekey_make_before_break(void **state)
 
 	/* The responder can rekey too, and again. */
 	assert_int_equal(ike_engine_rekey(n.b.e, 1, false, n.now), 0);
-	net_run(&n);
+	settle(&n);
 	assert_crosswise(&n);
 	status(&n.a, &a1);
 	assert_int_equal(a1.child_rekeys, 2);
@@ -129,6 +145,7 @@ static void test_child_rekey_pfs_invalid_ke(void **state)
 	setup(&n, "aes128gcm16-ecp256-modp2048", "aes128gcm16-modp2048");
 	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, 0), 0);
 	assert_int_equal(net_run(&n), 3);
+	settle(&n);
 	assert_crosswise(&n);
 	status(&n.a, &a);
 	assert_string_equal(a.child[0].algs, "aes128gcm16-modp2048");
@@ -149,7 +166,7 @@ static void test_child_rekey_collision(void **state)
 	/* Each request reaches the other side before any answer. */
 	net_step(&n, &n.a, false);
 	net_step(&n, &n.b, false);
-	net_run(&n);
+	settle(&n);
 	assert_crosswise(&n);
 	status(&n.a, &a);
 	status(&n.b, &b);
@@ -179,7 +196,7 @@ static void test_child_rekey_lost_messages(void **state)
 	tick(&n, 3000);
 	net_step(&n, &n.a, false);		/* answered from the cache */
 	assert_int_equal(ike_engine_counters(n.b.e)->answered_from_cache, 1);
-	net_run(&n);
+	settle(&n);
 	assert_crosswise(&n);
 	/* B made exactly one new inbound SA and one outbound. */
 	assert_kernel(&n.b, 4, 1);
@@ -198,7 +215,7 @@ static void test_ike_rekey(void **state)
 	status(&n.a, &a0);
 	assert_int_equal(a0.generation, 1);
 	assert_int_equal(ike_engine_rekey(n.a.e, 1, true, 0), 0);
-	net_run(&n);
+	settle(&n);
 	assert_crosswise(&n);
 	status(&n.a, &a1);
 	status(&n.b, &b1);
@@ -215,13 +232,13 @@ static void test_ike_rekey(void **state)
 
 	/* B, the old responder, rekeys the new SA; then a CHILD rekey. */
 	assert_int_equal(ike_engine_rekey(n.b.e, 1, true, 0), 0);
-	net_run(&n);
+	settle(&n);
 	assert_crosswise(&n);
 	status(&n.b, &b1);
 	assert_true(b1.initiator);
 	assert_int_equal(b1.generation, 3);
 	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, 0), 0);
-	net_run(&n);
+	settle(&n);
 	assert_crosswise(&n);
 	net_free(&n);
 }
@@ -237,7 +254,7 @@ static void test_ike_rekey_collision(void **state)
 	assert_int_equal(ike_engine_rekey(n.b.e, 1, true, 0), 0);
 	net_step(&n, &n.a, false);
 	net_step(&n, &n.b, false);
-	net_run(&n);
+	settle(&n);
 	assert_crosswise(&n);
 	status(&n.a, &a);
 	status(&n.b, &b);
@@ -246,7 +263,7 @@ static void test_ike_rekey_collision(void **state)
 	assert_int_equal(a.generation, 2);
 	/* Only the surviving IKE SA is left on either side. */
 	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, 0), 0);
-	net_run(&n);
+	settle(&n);
 	assert_crosswise(&n);
 	assert_kernel(&n.a, 4, 1);
 	net_free(&n);
@@ -263,7 +280,7 @@ static void test_rekey_queued(void **state)
 	assert_int_equal(ike_engine_rekey(n.a.e, 1, true, 0), 0);
 	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, 0), 0);
 	assert_int_equal(n.a.nout, 1);
-	net_run(&n);
+	settle(&n);
 	assert_crosswise(&n);
 	status(&n.a, &a);
 	assert_int_equal(a.ike_rekeys, 1);
@@ -296,11 +313,11 @@ static void test_rekey_by_time_and_event(void **state)
 	assert_int_equal(ike_engine_next_timeout(n.a.e), 20000);
 	tick(&n, 20000);
 	assert_int_equal(n.a.nout, 1);
-	net_run(&n);
+	settle(&n);
 	assert_crosswise(&n);
 	status(&n.a, &a);
 	assert_int_equal(a.child_rekeys, 1);
-	assert_int_equal(a.child[0].rekey_in_ms, 20000);
+	assert_int_equal(a.child[0].rekey_in_ms, 20000 - IKE_CHILD_GRACE_MS);
 
 	/* The kernel's soft event (bytes, packets) rekeys as well, once. */
 	assert_int_equal(ike_engine_sa_expired(n.b.e, 1, IKE_DIR_IN,
@@ -309,7 +326,7 @@ static void test_rekey_by_time_and_event(void **state)
 	assert_int_equal(ike_engine_sa_expired(n.b.e, 1, IKE_DIR_OUT,
 					       a.child[0].spi_in, false,
 					       n.now), -EALREADY);
-	net_run(&n);
+	settle(&n);
 	assert_crosswise(&n);
 	status(&n.a, &a);
 	assert_int_equal(a.child_rekeys, 2);
@@ -333,7 +350,7 @@ static void test_rekey_forced_collision(void **state)
 	tick(&n, 10000);
 	assert_int_equal(n.a.nout, 1);
 	assert_int_equal(n.b.nout, 1);
-	net_run(&n);
+	settle(&n);
 	assert_crosswise(&n);
 	status(&n.a, &a);
 	status(&n.b, &b);
@@ -368,7 +385,7 @@ static void test_hard_expiry(void **state)
 	assert_int_equal(live_sas(&n.b), 0);
 	/* Traffic brings it back. */
 	assert_int_equal(ike_engine_on_demand(n.a.e, 1, 0), 0);
-	net_run(&n);
+	settle(&n);
 	assert_crosswise(&n);
 	net_free(&n);
 }
