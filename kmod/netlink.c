@@ -64,6 +64,7 @@ static const struct nla_policy tunnel_policy[SGW_TUNNEL_A_MAX + 1] = {
 static const struct nla_policy sgw_policy[SGW_A_MAX + 1] = {
 	[SGW_A_TUNNEL] = NLA_POLICY_NESTED(tunnel_policy),
 	[SGW_A_SA] = NLA_POLICY_NESTED(sgw_sa_policy),
+	[SGW_A_ACQUIRE] = { .type = NLA_REJECT },	/* events only */
 };
 
 void *sgw_genl_put_header(struct sk_buff *skb, struct genl_info *info, u8 cmd)
@@ -271,6 +272,41 @@ void sgw_genl_notify_tunnel(const struct sgw_tunnel *tunnel, gfp_t gfp)
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&sgw_genl_family, dev_net(tunnel->dev), msg, 0,
 				0, gfp);
+}
+
+/* Is anyone (an IKE daemon) listening for events in @net? */
+bool sgw_genl_events_listened(struct net *net)
+{
+	return genl_has_listeners(&sgw_genl_family, net, SGW_MCGRP_EVENTS_IDX);
+}
+
+/* Ask listeners to negotiate an SA for @tunnel; any context. */
+void sgw_genl_notify_acquire(const struct sgw_tunnel *tunnel,
+			     const struct sgw_addr *src,
+			     const struct sgw_addr *dst)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &sgw_genl_family, 0, SGW_CMD_ACQUIRE);
+	if (!hdr)
+		goto err;
+	nest = nla_nest_start(msg, SGW_A_ACQUIRE);
+	if (!nest || nla_put_u32(msg, SGW_ACQUIRE_A_TUNNEL_ID, tunnel->id) ||
+	    sgw_nl_put_addr(msg, SGW_ACQUIRE_A_SRC, src) ||
+	    sgw_nl_put_addr(msg, SGW_ACQUIRE_A_DST, dst))
+		goto err;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&sgw_genl_family, dev_net(tunnel->dev), msg, 0,
+				SGW_MCGRP_EVENTS_IDX, GFP_ATOMIC);
+	return;
+err:
+	nlmsg_free(msg);
 }
 
 /*
@@ -757,7 +793,7 @@ static const struct genl_ops sgw_genl_ops[] = {
 };
 
 static const struct genl_multicast_group sgw_mcgrps[] = {
-	{ .name = SGW_MCGRP_EVENTS },
+	[SGW_MCGRP_EVENTS_IDX] = { .name = SGW_MCGRP_EVENTS },
 };
 
 struct genl_family sgw_genl_family __ro_after_init = {

@@ -9,6 +9,11 @@ struct sgw_addr;
 struct sgw_sa;
 struct sgw_tunnel;
 
+/* Index of the "events" group in the family's group list. */
+#define SGW_MCGRP_EVENTS_IDX	0
+
+struct net;
+
 extern struct genl_family sgw_genl_family;
 extern const struct nla_policy sgw_sa_policy[SGW_SA_A_MAX + 1];
 
@@ -22,6 +27,10 @@ int sgw_nl_sa_flush(struct sk_buff *skb, struct genl_info *info);
 int sgw_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb);
 void sgw_genl_notify_expire(struct sgw_sa *sa, bool hard, gfp_t gfp);
 void sgw_genl_notify_tunnel(const struct sgw_tunnel *tunnel, gfp_t gfp);
+bool sgw_genl_events_listened(struct net *net);
+void sgw_genl_notify_acquire(const struct sgw_tunnel *tunnel,
+			     const struct sgw_addr *src,
+			     const struct sgw_addr *dst);
 
 int sgw_genl_init(void);
 void sgw_genl_uninit(void);

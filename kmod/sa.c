@@ -247,6 +247,7 @@ int sgw_sa_install(struct sgw_sa *sa, struct netlink_ext_ack *extack)
 		if (old)
 			unlink_sa(old);
 		arm_lifetime(sa);
+		sgw_hold_release(tunnel);
 		return 0;
 	}
 
@@ -335,6 +336,15 @@ bool sgw_sa_next_seq(struct sgw_sa *sa, u64 *seq)
 	} while (!atomic64_try_cmpxchg(&sa->seq, &cur, cur + 1));
 	*seq = cur + 1;
 	return true;
+}
+
+/* Can the outbound SA carry another packet (not expired, not wrapped)? */
+bool sgw_sa_usable(const struct sgw_sa *sa)
+{
+	u64 limit = sa->esn ? U64_MAX : U32_MAX;
+
+	return !test_bit(SGW_SA_HARD_EXPIRED, &sa->flags) &&
+	       (u64)atomic64_read(&sa->seq) < limit;
 }
 
 u64 sgw_sa_seq(const struct sgw_sa *sa)

@@ -84,6 +84,7 @@ bool sgw_sa_hold(struct sgw_sa *sa);
 void sgw_sa_put(struct sgw_sa *sa);
 
 bool sgw_sa_next_seq(struct sgw_sa *sa, u64 *seq);
+bool sgw_sa_usable(const struct sgw_sa *sa);
 bool sgw_sa_account(struct sgw_sa *sa, unsigned int bytes);
 u64 sgw_sa_seq(const struct sgw_sa *sa);
 

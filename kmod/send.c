@@ -291,6 +291,15 @@ netdev_tx_t sgw_send(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
+/*
+ * A packet held for an SA that has now arrived; BH disabled, under RCU.
+ * Disabling the tunnel empties the queue, so it is still enabled.
+ */
+void sgw_send_held(struct sgw_tunnel *tunnel, struct sk_buff *skb)
+{
+	xmit(tunnel, skb, true);
+}
+
 /* Encrypt and send one inner packet, or a fragment of one (!@whole). */
 static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 {
@@ -306,6 +315,13 @@ static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 
 	cfg = rcu_dereference_bh(tunnel->cfg);
 	sa = rcu_dereference_bh(tunnel->sa_out);
+	if (sa && !sgw_sa_usable(sa))
+		sa = NULL;
+	/* Without a usable SA, wait for the one IKE is asked to negotiate. */
+	if (!sa && whole && cfg && cfg->local.family && cfg->remote.family) {
+		sgw_hold(tunnel, skb);
+		return;
+	}
 	if (!sa || !cfg || !cfg->remote.family) {
 		drop(tunnel, SGW_DROP_NO_SA, skb);
 		return;
@@ -334,7 +350,11 @@ static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 	inner_len = skb->len;
 	if (!sgw_sa_next_seq(sa, &seq) || !sgw_sa_account(sa, inner_len)) {
 		dst_release(dst);
-		drop(tunnel, SGW_DROP_NO_SA, skb);
+		/* The SA ran out with this very packet: wait for the next. */
+		if (whole)
+			sgw_hold(tunnel, skb);
+		else
+			drop(tunnel, SGW_DROP_NO_SA, skb);
 		return;
 	}
 	/* RFC 6040 normal mode: DSCP and ECN copied. */

@@ -118,6 +118,7 @@ int sgw_tunnel_init(struct sgw_tunnel *tunnel)
 		return ret;
 	}
 	tunnel->enabled = true;
+	sgw_hold_init(tunnel);
 	RCU_INIT_POINTER(tunnel->cfg, cfg);
 	return 0;
 }
@@ -128,6 +129,7 @@ void sgw_tunnel_uninit(struct sgw_tunnel *tunnel)
 	struct sgw_net *sn = sgw_net(dev_net(tunnel->dev));
 
 	sgw_sa_flush(tunnel);
+	sgw_hold_uninit(tunnel);
 	if (tunnel->remote_key.family)
 		rhltable_remove(&sn->by_remote, &tunnel->remote_node,
 				by_remote_params);
@@ -279,6 +281,7 @@ int sgw_tunnel_set_enabled(struct sgw_tunnel *tunnel, bool enabled,
 		WRITE_ONCE(tunnel->enabled, false);
 		netif_dormant_on(tunnel->dev);
 		sgw_sa_flush(tunnel);
+		sgw_hold_flush(tunnel, SGW_DROP_DISABLED);
 	}
 	return 0;
 }

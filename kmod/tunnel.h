@@ -10,6 +10,7 @@
 #include <linux/sgw.h>
 
 #include "addr.h"
+#include "hold.h"
 
 struct sgw_sa;
 struct sgw_net;
@@ -56,6 +57,7 @@ struct sgw_tunnel {
 	/* Path MTU learned from ICMP about our ESP, until it expires. */
 	u32 learned_pmtu;
 	unsigned long learned_expires;
+	struct sgw_hold hold;		/* packets waiting for an outbound SA */
 	struct sgw_tunnel_stats __percpu *stats;
 };
 

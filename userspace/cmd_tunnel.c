@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "ctl.h"
 #include "json.h"
 #include "nl.h"
 #include "print.h"
@@ -131,6 +132,45 @@ static int tunnel_add(struct ctx *ctx, int argc, char **argv)
 	return ret;
 }
 
+/*
+ * "enabled" of a tunnel the IKE daemon runs goes through the daemon: it
+ * must send the peer a DELETE before the kernel removes the SAs, and stop
+ * or resume negotiating. Returns -1 when the daemon does not run the
+ * tunnel (the kernel is told directly), 0 when it took the change, or a
+ * failure exit status.
+ */
+static int enabled_via_daemon(struct sgwnl *nl, const struct sgw_tunnel_ref *ref,
+			      bool enable, const char *name)
+{
+	struct ctl_request req = { .verb = enable ? CTL_ENABLE : CTL_DISABLE };
+	struct ctl_reply r;
+	struct sgw_tunnel t;
+	bool ours = false;
+	char err[512];
+	size_t i;
+	int ret;
+
+	if (sgwnl_tunnel_get(nl, ref, &t))
+		return fail("tunnel set %s: %s", name, sgwnl_error(nl));
+	ret = daemon_status(&r);
+	if (ret == -ENOENT)
+		return -1;
+	if (ret)
+		return EXIT_FAIL;
+	for (i = 0; i < r.n; i++)
+		ours |= r.v[i].id == t.id;
+	ctl_reply_free(&r);
+	if (!ours)
+		return -1;
+	snprintf(req.arg, sizeof(req.arg), "%u", t.id);
+	ret = ctl_call(&req, 10000, &r, err, sizeof(err));
+	if (ret)
+		return fail("tunnel set %s: %s", name, err);
+	ret = r.ok ? 0 : fail("tunnel set %s: daemon: %s", name, r.message);
+	ctl_reply_free(&r);
+	return ret;
+}
+
 static int tunnel_set(struct ctx *ctx, int argc, char **argv)
 {
 	struct sgw_tunnel_config cfg = { 0 };
@@ -164,9 +204,20 @@ static int tunnel_set(struct ctx *ctx, int argc, char **argv)
 	nl = open_kernel();
 	if (!nl)
 		return EXIT_FAIL;
-	ret = sgwnl_tunnel_set(nl, &ref, &cfg);
-	if (ret)
+	if (cfg.set_enabled) {
+		ret = enabled_via_daemon(nl, &ref, cfg.enabled, argv[0]);
+		if (ret == 0)
+			cfg.set_enabled = false;
+		else if (ret != -1)
+			goto out;
+	}
+	ret = 0;
+	if ((cfg.set_enabled || cfg.set_local || cfg.set_remote ||
+	     cfg.set_local_ts || cfg.set_remote_ts || cfg.set_mtu ||
+	     cfg.set_mss || cfg.set_outer_df || cfg.set_fragment) &&
+	    sgwnl_tunnel_set(nl, &ref, &cfg))
 		ret = fail("tunnel set %s: %s", argv[0], sgwnl_error(nl));
+out:
 	sgwnl_close(nl);
 	return ret;
 }

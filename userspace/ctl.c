@@ -20,6 +20,8 @@ static const char *const verbs[] = {
 	[CTL_DOWN] = "down",
 	[CTL_REFRESH] = "refresh",
 	[CTL_RELOAD] = "reload",
+	[CTL_ENABLE] = "enable",
+	[CTL_DISABLE] = "disable",
 };
 
 const char *ctl_verb_name(enum ctl_verb v)
@@ -47,8 +49,9 @@ int ctl_parse_request(const char *line, struct ctl_request *req)
 		return -1;
 	memcpy(req->arg, arg, a);
 	req->arg[a] = '\0';
-	/* up and down name one tunnel; reload takes none. */
-	if ((req->verb == CTL_UP || req->verb == CTL_DOWN) && !a)
+	/* up, down, enable and disable name one tunnel; reload takes none. */
+	if ((req->verb == CTL_UP || req->verb == CTL_DOWN ||
+	     req->verb == CTL_ENABLE || req->verb == CTL_DISABLE) && !a)
 		return -1;
 	if (req->verb == CTL_RELOAD && a)
 		return -1;
@@ -106,6 +109,8 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 		put(f, "local", t->local);
 		put(f, "remote", t->remote);
 		put(f, "local-id", t->local_id);
+		if (t->local_why[0])
+			put(f, "local-why", t->local_why);
 		if (t->failure[0])
 			put(f, "failure", t->failure);
 		for (k = 0; k < t->n_children && k < CTL_CHILDREN; k++) {
@@ -208,6 +213,8 @@ static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 		copy(t->remote, sizeof(t->remote), v);
 	else if (!strcmp(k, "local-id"))
 		copy(t->local_id, sizeof(t->local_id), v);
+	else if (!strcmp(k, "local-why"))
+		copy(t->local_why, sizeof(t->local_why), v);
 	else if (!strcmp(k, "failure"))
 		copy(t->failure, sizeof(t->failure), v);
 	else if (!strcmp(k, "child"))

@@ -5,8 +5,8 @@
  * A UNIX stream socket under /run/sgw/, one per network namespace (named
  * by the inode of /proc/self/ns/net, since namespaces usually share /run),
  * root only. The client sends one request line, "VERB [ARG]\n" (verbs:
- * status, up, down, refresh, reload), and reads the reply until the daemon
- * closes the connection. The reply is text, one "key value" per line:
+ * status, up, down, refresh, reload, enable, disable), and reads the reply
+ * until the daemon closes the connection. The reply is text, one "key value" per line:
  *
  *   ok|error MESSAGE
  *   tunnel ID            starts a tunnel record; the keys below belong to it
@@ -14,6 +14,7 @@
  *   ike-state STATE      initiator 0|1  spi-i HEX  spi-r HEX
  *   proposal TEXT        age SECONDS    peer-id TEXT  local ADDR
  *   remote ADDR          local-id TEXT  failure TEXT
+ *   local-why TEXT       (local = auto: how the address was chosen)
  *   child SPI_IN SPI_OUT AGE ALGS      (hex SPIs, one line per CHILD SA)
  *   child-ts LOCAL REMOTE              (of the child line before)
  *
@@ -38,6 +39,8 @@ enum ctl_verb {
 	CTL_DOWN,
 	CTL_REFRESH,
 	CTL_RELOAD,
+	CTL_ENABLE,	/* "tunnel set ID enabled yes|no" of a daemon's tunnel */
+	CTL_DISABLE,
 };
 
 struct ctl_request {
@@ -66,6 +69,7 @@ struct ctl_tunnel {
 	char peer_id[520];
 	char local[64], remote[64];
 	char local_id[520];
+	char local_why[160];	/* local = auto: the route that chose it */
 	char failure[CTL_TEXT];
 	unsigned int n_children;
 	struct ctl_child child[CTL_CHILDREN];

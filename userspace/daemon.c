@@ -43,12 +43,14 @@
 #include "kbackend.h"
 #include "nl.h"
 #include "sdnotify.h"
+#include "srcaddr.h"
 
 #define MAX_SOCKS 64
 #define MAX_CLIENTS 32
 #define MAX_WAIT 64
 #define REQUEST_TIMEOUT_MS 5000
 #define WAIT_TIMEOUT_MS (10 * 60 * 1000)
+#define ACQUIRE_RETRY_MS 10000
 
 /* A configured tunnel as the daemon runs it. */
 struct rtun {
@@ -58,8 +60,11 @@ struct rtun {
 	bool enabled;
 	bool at_start;
 	bool in_engine;
+	bool by_request;		/* enabled or disabled by "tunnel set" */
+	long long acquire_ms;		/* last on-demand start (rate limit) */
 	char error[CTL_TEXT];		/* why it is not in the engine */
-	struct sgw_conf_addr local, remote;
+	struct sgw_conf_addr local, remote;	/* local: resolved if auto */
+	char local_why[160];		/* local = auto: which route chose it */
 	struct ike_tunnel_config ike;	/* holds the key: wiped when dropped */
 	struct kb_tunnel_opts opts;
 };
@@ -374,10 +379,36 @@ static bool address_is_local(const struct sgw_conf_addr *a, char *list,
 	return found;
 }
 
+/*
+ * local = auto: the source address of the route toward the remote SGW,
+ * looked up now (and again on each reload); everything else (IKE socket,
+ * kernel tunnel, default identity) takes it from @eff.
+ */
+static int resolve_local(struct daemon *d, const struct sgw_conf_tunnel *ct,
+			 struct rtun *rt, struct sgw_conf_tunnel *eff)
+{
+	char msg[256], addr[SGW_CONF_ADDRSTRLEN];
+	struct srcaddr s;
+
+	*eff = *ct;
+	if (ct->local.family != AF_UNSPEC)
+		return 0;
+	if (srcaddr_lookup(&ct->remote, &s, msg, sizeof(msg))) {
+		snprintf(rt->error, sizeof(rt->error), "local = auto: %s", msg);
+		return -1;
+	}
+	eff->local = rt->local = s.addr;
+	srcaddr_explain(&s, &ct->remote, rt->local_why, sizeof(rt->local_why));
+	dlog(d, SGW_CONF_LOG_INFO, rt->name, "local %s (%s)",
+	     sgw_conf_addr_str(&s.addr, addr, sizeof(addr)), rt->local_why);
+	return 0;
+}
+
 /* Fills @rt from config tunnel @ct; rt->error says why it cannot run. */
 static void prepare(struct daemon *d, const struct sgw_conf_tunnel *ct,
 		    struct rtun *rt)
 {
+	struct sgw_conf_tunnel eff;
 	char warn[512], list[512];
 
 	memset(rt, 0, sizeof(*rt));
@@ -391,16 +422,17 @@ static void prepare(struct daemon *d, const struct sgw_conf_tunnel *ct,
 	rt->opts.replay_window = ct->replay_window;
 	rt->opts.life_bytes = ct->life_bytes;
 	rt->opts.life_packets = ct->life_packets;
-	if (ikeconf_tunnel(ct, &rt->ike, rt->error, sizeof(rt->error)))
+	if (resolve_local(d, ct, rt, &eff) ||
+	    ikeconf_tunnel(&eff, &rt->ike, rt->error, sizeof(rt->error)))
 		return;
 	if (!rt->enabled)
 		return;
-	if (!address_is_local(&ct->local, list, sizeof(list))) {
+	if (!address_is_local(&eff.local, list, sizeof(list))) {
 		char addr[SGW_CONF_ADDRSTRLEN];
 
 		snprintf(rt->error, sizeof(rt->error), "local %s is not an "
 			 "address of this host (addresses here: %s)",
-			 sgw_conf_addr_str(&ct->local, addr, sizeof(addr)),
+			 sgw_conf_addr_str(&eff.local, addr, sizeof(addr)),
 			 list[0] ? list : "none of its family");
 		return;
 	}
@@ -434,10 +466,14 @@ static int kernel_sync(struct daemon *d, const struct sgw_conf_tunnel *ct,
 		       struct rtun *rt)
 {
 	struct sgw_tunnel_ref ref = { .id = ct->id };
+	struct sgw_conf_tunnel eff = *ct;
 	struct sgw_tunnel_config kc;
 	struct sgw_tunnel kt;
 
-	ikeconf_kernel_tunnel(ct, &kc);
+	/* The local address resolved for local = auto, if it was. */
+	if (rt->local.family)
+		eff.local = rt->local;
+	ikeconf_kernel_tunnel(&eff, &kc);
 	if (!sgwnl_tunnel_get(d->nl, &ref, &kt)) {
 		if (!strcmp(kt.ifname, ct->interface)) {
 			if (sgwnl_tunnel_set(d->nl, &ref, &kc))
@@ -588,7 +624,7 @@ static int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
 		struct rtun *old = rtun_by_id(d, ct->id);
 
 		if (old && oc && sgw_conf_tunnel_equal(oc, ct) &&
-		    !old->error[0] && !nt[i].error[0] &&
+		    !old->by_request && !old->error[0] && !nt[i].error[0] &&
 		    !memcmp(&old->ike, &nt[i].ike, sizeof(old->ike))) {
 			nt[i].in_engine = old->in_engine;
 			s->kept++;
@@ -645,6 +681,7 @@ static void fill_status(struct daemon *d, const struct rtun *rt,
 	snprintf(ct->ifname, sizeof(ct->ifname), "%s", rt->ifname);
 	ct->enabled = rt->enabled;
 	sgw_conf_addr_str(&rt->local, ct->local, sizeof(ct->local));
+	snprintf(ct->local_why, sizeof(ct->local_why), "%s", rt->local_why);
 	sgw_conf_addr_str(&rt->remote, ct->remote, sizeof(ct->remote));
 	ike_identity_format(&rt->ike.local_id, ct->local_id,
 			    sizeof(ct->local_id));
@@ -875,6 +912,61 @@ static void refresh(struct daemon *d, struct client *c, struct rtun *rt)
 	wait_for(c, rt);
 }
 
+/*
+ * "sgwctl tunnel set ID enabled no": tell the peer (DELETE) while the SAs
+ * still exist, since disabling the kernel tunnel removes them, and stop
+ * negotiating; "enabled yes" brings the tunnel back as configured. Until
+ * a reload, which applies the file again.
+ */
+static void set_enabled(struct daemon *d, struct client *c, struct rtun *rt,
+			bool enable)
+{
+	const struct sgw_conf_tunnel *ct = sgw_conf_tunnel_by_id(&d->conf,
+								 rt->id);
+	struct sgw_tunnel_config kc = { .set_enabled = true, .enabled = enable };
+	struct sgw_tunnel_ref ref = { .id = rt->id };
+	struct sgw_conf_tunnel on;
+
+	if (!ct) {
+		reply_text(c, false, "%s: not in %s", rt->name, d->path);
+		return;
+	}
+	if (!enable) {
+		engine_drop(d, rt);
+		rt->enabled = false;
+		rt->by_request = true;
+		if (sgwnl_tunnel_set(d->nl, &ref, &kc)) {
+			reply_text(c, false, "%s: %s", rt->name, sgwnl_error(d->nl));
+			return;
+		}
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "disabled by request: IKE "
+		     "SA deleted, no negotiation until it is enabled");
+		reply_text(c, true, "%s: disabled, IKE SA deleted", rt->name);
+		return;
+	}
+	if (rt->enabled && rt->in_engine) {
+		reply_text(c, true, "%s: already enabled", rt->name);
+		return;
+	}
+	if (sgwnl_tunnel_set(d->nl, &ref, &kc)) {
+		reply_text(c, false, "%s: %s", rt->name, sgwnl_error(d->nl));
+		return;
+	}
+	/* A tunnel disabled in the file has no key read yet: prepare it. */
+	on = *ct;
+	on.enabled = true;
+	prepare(d, &on, rt);
+	rt->by_request = true;
+	engine_add(d, rt);
+	if (rt->error[0]) {
+		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "%s", rt->error);
+		reply_text(c, false, "%s: %s", rt->name, rt->error);
+		return;
+	}
+	dlog(d, SGW_CONF_LOG_INFO, rt->name, "enabled by request");
+	reply_text(c, true, "%s: enabled", rt->name);
+}
+
 static void handle(struct daemon *d, struct client *c,
 		   const struct ctl_request *req)
 {
@@ -900,6 +992,10 @@ static void handle(struct daemon *d, struct client *c,
 	switch (req->verb) {
 	case CTL_STATUS:
 		reply_status(d, c, rt);
+		return;
+	case CTL_ENABLE:
+	case CTL_DISABLE:
+		set_enabled(d, c, rt, req->verb == CTL_ENABLE);
 		return;
 	case CTL_RELOAD:
 		if (apply_config(d, &st, why, sizeof(why))) {
@@ -1011,11 +1107,55 @@ static void ctl_accept(struct daemon *d)
 
 /* ---- kernel events ------------------------------------------------------ */
 
+/*
+ * A packet found tunnel @ev->tunnel_id without an SA (the kernel holds it
+ * for a few seconds): negotiate, for on-demand tunnels that are idle or
+ * failed, at most once per ACQUIRE_RETRY_MS so that a dead peer is retried
+ * calmly.
+ */
+static void on_acquire(struct daemon *d, const struct sgw_event *ev)
+{
+	struct rtun *rt = rtun_by_id(d, ev->tunnel_id);
+	char src[SGW_CONF_ADDRSTRLEN], dst[SGW_CONF_ADDRSTRLEN];
+	long long now = now_ms();
+	const char *state;
+	int ret;
+
+	if (!rt || !rt->enabled || !rt->in_engine || rt->at_start)
+		return;
+	state = tunnel_state(d, rt);
+	if (!strcmp(state, "connecting") || !strcmp(state, "established"))
+		return;
+	if (rt->acquire_ms && now - rt->acquire_ms < ACQUIRE_RETRY_MS)
+		return;
+	ret = ike_engine_on_demand(d->eng, rt->id, (ike_time_t)now);
+	if (ret == -EALREADY)
+		return;
+	rt->acquire_ms = now;
+	sgw_addr_format(&ev->src, src, sizeof(src));
+	sgw_addr_format(&ev->dst, dst, sizeof(dst));
+	if (ret == -EPERM)
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "a packet %s -> %s found no "
+		     "SA; not negotiating: the dead peer holds the tunnel "
+		     "(dpd-action hold; 'sgwctl up' retries)", src, dst);
+	else if (ret)
+		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "cannot initiate: %s",
+		     strerror(-ret));
+	else
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "negotiating on demand: a "
+		     "packet %s -> %s found no SA", src, dst);
+}
+
 static int on_event(const struct sgw_event *ev, void *arg)
 {
 	struct daemon *d = arg;
 	struct rtun *t = rtun_by_id(d, ev->tunnel_id);
 	char name[16];
+
+	if (ev->type == SGW_EVENT_ACQUIRE) {
+		on_acquire(d, ev);
+		return 0;
+	}
 
 	snprintf(name, sizeof(name), "%u", ev->tunnel_id);
 	if (ev->hard)

@@ -20,6 +20,8 @@ static const char *const drop_names[__SGW_DROP_MAX] = {
 	[SGW_DROP_LOOP] = "loop",
 	[SGW_DROP_NOMEM] = "no-memory",
 	[SGW_DROP_NO_ROUTE] = "no-route",
+	[SGW_DROP_HOLD_FULL] = "hold-full",
+	[SGW_DROP_HOLD_TIMEOUT] = "hold-timeout",
 };
 
 /* Key lengths and layouts as RFC 4106, RFC 7634 and RFC 4868 define them. */
@@ -45,6 +47,9 @@ static const char *const event_names[__SGW_EV_MAX] = {
 	[SGW_EV_FRAG_AFTER] = "fragmented-after",
 	[SGW_EV_MSS_CLAMPED] = "mss-clamped",
 	[SGW_EV_PMTU_LOWERED] = "pmtu-lowered",
+	[SGW_EV_HELD] = "held",
+	[SGW_EV_HELD_SENT] = "held-sent",
+	[SGW_EV_ACQUIRE] = "acquire",
 };
 
 const char *sgw_event_name(unsigned int event)

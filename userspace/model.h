@@ -132,6 +132,7 @@ struct sgw_sa_id {
 
 enum sgw_event_type {
 	SGW_EVENT_SA_EXPIRE = 1,
+	SGW_EVENT_ACQUIRE,		/* a packet found no outbound SA */
 };
 
 struct sgw_event {
@@ -141,6 +142,7 @@ struct sgw_event {
 	unsigned int dir;
 	bool hard;
 	uint64_t bytes, packets;
+	struct sgw_addr src, dst;	/* acquire: the packet's inner addresses */
 };
 
 const char *sgw_drop_name(unsigned int reason);

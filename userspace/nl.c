@@ -485,6 +485,28 @@ int sgwnl_decode_sa(struct nlattr **tb, struct sgw_sa *sa)
 	return 0;
 }
 
+static const struct nla_policy acquire_policy[SGW_ACQUIRE_A_MAX + 1] = {
+	[SGW_ACQUIRE_A_TUNNEL_ID] = { .type = NLA_U32 },
+	[SGW_ACQUIRE_A_SRC] = { .minlen = 4, .maxlen = 16 },
+	[SGW_ACQUIRE_A_DST] = { .minlen = 4, .maxlen = 16 },
+};
+
+static int decode_acquire(struct nlattr **tb, struct sgw_event *ev)
+{
+	struct nlattr *a[SGW_ACQUIRE_A_MAX + 1];
+
+	if (!tb[SGW_A_ACQUIRE] ||
+	    nla_parse_nested(a, SGW_ACQUIRE_A_MAX, tb[SGW_A_ACQUIRE],
+			     acquire_policy) ||
+	    !a[SGW_ACQUIRE_A_TUNNEL_ID] || !a[SGW_ACQUIRE_A_SRC] ||
+	    !a[SGW_ACQUIRE_A_DST] || get_addr(a[SGW_ACQUIRE_A_SRC], &ev->src) ||
+	    get_addr(a[SGW_ACQUIRE_A_DST], &ev->dst))
+		return -EBADMSG;
+	ev->type = SGW_EVENT_ACQUIRE;
+	ev->tunnel_id = nla_get_u32(a[SGW_ACQUIRE_A_TUNNEL_ID]);
+	return 0;
+}
+
 /* -ENOENT: not an event sgwctl knows (a newer module may send more). */
 int sgwnl_decode_event(unsigned int cmd, struct nlattr **tb,
 		       struct sgw_event *ev)
@@ -492,6 +514,8 @@ int sgwnl_decode_event(unsigned int cmd, struct nlattr **tb,
 	struct nlattr *a[SGW_SA_A_MAX + 1];
 
 	memset(ev, 0, sizeof(*ev));
+	if (cmd == SGW_CMD_ACQUIRE)
+		return decode_acquire(tb, ev);
 	if (cmd != SGW_CMD_SA_EXPIRE)
 		return -ENOENT;
 	if (!tb[SGW_A_SA] ||

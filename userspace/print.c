@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The formats are those of Documentation/interface.md; keep them in step. */
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <net/if.h>
 #include <string.h>
@@ -309,6 +310,8 @@ void print_ike(FILE *out, const struct ctl_tunnel *t)
 	if (!strcmp(t->state, "connecting"))
 		fprintf(out, " (%s)", t->ike_state);
 	fprintf(out, ", %s as %s -> %s\n", t->local, t->local_id, t->remote);
+	if (t->local_why[0])
+		fprintf(out, "  local %s (%s)\n", t->local, t->local_why);
 	if (!strcmp(t->state, "established")) {
 		age_str(t->age, age, sizeof(age));
 		fprintf(out, "  IKE SA %016" PRIx64 "_i%s %016" PRIx64 "_r%s %s, "
@@ -341,6 +344,10 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 	json_string(j, "local", t->local);
 	json_string(j, "remote", t->remote);
 	json_string(j, "local-id", t->local_id);
+	if (t->local_why[0])
+		json_string(j, "local-auto", t->local_why);
+	else
+		json_null(j, "local-auto");
 	json_bool(j, "initiator", t->initiator);
 	snprintf(spi, sizeof(spi), "%016" PRIx64, t->spi_i);
 	json_string(j, "spi-i", spi);
@@ -378,6 +385,15 @@ void print_ike_json(struct json *j, const struct ctl_tunnel *t)
 
 void print_event(FILE *out, const struct sgw_event *ev)
 {
+	if (ev->type == SGW_EVENT_ACQUIRE) {
+		char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+
+		sgw_addr_format(&ev->src, src, sizeof(src));
+		sgw_addr_format(&ev->dst, dst, sizeof(dst));
+		fprintf(out, "tunnel %u: acquire: no SA for %s -> %s\n",
+			ev->tunnel_id, src, dst);
+		return;
+	}
 	fprintf(out, "tunnel %u: sa %s spi 0x%08x %s expire (bytes %" PRIu64
 		", packets %" PRIu64 ")\n", ev->tunnel_id, sgw_dir_name(ev->dir),
 		ev->spi, ev->hard ? "hard" : "soft", ev->bytes, ev->packets);
@@ -386,6 +402,18 @@ void print_event(FILE *out, const struct sgw_event *ev)
 void print_event_json(struct json *j, const struct sgw_event *ev)
 {
 	json_object_open(j, NULL);
+	if (ev->type == SGW_EVENT_ACQUIRE) {
+		char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+
+		sgw_addr_format(&ev->src, src, sizeof(src));
+		sgw_addr_format(&ev->dst, dst, sizeof(dst));
+		json_string(j, "event", "acquire");
+		json_u64(j, "tunnel", ev->tunnel_id);
+		json_string(j, "src", src);
+		json_string(j, "dst", dst);
+		json_object_close(j);
+		return;
+	}
 	json_string(j, "event", "sa-expire");
 	json_u64(j, "tunnel", ev->tunnel_id);
 	json_string(j, "dir", sgw_dir_name(ev->dir));

@@ -914,10 +914,11 @@ test_unload_load() {
 
 # ---------------------------------------------------------------- lifetimes
 
-# monitor_start FILE: sgwctl monitor -j in gA, up to 2 events or 10 s.
+# monitor_start FILE [COUNT]: sgwctl monitor -j in gA, up to COUNT (2)
+# events or 10 s.
 monitor_start() {
 	mon_file=$1
-	ip netns exec "$gA" timeout 10 "$SGWCTL" -j monitor --count 2 > "$mon_file" 2>&1 &
+	ip netns exec "$gA" timeout 10 "$SGWCTL" -j monitor --count "${2:-2}" > "$mon_file" 2>&1 &
 	mon_pid=$!
 	defer kill "$mon_pid"
 	# Subscribed once a generic netlink socket of it has a group.
@@ -980,13 +981,19 @@ test_hard_packets() {
 
 	l=$(inner_len 4 56)
 	lifetime_setup hard-packets 5
-	monitor_start "$tmp/events"
+	monitor_start "$tmp/events" 3
 	ping_n "$hA" "$inB" 10 56 5
+	# With a listener, the packets after the hard limit wait for a new SA
+	# that nobody negotiates here, and an acquire event asks for one.
+	expect_eq "held" "$(drop "$gA" sgw held)" 5
+	kill "$mon_pid"
 	expect_events "$tmp/events" "[{'event': 'sa-expire', 'tunnel': 1, 'dir': 'out', \
-'spi': $((SPI_AB)), 'hard': True, 'bytes': $((5 * l)), 'packets': 5}]"
+'spi': $((SPI_AB)), 'hard': True, 'bytes': $((5 * l)), 'packets': 5}, \
+{'event': 'acquire', 'tunnel': 1, 'src': '$inA', 'dst': '$inB'}]"
 	expect_eq "SA removed" "$(sa_get "$gA" sgw out $SPI_AB packets)" none
 	expect_eq "tx_packets" "$(devstat "$gA" tx_packets)" 5
-	expect_eq "no-sa drops" "$(drop "$gA" sgw no-sa)" 5
+	wait_eq "hold-timeout drops" 5 drop "$gA" sgw hold-timeout
+	expect_eq "no-sa drops" "$(drop "$gA" sgw no-sa)" 0
 	expect_eq "tx_dropped" "$(devstat "$gA" tx_dropped)" 5
 	expect_eq "gB rx_packets" "$(devstat "$gB" rx_packets)" 5
 }

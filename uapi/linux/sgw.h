@@ -135,6 +135,21 @@
  *       SGW_SA_A_DIR, SGW_SA_A_BYTES, SGW_SA_A_PACKETS and
  *       SGW_SA_A_HARD: NLA_U8, 0 for a soft expiry, 1 for a hard one (the
  *       SA is then already gone)
+ *   SGW_CMD_ACQUIRE, when a packet found its enabled tunnel without an
+ *   outbound SA (at most one per tunnel and second): negotiate one.
+ *     SGW_A_ACQUIRE: NLA_NESTED
+ *       SGW_ACQUIRE_A_TUNNEL_ID: NLA_U32
+ *       SGW_ACQUIRE_A_SRC, SGW_ACQUIRE_A_DST: NLA_BINARY, 4 or 16 bytes,
+ *         the inner addresses of the packet that found no SA
+ *
+ * "No SA": while someone listens on SGW_MCGRP_EVENTS (an IKE daemon), a
+ * packet routed into an enabled tunnel that has its addresses but no
+ * usable outbound SA (none, or expired) is held, up to SGW_HOLD_MAX packets per tunnel (the oldest
+ * is dropped as SGW_DROP_HOLD_FULL), and sent as soon as an outbound SA is
+ * added; held packets still waiting SGW_HOLD_TIMEOUT_S seconds after the
+ * first of them are dropped as SGW_DROP_HOLD_TIMEOUT, and disabling the
+ * tunnel drops them as SGW_DROP_DISABLED. With nobody listening, nobody
+ * could negotiate: such packets are dropped at once as SGW_DROP_NO_SA.
  *
  * Unknown attributes are refused (strict validation); each refusal carries
  * an extended ACK message naming the attribute.
@@ -152,6 +167,8 @@
 #define SGW_TS_MAX		16
 #define SGW_SA_IN_MAX		4
 #define SGW_REPLAY_WINDOW_MAX	4096
+#define SGW_HOLD_MAX		8
+#define SGW_HOLD_TIMEOUT_S	5
 
 enum sgw_cmd {
 	SGW_CMD_UNSPEC,
@@ -166,6 +183,7 @@ enum sgw_cmd {
 	SGW_CMD_SA_FLUSH,
 	SGW_CMD_SA_EXPIRE,
 	SGW_CMD_TUNNEL_STATE,
+	SGW_CMD_ACQUIRE,
 	__SGW_CMD_MAX
 };
 
@@ -177,6 +195,7 @@ enum sgw_attr {
 	SGW_A_ALGS,
 	SGW_A_TUNNEL,
 	SGW_A_SA,
+	SGW_A_ACQUIRE,		/* events only; refused in requests */
 	__SGW_A_MAX
 };
 
@@ -229,6 +248,16 @@ enum sgw_exempt_attr {
 };
 
 #define SGW_EXEMPT_A_MAX (__SGW_EXEMPT_A_MAX - 1)
+
+enum sgw_acquire_attr {
+	SGW_ACQUIRE_A_UNSPEC,
+	SGW_ACQUIRE_A_TUNNEL_ID,
+	SGW_ACQUIRE_A_SRC,
+	SGW_ACQUIRE_A_DST,
+	__SGW_ACQUIRE_A_MAX
+};
+
+#define SGW_ACQUIRE_A_MAX (__SGW_ACQUIRE_A_MAX - 1)
 
 enum sgw_ts_attr {
 	SGW_TS_A_UNSPEC,
@@ -310,6 +339,9 @@ enum sgw_tunnel_event {
 	SGW_EV_FRAG_AFTER,	/* ESP packets sent as outer fragments */
 	SGW_EV_MSS_CLAMPED,	/* TCP SYNs whose MSS option was lowered */
 	SGW_EV_PMTU_LOWERED,	/* path MTU lowered by ICMP about our ESP */
+	SGW_EV_HELD,		/* packets held while no outbound SA exists */
+	SGW_EV_HELD_SENT,	/* held packets sent once an SA came */
+	SGW_EV_ACQUIRE,		/* acquire events sent */
 	__SGW_EV_MAX
 };
 
@@ -327,6 +359,8 @@ enum sgw_drop {
 	SGW_DROP_LOOP,		/* route to the peer led back into sgw */
 	SGW_DROP_NOMEM,		/* allocation or crypto resource failure */
 	SGW_DROP_NO_ROUTE,	/* no route to the remote SGW */
+	SGW_DROP_HOLD_FULL,	/* oldest held packet, pushed out by a newer one */
+	SGW_DROP_HOLD_TIMEOUT,	/* held, but no outbound SA came in time */
 	__SGW_DROP_MAX
 };
 

@@ -32,6 +32,14 @@ static void test_requests(void **state)
 	assert_int_equal(ctl_parse_request("reload gw\n", &r), -1);
 	assert_int_equal(ctl_parse_request("up a b\n", &r), -1);
 	assert_int_equal(ctl_parse_request("upx gw\n", &r), -1);
+	/* enable and disable name one tunnel too. */
+	assert_int_equal(ctl_parse_request("disable 3\n", &r), 0);
+	assert_int_equal(r.verb, CTL_DISABLE);
+	assert_string_equal(r.arg, "3");
+	assert_int_equal(ctl_parse_request("enable gw\n", &r), 0);
+	assert_int_equal(r.verb, CTL_ENABLE);
+	assert_int_equal(ctl_parse_request("enable\n", &r), -1);
+	assert_int_equal(ctl_parse_request("disable\n", &r), -1);
 	assert_int_equal(ctl_parse_request("", &r), -1);
 	memset(buf, 'a', 100);
 	memcpy(buf, "up ", 3);
@@ -68,6 +76,8 @@ static struct ctl_tunnel sample(void)
 	snprintf(t.local, sizeof(t.local), "192.0.2.1");
 	snprintf(t.remote, sizeof(t.remote), "198.51.100.1");
 	snprintf(t.local_id, sizeof(t.local_id), "192.0.2.1");
+	snprintf(t.local_why, sizeof(t.local_why), "auto: source of the route "
+		 "to 198.51.100.1 via 192.0.2.254 dev eth0");
 	/* A newline in a value must not split the record. */
 	snprintf(t.failure, sizeof(t.failure), "first\nsecond");
 	t.n_children = 2;

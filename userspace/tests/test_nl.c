@@ -382,6 +382,51 @@ static void test_decode_event(void **state)
 	nlmsg_free(msg);
 }
 
+/* An acquire event as the kernel sends it; @dst_len 0 leaves DST out. */
+static struct nl_msg *acquire_event(int dst_len)
+{
+	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, 1, [15] = 2 };
+	static const uint8_t dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, 2, [15] = 2 };
+	struct nl_msg *msg = new_msg(SGW_CMD_ACQUIRE);
+	struct nlattr *nest = nla_nest_start(msg, SGW_A_ACQUIRE);
+
+	nla_put_u32(msg, SGW_ACQUIRE_A_TUNNEL_ID, 7);
+	nla_put(msg, SGW_ACQUIRE_A_SRC, 16, src6);
+	if (dst_len)
+		nla_put(msg, SGW_ACQUIRE_A_DST, dst_len, dst6);
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+static void test_decode_acquire(void **state)
+{
+	struct nlattr *tb[SGW_A_MAX + 1];
+	struct nl_msg *msg = acquire_event(16);
+	struct sgw_event ev;
+	char buf[64];
+
+	(void)state;
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_event(SGW_CMD_ACQUIRE, tb, &ev), 0);
+	assert_int_equal(ev.type, SGW_EVENT_ACQUIRE);
+	assert_int_equal(ev.tunnel_id, 7);
+	sgw_addr_format(&ev.src, buf, sizeof(buf));
+	assert_string_equal(buf, "2001:db8:100::2");
+	sgw_addr_format(&ev.dst, buf, sizeof(buf));
+	assert_string_equal(buf, "2001:db8:200::2");
+	nlmsg_free(msg);
+
+	/* Without DST, or with an address of 5 bytes, it is refused. */
+	msg = acquire_event(0);
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_event(SGW_CMD_ACQUIRE, tb, &ev), -EBADMSG);
+	nlmsg_free(msg);
+	msg = acquire_event(5);
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_event(SGW_CMD_ACQUIRE, tb, &ev), -EBADMSG);
+	nlmsg_free(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_decode_tunnel_minimal),
 		cmocka_unit_test(test_decode_sa),
 		cmocka_unit_test(test_decode_event),
+		cmocka_unit_test(test_decode_acquire),
 	};
 
 	return cmocka_run_group_tests_name("nl", tests, NULL, NULL);

@@ -137,11 +137,12 @@ static void test_tunnel_json(void **state)
 		  "\"local-ts\":[\"10.1.0.0/24\"],\"remote-ts\":[\"10.2.0.0/24\"],"
 		  "\"drops\":{\"no-sa\":3,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no-memory\":0,\"no-route\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
 		  "\"outer-df\":\"copy\",\"fragment\":\"before-encryption\","
 		  "\"path-mtu\":1500,\"tunnel-mtu\":1446,\"events\":{\"frag-needed\":0,"
 		  "\"packet-too-big\":0,\"fragmented-before\":0,\"fragmented-after\":0,"
-		  "\"mss-clamped\":0,\"pmtu-lowered\":0},\"exempt\":null}");
+		  "\"mss-clamped\":0,\"pmtu-lowered\":0,\"held\":0,\"held-sent\":0,"
+		  "\"acquire\":0},\"exempt\":null}");
 
 	t.exempt_ifindex = 1;
 	t.exempt_via = v4(192, 0, 2, 254);
@@ -169,11 +170,12 @@ static void test_tunnel_json(void **state)
 		  "\"local\":null,\"remote\":null,\"local-ts\":[],\"remote-ts\":[],"
 		  "\"drops\":{\"no-sa\":0,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no-memory\":0,\"no-route\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
 		  "\"outer-df\":\"copy\",\"fragment\":\"before-encryption\","
 		  "\"path-mtu\":0,\"tunnel-mtu\":0,\"events\":{\"frag-needed\":0,"
 		  "\"packet-too-big\":0,\"fragmented-before\":0,\"fragmented-after\":0,"
-		  "\"mss-clamped\":0,\"pmtu-lowered\":0},\"exempt\":null}]\n");
+		  "\"mss-clamped\":0,\"pmtu-lowered\":0,\"held\":0,\"held-sent\":0,"
+		  "\"acquire\":0},\"exempt\":null}]\n");
 }
 
 static const struct sgw_sa doc_out_sa = {
@@ -288,6 +290,57 @@ static void test_event(void **state)
 		  "\"hard\":true,\"bytes\":1234,\"packets\":10}\n");
 }
 
+static void test_acquire_event(void **state)
+{
+	struct sgw_event ev = {
+		.type = SGW_EVENT_ACQUIRE, .tunnel_id = 3,
+		.src = v4(10, 1, 0, 2), .dst = v4(10, 2, 0, 2),
+	};
+	FILE *f = start();
+	struct json j;
+
+	(void)state;
+	print_event(f, &ev);
+	finish(f, "tunnel 3: acquire: no SA for 10.1.0.2 -> 10.2.0.2\n");
+	f = start();
+	json_init(&j, f);
+	print_event_json(&j, &ev);
+	json_end(&j);
+	finish(f, "{\"event\":\"acquire\",\"tunnel\":3,\"src\":\"10.1.0.2\","
+		  "\"dst\":\"10.2.0.2\"}\n");
+}
+
+static void test_ike_local_auto(void **state)
+{
+	struct ctl_tunnel t = { .id = 1 };
+	FILE *f = start();
+	struct json j;
+
+	(void)state;
+	strcpy(t.name, "gw");
+	strcpy(t.ifname, "sgw1");
+	strcpy(t.state, "idle");
+	strcpy(t.local, "192.0.2.1");
+	strcpy(t.local_id, "192.0.2.1");
+	strcpy(t.remote, "198.51.100.1");
+	strcpy(t.local_why, "auto: source of the route to 198.51.100.1 via "
+	       "192.0.2.254 dev eth0");
+	print_ike(f, &t);
+	finish(f, "ike gw (tunnel 1, sgw1): idle, 192.0.2.1 as 192.0.2.1 -> 198.51.100.1\n"
+		  "  local 192.0.2.1 (auto: source of the route to 198.51.100.1 "
+		  "via 192.0.2.254 dev eth0)\n");
+	f = start();
+	json_init(&j, f);
+	print_ike_json(&j, &t);
+	json_end(&j);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"local-auto\":\"auto: source of the route to "
+			       "198.51.100.1 via 192.0.2.254 dev eth0\""));
+	free(buf);
+	buf = NULL;
+}
+
+/* An established tunnel after rekeys: what auto refresh did and will do. */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +349,8 @@ int main(void)
 		cmocka_unit_test(test_sa_human),
 		cmocka_unit_test(test_sa_json),
 		cmocka_unit_test(test_event),
+		cmocka_unit_test(test_acquire_event),
+		cmocka_unit_test(test_ike_local_auto),
 	};
 
 	return cmocka_run_group_tests_name("print", tests, NULL, NULL);

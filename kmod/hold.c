@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "No SA" (FAQ 11): a packet routed into an enabled tunnel that has no
+ * usable outbound SA (none yet, or the last one expired) is held briefly
+ * while the IKE daemon, told by an acquire event, negotiates one, instead
+ * of being lost.
+ *
+ * - At most SGW_HOLD_MAX packets per tunnel; a newer one pushes out the
+ *   oldest (dropped as hold-full).
+ * - The first held packet starts the timer; whatever still waits
+ *   SGW_HOLD_TIMEOUT_S later is dropped (hold-timeout) with one log line.
+ * - An outbound SA being installed sends them, in order; disabling the
+ *   tunnel drops them (disabled); deleting it frees them.
+ * - Acquire events and the log line come at most once per second per
+ *   tunnel, so a dead peer never floods the daemon or the log.
+ * - With nobody listening for events nobody can negotiate: the packet is
+ *   dropped at once (no-sa), and the log line says so.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/genetlink.h>
+
+#include "netlink.h"
+#include "sa.h"
+#include "send.h"
+#include "tunnel.h"
+
+#define SGW_ACQUIRE_INTERVAL	HZ
+
+static void hold_expired(struct timer_list *timer)
+{
+	struct sgw_hold *h = from_timer(h, timer, timer);
+	struct sgw_tunnel *tunnel = container_of(h, struct sgw_tunnel, hold);
+	struct sk_buff_head list;
+	unsigned int n = 0;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&list);
+	spin_lock_bh(&h->queue.lock);
+	skb_queue_splice_init(&h->queue, &list);
+	spin_unlock_bh(&h->queue.lock);
+	while ((skb = __skb_dequeue(&list))) {
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_HOLD_TIMEOUT, skb);
+		n++;
+	}
+	if (n)
+		pr_info("%s: tunnel %u: no SA within %u s: dropped %u held packet%s\n",
+			tunnel->dev->name, tunnel->id, SGW_HOLD_TIMEOUT_S, n,
+			n == 1 ? "" : "s");
+}
+
+void sgw_hold_init(struct sgw_tunnel *tunnel)
+{
+	struct sgw_hold *h = &tunnel->hold;
+
+	skb_queue_head_init(&h->queue);
+	timer_setup(&h->timer, hold_expired, 0);
+	h->next_acquire = jiffies;
+}
+
+/* The device is going away: nothing is sent or counted any more. */
+void sgw_hold_uninit(struct sgw_tunnel *tunnel)
+{
+	timer_shutdown_sync(&tunnel->hold.timer);
+	skb_queue_purge(&tunnel->hold.queue);
+}
+
+static void inner_addrs(const struct sk_buff *skb, struct sgw_addr *src,
+			struct sgw_addr *dst)
+{
+	if (skb->protocol == htons(ETH_P_IP)) {
+		sgw_addr_set4(src, ip_hdr(skb)->saddr);
+		sgw_addr_set4(dst, ip_hdr(skb)->daddr);
+	} else {
+		sgw_addr_set6(src, &ipv6_hdr(skb)->saddr);
+		sgw_addr_set6(dst, &ipv6_hdr(skb)->daddr);
+	}
+}
+
+/* The log line for the packet that asked, IPv4 or IPv6. */
+static void log_no_sa(struct sgw_tunnel *tunnel, const struct sgw_addr *src,
+		      const struct sgw_addr *dst, bool listening)
+{
+	char pair[100];
+
+	if (src->family == AF_INET)
+		snprintf(pair, sizeof(pair), "%pI4 -> %pI4", &src->v4, &dst->v4);
+	else
+		snprintf(pair, sizeof(pair), "%pI6c -> %pI6c", &src->v6, &dst->v6);
+	if (listening)
+		pr_info("%s: tunnel %u: no SA: holding %s and asking the IKE daemon to negotiate\n",
+			tunnel->dev->name, tunnel->id, pair);
+	else
+		pr_info("%s: tunnel %u: no SA: dropped %s: no IKE daemon listens for acquire events\n",
+			tunnel->dev->name, tunnel->id, pair);
+}
+
+/* Once per interval per tunnel, under the queue lock. */
+static bool acquire_due(struct sgw_hold *h)
+{
+	if (time_before(jiffies, h->next_acquire))
+		return false;
+	h->next_acquire = jiffies + SGW_ACQUIRE_INTERVAL;
+	return true;
+}
+
+/*
+ * Data path, BH disabled, under RCU: @skb, a whole valid inner packet,
+ * found the tunnel without an outbound SA. Consumes it.
+ */
+void sgw_hold(struct sgw_tunnel *tunnel, struct sk_buff *skb)
+{
+	struct sgw_hold *h = &tunnel->hold;
+	struct sk_buff *oldest = NULL;
+	struct sgw_addr src, dst;
+	bool listening, ask;
+	struct sgw_sa *sa;
+
+	inner_addrs(skb, &src, &dst);
+	listening = sgw_genl_events_listened(dev_net(tunnel->dev));
+	spin_lock(&h->queue.lock);
+	ask = acquire_due(h);
+	if (listening) {
+		if (skb_queue_len(&h->queue) >= SGW_HOLD_MAX)
+			oldest = __skb_dequeue(&h->queue);
+		else if (skb_queue_empty(&h->queue))
+			mod_timer(&h->timer, jiffies + SGW_HOLD_TIMEOUT_S * HZ);
+		__skb_queue_tail(&h->queue, skb);
+	}
+	spin_unlock(&h->queue.lock);
+
+	if (ask)
+		log_no_sa(tunnel, &src, &dst, listening);
+	if (!listening) {
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NO_SA, skb);
+		return;
+	}
+	sgw_tunnel_event(tunnel, SGW_EV_HELD);
+	if (oldest)
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_HOLD_FULL, oldest);
+	if (ask) {
+		sgw_tunnel_event(tunnel, SGW_EV_ACQUIRE);
+		sgw_genl_notify_acquire(tunnel, &src, &dst);
+	}
+	/*
+	 * An SA installed, or the tunnel disabled, while we queued: their
+	 * side emptied the queue before our packet was in it. An expired SA
+	 * not yet removed does not count.
+	 */
+	sa = rcu_dereference_bh(tunnel->sa_out);
+	if (sa && sgw_sa_usable(sa))
+		sgw_hold_release(tunnel);
+	else if (!READ_ONCE(tunnel->enabled))
+		sgw_hold_flush(tunnel, SGW_DROP_DISABLED);
+}
+
+static void take_all(struct sgw_hold *h, struct sk_buff_head *list)
+{
+	__skb_queue_head_init(list);
+	spin_lock_bh(&h->queue.lock);
+	if (!skb_queue_empty(&h->queue)) {
+		skb_queue_splice_init(&h->queue, list);
+		timer_delete(&h->timer);
+	}
+	spin_unlock_bh(&h->queue.lock);
+}
+
+/* An outbound SA was installed: send what waited for it, in order. */
+void sgw_hold_release(struct sgw_tunnel *tunnel)
+{
+	struct sk_buff_head list;
+	struct sk_buff *skb;
+
+	take_all(&tunnel->hold, &list);
+	if (skb_queue_empty(&list))
+		return;
+	rcu_read_lock_bh();
+	while ((skb = __skb_dequeue(&list))) {
+		sgw_tunnel_event(tunnel, SGW_EV_HELD_SENT);
+		sgw_send_held(tunnel, skb);
+	}
+	rcu_read_unlock_bh();
+}
+
+void sgw_hold_flush(struct sgw_tunnel *tunnel, enum sgw_drop reason)
+{
+	struct sk_buff_head list;
+	struct sk_buff *skb;
+
+	take_all(&tunnel->hold, &list);
+	while ((skb = __skb_dequeue(&list)))
+		sgw_tunnel_tx_drop(tunnel, reason, skb);
+}

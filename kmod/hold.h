@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SGW_HOLD_H
+#define _SGW_HOLD_H
+
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <linux/sgw.h>
+
+struct sgw_tunnel;
+
+/* Packets waiting for the tunnel's first outbound SA. */
+struct sgw_hold {
+	struct sk_buff_head queue;	/* its lock guards the fields below */
+	struct timer_list timer;	/* drops what waited too long */
+	unsigned long next_acquire;	/* jiffies: next acquire event allowed */
+};
+
+void sgw_hold_init(struct sgw_tunnel *tunnel);
+void sgw_hold_uninit(struct sgw_tunnel *tunnel);
+void sgw_hold(struct sgw_tunnel *tunnel, struct sk_buff *skb);
+void sgw_hold_release(struct sgw_tunnel *tunnel);
+void sgw_hold_flush(struct sgw_tunnel *tunnel, enum sgw_drop reason);
+
+#endif /* _SGW_HOLD_H */

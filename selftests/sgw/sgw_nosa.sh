@@ -1,0 +1,362 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# "No SA" (FAQ 11) and the daemon's tunnel controls: a packet that finds
+# its tunnel without an outbound SA is held and an acquire event asks the
+# IKE daemon to negotiate; the held packets leave once the SA is there, or
+# are dropped and counted after the timeout, with one log line each.
+#
+#   hA 10.1.0.2 -- gA 192.0.2.1 == 192.0.2.2 gB -- hB 10.2.0.2   (ike_lib.sh)
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ike_lib.sh"
+
+x() { ip netns exec "$@"; }
+load_ipsec_modules
+
+# tfield NS EXPR: EXPR of tunnel 1's JSON object t, e.g. "t['drops']['no-sa']".
+tfield() {
+	x "$1" "$SGWCTL" -j tunnel show 1 | python3 -c "import json, sys
+t = json.load(sys.stdin)[0]
+print($2)"
+}
+
+devstat() { # NS COUNTER
+	x "$1" cat "/sys/class/net/nosa1/statistics/$2"
+}
+
+# Kernel log lines since the mark, matching a fixed string: their count.
+log_mark() { log_from=$(dmesg | wc -l); }
+log_count() {
+	dmesg | tail -n +$((log_from + 1)) | grep -cF -- "$1" || true
+}
+
+# A manually keyed tunnel nosa1 (id 1) in gA (and gB): addresses, routes.
+manual_pair() {
+	key=$work/key
+	(umask 077; echo 0102030405060708090a0b0c0d0e0f1011121314 > "$key")
+	x "$gA" "$SGWCTL" tunnel add id 1 name nosa1 local 192.0.2.1 remote 192.0.2.2 > /dev/null
+	x "$gB" "$SGWCTL" tunnel add id 1 name nosa1 local 192.0.2.2 remote 192.0.2.1 > /dev/null
+	ip -n "$gA" link set nosa1 up
+	ip -n "$gB" link set nosa1 up
+	ip -n "$gA" route add 10.2.0.0/24 dev nosa1
+	ip -n "$gB" route add 10.1.0.0/24 dev nosa1
+}
+
+sa() { # NS DIR SPI
+	x "$1" "$SGWCTL" sa add 1 dir "$2" spi "$3" alg aes-gcm-128 key-file "$key"
+}
+
+# monitor_start NS FILE: sgwctl -j monitor there until the test ends.
+monitor_start() {
+	local i
+
+	x "$1" timeout 30 "$SGWCTL" -j monitor > "$2" 2>&1 &
+	defer "kill $! 2>/dev/null; wait $! 2>/dev/null"
+	for i in $(seq 50); do
+		x "$1" awk '$2 == 16 && $4 != "00000000" { f = 1 } END { exit !f }' \
+			/proc/net/netlink && return 0
+		sleep 0.1
+	done
+	fail "sgwctl monitor did not subscribe"
+}
+
+test_hold_timeout() {
+	require_module
+	topo
+	manual_pair
+	log_mark
+	# Nobody listens for acquire events: nobody could negotiate.
+	x "$hA" ping -q -c 2 -i 0.2 -W 1 10.2.0.2 > /dev/null 2>&1 || true
+	expect_eq "no-sa drops without a listener" "$(tfield "$gA" "t['drops']['no-sa']")" 2
+	expect_eq "held without a listener" "$(tfield "$gA" "t['events']['held']")" 0
+	expect_eq "log line without a listener" "$(log_count \
+		"nosa1: tunnel 1: no SA: dropped 10.1.0.2 -> 10.2.0.2: no IKE daemon listens for acquire events")" 1
+	sleep 1.1	# the per-tunnel rate limit
+	monitor_start "$gA" "$work/events"
+	x "$hA" ping -q -c 3 -i 0.2 -W 1 10.2.0.2 > /dev/null 2>&1 || true
+	expect_eq "held" "$(tfield "$gA" "t['events']['held']")" 3
+	expect_eq "acquire events" "$(tfield "$gA" "t['events']['acquire']")" 1
+	expect_eq "not yet timed out" "$(tfield "$gA" "t['drops']['hold-timeout']")" 0
+	expect_eq "event" "$(cat "$work/events")" \
+		'{"event":"acquire","tunnel":1,"src":"10.1.0.2","dst":"10.2.0.2"}'
+	wait_for 8 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j tunnel show 1 | grep -o '\"hold-timeout\":3')\" ]" ||
+		fail "held packets not dropped after the timeout"
+	expect_eq "tx_dropped" "$(devstat "$gA" tx_dropped)" 5
+	expect_eq "tx_packets" "$(devstat "$gA" tx_packets)" 0
+	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held-sent']")" 0
+	expect_eq "holding log line" "$(log_count \
+		"nosa1: tunnel 1: no SA: holding 10.1.0.2 -> 10.2.0.2 and asking the IKE daemon to negotiate")" 1
+	expect_eq "timeout log line" "$(log_count \
+		"nosa1: tunnel 1: no SA within 5 s: dropped 3 held packets")" 1
+	out=$(x "$gA" "$SGWCTL" tunnel show 1)
+	expect_match "shown" "$out" "drops: no-sa 2, hold-timeout 3"
+	expect_match "shown events" "$out" "events: held 3, acquire 1"
+}
+
+test_hold_release() {
+	require_module
+	topo
+	manual_pair
+	sa "$gA" in 0x2001
+	sa "$gB" out 0x2001
+	sa "$gB" in 0x1001
+	monitor_start "$gA" "$work/events"
+	# Ten echo requests, eight places: the first two are pushed out.
+	x "$hA" ping -q -c 10 -i 0.05 -W 6 10.2.0.2 > "$work/ping" 2>&1 &
+	ping_pid=$!
+	wait_for 5 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j tunnel show 1 | grep -o '\"held\":10,')\" ]" ||
+		fail "10 packets not held: $(tfield "$gA" "t['events']")"
+	expect_eq "hold-full" "$(tfield "$gA" "t['drops']['hold-full']")" 2
+	sa "$gA" out 0x1001
+	wait "$ping_pid" || true
+	expect_match "replies" "$(cat "$work/ping")" "10 packets transmitted, 8 received"
+	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held-sent']")" 8
+	expect_eq "tx_packets" "$(devstat "$gA" tx_packets)" 8
+	expect_eq "tx_dropped" "$(devstat "$gA" tx_dropped)" 2
+	expect_eq "hold-timeout" "$(tfield "$gA" "t['drops']['hold-timeout']")" 0
+	# With the SA there nothing is held.
+	x "$hA" ping -q -c 2 -i 0.2 -W 2 10.2.0.2 > /dev/null
+	expect_eq "held after" "$(tfield "$gA" "t['events']['held']")" 10
+	expect_eq "tx_packets after" "$(devstat "$gA" tx_packets)" 10
+
+	# Disabling drops what is held, as disabled.
+	x "$gA" "$SGWCTL" sa flush 1
+	sa "$gA" in 0x2001
+	x "$hA" ping -q -c 3 -i 0.05 -W 1 10.2.0.2 > /dev/null 2>&1 || true
+	expect_eq "held again" "$(tfield "$gA" "t['events']['held']")" 13
+	x "$gA" "$SGWCTL" tunnel set 1 enabled no
+	expect_eq "disabled drops" "$(tfield "$gA" "t['drops']['disabled']")" 3
+	x "$gA" "$SGWCTL" tunnel set 1 enabled yes
+	# Deleting a tunnel with held packets frees them (the VM checks leaks).
+	x "$hA" ping -q -c 2 -i 0.05 -W 1 10.2.0.2 > /dev/null 2>&1 || true
+	expect_eq "held before delete" "$(tfield "$gA" "t['events']['held']")" 15
+	x "$gA" "$SGWCTL" tunnel del 1
+	expect_eq "acquire events" "$(grep -c acquire "$work/events")" 3
+}
+
+test_on_demand() {
+	require_module
+	topo
+	psk "$work/gw.psk" "on demand secret"
+	sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16 "interface = nosa1"
+	sgw_conf "$work/b.conf" gw 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16 "interface = nosa1"
+	sgw_daemon "$gA" "$work/a.conf"
+	sgw_daemon "$gB" "$work/b.conf"
+	ip -n "$gA" route add 10.2.0.0/24 dev nosa1
+	ip -n "$gB" route add 10.1.0.0/24 dev nosa1
+	expect_eq "idle before" "$(sgw_field "$gA" state)" idle
+	# The first packet: held, acquire, IKE, then sent.
+	x "$hA" ping -c 1 -W 5 10.2.0.2 > "$work/ping" ||
+		{ cat "$work/ping" "$work"/daemon-*.log; fail "first ping lost"; }
+	expect_eq "established" "$(sgw_field "$gA" state)" established
+	expect_eq "held" "$(tfield "$gA" "t['events']['held']")" 1
+	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held-sent']")" 1
+	expect_eq "acquire" "$(tfield "$gA" "t['events']['acquire']")" 1
+	expect_eq "drops" "$(tfield "$gA" "sum(t['drops'].values())")" 0
+	expect_eq "log line" "$(grep -cF "sgw info: tunnel gw: negotiating on demand: a packet 10.1.0.2 -> 10.2.0.2 found no SA" \
+		"$work/daemon-$gA.log")" 1
+	x "$hA" ping -q -c 3 -i 0.2 -W 2 10.2.0.2 > /dev/null
+	expect_eq "tx_packets" "$(devstat "$gA" tx_packets)" 4
+	expect_eq "held after" "$(tfield "$gA" "t['events']['held']")" 1
+	expect_crosswise "SAs" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
+}
+
+# nft_counter_setup NS: counts UDP 500 arriving there; nft_ike NS prints it.
+nft_counter_setup() {
+	x "$1" nft add table inet sgwt
+	x "$1" nft add chain inet sgwt in '{ type filter hook input priority 0; }'
+	x "$1" nft add rule inet sgwt in udp dport 500 counter
+}
+nft_ike() {
+	x "$1" nft list chain inet sgwt in | sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
+}
+
+test_disable_charon() {
+	require_module
+	require_cmd swanctl nft
+	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
+	topo
+	ip -n "$gB" route add 10.1.0.0/24 via 192.0.2.1
+	charon_start "$gB"
+	charon_conn "$gB" c 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16 "disable secret"
+	psk "$work/gw.psk" "disable secret"
+	sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16 "interface = nosa1"
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$gA" route add 10.2.0.0/24 dev nosa1
+	x "$hA" ping -c 2 -i 0.5 -W 5 10.2.0.2 > /dev/null || fail "no traffic before"
+	[ "$(charon_sas "$gB")" != "in - out -" ] || fail "charon has no SA"
+	nft_counter_setup "$gB"
+	# Disable under ping: the DELETE reaches charon before the SAs go.
+	x "$hA" ping -q -c 8 -i 0.25 -W 1 10.2.0.2 > "$work/ping" 2>&1 &
+	ping_pid=$!
+	sleep 1
+	x "$gA" "$SGWCTL" tunnel set nosa1 enabled no
+	expect_eq "our SAs" "$(sgw_sas "$gA")" "in - out -"
+	wait_for 5 no_charon_sa "$gB" || fail "charon kept its SAs: $(charon_sas "$gB")"
+	expect_eq "swanctl --list-sas" "$(swanctl_ns "$gB" --list-sas 2>&1 | grep -c ESTABLISHED)" 0
+	expect_eq "daemon's view" "$(sgw_field "$gA" state)" disabled
+	expect_eq "log line" "$(grep -cF "sgw info: tunnel gw: disabled by request: IKE SA deleted, no negotiation until it is enabled" \
+		"$work/daemon-$gA.log")" 1
+	wait "$ping_pid" || true
+	# Ten seconds of traffic into the disabled tunnel: all of it dropped
+	# and counted, and no IKE at all.
+	lines=$(wc -l < "$work/daemon-$gA.log") ike=$(nft_ike "$gB")
+	d0=$(tfield "$gA" "t['drops']['disabled']")
+	x "$hA" ping -q -c 20 -i 0.5 -W 1 10.2.0.2 > /dev/null 2>&1 || true
+	expect_eq "disabled drops" "$(tfield "$gA" "t['drops']['disabled']")" $((d0 + 20))
+	expect_eq "IKE packets to charon while disabled" "$(nft_ike "$gB")" "$ike"
+	expect_eq "daemon log while disabled" "$(tail -n +$((lines + 1)) "$work/daemon-$gA.log" |
+		grep -ciE 'negotiat|initiat|IKE_SA_INIT' || true)" 0
+	expect_eq "acquire while disabled" "$(tfield "$gA" "t['events']['acquire']")" 1
+	# Enable: on demand again, traffic resumes.
+	x "$gA" "$SGWCTL" tunnel set nosa1 enabled yes
+	expect_eq "daemon's view after enable" "$(sgw_field "$gA" state)" idle
+	x "$hA" ping -c 3 -i 0.3 -W 5 10.2.0.2 > /dev/null || fail "no traffic after enable"
+	expect_eq "established again" "$(sgw_field "$gA" state)" established
+	expect_crosswise "after enable" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
+}
+
+# Three tunnels from gA: to gB's 192.0.2.2 and its secondary 192.0.2.3,
+# and to 192.0.2.9, where nobody answers.
+three_conf() {
+	local f=$1 side=$2
+
+	{
+		echo "[global]"
+		echo "log-level = debug"
+		if [ "$side" = a ]; then
+			tun b1 1 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24
+			tun b2 2 192.0.2.1 192.0.2.3 10.1.0.0/24 10.3.0.0/24
+			tun dead 3 192.0.2.1 192.0.2.9 10.1.0.0/24 10.9.0.0/24
+		else
+			tun b1 1 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24
+			tun b2 2 192.0.2.3 192.0.2.1 10.3.0.0/24 10.1.0.0/24
+		fi
+	} > "$f"
+}
+tun() { # NAME ID LOCAL REMOTE LNETS RNETS
+	cat <<-EOC
+	[tunnel $1]
+	id = $2
+	local = $3
+	remote = $4
+	psk-file = $work/gw.psk
+	local-networks = $5
+	remote-networks = $6
+	ike-proposals = aes128gcm16-prfsha256-curve25519
+	esp-proposals = aes128gcm16
+	retransmit-timeout = 1s
+	retransmit-tries = 3
+	EOC
+}
+
+# field NS ID KEY: a field of the daemon's view of tunnel ID.
+tun_field() {
+	x "$1" "$SGWCTL" -j show "$2" | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["tunnels"][0]["ike"]
+print(t[sys.argv[1]])' "$3"
+}
+
+test_dead_peer() {
+	require_module
+	topo
+	ip -n "$gB" addr add 192.0.2.3/24 dev wan0
+	ip -n "$hB" addr add 10.3.0.2/24 dev eth0
+	ip -n "$gB" addr add 10.3.0.1/24 dev lan0
+	psk "$work/gw.psk" "three tunnels"
+	three_conf "$work/a.conf" a
+	three_conf "$work/b.conf" b
+	sgw_daemon "$gA" "$work/a.conf"
+	sgw_daemon "$gB" "$work/b.conf"
+	for i in 1 2 3; do ip -n "$gA" route add 10.$((i == 3 ? 9 : i + 1)).0.0/24 dev sgw$i; done
+	ip -n "$gB" route add 10.1.0.0/24 dev sgw1
+	# Replies from b2's network go back through b2.
+	ip -n "$gB" rule add from 10.3.0.0/24 table 3
+	ip -n "$gB" route add 10.1.0.0/24 dev sgw2 table 3
+	# The dead one first: its retransmissions must not hold up the others.
+	x "$hA" ping -q -c 60 -i 0.25 -W 1 10.9.0.2 > /dev/null 2>&1 &
+	dead_ping=$!
+	defer "kill $dead_ping 2>/dev/null"
+	sleep 0.5
+	x "$hA" ping -c 2 -i 0.5 -W 5 10.2.0.2 > /dev/null || fail "b1: no traffic"
+	x "$hA" ping -c 2 -i 0.5 -W 5 10.3.0.2 > /dev/null || fail "b2: no traffic"
+	expect_eq "b1" "$(tun_field "$gA" 1 state)" established
+	expect_eq "b2" "$(tun_field "$gA" 2 state)" established
+	expect_eq "dead" "$(tun_field "$gA" 3 state)" connecting
+	spis1=$(sgw_ike_spis "$gA") spis2=$(tun_field "$gA" 2 spi-i)
+	# The dead one gives up after 7 s and is tried again on the next
+	# packet 10 s after its first try; the others stay as they are.
+	sleep 11
+	expect_eq "dead tried twice" "$(grep -cF "sgw info: tunnel dead: negotiating on demand" "$work/daemon-$gA.log")" 2
+	expect_match "dead's failure" "$(tun_field "$gA" 3 failure)" "no IKE response from 192\.0\.2\.9:500 after 3 tries"
+	x "$hA" ping -c 3 -i 0.2 -W 2 10.2.0.2 > /dev/null || fail "b1: no traffic later"
+	x "$hA" ping -c 3 -i 0.2 -W 2 10.3.0.2 > /dev/null || fail "b2: no traffic later"
+	expect_eq "b1 same IKE SA" "$(sgw_ike_spis "$gA")" "$spis1"
+	expect_eq "b2 same IKE SA" "$(tun_field "$gA" 2 spi-i)" "$spis2"
+	expect_eq "b1 on demand once" "$(grep -cF "sgw info: tunnel b1: negotiating on demand" "$work/daemon-$gA.log")" 1
+	expect_eq "b2 on demand once" "$(grep -cF "sgw info: tunnel b2: negotiating on demand" "$work/daemon-$gA.log")" 1
+}
+
+test_local_auto() {
+	require_module
+	topo
+	# Two uplinks: the peer is reached through wan0, the default route
+	# leads out of up1.
+	ip -n "$gA" link add up1 type dummy
+	ip -n "$gA" addr add 198.51.100.1/24 dev up1
+	ip -n "$gA" link set up1 up
+	ip -n "$gA" route add default via 198.51.100.254
+	ip -n "$gB" addr add 203.0.113.2/32 dev lo
+	ip -n "$gA" route add 203.0.113.0/24 via 192.0.2.2 dev wan0
+	psk "$work/gw.psk" "auto secret"
+	sgw_conf "$work/a.conf" gw auto 203.0.113.2 10.1.0.0/24 10.2.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16
+	sgw_conf "$work/b.conf" gw 203.0.113.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16
+	sgw_daemon "$gA" "$work/a.conf"
+	sgw_daemon "$gB" "$work/b.conf"
+	ip -n "$gA" route add 10.2.0.0/24 dev sgw1
+	ip -n "$gB" route add 10.1.0.0/24 dev sgw1
+	out=$(x "$gA" "$SGWCTL" show)
+	expect_match "show says which and why" "$out" \
+		"  local 192\.0\.2\.1 \(auto: source of the route to 203\.0\.113\.2 via 192\.0\.2\.2 dev wan0\)"
+	expect_eq "kernel tunnel local" "$(tfield "$gA" "t['local']")" 192.0.2.1
+	expect_eq "local identity" "$(sgw_field "$gA" local-id)" 192.0.2.1
+	x "$hA" ping -c 2 -i 0.5 -W 5 10.2.0.2 > /dev/null || fail "no traffic with local = auto"
+	expect_eq "peer saw" "$(sgw_field "$gB" peer-id)" 192.0.2.1
+	expect_eq "JSON" "$(sgw_field "$gA" local-auto)" \
+		"auto: source of the route to 203.0.113.2 via 192.0.2.2 dev wan0"
+	# The route moves to the other uplink: a reload picks its address.
+	ip -n "$gA" route replace 203.0.113.0/24 via 198.51.100.254 dev up1
+	x "$gA" "$SGWCTL" reload > /dev/null
+	expect_match "after reload" "$(x "$gA" "$SGWCTL" show)" \
+		"  local 198\.51\.100\.1 \(auto: source of the route to 203\.0\.113\.2 via 198\.51\.100\.254 dev up1\)"
+	expect_eq "kernel tunnel local after reload" "$(tfield "$gA" "t['local']")" 198.51.100.1
+	expect_eq "identity after reload" "$(sgw_field "$gA" local-id)" 198.51.100.1
+	expect_eq "log line" "$(grep -cF "sgw info: tunnel gw: local 198.51.100.1 (auto: source of the route to 203.0.113.2 via 198.51.100.254 dev up1)" \
+		"$work/daemon-$gA.log")" 1
+}
+
+tests=(
+	test_hold_timeout "held packets dropped after the timeout, acquire event, log lines"
+	test_hold_release "held packets sent when the SA comes, oldest pushed out, flushed on disable"
+	test_on_demand "first packet into an on-demand tunnel: IKE runs, the held ping arrives"
+	test_disable_charon "disable under ping against charon: DELETE first, no negotiation, enable resumes"
+	test_dead_peer "three tunnels, one peer dead: the others establish and stay up"
+	test_local_auto "local = auto: the source of the route to the peer, explained, re-read on reload"
+)
+sel=()
+for ((i = 0; i < ${#tests[@]}; i += 2)); do
+	[[ ${tests[i]} =~ ${SGW_NOSA_ONLY:-.} ]] && sel+=("${tests[i]}" "${tests[i + 1]}")
+done
+ktap_begin $((${#sel[@]} / 2))
+for ((i = 0; i < ${#sel[@]}; i += 2)); do
+	run_test "${sel[i + 1]}" "${sel[i]}"
+done
+ktap_end
