@@ -113,12 +113,20 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 			put(f, "local-why", t->local_why);
 		if (t->failure[0])
 			put(f, "failure", t->failure);
+		fprintf(f, "refresh %" PRIu32 " %" PRIu64 " %" PRIu64 " %" PRIu64
+			" %d %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %"
+			PRIu32 "\n", t->generation, t->rekey_in, t->retry_in,
+			t->quiet, t->held, t->child_rekeys, t->ike_rekeys,
+			t->collisions, t->liveness_failures, t->restarts);
 		for (k = 0; k < t->n_children && k < CTL_CHILDREN; k++) {
 			const struct ctl_child *c = &t->child[k];
 
 			fprintf(f, "child %08x %08x %" PRIu64 " %s\n", c->spi_in,
 				c->spi_out, c->age, c->algs);
 			fprintf(f, "child-ts %s %s\n", c->local_ts, c->remote_ts);
+			fprintf(f, "child-life %" PRIu32 " %" PRIu64 " %s\n",
+				c->generation, c->rekey_in,
+				c->role[0] ? c->role : "-");
 		}
 	}
 	return ferror(f) ? -1 : 0;
@@ -183,6 +191,31 @@ static void decode_child_ts(struct ctl_tunnel *t, const char *v)
 	copy(c->remote_ts, sizeof(c->remote_ts), v + n + 1);
 }
 
+static void decode_refresh(struct ctl_tunnel *t, const char *v)
+{
+	int held = 0;
+
+	sscanf(v, "%" SCNu32 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %d %" SCNu32
+	       " %" SCNu32 " %" SCNu32 " %" SCNu32 " %" SCNu32, &t->generation,
+	       &t->rekey_in, &t->retry_in, &t->quiet, &held, &t->child_rekeys,
+	       &t->ike_rekeys, &t->collisions, &t->liveness_failures,
+	       &t->restarts);
+	t->held = held != 0;
+}
+
+static void decode_child_life(struct ctl_tunnel *t, const char *v)
+{
+	struct ctl_child *c;
+	char role[16] = "";
+
+	if (!t->n_children)
+		return;
+	c = &t->child[t->n_children - 1];
+	if (sscanf(v, "%" SCNu32 " %" SCNu64 " %15s", &c->generation,
+		   &c->rekey_in, role) == 3 && strcmp(role, "-"))
+		copy(c->role, sizeof(c->role), role);
+}
+
 static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 {
 	if (!strcmp(k, "name"))
@@ -221,6 +254,10 @@ static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 		decode_child(t, v);
 	else if (!strcmp(k, "child-ts"))
 		decode_child_ts(t, v);
+	else if (!strcmp(k, "child-life"))
+		decode_child_life(t, v);
+	else if (!strcmp(k, "refresh"))
+		decode_refresh(t, v);
 }
 
 int ctl_decode_reply(const char *buf, size_t len, struct ctl_reply *r)

@@ -51,6 +51,9 @@ struct ctl_request {
 struct ctl_child {
 	uint32_t spi_in, spi_out;	/* host order */
 	uint64_t age;
+	uint32_t generation;
+	uint64_t rekey_in;		/* seconds, at least 1; 0: none */
+	char role[16];			/* "", "replaced", "switching" */
 	char algs[96];
 	char local_ts[512], remote_ts[512];
 };
@@ -71,6 +74,14 @@ struct ctl_tunnel {
 	char local_id[520];
 	char local_why[160];	/* local = auto: the route that chose it */
 	char failure[CTL_TEXT];
+	/* Auto refresh: the IKE SA's generation, what is due and what happened. */
+	uint32_t generation;
+	uint64_t rekey_in;		/* seconds, at least 1; 0: none */
+	uint64_t retry_in;		/* seconds, at least 1; 0: none */
+	uint64_t quiet;			/* seconds since the peer last spoke */
+	bool held;
+	uint32_t child_rekeys, ike_rekeys, collisions, liveness_failures;
+	uint32_t restarts;
 	unsigned int n_children;
 	struct ctl_child child[CTL_CHILDREN];
 };

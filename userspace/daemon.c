@@ -669,6 +669,13 @@ static void squeeze(char *s)
 	*w = '\0';
 }
 
+static uint64_t secs(ike_time_t ms)
+{
+	if (ms == IKE_TIME_NEVER)
+		return 0;
+	return ms < 1000 ? 1 : (ms + 999) / 1000;
+}
+
 static void fill_status(struct daemon *d, const struct rtun *rt,
 			struct ctl_tunnel *ct)
 {
@@ -697,6 +704,16 @@ static void fill_status(struct daemon *d, const struct rtun *rt,
 	snprintf(ct->state, sizeof(ct->state), "%s", st.state_name);
 	snprintf(ct->ike_state, sizeof(ct->ike_state), "%s", st.sa_state);
 	snprintf(ct->failure, sizeof(ct->failure), "%s", st.last_failure);
+	ct->generation = st.generation;
+	ct->rekey_in = secs(st.rekey_in_ms);
+	ct->retry_in = secs(st.retry_in_ms);
+	ct->quiet = st.quiet_ms / 1000;
+	ct->held = st.held;
+	ct->child_rekeys = st.child_rekeys;
+	ct->ike_rekeys = st.ike_rekeys;
+	ct->collisions = st.collisions;
+	ct->liveness_failures = st.liveness_failures;
+	ct->restarts = st.restarts;
 	if (st.state != IKE_TUNNEL_CONNECTING &&
 	    st.state != IKE_TUNNEL_ESTABLISHED)
 		return;
@@ -712,6 +729,10 @@ static void fill_status(struct daemon *d, const struct rtun *rt,
 		c->spi_in = ntohl(st.child[k].spi_in);
 		c->spi_out = ntohl(st.child[k].spi_out);
 		c->age = st.child[k].age_ms / 1000;
+		c->generation = st.child[k].generation;
+		c->rekey_in = secs(st.child[k].rekey_in_ms);
+		snprintf(c->role, sizeof(c->role), "%s", st.child[k].rekeyed ?
+			 "replaced" : st.child[k].out_pending ? "switching" : "");
 		snprintf(c->algs, sizeof(c->algs), "%s", st.child[k].algs);
 		ike_ts_list_format(&st.child[k].local_ts, c->local_ts,
 				   sizeof(c->local_ts));
@@ -904,9 +925,13 @@ static void refresh(struct daemon *d, struct client *c, struct rtun *rt)
 	const char *state = tunnel_state(d, rt);
 	ike_time_t now = (ike_time_t)now_ms();
 
-	/* No CREATE_CHILD_SA rekeying yet: a refresh negotiates anew. */
-	if (!strcmp(state, "established"))
-		ike_engine_down(d->eng, rt->id, now);
+	/* Established: rekey make-before-break, like "ipsec refresh sa". */
+	if (!strcmp(state, "established") &&
+	    ike_engine_rekey(d->eng, rt->id, false, now) != -ENOTCONN) {
+		reply_text(c, true, "tunnel %s: rekeying its CHILD SAs",
+			   rt->name);
+		return;
+	}
 	if (strcmp(state, "connecting"))
 		engine_start(d, rt);
 	wait_for(c, rt);
@@ -1158,13 +1183,16 @@ static int on_event(const struct sgw_event *ev, void *arg)
 	}
 
 	snprintf(name, sizeof(name), "%u", ev->tunnel_id);
+	/* Rekey on the soft limit; after the hard one the tunnel starts over. */
+	if (t && t->in_engine)
+		ike_engine_sa_expired(d->eng, t->id, ev->dir == SGW_DIR_IN ?
+				      IKE_DIR_IN : IKE_DIR_OUT, htonl(ev->spi),
+				      ev->hard, (ike_time_t)now_ms());
 	if (ev->hard)
 		dlog(d, SGW_CONF_LOG_WARNING, t ? t->name : name,
 		     "SA %s spi 0x%08x reached its hard lifetime (bytes %" PRIu64
-		     ", packets %" PRIu64 "); the kernel removed it: "
-		     "'sgwctl sa refresh %s' negotiates new SAs",
-		     sgw_dir_name(ev->dir), ev->spi, ev->bytes, ev->packets,
-		     t ? t->name : name);
+		     ", packets %" PRIu64 "); the kernel removed it",
+		     sgw_dir_name(ev->dir), ev->spi, ev->bytes, ev->packets);
 	else
 		dlog(d, SGW_CONF_LOG_INFO, t ? t->name : name,
 		     "SA %s spi 0x%08x reached its soft lifetime (bytes %" PRIu64

@@ -217,11 +217,20 @@ int ikeconf_tunnel(const struct sgw_conf_tunnel *t,
 	map_ts(&t->remote_networks, &t->local_networks, &cfg->remote_ts);
 	cfg->mode = IKE_MODE_TUNNEL;
 	cfg->child_hard_s = t->child_lifetime;
-	/* The soft expiry is when rekeying would start (logged for now). */
+	/* Rekeying starts at the soft expiry, less a random jitter per SA. */
 	soft = t->rekey_margin < t->child_lifetime ?
 	       t->child_lifetime - t->rekey_margin : 0;
 	cfg->child_soft_s = t->auto_refresh && soft < t->child_lifetime ?
 			    soft : 0;
+	cfg->auto_refresh = t->auto_refresh;
+	cfg->rekey_jitter_s = t->rekey_jitter;
+	cfg->ike_hard_s = t->ike_lifetime;
+	cfg->ike_rekey_s = t->rekey_margin < t->ike_lifetime ?
+			   t->ike_lifetime - t->rekey_margin : 0;
+	cfg->dpd_delay_ms = t->dpd_delay * 1000;
+	cfg->dpd_action = t->dpd_action == SGW_CONF_DPD_CLEAR ? IKE_DPD_CLEAR :
+			  t->dpd_action == SGW_CONF_DPD_HOLD ? IKE_DPD_HOLD :
+			  IKE_DPD_RESTART;
 	cfg->retrans_timeout_ms = t->retransmit_timeout * 1000;
 	cfg->retrans_tries = t->retransmit_tries;
 	return 0;

@@ -300,6 +300,40 @@ static void age_str(uint64_t s, char *buf, size_t len)
 			 s / 60 % 60);
 }
 
+/* What auto refresh did and will do: "ipsec auto refresh" made visible. */
+static void print_refresh(FILE *out, const struct ctl_tunnel *t)
+{
+	char when[32];
+
+	/* Nothing to say of a tunnel that never came up or failed. */
+	if (strcmp(t->state, "established") && !t->held &&
+	    !t->retry_in && !t->child_rekeys && !t->ike_rekeys &&
+	    !t->liveness_failures)
+		return;
+	fprintf(out, "  refresh:");
+	if (t->generation)
+		fprintf(out, " IKE SA generation %" PRIu32 ",", t->generation);
+	if (t->rekey_in) {
+		age_str(t->rekey_in, when, sizeof(when));
+		fprintf(out, " rekey in %s,", when);
+	}
+	fprintf(out, " %" PRIu32 " CHILD SA rekey%s, %" PRIu32 " IKE SA "
+		"rekey%s, %" PRIu32 " collision%s, %" PRIu32 " liveness "
+		"failure%s, %" PRIu32 " restart%s\n", t->child_rekeys,
+		t->child_rekeys == 1 ? "" : "s", t->ike_rekeys,
+		t->ike_rekeys == 1 ? "" : "s", t->collisions,
+		t->collisions == 1 ? "" : "s", t->liveness_failures,
+		t->liveness_failures == 1 ? "" : "s", t->restarts,
+		t->restarts == 1 ? "" : "s");
+	if (t->held)
+		fprintf(out, "  held after a dead peer: 'sgwctl up %s' "
+			"negotiates again\n", t->name);
+	else if (t->retry_in) {
+		age_str(t->retry_in, when, sizeof(when));
+		fprintf(out, "  next attempt in %s\n", when);
+	}
+}
+
 void print_ike(FILE *out, const struct ctl_tunnel *t)
 {
 	char age[32];
@@ -326,9 +360,28 @@ void print_ike(FILE *out, const struct ctl_tunnel *t)
 		fprintf(out, "  CHILD SA in 0x%08x out 0x%08x %s, age %s, %s === %s\n",
 			c->spi_in, c->spi_out, c->algs, age, c->local_ts,
 			c->remote_ts);
+		fprintf(out, "    generation %" PRIu32, c->generation);
+		if (!strcmp(c->role, "replaced"))
+			fprintf(out, ", replaced: deleted once the peer has switched");
+		else if (!strcmp(c->role, "switching"))
+			fprintf(out, ", new: outbound switches when the peer "
+				"deletes the old SA");
+		else if (c->rekey_in)
+			fprintf(out, ", rekey in %s", (age_str(c->rekey_in, age,
+							       sizeof(age)), age));
+		fputc('\n', out);
 	}
+	print_refresh(out, t);
 	if (t->failure[0])
 		fprintf(out, "  last failure: %s\n", t->failure);
+}
+
+static void json_time(struct json *j, const char *key, uint64_t s)
+{
+	if (!s)
+		json_null(j, key);
+	else
+		json_u64(j, key, s);
 }
 
 void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
@@ -367,9 +420,24 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 		json_u64(j, "age", c->age);
 		json_string(j, "local-ts", c->local_ts);
 		json_string(j, "remote-ts", c->remote_ts);
+		json_u64(j, "generation", c->generation);
+		json_time(j, "rekey-in", c->rekey_in);
+		json_string(j, "role", c->role[0] ? c->role : "current");
 		json_object_close(j);
 	}
 	json_array_close(j);
+	json_object_open(j, "refresh");
+	json_u64(j, "generation", t->generation);
+	json_time(j, "rekey-in", t->rekey_in);
+	json_time(j, "retry-in", t->retry_in);
+	json_u64(j, "quiet", t->quiet);
+	json_bool(j, "held", t->held);
+	json_u64(j, "child-rekeys", t->child_rekeys);
+	json_u64(j, "ike-rekeys", t->ike_rekeys);
+	json_u64(j, "collisions", t->collisions);
+	json_u64(j, "liveness-failures", t->liveness_failures);
+	json_u64(j, "restarts", t->restarts);
+	json_object_close(j);
 	if (t->failure[0])
 		json_string(j, "failure", t->failure);
 	else

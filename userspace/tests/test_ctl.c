@@ -92,6 +92,20 @@ static struct ctl_tunnel sample(void)
 	snprintf(t.child[1].algs, sizeof(t.child[1].algs), "aes128-sha256 esn");
 	snprintf(t.child[1].local_ts, sizeof(t.child[1].local_ts), "0.0.0.0/0");
 	snprintf(t.child[1].remote_ts, sizeof(t.child[1].remote_ts), "::/0");
+	t.child[0].generation = 4;
+	t.child[0].rekey_in = 2999;
+	t.child[1].generation = 3;
+	t.child[1].rekey_in = 0;
+	snprintf(t.child[1].role, sizeof(t.child[1].role), "replaced");
+	t.generation = 2;
+	t.rekey_in = 13000;
+	t.retry_in = 0;
+	t.quiet = 5;
+	t.child_rekeys = 3;
+	t.ike_rekeys = 1;
+	t.collisions = 1;
+	t.liveness_failures = 2;
+	t.restarts = 2;
 	return t;
 }
 
@@ -125,6 +139,9 @@ static void test_reply_round_trip(void **state)
 	assert_non_null(strstr(buf, "failure first second\n"));
 	assert_non_null(strstr(buf, "spi-i 0123456789abcdef\n"));
 	assert_non_null(strstr(buf, "child c0000001 00000101 3 aes256gcm16\n"));
+	assert_non_null(strstr(buf, "child-life 3 0 replaced\n"));
+	assert_non_null(strstr(buf, "refresh 2 13000 0 5 0 3 1 "
+			       "1 2 2\n"));
 	assert_int_equal(ctl_decode_reply(buf, len, &back), 0);
 	assert_true(back.ok);
 	assert_string_equal(back.message, "pid 12, 2 tunnels");

@@ -341,6 +341,68 @@ static void test_ike_local_auto(void **state)
 }
 
 /* An established tunnel after rekeys: what auto refresh did and will do. */
+static void test_ike_refresh(void **state)
+{
+	struct ctl_tunnel t = { .id = 2 };
+	FILE *f = start();
+	struct json j;
+
+	(void)state;
+	strcpy(t.name, "branch");
+	strcpy(t.ifname, "sgw2");
+	strcpy(t.state, "established");
+	strcpy(t.local, "192.0.2.1");
+	strcpy(t.local_id, "192.0.2.1");
+	strcpy(t.remote, "198.51.100.1");
+	t.initiator = true;
+	t.spi_i = 0x1122334455667788ULL;
+	t.spi_r = 0x99aabbccddeeff00ULL;
+	strcpy(t.proposal, "aes256gcm16-prfsha384-ecp384");
+	strcpy(t.peer_id, "198.51.100.1");
+	t.age = 125;
+	t.generation = 2;
+	t.rekey_in = 13500;
+	t.child_rekeys = 5;
+	t.ike_rekeys = 1;
+	t.collisions = 1;
+	t.n_children = 2;
+	t.child[0].spi_in = 0xc1000002;
+	t.child[0].spi_out = 0xc2000002;
+	t.child[0].age = 4;
+	t.child[0].generation = 6;
+	t.child[0].rekey_in = 3056;
+	strcpy(t.child[0].algs, "aes256gcm16");
+	strcpy(t.child[0].local_ts, "10.1.0.0/16");
+	strcpy(t.child[0].remote_ts, "10.2.0.0/16");
+	t.child[1] = t.child[0];
+	t.child[1].spi_in = 0xc1000001;
+	t.child[1].spi_out = 0xc2000001;
+	t.child[1].generation = 5;
+	t.child[1].rekey_in = 0;
+	strcpy(t.child[1].role, "replaced");
+	print_ike(f, &t);
+	finish(f, "ike branch (tunnel 2, sgw2): established, 192.0.2.1 as 192.0.2.1 -> 198.51.100.1\n"
+		  "  IKE SA 1122334455667788_i* 99aabbccddeeff00_r aes256gcm16-prfsha384-ecp384, peer 198.51.100.1, age 2m05s\n"
+		  "  CHILD SA in 0xc1000002 out 0xc2000002 aes256gcm16, age 4s, 10.1.0.0/16 === 10.2.0.0/16\n"
+		  "    generation 6, rekey in 50m56s\n"
+		  "  CHILD SA in 0xc1000001 out 0xc2000001 aes256gcm16, age 4s, 10.1.0.0/16 === 10.2.0.0/16\n"
+		  "    generation 5, replaced: deleted once the peer has switched\n"
+		  "  refresh: IKE SA generation 2, rekey in 3h45m, 5 CHILD SA rekeys, 1 IKE SA rekey, 1 collision, 0 liveness failures, 0 restarts\n");
+	f = start();
+	json_init(&j, f);
+	print_ike_json(&j, &t);
+	json_end(&j);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"refresh\":{\"generation\":2,\"rekey-in\":13500,"
+			       "\"retry-in\":null,\"quiet\":0,\"held\":false,"
+			       "\"child-rekeys\":5,\"ike-rekeys\":1,\"collisions\":1,"
+			       "\"liveness-failures\":0,\"restarts\":0}"));
+	assert_non_null(strstr(buf, "\"generation\":5,\"rekey-in\":null,"
+			       "\"role\":\"replaced\""));
+	free(buf);
+	buf = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_event),
 		cmocka_unit_test(test_acquire_event),
 		cmocka_unit_test(test_ike_local_auto),
+		cmocka_unit_test(test_ike_refresh),
 	};
 
 	return cmocka_run_group_tests_name("print", tests, NULL, NULL);
