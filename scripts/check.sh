@@ -4,7 +4,8 @@
 # Everything "make check" runs: build, static checks, host unit tests and
 # fuzz smoke runs, script tests, module builds against every Debian 6.1
 # headers flavour, the VM selftest suite, the Debian packages (built,
-# installed, DKMS-built module loaded in the VM, purged) and the VM
+# installed, DKMS-built module loaded in the VM, the units under systemd in
+# a VM booted with it, purged) and the VM
 # runner's own self-test. Ends with one line "check: N passed, N failed, N skipped"
 # and a non-zero exit status on any failure.
 

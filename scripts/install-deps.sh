@@ -17,7 +17,8 @@ pkgs=(
 	# unit tests, fuzzing and static checks
 	libcmocka-dev clang libclang-rt-14-dev sparse cppcheck linux-source-6.1
 	# the test VM: a Debian kernel booted by QEMU over the host's root
-	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio xz-utils
+	# (systemd: PID 1 of the guest that tests the units)
+	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio xz-utils systemd
 	# tools the tests and the demo run inside the VM
 	iproute2 iputils-ping iperf3 tcpdump nftables util-linux procps
 	python3 python3-scapy wireguard-tools strongswan-charon

@@ -12,7 +12,11 @@
 #      it again and depmod indexes it;
 #   4. in the VM booted from KVER: "modprobe sgw" loads that very module and
 #      the packaged sgwctl reports it, adds, lists and deletes a tunnel;
-#   5. "apt-get purge": no package file, no module, no DKMS tree is left.
+#   5. in the VM booted with systemd as PID 1 (vm-run.sh --systemd): the
+#      packaged sgw.service and sgw@.service, enabled, started, reloaded,
+#      killed and restarted, stopped (scripts/test-packages-systemd.sh, one
+#      result line per check);
+#   6. "apt-get purge": no package file, no module, no DKMS tree is left.
 # Whatever happens, the packages are purged and DKMS's sgw entries removed
 # at the end, so the host is left as it was.
 #
@@ -146,7 +150,30 @@ else
 	bad "VM: $guest_ok of 6 guest checks passed (vm-run exit $rc)"
 fi
 
-# 5. Purge.
+# 5. In the VM with systemd as PID 1: the packaged units, driven as the
+# README tells an administrator to. Each guest check is one result here.
+start=$SECONDS
+scripts/vm-run.sh -k "$kver" -t 600 --systemd -- \
+	scripts/test-packages-systemd.sh "$srcversion" 2>&1 | tr -d '\r' > "$work/vm-systemd.log"
+rc=${PIPESTATUS[0]}
+while IFS= read -r line; do
+	case "$line" in
+	"ok "*) ok "VM systemd: ${line#ok * - }" ;;
+	"not ok "*) bad "VM systemd: ${line#not ok * - }" ;;
+	"#"*) echo "#   $line" ;;
+	vm-run:*|vm-guest:*) echo "#   $line" ;;
+	esac
+done < "$work/vm-systemd.log"
+planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$work/vm-systemd.log")
+ran=$(grep -cE '^(not )?ok [0-9]+ ' "$work/vm-systemd.log")
+if [ "$rc" -eq 0 ] && [ -n "$planned" ] && [ "$ran" -eq "$planned" ]; then
+	ok "VM systemd: booted with systemd as PID 1, $ran checks run, powered off ($((SECONDS - start)) s)"
+else
+	tail -n 20 "$work/vm-systemd.log" | sed 's/^/#   /'
+	bad "VM systemd: $ran of ${planned:-?} planned checks ran (vm-run exit $rc)"
+fi
+
+# 6. Purge.
 start=$SECONDS
 if DEBIAN_FRONTEND=noninteractive apt-get purge -y sgw-dkms sgwctl > "$work/purge.log" 2>&1; then
 	ok "apt-get purge sgw-dkms sgwctl ($((SECONDS - start)) s)"

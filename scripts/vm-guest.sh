@@ -3,7 +3,9 @@
 #
 # First process inside the test guest (see vm-run.sh): sets up the system,
 # runs the requested command in the checkout, scans the kernel log, reports
-# the exit status through the shared run directory and powers off.
+# the exit status through the shared run directory and powers off. Under
+# vm-run.sh --systemd, the unit sgw-vm.service runs it (SGW_VM_SYSTEMD=1),
+# systemd having set the system up.
 #
 #   vm-guest.sh REPO RUNDIR
 
@@ -48,7 +50,7 @@ fi
 
 echo "$rc" > "$run/rc"
 sync
-if [ $$ -eq 1 ]; then
+if [ $$ -eq 1 ] || [ -n "${SGW_VM_SYSTEMD:-}" ]; then
 	echo o > /proc/sysrq-trigger
 	sleep 10
 fi

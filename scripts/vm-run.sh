@@ -6,10 +6,15 @@
 # its own path, so the guest uses the host's tools and the freshly built
 # sgw.ko unchanged.
 #
-#   scripts/vm-run.sh [-k KVER] [-t TIMEOUT] [--] COMMAND [ARGS...]
+#   scripts/vm-run.sh [-k KVER] [-t TIMEOUT] [--systemd] [--] COMMAND [ARGS...]
 #
 # Uses virtme-ng (vng) when installed, QEMU otherwise (KVM when /dev/kvm is
-# usable, TCG emulation if not). One boot per call.
+# usable, TCG emulation if not). One boot per call. With --systemd (QEMU
+# only), the host's systemd is PID 1 and the command runs as the unit
+# sgw-vm.service, the guest's default unit (after sysinit.target and
+# basic.target; nothing of multi-user.target starts); the root and /etc
+# are writable overlays in memory, so units can be enabled and
+# configuration written.
 #
 # Exit status: the command's own; 124 on timeout; 125 when the guest died
 # without reporting (panic, oops, crash); 126 when the dmesg scan found a
@@ -20,6 +25,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 kver=
 timeout_s=${SGW_VM_TIMEOUT:-1500}
+systemd=
 mem=${SGW_VM_MEM:-1G}
 smp=${SGW_VM_SMP:-2}
 
@@ -27,8 +33,9 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-k) kver=$2; shift 2 ;;
 	-t) timeout_s=$2; shift 2 ;;
+	--systemd) systemd=1; shift ;;
 	--) shift; break ;;
-	-h|--help) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -56,7 +63,7 @@ for v in $(compgen -e | grep -E '^(SGW_|TEST_|KSFT_|V$|CI$)'); do
 	printf 'export %s=%q\n' "$v" "${!v}" >> "$run/cmd.env"
 done
 
-if command -v vng >/dev/null 2>&1 && [ -z "${SGW_VM_NO_VNG:-}" ]; then
+if command -v vng >/dev/null 2>&1 && [ -z "${SGW_VM_NO_VNG:-}" ] && [ -z "$systemd" ]; then
 	cd "$top" || exit 127
 	timeout "$timeout_s" vng --run "/boot/vmlinuz-$kver" --rwdir "$top" \
 		--memory "$mem" --cpus "$smp" -- \
@@ -69,6 +76,7 @@ fi
 
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: apt-get install qemu-system-x86"
 command -v busybox >/dev/null || die "busybox missing: apt-get install busybox-static"
+[ -z "$systemd" ] || [ -x /lib/systemd/systemd ] || die "--systemd: no /lib/systemd/systemd: apt-get install systemd"
 
 # Debian ships an XZ-compressed bzImage; booting the plain ELF (PVH) saves
 # the decompression, which costs seconds under emulation.
@@ -107,9 +115,22 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 for m in /lib/mods/*.ko; do insmod "$m" || echo "initramfs: insmod $m failed"; done
 arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p"; }
-repo=$(arg sgw.repo); run=$(arg sgw.run)
+repo=$(arg sgw.repo); run=$(arg sgw.run); init=$(arg sgw.init)
 o=trans=virtio,version=9p2000.L,msize=512000
-mount -t 9p -o "$o,ro,cache=loose" hostroot /newroot || { echo "initramfs: cannot mount host root"; poweroff -f; }
+if [ "$init" = systemd ]; then
+	# systemd takes a root holding /.dockerenv (as a host that is a
+	# container has) for a container, and then ignores the kernel command
+	# line: the guest's root is an overlay without it.
+	mkdir -p /lower /upper
+	mount -t 9p -o "$o,ro,cache=loose" hostroot /lower || { echo "initramfs: cannot mount host root"; poweroff -f; }
+	mount -t tmpfs -o mode=0755 tmpfs /upper
+	mkdir /upper/u /upper/w
+	mount -t overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w root /newroot ||
+		{ echo "initramfs: cannot mount the root overlay"; poweroff -f; }
+	rm -f /newroot/.dockerenv /newroot/run/.containerenv
+else
+	mount -t 9p -o "$o,ro,cache=loose" hostroot /newroot || { echo "initramfs: cannot mount host root"; poweroff -f; }
+fi
 for d in run tmp var/tmp var/lib var/log var/cache root; do
 	mount -t tmpfs -o mode=0755 tmpfs "/newroot/$d"
 done
@@ -120,6 +141,28 @@ mount -t overlay -o lowerdir=/newroot/etc,upperdir=/newroot/run/.etc/upper,workd
 mkdir -p "/newroot$repo" 2>/dev/null
 mount -t 9p -o "$o,cache=none" repo "/newroot$repo" || { echo "initramfs: cannot mount $repo"; poweroff -f; }
 umount /proc /sys /dev 2>/dev/null
+if [ "$init" = systemd ]; then
+	# systemd as PID 1 boots into this unit (systemd.unit=sgw-vm.service).
+	cat > /newroot/etc/systemd/system/sgw-vm.service <<UNIT
+[Unit]
+Description=sgw VM test command (vm-run.sh --systemd)
+Wants=basic.target
+After=basic.target
+[Service]
+Type=oneshot
+# vm-guest.sh powers off itself; this covers a command that cannot start.
+FailureAction=poweroff-force
+Environment=SGW_VM_SYSTEMD=1
+ExecStart=/bin/bash $repo/scripts/vm-guest.sh $repo $run
+StandardInput=null
+StandardOutput=tty
+StandardError=inherit
+TTYPath=/dev/console
+TTYReset=no
+TTYVHangup=no
+UNIT
+	exec switch_root /newroot /lib/systemd/systemd
+fi
 exec switch_root /newroot /bin/bash "$repo/scripts/vm-guest.sh" "$repo" "$run"
 EOF
 	chmod +x "$tree/init"
@@ -149,10 +192,15 @@ tcg) accel="-accel tcg,thread=multi -cpu max" ;;
 	;;
 esac
 
+# systemd: no fstab (the root is the 9p share), no status lines on the
+# console, the test unit as the default one.
+init_args=
+[ -n "$systemd" ] && init_args="sgw.init=systemd systemd.unit=sgw-vm.service fstab=no systemd.show_status=no"
+
 timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	$accel -smp "$smp" -m "$mem" -nographic -no-reboot \
 	-kernel "$vmlinux" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic panic_on_oops=1 quiet loglevel=4 sgw.repo=$top sgw.run=$run" \
+	-append "console=ttyS0 panic=-1 oops=panic panic_on_oops=1 quiet loglevel=4 sgw.repo=$top sgw.run=$run $init_args" \
 	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap" \
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 	-fsdev "local,id=repo,path=$top,security_model=none,multidevs=remap" \
