@@ -65,6 +65,7 @@ static const struct nla_policy sgw_policy[SGW_A_MAX + 1] = {
 	[SGW_A_TUNNEL] = NLA_POLICY_NESTED(tunnel_policy),
 	[SGW_A_SA] = NLA_POLICY_NESTED(sgw_sa_policy),
 	[SGW_A_ACQUIRE] = { .type = NLA_REJECT },	/* events only */
+	[SGW_A_UNKNOWN_SPI] = { .type = NLA_REJECT },	/* events only */
 };
 
 void *sgw_genl_put_header(struct sk_buff *skb, struct genl_info *info, u8 cmd)
@@ -299,6 +300,32 @@ void sgw_genl_notify_acquire(const struct sgw_tunnel *tunnel,
 	if (!nest || nla_put_u32(msg, SGW_ACQUIRE_A_TUNNEL_ID, tunnel->id) ||
 	    sgw_nl_put_addr(msg, SGW_ACQUIRE_A_SRC, src) ||
 	    sgw_nl_put_addr(msg, SGW_ACQUIRE_A_DST, dst))
+		goto err;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&sgw_genl_family, dev_net(tunnel->dev), msg, 0,
+				SGW_MCGRP_EVENTS_IDX, GFP_ATOMIC);
+	return;
+err:
+	nlmsg_free(msg);
+}
+
+void sgw_genl_notify_unknown_spi(const struct sgw_tunnel *tunnel, __be32 spi)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &sgw_genl_family, 0, SGW_CMD_UNKNOWN_SPI);
+	if (!hdr)
+		goto err;
+	nest = nla_nest_start(msg, SGW_A_UNKNOWN_SPI);
+	if (!nest ||
+	    nla_put_u32(msg, SGW_UNKNOWN_SPI_A_TUNNEL_ID, tunnel->id) ||
+	    nla_put_u32(msg, SGW_UNKNOWN_SPI_A_SPI, be32_to_cpu(spi)))
 		goto err;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);

@@ -31,6 +31,8 @@ bool sgw_genl_events_listened(struct net *net);
 void sgw_genl_notify_acquire(const struct sgw_tunnel *tunnel,
 			     const struct sgw_addr *src,
 			     const struct sgw_addr *dst);
+/* ESP from the tunnel's remote SGW with an SPI of no SA (rate-limited). */
+void sgw_genl_notify_unknown_spi(const struct sgw_tunnel *tunnel, __be32 spi);
 
 int sgw_genl_init(void);
 void sgw_genl_uninit(void);

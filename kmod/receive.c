@@ -25,6 +25,7 @@
 #include "esp.h"
 #include "netns.h"
 #include "pmtu.h"
+#include "netlink.h"
 #include "receive.h"
 #include "replay.h"
 #include "tunnel.h"
@@ -225,6 +226,20 @@ put:
 	sgw_sa_put(sa);
 }
 
+/*
+ * The peer sends on an SA we do not have (we restarted, or lost a DELETE):
+ * tell the daemon, at most once a second per tunnel, so it renegotiates.
+ */
+static void unknown_spi(struct sgw_tunnel *tunnel, __be32 spi)
+{
+	unsigned long next = READ_ONCE(tunnel->next_unknown_spi);
+
+	if (time_before(jiffies, next) ||
+	    cmpxchg(&tunnel->next_unknown_spi, next, jiffies + HZ) != next)
+		return;
+	sgw_genl_notify_unknown_spi(tunnel, spi);
+}
+
 static unsigned int sgw_nf_local_in(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
@@ -283,6 +298,8 @@ static unsigned int sgw_nf_local_in(void *priv, struct sk_buff *skb,
 		if (!tunnel)
 			return NF_ACCEPT;
 		/* A disabled tunnel has no SAs: say why, not "unknown SPI". */
+		if (READ_ONCE(tunnel->enabled))
+			unknown_spi(tunnel, esph->spi);
 		sgw_tunnel_rx_drop(tunnel, READ_ONCE(tunnel->enabled) ?
 				   SGW_DROP_UNKNOWN_SPI : SGW_DROP_DISABLED, skb);
 		return NF_STOLEN;

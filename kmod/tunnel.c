@@ -119,6 +119,7 @@ int sgw_tunnel_init(struct sgw_tunnel *tunnel)
 	}
 	tunnel->enabled = true;
 	sgw_hold_init(tunnel);
+	tunnel->next_unknown_spi = jiffies;
 	RCU_INIT_POINTER(tunnel->cfg, cfg);
 	return 0;
 }

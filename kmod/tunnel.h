@@ -58,6 +58,7 @@ struct sgw_tunnel {
 	u32 learned_pmtu;
 	unsigned long learned_expires;
 	struct sgw_hold hold;		/* packets waiting for an outbound SA */
+	unsigned long next_unknown_spi;	/* jiffies: next such event allowed */
 	struct sgw_tunnel_stats __percpu *stats;
 };
 

@@ -51,6 +51,7 @@
 #define REQUEST_TIMEOUT_MS 5000
 #define WAIT_TIMEOUT_MS (10 * 60 * 1000)
 #define ACQUIRE_RETRY_MS 10000
+#define UNKNOWN_SPI_RETRY_MS 10000
 
 /* A configured tunnel as the daemon runs it. */
 struct rtun {
@@ -62,6 +63,7 @@ struct rtun {
 	bool in_engine;
 	bool by_request;		/* enabled or disabled by "tunnel set" */
 	long long acquire_ms;		/* last on-demand start (rate limit) */
+	long long unknown_spi_ms;	/* last reaction to an unknown SPI */
 	char error[CTL_TEXT];		/* why it is not in the engine */
 	struct sgw_conf_addr local, remote;	/* local: resolved if auto */
 	char local_why[160];		/* local = auto: which route chose it */
@@ -1171,6 +1173,43 @@ static void on_acquire(struct daemon *d, const struct sgw_event *ev)
 		     "packet %s -> %s found no SA", src, dst);
 }
 
+/*
+ * The peer sends ESP on an SA we do not have: it kept state we lost (our
+ * restart) or missed a DELETE. Rekeying gives both ends one fresh pair (or,
+ * if the peer lost the IKE SA too, fails and restarts the tunnel); without
+ * an IKE SA, negotiating anew sends INITIAL_CONTACT. Once per
+ * UNKNOWN_SPI_RETRY_MS per tunnel.
+ */
+static void on_unknown_spi(struct daemon *d, const struct sgw_event *ev)
+{
+	struct rtun *rt = rtun_by_id(d, ev->tunnel_id);
+	long long now = now_ms();
+	const char *state;
+	int ret;
+
+	if (!rt || !rt->enabled || !rt->in_engine)
+		return;
+	if (rt->unknown_spi_ms && now - rt->unknown_spi_ms < UNKNOWN_SPI_RETRY_MS)
+		return;
+	rt->unknown_spi_ms = now;
+	state = tunnel_state(d, rt);
+	if (!strcmp(state, "connecting"))
+		return;
+	if (!strcmp(state, "established")) {
+		ret = ike_engine_rekey(d->eng, rt->id, false, (ike_time_t)now);
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "ESP with unknown SPI "
+		     "0x%08x from the peer: it holds SAs we do not; %s",
+		     ev->spi, ret == -EALREADY ? "a rekey is already under way" :
+		     "rekeying");
+		return;
+	}
+	ret = ike_engine_on_demand(d->eng, rt->id, (ike_time_t)now);
+	dlog(d, SGW_CONF_LOG_INFO, rt->name, "ESP with unknown SPI 0x%08x from "
+	     "the peer: it holds SAs we do not; %s", ev->spi,
+	     ret == -EPERM ? "not negotiating: held after a dead peer" :
+	     ret ? "negotiation is already pending" : "negotiating anew");
+}
+
 static int on_event(const struct sgw_event *ev, void *arg)
 {
 	struct daemon *d = arg;
@@ -1179,6 +1218,10 @@ static int on_event(const struct sgw_event *ev, void *arg)
 
 	if (ev->type == SGW_EVENT_ACQUIRE) {
 		on_acquire(d, ev);
+		return 0;
+	}
+	if (ev->type == SGW_EVENT_UNKNOWN_SPI) {
+		on_unknown_spi(d, ev);
 		return 0;
 	}
 

@@ -133,6 +133,7 @@ struct sgw_sa_id {
 enum sgw_event_type {
 	SGW_EVENT_SA_EXPIRE = 1,
 	SGW_EVENT_ACQUIRE,		/* a packet found no outbound SA */
+	SGW_EVENT_UNKNOWN_SPI,		/* ESP from the peer for no SA of ours */
 };
 
 struct sgw_event {

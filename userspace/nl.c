@@ -507,6 +507,26 @@ static int decode_acquire(struct nlattr **tb, struct sgw_event *ev)
 	return 0;
 }
 
+static const struct nla_policy unknown_spi_policy[SGW_UNKNOWN_SPI_A_MAX + 1] = {
+	[SGW_UNKNOWN_SPI_A_TUNNEL_ID] = { .type = NLA_U32 },
+	[SGW_UNKNOWN_SPI_A_SPI] = { .type = NLA_U32 },
+};
+
+static int decode_unknown_spi(struct nlattr **tb, struct sgw_event *ev)
+{
+	struct nlattr *a[SGW_UNKNOWN_SPI_A_MAX + 1];
+
+	if (!tb[SGW_A_UNKNOWN_SPI] ||
+	    nla_parse_nested(a, SGW_UNKNOWN_SPI_A_MAX, tb[SGW_A_UNKNOWN_SPI],
+			     unknown_spi_policy) ||
+	    !a[SGW_UNKNOWN_SPI_A_TUNNEL_ID] || !a[SGW_UNKNOWN_SPI_A_SPI])
+		return -EBADMSG;
+	ev->type = SGW_EVENT_UNKNOWN_SPI;
+	ev->tunnel_id = nla_get_u32(a[SGW_UNKNOWN_SPI_A_TUNNEL_ID]);
+	ev->spi = nla_get_u32(a[SGW_UNKNOWN_SPI_A_SPI]);
+	return 0;
+}
+
 /* -ENOENT: not an event sgwctl knows (a newer module may send more). */
 int sgwnl_decode_event(unsigned int cmd, struct nlattr **tb,
 		       struct sgw_event *ev)
@@ -516,6 +536,8 @@ int sgwnl_decode_event(unsigned int cmd, struct nlattr **tb,
 	memset(ev, 0, sizeof(*ev));
 	if (cmd == SGW_CMD_ACQUIRE)
 		return decode_acquire(tb, ev);
+	if (cmd == SGW_CMD_UNKNOWN_SPI)
+		return decode_unknown_spi(tb, ev);
 	if (cmd != SGW_CMD_SA_EXPIRE)
 		return -ENOENT;
 	if (!tb[SGW_A_SA] ||

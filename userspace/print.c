@@ -453,6 +453,11 @@ void print_ike_json(struct json *j, const struct ctl_tunnel *t)
 
 void print_event(FILE *out, const struct sgw_event *ev)
 {
+	if (ev->type == SGW_EVENT_UNKNOWN_SPI) {
+		fprintf(out, "tunnel %u: unknown SPI 0x%08x from the remote SGW\n",
+			ev->tunnel_id, ev->spi);
+		return;
+	}
 	if (ev->type == SGW_EVENT_ACQUIRE) {
 		char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 
@@ -470,6 +475,13 @@ void print_event(FILE *out, const struct sgw_event *ev)
 void print_event_json(struct json *j, const struct sgw_event *ev)
 {
 	json_object_open(j, NULL);
+	if (ev->type == SGW_EVENT_UNKNOWN_SPI) {
+		json_string(j, "event", "unknown-spi");
+		json_u64(j, "tunnel", ev->tunnel_id);
+		json_u64(j, "spi", ev->spi);
+		json_object_close(j);
+		return;
+	}
 	if (ev->type == SGW_EVENT_ACQUIRE) {
 		char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 

@@ -371,10 +371,40 @@ test_recovery() {
 	kill "$(cat "$work/flood.pid")" 2>/dev/null || true
 }
 
-ktap_begin 5
+# Our daemon restarts and forgets its SAs while the peer keeps them: the
+# peer's ESP, with an SPI we no longer have, makes us renegotiate (no
+# liveness checks on either side, no traffic from our LAN).
+test_unknown_spi() {
+	local t0 t1
+
+	require_module
+	topo
+	sgw_pair_conf "dpd-delay = 0s"
+	sgw_pair_b "dpd-delay = 0s"
+	sgw_pair_up
+	ping_ok "$hB" 10.1.0.2 || fail "no ping before the restart"
+	kill -9 "$(cat "$work/daemon-$gA.pid")"
+	wait "$(cat "$work/daemon-$gA.pid")" 2>/dev/null || true
+	sgw_daemon "$gA" "$work/a.conf"
+	no_sgw_sa "$gA" || fail "the new daemon kept stale SAs"
+	t0=$(date +%s%N)
+	wait_for 20 ping_ok "$hB" 10.1.0.2 || fail "no renegotiation after unknown SPIs"
+	t1=$(date +%s%N)
+	echo "renegotiated $(((t1 - t0) / 1000000)) ms after the peer's first ESP with an unknown SPI"
+	expect_match "log" "$(grep -o 'ESP with unknown SPI.*' "$work/daemon-$gA.log" | head -1)" \
+		"^ESP with unknown SPI 0x[0-9a-f]{8} from the peer: it holds SAs we do not; negotiating anew$"
+	n=$(ip netns exec "$gA" "$SGWCTL" -j tunnel show 1 | python3 -c '
+import json, sys
+print(json.load(sys.stdin)[0]["drops"]["unknown-spi"])')
+	[ "$n" -ge 1 ] || fail "no unknown-SPI drop counted"
+	expect_crosswise "after renegotiation" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
+}
+
+ktap_begin 6
 run_test rekey_sgw test_rekey_sgw
 run_test rekey_charon test_rekey_charon
 run_test forced_collision test_forced_collision
 run_test dpd test_dpd
 run_test recovery test_recovery
+run_test unknown_spi test_unknown_spi
 ktap_end

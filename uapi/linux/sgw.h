@@ -141,6 +141,12 @@
  *       SGW_ACQUIRE_A_TUNNEL_ID: NLA_U32
  *       SGW_ACQUIRE_A_SRC, SGW_ACQUIRE_A_DST: NLA_BINARY, 4 or 16 bytes,
  *         the inner addresses of the packet that found no SA
+ *   SGW_CMD_UNKNOWN_SPI, when ESP from an enabled tunnel's remote SGW
+ *   carries an SPI of no SA (at most one per tunnel and second): the peer
+ *   holds SAs we do not, so the daemon renegotiates.
+ *     SGW_A_UNKNOWN_SPI: NLA_NESTED
+ *       SGW_UNKNOWN_SPI_A_TUNNEL_ID: NLA_U32
+ *       SGW_UNKNOWN_SPI_A_SPI: NLA_U32, the SPI's numeric value
  *
  * "No SA": while someone listens on SGW_MCGRP_EVENTS (an IKE daemon), a
  * packet routed into an enabled tunnel that has its addresses but no
@@ -184,6 +190,7 @@ enum sgw_cmd {
 	SGW_CMD_SA_EXPIRE,
 	SGW_CMD_TUNNEL_STATE,
 	SGW_CMD_ACQUIRE,
+	SGW_CMD_UNKNOWN_SPI,
 	__SGW_CMD_MAX
 };
 
@@ -196,6 +203,7 @@ enum sgw_attr {
 	SGW_A_TUNNEL,
 	SGW_A_SA,
 	SGW_A_ACQUIRE,		/* events only; refused in requests */
+	SGW_A_UNKNOWN_SPI,	/* events only; refused in requests */
 	__SGW_A_MAX
 };
 
@@ -258,6 +266,15 @@ enum sgw_acquire_attr {
 };
 
 #define SGW_ACQUIRE_A_MAX (__SGW_ACQUIRE_A_MAX - 1)
+
+enum sgw_unknown_spi_attr {
+	SGW_UNKNOWN_SPI_A_UNSPEC,
+	SGW_UNKNOWN_SPI_A_TUNNEL_ID,
+	SGW_UNKNOWN_SPI_A_SPI,
+	__SGW_UNKNOWN_SPI_A_MAX
+};
+
+#define SGW_UNKNOWN_SPI_A_MAX (__SGW_UNKNOWN_SPI_A_MAX - 1)
 
 enum sgw_ts_attr {
 	SGW_TS_A_UNSPEC,

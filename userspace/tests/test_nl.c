@@ -427,6 +427,35 @@ static void test_decode_acquire(void **state)
 	nlmsg_free(msg);
 }
 
+static void test_decode_unknown_spi(void **state)
+{
+	struct nlattr *tb[SGW_A_MAX + 1];
+	struct nl_msg *msg = new_msg(SGW_CMD_UNKNOWN_SPI);
+	struct nlattr *nest = nla_nest_start(msg, SGW_A_UNKNOWN_SPI);
+	struct sgw_event ev;
+
+	(void)state;
+	nla_put_u32(msg, SGW_UNKNOWN_SPI_A_TUNNEL_ID, 3);
+	nla_put_u32(msg, SGW_UNKNOWN_SPI_A_SPI, 0xc0ffee01);
+	nla_nest_end(msg, nest);
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_event(SGW_CMD_UNKNOWN_SPI, tb, &ev), 0);
+	assert_int_equal(ev.type, SGW_EVENT_UNKNOWN_SPI);
+	assert_int_equal(ev.tunnel_id, 3);
+	assert_int_equal(ev.spi, 0xc0ffee01);
+	nlmsg_free(msg);
+
+	/* Without the SPI it is refused. */
+	msg = new_msg(SGW_CMD_UNKNOWN_SPI);
+	nest = nla_nest_start(msg, SGW_A_UNKNOWN_SPI);
+	nla_put_u32(msg, SGW_UNKNOWN_SPI_A_TUNNEL_ID, 3);
+	nla_nest_end(msg, nest);
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_event(SGW_CMD_UNKNOWN_SPI, tb, &ev),
+			 -EBADMSG);
+	nlmsg_free(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_decode_tunnel_minimal),
 		cmocka_unit_test(test_decode_sa),
 		cmocka_unit_test(test_decode_event),
+		cmocka_unit_test(test_decode_unknown_spi),
 		cmocka_unit_test(test_decode_acquire),
 	};
 
