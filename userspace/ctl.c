@@ -115,9 +115,10 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 			put(f, "failure", t->failure);
 		fprintf(f, "refresh %" PRIu32 " %" PRIu64 " %" PRIu64 " %" PRIu64
 			" %d %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %"
-			PRIu32 "\n", t->generation, t->rekey_in, t->retry_in,
-			t->quiet, t->held, t->child_rekeys, t->ike_rekeys,
-			t->collisions, t->liveness_failures, t->restarts);
+			PRIu32 " %" PRIu32 "\n", t->generation, t->rekey_in,
+			t->retry_in, t->quiet, t->held, t->child_rekeys,
+			t->ike_rekeys, t->collisions, t->liveness_failures,
+			t->restarts, t->reauths);
 		for (k = 0; k < t->n_children && k < CTL_CHILDREN; k++) {
 			const struct ctl_child *c = &t->child[k];
 
@@ -196,10 +197,10 @@ static void decode_refresh(struct ctl_tunnel *t, const char *v)
 	int held = 0;
 
 	sscanf(v, "%" SCNu32 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %d %" SCNu32
-	       " %" SCNu32 " %" SCNu32 " %" SCNu32 " %" SCNu32, &t->generation,
-	       &t->rekey_in, &t->retry_in, &t->quiet, &held, &t->child_rekeys,
-	       &t->ike_rekeys, &t->collisions, &t->liveness_failures,
-	       &t->restarts);
+	       " %" SCNu32 " %" SCNu32 " %" SCNu32 " %" SCNu32 " %" SCNu32,
+	       &t->generation, &t->rekey_in, &t->retry_in, &t->quiet, &held,
+	       &t->child_rekeys, &t->ike_rekeys, &t->collisions,
+	       &t->liveness_failures, &t->restarts, &t->reauths);
 	t->held = held != 0;
 }
 

@@ -82,6 +82,7 @@ struct ctl_tunnel {
 	bool held;
 	uint32_t child_rekeys, ike_rekeys, collisions, liveness_failures;
 	uint32_t restarts;
+	uint32_t reauths;
 	unsigned int n_children;
 	struct ctl_child child[CTL_CHILDREN];
 };

@@ -716,6 +716,7 @@ static void fill_status(struct daemon *d, const struct rtun *rt,
 	ct->collisions = st.collisions;
 	ct->liveness_failures = st.liveness_failures;
 	ct->restarts = st.restarts;
+	ct->reauths = st.reauths;
 	if (st.state != IKE_TUNNEL_CONNECTING &&
 	    st.state != IKE_TUNNEL_ESTABLISHED)
 		return;

@@ -223,6 +223,7 @@ int ikeconf_tunnel(const struct sgw_conf_tunnel *t,
 	cfg->child_soft_s = t->auto_refresh && soft < t->child_lifetime ?
 			    soft : 0;
 	cfg->auto_refresh = t->auto_refresh;
+	cfg->reauth = t->reauth;
 	cfg->rekey_jitter_s = t->rekey_jitter;
 	cfg->ike_hard_s = t->ike_lifetime;
 	cfg->ike_rekey_s = t->rekey_margin < t->ike_lifetime ?

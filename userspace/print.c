@@ -308,7 +308,7 @@ static void print_refresh(FILE *out, const struct ctl_tunnel *t)
 	/* Nothing to say of a tunnel that never came up or failed. */
 	if (strcmp(t->state, "established") && !t->held &&
 	    !t->retry_in && !t->child_rekeys && !t->ike_rekeys &&
-	    !t->liveness_failures)
+	    !t->liveness_failures && !t->reauths)
 		return;
 	fprintf(out, "  refresh:");
 	if (t->generation)
@@ -325,6 +325,9 @@ static void print_refresh(FILE *out, const struct ctl_tunnel *t)
 		t->collisions == 1 ? "" : "s", t->liveness_failures,
 		t->liveness_failures == 1 ? "" : "s", t->restarts,
 		t->restarts == 1 ? "" : "s");
+	if (t->reauths)
+		fprintf(out, "  reauthenticated %" PRIu32 " time%s (reauth = yes)\n",
+			t->reauths, t->reauths == 1 ? "" : "s");
 	if (t->held)
 		fprintf(out, "  held after a dead peer: 'sgwctl up %s' "
 			"negotiates again\n", t->name);
@@ -437,6 +440,7 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 	json_u64(j, "collisions", t->collisions);
 	json_u64(j, "liveness-failures", t->liveness_failures);
 	json_u64(j, "restarts", t->restarts);
+	json_u64(j, "reauths", t->reauths);
 	json_object_close(j);
 	if (t->failure[0])
 		json_string(j, "failure", t->failure);

@@ -180,6 +180,19 @@ print("iperf3 across 4 rekeys: %.1f Mbit/s, %d retransmits" % (e["sum_received"]
 	expect_crosswise "after iperf3" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 }
 
+# One SA pair on sgw, one installed CHILD SA at charon, crosswise.
+charon_matches() {
+	local a b
+
+	[ "$(kernel_sas "$gA")" = 2 ] || return 1
+	[ "$(swanctl_ns "$gB" --list-sas 2>/dev/null | grep -c INSTALLED)" = 1 ] || return 1
+	a=$(sgw_sas "$gA")
+	b=$(charon_sas "$gB")
+	read -r _ ai _ ao <<< "$a"
+	read -r _ bi _ bo <<< "$b"
+	[ "$ai" = "$bo" ] && [ "$ao" = "$bi" ]
+}
+
 # charon on gB: its CHILD SAs rekey every 10 s; sgw rekeys the IKE SA
 # every 20 s and one CHILD SA on request.
 test_rekey_charon() {
@@ -213,14 +226,21 @@ test_rekey_charon() {
 	spis0=$(sgw_sas "$gA")
 	e0=$(xfrm_errors "$gB")
 	flood_start "$hA" 10.2.0.2
-	sleep $((FLOOD_S / 2 + 5))
+	# charon rekeys the IKE SA once too (swanctl --rekey).
+	sleep $((FLOOD_S / 4))
+	swanctl_ns "$gB" --rekey --ike c > /dev/null 2>&1 || fail "swanctl --rekey --ike failed"
+	sleep $((FLOOD_S / 4 + 5))
 	out=$(ip netns exec "$gA" "$SGWCTL" sa refresh gw) || fail "refresh: $out"
 	flood_wait
 	t=$(($(now_s) - t0))
 	expect_no_loss "sgw-charon rekeys" "$(flood_result)"
 	daemon_alive "$gA"
-	wait_for 5 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j sa show 1 | grep -o '\"dir\"' | wc -l)\" = 2 ]" ||
-		fail "more than one SA pair left on sgw"
+	wait_for 10 charon_matches || {
+		ip netns exec "$gA" "$SGWCTL" show
+		ip netns exec "$gA" "$SGWCTL" sa show 1
+		swanctl_ns "$gB" --list-sas 2>/dev/null
+		grep -E 'rekey|DELETE|deleted|switch' "$work/daemon-$gA.log" | tail -20
+		fail "sgw and charon do not hold one matching SA pair"; }
 	expect_crosswise "after rekeys" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
 	[ "$(sgw_sas "$gA")" != "$spis0" ] || fail "the CHILD SPIs never changed"
 	expect_eq "IKE SPIs agree" "$(sgw_ike_spis "$gA")" "$(charon_ike_spis "$gB")"
@@ -233,8 +253,9 @@ test_rekey_charon() {
 	in_range "CHILD SA rekeys in $t s with charon" "$n" $((t / 10)) $((t / 10 + 2))
 	[ "$(count_log "$gA" 'rekeying CHILD SA')" -ge 1 ] || fail "sgw never started a CHILD rekey"
 	n=$(refresh_field "$gA" ike-rekeys)
-	echo "IKE SA rekeys by sgw in $t s with charon: $n"
-	in_range "IKE SA rekeys in $t s with charon" "$n" $((t / 20 - 1)) $((t / 20 + 1))
+	echo "IKE SA rekeys in $t s with charon: $n (by charon: $(count_log "$gA" 'IKE SA .* rekeyed by the peer'))"
+	in_range "IKE SA rekeys in $t s with charon" "$n" $((t / 20)) $((t / 20 + 2))
+	expect_eq "IKE SA rekeys by charon" "$(count_log "$gA" 'IKE SA .* rekeyed by the peer')" 1
 	swanctl_ns "$gB" --list-sas > "$work/sas.txt" 2>/dev/null
 	expect_eq "charon's IKE SAs" "$(grep -c ESTABLISHED "$work/sas.txt")" 1
 	expect_eq "charon's CHILD SAs" "$(grep -c INSTALLED "$work/sas.txt")" 1
@@ -260,6 +281,61 @@ test_forced_collision() {
 	c=$(refresh_field "$gA" collisions)
 	expect_eq "both ends count the same collisions" "$(refresh_field "$gB" collisions)" "$c"
 	echo "rekeys: $(refresh_field "$gA" child-rekeys), collisions resolved: $c"
+}
+
+# life-bytes: the kernel's soft byte limit (90 %) starts each rekey.
+test_rekey_bytes() {
+	local n t0
+
+	require_module
+	topo
+	sgw_pair_conf "life-bytes = 200000"
+	sgw_pair_b "life-bytes = 200000"
+	sgw_pair_up
+	# 2000 echo requests of 228 bytes each way: 456000 bytes per SA
+	# direction, a rekey every 180000 bytes.
+	ip netns exec "$hA" ping -q -i 0.01 -s 200 -W 2 -c 2000 10.2.0.2 \
+		> "$work/flood.out" 2>&1 || true
+	expect_no_loss "byte-limit rekeys" "$(flood_result)"
+	wait_for 5 settled "$gA" "$gB" || fail "more than one SA pair left"
+	expect_crosswise "after byte-limit rekeys" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
+	n=$(refresh_field "$gA" child-rekeys)
+	echo "CHILD SA rekeys by a 200000-byte limit over 456000 bytes: $n"
+	in_range "byte-limit rekeys" "$n" 2 3
+	[ "$(count_log "$gA" 'reached its soft lifetime') $(count_log "$gB" 'reached its soft lifetime')" != "0 0" ] ||
+		fail "no soft lifetime event was logged"
+	expect_eq "drops A" "$(sgw_drops "$gA")" "replay 0 unknown-spi 0"
+	expect_eq "drops B" "$(sgw_drops "$gB")" "replay 0 unknown-spi 0"
+}
+
+# reauth = yes: every 10 s a new IKE SA and CHILD SA from IKE_SA_INIT,
+# make-before-break, under the ping flood.
+test_reauth() {
+	local ike0 t0 t n
+
+	require_module
+	topo
+	sgw_pair_conf "reauth = yes" "ike-lifetime = 20s" "rekey-margin = 10s" \
+		"rekey-jitter = 0s"
+	sgw_pair_b
+	sgw_pair_up
+	t0=$(now_s)
+	ike0=$(sgw_ike_spis "$gA")
+	ip netns exec "$hA" ping -q -i 0.01 -W 2 -c 2500 10.2.0.2 \
+		> "$work/flood.out" 2>&1 || true
+	t=$(($(now_s) - t0))
+	expect_no_loss "reauthentication" "$(flood_result)"
+	wait_for 5 settled "$gA" "$gB" || fail "more than one SA pair left"
+	expect_crosswise "after reauthentication" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
+	[ "$(sgw_ike_spis "$gA")" != "$ike0" ] || fail "the IKE SPIs never changed"
+	expect_eq "IKE SPIs agree" "$(sgw_ike_spis "$gA")" "$(sgw_ike_spis "$gB")"
+	n=$(refresh_field "$gA" reauths)
+	echo "reauthentications in $t s: $n"
+	in_range "reauthentications in $t s" "$n" $((t / 10 - 1)) $((t / 10 + 1))
+	expect_eq "seen by B" "$(refresh_field "$gB" reauths)" "$n"
+	expect_eq "IKE SA rekeys" "$(refresh_field "$gA" ike-rekeys)" 0
+	expect_eq "drops A" "$(sgw_drops "$gA")" "replay 0 unknown-spi 0"
+	expect_eq "drops B" "$(sgw_drops "$gB")" "replay 0 unknown-spi 0"
 }
 
 block() { # NS: IKE and ESP into NS vanish
@@ -400,10 +476,12 @@ print(json.load(sys.stdin)[0]["drops"]["unknown-spi"])')
 	expect_crosswise "after renegotiation" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 }
 
-ktap_begin 6
+ktap_begin 8
 run_test rekey_sgw test_rekey_sgw
 run_test rekey_charon test_rekey_charon
 run_test forced_collision test_forced_collision
+run_test rekey_bytes test_rekey_bytes
+run_test reauth test_reauth
 run_test dpd test_dpd
 run_test recovery test_recovery
 run_test unknown_spi test_unknown_spi

@@ -158,6 +158,11 @@ static const struct sgw_conf_key keys[] = {
 		.offset = T(auto_refresh), .def = "on", .choices = on_off,
 		.summary = "whether SAs are rekeyed before they expire",
 	}, {
+		.name = "reauth", .id = SGW_CONF_K_REAUTH,
+		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_BOOL,
+		.offset = T(reauth), .def = "no", .choices = yes_no,
+		.summary = "authenticate anew instead of rekeying the IKE SA",
+	}, {
 		.name = "start", .id = SGW_CONF_K_START,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_ENUM,
 		.offset = T(start), .def = "on-demand", .choices = starts,

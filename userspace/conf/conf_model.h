@@ -178,6 +178,7 @@ enum sgw_conf_key_id {
 	SGW_CONF_K_NAT_TRAVERSAL,
 	SGW_CONF_K_ENCAP,
 	SGW_CONF_K_NAT_KEEPALIVE,
+	SGW_CONF_K_REAUTH,
 	SGW_CONF_KEY_COUNT,
 };
 
@@ -216,6 +217,7 @@ struct sgw_conf_tunnel {
 	uint64_t life_bytes;			/* 0: unlimited */
 	uint64_t life_packets;			/* 0: unlimited */
 	bool auto_refresh;
+	bool reauth;				/* new IKE SA instead of a rekey */
 	enum sgw_conf_start start;
 	uint32_t dpd_delay;			/* seconds, 0: off */
 	enum sgw_conf_dpd_action dpd_action;

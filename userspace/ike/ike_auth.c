@@ -102,7 +102,8 @@ static struct ike_child *auth_child(struct ike_sa *sa, uint32_t spi_in,
 				    uint32_t spi_out,
 				    const struct ike_suite *suite,
 				    const struct ike_ts_list *local_ts,
-				    const struct ike_ts_list *remote_ts)
+				    const struct ike_ts_list *remote_ts,
+				    bool defer_out)
 {
 	struct ike_child_params p = {
 		.spi_in = spi_in,
@@ -115,6 +116,7 @@ static struct ike_child *auth_child(struct ike_sa *sa, uint32_t spi_in,
 		.nr = sa->nr,
 		.nr_len = sa->nr_len,
 		.we_initiated = sa->initiator,
+		.defer_out = defer_out,
 	};
 
 	return ike_child_create(sa, &p);
@@ -253,7 +255,8 @@ static void auth_response(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	memcpy(&spi_out, p->sa.prop[0].spi, 4);
-	c = auth_child(sa, sa->child_spi, spi_out, &suite, &p->tsi, &p->tsr);
+	c = auth_child(sa, sa->child_spi, spi_out, &suite, &p->tsi, &p->tsr,
+		       false);
 	sa->child_spi = 0;
 	if (!c) {
 		child_failed(sa, "the kernel refused the CHILD SA");
@@ -261,6 +264,20 @@ static void auth_response(struct ike_sa *sa, struct ike_msg *m)
 	}
 	sa->tun->failed = false;
 	log_up(sa, c);
+	if (sa->replaces)
+		ike_life_reauth_done(sa);
+}
+
+/* Another IKE SA of the tunnel is up: the peer reauthenticates. */
+static bool has_established(const struct ike_sa *sa)
+{
+	const struct ike_sa *o;
+
+	for (o = sa->eng->sas; o; o = o->next)
+		if (o != sa && o->tun == sa->tun && !o->superseded &&
+		    o->state == IKE_SA_ESTABLISHED)
+			return true;
+	return false;
 }
 
 /* INITIAL_CONTACT (§2.4): the peer has no state, so neither should we. */
@@ -284,7 +301,7 @@ static void drop_old_sas(struct ike_sa *sa)
 
 /* Choose and install the CHILD SA; a notify type on refusal, 0 on success. */
 static uint16_t respond_child(struct ike_sa *sa, const struct ike_msg *m,
-			      struct ike_msg_out *o)
+			      struct ike_msg_out *o, bool replacing)
 {
 	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
 	const struct ike_payloads *p = &m->pl;
@@ -331,7 +348,9 @@ static uint16_t respond_child(struct ike_sa *sa, const struct ike_msg *m,
 	}
 	spi_in = ike_child_alloc_spi(sa->eng);
 	memcpy(&spi_out, p->sa.prop[prop].spi, 4);
-	child = spi_in ? auth_child(sa, spi_in, spi_out, &suite, &tsr, &tsi) :
+	/* Reauthentication: our outbound waits until the old SA is deleted. */
+	child = spi_in ? auth_child(sa, spi_in, spi_out, &suite, &tsr, &tsi,
+				    replacing) :
 		NULL;
 	if (!child) {
 		ike_tunnel_fail(sa->eng, sa->tun, "the kernel refused the CHILD "
@@ -359,6 +378,7 @@ void ike_auth_respond(struct ike_sa *sa, struct ike_msg *m)
 	struct ike_msg_out o;
 	char why[REASON];
 	uint16_t refused;
+	bool replacing = false;
 
 	if (!ike_pl_has(p, IKE_PL_IDI) || !ike_pl_has(p, IKE_PL_AUTH) ||
 	    !ike_pl_has(p, IKE_PL_SA) || !ike_pl_has(p, IKE_PL_TSI) ||
@@ -394,14 +414,18 @@ void ike_auth_respond(struct ike_sa *sa, struct ike_msg *m)
 	}
 	if (ike_pl_notify_find(p, IKE_N_INITIAL_CONTACT))
 		drop_old_sas(sa);
+	else
+		replacing = has_established(sa);
 	sa->generation = 1;
 	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
 	sa->tun->ike = sa;
 	enc_id(sa, &o, IKE_PL_IDR);
 	enc_auth(sa, &o);
-	refused = respond_child(sa, m, &o);
+	refused = respond_child(sa, m, &o, replacing);
 	if (refused)
 		ike_enc_notify(&o.chain, 0, NULL, 0, refused, NULL, 0);
+	else if (replacing)
+		ike_life_replaces_old(sa);
 	if (ike_xchg_send_response(sa, &o, m))
 		ike_sa_fail(sa, "could not build IKE_AUTH response");
 }

@@ -210,6 +210,19 @@ void ike_child_retire(struct ike_sa *sa, struct ike_child *c)
 	c->retire_at = sa->eng->now + IKE_CHILD_GRACE_MS;
 }
 
+void ike_child_retire_all(struct ike_sa *from, struct ike_sa *to)
+{
+	struct ike_child *c;
+
+	while ((c = from->children)) {
+		from->children = c->next;
+		if (!c->retiring)
+			ike_child_retire(from, c);
+		c->next = to->children;
+		to->children = c;
+	}
+}
+
 ike_time_t ike_child_reap(struct ike_sa *sa, ike_time_t now)
 {
 	ike_time_t next = IKE_TIME_NEVER;

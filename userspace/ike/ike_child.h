@@ -83,6 +83,8 @@ void ike_child_destroy(struct ike_sa *sa, struct ike_child *c);
  */
 #define IKE_CHILD_GRACE_MS 2000
 void ike_child_retire(struct ike_sa *sa, struct ike_child *c);
+/* Retire every CHILD SA of @from onto @to (reauthentication: @from goes). */
+void ike_child_retire_all(struct ike_sa *from, struct ike_sa *to);
 /* Remove retired CHILD SAs whose grace is over; when the next one is due. */
 ike_time_t ike_child_reap(struct ike_sa *sa, ike_time_t now);
 struct ike_child *ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi);

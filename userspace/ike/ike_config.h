@@ -59,6 +59,7 @@ struct ike_tunnel_config {
 	uint32_t ike_rekey_s;		/* IKE SA rekeyed after; 0: never */
 	uint32_t ike_hard_s;		/* IKE SA deleted after; 0: never */
 	bool auto_refresh;		/* rekey before expiry, restart on loss */
+	bool reauth;			/* a new IKE SA instead of a rekey */
 	uint32_t dpd_delay_ms;		/* quiet time before a liveness check */
 	enum ike_dpd_action dpd_action;
 	uint32_t retrans_timeout_ms;	/* first wait; doubles per try */

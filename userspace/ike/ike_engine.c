@@ -453,6 +453,7 @@ int ike_engine_status(const struct ike_engine *e, uint32_t id,
 	st->retry_in_ms = in_ms(e, t->retry_at ? t->retry_at : IKE_TIME_NEVER);
 	st->child_rekeys = t->stats.child_rekeys;
 	st->ike_rekeys = t->stats.ike_rekeys;
+	st->reauths = t->stats.reauths;
 	st->collisions = t->stats.collisions;
 	st->liveness_failures = t->stats.liveness_failures;
 	st->restarts = t->stats.restarts;

@@ -96,6 +96,7 @@ struct ike_tunnel_status {
 	ike_time_t retry_in_ms;		/* next attempt; IKE_TIME_NEVER: none */
 	unsigned int child_rekeys;
 	unsigned int ike_rekeys;
+	unsigned int reauths;
 	unsigned int collisions;
 	unsigned int liveness_failures;
 	unsigned int restarts;

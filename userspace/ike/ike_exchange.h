@@ -33,6 +33,8 @@ ike_time_t ike_xchg_timer(struct ike_sa *sa, ike_time_t now);
 
 /* IKE_SA_INIT (ike_init.c) */
 int ike_init_start(struct ike_engine *e, struct ike_tunnel *t);
+/* reauth = yes: a new IKE SA from scratch while @old carries traffic. */
+int ike_init_reauth(struct ike_sa *old);
 void ike_init_respond(struct ike_engine *e,
 		      const struct sockaddr_storage *local,
 		      const struct sockaddr_storage *remote,
@@ -69,6 +71,10 @@ void ike_life_timer(struct ike_sa *sa, ike_time_t now);
 ike_time_t ike_life_next(const struct ike_sa *sa);
 ike_time_t ike_life_tunnel_timer(struct ike_engine *e, struct ike_tunnel *t,
 				 ike_time_t now);
+/* Initiator of a reauthentication: the new SA is up, the old one goes. */
+void ike_life_reauth_done(struct ike_sa *sa);
+/* Responder: @sa, without INITIAL_CONTACT, replaces the tunnel's old SAs. */
+void ike_life_replaces_old(struct ike_sa *sa);
 /* A transient failure of a tunnel that should be up: try again later. */
 void ike_life_retry_later(struct ike_engine *e, struct ike_tunnel *t);
 

@@ -162,6 +162,18 @@ void ike_info_respond(struct ike_sa *sa, struct ike_msg *m)
 	if (n && !close)
 		ike_enc_delete(&o.chain, IKE_PROTO_ESP, 4, spis, n);
 	ike_xchg_send_response(sa, &o, m);
-	if (close)
-		ike_sa_close(sa);
+	if (!close)
+		return;
+	/*
+	 * Replaced by reauthentication: the new SA's outbound halves take
+	 * over now, and the old inbound SAs linger a little.
+	 */
+	if (sa->superseded && sa->tun->ike && sa->tun->ike != sa &&
+	    sa->tun->ike->state == IKE_SA_ESTABLISHED) {
+		for (c = sa->tun->ike->children; c; c = c->next)
+			if (c->out_pending && !c->rekeyed && !c->retiring)
+				ike_child_install_out(sa->tun->ike, c);
+		ike_child_retire_all(sa, sa->tun->ike);
+	}
+	ike_sa_close(sa);
 }

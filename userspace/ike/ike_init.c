@@ -49,19 +49,43 @@ static int send_init(struct ike_sa *sa)
 	return ike_buf_set(&sa->init_req, sa->req.msg.data, sa->req.msg.len);
 }
 
-int ike_init_start(struct ike_engine *e, struct ike_tunnel *t)
+static struct ike_sa *init_new(struct ike_engine *e, struct ike_tunnel *t)
 {
 	struct ike_sa *sa = ike_sa_new(e, t, true, &t->cfg.local, &t->cfg.remote);
 
 	if (!sa)
-		return -1;
+		return NULL;
 	sa->ni_len = NONCE_LEN;
 	sa->dh = ike_dh_new(t->cfg.ike[0].alg[IKE_XF_DH][0].id);
 	if (!sa->dh || ike_random(sa->ni, sa->ni_len)) {
 		ike_sa_close(sa);
-		return -1;
+		return NULL;
 	}
 	ike_sa_set_state(sa, IKE_SA_INIT_SENT);
+	return sa;
+}
+
+int ike_init_reauth(struct ike_sa *old)
+{
+	struct ike_sa *sa = init_new(old->eng, old->tun);
+
+	if (!sa)
+		return -1;
+	/* The old SA stays the tunnel's until the new one is established. */
+	sa->replaces = old;
+	if (send_init(sa)) {
+		ike_sa_close(sa);
+		return -1;
+	}
+	return 0;
+}
+
+int ike_init_start(struct ike_engine *e, struct ike_tunnel *t)
+{
+	struct ike_sa *sa = init_new(e, t);
+
+	if (!sa)
+		return -1;
 	t->ike = sa;
 	t->failed = false;
 	if (send_init(sa)) {

@@ -70,6 +70,44 @@ void ike_life_peer_dead(struct ike_sa *sa)
 	}
 }
 
+void ike_life_reauth_done(struct ike_sa *sa)
+{
+	struct ike_sa *old = sa->replaces;
+
+	sa->replaces = NULL;
+	if (!old || old->state != IKE_SA_ESTABLISHED)
+		return;
+	sa->generation = old->generation + 1;
+	ike_child_retire_all(old, sa);
+	old->superseded = true;
+	sa->tun->stats.reauths++;
+	ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "reauthenticated: IKE SA "
+		"%016" PRIx64 "_i %016" PRIx64 "_r replaces %016" PRIx64 "_i %016"
+		PRIx64 "_r, which is deleted", sa->spi_i, sa->spi_r, old->spi_i,
+		old->spi_r);
+	ike_info_delete_ike(old);
+}
+
+void ike_life_replaces_old(struct ike_sa *sa)
+{
+	struct ike_sa *old;
+
+	for (old = sa->eng->sas; old; old = old->next) {
+		if (old == sa || old->tun != sa->tun || old->superseded ||
+		    old->state != IKE_SA_ESTABLISHED)
+			continue;
+		/* The peer deletes it; should it not, it goes anyway. */
+		old->superseded = true;
+		old->expire_at = sa->eng->now + 2 * ike_xchg_span(old);
+		sa->generation = old->generation + 1;
+		sa->tun->stats.reauths++;
+		ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "the peer "
+			"reauthenticated: IKE SA %016" PRIx64 "_i %016" PRIx64
+			"_r replaces %016" PRIx64 "_i %016" PRIx64 "_r",
+			sa->spi_i, sa->spi_r, old->spi_i, old->spi_r);
+	}
+}
+
 /* With auto-refresh off, or a rekey that never happened: the SA ends. */
 static void expire(struct ike_sa *sa)
 {
@@ -94,6 +132,17 @@ static void expire(struct ike_sa *sa)
 	}
 }
 
+/* A new IKE SA meant to replace @old is still being negotiated. */
+static bool reauth_pending(const struct ike_sa *old)
+{
+	const struct ike_sa *o;
+
+	for (o = old->eng->sas; o; o = o->next)
+		if (o->replaces == old && o->state != IKE_SA_CLOSED)
+			return true;
+	return false;
+}
+
 void ike_life_timer(struct ike_sa *sa, ike_time_t now)
 {
 	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
@@ -109,7 +158,17 @@ void ike_life_timer(struct ike_sa *sa, ike_time_t now)
 		return;
 	if (now >= sa->rekey_at) {
 		sa->rekey_at = IKE_TIME_NEVER;
-		ike_rekey_ike(sa);
+		if (!cfg->reauth) {
+			ike_rekey_ike(sa);
+		} else if (!reauth_pending(sa)) {
+			/* Tried again if the new SA is not up by then. */
+			sa->rekey_at = now + 2 * ike_xchg_span(sa);
+			ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
+				"reauthenticating: negotiating a new IKE SA to "
+				"replace %016" PRIx64 "_i %016" PRIx64 "_r",
+				sa->spi_i, sa->spi_r);
+			ike_init_reauth(sa);
+		}
 	}
 	for (c = sa->children; c; c = next) {
 		next = c->next;

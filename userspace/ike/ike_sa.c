@@ -237,9 +237,12 @@ static void sa_free(struct ike_sa *sa)
 	struct ike_sa *o;
 
 	/* No dangling pointer from an exchange that collided with this SA. */
-	for (o = sa->eng->sas; o; o = o->next)
+	for (o = sa->eng->sas; o; o = o->next) {
 		if (o->rekey.collided_sa == sa)
 			o->rekey.collided_sa = NULL;
+		if (o->replaces == sa)
+			o->replaces = NULL;
+	}
 	ike_dh_free(sa->dh);
 	ike_dh_free(sa->rekey.dh);
 	ike_keys_wipe(&sa->keys);

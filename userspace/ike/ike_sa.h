@@ -84,6 +84,7 @@ struct ike_rekey {
 struct ike_tunnel_stats {
 	unsigned int child_rekeys;
 	unsigned int ike_rekeys;
+	unsigned int reauths;
 	unsigned int collisions;
 	unsigned int liveness_failures;
 	unsigned int restarts;
@@ -138,6 +139,7 @@ struct ike_sa {
 	unsigned int tasks;
 	struct ike_rekey rekey;
 	bool superseded;		/* rekeyed: the new SA does the work */
+	struct ike_sa *replaces;	/* reauthentication: the SA it replaces */
 	ike_time_t created;
 	ike_time_t established;
 	ike_time_t last_rx;		/* last authentic message from the peer */

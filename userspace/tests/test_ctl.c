@@ -106,6 +106,7 @@ static struct ctl_tunnel sample(void)
 	t.collisions = 1;
 	t.liveness_failures = 2;
 	t.restarts = 2;
+	t.reauths = 4;
 	return t;
 }
 
@@ -141,7 +142,7 @@ static void test_reply_round_trip(void **state)
 	assert_non_null(strstr(buf, "child c0000001 00000101 3 aes256gcm16\n"));
 	assert_non_null(strstr(buf, "child-life 3 0 replaced\n"));
 	assert_non_null(strstr(buf, "refresh 2 13000 0 5 0 3 1 "
-			       "1 2 2\n"));
+			       "1 2 2 4\n"));
 	assert_int_equal(ctl_decode_reply(buf, len, &back), 0);
 	assert_true(back.ok);
 	assert_string_equal(back.message, "pid 12, 2 tunnels");

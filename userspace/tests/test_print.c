@@ -396,7 +396,8 @@ static void test_ike_refresh(void **state)
 	assert_non_null(strstr(buf, "\"refresh\":{\"generation\":2,\"rekey-in\":13500,"
 			       "\"retry-in\":null,\"quiet\":0,\"held\":false,"
 			       "\"child-rekeys\":5,\"ike-rekeys\":1,\"collisions\":1,"
-			       "\"liveness-failures\":0,\"restarts\":0}"));
+			       "\"liveness-failures\":0,\"restarts\":0,"
+			       "\"reauths\":0}"));
 	assert_non_null(strstr(buf, "\"generation\":5,\"rekey-in\":null,"
 			       "\"role\":\"replaced\""));
 	free(buf);

@@ -23,7 +23,7 @@ static const char *const configs[] = {
 	"esp-proposals = chacha20poly1305-curve25519, aes128-sha256\n"
 	"ike-lifetime = 8h\nchild-lifetime = 30m\nrekey-margin = 3m\n"
 	"rekey-jitter = 0\nlife-bytes = 4G\nlife-packets = 100000000\n"
-	"auto-refresh = off\nstart = at-start\ndpd-delay = 10s\n"
+	"auto-refresh = off\nreauth = yes\nstart = at-start\ndpd-delay = 10s\n"
 	"dpd-action = clear\nretransmit-tries = 3\n"
 	"retransmit-timeout = 2s\nmtu = 1400\nmss = 1300\n"
 	"outer-df = clear\nfragment = after-encryption\n"

@@ -415,6 +415,8 @@ static const struct row rows[] = {
 	OK("encap", "yes", "yes"),
 	BAD("encap", "force", "key \"encap\": invalid value \"force\" "
 	    "(expected yes or no)"),
+	OK("reauth", "yes", "yes"),
+	BAD("reauth", "on", "key \"reauth\": invalid value \"on\" (expected yes or no)"),
 	OK("nat-keepalive", "0", "0s"),
 	OK("nat-keepalive", "20s", "20s"),
 	OK("nat-keepalive", "1h", "1h"),

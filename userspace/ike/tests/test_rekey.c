@@ -13,6 +13,7 @@
 #include "ike_buf.h"
 #include "ike_child.h"
 #include "ike_msg.h"
+#include "ike_sa.h"
 
 #define DEF_IKE "aes256gcm16-prfsha384-ecp384"
 #define DEF_ESP "aes256gcm16"
@@ -507,6 +508,86 @@ static void test_retry_backoff(void **state)
 	net_free(&n);
 }
 
+/* reauth = yes: a new IKE SA from IKE_SA_INIT, the old one carries traffic meanwhile. */
+static void test_reauth(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct ike_tunnel_status a0, a1, b1;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	ca.reauth = true;
+	ca.ike_rekey_s = 10;
+	ca.rekey_jitter_s = 0;
+	setup_cfg(&n, &ca, &cb);
+	status(&n.a, &a0);
+	assert_int_equal(a0.rekey_in_ms, 10000);
+	tick(&n, 10000);
+	assert_int_equal(n.a.nout, 1);
+	assert_int_equal(exchange_of(&n.a.out[0]), IKE_SA_INIT);
+	/* Through IKE_SA_INIT the old SAs are the tunnel's and carry traffic. */
+	net_step(&n, &n.a, false);
+	net_step(&n, &n.b, false);
+	assert_int_equal(live_sas(&n.a), 2);
+	status(&n.a, &a1);
+	assert_int_equal(a1.state, IKE_TUNNEL_ESTABLISHED);
+	assert_int_equal(a1.spi_i, a0.spi_i);
+	/* B answers IKE_AUTH: new inbound in, its outbound waits for the DELETE. */
+	net_step(&n, &n.a, false);
+	assert_kernel(&n.b, 3, 0);
+	assert_non_null(find_sa(&n.b, IKE_DIR_OUT, a0.child[0].spi_in));
+	settle(&n);
+	assert_crosswise(&n);
+	assert_null(find_sa(&n.b, IKE_DIR_OUT, a0.child[0].spi_in));
+	status(&n.a, &a1);
+	status(&n.b, &b1);
+	assert_int_not_equal(a1.spi_i, a0.spi_i);
+	assert_int_not_equal(a1.child[0].spi_in, a0.child[0].spi_in);
+	assert_int_equal(a1.generation, 2);
+	assert_int_equal(b1.generation, 2);
+	assert_int_equal(a1.reauths, 1);
+	assert_int_equal(b1.reauths, 1);
+	assert_int_equal(a1.ike_rekeys, 0);
+	/* No INITIAL_CONTACT: B kept its old SA until A deleted it. */
+	assert_true(logged(&n.b, "peer 192.0.2.1:500 deleted the IKE SA"));
+	assert_kernel(&n.a, 4, 1);
+	assert_kernel(&n.b, 4, 1);
+	net_free(&n);
+}
+
+/* A DELETE for an SPI the peer does not know is answered, and changes nothing there. */
+static void test_delete_unknown_spi(void **state)
+{
+	struct ike_tunnel_status a, b0, b1;
+	struct ike_sa *sb;
+	struct net n;
+
+	(void)state;
+	setup(&n, DEF_ESP, DEF_ESP);
+	status(&n.a, &a);
+	/* B loses its CHILD SA without telling A (as after a lost DELETE). */
+	sb = n.b.e->tunnels->ike;
+	ike_child_destroy(sb, sb->children);
+	status(&n.b, &b0);
+	assert_int_equal(b0.n_children, 0);
+	assert_int_equal(ike_engine_delete_child(n.a.e, 1, a.child[0].spi_in, 0), 0);
+	net_run(&n);
+	status(&n.a, &a);
+	status(&n.b, &b1);
+	assert_int_equal(a.n_children, 0);
+	assert_int_equal(live_sas(&n.a), 0);
+	assert_int_equal(b1.state, IKE_TUNNEL_ESTABLISHED);
+	assert_int_equal(b1.spi_i, b0.spi_i);
+	assert_int_equal(ike_engine_counters(n.b.e)->malformed, 0);
+	assert_int_equal(ike_engine_counters(n.a.e)->malformed, 0);
+	/* With no CHILD SA left there is nothing to rekey. */
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, 0), -EALREADY);
+	net_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +605,8 @@ int main(void)
 		cmocka_unit_test(test_dpd_clear),
 		cmocka_unit_test(test_dpd_hold),
 		cmocka_unit_test(test_retry_backoff),
+		cmocka_unit_test(test_delete_unknown_spi),
+		cmocka_unit_test(test_reauth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
