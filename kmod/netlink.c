@@ -281,6 +281,32 @@ bool sgw_genl_events_listened(struct net *net)
 	return genl_has_listeners(&sgw_genl_family, net, SGW_MCGRP_EVENTS_IDX);
 }
 
+/* An event message of @cmd with its nest @attr opened; NULL without memory. */
+static struct sk_buff *event_new(u8 cmd, int attr, void **hdr,
+				 struct nlattr **nest)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &sgw_genl_family, 0, cmd);
+	*nest = *hdr ? nla_nest_start(msg, attr) : NULL;
+	if (!*nest) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void event_send(const struct sgw_tunnel *tunnel, struct sk_buff *msg,
+		       void *hdr, struct nlattr *nest)
+{
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&sgw_genl_family, dev_net(tunnel->dev), msg, 0,
+				SGW_MCGRP_EVENTS_IDX, GFP_ATOMIC);
+}
+
 /* Ask listeners to negotiate an SA for @tunnel; any context. */
 void sgw_genl_notify_acquire(const struct sgw_tunnel *tunnel,
 			     const struct sgw_addr *src,
@@ -290,24 +316,16 @@ void sgw_genl_notify_acquire(const struct sgw_tunnel *tunnel,
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	msg = event_new(SGW_CMD_ACQUIRE, SGW_A_ACQUIRE, &hdr, &nest);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &sgw_genl_family, 0, SGW_CMD_ACQUIRE);
-	if (!hdr)
-		goto err;
-	nest = nla_nest_start(msg, SGW_A_ACQUIRE);
-	if (!nest || nla_put_u32(msg, SGW_ACQUIRE_A_TUNNEL_ID, tunnel->id) ||
+	if (nla_put_u32(msg, SGW_ACQUIRE_A_TUNNEL_ID, tunnel->id) ||
 	    sgw_nl_put_addr(msg, SGW_ACQUIRE_A_SRC, src) ||
-	    sgw_nl_put_addr(msg, SGW_ACQUIRE_A_DST, dst))
-		goto err;
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&sgw_genl_family, dev_net(tunnel->dev), msg, 0,
-				SGW_MCGRP_EVENTS_IDX, GFP_ATOMIC);
-	return;
-err:
-	nlmsg_free(msg);
+	    sgw_nl_put_addr(msg, SGW_ACQUIRE_A_DST, dst)) {
+		nlmsg_free(msg);
+		return;
+	}
+	event_send(tunnel, msg, hdr, nest);
 }
 
 void sgw_genl_notify_unknown_spi(const struct sgw_tunnel *tunnel, __be32 spi)
@@ -316,24 +334,15 @@ void sgw_genl_notify_unknown_spi(const struct sgw_tunnel *tunnel, __be32 spi)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	msg = event_new(SGW_CMD_UNKNOWN_SPI, SGW_A_UNKNOWN_SPI, &hdr, &nest);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &sgw_genl_family, 0, SGW_CMD_UNKNOWN_SPI);
-	if (!hdr)
-		goto err;
-	nest = nla_nest_start(msg, SGW_A_UNKNOWN_SPI);
-	if (!nest ||
-	    nla_put_u32(msg, SGW_UNKNOWN_SPI_A_TUNNEL_ID, tunnel->id) ||
-	    nla_put_u32(msg, SGW_UNKNOWN_SPI_A_SPI, be32_to_cpu(spi)))
-		goto err;
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&sgw_genl_family, dev_net(tunnel->dev), msg, 0,
-				SGW_MCGRP_EVENTS_IDX, GFP_ATOMIC);
-	return;
-err:
-	nlmsg_free(msg);
+	if (nla_put_u32(msg, SGW_UNKNOWN_SPI_A_TUNNEL_ID, tunnel->id) ||
+	    nla_put_u32(msg, SGW_UNKNOWN_SPI_A_SPI, be32_to_cpu(spi))) {
+		nlmsg_free(msg);
+		return;
+	}
+	event_send(tunnel, msg, hdr, nest);
 }
 
 /*

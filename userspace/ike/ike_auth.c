@@ -127,7 +127,6 @@ int ike_auth_start(struct ike_sa *sa)
 	struct ike_tunnel_config *cfg = &sa->tun->cfg;
 	struct ike_msg_out o;
 	struct ike_pl_sa pl;
-	int i;
 
 	sa->child_spi = ike_child_alloc_spi(sa->eng);
 	if (!sa->child_spi)
@@ -145,11 +144,8 @@ int ike_auth_start(struct ike_sa *sa)
 	if (cfg->mode == IKE_MODE_TRANSPORT)
 		ike_enc_notify(&o.chain, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE,
 			       NULL, 0);
-	pl.n = cfg->n_esp;
-	for (i = 0; i < cfg->n_esp; i++)
-		ike_proposal_to_pl(&cfg->esp[i], (uint8_t)(i + 1),
-				   (const uint8_t *)&sa->child_spi, 4, true,
-				   &pl.prop[i]);
+	ike_proposals_to_sa(cfg->esp, cfg->n_esp,
+			    (const uint8_t *)&sa->child_spi, 4, true, &pl);
 	ike_enc_sa(&o.chain, &pl);
 	ike_enc_ts(&o.chain, IKE_PL_TSI, &cfg->local_ts);
 	ike_enc_ts(&o.chain, IKE_PL_TSR, &cfg->remote_ts);

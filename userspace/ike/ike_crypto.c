@@ -579,21 +579,28 @@ out:
 	return ret;
 }
 
-int ike_keys_derive(struct ike_keys *k, const struct ike_suite *s,
-		    const uint8_t *ni, size_t ni_len, const uint8_t *nr,
-		    size_t nr_len, const uint8_t *shared, size_t shared_len,
-		    uint64_t spi_i, uint64_t spi_r)
+/*
+ * SKEYSEED = prf(@key or, without one, Ni | Nr; @iov), then the keys.
+ * The initial derivation and a rekey differ only there (§2.14, §2.18).
+ */
+static int derive(struct ike_keys *k, const struct ike_suite *s,
+		  uint16_t seed_prf, const uint8_t *key,
+		  const struct ike_iov *iov, int n_iov, const uint8_t *ni,
+		  size_t ni_len, const uint8_t *nr, size_t nr_len,
+		  uint64_t spi_i, uint64_t spi_r)
 {
 	uint8_t nn[2 * IKE_NONCE_MAX], seed[IKE_PRF_MAX];
-	struct ike_iov iov[1] = { { shared, shared_len } };
 	int ret = -1;
 
 	memset(k, 0, sizeof(*k));
-	if (!ike_prf_len(s->prf) || ni_len + nr_len > sizeof(nn))
+	if (!ike_prf_len(s->prf) || !ike_prf_len(seed_prf) ||
+	    ni_len + nr_len > sizeof(nn))
 		return -1;
 	memcpy(nn, ni, ni_len);
 	memcpy(nn + ni_len, nr, nr_len);
-	if (!ike_prf(s->prf, nn, ni_len + nr_len, iov, 1, seed))
+	if (!ike_prf(seed_prf, key ? key : nn,
+		     key ? ike_prf_len(seed_prf) : ni_len + nr_len, iov, n_iov,
+		     seed))
 		ret = keys_expand(k, s, seed, nn, ni_len + nr_len, spi_i, spi_r);
 	OPENSSL_cleanse(seed, sizeof(seed));
 	OPENSSL_cleanse(nn, sizeof(nn));
@@ -602,32 +609,30 @@ int ike_keys_derive(struct ike_keys *k, const struct ike_suite *s,
 	return ret;
 }
 
+int ike_keys_derive(struct ike_keys *k, const struct ike_suite *s,
+		    const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		    size_t nr_len, const uint8_t *shared, size_t shared_len,
+		    uint64_t spi_i, uint64_t spi_r)
+{
+	struct ike_iov iov[1] = { { shared, shared_len } };
+
+	return derive(k, s, s->prf, NULL, iov, 1, ni, ni_len, nr, nr_len,
+		      spi_i, spi_r);
+}
+
 int ike_keys_derive_rekey(struct ike_keys *k, const struct ike_suite *s,
 			  uint16_t old_prf, const uint8_t *old_sk_d,
 			  const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 			  size_t nr_len, const uint8_t *shared,
 			  size_t shared_len, uint64_t spi_i, uint64_t spi_r)
 {
-	uint8_t nn[2 * IKE_NONCE_MAX], seed[IKE_PRF_MAX];
 	struct ike_iov iov[3] = {
 		{ shared, shared_len }, { ni, ni_len }, { nr, nr_len },
 	};
-	int ret = -1;
 
-	memset(k, 0, sizeof(*k));
-	if (!ike_prf_len(s->prf) || !ike_prf_len(old_prf) ||
-	    ni_len + nr_len > sizeof(nn))
-		return -1;
-	memcpy(nn, ni, ni_len);
-	memcpy(nn + ni_len, nr, nr_len);
 	/* The exchange belongs to the old SA, so SKEYSEED uses its PRF. */
-	if (!ike_prf(old_prf, old_sk_d, ike_prf_len(old_prf), iov, 3, seed))
-		ret = keys_expand(k, s, seed, nn, ni_len + nr_len, spi_i, spi_r);
-	OPENSSL_cleanse(seed, sizeof(seed));
-	OPENSSL_cleanse(nn, sizeof(nn));
-	if (ret)
-		ike_keys_wipe(k);
-	return ret;
+	return derive(k, s, old_prf, old_sk_d, iov, 3, ni, ni_len, nr, nr_len,
+		      spi_i, spi_r);
 }
 
 void ike_keys_wipe(struct ike_keys *k)

@@ -24,7 +24,6 @@ static int send_init(struct ike_sa *sa)
 	size_t publen = ike_dh_pub_len(group);
 	struct ike_pl_sa pl;
 	struct ike_msg_out o;
-	int i;
 
 	/* Retries after COOKIE or INVALID_KE reuse message ID 0 (§2.6, §1.2). */
 	sa->next_msgid = 0;
@@ -33,10 +32,7 @@ static int send_init(struct ike_sa *sa)
 	if (sa->cookie.len)
 		ike_enc_notify(&o.chain, 0, NULL, 0, IKE_N_COOKIE,
 			       sa->cookie.data, sa->cookie.len);
-	pl.n = cfg->n_ike;
-	for (i = 0; i < cfg->n_ike; i++)
-		ike_proposal_to_pl(&cfg->ike[i], (uint8_t)(i + 1), NULL, 0,
-				   false, &pl.prop[i]);
+	ike_proposals_to_sa(cfg->ike, cfg->n_ike, NULL, 0, false, &pl);
 	ike_enc_sa(&o.chain, &pl);
 	if (ike_dh_public(sa->dh, pub, publen)) {
 		ike_msg_out_release(&o);

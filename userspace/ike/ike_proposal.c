@@ -223,6 +223,18 @@ void ike_proposal_to_pl(const struct ike_proposal *p, uint8_t num,
 	}
 }
 
+void ike_proposals_to_sa(const struct ike_proposal *p, int n,
+			 const uint8_t *spi, uint8_t spi_size, bool strip_dh,
+			 struct ike_pl_sa *out)
+{
+	int i;
+
+	out->n = (uint8_t)n;
+	for (i = 0; i < n; i++)
+		ike_proposal_to_pl(&p[i], (uint8_t)(i + 1), spi, spi_size,
+				   strip_dh, &out->prop[i]);
+}
+
 void ike_suite_to_pl(const struct ike_suite *s, uint8_t protocol,
 		     uint8_t num, const uint8_t *spi, uint8_t spi_size,
 		     struct ike_pl_proposal *out)

@@ -42,6 +42,10 @@ int ike_suite_format(const struct ike_suite *s, uint8_t protocol, char *buf,
 void ike_proposal_to_pl(const struct ike_proposal *p, uint8_t num,
 			const uint8_t *spi, uint8_t spi_size, bool strip_dh,
 			struct ike_pl_proposal *out);
+/* All of @p, numbered from 1, each carrying @spi. */
+void ike_proposals_to_sa(const struct ike_proposal *p, int n,
+			 const uint8_t *spi, uint8_t spi_size, bool strip_dh,
+			 struct ike_pl_sa *out);
 void ike_suite_to_pl(const struct ike_suite *s, uint8_t protocol,
 		     uint8_t num, const uint8_t *spi, uint8_t spi_size,
 		     struct ike_pl_proposal *out);

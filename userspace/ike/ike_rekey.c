@@ -125,7 +125,6 @@ static int child_send(struct ike_sa *sa)
 	uint8_t pub[IKE_DH_MAX];
 	struct ike_msg_out o;
 	struct ike_pl_sa pl;
-	int i;
 
 	ike_xchg_begin_request(sa, &o, IKE_CREATE_CHILD_SA);
 	ike_enc_notify(&o.chain, IKE_PROTO_ESP, (const uint8_t *)&r->old_spi_in,
@@ -133,11 +132,8 @@ static int child_send(struct ike_sa *sa)
 	if (cfg->mode == IKE_MODE_TRANSPORT)
 		ike_enc_notify(&o.chain, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE,
 			       NULL, 0);
-	pl.n = cfg->n_esp;
-	for (i = 0; i < cfg->n_esp; i++)
-		ike_proposal_to_pl(&cfg->esp[i], (uint8_t)(i + 1),
-				   (const uint8_t *)&r->new_spi_in, 4, false,
-				   &pl.prop[i]);
+	ike_proposals_to_sa(cfg->esp, cfg->n_esp,
+			    (const uint8_t *)&r->new_spi_in, 4, false, &pl);
 	ike_enc_sa(&o.chain, &pl);
 	ike_enc_nonce(&o.chain, r->ni, r->ni_len);
 	if (r->dh) {
@@ -457,14 +453,10 @@ static int ike_send_req(struct ike_sa *sa)
 	uint8_t pub[IKE_DH_MAX], spi[8];
 	struct ike_msg_out o;
 	struct ike_pl_sa pl;
-	int i;
 
 	ike_put64(spi, r->new_spi);
 	ike_xchg_begin_request(sa, &o, IKE_CREATE_CHILD_SA);
-	pl.n = cfg->n_ike;
-	for (i = 0; i < cfg->n_ike; i++)
-		ike_proposal_to_pl(&cfg->ike[i], (uint8_t)(i + 1), spi, 8, false,
-				   &pl.prop[i]);
+	ike_proposals_to_sa(cfg->ike, cfg->n_ike, spi, 8, false, &pl);
 	ike_enc_sa(&o.chain, &pl);
 	ike_enc_nonce(&o.chain, r->ni, r->ni_len);
 	if (ike_dh_public(r->dh, pub, ike_dh_pub_len(g)))
