@@ -59,6 +59,7 @@ static const struct nla_policy tunnel_policy[SGW_TUNNEL_A_MAX + 1] = {
 	[SGW_TUNNEL_A_OUTER_DF] = NLA_POLICY_MAX(NLA_U8, SGW_OUTER_DF_CLEAR),
 	[SGW_TUNNEL_A_FRAGMENT] = NLA_POLICY_MAX(NLA_U8, SGW_FRAGMENT_AFTER),
 	[SGW_TUNNEL_A_MSS] = { .type = NLA_U32 },
+	[SGW_TUNNEL_A_PROTECT_GATEWAYS] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy sgw_policy[SGW_A_MAX + 1] = {
@@ -218,7 +219,9 @@ static int fill_tunnel(struct sk_buff *skb, const struct sgw_tunnel *tunnel)
 	    nla_put_u32(skb, SGW_TUNNEL_A_MTU, READ_ONCE(tunnel->mtu)) ||
 	    nla_put_u8(skb, SGW_TUNNEL_A_OUTER_DF, READ_ONCE(tunnel->outer_df)) ||
 	    nla_put_u8(skb, SGW_TUNNEL_A_FRAGMENT, READ_ONCE(tunnel->fragment)) ||
-	    nla_put_u32(skb, SGW_TUNNEL_A_MSS, READ_ONCE(tunnel->mss)))
+	    nla_put_u32(skb, SGW_TUNNEL_A_MSS, READ_ONCE(tunnel->mss)) ||
+	    nla_put_u8(skb, SGW_TUNNEL_A_PROTECT_GATEWAYS,
+		       READ_ONCE(tunnel->protect_gw)))
 		goto cancel;
 	rcu_read_lock_bh();
 	ret = put_cfg(skb, dev_net(tunnel->dev), rcu_dereference_bh(tunnel->cfg));
@@ -618,6 +621,9 @@ static int apply(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
 	if (!ret) {
 		apply_pmtu_settings(tunnel, tb);
 		sgw_tunnel_update_dev_mtu(tunnel);
+		if (tb[SGW_TUNNEL_A_PROTECT_GATEWAYS])
+			WRITE_ONCE(tunnel->protect_gw,
+				   nla_get_u8(tb[SGW_TUNNEL_A_PROTECT_GATEWAYS]));
 	}
 	if (!ret)
 		sgw_genl_notify_tunnel(tunnel, GFP_KERNEL);

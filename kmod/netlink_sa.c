@@ -99,12 +99,6 @@ int sgw_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 	cfg.dir = nla_get_u8(tb[SGW_SA_A_DIR]);
 	cfg.mode = tb[SGW_SA_A_MODE] ? nla_get_u8(tb[SGW_SA_A_MODE]) :
 				       SGW_MODE_TUNNEL;
-	if (cfg.mode != SGW_MODE_TUNNEL) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[SGW_SA_A_MODE],
-				    "transport mode is not supported yet");
-		ret = -EOPNOTSUPP;
-		goto wipe;
-	}
 	cfg.alg = sgw_alg_get(nla_get_u32(tb[SGW_SA_A_ALG]));
 	cfg.key = nla_data(tb[SGW_SA_A_KEY]);
 	cfg.key_len = nla_len(tb[SGW_SA_A_KEY]);
@@ -259,9 +253,21 @@ static int fill_sa(struct sk_buff *skb, const struct sgw_sa *sa)
 	return 0;
 }
 
-/* Slot 0 is the outbound SA, slots 1.. the inbound ones. */
+#define SA_SLOTS_PER_MODE	(1 + SGW_SA_IN_MAX)
+#define SA_SLOTS		(2 * SA_SLOTS_PER_MODE)
+
+/*
+ * Slot 0 is the outbound tunnel-mode SA, slots 1.. the inbound ones; then
+ * the same for transport mode.
+ */
 static struct sgw_sa *sa_at(struct sgw_tunnel *tunnel, unsigned int slot)
 {
+	if (slot >= SA_SLOTS_PER_MODE) {
+		slot -= SA_SLOTS_PER_MODE;
+		if (slot == 0)
+			return rcu_dereference(tunnel->sa_out_tr);
+		return rcu_dereference(tunnel->sa_in_tr[slot - 1]);
+	}
 	if (slot == 0)
 		return rcu_dereference(tunnel->sa_out);
 	return rcu_dereference(tunnel->sa_in[slot - 1]);
@@ -302,7 +308,7 @@ int sgw_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		tunnel = xa_load(&sn->tunnels, id);
 		if (!tunnel)
 			continue;
-		for (; slot <= SGW_SA_IN_MAX; slot++) {
+		for (; slot < SA_SLOTS; slot++) {
 			sa = sa_at(tunnel, slot);
 			if (!sa)
 				continue;

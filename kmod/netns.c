@@ -11,6 +11,7 @@
 #include "netns.h"
 #include "receive.h"
 #include "sa.h"
+#include "transport.h"
 #include "tunnel.h"
 
 static unsigned int sgw_net_id __read_mostly;
@@ -88,8 +89,13 @@ static int __net_init sgw_net_init(struct net *net)
 	ret = sgw_receive_net_init(net);
 	if (ret)
 		goto err_receive;
+	ret = sgw_transport_net_init(net);
+	if (ret)
+		goto err_transport;
 	return 0;
 
+err_transport:
+	sgw_receive_net_exit(net);
 err_receive:
 	sgw_remote_table_uninit(sn);
 err_remote:
@@ -106,6 +112,7 @@ static void __net_exit sgw_net_exit(struct net *net)
 {
 	struct sgw_net *sn = sgw_net(net);
 
+	sgw_transport_net_exit(net);
 	sgw_receive_net_exit(net);
 	sgw_remote_table_uninit(sn);
 	sgw_sa_table_uninit(sn);

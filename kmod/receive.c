@@ -28,6 +28,7 @@
 #include "netlink.h"
 #include "receive.h"
 #include "replay.h"
+#include "transport.h"
 #include "tunnel.h"
 
 /* Padding must be 1, 2, 3, ... (RFC 4303 section 2.4). */
@@ -112,6 +113,10 @@ static void deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb)
 		consume_skb(skb);
 		return;
 	}
+	if (sa->mode == SGW_MODE_TRANSPORT) {
+		sgw_transport_deliver(ctx, skb, nexthdr, padlen);
+		return;
+	}
 	if (nexthdr != IPPROTO_IPIP && nexthdr != IPPROTO_IPV6) {
 		sgw_tunnel_rx_drop(tunnel, SGW_DROP_MALFORMED, skb);
 		return;
@@ -154,6 +159,8 @@ static void deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb)
 static void finish(struct sk_buff *skb, struct sgw_esp_ctx *ctx, int err)
 {
 	struct sgw_sa *sa = ctx->sa;
+	/* Held by sgw_transport_rx_hold() for transport SAs. */
+	struct net_device *in = sa->mode == SGW_MODE_TRANSPORT ? skb->dev : NULL;
 
 	if (err == -EBADMSG)
 		sgw_tunnel_rx_drop(sa->tunnel, SGW_DROP_AUTH, skb);
@@ -163,6 +170,7 @@ static void finish(struct sk_buff *skb, struct sgw_esp_ctx *ctx, int err)
 		deliver(ctx, skb);
 	sgw_esp_ctx_free(ctx);
 	sgw_sa_put(sa);
+	dev_put(in);
 }
 
 static void decrypt_done(sgw_crypto_cb_arg arg, int err)
@@ -205,6 +213,11 @@ static void receive(struct sgw_sa *sa, struct sk_buff *skb, unsigned int off)
 	}
 	ctx = sgw_esp_ctx_alloc(sa, GFP_ATOMIC);
 	if (!ctx) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_NOMEM, skb);
+		goto put;
+	}
+	if (sa->mode == SGW_MODE_TRANSPORT && !sgw_transport_rx_hold(skb)) {
+		sgw_esp_ctx_free(ctx);
 		sgw_tunnel_rx_drop(tunnel, SGW_DROP_NOMEM, skb);
 		goto put;
 	}

@@ -196,15 +196,31 @@ static void arm_lifetime(struct sgw_sa *sa)
 		sgw_sa_put(sa);
 }
 
+/* The outbound slot and the inbound slots of @mode's SAs. */
+static struct sgw_sa __rcu **out_slot(struct sgw_tunnel *tunnel, u8 mode)
+{
+	return mode == SGW_MODE_TRANSPORT ? &tunnel->sa_out_tr : &tunnel->sa_out;
+}
+
+static struct sgw_sa __rcu **in_slots(struct sgw_tunnel *tunnel, u8 mode)
+{
+	return mode == SGW_MODE_TRANSPORT ? tunnel->sa_in_tr : tunnel->sa_in;
+}
+
+/* Inbound SPIs are unique per local address, so across both modes too. */
 static struct sgw_sa __rcu **in_slot(struct sgw_tunnel *tunnel, __be32 spi)
 {
+	struct sgw_sa __rcu **slots;
 	struct sgw_sa *sa;
-	int i;
+	int i, m;
 
-	for (i = 0; i < SGW_SA_IN_MAX; i++) {
-		sa = rtnl_dereference(tunnel->sa_in[i]);
-		if (sa && sa->key.spi == spi)
-			return &tunnel->sa_in[i];
+	for (m = SGW_MODE_TUNNEL; m <= SGW_MODE_TRANSPORT; m++) {
+		slots = in_slots(tunnel, m);
+		for (i = 0; i < SGW_SA_IN_MAX; i++) {
+			sa = rtnl_dereference(slots[i]);
+			if (sa && sa->key.spi == spi)
+				return &slots[i];
+		}
 	}
 	return NULL;
 }
@@ -218,8 +234,9 @@ static void unlink_sa(struct sgw_sa *sa)
 	if (test_and_set_bit(SGW_SA_UNLINKED, &sa->flags))
 		return;
 	if (sa->dir == SGW_DIR_OUT) {
-		if (rtnl_dereference(sa->tunnel->sa_out) == sa)
-			RCU_INIT_POINTER(sa->tunnel->sa_out, NULL);
+		slot = out_slot(sa->tunnel, sa->mode);
+		if (rtnl_dereference(*slot) == sa)
+			RCU_INIT_POINTER(*slot, NULL);
 	} else {
 		slot = in_slot(sa->tunnel, sa->key.spi);
 		if (slot)
@@ -236,18 +253,21 @@ int sgw_sa_install(struct sgw_sa *sa, struct netlink_ext_ack *extack)
 {
 	struct sgw_net *sn = sgw_net(dev_net(sa->tunnel->dev));
 	struct sgw_tunnel *tunnel = sa->tunnel;
-	struct sgw_sa __rcu **slot = NULL;
+	struct sgw_sa __rcu **slots, **slot = NULL;
 	struct sgw_sa *old;
 	int i, ret;
 
 	ASSERT_RTNL();
 	if (sa->dir == SGW_DIR_OUT) {
-		old = rtnl_dereference(tunnel->sa_out);
-		rcu_assign_pointer(tunnel->sa_out, sa);
+		slot = out_slot(tunnel, sa->mode);
+		old = rtnl_dereference(*slot);
+		rcu_assign_pointer(*slot, sa);
 		if (old)
 			unlink_sa(old);
 		arm_lifetime(sa);
-		sgw_hold_release(tunnel);
+		/* Held packets are tunnel traffic: only a tunnel SA sends them. */
+		if (sa->mode == SGW_MODE_TUNNEL)
+			sgw_hold_release(tunnel);
 		return 0;
 	}
 
@@ -257,13 +277,15 @@ int sgw_sa_install(struct sgw_sa *sa, struct netlink_ext_ack *extack)
 				   be32_to_cpu(sa->key.spi));
 		return -EEXIST;
 	}
+	slots = in_slots(tunnel, sa->mode);
 	for (i = 0; i < SGW_SA_IN_MAX && !slot; i++)
-		if (!rtnl_dereference(tunnel->sa_in[i]))
-			slot = &tunnel->sa_in[i];
+		if (!rtnl_dereference(slots[i]))
+			slot = &slots[i];
 	if (!slot) {
 		NL_SET_ERR_MSG_FMT(extack,
-				   "tunnel already has %d inbound SAs: delete one first",
-				   SGW_SA_IN_MAX);
+				   "tunnel already has %d inbound %s-mode SAs: delete one first",
+				   SGW_SA_IN_MAX,
+				   sa->mode == SGW_MODE_TRANSPORT ? "transport" : "tunnel");
 		return -ENOSPC;
 	}
 	ret = rhashtable_insert_fast(&sn->sa_in, &sa->node, sa_in_params);
@@ -283,6 +305,8 @@ int sgw_sa_remove(struct sgw_tunnel *tunnel, u8 dir, u32 spi,
 	ASSERT_RTNL();
 	if (dir == SGW_DIR_OUT) {
 		sa = rtnl_dereference(tunnel->sa_out);
+		if (!sa || sa->key.spi != cpu_to_be32(spi))
+			sa = rtnl_dereference(tunnel->sa_out_tr);
 		if (sa && sa->key.spi != cpu_to_be32(spi))
 			sa = NULL;
 	} else {
@@ -309,8 +333,14 @@ void sgw_sa_flush(struct sgw_tunnel *tunnel)
 	sa = rtnl_dereference(tunnel->sa_out);
 	if (sa)
 		unlink_sa(sa);
+	sa = rtnl_dereference(tunnel->sa_out_tr);
+	if (sa)
+		unlink_sa(sa);
 	for (i = 0; i < SGW_SA_IN_MAX; i++) {
 		sa = rtnl_dereference(tunnel->sa_in[i]);
+		if (sa)
+			unlink_sa(sa);
+		sa = rtnl_dereference(tunnel->sa_in_tr[i]);
 		if (sa)
 			unlink_sa(sa);
 	}

@@ -352,6 +352,29 @@ struct sgw_tunnel *sgw_tunnel_by_pair(struct sgw_net *sn,
 }
 
 /*
+ * The enabled tunnel with protect-gateways on for this SGW pair, under
+ * RCU; several tunnels may share a pair, one of them protecting it is
+ * enough.
+ */
+struct sgw_tunnel *sgw_tunnel_protecting(struct sgw_net *sn,
+					 const struct sgw_addr *local,
+					 const struct sgw_addr *remote)
+{
+	struct rhlist_head *list, *pos;
+	struct sgw_tunnel *tunnel;
+
+	list = rhltable_lookup(&sn->by_remote, remote, by_remote_params);
+	rhl_for_each_entry_rcu(tunnel, pos, list, remote_node) {
+		struct sgw_tunnel_cfg *cfg = rcu_dereference(tunnel->cfg);
+
+		if (cfg && sgw_addr_equal(&cfg->local, local) &&
+		    READ_ONCE(tunnel->enabled) && READ_ONCE(tunnel->protect_gw))
+			return tunnel;
+	}
+	return NULL;
+}
+
+/*
  * Does the selector list allow the inner packet's source (or destination)?
  * An empty list allows anything: the tunnel is then purely route-based.
  */

@@ -43,6 +43,11 @@ struct sgw_tunnel {
 	struct sgw_tunnel_cfg __rcu *cfg;
 	struct sgw_sa __rcu *sa_out;
 	struct sgw_sa __rcu *sa_in[SGW_SA_IN_MAX];
+	/* SGW-to-SGW protection: transport-mode SAs, used while protect_gw. */
+	bool protect_gw;
+	struct sgw_sa __rcu *sa_out_tr;
+	struct sgw_sa __rcu *sa_in_tr[SGW_SA_IN_MAX];
+	unsigned long tr_log_next;	/* jiffies of the next "no SA" line */
 	/* Hashed by remote SGW while one is set (sgw_net.by_remote). */
 	struct rhlist_head remote_node;
 	struct sgw_addr remote_key;
@@ -94,6 +99,9 @@ void sgw_tunnel_update_dev_mtu(struct sgw_tunnel *tunnel);
 struct sgw_tunnel *sgw_tunnel_by_pair(struct sgw_net *sn,
 				      const struct sgw_addr *local,
 				      const struct sgw_addr *remote);
+struct sgw_tunnel *sgw_tunnel_protecting(struct sgw_net *sn,
+					 const struct sgw_addr *local,
+					 const struct sgw_addr *remote);
 bool sgw_ts_allows(const struct sgw_prefix *ts, unsigned int n,
 		   const struct sk_buff *skb, bool source);
 

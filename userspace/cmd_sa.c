@@ -55,6 +55,21 @@ static uint64_t *lifetime_field(struct sgw_sa *sa, const char *key)
 	return NULL;
 }
 
+static int parse_mode(const char *s, unsigned int *mode, char *err,
+		      size_t errlen)
+{
+	if (!strcmp(s, "tunnel")) {
+		*mode = SGW_MODE_TUNNEL;
+	} else if (!strcmp(s, "transport")) {
+		*mode = SGW_MODE_TRANSPORT;
+	} else {
+		snprintf(err, errlen, "mode \"%s\" is not valid: expected tunnel or transport",
+			 s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* One "KEYWORD VALUE" pair; -ENOENT: no such keyword. */
 static int parse_sa_keyword(struct sa_add_args *a, const char *key,
 			    const char *value, char *err, size_t errlen)
@@ -74,6 +89,8 @@ static int parse_sa_keyword(struct sa_add_args *a, const char *key,
 	}
 	if (!strcmp(key, "alg"))
 		return parse_alg(value, &a->alg, err, errlen);
+	if (!strcmp(key, "mode"))
+		return parse_mode(value, &sa->mode, err, errlen);
 	if (!strcmp(key, "key-file")) {
 		a->key_file = value;
 		return 0;
@@ -148,7 +165,7 @@ static int sa_add(struct ctx *ctx, int argc, char **argv)
 			return usage_error("sa add: \"%s\" given twice", argv[i]);
 		ret = parse_sa_keyword(&a, argv[i], argv[i + 1], err, sizeof(err));
 		if (ret == -ENOENT)
-			return usage_error("sa add: unknown keyword \"%s\" (expected dir, spi, alg, key-file, replay-window, esn, seq or a lifetime such as soft-bytes)",
+			return usage_error("sa add: unknown keyword \"%s\" (expected dir, spi, mode, alg, key-file, replay-window, esn, seq or a lifetime such as soft-bytes)",
 					   argv[i]);
 		if (ret)
 			return usage_error("sa add: %s", err);
@@ -323,7 +340,7 @@ static int sa_refresh(struct ctx *ctx, int argc, char **argv)
 
 static const struct command sa_cmds[] = {
 	{ "add", sa_add,
-	  "TUNNEL dir in|out spi SPI alg ALG key-file FILE|- [replay-window N] "
+	  "TUNNEL dir in|out spi SPI [mode tunnel|transport] alg ALG key-file FILE|- [replay-window N] "
 	  "[esn yes|no] [seq N] [soft-bytes N] [hard-bytes N] [soft-packets N] "
 	  "[hard-packets N] [soft-seconds N] [hard-seconds N]",
 	  "add an SA with a key read from FILE (hex); a new outbound SA replaces the old" },

@@ -32,6 +32,22 @@ static void print_tunnels(struct ctx *ctx, const struct sgw_tunnel *v,
 	json_end(&j);
 }
 
+/* "on" and "off" as "show" prints them; yes and no as the config file says. */
+static int parse_on_off(const char *field, const char *s, bool *out, char *err,
+			size_t errlen)
+{
+	if (!strcmp(s, "on") || !strcmp(s, "yes")) {
+		*out = true;
+	} else if (!strcmp(s, "off") || !strcmp(s, "no")) {
+		*out = false;
+	} else {
+		snprintf(err, errlen, "%s \"%s\" is not valid: expected on or off",
+			 field, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* One "KEYWORD VALUE" pair of "tunnel add|set"; -ENOENT: not a setting. */
 static int parse_setting(const char *key, const char *value,
 			 struct sgw_tunnel_config *cfg, char *err, size_t errlen)
@@ -67,6 +83,9 @@ static int parse_setting(const char *key, const char *value,
 		ret = parse_choice(key, value, sgw_fragment_name, 2, &cfg->fragment,
 				   err, errlen);
 		cfg->set_fragment = !ret;
+	} else if (!strcmp(key, "protect-gateways")) {
+		ret = parse_on_off(key, value, &cfg->protect_gw, err, errlen);
+		cfg->set_protect_gw = !ret;
 	} else {
 		ret = -ENOENT;
 	}
@@ -112,7 +131,7 @@ static int tunnel_add(struct ctx *ctx, int argc, char **argv)
 			ret = parse_setting(argv[i], argv[i + 1], &cfg, err,
 					    sizeof(err));
 		if (ret == -ENOENT)
-			return usage_error("tunnel add: unknown keyword \"%s\" (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df or fragment)",
+			return usage_error("tunnel add: unknown keyword \"%s\" (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)",
 					   argv[i]);
 		if (ret)
 			return usage_error("tunnel add: %s", err);
@@ -191,13 +210,13 @@ static int tunnel_set(struct ctx *ctx, int argc, char **argv)
 			return usage_error("tunnel set: \"%s\" given twice", argv[i]);
 		ret = parse_setting(argv[i], argv[i + 1], &cfg, err, sizeof(err));
 		if (ret == -ENOENT)
-			return usage_error("tunnel set: unknown keyword \"%s\" (expected local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df or fragment)",
+			return usage_error("tunnel set: unknown keyword \"%s\" (expected local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)",
 					   argv[i]);
 		if (ret)
 			return usage_error("tunnel set: %s", err);
 	}
 	if (argc < 2)
-		return usage_error("tunnel set: nothing to change; give local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df or fragment");
+		return usage_error("tunnel set: nothing to change; give local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways");
 	ret = check_families("tunnel set", &cfg);
 	if (ret)
 		return ret;
@@ -214,7 +233,8 @@ static int tunnel_set(struct ctx *ctx, int argc, char **argv)
 	ret = 0;
 	if ((cfg.set_enabled || cfg.set_local || cfg.set_remote ||
 	     cfg.set_local_ts || cfg.set_remote_ts || cfg.set_mtu ||
-	     cfg.set_mss || cfg.set_outer_df || cfg.set_fragment) &&
+	     cfg.set_mss || cfg.set_outer_df || cfg.set_fragment ||
+	     cfg.set_protect_gw) &&
 	    sgwnl_tunnel_set(nl, &ref, &cfg))
 		ret = fail("tunnel set %s: %s", argv[0], sgwnl_error(nl));
 out:
@@ -279,7 +299,7 @@ static int tunnel_show(struct ctx *ctx, int argc, char **argv)
 }
 
 #define TUNNEL_SETTINGS "[local ADDR] [remote ADDR] [local-ts PFX[,PFX...]|any] " \
-			"[remote-ts PFX[,PFX...]|any] [enabled yes|no] [mtu auto|N]\n\t[mss auto|off|N] [outer-df copy|set|clear] [fragment before-encryption|after-encryption]"
+			"[remote-ts PFX[,PFX...]|any] [enabled yes|no] [mtu auto|N]\n\t[mss auto|off|N] [outer-df copy|set|clear] [fragment before-encryption|after-encryption]\n\t[protect-gateways on|off]"
 
 static const struct command tunnel_cmds[] = {
 	{ "add", tunnel_add, "[id ID] [name IFNAME] " TUNNEL_SETTINGS,

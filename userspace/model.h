@@ -69,15 +69,16 @@ struct sgw_tunnel {
 	/* Host-route exemption in force for the remote SGW, if any. */
 	uint32_t exempt_ifindex;
 	struct sgw_addr exempt_via;
+	bool protect_gw;		/* SGW-to-SGW traffic as transport ESP */
 };
 
 /* What "tunnel add" and "tunnel set" change; the rest stays as it is. */
 struct sgw_tunnel_config {
 	bool set_local, set_remote, set_local_ts, set_remote_ts, set_enabled;
-	bool set_mtu, set_mss, set_outer_df, set_fragment;
+	bool set_mtu, set_mss, set_outer_df, set_fragment, set_protect_gw;
 	struct sgw_addr local, remote;
 	struct sgw_ts local_ts, remote_ts;
-	bool enabled;
+	bool enabled, protect_gw;
 	uint32_t mtu, mss;
 	uint8_t outer_df, fragment;
 };

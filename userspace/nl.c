@@ -306,6 +306,7 @@ static const struct nla_policy tunnel_policy[SGW_TUNNEL_A_MAX + 1] = {
 	[SGW_TUNNEL_A_PATH_MTU] = { .type = NLA_U32 },
 	[SGW_TUNNEL_A_TUNNEL_MTU] = { .type = NLA_U32 },
 	[SGW_TUNNEL_A_EVENTS] = { .type = NLA_NESTED },
+	[SGW_TUNNEL_A_PROTECT_GATEWAYS] = { .type = NLA_U8 },
 };
 
 static const struct nla_policy exempt_policy[SGW_EXEMPT_A_MAX + 1] = {
@@ -434,6 +435,8 @@ int sgwnl_decode_tunnel(struct nlattr **tb, struct sgw_tunnel *t)
 		t->outer_df = nla_get_u8(a[SGW_TUNNEL_A_OUTER_DF]);
 	if (a[SGW_TUNNEL_A_FRAGMENT])
 		t->fragment = nla_get_u8(a[SGW_TUNNEL_A_FRAGMENT]);
+	t->protect_gw = a[SGW_TUNNEL_A_PROTECT_GATEWAYS] &&
+			nla_get_u8(a[SGW_TUNNEL_A_PROTECT_GATEWAYS]);
 	if (a[SGW_TUNNEL_A_EXEMPT]) {
 		struct nlattr *e[SGW_EXEMPT_A_MAX + 1];
 
@@ -619,7 +622,9 @@ int sgwnl_put_tunnel(struct nl_msg *msg, uint32_t id, const char *ifname,
 	     (cfg->set_outer_df &&
 	      nla_put_u8(msg, SGW_TUNNEL_A_OUTER_DF, cfg->outer_df)) ||
 	     (cfg->set_fragment &&
-	      nla_put_u8(msg, SGW_TUNNEL_A_FRAGMENT, cfg->fragment))))
+	      nla_put_u8(msg, SGW_TUNNEL_A_FRAGMENT, cfg->fragment)) ||
+	     (cfg->set_protect_gw &&
+	      nla_put_u8(msg, SGW_TUNNEL_A_PROTECT_GATEWAYS, cfg->protect_gw ? 1 : 0))))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

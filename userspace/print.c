@@ -40,7 +40,8 @@ void print_tunnel(FILE *out, const struct sgw_tunnel *t)
 	sgw_addr_format(&t->remote, remote, sizeof(remote));
 	fprintf(out, "tunnel %u: interface %s (ifindex %u), %s\n", t->id,
 		t->ifname, t->ifindex, t->enabled ? "enabled" : "disabled");
-	fprintf(out, "  local %s  remote %s\n", local, remote);
+	fprintf(out, "  local %s  remote %s%s\n", local, remote,
+		t->protect_gw ? "  protect-gateways on" : "");
 	fputs("  local-ts ", out);
 	print_ts(out, &t->local_ts);
 	fputs("  remote-ts ", out);
@@ -190,6 +191,7 @@ void print_tunnel_json_fields(struct json *j, const struct sgw_tunnel *t)
 		json_u64(j, sgw_event_name(i), t->events[i]);
 	json_object_close(j);
 	json_tunnel_exempt(j, t);
+	json_bool(j, "protect-gateways", t->protect_gw);
 }
 
 static bool has_lifetime(const struct sgw_sa *sa)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""ESP (RFC 4303, tunnel mode) for the sgw selftests: craft, send, capture
+"""ESP (RFC 4303, tunnel mode; transport mode for decrypt) for the sgw selftests: craft, send, capture
 analysis and decryption, written independently of the module.
 
   esp.py send   --alg A --key HEX --spi N --seq N [--esn] --src IP --dst IP
@@ -288,11 +288,14 @@ def decrypt(pcap, sa, prefix):
         padlen, nh = plain[-2], plain[-1]
         inner = plain[:-2 - padlen]
         padok = int(plain[len(inner):-2] == bytes(range(1, padlen + 1)))
-        if inner[0] >> 4 == 4:
+        if nh not in (4, 41):
+            # Transport mode: the payload of the outer header itself.
+            iproto = nh
+        elif inner[0] >> 4 == 4:
             ilen, iproto = struct.unpack("!H", inner[2:4])[0], inner[9]
         else:
             ilen, iproto = 40 + struct.unpack("!H", inner[4:6])[0], inner[6]
-        if ilen != len(inner):
+        if nh in (4, 41) and ilen != len(inner):
             padok = 0
         print("%s%d %d %d %d %d %d %d" % (prefix, seq, length, len(inner), nh, padlen, padok,
                                           iproto))

@@ -1079,8 +1079,6 @@ test_nl_sa_new() {
 	refused "algorithm 0" "22|34|95" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4097 $din $S_ALG:u32:0 "$key")"
 	refused "algorithm 6" "22|34|95" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4097 $din $S_ALG:u32:6 "$key")"
 	refused "direction 3" "22|34" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4097 $S_DIR:u8:3 $alg "$key")"
-	refused "transport mode" "22|95" "mode|transport" $CMD_SA_NEW \
-		"$(sa_nest $t1 $S_SPI:u32:4097 $din $S_MODE:u8:2 $alg "$key")"
 	refused "mode 3" "22|34|95" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4097 $din $S_MODE:u8:3 $alg "$key")"
 	refused "replay window 4097" "22|34" . $CMD_SA_NEW \
 		"$(sa_nest $t1 $S_SPI:u32:4097 $din $alg "$key" $S_WINDOW:u32:4097)"

@@ -46,6 +46,9 @@
  *     SGW_TUNNEL_A_FRAGMENT: NLA_U8, enum sgw_fragment (default before)
  *     SGW_TUNNEL_A_MSS: NLA_U32, TCP MSS clamp: 0 = auto (fit the tunnel
  *                       MTU), SGW_MSS_OFF, or a fixed 536..65495
+ *     SGW_TUNNEL_A_PROTECT_GATEWAYS: NLA_U8, 0 (default) or 1: traffic
+ *                       between the two SGW addresses, other than IKE,
+ *                       only as transport-mode ESP (see below)
  *   Local and remote must be of one family. Changing either address
  *   removes the tunnel's SAs, which were bound to the old pair.
  *
@@ -76,6 +79,7 @@
  *                            routed around every sgw tunnel (see below)
  *         SGW_EXEMPT_A_IFINDEX: NLA_U32, the underlay device
  *         SGW_EXEMPT_A_VIA: NLA_BINARY, the next hop (absent: on link)
+ *       SGW_TUNNEL_A_PROTECT_GATEWAYS: as set
  *
  * Enabling a tunnel, or changing an enabled tunnel's addresses or
  * selectors, is refused when another enabled tunnel has the same gateway
@@ -105,9 +109,11 @@
  *     SGW_SA_A_SOFT_BYTES, SGW_SA_A_HARD_BYTES, SGW_SA_A_SOFT_PACKETS,
  *     SGW_SA_A_HARD_PACKETS, SGW_SA_A_SOFT_SECONDS, SGW_SA_A_HARD_SECONDS:
  *                   NLA_U64 lifetimes, 0 = unlimited
- *   A tunnel holds one outbound SA and up to SGW_SA_IN_MAX inbound SAs. A
- *   new outbound SA replaces the old one at once (the old one is freed).
- *   The tunnel needs its local and remote addresses first.
+ *   A tunnel holds one outbound SA and up to SGW_SA_IN_MAX inbound SAs of
+ *   each mode. A new outbound SA replaces the old one of its mode at once
+ *   (the old one is freed). The tunnel needs its local and remote
+ *   addresses first. Inbound SPIs of both modes share one space per local
+ *   address. SA_DEL finds an SA of either mode by SPI and direction.
  *
  * SGW_CMD_SA_DEL
  *   SGW_A_SA: NLA_NESTED
@@ -156,6 +162,17 @@
  * first of them are dropped as SGW_DROP_HOLD_TIMEOUT, and disabling the
  * tunnel drops them as SGW_DROP_DISABLED. With nobody listening, nobody
  * could negotiate: such packets are dropped at once as SGW_DROP_NO_SA.
+ *
+ * SGW-to-SGW protection (transport mode): the selectors of a tunnel's
+ * transport-mode SAs are its two SGW addresses (/32 or /128). With
+ * SGW_TUNNEL_A_PROTECT_GATEWAYS on and the tunnel enabled, every locally
+ * sent packet from the local to the remote SGW address, except IKE (UDP
+ * port 500 or 4500), ESP and IPv6 neighbour discovery, leaves as
+ * transport-mode ESP with the outbound transport SA; without one it is
+ * dropped as SGW_DROP_NO_TRANSPORT_SA. Inbound ESP for a transport-mode
+ * SA must come from the remote to the local SGW address; it is decrypted
+ * and the packet it carried continues into the local stack (PREROUTING
+ * and INPUT see it). IPv6 ESP after extension headers is not accepted.
  *
  * Unknown attributes are refused (strict validation); each refusal carries
  * an extended ACK message naming the attribute.
@@ -243,6 +260,7 @@ enum sgw_tunnel_attr {
 	SGW_TUNNEL_A_PATH_MTU,
 	SGW_TUNNEL_A_TUNNEL_MTU,
 	SGW_TUNNEL_A_EVENTS,
+	SGW_TUNNEL_A_PROTECT_GATEWAYS,
 	__SGW_TUNNEL_A_MAX
 };
 
@@ -330,7 +348,7 @@ enum sgw_dir {
 enum sgw_mode {
 	SGW_MODE_UNSPEC,
 	SGW_MODE_TUNNEL,
-	SGW_MODE_TRANSPORT,	/* SGW-to-SGW protection; not accepted yet */
+	SGW_MODE_TRANSPORT,	/* SGW-to-SGW protection, selectors SGW <-> SGW */
 };
 
 /* The outer header's DF bit (IPv4 outer): RT's "outer df-bit". */
@@ -378,6 +396,7 @@ enum sgw_drop {
 	SGW_DROP_NO_ROUTE,	/* no route to the remote SGW */
 	SGW_DROP_HOLD_FULL,	/* oldest held packet, pushed out by a newer one */
 	SGW_DROP_HOLD_TIMEOUT,	/* held, but no outbound SA came in time */
+	SGW_DROP_NO_TRANSPORT_SA, /* SGW-to-SGW packet, no outbound transport SA */
 	__SGW_DROP_MAX
 };
 

@@ -25,13 +25,17 @@ expect() {
 
 expect 2 'sgwctl: tunnel add: local 192.0.2.1 is IPv4 but remote 2001:db8::2 is IPv6; use one family for both' \
 	tunnel add local 192.0.2.1 remote 2001:db8::2
+expect 2 'sgwctl: tunnel set: protect-gateways "maybe" is not valid: expected on or off' \
+	tunnel set 1 protect-gateways maybe
+expect 2 'sgwctl: sa add: mode "beet" is not valid: expected tunnel or transport' \
+	sa add 1 dir out spi 0x1001 mode beet alg aes-gcm-128 key-file -
 expect 2 'sgwctl: tunnel add: local-ts "10.1.0.5/24" has host bits set: did you mean 10.1.0.0/24?' \
 	tunnel add local-ts 10.1.0.5/24
 expect 2 'sgwctl: tunnel add: "local" given twice' \
 	tunnel add local 192.0.2.1 local 192.0.2.3
-expect 2 'sgwctl: tunnel add: unknown keyword "peer" (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df or fragment)' \
+expect 2 'sgwctl: tunnel add: unknown keyword "peer" (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)' \
 	tunnel add peer 192.0.2.1
-expect 2 'sgwctl: tunnel set: nothing to change; give local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df or fragment' \
+expect 2 'sgwctl: tunnel set: nothing to change; give local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways' \
 	tunnel set sgw1
 expect 2 'sgwctl: tunnel set: "remote-ts" needs a value' \
 	tunnel set 1 remote-ts
@@ -45,7 +49,7 @@ expect 2 'sgwctl: sa add: missing "key-file FILE" ("-" reads standard input)' \
 	sa add 1 dir out spi 0x1001 alg aes-gcm-128
 expect 2 'sgwctl: sa add: missing "dir in|out"' \
 	sa add 1 spi 0x1001 alg aes-gcm-128 key-file k
-expect 2 'sgwctl: sa add: unknown keyword "key" (expected dir, spi, alg, key-file, replay-window, esn, seq or a lifetime such as soft-bytes)' \
+expect 2 'sgwctl: sa add: unknown keyword "key" (expected dir, spi, mode, alg, key-file, replay-window, esn, seq or a lifetime such as soft-bytes)' \
 	sa add 1 dir out spi 0x1001 alg aes-gcm-128 key 00112233
 expect 2 'sgwctl: sa add: replay-window applies to inbound SAs (dir in) only' \
 	sa add 1 dir out spi 0x1001 alg aes-gcm-128 key-file k replay-window 32

@@ -121,6 +121,19 @@ static void test_tunnel_human(void **state)
 		  "  local-ts 10.1.0.0/24  remote-ts 10.2.0.0/24\n"
 		  "  drops: no-sa 3\n"
 		  "  mtu unknown: no route to the remote SGW\n");
+
+	/* SGW-to-SGW protection on, and what it dropped without its SA. */
+	t = doc_tunnel();
+	t.protect_gw = true;
+	t.drops[SGW_DROP_NO_SA] = 0;
+	t.drops[SGW_DROP_NO_TRANSPORT_SA] = 7;
+	f = start();
+	print_tunnel(f, &t);
+	finish(f, "tunnel 1: interface sgw1 (ifindex 4), enabled\n"
+		  "  local 192.0.2.1  remote 192.0.2.2  protect-gateways on\n"
+		  "  local-ts 10.1.0.0/24  remote-ts 10.2.0.0/24\n"
+		  "  drops: no-transport-sa 7\n"
+		  "  mtu 1446 (auto: path MTU 1500 minus 54 bytes of ESP)  outer-df copy  fragment before-encryption  mss auto\n");
 }
 
 static void test_tunnel_json(void **state)
@@ -137,12 +150,12 @@ static void test_tunnel_json(void **state)
 		  "\"local-ts\":[\"10.1.0.0/24\"],\"remote-ts\":[\"10.2.0.0/24\"],"
 		  "\"drops\":{\"no-sa\":3,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0,\"no-transport-sa\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
 		  "\"outer-df\":\"copy\",\"fragment\":\"before-encryption\","
 		  "\"path-mtu\":1500,\"tunnel-mtu\":1446,\"events\":{\"frag-needed\":0,"
 		  "\"packet-too-big\":0,\"fragmented-before\":0,\"fragmented-after\":0,"
 		  "\"mss-clamped\":0,\"pmtu-lowered\":0,\"held\":0,\"held-sent\":0,"
-		  "\"acquire\":0},\"exempt\":null}");
+		  "\"acquire\":0},\"exempt\":null,\"protect-gateways\":false}");
 
 	t.exempt_ifindex = 1;
 	t.exempt_via = v4(192, 0, 2, 254);
@@ -153,7 +166,17 @@ static void test_tunnel_json(void **state)
 	print_tunnel_json(&j, &t);
 	fclose(f);
 	assert_non_null(strstr(buf, "\"mtu\":1300,\"mss\":\"off\","));
-	assert_non_null(strstr(buf, "\"exempt\":{\"dev\":\"lo\",\"ifindex\":1,\"via\":\"192.0.2.254\"}}"));
+	assert_non_null(strstr(buf, "\"exempt\":{\"dev\":\"lo\",\"ifindex\":1,\"via\":\"192.0.2.254\"},\"protect-gateways\":false}"));
+	free(buf);
+	buf = NULL;
+	t.protect_gw = true;
+	t.drops[SGW_DROP_NO_TRANSPORT_SA] = 4;
+	f = start();
+	json_init(&j, f);
+	print_tunnel_json(&j, &t);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"hold-timeout\":0,\"no-transport-sa\":4}"));
+	assert_non_null(strstr(buf, "},\"protect-gateways\":true}"));
 	free(buf);
 	buf = NULL;
 
@@ -170,12 +193,12 @@ static void test_tunnel_json(void **state)
 		  "\"local\":null,\"remote\":null,\"local-ts\":[],\"remote-ts\":[],"
 		  "\"drops\":{\"no-sa\":0,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0,\"no-transport-sa\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
 		  "\"outer-df\":\"copy\",\"fragment\":\"before-encryption\","
 		  "\"path-mtu\":0,\"tunnel-mtu\":0,\"events\":{\"frag-needed\":0,"
 		  "\"packet-too-big\":0,\"fragmented-before\":0,\"fragmented-after\":0,"
 		  "\"mss-clamped\":0,\"pmtu-lowered\":0,\"held\":0,\"held-sent\":0,"
-		  "\"acquire\":0},\"exempt\":null}]\n");
+		  "\"acquire\":0},\"exempt\":null,\"protect-gateways\":false}]\n");
 }
 
 static const struct sgw_sa doc_out_sa = {

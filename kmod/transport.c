@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SGW-to-SGW protection (FAQ 8): ESP transport mode (RFC 4303 section
+ * 3.1.1) between a tunnel's two security gateway addresses.
+ *
+ * Outbound, a LOCAL_OUT hook, after the operator's OUTPUT rules, takes
+ * locally sent packets from a protecting tunnel's local to its remote SGW
+ * address, except IKE (UDP 500/4500), ESP (sgw's own tunnel traffic) and
+ * IPv6 neighbour discovery, and sends them as ESP with the tunnel's
+ * outbound transport SA: the ESP header goes between the IP header and
+ * the payload, whose protocol moves into the trailer's next header.
+ *
+ * Inbound, the LOCAL_IN ESP hook finds transport SAs by SPI like tunnel
+ * SAs; once decrypted, the packet gets its protocol and length back and
+ * enters the stack again at PREROUTING with its input route, as the
+ * kernel's own xfrm does, so INPUT rules and conntrack see the plaintext.
+ */
+
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/udp.h>
+#include <asm/unaligned.h>
+#include <net/esp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+
+#include "compat.h"
+#include "device.h"
+#include "esp.h"
+#include "netns.h"
+#include "route.h"
+#include "transport.h"
+#include "tunnel.h"
+
+/* IKE and NAT-T ports (RFC 7296 section 2, RFC 3948). */
+#define IKE_PORT	500
+#define IKE_NATT_PORT	4500
+
+static bool ike_port(__be16 port)
+{
+	return port == htons(IKE_PORT) || port == htons(IKE_NATT_PORT);
+}
+
+/* One "no SA" line per tunnel and second: a missing SA never floods the log. */
+static void log_no_sa(struct sgw_tunnel *tunnel, const struct sk_buff *skb)
+{
+	unsigned long next = READ_ONCE(tunnel->tr_log_next);
+	unsigned long now = jiffies;
+
+	if (next && time_before(now, next))
+		return;
+	if (cmpxchg(&tunnel->tr_log_next, next, (now + HZ) ?: 1) != next)
+		return;
+	if (skb->protocol == htons(ETH_P_IP))
+		pr_info("%s: tunnel %u: no SA for transport mode (%pI4 -> %pI4)\n",
+			tunnel->dev->name, tunnel->id, &ip_hdr(skb)->saddr,
+			&ip_hdr(skb)->daddr);
+	else
+		pr_info("%s: tunnel %u: no SA for transport mode (%pI6c -> %pI6c)\n",
+			tunnel->dev->name, tunnel->id, &ipv6_hdr(skb)->saddr,
+			&ipv6_hdr(skb)->daddr);
+}
+
+static void finish(struct sk_buff *skb, struct sgw_esp_ctx *ctx, int err)
+{
+	struct sgw_sa *sa = ctx->sa;
+	struct sgw_tunnel *tunnel = sa->tunnel;
+
+	sgw_esp_ctx_free(ctx);
+	if (err) {
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NOMEM, skb);
+	} else if (skb->protocol == htons(ETH_P_IP)) {
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+		ip_local_out(dev_net(tunnel->dev), skb->sk, skb);
+	} else {
+		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+		ip6_local_out(dev_net(tunnel->dev), skb->sk, skb);
+	}
+	sgw_sa_put(sa);
+}
+
+static void encrypt_done(sgw_crypto_cb_arg arg, int err)
+{
+	struct sk_buff *skb = sgw_crypto_cb_data(arg);
+
+	if (err == -EINPROGRESS)
+		return;
+	local_bh_disable();
+	finish(skb, *sgw_esp_cb(skb), err);
+	local_bh_enable();
+}
+
+/*
+ * Insert the ESP header and IV after the IP header of @hlen bytes and
+ * append the trailer and room for the ICV; the IP header then announces
+ * ESP. Returns where the IV starts, *@plen the bytes to encrypt after it.
+ */
+static u8 *encapsulate(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
+		       unsigned int hlen, unsigned int *plen)
+{
+	const struct sgw_alg_desc *alg = sa->alg;
+	unsigned int esplen = sizeof(struct ip_esp_hdr) + alg->iv_len;
+	unsigned int len, padlen, tail, i, mtu;
+	struct ip_esp_hdr *esph;
+	int hroom, troom;
+	u8 *trailer, proto;
+
+	len = skb->len - hlen;
+	*plen = ALIGN(len + 2, alg->block);
+	padlen = *plen - len - 2;
+	tail = padlen + 2 + alg->icv_len;
+	if (skb->len + esplen + tail > IP_MAX_MTU)
+		return NULL;
+	hroom = max_t(int, 0, esplen + LL_RESERVED_SPACE(skb_dst(skb)->dev) -
+			      skb_headroom(skb));
+	troom = max_t(int, 0, tail - skb_tailroom(skb));
+	if (skb_linearize(skb) ||
+	    ((hroom || troom || skb_cloned(skb)) &&
+	     pskb_expand_head(skb, hroom, troom, GFP_ATOMIC)))
+		return NULL;
+
+	proto = skb->protocol == htons(ETH_P_IP) ? ip_hdr(skb)->protocol :
+						   ipv6_hdr(skb)->nexthdr;
+	trailer = skb_put(skb, tail);
+	for (i = 0; i < padlen; i++)
+		trailer[i] = i + 1;
+	trailer[padlen] = padlen;
+	trailer[padlen + 1] = proto;
+
+	skb_push(skb, esplen);
+	memmove(skb->data, skb->data + esplen, hlen);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, hlen);
+	esph = (struct ip_esp_hdr *)(skb->data + hlen);
+	esph->spi = sa->key.spi;
+	esph->seq_no = cpu_to_be32(lower_32_bits(seq));
+	/* As in tunnel mode: sequence number for counter modes, random for CBC. */
+	if (alg->auth_key_len)
+		get_random_bytes(esph + 1, alg->iv_len);
+	else
+		put_unaligned_be64(seq, esph + 1);
+
+	/* ESP bigger than the path leaves fragmented rather than not at all. */
+	mtu = dst_mtu(skb_dst(skb));
+	if (skb->protocol == htons(ETH_P_IP)) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->protocol = IPPROTO_ESP;
+		iph->tot_len = htons(skb->len);
+		if (skb->len > mtu) {
+			iph->frag_off &= ~htons(IP_DF);
+			skb->ignore_df = 1;
+		}
+		ip_send_check(iph);
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ip6h->nexthdr = IPPROTO_ESP;
+		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+		if (skb->len > mtu)
+			skb->ignore_df = 1;
+	}
+	return (u8 *)(esph + 1);
+}
+
+/* Encrypt one whole packet (not GSO, checksum done) and send it. */
+static void protect_one(struct sgw_tunnel *tunnel, struct sk_buff *skb,
+			unsigned int hlen)
+{
+	const struct sgw_tunnel_cfg *cfg = rcu_dereference(tunnel->cfg);
+	struct sgw_esp_ctx *ctx;
+	struct dst_entry *dst;
+	unsigned int plen;
+	struct sgw_sa *sa;
+	u8 *data;
+	u64 seq;
+	int err;
+
+	sa = rcu_dereference(tunnel->sa_out_tr);
+	if (sa && !sgw_sa_usable(sa))
+		sa = NULL;
+	if (!sa || !cfg) {
+		log_no_sa(tunnel, skb);
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NO_TRANSPORT_SA, skb);
+		return;
+	}
+	/* Our own route: the stack's may lead into a tunnel (full-tunnel). */
+	dst = sgw_route_to_peer(tunnel, cfg);
+	if (IS_ERR(dst)) {
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NO_ROUTE, skb);
+		return;
+	}
+	if (sgw_is_sgw_device(dst->dev)) {
+		dst_release(dst);
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_LOOP, skb);
+		return;
+	}
+	if (!sgw_sa_next_seq(sa, &seq) || !sgw_sa_account(sa, skb->len)) {
+		dst_release(dst);
+		log_no_sa(tunnel, skb);
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NO_TRANSPORT_SA, skb);
+		return;
+	}
+	/* The plaintext's conntrack entry is not the ESP packet's. */
+	nf_reset_ct(skb);
+	skb_dst_drop(skb);
+	skb_dst_set(skb, dst);
+	if (!sgw_sa_hold(sa)) {
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NO_TRANSPORT_SA, skb);
+		return;
+	}
+	ctx = sgw_esp_ctx_alloc(sa, GFP_ATOMIC);
+	data = ctx ? encapsulate(skb, sa, seq, hlen, &plen) : NULL;
+	if (!data) {
+		if (ctx)
+			sgw_esp_ctx_free(ctx);
+		sgw_sa_put(sa);
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NOMEM, skb);
+		return;
+	}
+	ctx->seq = seq;
+	sgw_esp_setup(ctx, data, plen, 0, encrypt_done, skb);
+	*sgw_esp_cb(skb) = ctx;
+	err = crypto_aead_encrypt(sgw_esp_req(ctx));
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return;
+	finish(skb, ctx, err);
+}
+
+/* GSO packets are cut into segments first, each with its checksum. */
+static void protect(struct sgw_tunnel *tunnel, struct sk_buff *skb,
+		    unsigned int hlen)
+{
+	struct sk_buff *segs, *next;
+
+	if (!skb_is_gso(skb)) {
+		if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+			sgw_tunnel_tx_drop(tunnel, SGW_DROP_NOMEM, skb);
+			return;
+		}
+		protect_one(tunnel, skb, hlen);
+		return;
+	}
+	skb_reset_mac_header(skb);
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NOMEM, skb);
+		return;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		protect_one(tunnel, skb, hlen);
+	}
+}
+
+/*
+ * The addresses, the IP header length and whether the packet must stay
+ * in clear whatever the tunnel says; false: not a packet we look at.
+ */
+static bool classify(struct sk_buff *skb, u8 pf, struct sgw_addr *saddr,
+		     struct sgw_addr *daddr, unsigned int *hlen, bool *clear)
+{
+	const struct udphdr *uh;
+	u8 proto;
+
+	*clear = false;
+	if (pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		*hlen = iph->ihl * 4;
+		proto = iph->protocol;
+		sgw_addr_set4(saddr, iph->saddr);
+		sgw_addr_set4(daddr, iph->daddr);
+		/* A later fragment has no ports to look at. */
+		if (iph->frag_off & htons(IP_OFFSET))
+			proto = IPPROTO_RAW;
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		*hlen = sizeof(*ip6h);
+		proto = ip6h->nexthdr;
+		sgw_addr_set6(saddr, &ip6h->saddr);
+		sgw_addr_set6(daddr, &ip6h->daddr);
+		if (proto == IPPROTO_ICMPV6) {
+			const struct icmp6hdr *ih;
+
+			if (!pskb_network_may_pull(skb, *hlen + sizeof(*ih)))
+				return false;
+			ih = (void *)(skb_network_header(skb) + *hlen);
+			/* Neighbour discovery is link business, never ESP. */
+			*clear = ih->icmp6_type >= NDISC_ROUTER_SOLICITATION &&
+				 ih->icmp6_type <= NDISC_REDIRECT;
+			return true;
+		}
+	}
+	if (proto == IPPROTO_ESP) {
+		*clear = true;
+	} else if (proto == IPPROTO_UDP) {
+		if (!pskb_network_may_pull(skb, *hlen + sizeof(*uh)))
+			return false;
+		uh = (void *)(skb_network_header(skb) + *hlen);
+		*clear = ike_port(uh->source) || ike_port(uh->dest);
+	}
+	return true;
+}
+
+static unsigned int sgw_nf_local_out(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	struct sgw_addr saddr, daddr;
+	struct sgw_tunnel *tunnel;
+	unsigned int hlen;
+	bool clear;
+
+	if (!classify(skb, state->pf, &saddr, &daddr, &hlen, &clear) || clear)
+		return NF_ACCEPT;
+	tunnel = sgw_tunnel_protecting(sgw_net(state->net), &saddr, &daddr);
+	if (!tunnel)
+		return NF_ACCEPT;
+	/* Extension headers would need the chain rewritten: not supported. */
+	if (state->pf == NFPROTO_IPV6 && ipv6_ext_hdr(ipv6_hdr(skb)->nexthdr)) {
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_MALFORMED, skb);
+		return NF_STOLEN;
+	}
+	/* Counters and crypto expect what a device's transmit path has. */
+	local_bh_disable();
+	protect(tunnel, skb, hlen);
+	local_bh_enable();
+	return NF_STOLEN;
+}
+
+static const struct nf_hook_ops sgw_transport_ops[] = {
+	{
+		.hook = sgw_nf_local_out,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_LAST,
+	}, {
+		.hook = sgw_nf_local_out,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_LAST,
+	},
+};
+
+/*
+ * Inbound ESP of a transport SA keeps its input route and device while
+ * the decryption may run asynchronously.
+ */
+bool sgw_transport_rx_hold(struct sk_buff *skb)
+{
+	if (!skb_dst_force(skb))
+		return false;
+	dev_hold(skb->dev);
+	return true;
+}
+
+static int rcv_finish(struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	return dst_input(skb);
+}
+
+/* True when the outer header is exactly remote SGW -> local SGW. */
+static bool from_peer(const struct sk_buff *skb, const struct sgw_tunnel_cfg *cfg)
+{
+	struct sgw_addr saddr, daddr;
+
+	if (skb->protocol == htons(ETH_P_IP)) {
+		sgw_addr_set4(&saddr, ip_hdr(skb)->saddr);
+		sgw_addr_set4(&daddr, ip_hdr(skb)->daddr);
+	} else {
+		sgw_addr_set6(&saddr, &ipv6_hdr(skb)->saddr);
+		sgw_addr_set6(&daddr, &ipv6_hdr(skb)->daddr);
+	}
+	return sgw_addr_equal(&saddr, &cfg->remote) &&
+	       sgw_addr_equal(&daddr, &cfg->local);
+}
+
+/*
+ * A decrypted transport-mode packet with valid padding: strip ESP header,
+ * IV and trailer, restore protocol and length, and hand it to the stack.
+ */
+void sgw_transport_deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb,
+			   u8 nexthdr, u8 padlen)
+{
+	struct sgw_sa *sa = ctx->sa;
+	struct sgw_tunnel *tunnel = sa->tunnel;
+	unsigned int off = ctx->len;
+	unsigned int esplen = sizeof(struct ip_esp_hdr) + sa->alg->iv_len;
+	const struct sgw_tunnel_cfg *cfg;
+	bool ok;
+	u8 pf;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(tunnel->cfg);
+	ok = cfg && from_peer(skb, cfg);
+	rcu_read_unlock();
+	if (!ok) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_SELECTOR, skb);
+		return;
+	}
+	/* No ESP in ESP (it would recurse), no IPv6 extension headers. */
+	if (nexthdr == IPPROTO_ESP ||
+	    (skb->protocol == htons(ETH_P_IPV6) && off != sizeof(struct ipv6hdr)) ||
+	    pskb_trim(skb, off + esplen + ctx->elen - 2 - padlen)) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_MALFORMED, skb);
+		return;
+	}
+	if (!sgw_sa_account(sa, skb->len - esplen)) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_NO_SA, skb);
+		return;
+	}
+	memmove(skb->data + esplen, skb->data, off);
+	__skb_pull(skb, esplen);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, off);
+	if (skb->protocol == htons(ETH_P_IP)) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->protocol = nexthdr;
+		iph->tot_len = htons(skb->len);
+		ip_send_check(iph);
+		pf = NFPROTO_IPV4;
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ip6h->nexthdr = nexthdr;
+		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+		IP6CB(skb)->nhoff = offsetof(struct ipv6hdr, nexthdr);
+		pf = NFPROTO_IPV6;
+	}
+	/* The NIC's checksum covered the ciphertext; ESP's own is fresh. */
+	skb->ip_summed = CHECKSUM_NONE;
+	nf_reset_ct(skb);
+	NF_HOOK(pf, NF_INET_PRE_ROUTING, dev_net(skb->dev), NULL, skb, skb->dev,
+		NULL, rcv_finish);
+}
+
+int sgw_transport_net_init(struct net *net)
+{
+	return nf_register_net_hooks(net, sgw_transport_ops,
+				     ARRAY_SIZE(sgw_transport_ops));
+}
+
+void sgw_transport_net_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, sgw_transport_ops,
+				ARRAY_SIZE(sgw_transport_ops));
+}
