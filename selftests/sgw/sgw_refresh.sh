@@ -283,6 +283,58 @@ test_forced_collision() {
 	echo "rekeys: $(refresh_field "$gA" child-rekeys), collisions resolved: $c"
 }
 
+# The same against charon: both ends rekey the CHILD SA 10 s after it was
+# made, without jitter.
+test_collision_charon() {
+	local c p1 p2
+
+	require_module
+	require_cmd swanctl
+	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
+	load_ipsec_modules
+	topo
+	psk "$work/gw.psk" "collision secret"
+	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 \
+		$NETS_A $NETS_B aes128gcm16-prfsha256-ecp256 aes128gcm16 \
+		"child-lifetime = 20s" "rekey-margin = 10s" "rekey-jitter = 0s"
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$gA" route add $NETS_B dev sgw1
+	charon_start "$gB"
+	charon_conn "$gB" c 192.0.2.2 192.0.2.1 $NETS_B $NETS_A \
+		aes128gcm16-prfsha256-ecp256 aes128gcm16 "collision secret"
+	sed -i 's/mode = tunnel/mode = tunnel\n\t\t\t\t\trekey_time = 10s\n\t\t\t\t\tlife_time = 20s\n\t\t\t\t\trand_time = 0s/' \
+		"$work/charon-$gB/swanctl.conf"
+	swanctl_ns "$gB" --load-all --noprompt --file "$work/charon-$gB/swanctl.conf" \
+		> /dev/null 2>&1 || fail "swanctl could not reload"
+	ip -n "$gB" route add $NETS_A via 192.0.2.1
+	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" 2>&1 ||
+		{ cat "$work/up.out"; fail "up failed"; }
+	ip netns exec "$hA" ping -q -i 0.01 -W 2 -c 2500 10.2.0.2 \
+		> "$work/flood.out" 2>&1 || true
+	expect_no_loss "simultaneous rekeys with charon" "$(flood_result)"
+	wait_for 10 charon_matches || {
+		swanctl_ns "$gB" --list-sas 2>/dev/null
+		ip netns exec "$gA" "$SGWCTL" sa show 1
+		fail "sgw and charon do not hold one matching SA pair"; }
+	expect_eq "drops sgw" "$(sgw_drops "$gA")" "replay 0 unknown-spi 0"
+	# Both asked to rekey at the same moment, three times.
+	for c in 1 2 3; do
+		ip netns exec "$gA" "$SGWCTL" sa refresh gw > /dev/null &
+		p1=$!
+		swanctl_ns "$gB" --rekey --child net > /dev/null 2>&1 &
+		p2=$!
+		wait $p1 $p2 || true
+		sleep 1
+	done
+	ping_ok "$hA" 10.2.0.2 || fail "no ping after simultaneous rekeys"
+	wait_for 10 charon_matches || {
+		swanctl_ns "$gB" --list-sas 2>/dev/null
+		ip netns exec "$gA" "$SGWCTL" sa show 1
+		fail "sgw and charon do not hold one matching SA pair after simultaneous rekeys"; }
+	c=$(refresh_field "$gA" collisions)
+	echo "rekeys: $(refresh_field "$gA" child-rekeys) (sgw started $(count_log "$gA" 'rekeying CHILD SA')), collisions resolved: $c"
+}
+
 # life-bytes: the kernel's soft byte limit (90 %) starts each rekey.
 test_rekey_bytes() {
 	local n t0
@@ -476,10 +528,11 @@ print(json.load(sys.stdin)[0]["drops"]["unknown-spi"])')
 	expect_crosswise "after renegotiation" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 }
 
-ktap_begin 8
+ktap_begin 9
 run_test rekey_sgw test_rekey_sgw
 run_test rekey_charon test_rekey_charon
 run_test forced_collision test_forced_collision
+run_test collision_charon test_collision_charon
 run_test rekey_bytes test_rekey_bytes
 run_test reauth test_reauth
 run_test dpd test_dpd
