@@ -75,10 +75,45 @@ sgw_pair_b() {
 		$NETS_B $NETS_A aes128gcm16-prfsha256-ecp256 aes128gcm16 "$@"
 }
 
-sgw_pair_up() {
+# sgw_a_start: the daemon on gA and the route into its tunnel.
+sgw_a_start() {
 	sgw_daemon "$gA" "$work/a.conf"
-	sgw_daemon "$gB" "$work/b.conf"
 	ip -n "$gA" route add $NETS_B dev sgw1
+}
+
+# charon_gw: a charon on gB with the connection matching a.conf.
+charon_gw() {
+	charon_start "$gB"
+	charon_conn "$gB" c 192.0.2.2 192.0.2.1 $NETS_B $NETS_A \
+		aes128gcm16-prfsha256-ecp256 aes128gcm16 "refresh secret"
+}
+
+# charon_peer [short]: charon on gB as the peer of a.conf's tunnel; with
+# "short" its CHILD SAs rekey every 10 s, without jitter.
+charon_peer() {
+	require_cmd swanctl
+	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
+	load_ipsec_modules
+	charon_gw
+	if [ "${1:-}" = short ]; then
+		sed -i 's/mode = tunnel/mode = tunnel\n\t\t\t\t\trekey_time = 10s\n\t\t\t\t\tlife_time = 20s\n\t\t\t\t\trand_time = 0s/' \
+			"$work/charon-$gB/swanctl.conf"
+		swanctl_ns "$gB" --load-all --noprompt \
+			--file "$work/charon-$gB/swanctl.conf" > /dev/null 2>&1 ||
+			fail "swanctl could not reload"
+	fi
+	# charon installs policies, not routes.
+	ip -n "$gB" route add $NETS_A via 192.0.2.1
+}
+
+sgw_up_charon() {
+	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" 2>&1 ||
+		{ cat "$work/up.out"; fail "up failed"; }
+}
+
+sgw_pair_up() {
+	sgw_a_start
+	sgw_daemon "$gB" "$work/b.conf"
 	ip -n "$gB" route add $NETS_A dev sgw1
 	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" ||
 		{ cat "$work/up.out" "$work"/daemon-*.log; fail "up failed"; }
@@ -207,28 +242,13 @@ test_rekey_charon() {
 	local n e0 spis0 t0 t
 
 	require_module
-	require_cmd swanctl
-	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
-	load_ipsec_modules
 	topo
-	psk "$work/gw.psk" "charon refresh secret"
-	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 \
-		$NETS_A $NETS_B aes128gcm16-prfsha256-ecp256 aes128gcm16 \
-		"child-lifetime = 1h" "ike-lifetime = 30s" "rekey-margin = 10s" \
-		"rekey-jitter = 0s"
-	sgw_daemon "$gA" "$work/a.conf"
-	ip -n "$gA" route add $NETS_B dev sgw1
-	charon_start "$gB"
-	charon_conn "$gB" c 192.0.2.2 192.0.2.1 $NETS_B $NETS_A \
-		aes128gcm16-prfsha256-ecp256 aes128gcm16 "charon refresh secret"
 	# Short CHILD lifetimes on charon's side only.
-	sed -i 's/mode = tunnel/mode = tunnel\n\t\t\t\t\trekey_time = 10s\n\t\t\t\t\tlife_time = 20s\n\t\t\t\t\trand_time = 0s/' \
-		"$work/charon-$gB/swanctl.conf"
-	swanctl_ns "$gB" --load-all --noprompt --file "$work/charon-$gB/swanctl.conf" \
-		> /dev/null 2>&1 || fail "swanctl could not reload"
-	ip -n "$gB" route add $NETS_A via 192.0.2.1
-	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" 2>&1 ||
-		{ cat "$work/up.out"; fail "up failed"; }
+	charon_peer short
+	sgw_pair_conf "child-lifetime = 1h" "ike-lifetime = 30s" \
+		"rekey-margin = 10s" "rekey-jitter = 0s"
+	sgw_a_start
+	sgw_up_charon
 	expect_crosswise "established" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
 	t0=$(now_s)
 	spis0=$(sgw_sas "$gA")
@@ -299,26 +319,12 @@ test_collision_charon() {
 	local c p1 p2
 
 	require_module
-	require_cmd swanctl
-	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
-	load_ipsec_modules
 	topo
-	psk "$work/gw.psk" "collision secret"
-	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 \
-		$NETS_A $NETS_B aes128gcm16-prfsha256-ecp256 aes128gcm16 \
-		"child-lifetime = 20s" "rekey-margin = 10s" "rekey-jitter = 0s"
-	sgw_daemon "$gA" "$work/a.conf"
-	ip -n "$gA" route add $NETS_B dev sgw1
-	charon_start "$gB"
-	charon_conn "$gB" c 192.0.2.2 192.0.2.1 $NETS_B $NETS_A \
-		aes128gcm16-prfsha256-ecp256 aes128gcm16 "collision secret"
-	sed -i 's/mode = tunnel/mode = tunnel\n\t\t\t\t\trekey_time = 10s\n\t\t\t\t\tlife_time = 20s\n\t\t\t\t\trand_time = 0s/' \
-		"$work/charon-$gB/swanctl.conf"
-	swanctl_ns "$gB" --load-all --noprompt --file "$work/charon-$gB/swanctl.conf" \
-		> /dev/null 2>&1 || fail "swanctl could not reload"
-	ip -n "$gB" route add $NETS_A via 192.0.2.1
-	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" 2>&1 ||
-		{ cat "$work/up.out"; fail "up failed"; }
+	charon_peer short
+	sgw_pair_conf "child-lifetime = 20s" "rekey-margin = 10s" \
+		"rekey-jitter = 0s"
+	sgw_a_start
+	sgw_up_charon
 	ip netns exec "$hA" ping -q -i 0.01 -W 2 -c 2500 10.2.0.2 \
 		> "$work/flood.out" 2>&1 || true
 	expect_no_loss "simultaneous rekeys with charon" "$(flood_result)"
@@ -465,20 +471,10 @@ test_recovery() {
 	local t0 t1 n
 
 	require_module
-	require_cmd swanctl
-	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
-	load_ipsec_modules
 	topo
-	psk "$work/gw.psk" "recovery secret"
-	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 \
-		$NETS_A $NETS_B aes128gcm16-prfsha256-ecp256 aes128gcm16 \
-		"dpd-delay = 3s" "start = at-start"
-	charon_start "$gB"
-	charon_conn "$gB" c 192.0.2.2 192.0.2.1 $NETS_B $NETS_A \
-		aes128gcm16-prfsha256-ecp256 aes128gcm16 "recovery secret"
-	ip -n "$gB" route add $NETS_A via 192.0.2.1
-	sgw_daemon "$gA" "$work/a.conf"
-	ip -n "$gA" route add $NETS_B dev sgw1
+	charon_peer
+	sgw_pair_conf "dpd-delay = 3s" "start = at-start"
+	sgw_a_start
 	wait_for 20 established "$gA" || fail "at-start tunnel not established"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping"
 	# kill -9 charon, flush its kernel state, start a fresh one.
@@ -486,9 +482,7 @@ test_recovery() {
 	ip netns exec "$gB" ip xfrm state flush
 	ip netns exec "$gB" ip xfrm policy flush
 	t0=$(date +%s%N)
-	charon_start "$gB"
-	charon_conn "$gB" c 192.0.2.2 192.0.2.1 $NETS_B $NETS_A \
-		aes128gcm16-prfsha256-ecp256 aes128gcm16 "recovery secret"
+	charon_gw
 	wait_for 40 ping_ok "$hA" 10.2.0.2 || fail "sgw did not recover from the peer's restart"
 	t1=$(date +%s%N)
 	echo "recovered $(((t1 - t0) / 1000000)) ms after the peer restarted without state"

@@ -27,6 +27,15 @@ static void setup_cfg(struct net *n, struct ike_tunnel_config *ca,
 	assert_crosswise(n);
 }
 
+/* The two sites' default tunnels, to be changed before setup_cfg(). */
+static void configs(struct net *n, struct ike_tunnel_config *ca,
+		    struct ike_tunnel_config *cb)
+{
+	net_init(n, false);
+	cfg_site(ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(cb, false, false, DEF_IKE, DEF_ESP);
+}
+
 static void setup(struct net *n, const char *esp_a, const char *esp_b)
 {
 	struct ike_tunnel_config ca, cb;
@@ -303,9 +312,7 @@ static void test_rekey_by_time_and_event(void **state)
 	struct net n;
 
 	(void)state;
-	net_init(&n, false);
-	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
-	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	configs(&n, &ca, &cb);
 	lifetimes(&ca, 20);
 	lifetimes(&cb, 30);
 	setup_cfg(&n, &ca, &cb);
@@ -342,9 +349,7 @@ static void test_rekey_forced_collision(void **state)
 	struct net n;
 
 	(void)state;
-	net_init(&n, false);
-	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
-	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	configs(&n, &ca, &cb);
 	lifetimes(&ca, 10);
 	lifetimes(&cb, 10);
 	setup_cfg(&n, &ca, &cb);
@@ -367,9 +372,7 @@ static void test_hard_expiry(void **state)
 	struct net n;
 
 	(void)state;
-	net_init(&n, false);
-	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
-	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	configs(&n, &ca, &cb);
 	ca.auto_refresh = false;
 	setup_cfg(&n, &ca, &cb);
 	status(&n.a, &a);
@@ -409,9 +412,7 @@ static void dead_peer(enum ike_dpd_action action, enum ike_tunnel_state end,
 	ike_time_t t;
 	struct net n;
 
-	net_init(&n, false);
-	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
-	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	configs(&n, &ca, &cb);
 	ca.dpd_delay_ms = 5000;
 	ca.dpd_action = action;
 	setup_cfg(&n, &ca, &cb);
@@ -469,19 +470,14 @@ static void test_dpd_hold(void **state)
 /* A tunnel that should be up retries a silent peer with growing delays. */
 static void test_retry_backoff(void **state)
 {
+	struct ike_tunnel_config ca, cb;
 	struct ike_tunnel_status a;
 	struct net n;
 
 	(void)state;
-	net_init(&n, false);
-	{
-		struct ike_tunnel_config ca, cb;
-
-		cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
-		cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
-		ca.retrans_tries = 2;
-		net_add(&n, &ca, &cb);
-	}
+	configs(&n, &ca, &cb);
+	ca.retrans_tries = 2;
+	net_add(&n, &ca, &cb);
 	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
 	net_step(&n, &n.a, true);
 	tick(&n, 1000);
@@ -516,9 +512,7 @@ static void test_reauth(void **state)
 	struct net n;
 
 	(void)state;
-	net_init(&n, false);
-	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
-	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	configs(&n, &ca, &cb);
 	ca.reauth = true;
 	ca.ike_rekey_s = 10;
 	ca.rekey_jitter_s = 0;
