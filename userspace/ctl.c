@@ -125,9 +125,10 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 			fprintf(f, "child %08x %08x %" PRIu64 " %s\n", c->spi_in,
 				c->spi_out, c->age, c->algs);
 			fprintf(f, "child-ts %s %s\n", c->local_ts, c->remote_ts);
-			fprintf(f, "child-life %" PRIu32 " %" PRIu64 " %s\n",
+			fprintf(f, "child-life %" PRIu32 " %" PRIu64 " %s %s\n",
 				c->generation, c->rekey_in,
-				c->role[0] ? c->role : "-");
+				c->role[0] ? c->role : "-",
+				c->transport ? "transport" : "tunnel");
 		}
 	}
 	return ferror(f) ? -1 : 0;
@@ -207,14 +208,17 @@ static void decode_refresh(struct ctl_tunnel *t, const char *v)
 static void decode_child_life(struct ctl_tunnel *t, const char *v)
 {
 	struct ctl_child *c;
-	char role[16] = "";
+	char role[16] = "", mode[16] = "";
+	int n;
 
 	if (!t->n_children)
 		return;
 	c = &t->child[t->n_children - 1];
-	if (sscanf(v, "%" SCNu32 " %" SCNu64 " %15s", &c->generation,
-		   &c->rekey_in, role) == 3 && strcmp(role, "-"))
+	n = sscanf(v, "%" SCNu32 " %" SCNu64 " %15s %15s", &c->generation,
+		   &c->rekey_in, role, mode);
+	if (n >= 3 && strcmp(role, "-"))
 		copy(c->role, sizeof(c->role), role);
+	c->transport = n == 4 && !strcmp(mode, "transport");
 }
 
 static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)

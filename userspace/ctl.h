@@ -30,7 +30,7 @@
 #include <stdio.h>
 
 #define CTL_DIR "/run/sgw"
-#define CTL_CHILDREN 4
+#define CTL_CHILDREN 8
 #define CTL_TEXT 1024
 
 enum ctl_verb {
@@ -54,6 +54,7 @@ struct ctl_child {
 	uint32_t generation;
 	uint64_t rekey_in;		/* seconds, at least 1; 0: none */
 	char role[16];			/* "", "replaced", "switching" */
+	bool transport;			/* the SGW-to-SGW SA (protect-gateways) */
 	char algs[96];
 	char local_ts[512], remote_ts[512];
 };

@@ -733,6 +733,7 @@ static void fill_status(struct daemon *d, const struct rtun *rt,
 		c->spi_out = ntohl(st.child[k].spi_out);
 		c->age = st.child[k].age_ms / 1000;
 		c->generation = st.child[k].generation;
+		c->transport = st.child[k].transport;
 		c->rekey_in = secs(st.child[k].rekey_in_ms);
 		snprintf(c->role, sizeof(c->role), "%s", st.child[k].rekeyed ?
 			 "replaced" : st.child[k].out_pending ? "switching" : "");

@@ -215,7 +215,7 @@ int ikeconf_tunnel(const struct sgw_conf_tunnel *t,
 			     &cfg->esp[cfg->n_esp++]);
 	map_ts(&t->local_networks, &t->remote_networks, &cfg->local_ts);
 	map_ts(&t->remote_networks, &t->local_networks, &cfg->remote_ts);
-	cfg->mode = IKE_MODE_TUNNEL;
+	cfg->protect_gateways = t->protect_gateways;
 	cfg->child_hard_s = t->child_lifetime;
 	/* Rekeying starts at the soft expiry, less a random jitter per SA. */
 	soft = t->rekey_margin < t->child_lifetime ?
@@ -268,6 +268,8 @@ void ikeconf_kernel_tunnel(const struct sgw_conf_tunnel *t,
 	to_sgw_ts(&t->remote_networks, &out->remote_ts);
 	out->set_enabled = true;
 	out->enabled = t->enabled;
+	out->set_protect_gw = true;
+	out->protect_gw = t->protect_gateways;
 }
 
 int ikeconf_read_psk(const char *path, uint8_t *psk, size_t *len,

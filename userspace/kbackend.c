@@ -51,10 +51,6 @@ int kb_build(const struct ike_kernel_sa *sa, const struct kb_tunnel_opts *o,
 						  i, sizeof(i)) : "");
 		return -EOPNOTSUPP;
 	}
-	if (sa->mode != IKE_MODE_TUNNEL) {
-		snprintf(err, errlen, "transport mode SAs are not supported");
-		return -EOPNOTSUPP;
-	}
 	n = sa->enc_key_len + (sa->integ ? sa->integ_key_len : 0);
 	if (n != d->key_len || (sa->integ && !sa->integ_key)) {
 		snprintf(err, errlen, "%s needs %zu bytes of key material, the "
@@ -68,7 +64,9 @@ int kb_build(const struct ike_kernel_sa *sa, const struct kb_tunnel_opts *o,
 	req->sa.tunnel_id = sa->tunnel;
 	req->sa.spi = ntohl(sa->spi);
 	req->sa.dir = sa->dir == IKE_DIR_IN ? SGW_DIR_IN : SGW_DIR_OUT;
-	req->sa.mode = SGW_MODE_TUNNEL;
+	/* Transport: the SGW-to-SGW SA of protect-gateways. */
+	req->sa.mode = sa->mode == IKE_MODE_TRANSPORT ? SGW_MODE_TRANSPORT :
+			SGW_MODE_TUNNEL;
 	req->sa.alg = alg;
 	req->sa.esn = sa->esn;
 	req->sa.soft_seconds = sa->soft_lifetime_s;

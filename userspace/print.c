@@ -362,9 +362,10 @@ void print_ike(FILE *out, const struct ctl_tunnel *t)
 		const struct ctl_child *c = &t->child[k];
 
 		age_str(c->age, age, sizeof(age));
-		fprintf(out, "  CHILD SA in 0x%08x out 0x%08x %s, age %s, %s === %s\n",
+		fprintf(out, "  CHILD SA in 0x%08x out 0x%08x %s, age %s, %s === %s%s\n",
 			c->spi_in, c->spi_out, c->algs, age, c->local_ts,
-			c->remote_ts);
+			c->remote_ts, c->transport ? ", transport mode "
+			"(protect-gateways)" : "");
 		fprintf(out, "    generation %" PRIu32, c->generation);
 		if (!strcmp(c->role, "replaced"))
 			fprintf(out, ", replaced: deleted once the peer has switched");
@@ -428,6 +429,7 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 		json_u64(j, "generation", c->generation);
 		json_time(j, "rekey-in", c->rekey_in);
 		json_string(j, "role", c->role[0] ? c->role : "current");
+		json_string(j, "mode", c->transport ? "transport" : "tunnel");
 		json_object_close(j);
 	}
 	json_array_close(j);

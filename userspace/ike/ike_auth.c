@@ -109,6 +109,7 @@ static struct ike_child *auth_child(struct ike_sa *sa, uint32_t spi_in,
 		.spi_in = spi_in,
 		.spi_out = spi_out,
 		.suite = suite,
+		.mode = IKE_MODE_TUNNEL,
 		.local_ts = local_ts,
 		.remote_ts = remote_ts,
 		.ni = sa->ni,
@@ -141,9 +142,6 @@ int ike_auth_start(struct ike_sa *sa)
 	ike_enc_id(&o.chain, IKE_PL_IDR, cfg->remote_id.type,
 		   cfg->remote_id.data, cfg->remote_id.len);
 	enc_auth(sa, &o);
-	if (cfg->mode == IKE_MODE_TRANSPORT)
-		ike_enc_notify(&o.chain, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE,
-			       NULL, 0);
 	ike_proposals_to_sa(cfg->esp, cfg->n_esp,
 			    (const uint8_t *)&sa->child_spi, 4, true, &pl);
 	ike_enc_sa(&o.chain, &pl);
@@ -242,11 +240,9 @@ static void auth_response(struct ike_sa *sa, struct ike_msg *m)
 		child_failed(sa, why);
 		return;
 	}
-	if ((cfg->mode == IKE_MODE_TRANSPORT) !=
-	    !!ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE)) {
-		snprintf(why, sizeof(why), "peer %s did not agree on %s mode",
-			 addr, cfg->mode == IKE_MODE_TRANSPORT ? "transport" :
-			 "tunnel");
+	if (ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE)) {
+		snprintf(why, sizeof(why), "peer %s answered our tunnel-mode "
+			 "CHILD SA in transport mode", addr);
 		child_failed(sa, why);
 		return;
 	}
@@ -262,6 +258,7 @@ static void auth_response(struct ike_sa *sa, struct ike_msg *m)
 	log_up(sa, c);
 	if (sa->replaces)
 		ike_life_reauth_done(sa);
+	ike_gateway_timer(sa, sa->eng->now);
 }
 
 /* Another IKE SA of the tunnel is up: the peer reauthenticates. */
@@ -321,6 +318,17 @@ static uint16_t respond_child(struct ike_sa *sa, const struct ike_msg *m,
 				"accept %s", addr, a, b);
 		return IKE_N_NO_PROPOSAL_CHOSEN;
 	}
+	/* The SGW-to-SGW SA follows in CREATE_CHILD_SA (ike_gateway.c). */
+	if (transport) {
+		ike_tunnel_fail(sa->eng, sa->tun, "peer %s asked for a "
+				"transport-mode CHILD SA in IKE_AUTH; the "
+				"tunnel's CHILD SA is tunnel mode%s", addr,
+				cfg->protect_gateways ? ", and the SGW-to-SGW "
+				"one (protect-gateways) is taken in "
+				"CREATE_CHILD_SA after it: list the peer's "
+				"tunnel child first" : "");
+		return IKE_N_NO_PROPOSAL_CHOSEN;
+	}
 	/* The peer's TSi is its side, our remote; §2.9 narrowing. */
 	ike_ts_narrow(&p->tsi, &cfg->remote_ts, &tsi);
 	ike_ts_narrow(&p->tsr, &cfg->local_ts, &tsr);
@@ -335,13 +343,6 @@ static uint16_t respond_child(struct ike_sa *sa, const struct ike_msg *m,
 				addr, a, b, c, d);
 		return IKE_N_TS_UNACCEPTABLE;
 	}
-	if (transport != (cfg->mode == IKE_MODE_TRANSPORT)) {
-		ike_tunnel_fail(sa->eng, sa->tun, "peer %s asked for %s mode, "
-				"we are configured for %s", addr,
-				transport ? "transport" : "tunnel",
-				transport ? "tunnel" : "transport");
-		return IKE_N_NO_PROPOSAL_CHOSEN;
-	}
 	spi_in = ike_child_alloc_spi(sa->eng);
 	memcpy(&spi_out, p->sa.prop[prop].spi, 4);
 	/* Reauthentication: our outbound waits until the old SA is deleted. */
@@ -353,9 +354,6 @@ static uint16_t respond_child(struct ike_sa *sa, const struct ike_msg *m,
 				"SA for %s", addr);
 		return IKE_N_NO_PROPOSAL_CHOSEN;
 	}
-	if (transport)
-		ike_enc_notify(&o->chain, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE,
-			       NULL, 0);
 	pl.n = 1;
 	ike_suite_to_pl(&suite, IKE_PROTO_ESP, p->sa.prop[prop].num,
 			(const uint8_t *)&spi_in, 4, &pl.prop[0]);

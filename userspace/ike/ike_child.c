@@ -57,7 +57,7 @@ static int install(struct ike_sa *sa, struct ike_child *c, enum ike_dir dir,
 		.tunnel = cfg->id,
 		.dir = dir,
 		.spi = dir == IKE_DIR_IN ? c->spi_in : c->spi_out,
-		.mode = cfg->mode,
+		.mode = c->mode,
 		.encr = c->suite.encr,
 		.encr_bits = c->suite.encr_bits,
 		.integ = c->suite.integ,
@@ -100,11 +100,12 @@ int ike_child_install_out(struct ike_sa *sa, struct ike_child *c)
 	c->out_pending = false;
 	if (ret)
 		return ret;
-	/* The kernel keeps one outbound SA per tunnel: the old one is gone. */
+	/* The kernel keeps one outbound SA per mode: the old one is gone. */
 	for (s = e->sas; s; s = s->next)
 		if (s->tun == sa->tun)
 			for (o = s->children; o; o = o->next)
-				o->out_live = false;
+				if (o->mode == c->mode)
+					o->out_live = false;
 	c->out_live = true;
 	if (c->replaces) {
 		sa->tun->stats.child_rekeys++;
@@ -129,6 +130,7 @@ struct ike_child *ike_child_create(struct ike_sa *sa,
 	c->spi_in = p->spi_in;
 	c->spi_out = p->spi_out;
 	c->suite = *p->suite;
+	c->mode = p->mode;
 	c->local_ts = *p->local_ts;
 	c->remote_ts = *p->remote_ts;
 	c->created = sa->eng->now;

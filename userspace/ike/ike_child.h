@@ -22,6 +22,7 @@ struct ike_child {
 	uint32_t spi_in;		/* network byte order */
 	uint32_t spi_out;
 	struct ike_suite suite;
+	enum ike_mode mode;		/* transport: the SGW-to-SGW CHILD SA */
 	struct ike_ts_list local_ts;
 	struct ike_ts_list remote_ts;
 	ike_time_t created;
@@ -52,6 +53,7 @@ struct ike_child_params {
 	uint32_t spi_in;
 	uint32_t spi_out;
 	const struct ike_suite *suite;
+	enum ike_mode mode;
 	const struct ike_ts_list *local_ts;
 	const struct ike_ts_list *remote_ts;
 	/* KEYMAT = prf+(SK_d, [g^ir (new)] | Ni | Nr) of the creating exchange. */
@@ -72,7 +74,10 @@ uint32_t ike_child_alloc_spi(struct ike_engine *e);
  */
 struct ike_child *ike_child_create(struct ike_sa *sa,
 				   const struct ike_child_params *p);
-/* Install a held-back outbound SA now; it replaces the tunnel's current one. */
+/*
+ * Install a held-back outbound SA now; it replaces the tunnel's current one
+ * of the same mode (the kernel keeps one outbound SA per mode).
+ */
 int ike_child_install_out(struct ike_sa *sa, struct ike_child *c);
 /* Outbound first, so nothing more is sent on an SA about to vanish. */
 void ike_child_destroy(struct ike_sa *sa, struct ike_child *c);

@@ -9,7 +9,6 @@
 void ike_tunnel_config_defaults(struct ike_tunnel_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->mode = IKE_MODE_TUNNEL;
 	/* Close to strongSwan's: rekey after 1 h, expire after 1 h 6 min. */
 	c->child_soft_s = 3600;
 	c->child_hard_s = 3960;

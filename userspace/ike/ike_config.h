@@ -52,7 +52,12 @@ struct ike_tunnel_config {
 	uint8_t n_esp;
 	struct ike_ts_list local_ts;
 	struct ike_ts_list remote_ts;
-	enum ike_mode mode;
+	/*
+	 * protect-gateways: a second CHILD SA, transport mode, for traffic
+	 * between the two SGW addresses (RFC 7296 §1.3.1, USE_TRANSPORT_MODE).
+	 * The tunnel's own CHILD SA is always tunnel mode.
+	 */
+	bool protect_gateways;
 	uint32_t child_soft_s;		/* handed to the kernel SA; 0: no rekey */
 	uint32_t child_hard_s;
 	uint32_t rekey_jitter_s;	/* up to this much earlier, per SA */

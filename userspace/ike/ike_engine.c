@@ -249,6 +249,17 @@ static void child_hard_expired(struct ike_engine *e, struct ike_tunnel *t,
 		c->rekeyed = true;
 		return;
 	}
+	/* Only the SGW-to-SGW SA is gone: ike_gateway.c makes it again. */
+	if (c->mode == IKE_MODE_TRANSPORT) {
+		ike_log(e, IKE_LOG_WARN, t, "SGW-to-SGW CHILD SA in %08x out "
+			"%08x reached its hard lifetime; deleting it and "
+			"negotiating a new one", ntohl(c->spi_in),
+			ntohl(c->spi_out));
+		c->delete_queued = true;
+		sa->gateway_at = e->now;
+		ike_info_delete_children(sa);
+		return;
+	}
 	ike_log(e, IKE_LOG_WARN, t, "CHILD SA in %08x out %08x reached its "
 		"hard lifetime%s; %s", ntohl(c->spi_in), ntohl(c->spi_out),
 		t->cfg.auto_refresh ? " before it could be rekeyed" : "",
@@ -488,6 +499,7 @@ int ike_engine_status(const struct ike_engine *e, uint32_t id,
 		cs->spi_out = c->spi_out;
 		ike_suite_format(&c->suite, IKE_PROTO_ESP, cs->algs,
 				 sizeof(cs->algs));
+		cs->transport = c->mode == IKE_MODE_TRANSPORT;
 		cs->local_ts = c->local_ts;
 		cs->remote_ts = c->remote_ts;
 		cs->age_ms = e->now - c->created;

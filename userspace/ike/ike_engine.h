@@ -61,13 +61,14 @@ enum ike_tunnel_state {
 	IKE_TUNNEL_FAILED,
 };
 
-#define IKE_STATUS_CHILDREN 4
+#define IKE_STATUS_CHILDREN 8
 #define IKE_REASON_MAX 1024
 
 struct ike_child_status {
 	uint32_t spi_in;		/* network byte order */
 	uint32_t spi_out;
 	char algs[64];
+	bool transport;			/* the SGW-to-SGW CHILD SA */
 	struct ike_ts_list local_ts;
 	struct ike_ts_list remote_ts;
 	ike_time_t age_ms;

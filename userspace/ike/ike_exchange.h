@@ -62,6 +62,27 @@ int ike_rekey_ike(struct ike_sa *sa);
 int ike_rekey_ike_start(struct ike_sa *sa);
 /* Held-back outbound SAs whose old SA was not deleted in time. */
 void ike_rekey_timer(struct ike_sa *sa, ike_time_t now);
+/* A new CHILD SA of @mode, replacing none (the SGW-to-SGW one). */
+int ike_create_child_start(struct ike_sa *sa, enum ike_mode mode);
+
+/* protect-gateways: the SGW-to-SGW transport CHILD SA (ike_gateway.c). */
+#define IKE_GATEWAY_WAIT_MS 5000
+/* Selectors of a CHILD SA of @mode: the tunnel's, or the two SGWs. */
+void ike_child_selectors(const struct ike_sa *sa, enum ike_mode mode,
+			 struct ike_ts_list *local, struct ike_ts_list *remote);
+/* Exactly the two SGW addresses, any protocol: what the module protects. */
+bool ike_gateway_ts_exact(const struct ike_sa *sa,
+			  const struct ike_ts_list *local,
+			  const struct ike_ts_list *remote);
+/* @sa is up: when to ask for the SA (initiator now, responder later). */
+void ike_gateway_established(struct ike_sa *sa);
+void ike_gateway_timer(struct ike_sa *sa, ike_time_t now);
+ike_time_t ike_gateway_next(const struct ike_sa *sa);
+/* The request slot is free for a creation queued by ike_gateway_timer(). */
+void ike_gateway_start_queued(struct ike_sa *sa);
+void ike_gateway_failed(struct ike_sa *sa, const char *why);
+void ike_gateway_up(struct ike_sa *sa, const struct ike_child *c,
+		    const char *how);
 
 /* Lifetimes, liveness and recovery (ike_life.c). */
 void ike_life_peer_dead(struct ike_sa *sa);

@@ -184,6 +184,7 @@ void ike_life_timer(struct ike_sa *sa, ike_time_t now)
 	    now - sa->last_rx >= cfg->dpd_delay_ms)
 		ike_info_liveness(sa);
 	ike_rekey_timer(sa, now);
+	ike_gateway_timer(sa, now);
 	ike_child_reap(sa, now);
 }
 
@@ -210,7 +211,7 @@ ike_time_t ike_life_next(const struct ike_sa *sa)
 	}
 	if (cfg->dpd_delay_ms && !sa->req.active && !sa->tasks)
 		next = min_t(next, sa->last_rx + cfg->dpd_delay_ms);
-	return next;
+	return min_t(next, ike_gateway_next(sa));
 }
 
 ike_time_t ike_life_tunnel_timer(struct ike_engine *e, struct ike_tunnel *t,

@@ -122,14 +122,17 @@ static int child_send(struct ike_sa *sa)
 {
 	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
 	struct ike_rekey *r = &sa->rekey;
+	struct ike_ts_list tsi, tsr;
 	uint8_t pub[IKE_DH_MAX];
 	struct ike_msg_out o;
 	struct ike_pl_sa pl;
 
 	ike_xchg_begin_request(sa, &o, IKE_CREATE_CHILD_SA);
-	ike_enc_notify(&o.chain, IKE_PROTO_ESP, (const uint8_t *)&r->old_spi_in,
-		       4, IKE_N_REKEY_SA, NULL, 0);
-	if (cfg->mode == IKE_MODE_TRANSPORT)
+	if (!r->create)
+		ike_enc_notify(&o.chain, IKE_PROTO_ESP,
+			       (const uint8_t *)&r->old_spi_in, 4,
+			       IKE_N_REKEY_SA, NULL, 0);
+	if (r->mode == IKE_MODE_TRANSPORT)
 		ike_enc_notify(&o.chain, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE,
 			       NULL, 0);
 	ike_proposals_to_sa(cfg->esp, cfg->n_esp,
@@ -144,31 +147,48 @@ static int child_send(struct ike_sa *sa)
 		else
 			ike_enc_ke(&o.chain, g, pub, ike_dh_pub_len(g));
 	}
-	ike_enc_ts(&o.chain, IKE_PL_TSI, &cfg->local_ts);
-	ike_enc_ts(&o.chain, IKE_PL_TSR, &cfg->remote_ts);
+	ike_child_selectors(sa, r->mode, &tsi, &tsr);
+	ike_enc_ts(&o.chain, IKE_PL_TSI, &tsi);
+	ike_enc_ts(&o.chain, IKE_PL_TSR, &tsr);
 	return ike_xchg_send_request(sa, &o, child_response);
 }
 
-static int child_start(struct ike_sa *sa, struct ike_child *c)
+/* A CHILD SA of @mode replacing @c, or with @c NULL a new one. */
+static int child_start(struct ike_sa *sa, struct ike_child *c,
+		       enum ike_mode mode)
 {
 	struct ike_rekey *r = &sa->rekey;
 	uint16_t group = esp_dh_group(&sa->tun->cfg);
 
 	rekey_end(sa);
 	r->active = true;
-	r->old_spi_in = c->spi_in;
+	r->create = !c;
+	r->mode = mode;
+	r->old_spi_in = c ? c->spi_in : 0;
 	r->new_spi_in = ike_child_alloc_spi(sa->eng);
 	r->ni_len = NONCE_LEN;
 	if (!r->new_spi_in || ike_random(r->ni, r->ni_len) ||
 	    (group && !(r->dh = ike_dh_new(group))) || child_send(sa)) {
 		rekey_end(sa);
-		rekey_later(sa, c);
+		if (c)
+			rekey_later(sa, c);
+		else
+			ike_gateway_failed(sa, "could not send the request");
 		return -1;
 	}
-	ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
-		"rekeying CHILD SA in %08x out %08x", ntohl(c->spi_in),
-		ntohl(c->spi_out));
+	if (c)
+		ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
+			"rekeying CHILD SA in %08x out %08x", ntohl(c->spi_in),
+			ntohl(c->spi_out));
+	else
+		ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "asking the peer for "
+			"the SGW-to-SGW CHILD SA (protect-gateways)");
 	return 0;
+}
+
+int ike_create_child_start(struct ike_sa *sa, enum ike_mode mode)
+{
+	return child_start(sa, NULL, mode);
 }
 
 static bool rekeyable(const struct ike_child *c)
@@ -211,7 +231,7 @@ void ike_rekey_child_next(struct ike_sa *sa)
 	if (!next)
 		return;
 	next->rekey_queued = false;
-	child_start(sa, next);
+	child_start(sa, next, next->mode);
 }
 
 static void log_child_rekey(struct ike_sa *sa, const struct ike_child *old,
@@ -231,11 +251,11 @@ static void log_child_rekey(struct ike_sa *sa, const struct ike_child *old,
 
 /* A refusal of our rekey: try again, give up on the SA, or let the peer's win. */
 static void child_refused(struct ike_sa *sa, struct ike_child *old,
-			  const struct ike_pl_notify *n)
+			  const struct ike_pl_notify *n, const char *why)
 {
 	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
 	struct ike_rekey *r = &sa->rekey;
-	char addr[64], list[512];
+	char addr[64], list[512], msg[800];
 	uint16_t group;
 
 	ike_addr_str(&sa->remote, addr, sizeof(addr));
@@ -250,12 +270,21 @@ static void child_refused(struct ike_sa *sa, struct ike_child *old,
 	}
 	if (n && n->type == IKE_N_NO_PROPOSAL_CHOSEN)
 		ike_proposals_format(cfg->esp, cfg->n_esp, list, sizeof(list));
+	snprintf(msg, sizeof(msg), "%s%s%s", n ? ike_notify_name(n->type) : why,
+		 n && n->type == IKE_N_NO_PROPOSAL_CHOSEN ?
+		 "; we offered ESP " : "",
+		 n && n->type == IKE_N_NO_PROPOSAL_CHOSEN ? list : "");
+	if (r->create) {
+		rekey_end(sa);
+		ike_xchg_done(sa);
+		snprintf(list, sizeof(list), "peer %s refused it: ", addr);
+		ike_gateway_failed(sa, strncat(list, msg, sizeof(list) -
+					       strlen(list) - 1));
+		return;
+	}
 	ike_log(sa->eng, IKE_LOG_WARN, sa->tun,
-		"peer %s refused to rekey CHILD SA in %08x: %s%s%s", addr,
-		ntohl(r->old_spi_in), n ? ike_notify_name(n->type) :
-		"incomplete answer", n && n->type == IKE_N_NO_PROPOSAL_CHOSEN ?
-		"; we offered ESP " : "",
-		n && n->type == IKE_N_NO_PROPOSAL_CHOSEN ? list : "");
+		"peer %s refused to rekey CHILD SA in %08x: %s", addr,
+		ntohl(r->old_spi_in), msg);
 	rekey_end(sa);
 	ike_xchg_done(sa);
 	if (!old)
@@ -269,12 +298,46 @@ static void child_refused(struct ike_sa *sa, struct ike_child *old,
 	rekey_later(sa, old);
 }
 
-static void child_response(struct ike_sa *sa, struct ike_msg *m)
+/* What makes the answer to our CREATE_CHILD_SA unusable; NULL if nothing. */
+static const char *answer_problem(struct ike_sa *sa,
+				  const struct ike_payloads *p,
+				  struct ike_suite *suite, uint8_t *shared,
+				  size_t *slen)
 {
 	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
+	struct ike_rekey *r = &sa->rekey;
+	bool transport = ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE);
+	struct ike_ts_list l, rt;
+
+	if (!ike_pl_has(p, IKE_PL_SA) || !ike_pl_has(p, IKE_PL_NONCE) ||
+	    !ike_pl_has(p, IKE_PL_TSI) || !ike_pl_has(p, IKE_PL_TSR))
+		return "incomplete answer";
+	if (ike_proposal_accept(cfg->esp, cfg->n_esp, &p->sa, IKE_PROTO_ESP, 4,
+				false, suite))
+		return "answered with an ESP proposal we did not offer";
+	if (transport != (r->mode == IKE_MODE_TRANSPORT))
+		return transport ? "answered in transport mode" :
+		       "answered in tunnel mode, not transport mode";
+	ike_child_selectors(sa, r->mode, &l, &rt);
+	if (!ike_ts_list_subset(&p->tsi, &l) ||
+	    !ike_ts_list_subset(&p->tsr, &rt) ||
+	    (transport && !ike_gateway_ts_exact(sa, &p->tsi, &p->tsr)))
+		return "answered with traffic selectors outside ours";
+	if (suite->dh && (!r->dh || suite->dh != ike_dh_group(r->dh) ||
+			  !ike_pl_has(p, IKE_PL_KE) ||
+			  p->ke.group != suite->dh ||
+			  ike_dh_derive(r->dh, p->ke.data, p->ke.len, shared,
+					slen)))
+		return "unusable key exchange";
+	return NULL;
+}
+
+static void child_response(struct ike_sa *sa, struct ike_msg *m)
+{
 	const struct ike_payloads *p = &m->pl;
 	struct ike_rekey *r = &sa->rekey;
-	struct ike_child *old = ike_child_by_spi_in(sa, r->old_spi_in);
+	struct ike_child *old = r->create ? NULL :
+				ike_child_by_spi_in(sa, r->old_spi_in);
 	struct ike_child *peer = r->collided_spi_in ?
 				 ike_child_by_spi_in(sa, r->collided_spi_in) :
 				 NULL;
@@ -282,22 +345,16 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 	struct ike_child_params cp;
 	struct ike_suite suite;
 	struct ike_child *c;
+	const char *why;
+	uint32_t old_spi;
 	size_t slen = 0;
-	bool lose;
+	bool lose, create;
 
-	if (ike_pl_notify_error(p) || !ike_pl_has(p, IKE_PL_SA) ||
-	    !ike_pl_has(p, IKE_PL_NONCE) || !ike_pl_has(p, IKE_PL_TSI) ||
-	    !ike_pl_has(p, IKE_PL_TSR) ||
-	    ike_proposal_accept(cfg->esp, cfg->n_esp, &p->sa, IKE_PROTO_ESP, 4,
-				false, &suite) ||
-	    !ike_ts_list_subset(&p->tsi, &cfg->local_ts) ||
-	    !ike_ts_list_subset(&p->tsr, &cfg->remote_ts) ||
-	    (suite.dh && (!r->dh || suite.dh != ike_dh_group(r->dh) ||
-			  !ike_pl_has(p, IKE_PL_KE) ||
-			  p->ke.group != suite.dh ||
-			  ike_dh_derive(r->dh, p->ke.data, p->ke.len, shared,
-					&slen)))) {
-		child_refused(sa, old, ike_pl_notify_error(p));
+	why = ike_pl_notify_error(p) ? "" :
+	      answer_problem(sa, p, &suite, shared, &slen);
+	if (why) {
+		OPENSSL_cleanse(shared, sizeof(shared));
+		child_refused(sa, old, ike_pl_notify_error(p), why);
 		return;
 	}
 	lose = peer && ours_redundant(r->ni, r->ni_len, p->nonce.data,
@@ -306,6 +363,7 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 	cp = (struct ike_child_params){
 		.spi_in = r->new_spi_in,
 		.suite = &suite,
+		.mode = r->mode,
 		.local_ts = &p->tsi,
 		.remote_ts = &p->tsr,
 		.shared = shared,
@@ -321,7 +379,14 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 	memcpy(&cp.spi_out, p->sa.prop[0].spi, 4);
 	c = ike_child_create(sa, &cp);
 	OPENSSL_cleanse(shared, sizeof(shared));
+	create = r->create;
+	old_spi = r->old_spi_in;
 	rekey_end(sa);
+	if (!c && create) {
+		ike_xchg_done(sa);
+		ike_gateway_failed(sa, "the kernel refused it");
+		return;
+	}
 	if (!c) {
 		ike_log(sa->eng, IKE_LOG_ERR, sa->tun, "the kernel refused the "
 			"rekeyed CHILD SA; trying again shortly");
@@ -339,15 +404,24 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 		} else {
 			peer->rekeyed = true;
 		}
-		ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
-			"rekey collision with the peer on CHILD SA in %08x: "
-			"%s (lowest nonce, RFC 7296 2.8.1)",
-			ntohl(cp.replaces), lose ? "the peer's new SA stays, "
-			"ours is deleted" : "our new SA stays, the peer deletes "
-			"its own");
+		if (create)
+			ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "both ends made "
+				"the SGW-to-SGW CHILD SA at once: %s (lowest "
+				"nonce, RFC 7296 2.8.1)", lose ? "the peer's "
+				"stays, ours is deleted" : "ours stays, the peer "
+				"deletes its own");
+		else
+			ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "rekey "
+				"collision with the peer on CHILD SA in %08x: "
+				"%s (lowest nonce, RFC 7296 2.8.1)",
+				ntohl(cp.replaces), lose ? "the peer's new SA "
+				"stays, ours is deleted" : "our new SA stays, "
+				"the peer deletes its own");
 	}
-	if (!lose) {
-		log_child_rekey(sa, old, r->old_spi_in, 0, c, "");
+	if (!lose && create) {
+		ike_gateway_up(sa, c, "");
+	} else if (!lose) {
+		log_child_rekey(sa, old, old_spi, 0, c, "");
 		if (old) {
 			old->rekeyed = true;
 			old->delete_queued = true;
@@ -357,7 +431,10 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 	ike_xchg_done(sa);
 }
 
-/* Answer the peer's rekey of CHILD SA @old; a notify type on refusal. */
+/*
+ * Answer the peer's CREATE_CHILD_SA: the rekey of CHILD SA @old, or with
+ * @old NULL a new SGW-to-SGW one. A notify type on refusal.
+ */
 static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 			      struct ike_child *old, struct ike_msg_out *o,
 			      uint16_t *ke_group)
@@ -365,17 +442,23 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
 	const struct ike_payloads *p = &m->pl;
 	uint8_t shared[IKE_DH_MAX], pub[IKE_DH_MAX], nr[NONCE_LEN];
-	char addr[64], a[512], b[512];
+	char addr[64], what[64], a[512], b[512];
+	struct ike_ts_list tsi, tsr, lts, rts;
 	struct ike_child_params cp;
-	struct ike_ts_list tsi, tsr;
 	struct ike_suite suite;
 	struct ike_child *c;
 	struct ike_pl_sa pl;
 	size_t slen = 0, plen = 0;
 	bool transport = ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE);
+	enum ike_mode mode = old ? old->mode : IKE_MODE_TRANSPORT;
 	int prop;
 
 	ike_addr_str(&sa->remote, addr, sizeof(addr));
+	if (old)
+		snprintf(what, sizeof(what), "rekey of CHILD SA in %08x",
+			 ntohl(old->spi_in));
+	else
+		snprintf(what, sizeof(what), "SGW-to-SGW CHILD SA");
 	prop = ike_proposal_select(cfg->esp, cfg->n_esp, &p->sa, IKE_PROTO_ESP,
 				   4, false, ike_pl_has(p, IKE_PL_KE) ?
 				   p->ke.group : 0, &suite);
@@ -383,8 +466,8 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 		ike_pl_proposals_format(&p->sa, a, sizeof(a));
 		ike_proposals_format(cfg->esp, cfg->n_esp, b, sizeof(b));
 		ike_log(sa->eng, IKE_LOG_WARN, sa->tun, "NO_PROPOSAL_CHOSEN: "
-			"rekey of CHILD SA in %08x by %s: peer offered %s; we "
-			"accept %s", ntohl(old->spi_in), addr, a, b);
+			"%s by %s: peer offered %s; we accept %s", what, addr, a,
+			b);
 		return IKE_N_NO_PROPOSAL_CHOSEN;
 	}
 	if (suite.dh && (!ike_pl_has(p, IKE_PL_KE) ||
@@ -392,18 +475,33 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 		*ke_group = suite.dh;
 		return IKE_N_INVALID_KE_PAYLOAD;
 	}
-	ike_ts_narrow(&p->tsi, &cfg->remote_ts, &tsi);
-	ike_ts_narrow(&p->tsr, &cfg->local_ts, &tsr);
-	if (!tsi.n || !tsr.n)
-		return IKE_N_TS_UNACCEPTABLE;
-	if (transport != (cfg->mode == IKE_MODE_TRANSPORT))
+	if (transport != (mode == IKE_MODE_TRANSPORT)) {
+		ike_log(sa->eng, IKE_LOG_WARN, sa->tun, "NO_PROPOSAL_CHOSEN: "
+			"%s by %s in %s mode; it is %s mode", what, addr,
+			transport ? "transport" : "tunnel",
+			transport ? "tunnel" : "transport");
 		return IKE_N_NO_PROPOSAL_CHOSEN;
+	}
+	ike_child_selectors(sa, mode, &lts, &rts);
+	ike_ts_narrow(&p->tsi, &rts, &tsi);
+	ike_ts_narrow(&p->tsr, &lts, &tsr);
+	/* The module protects all traffic between the SGWs, or none. */
+	if (!tsi.n || !tsr.n ||
+	    (transport && !ike_gateway_ts_exact(sa, &tsr, &tsi))) {
+		ike_ts_list_format(&p->tsi, a, sizeof(a));
+		ike_ts_list_format(&p->tsr, b, sizeof(b));
+		ike_log(sa->eng, IKE_LOG_WARN, sa->tun, "TS_UNACCEPTABLE: %s by "
+			"%s: peer proposed TSi %s TSr %s", what, addr, a, b);
+		return IKE_N_TS_UNACCEPTABLE;
+	}
 	if (ike_random(nr, sizeof(nr)) ||
 	    (suite.dh && dh_respond(&p->ke, pub, &plen, shared, &slen)))
 		return IKE_N_TEMPORARY_FAILURE;
+	/* A rekey's responder holds its outbound back; a new SA has no other. */
 	cp = (struct ike_child_params){
 		.spi_in = ike_child_alloc_spi(sa->eng),
 		.suite = &suite,
+		.mode = mode,
 		.local_ts = &tsr,
 		.remote_ts = &tsi,
 		.shared = shared,
@@ -413,16 +511,17 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 		.nr = nr,
 		.nr_len = sizeof(nr),
 		.we_initiated = false,
-		.replaces = old->spi_in,
-		.defer_out = true,
+		.replaces = old ? old->spi_in : 0,
+		.defer_out = old != NULL,
 	};
 	memcpy(&cp.spi_out, p->sa.prop[prop].spi, 4);
 	c = cp.spi_in ? ike_child_create(sa, &cp) : NULL;
 	OPENSSL_cleanse(shared, sizeof(shared));
 	if (!c)
 		return IKE_N_TEMPORARY_FAILURE;
+	/* §2.8.1: the same rekey, or both making the SGW-to-SGW SA. */
 	if (sa->rekey.active && !sa->rekey.ike &&
-	    sa->rekey.old_spi_in == old->spi_in)
+	    (old ? sa->rekey.old_spi_in == old->spi_in : sa->rekey.create))
 		sa->rekey.collided_spi_in = c->spi_in;
 	if (transport)
 		ike_enc_notify(&o->chain, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE,
@@ -436,8 +535,11 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 		ike_enc_ke(&o->chain, suite.dh, pub, plen);
 	ike_enc_ts(&o->chain, IKE_PL_TSI, &tsi);
 	ike_enc_ts(&o->chain, IKE_PL_TSR, &tsr);
-	log_child_rekey(sa, old, 0, 0, c, " by the peer; our outbound "
-			"switches when it deletes the old SA");
+	if (old)
+		log_child_rekey(sa, old, 0, 0, c, " by the peer; our outbound "
+				"switches when it deletes the old SA");
+	else
+		ike_gateway_up(sa, c, " by the peer");
 	return 0;
 }
 
@@ -733,7 +835,7 @@ void ike_rekey_respond(struct ike_sa *sa, struct ike_msg *m)
 	const struct ike_payloads *p = &m->pl;
 	const struct ike_pl_notify *n = ike_pl_notify_find(p, IKE_N_REKEY_SA);
 	struct ike_msg_out o;
-	struct ike_child *old;
+	struct ike_child *old = NULL;
 	uint16_t refused, group = 0;
 	uint32_t spi;
 
@@ -753,26 +855,38 @@ void ike_rekey_respond(struct ike_sa *sa, struct ike_msg *m)
 			ike_respond(sa, m);
 		return;
 	}
-	/* One CHILD SA per tunnel: only replacements are taken (§2.25 allows it). */
-	if (!n) {
+	/*
+	 * One tunnel-mode CHILD SA per tunnel, and with protect-gateways one
+	 * transport-mode SA between the SGWs: other new SAs are refused
+	 * (§2.25 allows it).
+	 */
+	if (!n && !(sa->tun->cfg.protect_gateways &&
+		    ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE))) {
+		if (ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE))
+			ike_log(sa->eng, IKE_LOG_WARN, sa->tun, "peer asked "
+				"for a transport-mode CHILD SA; refused, as "
+				"protect-gateways is off for this tunnel");
 		refuse(sa, m, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
 		return;
 	}
 	if (!ike_pl_has(p, IKE_PL_NONCE) || !ike_pl_has(p, IKE_PL_TSI) ||
-	    !ike_pl_has(p, IKE_PL_TSR) || n->proto != IKE_PROTO_ESP ||
-	    n->spi_size != 4) {
+	    !ike_pl_has(p, IKE_PL_TSR) ||
+	    (n && (n->proto != IKE_PROTO_ESP || n->spi_size != 4))) {
 		refuse(sa, m, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
-	memcpy(&spi, n->spi, 4);
-	old = ike_child_by_spi_out(sa, spi);
-	if (!old) {
-		ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "peer asked to rekey "
-			"CHILD SA %08x, which we do not have", ntohl(spi));
-		refuse(sa, m, IKE_N_CHILD_SA_NOT_FOUND, NULL, 0);
-		return;
+	if (n) {
+		memcpy(&spi, n->spi, 4);
+		old = ike_child_by_spi_out(sa, spi);
+		if (!old) {
+			ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "peer asked to "
+				"rekey CHILD SA %08x, which we do not have",
+				ntohl(spi));
+			refuse(sa, m, IKE_N_CHILD_SA_NOT_FOUND, NULL, 0);
+			return;
+		}
 	}
-	if (!rekeyable(old) || (sa->rekey.active && sa->rekey.ike)) {
+	if ((old && !rekeyable(old)) || (sa->rekey.active && sa->rekey.ike)) {
 		refuse(sa, m, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}

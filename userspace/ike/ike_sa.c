@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ike_child.h"
+#include "ike_exchange.h"
 #include "ike_sa.h"
 
 static const char *const state_names[IKE_SA_STATES] = {
@@ -133,6 +134,7 @@ struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t,
 	sa->remote = *remote;
 	sa->created = e->now;
 	sa->state = IKE_SA_NEW;
+	sa->gateway_at = IKE_TIME_NEVER;
 	ike_buf_init(&sa->init_req);
 	ike_buf_init(&sa->init_resp);
 	ike_buf_init(&sa->cookie);
@@ -167,6 +169,7 @@ int ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state to)
 		sa->established = e->now;
 		sa->last_rx = e->now;
 		ike_sa_set_lifetime(sa);
+		ike_gateway_established(sa);
 	}
 	return 0;
 }

@@ -62,12 +62,15 @@ enum ike_task {
 	IKE_TASK_REKEY_CHILD = 1 << 2,	/* children marked rekey_queued */
 	IKE_TASK_REKEY_IKE = 1 << 3,
 	IKE_TASK_LIVENESS = 1 << 4,
+	IKE_TASK_GATEWAY_CHILD = 1 << 5,	/* protect-gateways CHILD SA */
 };
 
 /* Our CREATE_CHILD_SA request in flight (ike_rekey.c). */
 struct ike_rekey {
 	bool active;
 	bool ike;			/* rekeying the IKE SA, else a CHILD SA */
+	bool create;			/* CHILD: a new one, replacing none */
+	enum ike_mode mode;		/* CHILD: of the new SA */
 	uint32_t old_spi_in;		/* CHILD: the one being replaced */
 	uint32_t new_spi_in;		/* CHILD: our SPI for its successor */
 	uint64_t new_spi;		/* IKE: our SPI of the new IKE SA */
@@ -147,6 +150,9 @@ struct ike_sa {
 	ike_time_t expire_at;		/* hard end of the IKE SA */
 	unsigned int generation;	/* 1 for the SA made by IKE_AUTH */
 	struct ike_identity peer_id;
+	/* protect-gateways: when to create the transport CHILD SA, backoff. */
+	ike_time_t gateway_at;		/* IKE_TIME_NEVER: none missing */
+	ike_time_t gateway_delay;
 };
 
 struct ike_engine {

@@ -97,6 +97,7 @@ static struct ctl_tunnel sample(void)
 	t.child[1].generation = 3;
 	t.child[1].rekey_in = 0;
 	snprintf(t.child[1].role, sizeof(t.child[1].role), "replaced");
+	t.child[1].transport = true;
 	t.generation = 2;
 	t.rekey_in = 13000;
 	t.retry_in = 0;
@@ -140,7 +141,7 @@ static void test_reply_round_trip(void **state)
 	assert_non_null(strstr(buf, "failure first second\n"));
 	assert_non_null(strstr(buf, "spi-i 0123456789abcdef\n"));
 	assert_non_null(strstr(buf, "child c0000001 00000101 3 aes256gcm16\n"));
-	assert_non_null(strstr(buf, "child-life 3 0 replaced\n"));
+	assert_non_null(strstr(buf, "child-life 3 0 replaced transport\n"));
 	assert_non_null(strstr(buf, "refresh 2 13000 0 5 0 3 1 "
 			       "1 2 2 4\n"));
 	assert_int_equal(ctl_decode_reply(buf, len, &back), 0);
@@ -163,6 +164,9 @@ static void test_reply_decode_edges(void **state)
 	static const char unknown[] = "error no tunnel \"x\"\nfuture-key 1\n"
 				      "tunnel 3\nname a\nnew-thing z\nstate idle";
 	struct ctl_reply r;
+	char many[512];
+	size_t len;
+	int i;
 
 	(void)state;
 	assert_int_equal(ctl_decode_reply("", 0, &r), -1);
@@ -176,13 +180,17 @@ static void test_reply_decode_edges(void **state)
 	assert_string_equal(r.v[0].state, "idle");
 	ctl_reply_free(&r);
 	/* More CHILD SAs than a record holds: the rest are dropped. */
-	assert_int_equal(ctl_decode_reply("ok\ntunnel 1\nchild 1 2 0 a\n"
-					  "child 3 4 0 b\nchild 5 6 0 c\n"
-					  "child 7 8 0 d\nchild 9 a 0 e\n"
-					  "child-ts x y\nchild bad\n", 105, &r), 0);
+	len = (size_t)snprintf(many, sizeof(many), "ok\ntunnel 1\n");
+	for (i = 1; i <= CTL_CHILDREN + 1; i++)
+		len += (size_t)snprintf(many + len, sizeof(many) - len,
+					"child %x %x 0 a\n", 2 * i - 1, 2 * i);
+	len += (size_t)snprintf(many + len, sizeof(many) - len,
+				"child-ts x y\nchild bad\n");
+	assert_int_equal(ctl_decode_reply(many, len, &r), 0);
 	assert_int_equal(r.v[0].n_children, CTL_CHILDREN);
-	assert_int_equal(r.v[0].child[3].spi_out, 8);
-	assert_string_equal(r.v[0].child[3].local_ts, "x");
+	assert_int_equal(r.v[0].child[CTL_CHILDREN - 1].spi_out,
+			 2 * CTL_CHILDREN);
+	assert_string_equal(r.v[0].child[CTL_CHILDREN - 1].local_ts, "x");
 	ctl_reply_free(&r);
 }
 

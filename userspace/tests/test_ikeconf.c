@@ -70,7 +70,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.child_soft_s, 3600 - 540);
 	assert_int_equal(c.retrans_timeout_ms, 4000);
 	assert_int_equal(c.retrans_tries, 5);
-	assert_int_equal(c.mode, IKE_MODE_TUNNEL);
+	assert_false(c.protect_gateways);
 	assert_int_equal(c.psk_len, 0);
 	sgw_conf_free(&conf);
 }
@@ -175,6 +175,30 @@ static void test_any_follows_other_family(void **state)
 	assert_int_equal(k.remote_ts.n, 1);
 	assert_int_equal(k.remote_ts.v[0].len, 64);
 	assert_true(k.enabled);
+	assert_true(k.set_protect_gw);
+	assert_false(k.protect_gw);
+	sgw_conf_free(&conf);
+}
+
+/* protect-gateways reaches both the engine and the kernel tunnel. */
+static void test_protect_gateways(void **state)
+{
+	static const char text[] =
+		"[tunnel gw]\nid = 3\nlocal = 192.0.2.1\nremote = 198.51.100.1\n"
+		"psk-file = /k\nprotect-gateways = yes\n";
+	struct ike_tunnel_config c;
+	struct sgw_tunnel_config k;
+	struct sgw_conf conf;
+	char err[256];
+
+	(void)state;
+	parse(text, &conf);
+	assert_int_equal(ikeconf_tunnel(&conf.tunnels[0], &c, err,
+					sizeof(err)), 0);
+	assert_true(c.protect_gateways);
+	ikeconf_kernel_tunnel(&conf.tunnels[0], &k);
+	assert_true(k.set_protect_gw);
+	assert_true(k.protect_gw);
 	sgw_conf_free(&conf);
 }
 
@@ -266,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_explicit),
 		cmocka_unit_test(test_engine_changes),
 		cmocka_unit_test(test_any_follows_other_family),
+		cmocka_unit_test(test_protect_gateways),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_psk),
 	};

@@ -403,6 +403,14 @@ static void test_ike_refresh(void **state)
 	t.child[1].generation = 5;
 	t.child[1].rekey_in = 0;
 	strcpy(t.child[1].role, "replaced");
+	t.n_children = 3;
+	t.child[2] = t.child[0];
+	t.child[2].spi_in = 0xc1000003;
+	t.child[2].spi_out = 0xc2000003;
+	t.child[2].generation = 7;
+	t.child[2].transport = true;
+	strcpy(t.child[2].local_ts, "192.0.2.1/32");
+	strcpy(t.child[2].remote_ts, "198.51.100.1/32");
 	print_ike(f, &t);
 	finish(f, "ike branch (tunnel 2, sgw2): established, 192.0.2.1 as 192.0.2.1 -> 198.51.100.1\n"
 		  "  IKE SA 1122334455667788_i* 99aabbccddeeff00_r aes256gcm16-prfsha384-ecp384, peer 198.51.100.1, age 2m05s\n"
@@ -410,6 +418,8 @@ static void test_ike_refresh(void **state)
 		  "    generation 6, rekey in 50m56s\n"
 		  "  CHILD SA in 0xc1000001 out 0xc2000001 aes256gcm16, age 4s, 10.1.0.0/16 === 10.2.0.0/16\n"
 		  "    generation 5, replaced: deleted once the peer has switched\n"
+		  "  CHILD SA in 0xc1000003 out 0xc2000003 aes256gcm16, age 4s, 192.0.2.1/32 === 198.51.100.1/32, transport mode (protect-gateways)\n"
+		  "    generation 7, rekey in 50m56s\n"
 		  "  refresh: IKE SA generation 2, rekey in 3h45m, 5 CHILD SA rekeys, 1 IKE SA rekey, 1 collision, 0 liveness failures, 0 restarts\n");
 	f = start();
 	json_init(&j, f);
@@ -422,7 +432,11 @@ static void test_ike_refresh(void **state)
 			       "\"liveness-failures\":0,\"restarts\":0,"
 			       "\"reauths\":0}"));
 	assert_non_null(strstr(buf, "\"generation\":5,\"rekey-in\":null,"
-			       "\"role\":\"replaced\""));
+			       "\"role\":\"replaced\",\"mode\":\"tunnel\""));
+	assert_non_null(strstr(buf, "\"local-ts\":\"192.0.2.1/32\",\"remote-ts\":"
+			       "\"198.51.100.1/32\",\"generation\":7,"
+			       "\"rekey-in\":3056,\"role\":\"current\","
+			       "\"mode\":\"transport\""));
 	free(buf);
 	buf = NULL;
 }

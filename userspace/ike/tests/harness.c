@@ -14,9 +14,10 @@ static int fake_add(void *ctx, const struct ike_kernel_sa *s)
 	struct fake_sa *f;
 
 	assert_true(k->n < FAKE_SAS);
-	/* As sgw.ko: one outbound SA per tunnel, a new one replaces it. */
+	/* As sgw.ko: one outbound SA per tunnel and mode, a new one replaces it. */
 	for (f = k->sa; s->dir == IKE_DIR_OUT && f < k->sa + k->n; f++)
-		if (f->live && f->dir == IKE_DIR_OUT && f->tunnel == s->tunnel)
+		if (f->live && f->dir == IKE_DIR_OUT && f->tunnel == s->tunnel &&
+		    f->mode == s->mode)
 			f->live = false;
 	f = &k->sa[k->n++];
 	f->tunnel = s->tunnel;

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * protect-gateways: traffic between the two SGW addresses, other than IKE
+ * itself (which the module leaves in clear), rides a second CHILD SA in
+ * transport mode whose selectors are the two addresses, any protocol and
+ * port. IKE_AUTH makes the tunnel's CHILD SA; this one follows with
+ * CREATE_CHILD_SA and N(USE_TRANSPORT_MODE) (RFC 7296 §1.3, §1.3.1).
+ *
+ * The IKE SA's initiator asks for it at once. The responder waits
+ * IKE_GATEWAY_WAIT_MS for the peer to do so before asking itself, so that
+ * two sgw do not both make one, and a peer that never asks still gets
+ * one. A refusal is retried with backoff; one that goes away (deleted by
+ * the peer, expired unreplaced) is made again.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ike_child.h"
+#include "ike_exchange.h"
+
+#define IKE_GATEWAY_RETRY_MAX_MS (300 * 1000)
+
+static void host_ts(const struct sockaddr_storage *ss, struct ike_ts_list *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->n = 1;
+	if (ss->ss_family == AF_INET6)
+		ike_ts_from_prefix(&l->ts[0], ((const struct sockaddr_in6 *)ss)->
+				   sin6_addr.s6_addr, 16, 128);
+	else
+		ike_ts_from_prefix(&l->ts[0], (const uint8_t *)
+				   &((const struct sockaddr_in *)ss)->sin_addr,
+				   4, 32);
+}
+
+void ike_child_selectors(const struct ike_sa *sa, enum ike_mode mode,
+			 struct ike_ts_list *local, struct ike_ts_list *remote)
+{
+	if (mode == IKE_MODE_TRANSPORT) {
+		host_ts(&sa->local, local);
+		host_ts(&sa->remote, remote);
+		return;
+	}
+	*local = sa->tun->cfg.local_ts;
+	*remote = sa->tun->cfg.remote_ts;
+}
+
+bool ike_gateway_ts_exact(const struct ike_sa *sa,
+			  const struct ike_ts_list *local,
+			  const struct ike_ts_list *remote)
+{
+	struct ike_ts_list l, r;
+
+	ike_child_selectors(sa, IKE_MODE_TRANSPORT, &l, &r);
+	return local->n == 1 && remote->n == 1 &&
+	       ike_ts_equal(&local->ts[0], &l.ts[0]) &&
+	       ike_ts_equal(&remote->ts[0], &r.ts[0]);
+}
+
+/* A transport CHILD SA that carries the SGW traffic now or after a rekey. */
+static bool have_gateway_child(const struct ike_sa *sa)
+{
+	const struct ike_child *c;
+
+	for (c = sa->children; c; c = c->next)
+		if (c->mode == IKE_MODE_TRANSPORT && !c->rekeyed &&
+		    !c->deleting && !c->delete_queued && !c->retiring)
+			return true;
+	return false;
+}
+
+static bool creating(const struct ike_sa *sa)
+{
+	return (sa->rekey.active && sa->rekey.create) ||
+	       (sa->tasks & IKE_TASK_GATEWAY_CHILD);
+}
+
+/* The SA that carries the tunnel lacks its SGW-to-SGW CHILD SA. */
+static bool missing(const struct ike_sa *sa)
+{
+	return sa->tun->cfg.protect_gateways &&
+	       sa->state == IKE_SA_ESTABLISHED && !sa->superseded &&
+	       sa->tun->ike == sa && !creating(sa) && !have_gateway_child(sa);
+}
+
+void ike_gateway_established(struct ike_sa *sa)
+{
+	sa->gateway_at = sa->eng->now + (sa->initiator ? 0 :
+					 IKE_GATEWAY_WAIT_MS);
+	sa->gateway_delay = 0;
+}
+
+void ike_gateway_timer(struct ike_sa *sa, ike_time_t now)
+{
+	if (!missing(sa)) {
+		if (have_gateway_child(sa))
+			sa->gateway_at = IKE_TIME_NEVER;
+		return;
+	}
+	/*
+	 * It went away (the peer deleted it, or it expired unreplaced). The
+	 * responder waits longer, so that two sgw rarely both ask; if they
+	 * do, the collision rule keeps one (ike_rekey.c).
+	 */
+	if (sa->gateway_at == IKE_TIME_NEVER)
+		sa->gateway_at = now + (sa->initiator ? 1 : 2) *
+				 IKE_GATEWAY_WAIT_MS;
+	if (now < sa->gateway_at)
+		return;
+	sa->gateway_at = IKE_TIME_NEVER;
+	if (sa->req.active) {
+		sa->tasks |= IKE_TASK_GATEWAY_CHILD;
+		return;
+	}
+	ike_create_child_start(sa, IKE_MODE_TRANSPORT);
+}
+
+ike_time_t ike_gateway_next(const struct ike_sa *sa)
+{
+	if (!missing(sa))
+		return IKE_TIME_NEVER;
+	return sa->gateway_at == IKE_TIME_NEVER ? sa->eng->now :
+	       sa->gateway_at;
+}
+
+void ike_gateway_start_queued(struct ike_sa *sa)
+{
+	if (sa->state == IKE_SA_ESTABLISHED && !sa->superseded &&
+	    !have_gateway_child(sa))
+		ike_create_child_start(sa, IKE_MODE_TRANSPORT);
+}
+
+static const char *addr_only(const struct sockaddr_storage *ss, char *buf,
+			     size_t len)
+{
+	const void *a = ss->ss_family == AF_INET6 ?
+			(const void *)&((const struct sockaddr_in6 *)ss)->
+			sin6_addr :
+			(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+
+	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+void ike_gateway_failed(struct ike_sa *sa, const char *why)
+{
+	ike_time_t d = sa->gateway_delay ? 2 * sa->gateway_delay :
+		       sa->tun->cfg.retrans_timeout_ms;
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+
+	if (d < 1000)
+		d = 1000;
+	sa->gateway_delay = d < IKE_GATEWAY_RETRY_MAX_MS ? d :
+			    IKE_GATEWAY_RETRY_MAX_MS;
+	sa->gateway_at = sa->eng->now + sa->gateway_delay;
+	ike_log(sa->eng, IKE_LOG_WARN, sa->tun,
+		"no SGW-to-SGW CHILD SA (protect-gateways): %s; traffic between "
+		"%s and %s other than IKE is dropped until there is one; trying "
+		"again in %" PRIu64 " s", why, addr_only(&sa->local, l, sizeof(l)),
+		addr_only(&sa->remote, r, sizeof(r)),
+		(uint64_t)(sa->gateway_delay + 999) / 1000);
+}
+
+void ike_gateway_up(struct ike_sa *sa, const struct ike_child *c,
+		    const char *how)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], esp[96];
+
+	sa->gateway_delay = 0;
+	sa->gateway_at = IKE_TIME_NEVER;
+	ike_suite_format(&c->suite, IKE_PROTO_ESP, esp, sizeof(esp));
+	ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
+		"SGW-to-SGW CHILD SA in %08x out %08x established%s: transport "
+		"mode, %s <-> %s (%s)", ntohl(c->spi_in), ntohl(c->spi_out), how,
+		addr_only(&sa->local, l, sizeof(l)),
+		addr_only(&sa->remote, r, sizeof(r)), esp);
+}
