@@ -107,6 +107,34 @@ require_cmd() {
 	done
 }
 
+# cap_start NS IFACE FILE: tcpdump writing FILE until cap_stop.
+cap_start() {
+	cap_file=$3
+	ip netns exec "$1" tcpdump -i "$2" -n -U -s 0 -Z root --immediate-mode \
+		-w "$cap_file" > "$cap_file.log" 2>&1 &
+	cap_pid=$!
+	defer kill "$cap_pid"
+	for _ in $(seq 50); do
+		grep -q "listening on" "$cap_file.log" && return 0
+		sleep 0.1
+	done
+	fail "tcpdump did not start: $(cat "$cap_file.log")"
+}
+
+# cap_stop: once the file stops growing, so no packet in flight is lost.
+cap_stop() {
+	local last=-1 size
+
+	for _ in $(seq 20); do
+		sleep 0.3
+		size=$(wc -c < "$cap_file")
+		[ "$size" = "$last" ] && break
+		last=$size
+	done
+	kill -INT "$cap_pid"
+	wait "$cap_pid" || true
+}
+
 # run_test NAME FUNCTION: one KTAP result line, output as diagnostics.
 run_test() {
 	local name=$1 fn=$2 rc out

@@ -116,32 +116,6 @@ xfrm_peer() {
 	done
 }
 
-cap_start() {
-	cap_file=$1
-	ip netns exec "$gB" tcpdump -i b0 -n -U -s 0 -Z root --immediate-mode \
-		-w "$cap_file" > "$cap_file.log" 2>&1 &
-	cap_pid=$!
-	defer kill "$cap_pid"
-	for _ in $(seq 50); do
-		grep -q "listening on" "$cap_file.log" && return 0
-		sleep 0.1
-	done
-	fail "tcpdump did not start: $(cat "$cap_file.log")"
-}
-
-cap_stop() {
-	local last=-1 size
-
-	for _ in $(seq 20); do
-		sleep 0.3
-		size=$(wc -c < "$cap_file")
-		[ "$size" = "$last" ] && break
-		last=$size
-	done
-	kill -INT "$cap_pid"
-	wait "$cap_pid" || true
-}
-
 # udp_clear NS_FROM NS_TO SRC DST PORT: one datagram from SRC:PORT arrives.
 udp_clear() {
 	local got
@@ -179,7 +153,7 @@ test_xfrm4() {
 		"\"dir\":\"out\",\"spi\":$((SPI_AB)),\"alg\":\"aes-gcm-128\",\"mode\":\"transport\""
 
 	# Ping between the gateways: ESP both ways, nothing in clear.
-	cap_start "$tmp/ping.pcap"
+	cap_start "$gB" b0 "$tmp/ping.pcap"
 	n_exec "$gA" ping -c 3 -i 0.2 -W 2 -q $B4 > "$tmp/ping" ||
 		fail "ping: $(cat "$tmp/ping")"
 	cap_stop
@@ -204,7 +178,7 @@ esp $B4 $A4 $((SPI_BA)) 3 120"
 	expect_eq "in SA bytes" "$(sa_get "$gA" in $SPI_BA bytes)" 252
 
 	# TCP (GSO segments, checksums) and IKE in clear.
-	cap_start "$tmp/tcp.pcap"
+	cap_start "$gB" b0 "$tmp/tcp.pcap"
 	n_exec "$gB" iperf3 -s -1 -B $B4 -D
 	sleep 0.5
 	n_exec "$gA" timeout 40 iperf3 -c $B4 -B $A4 -n 512K > "$tmp/iperf" ||
@@ -249,7 +223,7 @@ test_no_sa() {
 	expect_eq "SAs left" "$(ctl "$gA" -j sa show 2> /dev/null | python3 -c 'import json,sys; print([(s["dir"], s["spi"], s["mode"]) for s in json.load(sys.stdin)])')" \
 		"[('in', $((SPI_BA)), 'transport')]"
 	before=$(dmesg | grep -cF "$LOG_NO_SA" || true)
-	cap_start "$tmp/nosa.pcap"
+	cap_start "$gB" b0 "$tmp/nosa.pcap"
 	n_exec "$gA" ping -c 2 -i 0.2 -W 1 -q $B4 > /dev/null 2>&1 &&
 		fail "ping got through without a transport SA"
 	udp_clear "$gA" "$gB" $A4 $B4 500
@@ -262,7 +236,7 @@ test_no_sa() {
 	# protect-gateways off: the gateways talk in clear again.
 	ctl "$gA" tunnel set 1 protect-gateways off
 	expect_fail "tunnel show" grep -q protect-gateways <<< "$(ctl "$gA" tunnel show 1)"
-	cap_start "$tmp/off.pcap"
+	cap_start "$gB" b0 "$tmp/off.pcap"
 	n_exec "$gA" ping -c 1 -W 2 -q $B4 > /dev/null || fail "clear ping failed"
 	cap_stop
 	expect_eq "on the wire" "$($ESP summary "$tmp/off.pcap")" "other $A4 $B4 1 84
@@ -283,7 +257,7 @@ test_sgw6() {
 	topo
 	sgw_side "$gA" 1 $A6 $B6 $SPI_AB $KEY_AB $SPI_BA $KEY_BA
 	sgw_side "$gB" 1 $B6 $A6 $SPI_BA $KEY_BA $SPI_AB $KEY_AB
-	cap_start "$tmp/ping6.pcap"
+	cap_start "$gB" b0 "$tmp/ping6.pcap"
 	n_exec "$gA" ping -6 -c 2 -i 0.2 -W 2 -q $B6 > "$tmp/ping" ||
 		fail "ping: $(cat "$tmp/ping")"
 	cap_stop

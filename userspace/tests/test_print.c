@@ -388,7 +388,7 @@ static void test_ike_refresh(void **state)
 	t.child_rekeys = 5;
 	t.ike_rekeys = 1;
 	t.collisions = 1;
-	t.n_children = 2;
+	t.n_children = 3;
 	t.child[0].spi_in = 0xc1000002;
 	t.child[0].spi_out = 0xc2000002;
 	t.child[0].age = 4;
@@ -403,7 +403,6 @@ static void test_ike_refresh(void **state)
 	t.child[1].generation = 5;
 	t.child[1].rekey_in = 0;
 	strcpy(t.child[1].role, "replaced");
-	t.n_children = 3;
 	t.child[2] = t.child[0];
 	t.child[2].spi_in = 0xc1000003;
 	t.child[2].spi_out = 0xc2000003;
