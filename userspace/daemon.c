@@ -941,6 +941,19 @@ static void refresh(struct daemon *d, struct client *c, struct rtun *rt)
 	wait_for(c, rt);
 }
 
+/* The kernel tunnel of @rt is enabled: the engine takes it up again. */
+static void engine_enable(struct daemon *d, const struct sgw_conf_tunnel *ct,
+			  struct rtun *rt)
+{
+	struct sgw_conf_tunnel on = *ct;
+
+	/* A tunnel disabled in the file has no key read yet: prepare it. */
+	on.enabled = true;
+	prepare(d, &on, rt);
+	rt->by_request = true;
+	engine_add(d, rt);
+}
+
 /*
  * "sgwctl tunnel set ID enabled no": tell the peer (DELETE) while the SAs
  * still exist, since disabling the kernel tunnel removes them, and stop
@@ -954,7 +967,6 @@ static void set_enabled(struct daemon *d, struct client *c, struct rtun *rt,
 								 rt->id);
 	struct sgw_tunnel_config kc = { .set_enabled = true, .enabled = enable };
 	struct sgw_tunnel_ref ref = { .id = rt->id };
-	struct sgw_conf_tunnel on;
 
 	if (!ct) {
 		reply_text(c, false, "%s: not in %s", rt->name, d->path);
@@ -981,12 +993,7 @@ static void set_enabled(struct daemon *d, struct client *c, struct rtun *rt,
 		reply_text(c, false, "%s: %s", rt->name, sgwnl_error(d->nl));
 		return;
 	}
-	/* A tunnel disabled in the file has no key read yet: prepare it. */
-	on = *ct;
-	on.enabled = true;
-	prepare(d, &on, rt);
-	rt->by_request = true;
-	engine_add(d, rt);
+	engine_enable(d, ct, rt);
 	if (rt->error[0]) {
 		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "%s", rt->error);
 		reply_text(c, false, "%s: %s", rt->name, rt->error);
@@ -1212,6 +1219,38 @@ static void on_unknown_spi(struct daemon *d, const struct sgw_event *ev)
 	     ret ? "negotiation is already pending" : "negotiating anew");
 }
 
+/*
+ * The kernel tunnel was enabled or disabled past the daemon (raw netlink,
+ * "sgwctl tunnel set" that could not reach us): follow it, so that a
+ * disabled tunnel's peer still hears a DELETE and nothing negotiates for
+ * it. The kernel has removed the SAs already. Our own changes come back
+ * here too and find nothing to do.
+ */
+static void on_tunnel(struct daemon *d, const struct sgw_event *ev)
+{
+	struct rtun *rt = rtun_by_id(d, ev->tunnel_id);
+	const struct sgw_conf_tunnel *ct = sgw_conf_tunnel_by_id(&d->conf,
+								 ev->tunnel_id);
+
+	if (!rt || !ct || ev->enabled == rt->enabled)
+		return;
+	if (!ev->enabled) {
+		engine_drop(d, rt);
+		rt->enabled = false;
+		rt->by_request = true;
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "disabled in the kernel, "
+		     "not through the daemon: IKE SA deleted, no negotiation "
+		     "until it is enabled");
+		return;
+	}
+	engine_enable(d, ct, rt);
+	if (rt->error[0])
+		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "%s", rt->error);
+	else
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "enabled in the kernel, "
+		     "not through the daemon: negotiating as configured");
+}
+
 static int on_event(const struct sgw_event *ev, void *arg)
 {
 	struct daemon *d = arg;
@@ -1224,6 +1263,10 @@ static int on_event(const struct sgw_event *ev, void *arg)
 	}
 	if (ev->type == SGW_EVENT_UNKNOWN_SPI) {
 		on_unknown_spi(d, ev);
+		return 0;
+	}
+	if (ev->type == SGW_EVENT_TUNNEL) {
+		on_tunnel(d, ev);
 		return 0;
 	}
 

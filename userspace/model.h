@@ -135,6 +135,7 @@ enum sgw_event_type {
 	SGW_EVENT_SA_EXPIRE = 1,
 	SGW_EVENT_ACQUIRE,		/* a packet found no outbound SA */
 	SGW_EVENT_UNKNOWN_SPI,		/* ESP from the peer for no SA of ours */
+	SGW_EVENT_TUNNEL,		/* enabled, disabled or changed */
 };
 
 struct sgw_event {
@@ -145,6 +146,10 @@ struct sgw_event {
 	bool hard;
 	uint64_t bytes, packets;
 	struct sgw_addr src, dst;	/* acquire: the packet's inner addresses */
+	/* tunnel: its state after the change */
+	char ifname[SGW_IFNAMSIZ];
+	bool enabled;
+	uint32_t mtu;
 };
 
 const char *sgw_drop_name(unsigned int reason);

@@ -530,6 +530,21 @@ static int decode_unknown_spi(struct nlattr **tb, struct sgw_event *ev)
 	return 0;
 }
 
+static int decode_tunnel_state(struct nlattr **tb, struct sgw_event *ev)
+{
+	struct sgw_tunnel t;
+	int ret = sgwnl_decode_tunnel(tb, &t);
+
+	if (ret)
+		return ret;
+	ev->type = SGW_EVENT_TUNNEL;
+	ev->tunnel_id = t.id;
+	memcpy(ev->ifname, t.ifname, sizeof(ev->ifname));
+	ev->enabled = t.enabled;
+	ev->mtu = t.tunnel_mtu;
+	return 0;
+}
+
 /* -ENOENT: not an event sgwctl knows (a newer module may send more). */
 int sgwnl_decode_event(unsigned int cmd, struct nlattr **tb,
 		       struct sgw_event *ev)
@@ -537,6 +552,8 @@ int sgwnl_decode_event(unsigned int cmd, struct nlattr **tb,
 	struct nlattr *a[SGW_SA_A_MAX + 1];
 
 	memset(ev, 0, sizeof(*ev));
+	if (cmd == SGW_CMD_TUNNEL_STATE)
+		return decode_tunnel_state(tb, ev);
 	if (cmd == SGW_CMD_ACQUIRE)
 		return decode_acquire(tb, ev);
 	if (cmd == SGW_CMD_UNKNOWN_SPI)

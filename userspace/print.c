@@ -461,6 +461,12 @@ void print_ike_json(struct json *j, const struct ctl_tunnel *t)
 
 void print_event(FILE *out, const struct sgw_event *ev)
 {
+	if (ev->type == SGW_EVENT_TUNNEL) {
+		fprintf(out, "tunnel %u (%s): %s, mtu %u\n", ev->tunnel_id,
+			ev->ifname, ev->enabled ? "enabled" : "disabled",
+			ev->mtu);
+		return;
+	}
 	if (ev->type == SGW_EVENT_UNKNOWN_SPI) {
 		fprintf(out, "tunnel %u: unknown SPI 0x%08x from the remote SGW\n",
 			ev->tunnel_id, ev->spi);
@@ -483,6 +489,15 @@ void print_event(FILE *out, const struct sgw_event *ev)
 void print_event_json(struct json *j, const struct sgw_event *ev)
 {
 	json_object_open(j, NULL);
+	if (ev->type == SGW_EVENT_TUNNEL) {
+		json_string(j, "event", "tunnel");
+		json_u64(j, "tunnel", ev->tunnel_id);
+		json_string(j, "ifname", ev->ifname);
+		json_bool(j, "enabled", ev->enabled);
+		json_u64(j, "mtu", ev->mtu);
+		json_object_close(j);
+		return;
+	}
 	if (ev->type == SGW_EVENT_UNKNOWN_SPI) {
 		json_string(j, "event", "unknown-spi");
 		json_u64(j, "tunnel", ev->tunnel_id);

@@ -219,6 +219,27 @@ test_disable_charon() {
 	x "$hA" ping -c 3 -i 0.3 -W 5 10.2.0.2 > /dev/null || fail "no traffic after enable"
 	expect_eq "established again" "$(sgw_field "$gA" state)" established
 	expect_crosswise "after enable" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
+
+	# Disabled past the daemon (raw generic netlink, SGW_CMD_TUNNEL_SET
+	# with ENABLED 0): the daemon follows the kernel's event and still
+	# tells charon; enabled the same way, traffic resumes.
+	x "$gA" $GENL 5 "3:nest:{1:u32:1,10:u8:0}" > "$work/genl" ||
+		fail "raw disable: $(cat "$work/genl")"
+	expect_eq "our SAs after the raw disable" "$(sgw_sas "$gA")" "in - out -"
+	wait_for 5 no_charon_sa "$gB" || fail "charon kept its SAs after the raw disable"
+	wait_for 5 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j show 1 | grep -o '\"state\":\"disabled\"')\" ]" ||
+		fail "daemon did not follow: $(x "$gA" "$SGWCTL" show)"
+	expect_eq "log line" "$(grep -cF "sgw info: tunnel gw: disabled in the kernel, not through the daemon: IKE SA deleted, no negotiation until it is enabled" \
+		"$work/daemon-$gA.log")" 1
+	x "$hA" ping -q -c 4 -i 0.5 -W 1 10.2.0.2 > /dev/null 2>&1 &&
+		fail "traffic through the disabled tunnel"
+	expect_eq "no SA at charon while disabled" "$(charon_sas "$gB")" "in - out -"
+	x "$gA" $GENL 5 "3:nest:{1:u32:1,10:u8:1}" > "$work/genl" ||
+		fail "raw enable: $(cat "$work/genl")"
+	wait_for 5 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j show 1 | grep -o '\"state\":\"idle\"')\" ]" ||
+		fail "daemon did not follow the enable: $(x "$gA" "$SGWCTL" show)"
+	x "$hA" ping -c 3 -i 0.3 -W 5 10.2.0.2 > /dev/null || fail "no traffic after the raw enable"
+	expect_crosswise "after the raw enable" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
 }
 
 # Three tunnels from gA: to gB's 192.0.2.2 and its secondary 192.0.2.3,
@@ -347,7 +368,7 @@ tests=(
 	test_hold_timeout "held packets dropped after the timeout, acquire event, log lines"
 	test_hold_release "held packets sent when the SA comes, oldest pushed out, flushed on disable"
 	test_on_demand "first packet into an on-demand tunnel: IKE runs, the held ping arrives"
-	test_disable_charon "disable under ping against charon: DELETE first, no negotiation, enable resumes"
+	test_disable_charon "disable under ping against charon: DELETE first, no negotiation, enable resumes; the same past the daemon"
 	test_dead_peer "three tunnels, one peer dead: the others establish and stay up"
 	test_local_auto "local = auto: the source of the route to the peer, explained, re-read on reload"
 )

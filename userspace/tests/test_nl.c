@@ -382,6 +382,29 @@ static void test_decode_event(void **state)
 	nlmsg_free(msg);
 }
 
+/* A tunnel's state change is an event with the tunnel as TUNNEL_GET has it. */
+static void test_decode_tunnel_event(void **state)
+{
+	struct nlattr *tb[SGW_A_MAX + 1];
+	struct nl_msg *msg = tunnel_reply(4, 16);
+	struct sgw_event ev;
+
+	(void)state;
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_event(SGW_CMD_TUNNEL_STATE, tb, &ev), 0);
+	assert_int_equal(ev.type, SGW_EVENT_TUNNEL);
+	assert_int_equal(ev.tunnel_id, 1);
+	assert_string_equal(ev.ifname, "sgw1");
+	assert_false(ev.enabled);
+	nlmsg_free(msg);
+	/* Without the tunnel nest it is refused. */
+	msg = new_msg(SGW_CMD_TUNNEL_STATE);
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_event(SGW_CMD_TUNNEL_STATE, tb, &ev),
+			 -EBADMSG);
+	nlmsg_free(msg);
+}
+
 /* An acquire event as the kernel sends it; @dst_len 0 leaves DST out. */
 static struct nl_msg *acquire_event(int dst_len)
 {
@@ -467,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_decode_tunnel_minimal),
 		cmocka_unit_test(test_decode_sa),
 		cmocka_unit_test(test_decode_event),
+		cmocka_unit_test(test_decode_tunnel_event),
 		cmocka_unit_test(test_decode_unknown_spi),
 		cmocka_unit_test(test_decode_acquire),
 	};

@@ -280,6 +280,29 @@ static void test_sa_json(void **state)
 		  "\"soft-seconds\":5,\"hard-seconds\":6}]\n");
 }
 
+static void test_tunnel_event(void **state)
+{
+	struct sgw_event ev = {
+		.type = SGW_EVENT_TUNNEL, .tunnel_id = 2, .ifname = "branch",
+		.enabled = false, .mtu = 1446,
+	};
+	FILE *f = start();
+	struct json j;
+
+	(void)state;
+	print_event(f, &ev);
+	ev.enabled = true;
+	print_event(f, &ev);
+	finish(f, "tunnel 2 (branch): disabled, mtu 1446\n"
+		  "tunnel 2 (branch): enabled, mtu 1446\n");
+	f = start();
+	json_init(&j, f);
+	print_event_json(&j, &ev);
+	json_end(&j);
+	finish(f, "{\"event\":\"tunnel\",\"tunnel\":2,\"ifname\":\"branch\","
+		  "\"enabled\":true,\"mtu\":1446}\n");
+}
+
 static void test_event(void **state)
 {
 	struct sgw_event ev = {
@@ -449,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_sa_json),
 		cmocka_unit_test(test_event),
 		cmocka_unit_test(test_acquire_event),
+		cmocka_unit_test(test_tunnel_event),
 		cmocka_unit_test(test_ike_local_auto),
 		cmocka_unit_test(test_ike_refresh),
 	};
