@@ -121,12 +121,13 @@ cap_start() {
 	fail "tcpdump did not start: $(cat "$cap_file.log")"
 }
 
-# cap_stop: once the file stops growing, so no packet in flight is lost.
+# cap_stop: once the file stops growing (an emulated guest can be slow to
+# hand tcpdump the last packets), so no packet in flight is lost.
 cap_stop() {
 	local last=-1 size
 
-	for _ in $(seq 20); do
-		sleep 0.3
+	for _ in $(seq 40); do
+		sleep 0.5
 		size=$(wc -c < "$cap_file")
 		[ "$size" = "$last" ] && break
 		last=$size

@@ -411,30 +411,6 @@ ping_n() {
 	expect_eq "ping $2 -c $3 -s $4: replies" "${got:-?}" "$5"
 }
 
-# cap_start FILE: capture everything on the router's link to gB.
-cap_start() {
-	cap_file=$1
-	ip netns exec "$rt" tcpdump -i rb -n -U -s 0 -Z root -w "$cap_file" > "$cap_file.log" 2>&1 &
-	cap_pid=$!
-	defer kill "$cap_pid"
-	wait_eq "tcpdump listening" 1 grep -c "listening on" "$cap_file.log"
-}
-
-# cap_stop: once tcpdump has written everything (an emulated guest can be
-# slow to hand it the last packets: its file stops growing), end it.
-cap_stop() {
-	local last=-1 size i
-
-	for i in $(seq 40); do
-		sleep 0.5
-		size=$(wc -c < "$cap_file")
-		[ "$size" = "$last" ] && break
-		last=$size
-	done
-	kill -INT "$cap_pid"
-	wait "$cap_pid" || true
-}
-
 tmpdir() {
 	tmp=$(mktemp -d /tmp/sgw-esp.XXXXXX)
 	defer rm -rf "$tmp"
@@ -518,7 +494,7 @@ tunnel_case() {
 	nh=4
 	[ "$fi" = 6 ] && nh=41
 
-	cap_start "$tmp/cap.pcap"
+	cap_start "$rt" rb "$tmp/cap.pcap"
 	ping_n "$hA" "$inB" $n $s1 $n
 	ping_n "$hB" "$inA" $n $s2 $n
 	cap_stop
@@ -612,7 +588,7 @@ test_wrong_key() {
 
 test_replay_resend() {
 	rx_setup 4 aes-gcm-128
-	cap_start "$tmp/cap.pcap"
+	cap_start "$rt" rb "$tmp/cap.pcap"
 	ping_n "$hA" "$inB" 3 56 3
 	cap_stop
 	expect_eq "gB rx_packets" "$(devstat "$gB" rx_packets)" 3
@@ -665,7 +641,7 @@ test_esn() {
 	outer 4
 	inner 4
 	gw_pair "$SGW" "$SGW" aes-gcm-128 esn yes seq $start
-	cap_start "$tmp/cap.pcap"
+	cap_start "$rt" rb "$tmp/cap.pcap"
 	ping_n "$hA" "$inB" $n 56 $n
 	cap_stop
 	for sa in "$gA out $SPI_AB" "$gB in $SPI_AB" "$gB out $SPI_BA" "$gA in $SPI_BA"; do

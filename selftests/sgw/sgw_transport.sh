@@ -127,7 +127,11 @@ s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('$4', $5))
 s.settimeout(5)
 print(s.recvfrom(64)[0].decode())" > "$tmp/udp" &
-	sleep 0.5
+	# Send only once the receiver is bound: python starts slowly under TCG.
+	for _ in $(seq 50); do
+		[ -n "$(n_exec "$2" ss -Hlun "sport = :$5")" ] && break
+		sleep 0.1
+	done
 	n_exec "$1" python3 -c "
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
