@@ -189,6 +189,13 @@ static void test_gateway_child(void **state)
 	assert_int_equal(n.a.k.n, 4);
 	assert_int_equal(n.b.k.n, 4);
 	assert_int_equal(ike_engine_next_timeout(n.b.e) > 60000, true);
+	/* down removes all four SAs on both ends: each knows both outbounds. */
+	assert_int_equal(ike_engine_down(n.a.e, 1, n.now), 0);
+	net_run(&n);
+	assert_int_equal(live_sas(&n.a), 0);
+	assert_int_equal(live_sas(&n.b), 0);
+	assert_int_equal(n.a.k.dels, 4);
+	assert_int_equal(n.b.k.dels, 4);
 	net_free(&n);
 }
 
