@@ -14,6 +14,8 @@
  * SAs; once decrypted, the packet gets its protocol and length back and
  * enters the stack again at PREROUTING with its input route, as the
  * kernel's own xfrm does, so INPUT rules and conntrack see the plaintext.
+ * The outbound plaintext's conntrack entry is confirmed before it becomes
+ * ESP, so replies to the gateway's own connections are "established".
  */
 
 #include <linux/icmpv6.h>
@@ -27,6 +29,8 @@
 #include <net/esp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
 
 #include "compat.h"
 #include "device.h"
@@ -309,6 +313,31 @@ static bool classify(struct sk_buff *skb, u8 pf, struct sgw_addr *saddr,
 	return true;
 }
 
+/*
+ * The plaintext's conntrack entry, made in LOCAL_OUT, is confirmed in
+ * POSTROUTING, which the plaintext never reaches: confirm it here, so the
+ * peer's answers are "established" to conntrack, as with the kernel's own
+ * xfrm. Found by name: sgw needs no nf_conntrack loaded, and a packet that
+ * has an entry means it is.
+ */
+static void confirm_ct(struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	int (*confirm)(struct sk_buff *skb);
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+
+	if (!ct || nf_ct_is_confirmed(ct))
+		return;
+	confirm = symbol_get(__nf_conntrack_confirm);
+	if (!confirm)
+		return;
+	/* A refusal (table full) leaves it unconfirmed, as before: sent anyway. */
+	confirm(skb);
+	symbol_put(__nf_conntrack_confirm);
+#endif
+}
+
 static unsigned int sgw_nf_local_out(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
@@ -329,6 +358,7 @@ static unsigned int sgw_nf_local_out(void *priv, struct sk_buff *skb,
 	}
 	/* Counters and crypto expect what a device's transmit path has. */
 	local_bh_disable();
+	confirm_ct(skb);
 	protect(tunnel, skb, hlen);
 	local_bh_enable();
 	return NF_STOLEN;

@@ -57,6 +57,12 @@ d = json.load(sys.stdin)
 print((d[0] if isinstance(d, list) else d)["drops"][sys.argv[1]])' "$2"
 }
 
+# ct_count NAME: a counter of gA's ctcheck table.
+ct_count() {
+	ip netns exec "$gA" nft list counter inet ctcheck "$1" |
+		sed -n 's/.*packets \([0-9]*\).*/\1/p'
+}
+
 has_transport_child() {
 	sgw_children "$1" | grep -q "^transport "
 }
@@ -163,7 +169,7 @@ wire_ping() {
 
 protect_topo() {
 	require_module
-	require_cmd tcpdump python3
+	require_cmd tcpdump python3 nft
 	topo
 	psk "$work/gw.psk" "protect secret"
 	sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 $NETS_A $NETS_B $IKE $ESPP \
@@ -227,7 +233,22 @@ tunnel $ta_out $ta_in $NETS_B $NETS_A"
 	expect_match "A's log" "$(cat "$work/daemon-$gA.log")" \
 		"SGW-to-SGW CHILD SA in $(printf %08x "$tr_in") out $(printf %08x "$tr_out") established: transport mode, 192.0.2.1 <-> 192.0.2.2"
 
+	# Conntrack on A: the echo requests' entries are confirmed before
+	# they become ESP, so the decrypted replies are established.
+	ip netns exec "$gA" nft -f - <<-'NFT'
+	table inet ctcheck {
+		counter est { }
+		counter inv { }
+		chain in {
+			type filter hook input priority 0;
+			ip saddr 192.0.2.2 icmp type echo-reply ct state established counter name est
+			ip saddr 192.0.2.2 ct state invalid counter name inv
+		}
+	}
+	NFT
 	wire_ping sgw "$tr_in" "$tr_out" 0
+	expect_eq "replies established in conntrack" "$(ct_count est)" 3
+	expect_eq "invalid in conntrack" "$(ct_count inv)" 0
 	expect_eq "A transport out packets" "$(sgw_sa_field "$gA" "$tr_out" out packets)" 3
 	expect_eq "B transport in packets" "$(sgw_sa_field "$gB" "$tr_out" in packets)" 3
 	# Site traffic keeps its tunnel SA: IPv4 20 + ESP 8 + IV 8 +
