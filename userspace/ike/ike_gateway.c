@@ -128,22 +128,8 @@ ike_time_t ike_gateway_next(const struct ike_sa *sa)
 
 void ike_gateway_start_queued(struct ike_sa *sa)
 {
-	if (sa->state == IKE_SA_ESTABLISHED && !sa->superseded &&
-	    !have_gateway_child(sa))
+	if (missing(sa))
 		ike_create_child_start(sa, IKE_MODE_TRANSPORT);
-}
-
-static const char *addr_only(const struct sockaddr_storage *ss, char *buf,
-			     size_t len)
-{
-	const void *a = ss->ss_family == AF_INET6 ?
-			(const void *)&((const struct sockaddr_in6 *)ss)->
-			sin6_addr :
-			(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
-
-	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
-	return buf;
 }
 
 void ike_gateway_failed(struct ike_sa *sa, const char *why)
@@ -160,8 +146,8 @@ void ike_gateway_failed(struct ike_sa *sa, const char *why)
 	ike_log(sa->eng, IKE_LOG_WARN, sa->tun,
 		"no SGW-to-SGW CHILD SA (protect-gateways): %s; traffic between "
 		"%s and %s other than IKE is dropped until there is one; trying "
-		"again in %" PRIu64 " s", why, addr_only(&sa->local, l, sizeof(l)),
-		addr_only(&sa->remote, r, sizeof(r)),
+		"again in %" PRIu64 " s", why, ike_host_str(&sa->local, l, sizeof(l)),
+		ike_host_str(&sa->remote, r, sizeof(r)),
 		(uint64_t)(sa->gateway_delay + 999) / 1000);
 }
 
@@ -176,6 +162,6 @@ void ike_gateway_up(struct ike_sa *sa, const struct ike_child *c,
 	ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
 		"SGW-to-SGW CHILD SA in %08x out %08x established%s: transport "
 		"mode, %s <-> %s (%s)", ntohl(c->spi_in), ntohl(c->spi_out), how,
-		addr_only(&sa->local, l, sizeof(l)),
-		addr_only(&sa->remote, r, sizeof(r)), esp);
+		ike_host_str(&sa->local, l, sizeof(l)),
+		ike_host_str(&sa->remote, r, sizeof(r)), esp);
 }

@@ -255,7 +255,7 @@ static void child_refused(struct ike_sa *sa, struct ike_child *old,
 {
 	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
 	struct ike_rekey *r = &sa->rekey;
-	char addr[64], list[512], msg[800];
+	char addr[64], list[512], msg[800], full[900];
 	uint16_t group;
 
 	ike_addr_str(&sa->remote, addr, sizeof(addr));
@@ -277,9 +277,8 @@ static void child_refused(struct ike_sa *sa, struct ike_child *old,
 	if (r->create) {
 		rekey_end(sa);
 		ike_xchg_done(sa);
-		snprintf(list, sizeof(list), "peer %s refused it: ", addr);
-		ike_gateway_failed(sa, strncat(list, msg, sizeof(list) -
-					       strlen(list) - 1));
+		snprintf(full, sizeof(full), "peer %s refused it: %s", addr, msg);
+		ike_gateway_failed(sa, full);
 		return;
 	}
 	ike_log(sa->eng, IKE_LOG_WARN, sa->tun,

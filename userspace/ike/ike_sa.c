@@ -68,21 +68,26 @@ static uint16_t port_of(const struct sockaddr_storage *ss)
 	return p ? ntohs(p) : 500;
 }
 
+const char *ike_host_str(const struct sockaddr_storage *ss, char *buf,
+			 size_t len)
+{
+	const void *a = ss->ss_family == AF_INET ?
+			(const void *)&((const struct sockaddr_in *)ss)->sin_addr :
+			(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+
+	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
 const char *ike_addr_str(const struct sockaddr_storage *ss, char *buf,
 			 size_t len)
 {
-	char a[INET6_ADDRSTRLEN] = "?";
+	char a[INET6_ADDRSTRLEN];
 
-	if (ss->ss_family == AF_INET) {
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr,
-			  a, sizeof(a));
-		snprintf(buf, len, "%s:%u", a, port_of(ss));
-	} else {
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)ss)->sin6_addr, a,
-			  sizeof(a));
-		snprintf(buf, len, "[%s]:%u", a, port_of(ss));
-	}
+	ike_host_str(ss, a, sizeof(a));
+	snprintf(buf, len, ss->ss_family == AF_INET ? "%s:%u" : "[%s]:%u", a,
+		 port_of(ss));
 	return buf;
 }
 

@@ -194,6 +194,9 @@ void ike_log(struct ike_engine *e, enum ike_log_level lvl,
 	__attribute__((format(printf, 4, 5)));
 void ike_send(struct ike_engine *e, const struct sockaddr_storage *local,
 	      const struct sockaddr_storage *remote, const struct ike_buf *b);
+/* "198.51.100.1", "2001:db8::1" */
+const char *ike_host_str(const struct sockaddr_storage *ss, char *buf,
+			 size_t len);
 /* "198.51.100.1:500", "[2001:db8::1]:500" */
 const char *ike_addr_str(const struct sockaddr_storage *ss, char *buf,
 			 size_t len);
