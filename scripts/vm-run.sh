@@ -54,6 +54,11 @@ fi
 cache=$top/.vm/$kver
 mkdir -p "$cache" || die "cannot create $cache"
 
+# One guest at a time on this host: two TCG guests on a small machine slow
+# each other past their timeouts. Several checkouts share the lock.
+exec 9> "${SGW_VM_LOCK:-/tmp/sgw-vm.lock}" || die "cannot open the VM lock"
+flock 9 || die "cannot take the VM lock"
+
 # Everything the guest reports comes back through this directory.
 run=$(mktemp -d "$top/.vm/run.XXXXXX") || die "cannot create a run directory"
 trap 'rm -rf "$run"' EXIT
