@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Static checks: checkpatch --strict and sparse over the module and uapi
-# header, cppcheck over sgwctl. Prints one "ok"/"not ok" line per check and
+# header, cppcheck over sgwctl, the userspace include rule. Prints one "ok"/"not ok" line per check and
 # exits non-zero when any has findings.
 #
 # checkpatch comes from Debian's linux-source-6.1 at run time, extracted into
@@ -60,11 +60,19 @@ result "$([ -z "$out" ]; echo $?)" "module build W=1"
 
 out=$(cppcheck --quiet --enable=warning,style,performance,portability \
 	--std=c11 --inline-suppr --error-exitcode=1 \
-	--suppress=missingIncludeSystem -I uapi -I userspace \
-	-DSGW_VERSION='"0"' userspace/*.c userspace/tests/*.c 2>&1)
+	--suppress=missingIncludeSystem -I uapi -I userspace/cli \
+	-I userspace/daemon -I userspace/lib \
+	-DSGW_VERSION='"0"' userspace/{cli,daemon,lib}/*.c \
+	userspace/{cli,daemon,lib}/tests/*.c 2>&1)
 rc=$?
 [ -n "$out" ] && echo "$out"
 result "$rc" "cppcheck userspace"
+
+# Which userspace folder may include which (userspace/README.md).
+out=$(scripts/include-rule.sh "$top" 2>&1)
+rc=$?
+[ -n "$out" ] && echo "$out"
+result "$rc" "userspace include rule"
 
 echo "# lint: $pass passed, $failed failed"
 [ "$failed" -eq 0 ]

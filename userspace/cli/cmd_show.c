@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "daemon_client.h"
 #include "json.h"
 #include "nl.h"
 #include "print.h"

@@ -9,6 +9,7 @@
 #include "args.h"
 #include "cmd.h"
 #include "ctl.h"
+#include "daemon_client.h"
 #include "json.h"
 #include "nl.h"
 #include "print.h"

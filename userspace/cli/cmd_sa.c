@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "args.h"
-#include "ctl.h"
 #include "cmd.h"
+#include "ctl.h"
+#include "daemon_client.h"
 #include "json.h"
 #include "nl.h"
 #include "print.h"

@@ -38,19 +38,10 @@ int cmd_show(struct ctx *ctx, int argc, char **argv);
 int cmd_tunnel(struct ctx *ctx, int argc, char **argv);
 int cmd_sa(struct ctx *ctx, int argc, char **argv);
 int cmd_monitor(struct ctx *ctx, int argc, char **argv);
-int cmd_daemon(struct ctx *ctx, int argc, char **argv);
 int cmd_reload(struct ctx *ctx, int argc, char **argv);
 int cmd_up(struct ctx *ctx, int argc, char **argv);
 int cmd_down(struct ctx *ctx, int argc, char **argv);
 int cmd_config(struct ctx *ctx, int argc, char **argv);
 int cmd_showconf(struct ctx *ctx, int argc, char **argv);
-
-struct ctl_reply;
-struct ctl_request;
-/* The daemon's status of every tunnel: 0, or -ENOENT when none runs. */
-int daemon_status(struct ctl_reply *r);
-/* One request to the daemon; prints its tunnel records or its message. */
-int daemon_call(struct ctx *ctx, const char *cmd,
-		const struct ctl_request *req, bool print_records);
 
 #endif

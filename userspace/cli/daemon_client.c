@@ -1,30 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sgwctl daemon, reload, up, down: the IKE daemon and what asks it. */
+/* The CLI's calls to the IKE daemon over the control socket (ctl.h). */
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
-#include "conf_parse.h"
 #include "ctl.h"
-#include "daemon.h"
+#include "daemon_client.h"
 #include "json.h"
 #include "print.h"
 
+/* "sgwctl up" waits for the negotiation; the daemon gives up sooner. */
 #define CALL_TIMEOUT_MS (11 * 60 * 1000)
-
-int cmd_daemon(struct ctx *ctx, int argc, char **argv)
-{
-	const char *path = SGW_CONF_DEFAULT_PATH;
-
-	(void)ctx;
-	if (argc == 2 && !strcmp(argv[0], "-c"))
-		path = argv[1];
-	else if (argc)
-		return usage_error("daemon: expected no arguments or \"-c FILE\"");
-	return daemon_run(path);
-}
 
 /*
  * Sends @req; on success prints the tunnel records of the reply (human or
@@ -63,37 +51,6 @@ int daemon_call(struct ctx *ctx, const char *cmd, const struct ctl_request *req,
 	}
 	ctl_reply_free(&r);
 	return 0;
-}
-
-static int simple(struct ctx *ctx, const char *cmd, enum ctl_verb verb,
-		  int argc, char **argv, bool records)
-{
-	struct ctl_request req = { .verb = verb };
-
-	if (verb == CTL_RELOAD ? argc != 0 : argc != 1)
-		return usage_error(verb == CTL_RELOAD ? "%s: takes no arguments" :
-				   "%s: name one tunnel (name, id or interface)",
-				   cmd);
-	if (argc && strlen(argv[0]) >= sizeof(req.arg))
-		return usage_error("%s: tunnel \"%s\" is too long", cmd, argv[0]);
-	if (argc)
-		snprintf(req.arg, sizeof(req.arg), "%s", argv[0]);
-	return daemon_call(ctx, cmd, &req, records);
-}
-
-int cmd_reload(struct ctx *ctx, int argc, char **argv)
-{
-	return simple(ctx, "reload", CTL_RELOAD, argc, argv, false);
-}
-
-int cmd_up(struct ctx *ctx, int argc, char **argv)
-{
-	return simple(ctx, "up", CTL_UP, argc, argv, true);
-}
-
-int cmd_down(struct ctx *ctx, int argc, char **argv)
-{
-	return simple(ctx, "down", CTL_DOWN, argc, argv, false);
 }
 
 int daemon_status(struct ctl_reply *r)

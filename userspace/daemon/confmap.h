@@ -3,11 +3,11 @@
  * From sgw.conf to what the daemon hands on: the IKE engine's tunnel and
  * engine settings, the kernel tunnel's addresses and selectors, and the
  * pre-shared key read from its file. Pure functions of the parsed
- * configuration (only ikeconf_read_psk() touches a file), so that the
+ * configuration (only confmap_read_psk() touches a file), so that the
  * mapping is tested in-process.
  */
-#ifndef SGWCTL_IKECONF_H
-#define SGWCTL_IKECONF_H
+#ifndef SGWCTL_CONFMAP_H
+#define SGWCTL_CONFMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,26 +20,26 @@
 struct ike_engine_config;
 
 /* Engine-wide settings from [global]. */
-void ikeconf_engine(const struct sgw_conf_global *g,
+void confmap_engine(const struct sgw_conf_global *g,
 		    struct ike_engine_config *out);
 /*
  * What going from @before to @after changes, in sgw.conf's words
  * ("half-open-limit 30 -> 0"), for the reload message; "" if nothing.
  */
-void ikeconf_engine_changes(const struct ike_engine_config *before,
+void confmap_engine_changes(const struct ike_engine_config *before,
 			    const struct ike_engine_config *after,
 			    char *buf, size_t len);
 
 /*
- * Everything of @t the engine needs except the key (ikeconf_read_psk()
+ * Everything of @t the engine needs except the key (confmap_read_psk()
  * fills cfg->psk). Returns 0, or -1 with @err saying what cannot be used,
  * e.g. 'tunnel "hq": local = auto is not supported by the daemon yet ...'.
  */
-int ikeconf_tunnel(const struct sgw_conf_tunnel *t,
+int confmap_tunnel(const struct sgw_conf_tunnel *t,
 		   struct ike_tunnel_config *cfg, char *err, size_t errlen);
 
 /* The kernel tunnel: addresses, selectors (empty = any) and enabled. */
-void ikeconf_kernel_tunnel(const struct sgw_conf_tunnel *t,
+void confmap_kernel_tunnel(const struct sgw_conf_tunnel *t,
 			   struct sgw_tunnel_config *out);
 
 /*
@@ -48,11 +48,11 @@ void ikeconf_kernel_tunnel(const struct sgw_conf_tunnel *t,
  * @err); a file readable by group or others is accepted with a warning in
  * @warn (empty string otherwise). The key is never part of any message.
  */
-int ikeconf_read_psk(const char *path, uint8_t *psk, size_t *len,
+int confmap_read_psk(const char *path, uint8_t *psk, size_t *len,
 		     char *warn, size_t warnlen, char *err, size_t errlen);
 
 /* The IKE identity of a config identity; DEFAULT takes @addr. */
-int ikeconf_identity(const struct sgw_conf_ident *id,
+int confmap_identity(const struct sgw_conf_ident *id,
 		     const struct sgw_conf_addr *addr,
 		     struct ike_identity *out);
 

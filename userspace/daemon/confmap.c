@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sgw.conf to engine and kernel settings; see ikeconf.h. */
+/* sgw.conf to engine and kernel settings; see confmap.h. */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -10,11 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "confmap.h"
 #include "ike_engine.h"
 #include "ike_payload.h"
-#include "ikeconf.h"
 
-void ikeconf_engine(const struct sgw_conf_global *g,
+void confmap_engine(const struct sgw_conf_global *g,
 		    struct ike_engine_config *out)
 {
 	ike_engine_config_defaults(out);
@@ -24,7 +24,7 @@ void ikeconf_engine(const struct sgw_conf_global *g,
 		out->half_open_max = g->half_open_limit;
 }
 
-void ikeconf_engine_changes(const struct ike_engine_config *before,
+void confmap_engine_changes(const struct ike_engine_config *before,
 			    const struct ike_engine_config *after,
 			    char *buf, size_t len)
 {
@@ -55,7 +55,7 @@ static void to_sockaddr(const struct sgw_conf_addr *a,
 	}
 }
 
-int ikeconf_identity(const struct sgw_conf_ident *id,
+int confmap_identity(const struct sgw_conf_ident *id,
 		     const struct sgw_conf_addr *addr,
 		     struct ike_identity *out)
 {
@@ -175,7 +175,7 @@ static void map_ts(const struct sgw_conf_prefix_list *l,
 		ike_ts_from_prefix(&out->ts[out->n++], zero, 16, 0);
 }
 
-int ikeconf_tunnel(const struct sgw_conf_tunnel *t,
+int confmap_tunnel(const struct sgw_conf_tunnel *t,
 		   struct ike_tunnel_config *cfg, char *err, size_t errlen)
 {
 	uint32_t soft;
@@ -201,8 +201,8 @@ int ikeconf_tunnel(const struct sgw_conf_tunnel *t,
 	snprintf(cfg->name, sizeof(cfg->name), "%s", t->name);
 	to_sockaddr(&t->local, &cfg->local);
 	to_sockaddr(&t->remote, &cfg->remote);
-	if (ikeconf_identity(&t->local_id, &t->local, &cfg->local_id) ||
-	    ikeconf_identity(&t->remote_id, &t->remote, &cfg->remote_id)) {
+	if (confmap_identity(&t->local_id, &t->local, &cfg->local_id) ||
+	    confmap_identity(&t->remote_id, &t->remote, &cfg->remote_id)) {
 		snprintf(err, errlen, "tunnel \"%s\": identity cannot be used",
 			 t->name);
 		return -1;
@@ -256,7 +256,7 @@ static void to_sgw_ts(const struct sgw_conf_prefix_list *l, struct sgw_ts *ts)
 	}
 }
 
-void ikeconf_kernel_tunnel(const struct sgw_conf_tunnel *t,
+void confmap_kernel_tunnel(const struct sgw_conf_tunnel *t,
 			   struct sgw_tunnel_config *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -272,7 +272,7 @@ void ikeconf_kernel_tunnel(const struct sgw_conf_tunnel *t,
 	out->protect_gw = t->protect_gateways;
 }
 
-int ikeconf_read_psk(const char *path, uint8_t *psk, size_t *len,
+int confmap_read_psk(const char *path, uint8_t *psk, size_t *len,
 		     char *warn, size_t warnlen, char *err, size_t errlen)
 {
 	uint8_t buf[IKE_PSK_MAX + 3];

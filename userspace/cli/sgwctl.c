@@ -9,6 +9,21 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "conf_parse.h"
+/* The one daemon header the CLI may include: "sgwctl daemon" runs it. */
+#include "daemon.h"
+
+static int cmd_daemon(struct ctx *ctx, int argc, char **argv)
+{
+	const char *path = SGW_CONF_DEFAULT_PATH;
+
+	(void)ctx;
+	if (argc == 2 && !strcmp(argv[0], "-c"))
+		path = argv[1];
+	else if (argc)
+		return usage_error("daemon: expected no arguments or \"-c FILE\"");
+	return daemon_run(path);
+}
 
 static const struct command commands[] = {
 	{ "show", cmd_show, "[TUNNEL]",

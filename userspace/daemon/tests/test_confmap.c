@@ -15,7 +15,7 @@
 #include "conf_parse.h"
 #include "ike_engine.h"
 #include "ike_payload.h"
-#include "ikeconf.h"
+#include "confmap.h"
 
 static void parse(const char *text, struct sgw_conf *conf)
 {
@@ -39,9 +39,9 @@ static void test_defaults(void **state)
 
 	(void)state;
 	parse(base, &conf);
-	ikeconf_engine(&conf.global, &e);
+	confmap_engine(&conf.global, &e);
 	assert_int_equal(e.cookie_threshold, 7);
-	assert_int_equal(ikeconf_tunnel(&conf.tunnels[0], &c, err, sizeof(err)), 0);
+	assert_int_equal(confmap_tunnel(&conf.tunnels[0], &c, err, sizeof(err)), 0);
 	assert_int_equal(c.id, 3);
 	assert_string_equal(c.name, "hq");
 	assert_int_equal(c.local.ss_family, AF_INET);
@@ -84,23 +84,23 @@ static void test_engine_changes(void **state)
 
 	(void)state;
 	parse(base, &conf);
-	ikeconf_engine(&conf.global, &before);
+	confmap_engine(&conf.global, &before);
 	sgw_conf_free(&conf);
 	parse("[global]\nhalf-open-limit = 0\n", &conf);
-	ikeconf_engine(&conf.global, &after);
+	confmap_engine(&conf.global, &after);
 	sgw_conf_free(&conf);
-	ikeconf_engine_changes(&before, &after, buf, sizeof(buf));
+	confmap_engine_changes(&before, &after, buf, sizeof(buf));
 	assert_string_equal(buf, "half-open-limit 7 -> 0");
 	assert_int_equal(after.cookie_threshold, 0);
 	assert_int_equal(after.half_open_max, 1024);
-	ikeconf_engine_changes(&after, &after, buf, sizeof(buf));
+	confmap_engine_changes(&after, &after, buf, sizeof(buf));
 	assert_string_equal(buf, "");
 	/* Above the default cap, the cap follows the limit. */
 	parse("[global]\nhalf-open-limit = 5000\n", &conf);
-	ikeconf_engine(&conf.global, &after);
+	confmap_engine(&conf.global, &after);
 	sgw_conf_free(&conf);
 	assert_int_equal(after.half_open_max, 5000);
-	ikeconf_engine_changes(&before, &after, buf, sizeof(buf));
+	confmap_engine_changes(&before, &after, buf, sizeof(buf));
 	assert_string_equal(buf, "half-open-limit 7 -> 5000");
 }
 
@@ -123,7 +123,7 @@ static void test_explicit(void **state)
 
 	(void)state;
 	parse(text, &conf);
-	assert_int_equal(ikeconf_tunnel(&conf.tunnels[0], &c, err, sizeof(err)), 0);
+	assert_int_equal(confmap_tunnel(&conf.tunnels[0], &c, err, sizeof(err)), 0);
 	assert_int_equal(c.local.ss_family, AF_INET6);
 	ike_identity_format(&c.local_id, buf, sizeof(buf));
 	assert_string_equal(buf, "fqdn:gw.example");
@@ -162,13 +162,13 @@ static void test_any_follows_other_family(void **state)
 	(void)state;
 	parse(text, &conf);
 	t = &conf.tunnels[0];
-	assert_int_equal(ikeconf_tunnel(t, &c, err, sizeof(err)), 0);
+	assert_int_equal(confmap_tunnel(t, &c, err, sizeof(err)), 0);
 	ike_ts_list_format(&c.local_ts, buf, sizeof(buf));
 	assert_string_equal(buf, "::/0");
 	ike_ts_list_format(&c.remote_ts, buf, sizeof(buf));
 	assert_string_equal(buf, "fd02::/64");
 	/* The kernel tunnel keeps "any" as an empty list. */
-	ikeconf_kernel_tunnel(t, &k);
+	confmap_kernel_tunnel(t, &k);
 	assert_true(k.set_local && k.set_remote && k.set_enabled);
 	assert_int_equal(k.local.family, AF_INET6);
 	assert_int_equal(k.local_ts.n, 0);
@@ -193,10 +193,10 @@ static void test_protect_gateways(void **state)
 
 	(void)state;
 	parse(text, &conf);
-	assert_int_equal(ikeconf_tunnel(&conf.tunnels[0], &c, err,
+	assert_int_equal(confmap_tunnel(&conf.tunnels[0], &c, err,
 					sizeof(err)), 0);
 	assert_true(c.protect_gateways);
-	ikeconf_kernel_tunnel(&conf.tunnels[0], &k);
+	confmap_kernel_tunnel(&conf.tunnels[0], &k);
 	assert_true(k.set_protect_gw);
 	assert_true(k.protect_gw);
 	sgw_conf_free(&conf);
@@ -213,7 +213,7 @@ static void test_refused(void **state)
 
 	(void)state;
 	parse(text, &conf);
-	assert_int_equal(ikeconf_tunnel(&conf.tunnels[0], &c, err, sizeof(err)), -1);
+	assert_int_equal(confmap_tunnel(&conf.tunnels[0], &c, err, sizeof(err)), -1);
 	assert_string_equal(err, "tunnel \"br\": local = auto is not supported "
 			    "by the daemon yet; set local to this SGW's address");
 	sgw_conf_free(&conf);
@@ -242,27 +242,27 @@ static void test_psk(void **state)
 
 	(void)state;
 	write_key("s3cret\r\n", 8, 0600);
-	assert_int_equal(ikeconf_read_psk(path, psk, &len, warn, sizeof(warn),
+	assert_int_equal(confmap_read_psk(path, psk, &len, warn, sizeof(warn),
 					  err, sizeof(err)), 0);
 	assert_int_equal(len, 6);
 	assert_memory_equal(psk, "s3cret", 6);
 	assert_string_equal(warn, "");
 	/* Readable by others: used, with a warning that never shows the key. */
 	chmod(path, 0644);
-	assert_int_equal(ikeconf_read_psk(path, psk, &len, warn, sizeof(warn),
+	assert_int_equal(confmap_read_psk(path, psk, &len, warn, sizeof(warn),
 					  err, sizeof(err)), 0);
 	snprintf(want, sizeof(want), "psk-file %s is readable by others; "
 		 "'chmod 600 %s' keeps the key to root", path, path);
 	assert_string_equal(warn, want);
 	assert_null(strstr(warn, "s3cret"));
 	chmod(path, 0640);
-	assert_int_equal(ikeconf_read_psk(path, psk, &len, warn, sizeof(warn),
+	assert_int_equal(confmap_read_psk(path, psk, &len, warn, sizeof(warn),
 					  err, sizeof(err)), 0);
 	assert_non_null(strstr(warn, "readable by its group"));
 	unlink(path);
 
 	write_key("\n", 1, 0600);
-	assert_int_equal(ikeconf_read_psk(path, psk, &len, warn, sizeof(warn),
+	assert_int_equal(confmap_read_psk(path, psk, &len, warn, sizeof(warn),
 					  err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "psk-file %s is empty: put the pre-shared "
 		 "key in it", path);
@@ -271,14 +271,14 @@ static void test_psk(void **state)
 
 	memset(big, 'k', sizeof(big));
 	write_key(big, sizeof(big), 0600);
-	assert_int_equal(ikeconf_read_psk(path, psk, &len, warn, sizeof(warn),
+	assert_int_equal(confmap_read_psk(path, psk, &len, warn, sizeof(warn),
 					  err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "psk-file %s: the key is longer than 256 "
 		 "bytes", path);
 	assert_string_equal(err, want);
 	unlink(path);
 
-	assert_int_equal(ikeconf_read_psk("/nonexistent/k", psk, &len, warn,
+	assert_int_equal(confmap_read_psk("/nonexistent/k", psk, &len, warn,
 					  sizeof(warn), err, sizeof(err)), -1);
 	assert_string_equal(err, "psk-file /nonexistent/k: No such file or directory");
 }

@@ -51,7 +51,7 @@ int sgwnl_events_read(struct sgwnl *nl,
 		      void *arg);
 
 /*
- * Message encoding and decoding, exposed for the unit tests. The put
+ * Message encoding and decoding (nl_msg.c), exposed for the unit tests. The put
  * functions add one SGW_A_TUNNEL or SGW_A_SA nest; the decoders take the
  * top-level attributes of a reply (SGW_A_MAX + 1 entries).
  */
@@ -61,6 +61,7 @@ int sgwnl_put_tunnel(struct nl_msg *msg, uint32_t id, const char *ifname,
 		     const struct sgw_tunnel_config *cfg);
 int sgwnl_put_sa(struct nl_msg *msg, const struct sgw_sa_request *req);
 int sgwnl_put_sa_id(struct nl_msg *msg, const struct sgw_sa_id *id);
+int sgwnl_decode_info(struct nlattr **tb, struct sgw_module_info *info);
 int sgwnl_decode_tunnel(struct nlattr **tb, struct sgw_tunnel *t);
 int sgwnl_decode_sa(struct nlattr **tb, struct sgw_sa *sa);
 int sgwnl_decode_event(unsigned int cmd, struct nlattr **tb,

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control socket: status rendering, requests from sgwctl (status,
+ * up, down, refresh, reload, enable, disable) and the waits for their
+ * outcome.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "daemon_priv.h"
+
+static void squeeze(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++)
+		if (*s != ' ')
+			*w++ = *s;
+	*w = '\0';
+}
+
+static uint64_t secs(ike_time_t ms)
+{
+	if (ms == IKE_TIME_NEVER)
+		return 0;
+	return ms < 1000 ? 1 : (ms + 999) / 1000;
+}
+
+static void fill_status(struct daemon *d, const struct rtun *rt,
+			struct ctl_tunnel *ct)
+{
+	struct ike_tunnel_status st;
+	unsigned int k;
+
+	memset(ct, 0, sizeof(*ct));
+	ct->id = rt->id;
+	snprintf(ct->name, sizeof(ct->name), "%s", rt->name);
+	snprintf(ct->ifname, sizeof(ct->ifname), "%s", rt->ifname);
+	ct->enabled = rt->enabled;
+	sgw_conf_addr_str(&rt->local, ct->local, sizeof(ct->local));
+	snprintf(ct->local_why, sizeof(ct->local_why), "%s", rt->local_why);
+	sgw_conf_addr_str(&rt->remote, ct->remote, sizeof(ct->remote));
+	ike_identity_format(&rt->ike.local_id, ct->local_id,
+			    sizeof(ct->local_id));
+	if (!rt->enabled) {
+		snprintf(ct->state, sizeof(ct->state), "disabled");
+		return;
+	}
+	if (!rt->in_engine || ike_engine_status(d->eng, rt->id, &st)) {
+		snprintf(ct->state, sizeof(ct->state), "failed");
+		snprintf(ct->failure, sizeof(ct->failure), "%s", rt->error);
+		return;
+	}
+	snprintf(ct->state, sizeof(ct->state), "%s", st.state_name);
+	snprintf(ct->ike_state, sizeof(ct->ike_state), "%s", st.sa_state);
+	snprintf(ct->failure, sizeof(ct->failure), "%s", st.last_failure);
+	ct->generation = st.generation;
+	ct->rekey_in = secs(st.rekey_in_ms);
+	ct->retry_in = secs(st.retry_in_ms);
+	ct->quiet = st.quiet_ms / 1000;
+	ct->held = st.held;
+	ct->child_rekeys = st.child_rekeys;
+	ct->ike_rekeys = st.ike_rekeys;
+	ct->collisions = st.collisions;
+	ct->liveness_failures = st.liveness_failures;
+	ct->restarts = st.restarts;
+	ct->reauths = st.reauths;
+	if (st.state != IKE_TUNNEL_CONNECTING &&
+	    st.state != IKE_TUNNEL_ESTABLISHED)
+		return;
+	ct->initiator = st.initiator;
+	ct->spi_i = st.spi_i;
+	ct->spi_r = st.spi_r;
+	snprintf(ct->proposal, sizeof(ct->proposal), "%s", st.proposal);
+	snprintf(ct->peer_id, sizeof(ct->peer_id), "%s", st.peer_id);
+	ct->age = st.age_ms / 1000;
+	for (k = 0; k < st.n_children && k < CTL_CHILDREN; k++) {
+		struct ctl_child *c = &ct->child[ct->n_children++];
+
+		c->spi_in = ntohl(st.child[k].spi_in);
+		c->spi_out = ntohl(st.child[k].spi_out);
+		c->age = st.child[k].age_ms / 1000;
+		c->generation = st.child[k].generation;
+		c->transport = st.child[k].transport;
+		c->rekey_in = secs(st.child[k].rekey_in_ms);
+		snprintf(c->role, sizeof(c->role), "%s", st.child[k].rekeyed ?
+			 "replaced" : st.child[k].out_pending ? "switching" : "");
+		snprintf(c->algs, sizeof(c->algs), "%s", st.child[k].algs);
+		ike_ts_list_format(&st.child[k].local_ts, c->local_ts,
+				   sizeof(c->local_ts));
+		ike_ts_list_format(&st.child[k].remote_ts, c->remote_ts,
+				   sizeof(c->remote_ts));
+		/* "a, b" -> "a,b": no blank may split the child-ts line. */
+		squeeze(c->local_ts);
+		squeeze(c->remote_ts);
+	}
+}
+
+const char *tunnel_state(struct daemon *d, const struct rtun *rt)
+{
+	static struct ctl_tunnel ct;
+
+	fill_status(d, rt, &ct);
+	return ct.state;
+}
+
+/* A tunnel by name, id or interface name. */
+static struct rtun *resolve(struct daemon *d, const char *arg)
+{
+	char *end;
+	unsigned long id = strtoul(arg, &end, 10);
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (!strcmp(d->t[i].name, arg) || !strcmp(d->t[i].ifname, arg) ||
+		    (!*end && end != arg && d->t[i].id == id))
+			return &d->t[i];
+	return NULL;
+}
+
+int ctl_open(struct daemon *d)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", d->sock_path);
+	d->ctl_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			   0);
+	if (d->ctl_fd < 0)
+		return -1;
+	unlink(d->sock_path);	/* stale: we hold the lock */
+	if (bind(d->ctl_fd, (struct sockaddr *)&sun, sizeof(sun)) ||
+	    chmod(d->sock_path, 0600) || listen(d->ctl_fd, 16))
+		return -1;
+	return 0;
+}
+
+void client_close(struct client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->len = 0;
+	c->waiting = false;
+	c->n_wait = 0;
+}
+
+static void client_reply(struct client *c, const struct ctl_reply *r)
+{
+	char *buf = NULL;
+	size_t len = 0, off = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int flags;
+
+	if (!f) {
+		client_close(c);
+		return;
+	}
+	ctl_encode_reply(f, r);
+	fclose(f);
+	flags = fcntl(c->fd, F_GETFL);
+	fcntl(c->fd, F_SETFL, flags & ~O_NONBLOCK);
+	while (off < len) {
+		ssize_t n = write(c->fd, buf + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	free(buf);
+	client_close(c);
+}
+
+void reply_text(struct client *c, bool ok, const char *fmt, ...)
+{
+	struct ctl_reply r = { .ok = ok };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r.message, sizeof(r.message), fmt, ap);
+	va_end(ap);
+	client_reply(c, &r);
+}
+
+static void reply_status(struct daemon *d, struct client *c,
+			 const struct rtun *only)
+{
+	struct ctl_reply r = { .ok = true };
+	struct ctl_tunnel ct;
+	size_t i;
+
+	snprintf(r.message, sizeof(r.message), "pid %ld, %zu tunnel%s, %s",
+		 (long)getpid(), d->n, d->n == 1 ? "" : "s", d->path);
+	for (i = 0; i < d->n; i++) {
+		if (only && only != &d->t[i])
+			continue;
+		fill_status(d, &d->t[i], &ct);
+		if (ctl_reply_push(&r, &ct)) {
+			ctl_reply_free(&r);
+			reply_text(c, false, "out of memory");
+			return;
+		}
+	}
+	client_reply(c, &r);
+	ctl_reply_free(&r);
+}
+
+/* Answers a waiting client once none of its tunnels is connecting. */
+void check_waiter(struct daemon *d, struct client *c, bool force)
+{
+	struct ctl_reply r = { .ok = true };
+	struct ctl_tunnel ct;
+	size_t i, off = 0;
+
+	for (i = 0; i < c->n_wait && !force; i++) {
+		struct rtun *rt = rtun_by_id(d, c->wait[i]);
+
+		if (rt && !strcmp(tunnel_state(d, rt), "connecting"))
+			return;
+	}
+	for (i = 0; i < c->n_wait; i++) {
+		struct rtun *rt = rtun_by_id(d, c->wait[i]);
+		bool up;
+		int n;
+
+		if (!rt)
+			continue;
+		fill_status(d, rt, &ct);
+		up = !strcmp(ct.state, "established");
+		if (!up)
+			r.ok = false;
+		n = snprintf(r.message + off, sizeof(r.message) - off,
+			     "%s%s: %s%s%s", off ? "; " : "", rt->name,
+			     force && !strcmp(ct.state, "connecting") ?
+			     "still connecting" : ct.state,
+			     !up && ct.failure[0] ? ": " : "",
+			     !up ? ct.failure : "");
+		if (n > 0 && (size_t)n < sizeof(r.message) - off)
+			off += (size_t)n;
+		ctl_reply_push(&r, &ct);
+	}
+	client_reply(c, &r);
+	ctl_reply_free(&r);
+}
+
+static void wait_for(struct client *c, struct rtun *rt)
+{
+	if (c->n_wait < MAX_WAIT)
+		c->wait[c->n_wait++] = rt->id;
+	c->waiting = true;
+	c->deadline = now_ms() + WAIT_TIMEOUT_MS;
+}
+
+/* Why @rt cannot be negotiated, or NULL. */
+static const char *not_negotiable(const struct rtun *rt, char *buf,
+				  size_t len)
+{
+	if (!rt->enabled)
+		snprintf(buf, len, "tunnel %s is disabled in the configuration",
+			 rt->name);
+	else if (!rt->in_engine)
+		snprintf(buf, len, "tunnel %s cannot be negotiated: %s",
+			 rt->name, rt->error);
+	else
+		return NULL;
+	return buf;
+}
+
+static void refresh(struct daemon *d, struct client *c, struct rtun *rt)
+{
+	const char *state = tunnel_state(d, rt);
+	ike_time_t now = (ike_time_t)now_ms();
+
+	/* Established: rekey make-before-break, like "ipsec refresh sa". */
+	if (!strcmp(state, "established") &&
+	    ike_engine_rekey(d->eng, rt->id, false, now) != -ENOTCONN) {
+		reply_text(c, true, "tunnel %s: rekeying its CHILD SAs",
+			   rt->name);
+		return;
+	}
+	if (strcmp(state, "connecting"))
+		engine_start(d, rt);
+	wait_for(c, rt);
+}
+
+/*
+ * "sgwctl tunnel set ID enabled no": tell the peer (DELETE) while the SAs
+ * still exist, since disabling the kernel tunnel removes them, and stop
+ * negotiating; "enabled yes" brings the tunnel back as configured. Until
+ * a reload, which applies the file again.
+ */
+static void set_enabled(struct daemon *d, struct client *c, struct rtun *rt,
+			bool enable)
+{
+	const struct sgw_conf_tunnel *ct = sgw_conf_tunnel_by_id(&d->conf,
+								 rt->id);
+	struct sgw_tunnel_config kc = { .set_enabled = true, .enabled = enable };
+	struct sgw_tunnel_ref ref = { .id = rt->id };
+
+	if (!ct) {
+		reply_text(c, false, "%s: not in %s", rt->name, d->path);
+		return;
+	}
+	if (!enable) {
+		engine_drop(d, rt);
+		rt->enabled = false;
+		rt->by_request = true;
+		if (sgwnl_tunnel_set(d->nl, &ref, &kc)) {
+			reply_text(c, false, "%s: %s", rt->name, sgwnl_error(d->nl));
+			return;
+		}
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "disabled by request: IKE "
+		     "SA deleted, no negotiation until it is enabled");
+		reply_text(c, true, "%s: disabled, IKE SA deleted", rt->name);
+		return;
+	}
+	if (rt->enabled && rt->in_engine) {
+		reply_text(c, true, "%s: already enabled", rt->name);
+		return;
+	}
+	if (sgwnl_tunnel_set(d->nl, &ref, &kc)) {
+		reply_text(c, false, "%s: %s", rt->name, sgwnl_error(d->nl));
+		return;
+	}
+	engine_enable(d, ct, rt);
+	if (rt->error[0]) {
+		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "%s", rt->error);
+		reply_text(c, false, "%s: %s", rt->name, rt->error);
+		return;
+	}
+	dlog(d, SGW_CONF_LOG_INFO, rt->name, "enabled by request");
+	reply_text(c, true, "%s: enabled", rt->name);
+}
+
+static void handle(struct daemon *d, struct client *c,
+		   const struct ctl_request *req)
+{
+	struct rtun *rt = NULL;
+	struct apply_stats st;
+	char why[CTL_TEXT + 128];
+	size_t i;
+
+	if (req->arg[0]) {
+		rt = resolve(d, req->arg);
+		if (!rt) {
+			size_t off = 0;
+
+			for (i = 0; i < d->n && off < sizeof(why); i++)
+				off += (size_t)snprintf(why + off, sizeof(why) - off,
+							"%s%s", i ? ", " : "",
+							d->t[i].name);
+			reply_text(c, false, "no tunnel \"%s\" in %s (tunnels: %s)",
+				   req->arg, d->path, d->n ? why : "none");
+			return;
+		}
+	}
+	switch (req->verb) {
+	case CTL_STATUS:
+		reply_status(d, c, rt);
+		return;
+	case CTL_ENABLE:
+	case CTL_DISABLE:
+		set_enabled(d, c, rt, req->verb == CTL_ENABLE);
+		return;
+	case CTL_RELOAD:
+		if (apply_config(d, &st, why, sizeof(why))) {
+			dlog(d, SGW_CONF_LOG_ERROR, NULL, "reload refused: %s", why);
+			reply_text(c, false, "%s", why);
+		} else {
+			dlog(d, SGW_CONF_LOG_INFO, NULL, "reloaded: %s", why);
+			reply_text(c, true, "reloaded %s: %s", d->path, why);
+		}
+		return;
+	case CTL_DOWN:
+		if (not_negotiable(rt, why, sizeof(why))) {
+			reply_text(c, false, "%s", why);
+			return;
+		}
+		if (strcmp(tunnel_state(d, rt), "established") &&
+		    strcmp(tunnel_state(d, rt), "connecting")) {
+			reply_text(c, true, "%s: not up", rt->name);
+			return;
+		}
+		ike_engine_down(d->eng, rt->id, (ike_time_t)now_ms());
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "down by request");
+		reply_text(c, true, "%s: IKE SA deleted, CHILD SAs removed",
+			   rt->name);
+		return;
+	case CTL_UP:
+		if (not_negotiable(rt, why, sizeof(why))) {
+			reply_text(c, false, "%s", why);
+			return;
+		}
+		if (strcmp(tunnel_state(d, rt), "established") &&
+		    strcmp(tunnel_state(d, rt), "connecting"))
+			engine_start(d, rt);
+		wait_for(c, rt);
+		check_waiter(d, c, false);
+		return;
+	case CTL_REFRESH:
+		if (rt) {
+			if (not_negotiable(rt, why, sizeof(why))) {
+				reply_text(c, false, "%s", why);
+				return;
+			}
+			refresh(d, c, rt);
+		} else {
+			for (i = 0; i < d->n; i++)
+				if (!not_negotiable(&d->t[i], why, sizeof(why)))
+					refresh(d, c, &d->t[i]);
+		}
+		if (!c->waiting) {
+			reply_text(c, true, "no tunnel to negotiate");
+			return;
+		}
+		check_waiter(d, c, false);
+		return;
+	}
+}
+
+void client_input(struct daemon *d, struct client *c)
+{
+	struct ctl_request req;
+	ssize_t n;
+	char *nl;
+
+	if (c->waiting) {
+		/*
+		 * Polled for nothing but POLLHUP: the client shut down its
+		 * writing side after the request (EOF), and hangs up entirely
+		 * only when it gives up waiting.
+		 */
+		client_close(c);
+		return;
+	}
+	n = read(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0)
+		c->len += (size_t)n;
+	c->buf[c->len] = '\0';
+	nl = strchr(c->buf, '\n');
+	if (!nl && n > 0 && c->len < sizeof(c->buf) - 1)
+		return;
+	if (!nl || ctl_parse_request(c->buf, &req)) {
+		reply_text(c, false, "request not understood");
+		return;
+	}
+	handle(d, c, &req);
+}
+
+void ctl_accept(struct daemon *d)
+{
+	int fd;
+	size_t i;
+
+	while ((fd = accept4(d->ctl_fd, NULL, NULL,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		for (i = 0; i < MAX_CLIENTS && d->clients[i].fd >= 0; i++)
+			;
+		if (i == MAX_CLIENTS) {
+			close(fd);
+			continue;
+		}
+		d->clients[i].fd = fd;
+		d->clients[i].len = 0;
+		d->clients[i].waiting = false;
+		d->clients[i].n_wait = 0;
+		d->clients[i].deadline = now_ms() + REQUEST_TIMEOUT_MS;
+	}
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The daemon's units and what they share; private to userspace/daemon/.
+ *
+ *   daemon.c   start, the poll loop, signals, the lock, stop
+ *   log.c      the daemon's log lines
+ *   tunnels.c  sgw.conf applied to the kernel tunnels and the engine
+ *   ikesock.c  the UDP 500 sockets the engine sends and receives on
+ *   control.c  the control socket (ctl.h): status and requests
+ *   events.c   the kernel's events: ACQUIRE, unknown SPI, tunnel changes
+ */
+#ifndef SGWCTL_DAEMON_PRIV_H
+#define SGWCTL_DAEMON_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "conf_model.h"
+#include "ctl.h"
+#include "ike_engine.h"
+#include "kbackend.h"
+#include "nl.h"
+
+#define MAX_SOCKS 64
+#define MAX_CLIENTS 32
+#define MAX_WAIT 64
+#define REQUEST_TIMEOUT_MS 5000
+#define WAIT_TIMEOUT_MS (10 * 60 * 1000)
+#define ACQUIRE_RETRY_MS 10000
+#define UNKNOWN_SPI_RETRY_MS 10000
+
+/* A configured tunnel as the daemon runs it. */
+struct rtun {
+	uint32_t id;
+	char name[SGW_CONF_NAME_MAX + 1];
+	char ifname[SGW_CONF_IFNAME_MAX + 1];
+	bool enabled;
+	bool at_start;
+	bool in_engine;
+	bool by_request;		/* enabled or disabled by "tunnel set" */
+	long long acquire_ms;		/* last on-demand start (rate limit) */
+	long long unknown_spi_ms;	/* last reaction to an unknown SPI */
+	char error[CTL_TEXT];		/* why it is not in the engine */
+	struct sgw_conf_addr local, remote;	/* local: resolved if auto */
+	char local_why[160];		/* local = auto: which route chose it */
+	struct ike_tunnel_config ike;	/* holds the key: wiped when dropped */
+	struct kb_tunnel_opts opts;
+};
+
+struct usock {
+	struct sockaddr_storage addr;
+	int fd;
+};
+
+struct client {
+	int fd;
+	char buf[256];
+	size_t len;
+	long long deadline;
+	bool waiting;
+	size_t n_wait;
+	uint32_t wait[MAX_WAIT];
+};
+
+struct daemon {
+	const char *path;
+	enum sgw_conf_log_level level;
+	bool journal;
+	struct sgw_conf conf;
+	struct sgwnl *nl;
+	struct ike_engine *eng;
+	struct ike_engine_config ec;	/* engine settings in force */
+	struct kbackend kb;
+	struct rtun *t;
+	size_t n;
+	struct usock socks[MAX_SOCKS];
+	size_t n_socks;
+	int ctl_fd, sig_fd, lock_fd;
+	char sock_path[108], lock_path[128];
+	struct client clients[MAX_CLIENTS];
+	bool stop;
+};
+
+struct apply_stats {
+	unsigned int added, removed, changed, kept;
+};
+
+/* daemon.c */
+long long now_ms(void);
+
+/* log.c */
+void dlog(struct daemon *d, enum sgw_conf_log_level lvl, const char *tunnel,
+	  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void engine_log(void *ctx, enum ike_log_level level, uint32_t tunnel,
+		const char *msg);
+void kb_log(void *ctx, uint32_t tunnel, const char *msg);
+
+/* tunnels.c */
+struct rtun *rtun_by_id(struct daemon *d, uint32_t id);
+/*
+ * Loads and checks the file and applies what changed. On any error the
+ * running configuration stays as it is and @msg says why.
+ */
+int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
+		 size_t msglen);
+void engine_start(struct daemon *d, struct rtun *rt);
+void engine_drop(struct daemon *d, struct rtun *rt);
+/* The kernel tunnel of @rt is enabled: the engine takes it up again. */
+void engine_enable(struct daemon *d, const struct sgw_conf_tunnel *ct,
+		   struct rtun *rt);
+void rtun_wipe(struct rtun *v, size_t n);
+
+/* ikesock.c */
+int sock_open(struct daemon *d, const struct sockaddr_storage *addr,
+	      char *err, size_t errlen);
+void sock_gc(struct daemon *d);
+void sock_input(struct daemon *d, struct usock *u);
+int engine_send(void *ctx, const struct sockaddr_storage *local,
+		const struct sockaddr_storage *remote, const uint8_t *buf,
+		size_t len);
+
+/* control.c */
+int ctl_open(struct daemon *d);
+void ctl_accept(struct daemon *d);
+void client_input(struct daemon *d, struct client *c);
+void client_close(struct client *c);
+void reply_text(struct client *c, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void check_waiter(struct daemon *d, struct client *c, bool force);
+const char *tunnel_state(struct daemon *d, const struct rtun *rt);
+
+/* events.c */
+int on_event(const struct sgw_event *ev, void *arg);
+
+#endif

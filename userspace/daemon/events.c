@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel events: ACQUIRE and unknown-SPI start negotiations, tunnel
+ * state changes made with "sgwctl tunnel set" are followed.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon_priv.h"
+
+/*
+ * A packet found tunnel @ev->tunnel_id without an SA (the kernel holds it
+ * for a few seconds): negotiate, for on-demand tunnels that are idle or
+ * failed, at most once per ACQUIRE_RETRY_MS so that a dead peer is retried
+ * calmly.
+ */
+static void on_acquire(struct daemon *d, const struct sgw_event *ev)
+{
+	struct rtun *rt = rtun_by_id(d, ev->tunnel_id);
+	char src[SGW_CONF_ADDRSTRLEN], dst[SGW_CONF_ADDRSTRLEN];
+	long long now = now_ms();
+	const char *state;
+	int ret;
+
+	if (!rt || !rt->enabled || !rt->in_engine || rt->at_start)
+		return;
+	state = tunnel_state(d, rt);
+	if (!strcmp(state, "connecting") || !strcmp(state, "established"))
+		return;
+	if (rt->acquire_ms && now - rt->acquire_ms < ACQUIRE_RETRY_MS)
+		return;
+	ret = ike_engine_on_demand(d->eng, rt->id, (ike_time_t)now);
+	if (ret == -EALREADY)
+		return;
+	rt->acquire_ms = now;
+	sgw_addr_format(&ev->src, src, sizeof(src));
+	sgw_addr_format(&ev->dst, dst, sizeof(dst));
+	if (ret == -EPERM)
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "a packet %s -> %s found no "
+		     "SA; not negotiating: the dead peer holds the tunnel "
+		     "(dpd-action hold; 'sgwctl up' retries)", src, dst);
+	else if (ret)
+		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "cannot initiate: %s",
+		     strerror(-ret));
+	else
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "negotiating on demand: a "
+		     "packet %s -> %s found no SA", src, dst);
+}
+
+/*
+ * The peer sends ESP on an SA we do not have: it kept state we lost (our
+ * restart) or missed a DELETE. Rekeying gives both ends one fresh pair (or,
+ * if the peer lost the IKE SA too, fails and restarts the tunnel); without
+ * an IKE SA, negotiating anew sends INITIAL_CONTACT. Once per
+ * UNKNOWN_SPI_RETRY_MS per tunnel.
+ */
+static void on_unknown_spi(struct daemon *d, const struct sgw_event *ev)
+{
+	struct rtun *rt = rtun_by_id(d, ev->tunnel_id);
+	long long now = now_ms();
+	const char *state;
+	int ret;
+
+	if (!rt || !rt->enabled || !rt->in_engine)
+		return;
+	if (rt->unknown_spi_ms && now - rt->unknown_spi_ms < UNKNOWN_SPI_RETRY_MS)
+		return;
+	rt->unknown_spi_ms = now;
+	state = tunnel_state(d, rt);
+	if (!strcmp(state, "connecting"))
+		return;
+	if (!strcmp(state, "established")) {
+		ret = ike_engine_rekey(d->eng, rt->id, false, (ike_time_t)now);
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "ESP with unknown SPI "
+		     "0x%08x from the peer: it holds SAs we do not; %s",
+		     ev->spi, ret == -EALREADY ? "a rekey is already under way" :
+		     "rekeying");
+		return;
+	}
+	ret = ike_engine_on_demand(d->eng, rt->id, (ike_time_t)now);
+	dlog(d, SGW_CONF_LOG_INFO, rt->name, "ESP with unknown SPI 0x%08x from "
+	     "the peer: it holds SAs we do not; %s", ev->spi,
+	     ret == -EPERM ? "not negotiating: held after a dead peer" :
+	     ret ? "negotiation is already pending" : "negotiating anew");
+}
+
+/*
+ * The kernel tunnel was enabled or disabled past the daemon (raw netlink,
+ * "sgwctl tunnel set" that could not reach us): follow it, so that a
+ * disabled tunnel's peer still hears a DELETE and nothing negotiates for
+ * it. The kernel has removed the SAs already. Our own changes come back
+ * here too and find nothing to do.
+ */
+static void on_tunnel(struct daemon *d, const struct sgw_event *ev)
+{
+	struct rtun *rt = rtun_by_id(d, ev->tunnel_id);
+	const struct sgw_conf_tunnel *ct = sgw_conf_tunnel_by_id(&d->conf,
+								 ev->tunnel_id);
+
+	if (!rt || !ct || ev->enabled == rt->enabled)
+		return;
+	if (!ev->enabled) {
+		engine_drop(d, rt);
+		rt->enabled = false;
+		rt->by_request = true;
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "disabled in the kernel, "
+		     "not through the daemon: IKE SA deleted, no negotiation "
+		     "until it is enabled");
+		return;
+	}
+	engine_enable(d, ct, rt);
+	if (rt->error[0])
+		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "%s", rt->error);
+	else
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "enabled in the kernel, "
+		     "not through the daemon: negotiating as configured");
+}
+
+int on_event(const struct sgw_event *ev, void *arg)
+{
+	struct daemon *d = arg;
+	struct rtun *t = rtun_by_id(d, ev->tunnel_id);
+	char name[16];
+
+	if (ev->type == SGW_EVENT_ACQUIRE) {
+		on_acquire(d, ev);
+		return 0;
+	}
+	if (ev->type == SGW_EVENT_UNKNOWN_SPI) {
+		on_unknown_spi(d, ev);
+		return 0;
+	}
+	if (ev->type == SGW_EVENT_TUNNEL) {
+		on_tunnel(d, ev);
+		return 0;
+	}
+
+	snprintf(name, sizeof(name), "%u", ev->tunnel_id);
+	/* Rekey on the soft limit; after the hard one the tunnel starts over. */
+	if (t && t->in_engine)
+		ike_engine_sa_expired(d->eng, t->id, ev->dir == SGW_DIR_IN ?
+				      IKE_DIR_IN : IKE_DIR_OUT, htonl(ev->spi),
+				      ev->hard, (ike_time_t)now_ms());
+	if (ev->hard)
+		dlog(d, SGW_CONF_LOG_WARNING, t ? t->name : name,
+		     "SA %s spi 0x%08x reached its hard lifetime (bytes %" PRIu64
+		     ", packets %" PRIu64 "); the kernel removed it",
+		     sgw_dir_name(ev->dir), ev->spi, ev->bytes, ev->packets);
+	else
+		dlog(d, SGW_CONF_LOG_INFO, t ? t->name : name,
+		     "SA %s spi 0x%08x reached its soft lifetime (bytes %" PRIu64
+		     ", packets %" PRIu64 ")", sgw_dir_name(ev->dir), ev->spi,
+		     ev->bytes, ev->packets);
+	return 0;
+}

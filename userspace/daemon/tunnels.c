@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tunnels: sgw.conf applied to the kernel tunnels and the engine,
+ * at start and on each reload, and a tunnel taken out of or back into the
+ * engine.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "conf_check.h"
+#include "conf_parse.h"
+#include "confmap.h"
+#include "daemon_priv.h"
+#include "srcaddr.h"
+
+struct rtun *rtun_by_id(struct daemon *d, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->t[i].id == id)
+			return &d->t[i];
+	return NULL;
+}
+
+/* Whether @a is assigned to an interface here; names them if not. */
+static bool address_is_local(const struct sgw_conf_addr *a, char *list,
+			     size_t len)
+{
+	struct ifaddrs *ifa, *i;
+	size_t off = 0;
+	bool found = false;
+
+	if (len)
+		list[0] = '\0';
+	if (getifaddrs(&ifa))
+		return true;	/* bind() will tell */
+	for (i = ifa; i; i = i->ifa_next) {
+		const struct sockaddr *s = i->ifa_addr;
+		const void *p;
+		char buf[INET6_ADDRSTRLEN];
+
+		if (!s || (s->sa_family != AF_INET && s->sa_family != AF_INET6))
+			continue;
+		p = s->sa_family == AF_INET ?
+		    (const void *)&((const struct sockaddr_in *)(const void *)s)->sin_addr :
+		    (const void *)&((const struct sockaddr_in6 *)(const void *)s)->sin6_addr;
+		if (s->sa_family == a->family &&
+		    !memcmp(p, a->bytes, a->family == AF_INET ? 4 : 16))
+			found = true;
+		if (s->sa_family == a->family && off < len &&
+		    inet_ntop(s->sa_family, p, buf, sizeof(buf))) {
+			int r = snprintf(list + off, len - off, "%s%s %s",
+					 off ? ", " : "", i->ifa_name, buf);
+
+			if (r > 0)
+				off += (size_t)r;
+		}
+	}
+	freeifaddrs(ifa);
+	return found;
+}
+
+/*
+ * local = auto: the source address of the route toward the remote SGW,
+ * looked up now (and again on each reload); everything else (IKE socket,
+ * kernel tunnel, default identity) takes it from @eff.
+ */
+static int resolve_local(struct daemon *d, const struct sgw_conf_tunnel *ct,
+			 struct rtun *rt, struct sgw_conf_tunnel *eff)
+{
+	char msg[256], addr[SGW_CONF_ADDRSTRLEN];
+	struct srcaddr s;
+
+	*eff = *ct;
+	if (ct->local.family != AF_UNSPEC)
+		return 0;
+	if (srcaddr_lookup(&ct->remote, &s, msg, sizeof(msg))) {
+		snprintf(rt->error, sizeof(rt->error), "local = auto: %s", msg);
+		return -1;
+	}
+	eff->local = rt->local = s.addr;
+	srcaddr_explain(&s, &ct->remote, rt->local_why, sizeof(rt->local_why));
+	dlog(d, SGW_CONF_LOG_INFO, rt->name, "local %s (%s)",
+	     sgw_conf_addr_str(&s.addr, addr, sizeof(addr)), rt->local_why);
+	return 0;
+}
+
+/* Fills @rt from config tunnel @ct; rt->error says why it cannot run. */
+static void prepare(struct daemon *d, const struct sgw_conf_tunnel *ct,
+		    struct rtun *rt)
+{
+	struct sgw_conf_tunnel eff;
+	char warn[512], list[512];
+
+	memset(rt, 0, sizeof(*rt));
+	rt->id = ct->id;
+	snprintf(rt->name, sizeof(rt->name), "%s", ct->name);
+	snprintf(rt->ifname, sizeof(rt->ifname), "%s", ct->interface);
+	rt->enabled = ct->enabled;
+	rt->at_start = ct->start == SGW_CONF_START_AT_START;
+	rt->local = ct->local;
+	rt->remote = ct->remote;
+	rt->opts.replay_window = ct->replay_window;
+	rt->opts.life_bytes = ct->life_bytes;
+	rt->opts.life_packets = ct->life_packets;
+	if (resolve_local(d, ct, rt, &eff) ||
+	    confmap_tunnel(&eff, &rt->ike, rt->error, sizeof(rt->error)))
+		return;
+	if (!rt->enabled)
+		return;
+	if (!address_is_local(&eff.local, list, sizeof(list))) {
+		char addr[SGW_CONF_ADDRSTRLEN];
+
+		snprintf(rt->error, sizeof(rt->error), "local %s is not an "
+			 "address of this host (addresses here: %s)",
+			 sgw_conf_addr_str(&eff.local, addr, sizeof(addr)),
+			 list[0] ? list : "none of its family");
+		return;
+	}
+	if (confmap_read_psk(ct->psk_file, rt->ike.psk, &rt->ike.psk_len,
+			     warn, sizeof(warn), rt->error, sizeof(rt->error)))
+		return;
+	if (warn[0])
+		dlog(d, SGW_CONF_LOG_WARNING, rt->name, "%s", warn);
+}
+
+static void link_up(struct daemon *d, const char *ifname)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (!ioctl(fd, SIOCGIFFLAGS, &ifr) && !(ifr.ifr_flags & IFF_UP)) {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+			dlog(d, SGW_CONF_LOG_WARNING, NULL, "cannot set %s up: %s",
+			     ifname, strerror(errno));
+	}
+	close(fd);
+}
+
+/* Creates or updates the kernel tunnel of @ct. */
+static int kernel_sync(struct daemon *d, const struct sgw_conf_tunnel *ct,
+		       struct rtun *rt)
+{
+	struct sgw_tunnel_ref ref = { .id = ct->id };
+	struct sgw_conf_tunnel eff = *ct;
+	struct sgw_tunnel_config kc;
+	struct sgw_tunnel kt;
+
+	/* The local address resolved for local = auto, if it was. */
+	if (rt->local.family)
+		eff.local = rt->local;
+	confmap_kernel_tunnel(&eff, &kc);
+	if (!sgwnl_tunnel_get(d->nl, &ref, &kt)) {
+		if (!strcmp(kt.ifname, ct->interface)) {
+			if (sgwnl_tunnel_set(d->nl, &ref, &kc))
+				goto fail;
+			goto up;
+		}
+		if (sgwnl_tunnel_del(d->nl, &ref))
+			goto fail;
+	}
+	if (sgwnl_tunnel_add(d->nl, ct->id, ct->interface, &kc, &kt))
+		goto fail;
+	dlog(d, SGW_CONF_LOG_INFO, rt->name, "created interface %s",
+	     ct->interface);
+up:
+	link_up(d, ct->interface);
+	return 0;
+fail:
+	snprintf(rt->error, sizeof(rt->error), "kernel tunnel %u (%s): %s",
+		 ct->id, ct->interface, sgwnl_error(d->nl));
+	return -1;
+}
+
+void engine_start(struct daemon *d, struct rtun *rt)
+{
+	int ret;
+
+	ret = ike_engine_up(d->eng, rt->id, (ike_time_t)now_ms());
+	if (ret && ret != -EALREADY)
+		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "cannot initiate: %s",
+		     strerror(-ret));
+}
+
+/* Hands @rt to the engine; its kernel tunnel exists. */
+static void engine_add(struct daemon *d, struct rtun *rt)
+{
+	int ret;
+
+	if (!rt->enabled || rt->error[0])
+		return;
+	if (sock_open(d, &rt->ike.local, rt->error, sizeof(rt->error)))
+		return;
+	/* The daemon owns the tunnel's SAs: none may predate its IKE SA. */
+	sgwnl_sa_flush(d->nl, rt->id);
+	ret = ike_engine_add_tunnel(d->eng, &rt->ike);
+	if (ret) {
+		snprintf(rt->error, sizeof(rt->error), "the IKE engine refused "
+			 "the tunnel: %s", strerror(-ret));
+		return;
+	}
+	rt->in_engine = true;
+	if (rt->at_start)
+		engine_start(d, rt);
+}
+
+void engine_drop(struct daemon *d, struct rtun *rt)
+{
+	if (!rt->in_engine)
+		return;
+	ike_engine_down(d->eng, rt->id, (ike_time_t)now_ms());
+	ike_engine_remove_tunnel(d->eng, rt->id);
+	rt->in_engine = false;
+}
+
+void rtun_wipe(struct rtun *v, size_t n)
+{
+	if (v)
+		explicit_bzero(v, n * sizeof(*v));
+	free(v);
+}
+
+/*
+ * Loads and checks the file and applies what changed. On any error the
+ * running configuration stays as it is and @msg says why.
+ */
+int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
+			size_t msglen)
+{
+	struct sgw_conf conf;
+	struct sgw_conf_error err;
+	struct sgw_conf_problems probs;
+	struct ike_engine_config ec;
+	char engine_msg[64];
+	struct rtun *nt;
+	size_t i;
+	int errors;
+
+	memset(s, 0, sizeof(*s));
+	if (sgw_conf_load(d->path, &conf, &err)) {
+		snprintf(msg, msglen, "%s", err.text);
+		sgw_conf_free(&conf);
+		return -1;
+	}
+	errors = sgw_conf_check(&conf, &probs);
+	for (i = 0; errors >= 0 && i < probs.count; i++)
+		dlog(d, probs.v[i].severity == SGW_CONF_SEV_ERROR ?
+		     SGW_CONF_LOG_ERROR : probs.v[i].severity ==
+		     SGW_CONF_SEV_WARNING ? SGW_CONF_LOG_WARNING :
+		     SGW_CONF_LOG_INFO, NULL, "%s", probs.v[i].text);
+	if (errors) {
+		snprintf(msg, msglen, "%s: %d error%s (first: %s); nothing "
+			 "applied", d->path, errors < 0 ? 1 : errors,
+			 errors == 1 ? "" : "s", errors > 0 && probs.count ?
+			 probs.v[0].text : "out of memory");
+		sgw_conf_problems_free(&probs);
+		sgw_conf_free(&conf);
+		return -1;
+	}
+	sgw_conf_problems_free(&probs);
+	d->level = conf.global.log_level;
+	/* [global] applies on reload too; half-open SAs stay as they are. */
+	confmap_engine(&conf.global, &ec);
+	engine_msg[0] = '\0';
+	if (!ike_engine_set_config(d->eng, &ec)) {
+		confmap_engine_changes(&d->ec, &ec, engine_msg,
+				       sizeof(engine_msg));
+		d->ec = ec;
+	}
+	nt = calloc(conf.n_tunnels ? conf.n_tunnels : 1, sizeof(*nt));
+	if (!nt) {
+		snprintf(msg, msglen, "out of memory");
+		sgw_conf_free(&conf);
+		return -1;
+	}
+	for (i = 0; i < conf.n_tunnels; i++)
+		prepare(d, &conf.tunnels[i], &nt[i]);
+
+	/* Tunnels no longer configured: tell the peer, remove the device. */
+	for (i = 0; i < d->n; i++) {
+		struct sgw_tunnel_ref ref = { .id = d->t[i].id };
+
+		if (sgw_conf_tunnel_by_id(&conf, d->t[i].id))
+			continue;
+		engine_drop(d, &d->t[i]);
+		if (sgwnl_tunnel_del(d->nl, &ref))
+			dlog(d, SGW_CONF_LOG_WARNING, d->t[i].name,
+			     "removing the kernel tunnel: %s", sgwnl_error(d->nl));
+		dlog(d, SGW_CONF_LOG_INFO, d->t[i].name, "removed");
+		s->removed++;
+	}
+	for (i = 0; i < conf.n_tunnels; i++) {
+		const struct sgw_conf_tunnel *ct = &conf.tunnels[i];
+		const struct sgw_conf_tunnel *oc =
+			sgw_conf_tunnel_by_id(&d->conf, ct->id);
+		struct rtun *old = rtun_by_id(d, ct->id);
+
+		if (old && oc && sgw_conf_tunnel_equal(oc, ct) &&
+		    !old->by_request && !old->error[0] && !nt[i].error[0] &&
+		    !memcmp(&old->ike, &nt[i].ike, sizeof(old->ike))) {
+			nt[i].in_engine = old->in_engine;
+			s->kept++;
+			continue;
+		}
+		if (old) {
+			engine_drop(d, old);
+			s->changed++;
+			dlog(d, SGW_CONF_LOG_INFO, nt[i].name, "changed");
+		} else {
+			s->added++;
+		}
+		if (kernel_sync(d, ct, &nt[i]))
+			;
+		else
+			engine_add(d, &nt[i]);
+		if (nt[i].error[0])
+			dlog(d, SGW_CONF_LOG_ERROR, nt[i].name, "%s", nt[i].error);
+	}
+	rtun_wipe(d->t, d->n);
+	d->t = nt;
+	d->n = conf.n_tunnels;
+	sgw_conf_free(&d->conf);
+	d->conf = conf;
+	sock_gc(d);
+	snprintf(msg, msglen, "%zu tunnel%s: %u added, %u removed, %u changed, "
+		 "%u unchanged%s%s", d->n, d->n == 1 ? "" : "s", s->added,
+		 s->removed, s->changed, s->kept, engine_msg[0] ? "; " : "",
+		 engine_msg);
+	return 0;
+}
+
+/* The kernel tunnel of @rt is enabled: the engine takes it up again. */
+void engine_enable(struct daemon *d, const struct sgw_conf_tunnel *ct,
+			  struct rtun *rt)
+{
+	struct sgw_conf_tunnel on = *ct;
+
+	/* A tunnel disabled in the file has no key read yet: prepare it. */
+	on.enabled = true;
+	prepare(d, &on, rt);
+	rt->by_request = true;
+	engine_add(d, rt);
+}
