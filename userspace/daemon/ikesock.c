@@ -52,7 +52,7 @@ static struct usock *sock_find(struct daemon *d,
 
 /* The socket IKE of @addr leaves from, opened if needed. */
 int sock_open(struct daemon *d, const struct sockaddr_storage *addr,
-		     char *err, size_t errlen)
+	      char *err, size_t errlen)
 {
 	socklen_t alen = addr->ss_family == AF_INET ?
 			 sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
@@ -115,8 +115,8 @@ void sock_gc(struct daemon *d)
 }
 
 int engine_send(void *ctx, const struct sockaddr_storage *local,
-		       const struct sockaddr_storage *remote,
-		       const uint8_t *buf, size_t len)
+		const struct sockaddr_storage *remote,
+		const uint8_t *buf, size_t len)
 {
 	struct daemon *d = ctx;
 	struct usock *u = sock_find(d, local);

@@ -19,7 +19,7 @@ static const char *const level_names[] = {
 
 /* One line per message on stderr; under systemd with a syslog prefix. */
 void dlog(struct daemon *d, enum sgw_conf_log_level lvl,
-		 const char *tunnel, const char *fmt, ...)
+	  const char *tunnel, const char *fmt, ...)
 {
 	static const int prio[] = { 3, 4, 6, 7 };
 	char msg[2048];
@@ -38,7 +38,7 @@ void dlog(struct daemon *d, enum sgw_conf_log_level lvl,
 }
 
 void engine_log(void *ctx, enum ike_log_level level, uint32_t tunnel,
-		       const char *msg)
+		const char *msg)
 {
 	struct daemon *d = ctx;
 	struct rtun *t = tunnel ? rtun_by_id(d, tunnel) : NULL;

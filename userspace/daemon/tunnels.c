@@ -240,7 +240,7 @@ void rtun_wipe(struct rtun *v, size_t n)
  * running configuration stays as it is and @msg says why.
  */
 int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
-			size_t msglen)
+		 size_t msglen)
 {
 	struct sgw_conf conf;
 	struct sgw_conf_error err;
@@ -346,7 +346,7 @@ int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
 
 /* The kernel tunnel of @rt is enabled: the engine takes it up again. */
 void engine_enable(struct daemon *d, const struct sgw_conf_tunnel *ct,
-			  struct rtun *rt)
+		   struct rtun *rt)
 {
 	struct sgw_conf_tunnel on = *ct;
 
