@@ -41,31 +41,6 @@ long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int nl_add(void *ctx, const struct sgw_sa_request *req)
-{
-	return sgwnl_sa_add(ctx, req);
-}
-
-static int nl_del(void *ctx, const struct sgw_sa_id *id)
-{
-	return sgwnl_sa_del(ctx, id);
-}
-
-static const char *nl_err(void *ctx)
-{
-	return sgwnl_error(ctx);
-}
-
-static int tunnel_opts(void *ctx, uint32_t id, struct kb_tunnel_opts *o)
-{
-	struct rtun *t = rtun_by_id(ctx, id);
-
-	if (!t)
-		return -1;
-	*o = t->opts;
-	return 0;
-}
-
 static int take_lock(struct daemon *d)
 {
 	char pid[32] = "";
@@ -231,6 +206,7 @@ static void shutdown_all(struct daemon *d)
 	for (i = 0; i < d->n_socks; i++)
 		close(d->socks[i].fd);
 	rtun_wipe(d->t, d->n);
+	kb_free(&d->kb);
 	sgw_conf_free(&d->conf);
 	if (d->ctl_fd >= 0) {
 		close(d->ctl_fd);
@@ -294,12 +270,7 @@ int daemon_run(const char *conf_path)
 	}
 	ops = (struct ike_engine_ops){ .ctx = d, .send = engine_send,
 				       .log = engine_log };
-	d->kb = (struct kbackend){
-		.ops = { .ctx = d->nl, .add = nl_add, .del = nl_del,
-			 .error = nl_err },
-		.tunnel_opts = tunnel_opts, .opts_ctx = d,
-		.log = kb_log, .log_ctx = d,
-	};
+	kb_init(&d->kb, d->nl, kb_log, d);
 	kb_kernel(&d->kb, &kern);
 	{
 		/* half-open-limit comes from [global]: read it first. */

@@ -46,7 +46,6 @@ struct rtun {
 	struct sgw_conf_addr local, remote;	/* local: resolved if auto */
 	char local_why[160];		/* local = auto: which route chose it */
 	struct ike_tunnel_config ike;	/* holds the key: wiped when dropped */
-	struct kb_tunnel_opts opts;
 };
 
 struct usock {

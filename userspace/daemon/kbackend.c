@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ike_kernel over sgw SA operations; see kbackend.h. */
+/* ike_kernel over sgw's generic netlink; see kbackend.h. */
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ike_alg.h"
+#include "ike_ts.h"
 #include "kbackend.h"
 
 uint32_t kb_alg(uint16_t encr, uint16_t encr_bits, uint16_t integ)
@@ -87,6 +89,119 @@ int kb_build(const struct ike_kernel_sa *sa, const struct kb_tunnel_opts *o,
 	return 0;
 }
 
+/* Whether the @bits low bits of @a (big endian, @alen bytes) are all 0. */
+static bool low_bits_zero(const uint8_t *a, size_t alen, unsigned int bits)
+{
+	size_t i = alen;
+
+	for (; bits >= 8; bits -= 8)
+		if (a[--i])
+			return false;
+	return !bits || !(a[i - 1] & ((1u << bits) - 1));
+}
+
+static void set_low_bits(uint8_t *a, size_t alen, unsigned int bits)
+{
+	size_t i = alen;
+
+	for (; bits >= 8; bits -= 8)
+		a[--i] = 0xff;
+	if (bits)
+		a[i - 1] |= (uint8_t)((1u << bits) - 1);
+}
+
+/* a += 1; false when it wrapped around. */
+static bool increment(uint8_t *a, size_t alen)
+{
+	size_t i = alen;
+
+	while (i--)
+		if (++a[i])
+			return true;
+	return false;
+}
+
+/* The largest prefixes, in order, that together are exactly [start, end]. */
+static int range_prefixes(const struct ike_ts *t, struct sgw_ts *out)
+{
+	size_t alen = ike_ts_addr_len(t);
+	unsigned int bits = (unsigned int)alen * 8, k;
+	uint8_t cur[16], last[16];
+
+	memcpy(cur, t->start, alen);
+	for (;;) {
+		/* The largest block aligned at cur that ends within end. */
+		for (k = bits; k; k--) {
+			if (!low_bits_zero(cur, alen, k))
+				continue;
+			memcpy(last, cur, alen);
+			set_low_bits(last, alen, k);
+			if (memcmp(last, t->end, alen) <= 0)
+				break;
+		}
+		if (!k)
+			memcpy(last, cur, alen);
+		if (out->n == SGW_TS_MAX)
+			return -E2BIG;
+		out->v[out->n].addr.family = alen == 4 ? AF_INET : AF_INET6;
+		memset(out->v[out->n].addr.bytes, 0, 16);
+		memcpy(out->v[out->n].addr.bytes, cur, alen);
+		out->v[out->n].len = bits - k;
+		out->n++;
+		if (!memcmp(last, t->end, alen))
+			return 0;
+		memcpy(cur, last, alen);
+		if (!increment(cur, alen))
+			return 0;
+	}
+}
+
+int kb_ts_prefixes(const struct ike_ts_list *l, struct sgw_ts *out)
+{
+	size_t i;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < l->n; i++) {
+		if (memcmp(l->ts[i].start, l->ts[i].end,
+			   ike_ts_addr_len(&l->ts[i])) > 0)
+			continue;
+		ret = range_prefixes(&l->ts[i], out);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < out->n; i++)
+		if (out->v[i].len)
+			return 0;
+	out->n = 0;		/* whole families only: any */
+	return 0;
+}
+
+static bool prefix_in(const struct sgw_prefix *p, const struct sgw_ts *ts)
+{
+	size_t i;
+
+	for (i = 0; i < ts->n; i++)
+		if (ts->v[i].len == p->len &&
+		    ts->v[i].addr.family == p->addr.family &&
+		    !memcmp(ts->v[i].addr.bytes, p->addr.bytes, 16))
+			return true;
+	return false;
+}
+
+/* The same prefixes, in whatever order. */
+static bool ts_same(const struct sgw_ts *a, const struct sgw_ts *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (!prefix_in(&a->v[i], b))
+			return false;
+	return true;
+}
+
 static void kb_log(struct kbackend *kb, uint32_t tunnel, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -103,51 +218,208 @@ static void kb_log(struct kbackend *kb, uint32_t tunnel, const char *fmt, ...)
 	kb->log(kb->log_ctx, tunnel, msg);
 }
 
+void kb_init(struct kbackend *kb, struct sgwnl *nl,
+	     void (*log)(void *ctx, uint32_t tunnel, const char *msg),
+	     void *log_ctx)
+{
+	memset(kb, 0, sizeof(*kb));
+	kb->nl = nl;
+	kb->log = log;
+	kb->log_ctx = log_ctx;
+}
+
+void kb_free(struct kbackend *kb)
+{
+	size_t i;
+
+	for (i = 0; i < kb->n; i++)
+		free(kb->t[i].sas);
+	free(kb->t);
+	kb->t = NULL;
+	kb->n = 0;
+}
+
+static struct kb_tunnel *tunnel_find(struct kbackend *kb, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < kb->n; i++)
+		if (kb->t[i].id == id)
+			return &kb->t[i];
+	return NULL;
+}
+
+int kb_tunnel_set(struct kbackend *kb, uint32_t id,
+		  const struct kb_tunnel_opts *o, const struct sgw_ts *local,
+		  const struct sgw_ts *remote)
+{
+	struct kb_tunnel *t = tunnel_find(kb, id);
+
+	if (!t) {
+		t = realloc(kb->t, (kb->n + 1) * sizeof(*kb->t));
+		if (!t)
+			return -ENOMEM;
+		kb->t = t;
+		t = &kb->t[kb->n++];
+		memset(t, 0, sizeof(*t));
+	}
+	free(t->sas);
+	t->sas = NULL;
+	t->n_sas = 0;
+	t->id = id;
+	t->opts = *o;
+	t->conf_local = t->local = *local;
+	t->conf_remote = t->remote = *remote;
+	return 0;
+}
+
+void kb_tunnel_forget(struct kbackend *kb, uint32_t id)
+{
+	struct kb_tunnel *t = tunnel_find(kb, id);
+
+	if (!t)
+		return;
+	free(t->sas);
+	*t = kb->t[--kb->n];
+}
+
+/* Points the kernel tunnel's selectors at @local and @remote. */
+static int set_selectors(struct kbackend *kb, struct kb_tunnel *t,
+			 const struct sgw_ts *local, const struct sgw_ts *remote,
+			 const char *why)
+{
+	struct sgw_tunnel_ref ref = { .id = t->id };
+	struct sgw_tunnel_config cfg = {
+		.set_local_ts = true, .set_remote_ts = true,
+		.local_ts = *local, .remote_ts = *remote,
+	};
+	int ret;
+
+	if (ts_same(local, &t->local) && ts_same(remote, &t->remote))
+		return 0;
+	ret = sgwnl_tunnel_set(kb->nl, &ref, &cfg);
+	if (ret) {
+		kb_log(kb, t->id, "cannot set the kernel tunnel's selectors to "
+		       "the %s ones: %s", why, sgwnl_error(kb->nl));
+		return ret;
+	}
+	t->local = *local;
+	t->remote = *remote;
+	return 0;
+}
+
+/* Before a tunnel-mode SA goes in: the kernel enforces what was agreed. */
+static int narrow(struct kbackend *kb, struct kb_tunnel *t,
+		  const struct ike_kernel_sa *sa, const char *spi)
+{
+	struct sgw_ts l, r;
+
+	if (!sa->local_ts || !sa->remote_ts)
+		return 0;
+	if (kb_ts_prefixes(sa->local_ts, &l) ||
+	    kb_ts_prefixes(sa->remote_ts, &r)) {
+		kb_log(kb, t->id, "SA %s: the negotiated selectors need more "
+		       "than %d prefixes; the kernel tunnel keeps its own",
+		       spi, SGW_TS_MAX);
+		return 0;
+	}
+	return set_selectors(kb, t, &l, &r, "negotiated");
+}
+
+static int remember(struct kb_tunnel *t, uint32_t spi, unsigned int dir)
+{
+	struct kb_sa_ref *v = realloc(t->sas, (t->n_sas + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	t->sas = v;
+	v[t->n_sas].spi = spi;
+	v[t->n_sas].dir = dir;
+	t->n_sas++;
+	return 0;
+}
+
+/* @spi is gone; the last tunnel-mode SA takes the narrowing with it. */
+static void forget(struct kbackend *kb, struct kb_tunnel *t, uint32_t spi,
+		   unsigned int dir)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_sas; i++) {
+		if (t->sas[i].spi == spi && t->sas[i].dir == dir) {
+			t->sas[i] = t->sas[--t->n_sas];
+			if (!t->n_sas)
+				set_selectors(kb, t, &t->conf_local,
+					      &t->conf_remote, "configured");
+			return;
+		}
+	}
+}
+
 static int add_sa(void *ctx, const struct ike_kernel_sa *sa)
 {
 	struct kbackend *kb = ctx;
-	struct kb_tunnel_opts o, *op = NULL;
+	struct kb_tunnel *t = tunnel_find(kb, sa->tunnel);
 	struct sgw_sa_request req;
 	uint8_t key[SGW_KEY_MAX];
 	char err[256], spi[16];
 	int ret;
 
-	if (kb->tunnel_opts && !kb->tunnel_opts(kb->opts_ctx, sa->tunnel, &o))
-		op = &o;
 	snprintf(spi, sizeof(spi), "%08x", ntohl(sa->spi));
-	ret = kb_build(sa, op, &req, key, err, sizeof(err));
+	ret = kb_build(sa, t ? &t->opts : NULL, &req, key, err, sizeof(err));
 	if (ret) {
 		kb_log(kb, sa->tunnel, "cannot install SA %s: %s", spi, err);
-		explicit_bzero(key, sizeof(key));
-		return ret;
+		goto out;
 	}
-	ret = kb->ops.add(kb->ops.ctx, &req);
-	explicit_bzero(key, sizeof(key));
-	if (ret)
+	if (t && sa->mode == IKE_MODE_TUNNEL) {
+		ret = narrow(kb, t, sa, spi);
+		if (ret)
+			goto out;
+	}
+	ret = sgwnl_sa_add(kb->nl, &req);
+	if (ret) {
 		kb_log(kb, sa->tunnel, "the kernel refused SA %s: %s", spi,
-		       kb->ops.error ? kb->ops.error(kb->ops.ctx) : strerror(-ret));
+		       sgwnl_error(kb->nl));
+		goto out;
+	}
+	if (t && sa->mode == IKE_MODE_TUNNEL &&
+	    remember(t, req.sa.spi, req.sa.dir)) {
+		/* Untracked, it would keep the selectors narrow for good. */
+		struct sgw_sa_id id = {
+			.tunnel_id = sa->tunnel, .spi = req.sa.spi,
+			.dir = req.sa.dir,
+		};
+
+		kb_log(kb, sa->tunnel, "cannot install SA %s: out of memory",
+		       spi);
+		sgwnl_sa_del(kb->nl, &id);
+		ret = -ENOMEM;
+	}
+out:
+	explicit_bzero(key, sizeof(key));
 	return ret;
 }
 
 static int del_sa(void *ctx, uint32_t tunnel, enum ike_dir dir, uint32_t spi)
 {
 	struct kbackend *kb = ctx;
+	struct kb_tunnel *t = tunnel_find(kb, tunnel);
 	struct sgw_sa_id id = {
 		.tunnel_id = tunnel,
 		.spi = ntohl(spi),
 		.dir = dir == IKE_DIR_IN ? SGW_DIR_IN : SGW_DIR_OUT,
 	};
-	int ret = kb->ops.del(kb->ops.ctx, &id);
+	int ret = sgwnl_sa_del(kb->nl, &id);
 
 	/* Gone already (hard expiry, tunnel deleted): nothing to undo. */
 	if (ret && ret != -ENOENT) {
-		char s[16];
-
-		snprintf(s, sizeof(s), "%08x", id.spi);
-		kb_log(kb, tunnel, "could not remove SA %s: %s", s,
-		       kb->ops.error ? kb->ops.error(kb->ops.ctx) : strerror(-ret));
+		kb_log(kb, tunnel, "could not remove SA %08x: %s", id.spi,
+		       sgwnl_error(kb->nl));
+		return ret;
 	}
-	return ret == -ENOENT ? 0 : ret;
+	if (t)
+		forget(kb, t, id.spi, id.dir);
+	return 0;
 }
 
 void kb_kernel(struct kbackend *kb, struct ike_kernel *out)

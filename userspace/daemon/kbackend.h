@@ -1,10 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The IKE engine's kernel backend (ike_kernel.h) over sgw's SA commands:
- * maps a negotiated CHILD SA (IANA transforms, KEYMAT) to an sgw algorithm
- * and key layout, adds the per-tunnel settings the engine does not carry
- * (replay window, byte and packet limits), and calls the SA operations,
- * which are sgwnl_sa_add/del in the daemon and a fake in the tests.
+ * The IKE engine's kernel interface (ike_kernel.h), straight over sgw's
+ * generic netlink (nl.h): maps a negotiated CHILD SA (IANA transforms,
+ * KEYMAT) to an sgw algorithm and key layout, adds the per-tunnel settings
+ * the engine does not carry (replay window, byte and packet limits, given
+ * by kb_tunnel_set()), and calls sgwnl_sa_add/del. Each failure is logged
+ * here, once, with the kernel's reason.
+ *
+ * Selectors: the module keeps one pair of selector lists per tunnel, none
+ * per SA. While a tunnel-mode CHILD SA negotiated narrower selectors than
+ * configured (RFC 7296 2.9), the kernel tunnel enforces the negotiated
+ * ones; when its last tunnel-mode SA is gone the configured ones return,
+ * so that a packet they allow can start a new negotiation. The module
+ * matches addresses only: a selector's protocol and ports do not reach it.
  */
 #ifndef SGWCTL_KBACKEND_H
 #define SGWCTL_KBACKEND_H
@@ -14,14 +22,7 @@
 
 #include "ike_kernel.h"
 #include "model.h"
-
-struct kb_sa_ops {
-	void *ctx;
-	int (*add)(void *ctx, const struct sgw_sa_request *req);
-	int (*del)(void *ctx, const struct sgw_sa_id *id);
-	/* The reason of the last failure, for the log. */
-	const char *(*error)(void *ctx);
-};
+#include "nl.h"
 
 /* What the configuration says about a tunnel's SAs beyond the engine's. */
 struct kb_tunnel_opts {
@@ -30,14 +31,42 @@ struct kb_tunnel_opts {
 	uint64_t life_packets;
 };
 
+/* One tunnel-mode SA in the kernel. */
+struct kb_sa_ref {
+	uint32_t spi;			/* host order */
+	unsigned int dir;		/* enum sgw_dir */
+};
+
+struct kb_tunnel {
+	uint32_t id;
+	struct kb_tunnel_opts opts;
+	struct sgw_ts conf_local, conf_remote;	/* as configured */
+	struct sgw_ts local, remote;		/* in the kernel now */
+	struct kb_sa_ref *sas;
+	size_t n_sas;
+};
+
 struct kbackend {
-	struct kb_sa_ops ops;
-	/* Fills @o for tunnel @id; NULL leaves the kernel defaults. */
-	int (*tunnel_opts)(void *ctx, uint32_t id, struct kb_tunnel_opts *o);
-	void *opts_ctx;
+	struct sgwnl *nl;
 	void (*log)(void *ctx, uint32_t tunnel, const char *msg);
 	void *log_ctx;
+	struct kb_tunnel *t;
+	size_t n;
 };
+
+void kb_init(struct kbackend *kb, struct sgwnl *nl,
+	     void (*log)(void *ctx, uint32_t tunnel, const char *msg),
+	     void *log_ctx);
+void kb_free(struct kbackend *kb);
+
+/*
+ * Tunnel @id as it now is in the kernel: its SA options and its configured
+ * selectors (empty lists: any). Forgets the SAs known for it. 0 or -ENOMEM.
+ */
+int kb_tunnel_set(struct kbackend *kb, uint32_t id,
+		  const struct kb_tunnel_opts *o, const struct sgw_ts *local,
+		  const struct sgw_ts *remote);
+void kb_tunnel_forget(struct kbackend *kb, uint32_t id);
 
 /* The sgw algorithm of an IKE suite; 0 (SGW_ALG_UNSPEC) if none fits. */
 uint32_t kb_alg(uint16_t encr, uint16_t encr_bits, uint16_t integ);
@@ -49,6 +78,13 @@ uint32_t kb_alg(uint16_t encr, uint16_t encr_bits, uint16_t integ);
 int kb_build(const struct ike_kernel_sa *sa, const struct kb_tunnel_opts *o,
 	     struct sgw_sa_request *req, uint8_t *key, char *err,
 	     size_t errlen);
+
+/*
+ * The prefixes covering exactly the addresses of @l (ports and protocols
+ * left out); a list that covers a whole family becomes the empty list
+ * ("any"). -E2BIG when more than SGW_TS_MAX prefixes would be needed.
+ */
+int kb_ts_prefixes(const struct ike_ts_list *l, struct sgw_ts *out);
 
 /* The ike_kernel the engine takes; @kb must outlive the engine. */
 void kb_kernel(struct kbackend *kb, struct ike_kernel *out);

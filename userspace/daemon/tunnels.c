@@ -110,9 +110,6 @@ static void prepare(struct daemon *d, const struct sgw_conf_tunnel *ct,
 	rt->at_start = ct->start == SGW_CONF_START_AT_START;
 	rt->local = ct->local;
 	rt->remote = ct->remote;
-	rt->opts.replay_window = ct->replay_window;
-	rt->opts.life_bytes = ct->life_bytes;
-	rt->opts.life_packets = ct->life_packets;
 	if (resolve_local(d, ct, rt, &eff) ||
 	    confmap_tunnel(&eff, &rt->ike, rt->error, sizeof(rt->error)))
 		return;
@@ -158,6 +155,11 @@ static int kernel_sync(struct daemon *d, const struct sgw_conf_tunnel *ct,
 {
 	struct sgw_tunnel_ref ref = { .id = ct->id };
 	struct sgw_conf_tunnel eff = *ct;
+	struct kb_tunnel_opts o = {
+		.replay_window = ct->replay_window,
+		.life_bytes = ct->life_bytes,
+		.life_packets = ct->life_packets,
+	};
 	struct sgw_tunnel_config kc;
 	struct sgw_tunnel kt;
 
@@ -180,6 +182,11 @@ static int kernel_sync(struct daemon *d, const struct sgw_conf_tunnel *ct,
 	     ct->interface);
 up:
 	link_up(d, ct->interface);
+	/* The SAs' options and selectors travel with the tunnel. */
+	if (kb_tunnel_set(&d->kb, ct->id, &o, &kc.local_ts, &kc.remote_ts)) {
+		snprintf(rt->error, sizeof(rt->error), "out of memory");
+		return -1;
+	}
 	return 0;
 fail:
 	snprintf(rt->error, sizeof(rt->error), "kernel tunnel %u (%s): %s",
@@ -298,6 +305,7 @@ int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
 		if (sgw_conf_tunnel_by_id(&conf, d->t[i].id))
 			continue;
 		engine_drop(d, &d->t[i]);
+		kb_tunnel_forget(&d->kb, d->t[i].id);
 		if (sgwnl_tunnel_del(d->nl, &ref))
 			dlog(d, SGW_CONF_LOG_WARNING, d->t[i].name,
 			     "removing the kernel tunnel: %s", sgwnl_error(d->nl));

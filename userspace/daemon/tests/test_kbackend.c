@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The kernel backend: algorithms, key layout, SPIs, options, failures. */
+/*
+ * The kernel backend: algorithms, key layout, SPIs, options, failures and
+ * the negotiated selectors.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,53 +15,58 @@
 #include <cmocka.h>
 
 #include "ike_alg.h"
+#include "ike_ts.h"
 #include "kbackend.h"
 
-/* A fake of the SA operations: records what it is given. */
+/*
+ * A fake of the netlink calls the backend makes (nl.h), linked in place
+ * of lib/nl.c: records what it is given.
+ */
 struct fake {
-	int adds, dels;
+	int adds, dels, sets;
 	struct sgw_sa_request req;
 	uint8_t key[SGW_KEY_MAX];
 	struct sgw_sa_id del;
-	int fail_with;
+	struct sgw_tunnel_ref ref;
+	struct sgw_tunnel_config set;
+	int fail_with, set_fails_with;
 	char log[512];
 	int logs;
 };
 
-static int fake_add(void *ctx, const struct sgw_sa_request *req)
-{
-	struct fake *f = ctx;
+static struct fake fk;
 
-	f->adds++;
-	f->req = *req;
-	memcpy(f->key, req->key, req->key_len);
-	return f->fail_with;
+int sgwnl_sa_add(struct sgwnl *nl, const struct sgw_sa_request *req)
+{
+	(void)nl;
+	fk.adds++;
+	fk.req = *req;
+	memcpy(fk.key, req->key, req->key_len);
+	return fk.fail_with;
 }
 
-static int fake_del(void *ctx, const struct sgw_sa_id *id)
+int sgwnl_sa_del(struct sgwnl *nl, const struct sgw_sa_id *id)
 {
-	struct fake *f = ctx;
-
-	f->dels++;
-	f->del = *id;
-	return f->fail_with;
+	(void)nl;
+	fk.dels++;
+	fk.del = *id;
+	return fk.fail_with;
 }
 
-static const char *fake_error(void *ctx)
+int sgwnl_tunnel_set(struct sgwnl *nl, const struct sgw_tunnel_ref *ref,
+		     const struct sgw_tunnel_config *cfg)
 {
-	(void)ctx;
+	(void)nl;
+	fk.sets++;
+	fk.ref = *ref;
+	fk.set = *cfg;
+	return fk.set_fails_with;
+}
+
+const char *sgwnl_error(const struct sgwnl *nl)
+{
+	(void)nl;
 	return "SPI already in use";
-}
-
-static int opts(void *ctx, uint32_t id, struct kb_tunnel_opts *o)
-{
-	(void)ctx;
-	if (id != 5)
-		return -1;
-	o->replay_window = 128;
-	o->life_bytes = 1000;
-	o->life_packets = 0;
-	return 0;
 }
 
 static void fake_log(void *ctx, uint32_t tunnel, const char *msg)
@@ -70,20 +78,43 @@ static void fake_log(void *ctx, uint32_t tunnel, const char *msg)
 	snprintf(f->log, sizeof(f->log), "%s", msg);
 }
 
-static struct fake fk;
 static struct kbackend kb;
 static struct ike_kernel kern;
+/* Tunnel 5 as configured: 10.1.0.0/16 here, 10.2.0.0/16 there. */
+static struct sgw_ts conf_local, conf_remote;
+
+static void prefix(struct sgw_ts *ts, const char *addr, unsigned int len)
+{
+	struct sgw_prefix *p = &ts->v[ts->n++];
+
+	memset(p, 0, sizeof(*p));
+	p->addr.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	assert_int_equal(inet_pton(p->addr.family, addr, p->addr.bytes), 1);
+	p->len = len;
+}
 
 static int setup(void **state)
 {
+	const struct kb_tunnel_opts o = {
+		.replay_window = 128, .life_bytes = 1000, .life_packets = 0,
+	};
+
 	(void)state;
 	memset(&fk, 0, sizeof(fk));
-	kb = (struct kbackend){
-		.ops = { .ctx = &fk, .add = fake_add, .del = fake_del,
-			 .error = fake_error },
-		.tunnel_opts = opts, .log = fake_log, .log_ctx = &fk,
-	};
+	memset(&conf_local, 0, sizeof(conf_local));
+	memset(&conf_remote, 0, sizeof(conf_remote));
+	prefix(&conf_local, "10.1.0.0", 16);
+	prefix(&conf_remote, "10.2.0.0", 16);
+	kb_init(&kb, NULL, fake_log, &fk);
+	assert_int_equal(kb_tunnel_set(&kb, 5, &o, &conf_local, &conf_remote), 0);
 	kb_kernel(&kb, &kern);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	kb_free(&kb);
 	return 0;
 }
 
@@ -233,15 +264,171 @@ static void test_delete(void **state)
 	assert_string_equal(fk.log, "could not remove SA 00001234: SPI already in use");
 }
 
+/* "10.1.2.0-10.1.2.255" style ranges for the engine's side. */
+static void ts_range(struct ike_ts_list *l, const char *start, const char *end)
+{
+	struct ike_ts *t = &l->ts[l->n++];
+	int af = strchr(start, ':') ? AF_INET6 : AF_INET;
+
+	memset(t, 0, sizeof(*t));
+	t->type = af == AF_INET ? IKE_TS_IPV4_ADDR_RANGE : IKE_TS_IPV6_ADDR_RANGE;
+	t->eport = 65535;
+	assert_int_equal(inet_pton(af, start, t->start), 1);
+	assert_int_equal(inet_pton(af, end, t->end), 1);
+}
+
+static void assert_prefix(const struct sgw_ts *ts, size_t i, const char *addr,
+			  unsigned int len)
+{
+	char buf[SGW_PREFIX_STRLEN], want[SGW_PREFIX_STRLEN];
+
+	assert_true(i < ts->n);
+	sgw_prefix_format(&ts->v[i], buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%s/%u", addr, len);
+	assert_string_equal(buf, want);
+}
+
+static void test_ts_prefixes(void **state)
+{
+	struct ike_ts_list l = { 0 };
+	struct sgw_ts ts;
+
+	(void)state;
+	/* A subnet is one prefix. */
+	ts_range(&l, "10.1.2.0", "10.1.2.255");
+	assert_int_equal(kb_ts_prefixes(&l, &ts), 0);
+	assert_int_equal(ts.n, 1);
+	assert_prefix(&ts, 0, "10.1.2.0", 24);
+	/* A range that is no subnet: the fewest prefixes covering it exactly. */
+	l.n = 0;
+	ts_range(&l, "10.0.0.1", "10.0.0.7");
+	assert_int_equal(kb_ts_prefixes(&l, &ts), 0);
+	assert_int_equal(ts.n, 3);
+	assert_prefix(&ts, 0, "10.0.0.1", 32);
+	assert_prefix(&ts, 1, "10.0.0.2", 31);
+	assert_prefix(&ts, 2, "10.0.0.4", 30);
+	l.n = 0;
+	ts_range(&l, "10.0.0.1", "10.0.0.10");
+	assert_int_equal(kb_ts_prefixes(&l, &ts), 0);
+	assert_int_equal(ts.n, 5);
+	assert_prefix(&ts, 3, "10.0.0.8", 31);
+	assert_prefix(&ts, 4, "10.0.0.10", 32);
+	/* IPv6, up to the last address of the family. */
+	l.n = 0;
+	ts_range(&l, "2001:db8::", "2001:db8::ffff");
+	ts_range(&l, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe",
+		 "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	assert_int_equal(kb_ts_prefixes(&l, &ts), 0);
+	assert_int_equal(ts.n, 2);
+	assert_prefix(&ts, 0, "2001:db8::", 112);
+	assert_prefix(&ts, 1, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", 127);
+	/* Whole families are "any": the empty list. */
+	l.n = 0;
+	ts_range(&l, "0.0.0.0", "255.255.255.255");
+	ts_range(&l, "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	assert_int_equal(kb_ts_prefixes(&l, &ts), 0);
+	assert_int_equal(ts.n, 0);
+	/* More prefixes than the kernel keeps. */
+	l.n = 0;
+	ts_range(&l, "0.0.0.1", "255.255.255.254");
+	assert_int_equal(kb_ts_prefixes(&l, &ts), -E2BIG);
+}
+
+/*
+ * The negotiated (narrowed) selectors reach the kernel tunnel before its
+ * SA does, and the configured ones return with the last tunnel-mode SA.
+ */
+static void test_narrowed_selectors(void **state)
+{
+	struct ike_kernel_sa sa = ksa(IKE_ENCR_AES_GCM_16, 128, 0, 20, 0);
+	struct ike_ts_list local = { 0 }, remote = { 0 };
+
+	(void)state;
+	ts_range(&local, "10.1.2.0", "10.1.2.255");
+	ts_range(&remote, "10.2.0.1", "10.2.0.1");
+	sa.local_ts = &local;
+	sa.remote_ts = &remote;
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.sets, 1);
+	assert_int_equal(fk.ref.id, 5);
+	assert_true(fk.set.set_local_ts);
+	assert_true(fk.set.set_remote_ts);
+	assert_false(fk.set.set_local || fk.set.set_remote ||
+		     fk.set.set_enabled);
+	assert_int_equal(fk.set.local_ts.n, 1);
+	assert_prefix(&fk.set.local_ts, 0, "10.1.2.0", 24);
+	assert_int_equal(fk.set.remote_ts.n, 1);
+	assert_prefix(&fk.set.remote_ts, 0, "10.2.0.1", 32);
+	assert_int_equal(fk.adds, 1);
+	/* Its outbound half: the kernel has these selectors already. */
+	sa.dir = IKE_DIR_OUT;
+	sa.spi = htonl(0xc0ffee02);
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.sets, 1);
+	assert_int_equal(fk.adds, 2);
+	/* The SGW-to-SGW SA (transport mode) leaves the selectors alone. */
+	sa.mode = IKE_MODE_TRANSPORT;
+	sa.spi = htonl(0xc0ffee03);
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.sets, 1);
+	assert_int_equal(kern.del_sa(kern.ctx, 5, IKE_DIR_OUT,
+				     htonl(0xc0ffee03)), 0);
+	assert_int_equal(fk.sets, 1);
+	/* One tunnel-mode SA left: still narrowed. */
+	assert_int_equal(kern.del_sa(kern.ctx, 5, IKE_DIR_OUT,
+				     htonl(0xc0ffee02)), 0);
+	assert_int_equal(fk.sets, 1);
+	/* Gone already in the kernel counts as gone: configured again. */
+	fk.fail_with = -ENOENT;
+	assert_int_equal(kern.del_sa(kern.ctx, 5, IKE_DIR_IN,
+				     htonl(0xc0ffee01)), 0);
+	assert_int_equal(fk.sets, 2);
+	assert_int_equal(fk.set.local_ts.n, 1);
+	assert_prefix(&fk.set.local_ts, 0, "10.1.0.0", 16);
+	assert_prefix(&fk.set.remote_ts, 0, "10.2.0.0", 16);
+	assert_int_equal(fk.logs, 0);
+}
+
+/* Selectors as wide as configured cost no request; a refusal stops the SA. */
+static void test_selectors_unchanged_or_refused(void **state)
+{
+	struct ike_kernel_sa sa = ksa(IKE_ENCR_AES_GCM_16, 128, 0, 20, 0);
+	struct ike_ts_list local = { 0 }, remote = { 0 };
+
+	(void)state;
+	ts_range(&local, "10.1.0.0", "10.1.255.255");
+	ts_range(&remote, "10.2.0.0", "10.2.255.255");
+	sa.local_ts = &local;
+	sa.remote_ts = &remote;
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.sets, 0);
+	assert_int_equal(fk.adds, 1);
+	remote.n = 0;
+	ts_range(&remote, "10.2.0.0", "10.2.0.255");
+	sa.spi = htonl(0xc0ffee04);
+	fk.set_fails_with = -EINVAL;
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), -EINVAL);
+	assert_int_equal(fk.sets, 1);
+	assert_int_equal(fk.adds, 1);
+	assert_int_equal(fk.logs, 1);
+	assert_string_equal(fk.log, "cannot set the kernel tunnel's selectors "
+			    "to the negotiated ones: SPI already in use");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_alg_map, setup),
-		cmocka_unit_test_setup(test_gcm_inbound, setup),
-		cmocka_unit_test_setup(test_cbc_outbound, setup),
-		cmocka_unit_test_setup(test_chacha, setup),
-		cmocka_unit_test_setup(test_refusals, setup),
-		cmocka_unit_test_setup(test_delete, setup),
+		cmocka_unit_test_setup_teardown(test_alg_map, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gcm_inbound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cbc_outbound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chacha, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ts_prefixes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_narrowed_selectors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_selectors_unchanged_or_refused,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
