@@ -2,7 +2,8 @@
 /*
  * The control socket: status rendering, requests from sgwctl (status,
  * up, down, refresh, reload, enable, disable) and the waits for their
- * outcome.
+ * outcome. Each request handler fills a reply and says whether it is the
+ * answer or the client waits; only this server writes to clients.
  */
 
 #include <arpa/inet.h>
@@ -107,12 +108,23 @@ static void fill_status(struct daemon *d, const struct rtun *rt,
 	}
 }
 
-const char *tunnel_state(struct daemon *d, const struct rtun *rt)
+enum ike_tunnel_state tunnel_state(struct daemon *d, const struct rtun *rt)
 {
-	static struct ctl_tunnel ct;
+	struct ike_tunnel_status st;
 
-	fill_status(d, rt, &ct);
-	return ct.state;
+	if (!rt->enabled)
+		return IKE_TUNNEL_IDLE;
+	if (!rt->in_engine || ike_engine_status(d->eng, rt->id, &st))
+		return IKE_TUNNEL_FAILED;
+	return st.state;
+}
+
+/* Negotiating or negotiated: what "up" and an ACQUIRE leave alone. */
+bool tunnel_busy(struct daemon *d, const struct rtun *rt)
+{
+	enum ike_tunnel_state s = tunnel_state(d, rt);
+
+	return s == IKE_TUNNEL_CONNECTING || s == IKE_TUNNEL_ESTABLISHED;
 }
 
 /* A tunnel by name, id or interface name. */
@@ -194,27 +206,59 @@ void reply_text(struct client *c, bool ok, const char *fmt, ...)
 	client_reply(c, &r);
 }
 
-static void reply_status(struct daemon *d, struct client *c,
-			 const struct rtun *only)
+/*
+ * What a request handler decided: answer now, or once none of the tunnels
+ * in its wait list is connecting any more.
+ */
+enum outcome {
+	ANSWER,
+	WAIT,
+};
+
+struct wait_list {
+	size_t n;
+	uint32_t id[MAX_WAIT];
+};
+
+static void wait_add(struct wait_list *w, const struct rtun *rt)
 {
-	struct ctl_reply r = { .ok = true };
+	if (w->n < MAX_WAIT)
+		w->id[w->n++] = rt->id;
+}
+
+static enum outcome answer(struct ctl_reply *r, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static enum outcome answer(struct ctl_reply *r, bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->ok = ok;
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof(r->message), fmt, ap);
+	va_end(ap);
+	return ANSWER;
+}
+
+static enum outcome do_status(struct daemon *d, const struct rtun *only,
+			      struct ctl_reply *r)
+{
 	struct ctl_tunnel ct;
 	size_t i;
 
-	snprintf(r.message, sizeof(r.message), "pid %ld, %zu tunnel%s, %s",
+	r->ok = true;
+	snprintf(r->message, sizeof(r->message), "pid %ld, %zu tunnel%s, %s",
 		 (long)getpid(), d->n, d->n == 1 ? "" : "s", d->path);
 	for (i = 0; i < d->n; i++) {
 		if (only && only != &d->t[i])
 			continue;
 		fill_status(d, &d->t[i], &ct);
-		if (ctl_reply_push(&r, &ct)) {
-			ctl_reply_free(&r);
-			reply_text(c, false, "out of memory");
-			return;
+		if (ctl_reply_push(r, &ct)) {
+			ctl_reply_free(r);
+			return answer(r, false, "out of memory");
 		}
 	}
-	client_reply(c, &r);
-	ctl_reply_free(&r);
+	return ANSWER;
 }
 
 /* Answers a waiting client once none of its tunnels is connecting. */
@@ -227,23 +271,25 @@ void check_waiter(struct daemon *d, struct client *c, bool force)
 	for (i = 0; i < c->n_wait && !force; i++) {
 		struct rtun *rt = rtun_by_id(d, c->wait[i]);
 
-		if (rt && !strcmp(tunnel_state(d, rt), "connecting"))
+		if (rt && tunnel_state(d, rt) == IKE_TUNNEL_CONNECTING)
 			return;
 	}
 	for (i = 0; i < c->n_wait; i++) {
 		struct rtun *rt = rtun_by_id(d, c->wait[i]);
+		enum ike_tunnel_state state;
 		bool up;
 		int n;
 
 		if (!rt)
 			continue;
+		state = tunnel_state(d, rt);
 		fill_status(d, rt, &ct);
-		up = !strcmp(ct.state, "established");
+		up = state == IKE_TUNNEL_ESTABLISHED;
 		if (!up)
 			r.ok = false;
 		n = snprintf(r.message + off, sizeof(r.message) - off,
 			     "%s%s: %s%s%s", off ? "; " : "", rt->name,
-			     force && !strcmp(ct.state, "connecting") ?
+			     force && state == IKE_TUNNEL_CONNECTING ?
 			     "still connecting" : ct.state,
 			     !up && ct.failure[0] ? ": " : "",
 			     !up ? ct.failure : "");
@@ -253,14 +299,6 @@ void check_waiter(struct daemon *d, struct client *c, bool force)
 	}
 	client_reply(c, &r);
 	ctl_reply_free(&r);
-}
-
-static void wait_for(struct client *c, struct rtun *rt)
-{
-	if (c->n_wait < MAX_WAIT)
-		c->wait[c->n_wait++] = rt->id;
-	c->waiting = true;
-	c->deadline = now_ms() + WAIT_TIMEOUT_MS;
 }
 
 /* Why @rt cannot be negotiated, or NULL. */
@@ -278,21 +316,21 @@ static const char *not_negotiable(const struct rtun *rt, char *buf,
 	return buf;
 }
 
-static void refresh(struct daemon *d, struct client *c, struct rtun *rt)
+/* Established: rekey make-before-break, like "ipsec refresh sa". */
+static enum outcome refresh(struct daemon *d, struct rtun *rt,
+			    struct wait_list *w, struct ctl_reply *r)
 {
-	const char *state = tunnel_state(d, rt);
+	enum ike_tunnel_state state = tunnel_state(d, rt);
 	ike_time_t now = (ike_time_t)now_ms();
 
-	/* Established: rekey make-before-break, like "ipsec refresh sa". */
-	if (!strcmp(state, "established") &&
-	    ike_engine_rekey(d->eng, rt->id, false, now) != -ENOTCONN) {
-		reply_text(c, true, "tunnel %s: rekeying its CHILD SAs",
-			   rt->name);
-		return;
-	}
-	if (strcmp(state, "connecting"))
+	if (state == IKE_TUNNEL_ESTABLISHED &&
+	    ike_engine_rekey(d->eng, rt->id, false, now) != -ENOTCONN)
+		return answer(r, true, "tunnel %s: rekeying its CHILD SAs",
+			      rt->name);
+	if (state != IKE_TUNNEL_CONNECTING)
 		engine_start(d, rt);
-	wait_for(c, rt);
+	wait_add(w, rt);
+	return WAIT;
 }
 
 /*
@@ -301,137 +339,166 @@ static void refresh(struct daemon *d, struct client *c, struct rtun *rt)
  * negotiating; "enabled yes" brings the tunnel back as configured. Until
  * a reload, which applies the file again.
  */
-static void set_enabled(struct daemon *d, struct client *c, struct rtun *rt,
-			bool enable)
+static enum outcome set_enabled(struct daemon *d, struct rtun *rt,
+				bool enable, struct ctl_reply *r)
 {
 	const struct sgw_conf_tunnel *ct = sgw_conf_tunnel_by_id(&d->conf,
 								 rt->id);
 	struct sgw_tunnel_config kc = { .set_enabled = true, .enabled = enable };
 	struct sgw_tunnel_ref ref = { .id = rt->id };
 
-	if (!ct) {
-		reply_text(c, false, "%s: not in %s", rt->name, d->path);
-		return;
-	}
+	if (!ct)
+		return answer(r, false, "%s: not in %s", rt->name, d->path);
 	if (!enable) {
 		engine_drop(d, rt);
 		rt->enabled = false;
 		rt->by_request = true;
-		if (sgwnl_tunnel_set(d->nl, &ref, &kc)) {
-			reply_text(c, false, "%s: %s", rt->name, sgwnl_error(d->nl));
-			return;
-		}
+		if (sgwnl_tunnel_set(d->nl, &ref, &kc))
+			return answer(r, false, "%s: %s", rt->name,
+				      sgwnl_error(d->nl));
 		dlog(d, SGW_CONF_LOG_INFO, rt->name, "disabled by request: IKE "
 		     "SA deleted, no negotiation until it is enabled");
-		reply_text(c, true, "%s: disabled, IKE SA deleted", rt->name);
-		return;
+		return answer(r, true, "%s: disabled, IKE SA deleted", rt->name);
 	}
-	if (rt->enabled && rt->in_engine) {
-		reply_text(c, true, "%s: already enabled", rt->name);
-		return;
-	}
-	if (sgwnl_tunnel_set(d->nl, &ref, &kc)) {
-		reply_text(c, false, "%s: %s", rt->name, sgwnl_error(d->nl));
-		return;
-	}
+	if (rt->enabled && rt->in_engine)
+		return answer(r, true, "%s: already enabled", rt->name);
+	if (sgwnl_tunnel_set(d->nl, &ref, &kc))
+		return answer(r, false, "%s: %s", rt->name, sgwnl_error(d->nl));
 	engine_enable(d, ct, rt);
 	if (rt->error[0]) {
 		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "%s", rt->error);
-		reply_text(c, false, "%s: %s", rt->name, rt->error);
-		return;
+		return answer(r, false, "%s: %s", rt->name, rt->error);
 	}
 	dlog(d, SGW_CONF_LOG_INFO, rt->name, "enabled by request");
-	reply_text(c, true, "%s: enabled", rt->name);
+	return answer(r, true, "%s: enabled", rt->name);
 }
 
-static void handle(struct daemon *d, struct client *c,
-		   const struct ctl_request *req)
+static enum outcome reload(struct daemon *d, struct ctl_reply *r)
 {
-	struct rtun *rt = NULL;
 	struct apply_stats st;
 	char why[CTL_TEXT + 128];
-	size_t i;
+
+	if (apply_config(d, &st, why, sizeof(why))) {
+		dlog(d, SGW_CONF_LOG_ERROR, NULL, "reload refused: %s", why);
+		return answer(r, false, "%s", why);
+	}
+	dlog(d, SGW_CONF_LOG_INFO, NULL, "reloaded: %s", why);
+	return answer(r, true, "reloaded %s: %s", d->path, why);
+}
+
+static enum outcome down(struct daemon *d, struct rtun *rt,
+			 struct ctl_reply *r)
+{
+	char why[CTL_TEXT + 128];
+
+	if (not_negotiable(rt, why, sizeof(why)))
+		return answer(r, false, "%s", why);
+	if (!tunnel_busy(d, rt))
+		return answer(r, true, "%s: not up", rt->name);
+	ike_engine_down(d->eng, rt->id, (ike_time_t)now_ms());
+	dlog(d, SGW_CONF_LOG_INFO, rt->name, "down by request");
+	return answer(r, true, "%s: IKE SA deleted, CHILD SAs removed",
+		      rt->name);
+}
+
+static enum outcome up(struct daemon *d, struct rtun *rt,
+		       struct wait_list *w, struct ctl_reply *r)
+{
+	char why[CTL_TEXT + 128];
+
+	if (not_negotiable(rt, why, sizeof(why)))
+		return answer(r, false, "%s", why);
+	if (!tunnel_busy(d, rt))
+		engine_start(d, rt);
+	wait_add(w, rt);
+	return WAIT;
+}
+
+/*
+ * One tunnel, or (none named) every tunnel that can be negotiated: waits
+ * for those it starts; the rekeyed ones are named in the answer when none
+ * is waited for.
+ */
+static enum outcome refresh_some(struct daemon *d, struct rtun *rt,
+				 struct wait_list *w, struct ctl_reply *r)
+{
+	char why[CTL_TEXT + 128];
+	struct ctl_reply one;
+	size_t i, off = 0;
+	int n;
+
+	if (rt) {
+		if (not_negotiable(rt, why, sizeof(why)))
+			return answer(r, false, "%s", why);
+		return refresh(d, rt, w, r);
+	}
+	for (i = 0; i < d->n; i++) {
+		if (not_negotiable(&d->t[i], why, sizeof(why)) ||
+		    refresh(d, &d->t[i], w, &one) != ANSWER)
+			continue;
+		n = snprintf(r->message + off, sizeof(r->message) - off,
+			     "%s%s", off ? "; " : "", one.message);
+		if (n > 0 && (size_t)n < sizeof(r->message) - off)
+			off += (size_t)n;
+	}
+	if (w->n)
+		return WAIT;
+	if (!off)
+		return answer(r, true, "no tunnel to negotiate");
+	r->ok = true;
+	return ANSWER;
+}
+
+/* A tunnel by name, id or interface; NULL, with @r saying so, if none. */
+static struct rtun *named(struct daemon *d, const char *arg,
+			  struct ctl_reply *r)
+{
+	struct rtun *rt = resolve(d, arg);
+	char list[CTL_TEXT + 128];
+	size_t i, off = 0;
+
+	if (rt)
+		return rt;
+	for (i = 0; i < d->n && off < sizeof(list); i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+					i ? ", " : "", d->t[i].name);
+	answer(r, false, "no tunnel \"%s\" in %s (tunnels: %s)", arg, d->path,
+	       d->n ? list : "none");
+	return NULL;
+}
+
+static enum outcome handle(struct daemon *d, const struct ctl_request *req,
+			   struct wait_list *w, struct ctl_reply *r)
+{
+	struct rtun *rt = NULL;
 
 	if (req->arg[0]) {
-		rt = resolve(d, req->arg);
-		if (!rt) {
-			size_t off = 0;
-
-			for (i = 0; i < d->n && off < sizeof(why); i++)
-				off += (size_t)snprintf(why + off, sizeof(why) - off,
-							"%s%s", i ? ", " : "",
-							d->t[i].name);
-			reply_text(c, false, "no tunnel \"%s\" in %s (tunnels: %s)",
-				   req->arg, d->path, d->n ? why : "none");
-			return;
-		}
+		rt = named(d, req->arg, r);
+		if (!rt)
+			return ANSWER;
 	}
 	switch (req->verb) {
 	case CTL_STATUS:
-		reply_status(d, c, rt);
-		return;
+		return do_status(d, rt, r);
 	case CTL_ENABLE:
 	case CTL_DISABLE:
-		set_enabled(d, c, rt, req->verb == CTL_ENABLE);
-		return;
+		return set_enabled(d, rt, req->verb == CTL_ENABLE, r);
 	case CTL_RELOAD:
-		if (apply_config(d, &st, why, sizeof(why))) {
-			dlog(d, SGW_CONF_LOG_ERROR, NULL, "reload refused: %s", why);
-			reply_text(c, false, "%s", why);
-		} else {
-			dlog(d, SGW_CONF_LOG_INFO, NULL, "reloaded: %s", why);
-			reply_text(c, true, "reloaded %s: %s", d->path, why);
-		}
-		return;
+		return reload(d, r);
 	case CTL_DOWN:
-		if (not_negotiable(rt, why, sizeof(why))) {
-			reply_text(c, false, "%s", why);
-			return;
-		}
-		if (strcmp(tunnel_state(d, rt), "established") &&
-		    strcmp(tunnel_state(d, rt), "connecting")) {
-			reply_text(c, true, "%s: not up", rt->name);
-			return;
-		}
-		ike_engine_down(d->eng, rt->id, (ike_time_t)now_ms());
-		dlog(d, SGW_CONF_LOG_INFO, rt->name, "down by request");
-		reply_text(c, true, "%s: IKE SA deleted, CHILD SAs removed",
-			   rt->name);
-		return;
+		return down(d, rt, r);
 	case CTL_UP:
-		if (not_negotiable(rt, why, sizeof(why))) {
-			reply_text(c, false, "%s", why);
-			return;
-		}
-		if (strcmp(tunnel_state(d, rt), "established") &&
-		    strcmp(tunnel_state(d, rt), "connecting"))
-			engine_start(d, rt);
-		wait_for(c, rt);
-		check_waiter(d, c, false);
-		return;
+		return up(d, rt, w, r);
 	case CTL_REFRESH:
-		if (rt) {
-			if (not_negotiable(rt, why, sizeof(why))) {
-				reply_text(c, false, "%s", why);
-				return;
-			}
-			refresh(d, c, rt);
-		} else {
-			for (i = 0; i < d->n; i++)
-				if (!not_negotiable(&d->t[i], why, sizeof(why)))
-					refresh(d, c, &d->t[i]);
-		}
-		if (!c->waiting) {
-			reply_text(c, true, "no tunnel to negotiate");
-			return;
-		}
-		check_waiter(d, c, false);
-		return;
+		return refresh_some(d, rt, w, r);
 	}
+	return answer(r, false, "request not understood");
 }
 
 void client_input(struct daemon *d, struct client *c)
 {
+	struct ctl_reply r = { 0 };
+	struct wait_list w = { 0 };
 	struct ctl_request req;
 	ssize_t n;
 	char *nl;
@@ -458,7 +525,17 @@ void client_input(struct daemon *d, struct client *c)
 		reply_text(c, false, "request not understood");
 		return;
 	}
-	handle(d, c, &req);
+	/* The handlers decide; only the server writes to the client. */
+	if (handle(d, &req, &w, &r) == ANSWER) {
+		client_reply(c, &r);
+		ctl_reply_free(&r);
+		return;
+	}
+	memcpy(c->wait, w.id, w.n * sizeof(w.id[0]));
+	c->n_wait = w.n;
+	c->waiting = true;
+	c->deadline = now_ms() + WAIT_TIMEOUT_MS;
+	check_waiter(d, c, false);
 }
 
 void ctl_accept(struct daemon *d)

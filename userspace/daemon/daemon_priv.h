@@ -128,7 +128,13 @@ void client_close(struct client *c);
 void reply_text(struct client *c, bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void check_waiter(struct daemon *d, struct client *c, bool force);
-const char *tunnel_state(struct daemon *d, const struct rtun *rt);
+/*
+ * The engine's state of @rt: IDLE when disabled, FAILED when the engine
+ * cannot run it (rt->error says why).
+ */
+enum ike_tunnel_state tunnel_state(struct daemon *d, const struct rtun *rt);
+/* Connecting or established. */
+bool tunnel_busy(struct daemon *d, const struct rtun *rt);
 
 /* events.c */
 int on_event(const struct sgw_event *ev, void *arg);

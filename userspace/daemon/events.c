@@ -23,13 +23,11 @@ static void on_acquire(struct daemon *d, const struct sgw_event *ev)
 	struct rtun *rt = rtun_by_id(d, ev->tunnel_id);
 	char src[SGW_CONF_ADDRSTRLEN], dst[SGW_CONF_ADDRSTRLEN];
 	long long now = now_ms();
-	const char *state;
 	int ret;
 
 	if (!rt || !rt->enabled || !rt->in_engine || rt->at_start)
 		return;
-	state = tunnel_state(d, rt);
-	if (!strcmp(state, "connecting") || !strcmp(state, "established"))
+	if (tunnel_busy(d, rt))
 		return;
 	if (rt->acquire_ms && now - rt->acquire_ms < ACQUIRE_RETRY_MS)
 		return;
@@ -62,7 +60,7 @@ static void on_unknown_spi(struct daemon *d, const struct sgw_event *ev)
 {
 	struct rtun *rt = rtun_by_id(d, ev->tunnel_id);
 	long long now = now_ms();
-	const char *state;
+	enum ike_tunnel_state state;
 	int ret;
 
 	if (!rt || !rt->enabled || !rt->in_engine)
@@ -71,9 +69,9 @@ static void on_unknown_spi(struct daemon *d, const struct sgw_event *ev)
 		return;
 	rt->unknown_spi_ms = now;
 	state = tunnel_state(d, rt);
-	if (!strcmp(state, "connecting"))
+	if (state == IKE_TUNNEL_CONNECTING)
 		return;
-	if (!strcmp(state, "established")) {
+	if (state == IKE_TUNNEL_ESTABLISHED) {
 		ret = ike_engine_rekey(d->eng, rt->id, false, (ike_time_t)now);
 		dlog(d, SGW_CONF_LOG_INFO, rt->name, "ESP with unknown SPI "
 		     "0x%08x from the peer: it holds SAs we do not; %s",
