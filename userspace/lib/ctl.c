@@ -113,22 +113,28 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 			put(f, "local-why", t->local_why);
 		if (t->failure[0])
 			put(f, "failure", t->failure);
-		fprintf(f, "refresh %" PRIu32 " %" PRIu64 " %" PRIu64 " %" PRIu64
-			" %d %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %"
-			PRIu32 " %" PRIu32 "\n", t->generation, t->rekey_in,
-			t->retry_in, t->quiet, t->held, t->child_rekeys,
-			t->ike_rekeys, t->collisions, t->liveness_failures,
-			t->restarts, t->reauths);
+		put_u64(f, "generation", t->generation);
+		put_u64(f, "rekey-in", t->rekey_in);
+		put_u64(f, "retry-in", t->retry_in);
+		put_u64(f, "quiet", t->quiet);
+		put_u64(f, "held", t->held);
+		put_u64(f, "child-rekeys", t->child_rekeys);
+		put_u64(f, "ike-rekeys", t->ike_rekeys);
+		put_u64(f, "collisions", t->collisions);
+		put_u64(f, "liveness-failures", t->liveness_failures);
+		put_u64(f, "restarts", t->restarts);
+		put_u64(f, "reauths", t->reauths);
 		for (k = 0; k < t->n_children && k < CTL_CHILDREN; k++) {
 			const struct ctl_child *c = &t->child[k];
 
 			fprintf(f, "child %08x %08x %" PRIu64 " %s\n", c->spi_in,
 				c->spi_out, c->age, c->algs);
 			fprintf(f, "child-ts %s %s\n", c->local_ts, c->remote_ts);
-			fprintf(f, "child-life %" PRIu32 " %" PRIu64 " %s %s\n",
-				c->generation, c->rekey_in,
-				c->role[0] ? c->role : "-",
-				c->transport ? "transport" : "tunnel");
+			put_u64(f, "child-generation", c->generation);
+			put_u64(f, "child-rekey-in", c->rekey_in);
+			if (c->role[0])
+				put(f, "child-role", c->role);
+			put(f, "child-mode", c->transport ? "transport" : "tunnel");
 		}
 	}
 	return ferror(f) ? -1 : 0;
@@ -193,32 +199,27 @@ static void decode_child_ts(struct ctl_tunnel *t, const char *v)
 	copy(c->remote_ts, sizeof(c->remote_ts), v + n + 1);
 }
 
-static void decode_refresh(struct ctl_tunnel *t, const char *v)
+/* The CHILD SA of the last "child" line, which child-* keys describe. */
+static struct ctl_child *last_child(struct ctl_tunnel *t)
 {
-	int held = 0;
-
-	sscanf(v, "%" SCNu32 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %d %" SCNu32
-	       " %" SCNu32 " %" SCNu32 " %" SCNu32 " %" SCNu32 " %" SCNu32,
-	       &t->generation, &t->rekey_in, &t->retry_in, &t->quiet, &held,
-	       &t->child_rekeys, &t->ike_rekeys, &t->collisions,
-	       &t->liveness_failures, &t->restarts, &t->reauths);
-	t->held = held != 0;
+	return t->n_children ? &t->child[t->n_children - 1] : NULL;
 }
 
-static void decode_child_life(struct ctl_tunnel *t, const char *v)
+static void decode_child_key(struct ctl_tunnel *t, const char *k,
+			     const char *v)
 {
-	struct ctl_child *c;
-	char role[16] = "", mode[16] = "";
-	int n;
+	struct ctl_child *c = last_child(t);
 
-	if (!t->n_children)
+	if (!c)
 		return;
-	c = &t->child[t->n_children - 1];
-	n = sscanf(v, "%" SCNu32 " %" SCNu64 " %15s %15s", &c->generation,
-		   &c->rekey_in, role, mode);
-	if (n >= 3 && strcmp(role, "-"))
-		copy(c->role, sizeof(c->role), role);
-	c->transport = n == 4 && !strcmp(mode, "transport");
+	if (!strcmp(k, "child-generation"))
+		c->generation = (uint32_t)num(v, 10);
+	else if (!strcmp(k, "child-rekey-in"))
+		c->rekey_in = num(v, 10);
+	else if (!strcmp(k, "child-role"))
+		copy(c->role, sizeof(c->role), v);
+	else if (!strcmp(k, "child-mode"))
+		c->transport = !strcmp(v, "transport");
 }
 
 static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
@@ -259,10 +260,32 @@ static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 		decode_child(t, v);
 	else if (!strcmp(k, "child-ts"))
 		decode_child_ts(t, v);
-	else if (!strcmp(k, "child-life"))
-		decode_child_life(t, v);
-	else if (!strcmp(k, "refresh"))
-		decode_refresh(t, v);
+	else if (!strcmp(k, "child-generation") ||
+		 !strcmp(k, "child-rekey-in") || !strcmp(k, "child-role") ||
+		 !strcmp(k, "child-mode"))
+		decode_child_key(t, k, v);
+	else if (!strcmp(k, "generation"))
+		t->generation = (uint32_t)num(v, 10);
+	else if (!strcmp(k, "rekey-in"))
+		t->rekey_in = num(v, 10);
+	else if (!strcmp(k, "retry-in"))
+		t->retry_in = num(v, 10);
+	else if (!strcmp(k, "quiet"))
+		t->quiet = num(v, 10);
+	else if (!strcmp(k, "held"))
+		t->held = num(v, 10) != 0;
+	else if (!strcmp(k, "child-rekeys"))
+		t->child_rekeys = (uint32_t)num(v, 10);
+	else if (!strcmp(k, "ike-rekeys"))
+		t->ike_rekeys = (uint32_t)num(v, 10);
+	else if (!strcmp(k, "collisions"))
+		t->collisions = (uint32_t)num(v, 10);
+	else if (!strcmp(k, "liveness-failures"))
+		t->liveness_failures = (uint32_t)num(v, 10);
+	else if (!strcmp(k, "restarts"))
+		t->restarts = (uint32_t)num(v, 10);
+	else if (!strcmp(k, "reauths"))
+		t->reauths = (uint32_t)num(v, 10);
 }
 
 int ctl_decode_reply(const char *buf, size_t len, struct ctl_reply *r)

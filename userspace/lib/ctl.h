@@ -6,7 +6,8 @@
  * by the inode of /proc/self/ns/net, since namespaces usually share /run),
  * root only. The client sends one request line, "VERB [ARG]\n" (verbs:
  * status, up, down, refresh, reload, enable, disable), and reads the reply
- * until the daemon closes the connection. The reply is text, one "key value" per line:
+ * until the daemon closes the connection. The reply is text, one
+ * "key value" per line (Documentation/ike.md, "Control socket"):
  *
  *   ok|error MESSAGE
  *   tunnel ID            starts a tunnel record; the keys below belong to it
@@ -15,8 +16,15 @@
  *   proposal TEXT        age SECONDS    peer-id TEXT  local ADDR
  *   remote ADDR          local-id TEXT  failure TEXT
  *   local-why TEXT       (local = auto: how the address was chosen)
+ *   generation N         rekey-in SECONDS  retry-in SECONDS  quiet SECONDS
+ *   held 0|1             child-rekeys N  ike-rekeys N  collisions N
+ *   liveness-failures N  restarts N  reauths N
  *   child SPI_IN SPI_OUT AGE ALGS      (hex SPIs, one line per CHILD SA)
- *   child-ts LOCAL REMOTE              (of the child line before)
+ *   child-ts LOCAL REMOTE              (these describe the child line
+ *   child-generation N                  before them)
+ *   child-rekey-in SECONDS
+ *   child-role replaced|switching      (absent: the current one)
+ *   child-mode tunnel|transport
  *
  * Unknown keys are skipped, so that either side may learn new ones.
  * Values never contain a newline (the encoder replaces them).

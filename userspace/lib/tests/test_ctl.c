@@ -102,6 +102,7 @@ static struct ctl_tunnel sample(void)
 	t.rekey_in = 13000;
 	t.retry_in = 0;
 	t.quiet = 5;
+	t.held = true;
 	t.child_rekeys = 3;
 	t.ike_rekeys = 1;
 	t.collisions = 1;
@@ -141,9 +142,19 @@ static void test_reply_round_trip(void **state)
 	assert_non_null(strstr(buf, "failure first second\n"));
 	assert_non_null(strstr(buf, "spi-i 0123456789abcdef\n"));
 	assert_non_null(strstr(buf, "child c0000001 00000101 3 aes256gcm16\n"));
-	assert_non_null(strstr(buf, "child-life 3 0 replaced transport\n"));
-	assert_non_null(strstr(buf, "refresh 2 13000 0 5 0 3 1 "
-			       "1 2 2 4\n"));
+	/* One key per line, the child ones after their child line. */
+	assert_non_null(strstr(buf, "child ffffffff 00000100 0 aes128-sha256 esn\n"
+			       "child-ts 0.0.0.0/0 ::/0\nchild-generation 3\n"
+			       "child-rekey-in 0\nchild-role replaced\n"
+			       "child-mode transport\n"));
+	assert_non_null(strstr(buf, "child-generation 4\nchild-rekey-in 2999\n"
+			       "child-mode tunnel\n"));
+	assert_non_null(strstr(buf, "\ngeneration 2\nrekey-in 13000\n"
+			       "retry-in 0\nquiet 5\nheld 1\nchild-rekeys 3\n"
+			       "ike-rekeys 1\ncollisions 1\n"
+			       "liveness-failures 2\nrestarts 2\nreauths 4\n"));
+	assert_null(strstr(buf, "refresh "));
+	assert_null(strstr(buf, "child-life "));
 	assert_int_equal(ctl_decode_reply(buf, len, &back), 0);
 	assert_true(back.ok);
 	assert_string_equal(back.message, "pid 12, 2 tunnels");
@@ -194,6 +205,52 @@ static void test_reply_decode_edges(void **state)
 	ctl_reply_free(&r);
 }
 
+/*
+ * The tunnel's keys in any order; child-* keys describe the child line
+ * before them and mean nothing before the first; a positional line of the
+ * old form is an unknown key like any other.
+ */
+static void test_reply_key_lines(void **state)
+{
+	static const char text[] =
+		"ok\ntunnel 4\nchild-generation 9\nreauths 7\nheld 1\n"
+		"refresh 2 13000 0 5 0 3 1 1 2 2 4\n"
+		"child 1 2 30 aes128gcm16\nchild-mode transport\n"
+		"child-rekey-in 12\nchild 3 4 5 aes256gcm16\n"
+		"child-role switching\nchild-life 8 9 replaced tunnel\n"
+		"generation 6\nchild-rekeys 11\nliveness-failures 5\n"
+		"collisions 2\nrestarts 3\nike-rekeys 4\nrekey-in 100\n"
+		"retry-in 7\nquiet 8\n";
+	struct ctl_reply r;
+	const struct ctl_tunnel *t;
+
+	(void)state;
+	assert_int_equal(ctl_decode_reply(text, strlen(text), &r), 0);
+	assert_int_equal(r.n, 1);
+	t = &r.v[0];
+	assert_int_equal(t->generation, 6);
+	assert_int_equal(t->rekey_in, 100);
+	assert_int_equal(t->retry_in, 7);
+	assert_int_equal(t->quiet, 8);
+	assert_true(t->held);
+	assert_int_equal(t->child_rekeys, 11);
+	assert_int_equal(t->ike_rekeys, 4);
+	assert_int_equal(t->collisions, 2);
+	assert_int_equal(t->liveness_failures, 5);
+	assert_int_equal(t->restarts, 3);
+	assert_int_equal(t->reauths, 7);
+	assert_int_equal(t->n_children, 2);
+	assert_int_equal(t->child[0].generation, 0);
+	assert_true(t->child[0].transport);
+	assert_int_equal(t->child[0].rekey_in, 12);
+	assert_string_equal(t->child[0].role, "");
+	assert_false(t->child[1].transport);
+	assert_string_equal(t->child[1].role, "switching");
+	assert_int_equal(t->child[1].generation, 0);
+	assert_int_equal(t->child[1].rekey_in, 0);
+	ctl_reply_free(&r);
+}
+
 static void test_paths(void **state)
 {
 	char sock[108], lock[128];
@@ -213,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_requests),
 		cmocka_unit_test(test_reply_round_trip),
 		cmocka_unit_test(test_reply_decode_edges),
+		cmocka_unit_test(test_reply_key_lines),
 		cmocka_unit_test(test_paths),
 	};
 
