@@ -104,7 +104,7 @@ int parse_yes_no(const char *field, const char *s, bool *out, char *err,
 	return 0;
 }
 
-static bool addr_from_string(const char *s, struct sgw_addr *out)
+static bool addr_from_string(const char *s, struct sgw_ipaddr *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (inet_pton(AF_INET, s, out->bytes) == 1)
@@ -114,10 +114,10 @@ static bool addr_from_string(const char *s, struct sgw_addr *out)
 	return out->family != 0;
 }
 
-int parse_addr(const char *field, const char *s, struct sgw_addr *out,
+int parse_addr(const char *field, const char *s, struct sgw_ipaddr *out,
 	       char *err, size_t errlen)
 {
-	struct sgw_addr a;
+	struct sgw_ipaddr a;
 
 	if (!addr_from_string(s, &a)) {
 		snprintf(err, errlen,
@@ -130,7 +130,7 @@ int parse_addr(const char *field, const char *s, struct sgw_addr *out,
 }
 
 /* Clears the bits past @len; true when any of them was set. */
-static bool clear_host_bits(struct sgw_addr *a, unsigned int len)
+static bool clear_host_bits(struct sgw_ipaddr *a, unsigned int len)
 {
 	unsigned int bytes = sgw_addr_bits(a) / 8, i;
 	bool had = false;
@@ -147,14 +147,14 @@ static bool clear_host_bits(struct sgw_addr *a, unsigned int len)
 	return had;
 }
 
-int parse_prefix(const char *field, const char *s, struct sgw_prefix *out,
+int parse_prefix(const char *field, const char *s, struct sgw_ipprefix *out,
 		 char *err, size_t errlen)
 {
 	char addr[INET6_ADDRSTRLEN], fixed[SGW_PREFIX_STRLEN];
 	const char *slash = strchr(s, '/');
 	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
 	unsigned long long len;
-	struct sgw_prefix p;
+	struct sgw_ipprefix p;
 
 	if (alen >= sizeof(addr))
 		goto bad_addr;
@@ -189,7 +189,8 @@ bad_addr:
 	return -EINVAL;
 }
 
-static bool prefix_equal(const struct sgw_prefix *a, const struct sgw_prefix *b)
+static bool prefix_equal(const struct sgw_ipprefix *a,
+			 const struct sgw_ipprefix *b)
 {
 	return a->addr.family == b->addr.family && a->len == b->len &&
 	       !memcmp(a->addr.bytes, b->addr.bytes, sizeof(a->addr.bytes));
@@ -298,10 +299,10 @@ int parse_dir(const char *s, unsigned int *out, char *err, size_t errlen)
 	return 0;
 }
 
-int parse_alg(const char *s, const struct sgw_alg_desc **out, char *err,
+int parse_alg(const char *s, const struct sgw_alg_spec **out, char *err,
 	      size_t errlen)
 {
-	const struct sgw_alg_desc *a = sgw_alg_by_name(s);
+	const struct sgw_alg_spec *a = sgw_alg_by_name(s);
 	size_t used;
 
 	if (a) {
@@ -328,7 +329,7 @@ static int hex_value(unsigned char c)
 }
 
 int parse_key_hex(const char *source, const char *text, size_t len,
-		  const struct sgw_alg_desc *alg, uint8_t out[SGW_KEY_MAX],
+		  const struct sgw_alg_spec *alg, uint8_t out[SGW_KEY_MAX],
 		  char *err, size_t errlen)
 {
 	unsigned int line = 1, digits = 0;
@@ -411,7 +412,7 @@ static int read_all(int fd, char *buf, size_t size, size_t *len)
 	}
 }
 
-int read_key_file(const char *path, const struct sgw_alg_desc *alg,
+int read_key_file(const char *path, const struct sgw_alg_spec *alg,
 		  uint8_t out[SGW_KEY_MAX], FILE *warn, char *err,
 		  size_t errlen)
 {

@@ -26,17 +26,17 @@ int parse_tunnel_ref(const char *s, struct sgw_tunnel_ref *ref, char *err,
 		     size_t errlen);
 int parse_yes_no(const char *field, const char *s, bool *out, char *err,
 		 size_t errlen);
-int parse_addr(const char *field, const char *s, struct sgw_addr *out,
+int parse_addr(const char *field, const char *s, struct sgw_ipaddr *out,
 	       char *err, size_t errlen);
 /* ADDR/LEN with no host bits, or a bare ADDR meaning /32 or /128. */
-int parse_prefix(const char *field, const char *s, struct sgw_prefix *out,
+int parse_prefix(const char *field, const char *s, struct sgw_ipprefix *out,
 		 char *err, size_t errlen);
 /* "any" (no entries) or up to SGW_TS_MAX comma-separated prefixes. */
 int parse_prefix_list(const char *field, const char *s, struct sgw_ts *out,
 		      char *err, size_t errlen);
 int parse_spi(const char *s, uint32_t *out, char *err, size_t errlen);
 int parse_dir(const char *s, unsigned int *out, char *err, size_t errlen);
-int parse_alg(const char *s, const struct sgw_alg_desc **out, char *err,
+int parse_alg(const char *s, const struct sgw_alg_spec **out, char *err,
 	      size_t errlen);
 
 /*
@@ -45,14 +45,14 @@ int parse_alg(const char *s, const struct sgw_alg_desc **out, char *err,
  * (e.g. "key file \"k.hex\""). On failure @out is wiped.
  */
 int parse_key_hex(const char *source, const char *text, size_t len,
-		  const struct sgw_alg_desc *alg, uint8_t out[SGW_KEY_MAX],
+		  const struct sgw_alg_spec *alg, uint8_t out[SGW_KEY_MAX],
 		  char *err, size_t errlen);
 /*
  * Reads @path ("-": standard input) with parse_key_hex(); the text read is
  * wiped before returning. Warns on @warn when the file is readable by
  * group or others.
  */
-int read_key_file(const char *path, const struct sgw_alg_desc *alg,
+int read_key_file(const char *path, const struct sgw_alg_spec *alg,
 		  uint8_t out[SGW_KEY_MAX], FILE *warn, char *err,
 		  size_t errlen);
 

@@ -18,7 +18,7 @@
 static int tunnel_id_of(struct sgwnl *nl, const char *cmd, const char *arg,
 			const struct sgw_tunnel_ref *ref, uint32_t *id)
 {
-	struct sgw_tunnel t;
+	struct sgw_tunnel_info t;
 
 	if (ref->id) {
 		*id = ref->id;
@@ -34,12 +34,12 @@ static int tunnel_id_of(struct sgwnl *nl, const char *cmd, const char *arg,
 struct sa_add_args {
 	struct sgw_tunnel_ref ref;
 	struct sgw_sa_request req;
-	const struct sgw_alg_desc *alg;
+	const struct sgw_alg_spec *alg;
 	const char *key_file;
 	bool dir_given, spi_given;
 };
 
-static uint64_t *lifetime_field(struct sgw_sa *sa, const char *key)
+static uint64_t *lifetime_field(struct sgw_sa_info *sa, const char *key)
 {
 	if (!strcmp(key, "soft-bytes"))
 		return &sa->soft_bytes;
@@ -75,7 +75,7 @@ static int parse_mode(const char *s, unsigned int *mode, char *err,
 static int parse_sa_keyword(struct sa_add_args *a, const char *key,
 			    const char *value, char *err, size_t errlen)
 {
-	struct sgw_sa *sa = &a->req.sa;
+	struct sgw_sa_info *sa = &a->req.sa;
 	uint64_t *lifetime = lifetime_field(sa, key);
 
 	if (lifetime)
@@ -120,7 +120,7 @@ static int check_soft_below_hard(const char *what, uint64_t soft, uint64_t hard)
 /* Rules that span several keywords, checked once all are read. */
 static int check_sa_add(const struct sa_add_args *a)
 {
-	const struct sgw_sa *sa = &a->req.sa;
+	const struct sgw_sa_info *sa = &a->req.sa;
 	int ret;
 
 	if (!a->dir_given)

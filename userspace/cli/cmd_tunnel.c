@@ -14,7 +14,7 @@
 #include "nl.h"
 #include "print.h"
 
-static void print_tunnels(struct ctx *ctx, const struct sgw_tunnel *v,
+static void print_tunnels(struct ctx *ctx, const struct sgw_tunnel_info *v,
 			  size_t n)
 {
 	struct json j;
@@ -112,7 +112,7 @@ static int tunnel_add(struct ctx *ctx, int argc, char **argv)
 {
 	char ifname[SGW_IFNAMSIZ] = "", err[256];
 	struct sgw_tunnel_config cfg = { 0 };
-	struct sgw_tunnel t;
+	struct sgw_tunnel_info t;
 	struct sgwnl *nl;
 	uint32_t id = 0;
 	int i, ret;
@@ -164,7 +164,7 @@ static int enabled_via_daemon(struct sgwnl *nl, const struct sgw_tunnel_ref *ref
 {
 	struct ctl_request req = { .verb = enable ? CTL_ENABLE : CTL_DISABLE };
 	struct ctl_reply r;
-	struct sgw_tunnel t;
+	struct sgw_tunnel_info t;
 	bool ours = false;
 	char err[512];
 	size_t i;
@@ -269,7 +269,7 @@ static int tunnel_show(struct ctx *ctx, int argc, char **argv)
 {
 	struct sgw_tunnel_list list = { 0 };
 	struct sgw_tunnel_ref ref;
-	struct sgw_tunnel t;
+	struct sgw_tunnel_info t;
 	struct sgwnl *nl;
 	char err[256];
 	int ret;

@@ -10,7 +10,7 @@
 
 static const char *alg_name(uint32_t id)
 {
-	const struct sgw_alg_desc *a = sgw_alg_by_id(id);
+	const struct sgw_alg_spec *a = sgw_alg_by_id(id);
 
 	return a ? a->name : "unknown";
 }
@@ -29,9 +29,9 @@ static void print_ts(FILE *out, const struct sgw_ts *ts)
 	}
 }
 
-static void print_tunnel_pmtu(FILE *out, const struct sgw_tunnel *t);
+static void print_tunnel_pmtu(FILE *out, const struct sgw_tunnel_info *t);
 
-void print_tunnel(FILE *out, const struct sgw_tunnel *t)
+void print_tunnel(FILE *out, const struct sgw_tunnel_info *t)
 {
 	char local[SGW_PREFIX_STRLEN], remote[SGW_PREFIX_STRLEN];
 	unsigned int i, n = 0;
@@ -58,7 +58,7 @@ void print_tunnel(FILE *out, const struct sgw_tunnel *t)
 }
 
 /* MTU, how it was derived, the exemption and events: once a peer is set. */
-static void print_tunnel_pmtu(FILE *out, const struct sgw_tunnel *t)
+static void print_tunnel_pmtu(FILE *out, const struct sgw_tunnel_info *t)
 {
 	unsigned int i, n = 0;
 
@@ -106,7 +106,8 @@ static void print_tunnel_pmtu(FILE *out, const struct sgw_tunnel *t)
 		fputc('\n', out);
 }
 
-static void json_addr(struct json *j, const char *key, const struct sgw_addr *a)
+static void json_addr(struct json *j, const char *key,
+		      const struct sgw_ipaddr *a)
 {
 	char buf[SGW_PREFIX_STRLEN];
 
@@ -131,7 +132,7 @@ static void json_ts(struct json *j, const char *key, const struct sgw_ts *ts)
 	json_array_close(j);
 }
 
-static void json_tunnel_exempt(struct json *j, const struct sgw_tunnel *t)
+static void json_tunnel_exempt(struct json *j, const struct sgw_tunnel_info *t)
 {
 	char dev[IF_NAMESIZE];
 
@@ -149,14 +150,14 @@ static void json_tunnel_exempt(struct json *j, const struct sgw_tunnel *t)
 	json_object_close(j);
 }
 
-void print_tunnel_json(struct json *j, const struct sgw_tunnel *t)
+void print_tunnel_json(struct json *j, const struct sgw_tunnel_info *t)
 {
 	json_object_open(j, NULL);
 	print_tunnel_json_fields(j, t);
 	json_object_close(j);
 }
 
-void print_tunnel_json_fields(struct json *j, const struct sgw_tunnel *t)
+void print_tunnel_json_fields(struct json *j, const struct sgw_tunnel_info *t)
 {
 	unsigned int i;
 
@@ -194,13 +195,13 @@ void print_tunnel_json_fields(struct json *j, const struct sgw_tunnel *t)
 	json_bool(j, "protect-gateways", t->protect_gw);
 }
 
-static bool has_lifetime(const struct sgw_sa *sa)
+static bool has_lifetime(const struct sgw_sa_info *sa)
 {
 	return sa->soft_bytes || sa->soft_packets || sa->soft_seconds ||
 	       sa->hard_bytes || sa->hard_packets || sa->hard_seconds;
 }
 
-void print_sa(FILE *out, const struct sgw_sa *sa)
+void print_sa(FILE *out, const struct sgw_sa_info *sa)
 {
 	fprintf(out, "tunnel %u: sa %s spi 0x%08x %s %s", sa->tunnel_id,
 		sgw_dir_name(sa->dir), sa->spi, alg_name(sa->alg),
@@ -222,7 +223,7 @@ void print_sa(FILE *out, const struct sgw_sa *sa)
 		sa->hard_bytes, sa->hard_packets, sa->hard_seconds);
 }
 
-static void sa_json_fields(struct json *j, const struct sgw_sa *sa)
+static void sa_json_fields(struct json *j, const struct sgw_sa_info *sa)
 {
 	json_u64(j, "tunnel", sa->tunnel_id);
 	json_string(j, "dir", sgw_dir_name(sa->dir));
@@ -244,14 +245,14 @@ static void sa_json_fields(struct json *j, const struct sgw_sa *sa)
 	json_u64(j, "hard-seconds", sa->hard_seconds);
 }
 
-void print_sa_json(struct json *j, const struct sgw_sa *sa)
+void print_sa_json(struct json *j, const struct sgw_sa_info *sa)
 {
 	json_object_open(j, NULL);
 	sa_json_fields(j, sa);
 	json_object_close(j);
 }
 
-void print_sa_json_ike(struct json *j, const struct sgw_sa *sa,
+void print_sa_json_ike(struct json *j, const struct sgw_sa_info *sa,
 		       const struct ctl_tunnel *ike)
 {
 	json_object_open(j, NULL);
@@ -275,7 +276,7 @@ void print_sa_json_ike(struct json *j, const struct sgw_sa *sa,
 }
 
 const struct ctl_tunnel *ike_of_sa(const struct ctl_reply *r,
-				   const struct sgw_sa *sa)
+				   const struct sgw_sa_info *sa)
 {
 	size_t i;
 	unsigned int k;

@@ -237,7 +237,7 @@ int confmap_tunnel(const struct sgw_conf_tunnel *t,
 	return 0;
 }
 
-static void to_sgw_addr(const struct sgw_conf_addr *a, struct sgw_addr *out)
+static void to_sgw_addr(const struct sgw_conf_addr *a, struct sgw_ipaddr *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->family = a->family;

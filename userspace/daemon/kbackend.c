@@ -38,7 +38,7 @@ int kb_build(const struct ike_kernel_sa *sa, const struct kb_tunnel_opts *o,
 	     size_t errlen)
 {
 	uint32_t alg = kb_alg(sa->encr, sa->encr_bits, sa->integ);
-	const struct sgw_alg_desc *d = sgw_alg_by_id(alg);
+	const struct sgw_alg_spec *d = sgw_alg_by_id(alg);
 	size_t n;
 
 	memset(req, 0, sizeof(*req));
@@ -177,7 +177,7 @@ int kb_ts_prefixes(const struct ike_ts_list *l, struct sgw_ts *out)
 	return 0;
 }
 
-static bool prefix_in(const struct sgw_prefix *p, const struct sgw_ts *ts)
+static bool prefix_in(const struct sgw_ipprefix *p, const struct sgw_ts *ts)
 {
 	size_t i;
 

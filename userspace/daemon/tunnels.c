@@ -161,7 +161,7 @@ static int kernel_sync(struct daemon *d, const struct sgw_conf_tunnel *ct,
 		.life_packets = ct->life_packets,
 	};
 	struct sgw_tunnel_config kc;
-	struct sgw_tunnel kt;
+	struct sgw_tunnel_info kt;
 
 	/* The local address resolved for local = auto, if it was. */
 	if (rt->local.family)

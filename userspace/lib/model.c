@@ -26,7 +26,7 @@ static const char *const drop_names[__SGW_DROP_MAX] = {
 };
 
 /* Key lengths and layouts as RFC 4106, RFC 7634 and RFC 4868 define them. */
-const struct sgw_alg_desc sgw_algs[] = {
+const struct sgw_alg_spec sgw_algs[] = {
 	{ SGW_ALG_AES_GCM_128, "aes-gcm-128", 20,
 	  "16-byte AES key, then 4-byte salt" },
 	{ SGW_ALG_AES_GCM_256, "aes-gcm-256", 36,
@@ -105,9 +105,9 @@ const char *sgw_mode_name(unsigned int mode)
 	}
 }
 
-const struct sgw_alg_desc *sgw_alg_by_id(uint32_t id)
+const struct sgw_alg_spec *sgw_alg_by_id(uint32_t id)
 {
-	const struct sgw_alg_desc *a;
+	const struct sgw_alg_spec *a;
 
 	for (a = sgw_algs; a->name; a++)
 		if (a->id == id)
@@ -115,9 +115,9 @@ const struct sgw_alg_desc *sgw_alg_by_id(uint32_t id)
 	return NULL;
 }
 
-const struct sgw_alg_desc *sgw_alg_by_name(const char *name)
+const struct sgw_alg_spec *sgw_alg_by_name(const char *name)
 {
-	const struct sgw_alg_desc *a;
+	const struct sgw_alg_spec *a;
 
 	for (a = sgw_algs; a->name; a++)
 		if (!strcmp(a->name, name))
@@ -125,12 +125,12 @@ const struct sgw_alg_desc *sgw_alg_by_name(const char *name)
 	return NULL;
 }
 
-unsigned int sgw_addr_bits(const struct sgw_addr *a)
+unsigned int sgw_addr_bits(const struct sgw_ipaddr *a)
 {
 	return a->family == AF_INET6 ? 128 : 32;
 }
 
-void sgw_addr_format(const struct sgw_addr *a, char *buf, size_t len)
+void sgw_addr_format(const struct sgw_ipaddr *a, char *buf, size_t len)
 {
 	char tmp[INET6_ADDRSTRLEN];
 
@@ -141,7 +141,7 @@ void sgw_addr_format(const struct sgw_addr *a, char *buf, size_t len)
 		snprintf(buf, len, "%s", tmp);
 }
 
-void sgw_prefix_format(const struct sgw_prefix *p, char *buf, size_t len)
+void sgw_prefix_format(const struct sgw_ipprefix *p, char *buf, size_t len)
 {
 	char tmp[INET6_ADDRSTRLEN];
 
@@ -161,9 +161,9 @@ static void *reserve(void *v, size_t n, size_t size)
 }
 
 int sgw_tunnel_list_push(struct sgw_tunnel_list *list,
-			 const struct sgw_tunnel *t)
+			 const struct sgw_tunnel_info *t)
 {
-	struct sgw_tunnel *v = reserve(list->v, list->n, sizeof(*v));
+	struct sgw_tunnel_info *v = reserve(list->v, list->n, sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
@@ -179,9 +179,9 @@ void sgw_tunnel_list_free(struct sgw_tunnel_list *list)
 	list->n = 0;
 }
 
-int sgw_sa_list_push(struct sgw_sa_list *list, const struct sgw_sa *sa)
+int sgw_sa_list_push(struct sgw_sa_list *list, const struct sgw_sa_info *sa)
 {
-	struct sgw_sa *v = reserve(list->v, list->n, sizeof(*v));
+	struct sgw_sa_info *v = reserve(list->v, list->n, sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;

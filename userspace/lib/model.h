@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Plain data that sgwctl's commands work on, with no netlink in sight. */
+/*
+ * Plain data that sgwctl's commands work on, with no netlink in sight.
+ * The names differ from the module's (struct sgw_tunnel, sgw_sa, sgw_addr,
+ * sgw_prefix, sgw_alg_desc in kmod/), which mean other things.
+ */
 #ifndef SGWCTL_MODEL_H
 #define SGWCTL_MODEL_H
 
@@ -27,7 +31,7 @@ struct sgw_module_info {
 };
 
 /* What sgwctl knows of each algorithm without asking the kernel. */
-struct sgw_alg_desc {
+struct sgw_alg_spec {
 	uint32_t id;
 	const char *name;
 	size_t key_len;
@@ -35,28 +39,28 @@ struct sgw_alg_desc {
 };
 
 /* family 0 means not set; otherwise AF_INET (4 bytes used) or AF_INET6. */
-struct sgw_addr {
+struct sgw_ipaddr {
 	int family;
 	uint8_t bytes[16];
 };
 
-struct sgw_prefix {
-	struct sgw_addr addr;
+struct sgw_ipprefix {
+	struct sgw_ipaddr addr;
 	unsigned int len;
 };
 
 /* A traffic selector list; no entries means any address. */
 struct sgw_ts {
-	struct sgw_prefix v[SGW_TS_MAX];
+	struct sgw_ipprefix v[SGW_TS_MAX];
 	unsigned int n;
 };
 
-struct sgw_tunnel {
+struct sgw_tunnel_info {
 	uint32_t id;
 	uint32_t ifindex;
 	char ifname[SGW_IFNAMSIZ];
 	bool enabled;
-	struct sgw_addr local, remote;
+	struct sgw_ipaddr local, remote;
 	struct sgw_ts local_ts, remote_ts;
 	uint64_t drops[__SGW_DROP_MAX];
 	/* Path MTU handling: settings, the MTUs now, event counters. */
@@ -68,7 +72,7 @@ struct sgw_tunnel {
 	uint64_t events[__SGW_EV_MAX];
 	/* Host-route exemption in force for the remote SGW, if any. */
 	uint32_t exempt_ifindex;
-	struct sgw_addr exempt_via;
+	struct sgw_ipaddr exempt_via;
 	bool protect_gw;		/* SGW-to-SGW traffic as transport ESP */
 };
 
@@ -76,7 +80,7 @@ struct sgw_tunnel {
 struct sgw_tunnel_config {
 	bool set_local, set_remote, set_local_ts, set_remote_ts, set_enabled;
 	bool set_mtu, set_mss, set_outer_df, set_fragment, set_protect_gw;
-	struct sgw_addr local, remote;
+	struct sgw_ipaddr local, remote;
 	struct sgw_ts local_ts, remote_ts;
 	bool enabled, protect_gw;
 	uint32_t mtu, mss;
@@ -84,7 +88,7 @@ struct sgw_tunnel_config {
 };
 
 struct sgw_tunnel_list {
-	struct sgw_tunnel *v;
+	struct sgw_tunnel_info *v;
 	size_t n;
 };
 
@@ -95,7 +99,7 @@ struct sgw_tunnel_ref {
 };
 
 /* An SA as the kernel dumps it (never with its key). */
-struct sgw_sa {
+struct sgw_sa_info {
 	uint32_t tunnel_id;
 	uint32_t spi;
 	unsigned int dir;	/* enum sgw_dir */
@@ -113,14 +117,14 @@ struct sgw_sa {
 
 /* An SA to add: the key stays with the caller, who wipes it. */
 struct sgw_sa_request {
-	struct sgw_sa sa;
+	struct sgw_sa_info sa;
 	bool replay_window_given;	/* else the kernel's default */
 	const uint8_t *key;
 	size_t key_len;
 };
 
 struct sgw_sa_list {
-	struct sgw_sa *v;
+	struct sgw_sa_info *v;
 	size_t n;
 };
 
@@ -145,7 +149,8 @@ struct sgw_event {
 	unsigned int dir;
 	bool hard;
 	uint64_t bytes, packets;
-	struct sgw_addr src, dst;	/* acquire: the packet's inner addresses */
+	/* acquire: the packet's inner addresses */
+	struct sgw_ipaddr src, dst;
 	/* tunnel: its state after the change */
 	char ifname[SGW_IFNAMSIZ];
 	bool enabled;
@@ -159,21 +164,21 @@ const char *sgw_fragment_name(unsigned int v);
 const char *sgw_dir_name(unsigned int dir);
 const char *sgw_mode_name(unsigned int mode);
 /* NULL for an id or name sgwctl does not know. */
-const struct sgw_alg_desc *sgw_alg_by_id(uint32_t id);
-const struct sgw_alg_desc *sgw_alg_by_name(const char *name);
+const struct sgw_alg_spec *sgw_alg_by_id(uint32_t id);
+const struct sgw_alg_spec *sgw_alg_by_name(const char *name);
 /* The table of known algorithms, terminated by an entry with no name. */
-extern const struct sgw_alg_desc sgw_algs[];
+extern const struct sgw_alg_spec sgw_algs[];
 
 /* Address and prefix literals as the parsers accept them back. */
-void sgw_addr_format(const struct sgw_addr *a, char *buf, size_t len);
-void sgw_prefix_format(const struct sgw_prefix *p, char *buf, size_t len);
+void sgw_addr_format(const struct sgw_ipaddr *a, char *buf, size_t len);
+void sgw_prefix_format(const struct sgw_ipprefix *p, char *buf, size_t len);
 /* Maximum prefix length of the address family: 32 or 128. */
-unsigned int sgw_addr_bits(const struct sgw_addr *a);
+unsigned int sgw_addr_bits(const struct sgw_ipaddr *a);
 
 int sgw_tunnel_list_push(struct sgw_tunnel_list *list,
-			 const struct sgw_tunnel *t);
+			 const struct sgw_tunnel_info *t);
 void sgw_tunnel_list_free(struct sgw_tunnel_list *list);
-int sgw_sa_list_push(struct sgw_sa_list *list, const struct sgw_sa *sa);
+int sgw_sa_list_push(struct sgw_sa_list *list, const struct sgw_sa_info *sa);
 void sgw_sa_list_free(struct sgw_sa_list *list);
 
 #endif

@@ -262,7 +262,7 @@ static int parse_one_tunnel(struct nlattr **tb, void *arg)
 
 static int parse_tunnel_into_list(struct nlattr **tb, void *arg)
 {
-	struct sgw_tunnel t;
+	struct sgw_tunnel_info t;
 	int ret = sgwnl_decode_tunnel(tb, &t);
 
 	return ret ? ret : sgw_tunnel_list_push(arg, &t);
@@ -270,7 +270,7 @@ static int parse_tunnel_into_list(struct nlattr **tb, void *arg)
 
 static int parse_sa_into_list(struct nlattr **tb, void *arg)
 {
-	struct sgw_sa sa;
+	struct sgw_sa_info sa;
 	int ret = sgwnl_decode_sa(tb, &sa);
 
 	return ret ? ret : sgw_sa_list_push(arg, &sa);
@@ -311,7 +311,7 @@ static int send_built(struct sgwnl *nl, struct nl_msg *msg, int built,
 
 int sgwnl_tunnel_add(struct sgwnl *nl, uint32_t id, const char *ifname,
 		     const struct sgw_tunnel_config *cfg,
-		     struct sgw_tunnel *out)
+		     struct sgw_tunnel_info *out)
 {
 	struct nl_msg *msg = new_request(nl, SGW_CMD_TUNNEL_NEW, 0);
 
@@ -341,7 +341,7 @@ int sgwnl_tunnel_del(struct sgwnl *nl, const struct sgw_tunnel_ref *ref)
 }
 
 int sgwnl_tunnel_get(struct sgwnl *nl, const struct sgw_tunnel_ref *ref,
-		     struct sgw_tunnel *out)
+		     struct sgw_tunnel_info *out)
 {
 	struct nl_msg *msg = new_request(nl, SGW_CMD_TUNNEL_GET, 0);
 

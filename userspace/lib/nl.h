@@ -21,12 +21,12 @@ int sgwnl_get_info(struct sgwnl *nl, struct sgw_module_info *info);
 /* @id 0 lets the kernel pick; @ifname and @cfg may be NULL. */
 int sgwnl_tunnel_add(struct sgwnl *nl, uint32_t id, const char *ifname,
 		     const struct sgw_tunnel_config *cfg,
-		     struct sgw_tunnel *out);
+		     struct sgw_tunnel_info *out);
 int sgwnl_tunnel_set(struct sgwnl *nl, const struct sgw_tunnel_ref *ref,
 		     const struct sgw_tunnel_config *cfg);
 int sgwnl_tunnel_del(struct sgwnl *nl, const struct sgw_tunnel_ref *ref);
 int sgwnl_tunnel_get(struct sgwnl *nl, const struct sgw_tunnel_ref *ref,
-		     struct sgw_tunnel *out);
+		     struct sgw_tunnel_info *out);
 int sgwnl_tunnel_dump(struct sgwnl *nl, struct sgw_tunnel_list *out);
 
 /* The request's key is copied into a message that is wiped when freed. */
@@ -62,8 +62,8 @@ int sgwnl_put_tunnel(struct nl_msg *msg, uint32_t id, const char *ifname,
 int sgwnl_put_sa(struct nl_msg *msg, const struct sgw_sa_request *req);
 int sgwnl_put_sa_id(struct nl_msg *msg, const struct sgw_sa_id *id);
 int sgwnl_decode_info(struct nlattr **tb, struct sgw_module_info *info);
-int sgwnl_decode_tunnel(struct nlattr **tb, struct sgw_tunnel *t);
-int sgwnl_decode_sa(struct nlattr **tb, struct sgw_sa *sa);
+int sgwnl_decode_tunnel(struct nlattr **tb, struct sgw_tunnel_info *t);
+int sgwnl_decode_sa(struct nlattr **tb, struct sgw_sa_info *sa);
 int sgwnl_decode_event(unsigned int cmd, struct nlattr **tb,
 		       struct sgw_event *ev);
 /* Frees a message after wiping it: requests may carry key material. */

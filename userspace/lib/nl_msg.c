@@ -125,7 +125,7 @@ static const struct nla_policy sa_policy[SGW_SA_A_MAX + 1] = {
 };
 
 /* The attribute's length decides the family, as the uapi says. */
-static int get_addr(const struct nlattr *a, struct sgw_addr *out)
+static int get_addr(const struct nlattr *a, struct sgw_ipaddr *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (nla_len(a) == 4)
@@ -145,7 +145,7 @@ static int get_ts(struct nlattr *list, struct sgw_ts *ts)
 
 	ts->n = 0;
 	nla_for_each_nested(entry, list, rem) {
-		struct sgw_prefix *p;
+		struct sgw_ipprefix *p;
 
 		if (nla_type(entry) != SGW_TS_A_PREFIX)
 			continue;
@@ -164,7 +164,7 @@ static int get_ts(struct nlattr *list, struct sgw_ts *ts)
 	return 0;
 }
 
-int sgwnl_decode_tunnel(struct nlattr **tb, struct sgw_tunnel *t)
+int sgwnl_decode_tunnel(struct nlattr **tb, struct sgw_tunnel_info *t)
 {
 	struct nlattr *a[SGW_TUNNEL_A_MAX + 1];
 
@@ -218,7 +218,7 @@ static uint64_t get_u64_or_0(struct nlattr *a)
 	return a ? nla_get_u64(a) : 0;
 }
 
-int sgwnl_decode_sa(struct nlattr **tb, struct sgw_sa *sa)
+int sgwnl_decode_sa(struct nlattr **tb, struct sgw_sa_info *sa)
 {
 	struct nlattr *a[SGW_SA_A_MAX + 1];
 
@@ -296,7 +296,7 @@ static int decode_unknown_spi(struct nlattr **tb, struct sgw_event *ev)
 
 static int decode_tunnel_state(struct nlattr **tb, struct sgw_event *ev)
 {
-	struct sgw_tunnel t;
+	struct sgw_tunnel_info t;
 	int ret = sgwnl_decode_tunnel(tb, &t);
 
 	if (ret)
@@ -339,7 +339,7 @@ int sgwnl_decode_event(unsigned int cmd, struct nlattr **tb,
 }
 
 
-static int put_addr(struct nl_msg *msg, int type, const struct sgw_addr *a)
+static int put_addr(struct nl_msg *msg, int type, const struct sgw_ipaddr *a)
 {
 	return nla_put(msg, type, a->family == AF_INET6 ? 16 : 4, a->bytes);
 }
@@ -399,7 +399,7 @@ static int put_u64_unless_0(struct nl_msg *msg, int type, uint64_t v)
 /* Optional values go out only when they differ from the kernel's default. */
 int sgwnl_put_sa(struct nl_msg *msg, const struct sgw_sa_request *req)
 {
-	const struct sgw_sa *sa = &req->sa;
+	const struct sgw_sa_info *sa = &req->sa;
 	struct nlattr *nest = nla_nest_start(msg, SGW_A_SA);
 
 	if (!nest ||

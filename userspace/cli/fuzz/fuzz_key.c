@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const uint8_t zero[SGW_KEY_MAX];
 	uint8_t key[SGW_KEY_MAX], again[SGW_KEY_MAX];
 	char err[300], hex[2 * SGW_KEY_MAX + 1];
-	const struct sgw_alg_desc *alg;
+	const struct sgw_alg_spec *alg;
 	size_t i;
 
 	if (size < 1)

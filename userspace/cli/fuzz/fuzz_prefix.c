@@ -21,7 +21,7 @@ static void check_round_trip(const struct sgw_ts *ts)
 	if (ts->n > SGW_TS_MAX)
 		abort();
 	for (i = 0; i < ts->n; i++) {
-		struct sgw_prefix p;
+		struct sgw_ipprefix p;
 
 		if (ts->v[i].len > sgw_addr_bits(&ts->v[i].addr))
 			abort();

@@ -113,7 +113,7 @@ static void test_yes_no(void **state)
 static void test_addr(void **state)
 {
 	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
-	struct sgw_addr a;
+	struct sgw_ipaddr a;
 	char err[200];
 
 	(void)state;
@@ -134,7 +134,7 @@ static void test_addr(void **state)
 
 static void test_prefix(void **state)
 {
-	struct sgw_prefix p;
+	struct sgw_ipprefix p;
 	char err[200];
 
 	(void)state;
@@ -270,7 +270,7 @@ static void test_spi(void **state)
 
 static void test_dir_alg(void **state)
 {
-	const struct sgw_alg_desc *alg = NULL;
+	const struct sgw_alg_spec *alg = NULL;
 	unsigned int dir = 0;
 	char err[300];
 
@@ -298,8 +298,8 @@ static const char gcm128_hex[] = "00112233445566778899aabbccddeeff01020304";
 
 static void test_key_hex(void **state)
 {
-	const struct sgw_alg_desc *gcm = sgw_alg_by_name("aes-gcm-128");
-	const struct sgw_alg_desc *cbc = sgw_alg_by_name("aes-cbc-256-sha256");
+	const struct sgw_alg_spec *gcm = sgw_alg_by_name("aes-gcm-128");
+	const struct sgw_alg_spec *cbc = sgw_alg_by_name("aes-cbc-256-sha256");
 	static const uint8_t expect[20] = {
 		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99,
 		0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x01, 0x02, 0x03, 0x04,
@@ -379,7 +379,7 @@ static char *write_temp(const char *content, size_t len, mode_t mode)
 
 static void test_key_file(void **state)
 {
-	const struct sgw_alg_desc *gcm = sgw_alg_by_name("aes-gcm-128");
+	const struct sgw_alg_spec *gcm = sgw_alg_by_name("aes-gcm-128");
 	char err[300], expect[300], warning[300], *warned = NULL, *path, *big;
 	uint8_t key[SGW_KEY_MAX];
 	size_t warned_len = 0;

@@ -31,17 +31,17 @@ static void finish(FILE *f, const char *expect)
 	buf = NULL;
 }
 
-static struct sgw_addr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+static struct sgw_ipaddr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {
-	struct sgw_addr addr = { .family = AF_INET, .bytes = { a, b, c, d } };
+	struct sgw_ipaddr addr = { .family = AF_INET, .bytes = { a, b, c, d } };
 
 	return addr;
 }
 
 /* The tunnel of the document's examples. */
-static struct sgw_tunnel doc_tunnel(void)
+static struct sgw_tunnel_info doc_tunnel(void)
 {
-	struct sgw_tunnel t = {
+	struct sgw_tunnel_info t = {
 		.id = 1, .ifindex = 4, .ifname = "sgw1", .enabled = true,
 		.local = v4(192, 0, 2, 1), .remote = v4(192, 0, 2, 2),
 		.local_ts = { .n = 1 }, .remote_ts = { .n = 1 },
@@ -59,7 +59,7 @@ static struct sgw_tunnel doc_tunnel(void)
 
 static void test_tunnel_human(void **state)
 {
-	struct sgw_tunnel t = doc_tunnel();
+	struct sgw_tunnel_info t = doc_tunnel();
 	FILE *f = start();
 
 	(void)state;
@@ -138,7 +138,7 @@ static void test_tunnel_human(void **state)
 
 static void test_tunnel_json(void **state)
 {
-	struct sgw_tunnel t = doc_tunnel();
+	struct sgw_tunnel_info t = doc_tunnel();
 	FILE *f = start();
 	struct json j;
 
@@ -201,7 +201,7 @@ static void test_tunnel_json(void **state)
 		  "\"acquire\":0},\"exempt\":null,\"protect-gateways\":false}]\n");
 }
 
-static const struct sgw_sa doc_out_sa = {
+static const struct sgw_sa_info doc_out_sa = {
 	.tunnel_id = 1, .spi = 0x1001, .dir = SGW_DIR_OUT, .mode = SGW_MODE_TUNNEL,
 	.alg = SGW_ALG_AES_GCM_128, .seq = 12, .bytes = 1008,
 	.packets = 12, .age = 5,
@@ -209,7 +209,7 @@ static const struct sgw_sa doc_out_sa = {
 
 static void test_sa_human(void **state)
 {
-	struct sgw_sa sa = doc_out_sa;
+	struct sgw_sa_info sa = doc_out_sa;
 	FILE *f = start();
 
 	(void)state;
@@ -246,7 +246,7 @@ static void test_sa_human(void **state)
 
 static void test_sa_json(void **state)
 {
-	struct sgw_sa sa = doc_out_sa;
+	struct sgw_sa_info sa = doc_out_sa;
 	FILE *f = start();
 	struct json j;
 

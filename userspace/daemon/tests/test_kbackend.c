@@ -85,7 +85,7 @@ static struct sgw_ts conf_local, conf_remote;
 
 static void prefix(struct sgw_ts *ts, const char *addr, unsigned int len)
 {
-	struct sgw_prefix *p = &ts->v[ts->n++];
+	struct sgw_ipprefix *p = &ts->v[ts->n++];
 
 	memset(p, 0, sizeof(*p));
 	p->addr.family = strchr(addr, ':') ? AF_INET6 : AF_INET;

@@ -29,7 +29,7 @@ static void test_drop_names(void **state)
 static void test_list_growth(void **state)
 {
 	struct sgw_tunnel_list list = { 0 };
-	struct sgw_tunnel t;
+	struct sgw_tunnel_info t;
 	unsigned int i;
 
 	(void)state;
@@ -71,7 +71,7 @@ static void test_algs(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
-		const struct sgw_alg_desc *a = sgw_alg_by_id(expect[i].id);
+		const struct sgw_alg_spec *a = sgw_alg_by_id(expect[i].id);
 
 		assert_non_null(a);
 		assert_string_equal(a->name, expect[i].name);
@@ -89,9 +89,9 @@ static void test_algs(void **state)
 
 static void test_addr_format(void **state)
 {
-	struct sgw_prefix p = { .addr = { .family = AF_INET6, .bytes = { 0x20, 0x01, 0x0d, 0xb8 } },
+	struct sgw_ipprefix p = { .addr = { .family = AF_INET6, .bytes = { 0x20, 0x01, 0x0d, 0xb8 } },
 				.len = 32 };
-	struct sgw_addr a = { .family = AF_INET, .bytes = { 192, 0, 2, 1 } };
+	struct sgw_ipaddr a = { .family = AF_INET, .bytes = { 192, 0, 2, 1 } };
 	char buf[SGW_PREFIX_STRLEN];
 
 	(void)state;
@@ -119,7 +119,7 @@ static void test_addr_format(void **state)
 static void test_sa_list(void **state)
 {
 	struct sgw_sa_list list = { 0 };
-	struct sgw_sa sa;
+	struct sgw_sa_info sa;
 	unsigned int i;
 
 	(void)state;

@@ -160,7 +160,7 @@ static void test_put_sa(void **state)
 	sgwnl_msg_free(msg);
 
 	/* Defaults stay the kernel's: no window, ESN, sequence or lifetime. */
-	memset(&req.sa.replay_window, 0, sizeof(req.sa) - offsetof(struct sgw_sa, replay_window));
+	memset(&req.sa.replay_window, 0, sizeof(req.sa) - offsetof(struct sgw_sa_info, replay_window));
 	req.replay_window_given = false;
 	msg = new_msg(SGW_CMD_SA_NEW);
 	assert_int_equal(sgwnl_put_sa(msg, &req), 0);
@@ -232,7 +232,7 @@ static void test_decode_tunnel(void **state)
 {
 	struct nlattr *tb[SGW_A_MAX + 1];
 	struct nl_msg *msg = tunnel_reply(4, 16);
-	struct sgw_tunnel t;
+	struct sgw_tunnel_info t;
 
 	(void)state;
 	parse_top(msg, tb);
@@ -269,7 +269,7 @@ static void test_decode_tunnel_minimal(void **state)
 {
 	struct nlattr *tb[SGW_A_MAX + 1], *nest;
 	struct nl_msg *msg = new_msg(SGW_CMD_TUNNEL_GET);
-	struct sgw_tunnel t;
+	struct sgw_tunnel_info t;
 
 	(void)state;
 	nest = nla_nest_start(msg, SGW_A_TUNNEL);
@@ -331,7 +331,7 @@ static void test_decode_sa(void **state)
 {
 	struct nlattr *tb[SGW_A_MAX + 1];
 	struct nl_msg *msg = sa_reply(SGW_CMD_SA_GET, true);
-	struct sgw_sa sa;
+	struct sgw_sa_info sa;
 
 	(void)state;
 	parse_top(msg, tb);
