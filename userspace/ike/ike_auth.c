@@ -72,8 +72,10 @@ static bool verify_peer(struct ike_sa *sa, const struct ike_pl_id *id,
 	ike_identity_format(want, ws, sizeof(ws));
 	if (id->type != want->type || id->len != want->len ||
 	    memcmp(id->data, want->data, want->len)) {
+		/* Each identity cut at 400 characters: both always fit. */
 		snprintf(why, len, "AUTHENTICATION_FAILED: we rejected peer %s: "
-			 "it identified as '%s', we expect '%s'", addr, gs, ws);
+			 "it identified as '%.400s', we expect '%.400s'", addr,
+			 gs, ws);
 		return false;
 	}
 	if (auth->method != IKE_AUTH_PSK) {
