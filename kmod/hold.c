@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * "No SA" (FAQ 11): a packet routed into an enabled tunnel that has no
+ * "No SA": a packet routed into an enabled tunnel that has no
  * usable outbound SA (none yet, or the last one expired) is held briefly
  * while the IKE daemon, told by an acquire event, negotiates one, instead
  * of being lost.

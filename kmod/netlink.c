@@ -529,7 +529,7 @@ static struct sgw_tunnel_cfg *build_cfg(struct net *net,
 		ret = -EAFNOSUPPORT;
 	}
 	if (!ret && tb[SGW_TUNNEL_A_LOCAL] && !is_local(net, &cfg->local)) {
-		/* FAQ 2: the SGW address must be exactly one of ours. */
+		/* The local SGW address must be one assigned here. */
 		if (cfg->local.family == AF_INET)
 			NL_SET_ERR_MSG_FMT(extack,
 					   "local SGW address %pI4 is not assigned to any interface here",

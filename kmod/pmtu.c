@@ -3,7 +3,7 @@
  * Path MTU: the tunnel MTU from the path toward the remote SGW and the
  * outbound SA's exact overhead, learning the path MTU from ICMP about our
  * own ESP packets, and TCP MSS clamping so that TCP never depends on ICMP
- * reaching the sender (seed FAQ 14).
+ * reaching the sender.
  */
 
 #include <linux/icmp.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SGW-to-SGW protection (FAQ 8): ESP transport mode (RFC 4303 section
+ * SGW-to-SGW protection: ESP transport mode (RFC 4303 section
  * 3.1.1) between a tunnel's two security gateway addresses.
  *
  * Outbound, a LOCAL_OUT hook, after the operator's OUTPUT rules, takes

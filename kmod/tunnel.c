@@ -216,7 +216,7 @@ static bool ts_overlap(const struct sgw_prefix *a, unsigned int na,
 }
 
 /*
- * FAQ 9: an enabled tunnel must not compete with another for the same
+ * An enabled tunnel must not compete with another for the same
  * traffic. Two enabled tunnels with the same gateways need disjoint local
  * or remote selectors.
  */

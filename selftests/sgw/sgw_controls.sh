@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The seed FAQ's tunnel controls in the module: per-tunnel enable/disable
+# The tunnel controls in the module: per-tunnel enable/disable
 # (a disabled tunnel is inert), conflicting tunnels refused, the local SGW
 # address must be local, and host-route exemption: traffic to a security
 # gateway never enters a tunnel, even when the remote network contains the
@@ -135,7 +135,7 @@ test_local_address() {
 	expect_eq "message" "$out" \
 		"sgwctl: tunnel add: local SGW address 192.0.2.9 is not assigned to any interface here"
 	expect_eq "nothing created" "$(ip -n "$n" -o link show type sgw | wc -l)" 0
-	# FAQ 10: a secondary address is as good as the primary.
+	# A secondary address is as good as the primary.
 	x "$n" "$SGWCTL" tunnel add id 1 local 192.0.2.7 remote 198.51.100.1 > /dev/null
 	expect_fail "not local on set" x "$n" "$SGWCTL" tunnel set 1 local 203.0.113.5
 	expect_match "unchanged" "$(x "$n" "$SGWCTL" tunnel show 1)" "local 192.0.2.7 "
@@ -181,7 +181,7 @@ test_exemption() {
 	require_cmd nft
 	setup_pair
 	count_rules
-	# FAQ 8: the remote network contains the remote SGW.
+	# The remote network contains the remote SGW.
 	ip -n "$a" route add 10.0.0.0/8 dev sgw1
 	check_exemption "SGW inside the remote network"
 	# Full tunnel: a default route into the tunnel, the underlay's behind it.

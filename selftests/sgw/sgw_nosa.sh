@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# "No SA" (FAQ 11) and the daemon's tunnel controls: a packet that finds
+# "No SA" and the daemon's tunnel controls: a packet that finds
 # its tunnel without an outbound SA is held and an acquire event asks the
 # IKE daemon to negotiate; the held packets leave once the SA is there, or
 # are dropped and counted after the timeout, with one log line each.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# DF-aware fragmentation, path MTU and MSS clamping (seed FAQ 14). Every
+# DF-aware fragmentation, path MTU and MSS clamping. Every
 # expected number is computed here from the ESP overhead formula:
 #   inner MTU = rounddown(path - outer IP - 8 - IV - ICV, block) - 2
 #
@@ -302,7 +302,7 @@ test_mss_black_hole() {
 	ip -n "$r" link set rb mtu 1280
 	x "$h" ping -M do -c 1 -W 1 -s 1400 10.2.0.2 > /dev/null 2>&1 || true
 	expect_eq "tunnel MTU learned" "$(field "$a" "t['tunnel-mtu']")" "$mtu1280"
-	# The FAQ's firewall: ICMP toward the LAN host is dropped.
+	# A firewall that drops ICMP toward the LAN host.
 	x "$a" nft add table inet bh
 	x "$a" nft add chain inet bh f '{ type filter hook output priority 0; }'
 	x "$a" nft add rule inet bh f oifname lan0 meta l4proto icmp drop

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# protect-gateways = yes with IKE (FAQ 8): after IKE_AUTH the daemons
+# protect-gateways = yes with IKE: after IKE_AUTH the daemons
 # negotiate a second CHILD SA in transport mode whose selectors are the two
 # SGW addresses, and traffic between the gateways travels in it, against
 # sgw and against strongSwan's charon (a "mode = transport" child).

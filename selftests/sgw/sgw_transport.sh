@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# SGW-to-SGW protection (FAQ 8): with protect-gateways on, traffic between
+# SGW-to-SGW protection: with protect-gateways on, traffic between
 # a tunnel's two SGW addresses other than IKE travels as transport-mode
 # ESP, against the kernel's own xfrm and against sgw.
 #

@@ -351,7 +351,7 @@ enum sgw_mode {
 	SGW_MODE_TRANSPORT,	/* SGW-to-SGW protection, selectors SGW <-> SGW */
 };
 
-/* The outer header's DF bit (IPv4 outer): RT's "outer df-bit". */
+/* The outer header's DF bit (IPv4 outer). */
 enum sgw_outer_df {
 	SGW_OUTER_DF_COPY,	/* from an inner IPv4 packet; set for inner IPv6 */
 	SGW_OUTER_DF_SET,

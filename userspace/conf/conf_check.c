@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Cross-field and cross-tunnel checks. The seed FAQ's pitfalls that a
- * config file alone can reveal are found here: SGW addresses that cannot
- * work (FAQ 2), an SGW inside the remote network (FAQ 8) and tunnels that
- * fight over the same traffic (FAQ 9).
+ * Cross-field and cross-tunnel checks. The pitfalls that a config file
+ * alone can reveal are found here: SGW addresses that cannot work, an SGW
+ * inside the remote network and tunnels that fight over the same traffic.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -382,7 +381,7 @@ static void pair_text(const struct sgw_conf_tunnel *a,
 		snprintf(buf, len, "%s -> %s", l, r);
 }
 
-/* FAQ 9: tunnels are grouped by remote SGW, then compared pairwise. */
+/* Competing tunnels: grouped by remote SGW, then compared pairwise. */
 static void check_conflicts(struct checker *c, size_t *order)
 {
 	const struct sgw_conf *conf = c->conf;

@@ -15,7 +15,7 @@
 enum sgw_conf_severity {
 	SGW_CONF_SEV_ERROR,	/* the configuration must not be applied */
 	SGW_CONF_SEV_WARNING,	/* works, but probably not as meant */
-	SGW_CONF_SEV_NOTE,	/* works; worth knowing (FAQ pitfalls) */
+	SGW_CONF_SEV_NOTE,	/* works; worth knowing (a common pitfall) */
 };
 
 #define SGW_CONF_NO_TUNNEL ((size_t)-1)

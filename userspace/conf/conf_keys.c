@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The key table. Defaults are chosen close to strongSwan's (charon and
- * ipsec.conf), except where the seed FAQ asks for more: dead peer detection
- * is on, because "it worked once, then stopped" must not happen silently.
+ * ipsec.conf), except that dead peer detection is on, because "it worked
+ * once, then stopped" must not happen silently.
  */
 #include <stdio.h>
 #include <string.h>

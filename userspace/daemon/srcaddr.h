@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * "local = auto" (FAQ 2, 5): the address this host sends from toward the
- * remote SGW, as the routing table chooses it (RTM_GETROUTE), and why, so
- * that the one address everything derives from is explained.
+ * "local = auto": the address this host sends from toward the remote
+ * SGW, as the routing table chooses it (RTM_GETROUTE), and why, so that
+ * the one address everything derives from is explained.
  */
 #ifndef SGWCTL_SRCADDR_H
 #define SGWCTL_SRCADDR_H

@@ -99,7 +99,7 @@ static void selectors(void **state)
 	expect(MIN_TUNNEL "remote-networks = 2001:db8:9::/48\n", none);
 }
 
-/* FAQ 8: the remote SGW inside the remote network works, and says why. */
+/* The remote SGW inside the remote network works, and says why. */
 static void gateway_inside_remote_network(void **state)
 {
 	(void)state;
@@ -158,7 +158,7 @@ static void interfaces(void **state)
 		"by tunnel \"a\" (sgw.conf:1)", NULL });
 }
 
-/* FAQ 9: both enabled, same SGW pair, overlapping networks. */
+/* Both enabled, same SGW pair, overlapping networks: a conflict. */
 static void conflicts(void **state)
 {
 	(void)state;
@@ -172,7 +172,7 @@ static void conflicts(void **state)
 		"198.51.100.1 and their networks overlap (local 10.1.0.0/16 and "
 		"10.1.2.0/24, remote 10.9.0.0/16 and 10.0.0.0/8); disable one "
 		"or make the networks disjoint", NULL });
-	/* Disabled: inert, no conflict (FAQ 9's fix). */
+	/* One of them disabled: inert, no conflict. */
 	expect(TUN("hq", 1, "192.0.2.1", "198.51.100.1")
 	       TUN("old", 2, "192.0.2.1", "198.51.100.1") "enabled = no\n",
 	       none);
