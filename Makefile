@@ -146,7 +146,7 @@ deb:
 # The module against every installed Debian 6.1 headers flavour, W=1,
 # no warning allowed.
 compat-check:
-	packaging/compat-check.sh
+	scripts/tests/compat-check.sh
 
 # Installs every Debian package the build, tests, VM and demo need.
 deps:

@@ -83,9 +83,9 @@ suite "static checks" scripts/lint.sh
 cmocka_suite "unit tests (ASan/UBSan)" make --no-print-directory -C userspace check
 step "fuzz smoke runs" make --no-print-directory -C userspace fuzz-smoke
 suite "script tests" scripts/tests/run.sh
-suite "kernel compatibility (6.1 flavours)" packaging/compat-check.sh
+suite "kernel compatibility (6.1 flavours)" scripts/tests/compat-check.sh
 suite "VM selftests" scripts/vm-run.sh -t 2400 -- selftests/sgw/run.sh
-suite "Debian packages" scripts/test-packages.sh
+suite "Debian packages" scripts/tests/packages.sh
 
 # The runner must fail a run whose kernel log shows a warning, even when the
 # command itself succeeded: prove it with a warning written to the log.

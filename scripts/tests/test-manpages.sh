@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The man pages match the code: sgwctl(8) documents every command of
-# sgwctl's dispatch tables and no other (packaging/check-sgwctl-manpage),
+# sgwctl's dispatch tables and no other (scripts/tests/check-sgwctl-manpage),
 # sgw.conf(5) every key of the parser's key table and no other
-# (userspace/conf/tests/check-manpage.sh). Both checkers are shown to fail
+# (scripts/tests/check-sgw-conf-manpage.sh). Both checkers are shown to fail
 # on a page with a command or key taken away or one added.
 
 . "$(dirname "$0")/lib.sh"
@@ -24,14 +24,14 @@ expect() {
 
 # The real pages.
 expect 0 "sgwctl.8 documents exactly the commands of the code" \
-	"$top/packaging/check-sgwctl-manpage"
+	"$top/scripts/tests/check-sgwctl-manpage"
 make -s -C "$top/userspace/conf" .build/keylist .build/conf-check > "$tmp/make.log" 2>&1 ||
 	{ cat "$tmp/make.log"; bad "build the key table lister"; exit 1; }
 keylist=$top/userspace/conf/.build/keylist
 confcheck=$top/userspace/conf/.build/conf-check
 conf5=$top/Documentation/man/sgw.conf.5
 expect 0 "sgw.conf.5 documents exactly the keys of the parser" \
-	"$top/userspace/conf/tests/check-manpage.sh" "$keylist" "$confcheck" "$conf5"
+	"$top/scripts/tests/check-sgw-conf-manpage.sh" "$keylist" "$confcheck" "$conf5"
 
 # The sgwctl(8) checker on a page written from the code's own command
 # list, then with one command less, one the code lacks, and a keyword list
@@ -49,29 +49,29 @@ page() {
 }
 echo "$cmds" | page > "$tmp/full.8"
 expect 0 "the checker passes a page with every command" \
-	"$top/packaging/check-sgwctl-manpage" "$tmp/full.8"
+	"$top/scripts/tests/check-sgwctl-manpage" "$tmp/full.8"
 echo "$cmds" | grep -vx 'sa flush' | page > "$tmp/less.8"
 expect 1 "the checker fails a page without \"sa flush\"" \
-	"$top/packaging/check-sgwctl-manpage" "$tmp/less.8"
-out=$("$top/packaging/check-sgwctl-manpage" "$tmp/less.8")
+	"$top/scripts/tests/check-sgwctl-manpage" "$tmp/less.8"
+out=$("$top/scripts/tests/check-sgwctl-manpage" "$tmp/less.8")
 case $out in
 *'"sgwctl sa flush" is in the code but not in'*) ok "the checker names the missing command" ;;
 *) bad "the checker names the missing command"; echo "$out" | sed 's/^/#   /' ;;
 esac
 printf '%s\n%s\n' "$cmds" "tunnel frobnicate" | page > "$tmp/more.8"
 expect 1 "the checker fails a page with \"tunnel frobnicate\"" \
-	"$top/packaging/check-sgwctl-manpage" "$tmp/more.8"
+	"$top/scripts/tests/check-sgwctl-manpage" "$tmp/more.8"
 printf '%s\n%s\n' "$cmds" "rekey" | page > "$tmp/more2.8"
 expect 1 "the checker fails a page with an unknown command \"rekey\"" \
-	"$top/packaging/check-sgwctl-manpage" "$tmp/more2.8"
+	"$top/scripts/tests/check-sgwctl-manpage" "$tmp/more2.8"
 sed '/^\.B tunnel add$/a .RS\n.TP\n.B local \\fIADDR\\fR\nThe local address.\n.RE' \
 	"$tmp/full.8" > "$tmp/keys.8"
 expect 0 "the checker takes indented keyword items for no commands" \
-	"$top/packaging/check-sgwctl-manpage" "$tmp/keys.8"
+	"$top/scripts/tests/check-sgwctl-manpage" "$tmp/keys.8"
 sed 's/^\.B tunnel add$/.BI "sgwctl tunnel add " \\fR[\\fBid\\fI ID\\fR]/' \
 	"$tmp/full.8" > "$tmp/form.8"
 expect 0 "the checker reads \".BI\" tags with \"sgwctl\" and arguments" \
-	"$top/packaging/check-sgwctl-manpage" "$tmp/form.8"
+	"$top/scripts/tests/check-sgwctl-manpage" "$tmp/form.8"
 
 # The sgw.conf(5) checker with a key taken away and one added.
 awk '{
@@ -87,8 +87,8 @@ awk '{
 grep -A1 '^\.TP$' "$tmp/less.5" | grep -q '^\.B psk\\-file$' &&
 	bad "remove psk-file from the page copy"
 expect 1 "the key checker fails a page without psk-file" \
-	"$top/userspace/conf/tests/check-manpage.sh" "$keylist" "$confcheck" "$tmp/less.5"
-out=$("$top/userspace/conf/tests/check-manpage.sh" "$keylist" "$confcheck" "$tmp/less.5")
+	"$top/scripts/tests/check-sgw-conf-manpage.sh" "$keylist" "$confcheck" "$tmp/less.5"
+out=$("$top/scripts/tests/check-sgw-conf-manpage.sh" "$keylist" "$confcheck" "$tmp/less.5")
 case $out in
 *'-tunnel	psk-file	'*) ok "the key checker names the missing key" ;;
 *) bad "the key checker names the missing key"; echo "$out" | sed 's/^/#   /' ;;
@@ -96,5 +96,5 @@ esac
 sed '/^\.SH TUNNEL KEYS/a .TP\n.B frobnicate\nType: yes | no. Default: no.\n.br\nNothing.' \
 	"$conf5" > "$tmp/more.5"
 expect 1 "the key checker fails a page with a key \"frobnicate\"" \
-	"$top/userspace/conf/tests/check-manpage.sh" "$keylist" "$confcheck" "$tmp/more.5"
+	"$top/scripts/tests/check-sgw-conf-manpage.sh" "$keylist" "$confcheck" "$tmp/more.5"
 exit $rc

@@ -76,7 +76,8 @@ const char *sgw_conf_key_suggest(enum sgw_conf_section section,
 
 /*
  * "Type: duration 10s..30d. Default: 4h." -- the line the man page shows
- * under each key; tests/check-manpage.sh compares the two.
+ * under each key; scripts/tests/check-sgw-conf-manpage.sh compares
+ * the two.
  */
 int sgw_conf_key_describe(const struct sgw_conf_key *k, char *buf,
 			  size_t len);

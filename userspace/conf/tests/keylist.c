@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Prints the key table, one key a line: "SECTION<TAB>KEY<TAB>Type: ...
- * Default: ...". tests/check-manpage.sh compares this with sgw.conf(5).
+ * Default: ...". scripts/tests/check-sgw-conf-manpage.sh compares this
+ * with sgw.conf(5).
  */
 #include <stdio.h>
 

@@ -10,7 +10,7 @@
 # with the very Type/Default line the table produces (tests/keylist.c).
 # Then every example under EXAMPLES that has a [tunnel] section must pass
 # the parser and the checker (tests/conf-check.c).
-# Usage: check-manpage.sh KEYLIST-PROGRAM CONF-CHECK-PROGRAM PAGE
+# Usage: check-sgw-conf-manpage.sh KEYLIST-PROGRAM CONF-CHECK-PROGRAM PAGE
 set -eu
 
 keylist=$1

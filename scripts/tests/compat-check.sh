@@ -6,10 +6,10 @@
 # on a copy of the module's sources under .build/compat/, so the checkout's
 # own sgw.ko is left alone.
 #
-#   packaging/compat-check.sh [FLAVOUR...]
+#   scripts/tests/compat-check.sh [FLAVOUR...]
 
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 flavours=("$@")
 [ ${#flavours[@]} -gt 0 ] || flavours=(amd64 cloud-amd64 rt-amd64)
 jobs=$(nproc 2>/dev/null || echo 2)

@@ -3,7 +3,7 @@
 #
 # The packaged units under a real systemd: runs inside the test VM booted
 # with systemd as PID 1 (scripts/vm-run.sh --systemd), with sgw-dkms and
-# sgwctl installed on the host (scripts/test-packages.sh runs it between
+# sgwctl installed on the host (scripts/tests/packages.sh runs it between
 # installation and purge). As an administrator would, following the README:
 #   1. /etc/sgw/sgw.conf with one tunnel, "systemctl enable --now sgw":
 #      the unit is enabled, active and running (Type=notify: systemd got
@@ -20,7 +20,7 @@
 #   5. "systemctl stop sgw", "systemctl disable sgw": inactive, the daemon
 #      gone (its devices stay, as documented), no longer enabled.
 #
-#   scripts/vm-run.sh --systemd -- scripts/test-packages-systemd.sh [SRCVERSION]
+#   scripts/vm-run.sh --systemd -- scripts/tests/packages-systemd.sh [SRCVERSION]
 #
 # SRCVERSION: the DKMS module's (modinfo -F srcversion); without it, any
 # sgw module passes. Output: TAP; exit status 1 when a check failed.

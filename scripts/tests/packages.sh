@@ -14,19 +14,19 @@
 #      the packaged sgwctl reports it, adds, lists and deletes a tunnel;
 #   5. in the VM booted with systemd as PID 1 (vm-run.sh --systemd): the
 #      packaged sgw.service and sgw@.service, enabled, started, reloaded,
-#      killed and restarted, stopped (scripts/test-packages-systemd.sh, one
+#      killed and restarted, stopped (scripts/tests/packages-systemd.sh, one
 #      result line per check);
 #   6. "apt-get purge": no package file, no module, no DKMS tree is left.
 # Whatever happens, the packages are purged and DKMS's sgw entries removed
 # at the end, so the host is left as it was.
 #
-#   scripts/test-packages.sh [-k KVER]
+#   scripts/tests/packages.sh [-k KVER]
 #
 # Needs root, and neither package installed beforehand. Output: one "ok" or
 # "not ok" line per check, then "test-packages: N passed, N failed".
 
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 ver=$(cat VERSION)
 kver=
@@ -154,7 +154,7 @@ fi
 # README tells an administrator to. Each guest check is one result here.
 start=$SECONDS
 scripts/vm-run.sh -k "$kver" -t 600 --systemd -- \
-	scripts/test-packages-systemd.sh "$srcversion" 2>&1 | tr -d '\r' > "$work/vm-systemd.log"
+	scripts/tests/packages-systemd.sh "$srcversion" 2>&1 | tr -d '\r' > "$work/vm-systemd.log"
 rc=${PIPESTATUS[0]}
 while IFS= read -r line; do
 	case "$line" in
