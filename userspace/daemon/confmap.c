@@ -183,9 +183,9 @@ int confmap_tunnel(const struct sgw_conf_tunnel *t,
 
 	ike_tunnel_config_defaults(cfg);
 	if (t->local.family == AF_UNSPEC) {
-		snprintf(err, errlen, "tunnel \"%s\": local = auto is not "
-			 "supported by the daemon yet; set local to this SGW's "
-			 "address", t->name);
+		/* The daemon resolves local = auto before it maps a tunnel. */
+		snprintf(err, errlen, "tunnel \"%s\": local = auto was not "
+			 "resolved to an address of this host", t->name);
 		return -1;
 	}
 	if (t->ike_proposals.count > IKE_PROPOSALS_MAX ||

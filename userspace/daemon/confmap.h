@@ -33,7 +33,8 @@ void confmap_engine_changes(const struct ike_engine_config *before,
 /*
  * Everything of @t the engine needs except the key (confmap_read_psk()
  * fills cfg->psk). Returns 0, or -1 with @err saying what cannot be used,
- * e.g. 'tunnel "hq": local = auto is not supported by the daemon yet ...'.
+ * e.g. 'tunnel "hq": local = auto was not resolved to an address of this
+ * host' (the caller resolves it first: srcaddr.h).
  */
 int confmap_tunnel(const struct sgw_conf_tunnel *t,
 		   struct ike_tunnel_config *cfg, char *err, size_t errlen);

@@ -214,8 +214,9 @@ static void test_refused(void **state)
 	(void)state;
 	parse(text, &conf);
 	assert_int_equal(confmap_tunnel(&conf.tunnels[0], &c, err, sizeof(err)), -1);
-	assert_string_equal(err, "tunnel \"br\": local = auto is not supported "
-			    "by the daemon yet; set local to this SGW's address");
+	/* local = auto is the caller's to resolve first. */
+	assert_string_equal(err, "tunnel \"br\": local = auto was not resolved "
+			    "to an address of this host");
 	sgw_conf_free(&conf);
 }
 
