@@ -317,8 +317,8 @@ static const char *not_negotiable(const struct rtun *rt, char *buf,
 }
 
 /* Established: rekey make-before-break, like "ipsec refresh sa". */
-static enum outcome refresh(struct daemon *d, struct rtun *rt,
-			    struct wait_list *w, struct ctl_reply *r)
+static enum outcome refresh_one(struct daemon *d, struct rtun *rt,
+				struct wait_list *w, struct ctl_reply *r)
 {
 	enum ike_tunnel_state state = tunnel_state(d, rt);
 	ike_time_t now = (ike_time_t)now_ms();
@@ -373,7 +373,7 @@ static enum outcome set_enabled(struct daemon *d, struct rtun *rt,
 	return answer(r, true, "%s: enabled", rt->name);
 }
 
-static enum outcome reload(struct daemon *d, struct ctl_reply *r)
+static enum outcome do_reload(struct daemon *d, struct ctl_reply *r)
 {
 	struct apply_stats st;
 	char why[CTL_TEXT + 128];
@@ -386,8 +386,8 @@ static enum outcome reload(struct daemon *d, struct ctl_reply *r)
 	return answer(r, true, "reloaded %s: %s", d->path, why);
 }
 
-static enum outcome down(struct daemon *d, struct rtun *rt,
-			 struct ctl_reply *r)
+static enum outcome do_down(struct daemon *d, struct rtun *rt,
+			    struct ctl_reply *r)
 {
 	char why[CTL_TEXT + 128];
 
@@ -401,8 +401,8 @@ static enum outcome down(struct daemon *d, struct rtun *rt,
 		      rt->name);
 }
 
-static enum outcome up(struct daemon *d, struct rtun *rt,
-		       struct wait_list *w, struct ctl_reply *r)
+static enum outcome do_up(struct daemon *d, struct rtun *rt,
+			  struct wait_list *w, struct ctl_reply *r)
 {
 	char why[CTL_TEXT + 128];
 
@@ -419,8 +419,8 @@ static enum outcome up(struct daemon *d, struct rtun *rt,
  * for those it starts; the rekeyed ones are named in the answer when none
  * is waited for.
  */
-static enum outcome refresh_some(struct daemon *d, struct rtun *rt,
-				 struct wait_list *w, struct ctl_reply *r)
+static enum outcome do_refresh(struct daemon *d, struct rtun *rt,
+			       struct wait_list *w, struct ctl_reply *r)
 {
 	char why[CTL_TEXT + 128];
 	struct ctl_reply one;
@@ -430,11 +430,11 @@ static enum outcome refresh_some(struct daemon *d, struct rtun *rt,
 	if (rt) {
 		if (not_negotiable(rt, why, sizeof(why)))
 			return answer(r, false, "%s", why);
-		return refresh(d, rt, w, r);
+		return refresh_one(d, rt, w, r);
 	}
 	for (i = 0; i < d->n; i++) {
 		if (not_negotiable(&d->t[i], why, sizeof(why)) ||
-		    refresh(d, &d->t[i], w, &one) != ANSWER)
+		    refresh_one(d, &d->t[i], w, &one) != ANSWER)
 			continue;
 		n = snprintf(r->message + off, sizeof(r->message) - off,
 			     "%s%s", off ? "; " : "", one.message);
@@ -484,13 +484,13 @@ static enum outcome handle(struct daemon *d, const struct ctl_request *req,
 	case CTL_DISABLE:
 		return set_enabled(d, rt, req->verb == CTL_ENABLE, r);
 	case CTL_RELOAD:
-		return reload(d, r);
+		return do_reload(d, r);
 	case CTL_DOWN:
-		return down(d, rt, r);
+		return do_down(d, rt, r);
 	case CTL_UP:
-		return up(d, rt, w, r);
+		return do_up(d, rt, w, r);
 	case CTL_REFRESH:
-		return refresh_some(d, rt, w, r);
+		return do_refresh(d, rt, w, r);
 	}
 	return answer(r, false, "request not understood");
 }
