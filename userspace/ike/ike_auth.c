@@ -261,6 +261,17 @@ static void auth_response(struct ike_sa *sa, struct ike_msg *m)
 	if (sa->replaces)
 		ike_life_reauth_done(sa);
 	ike_gateway_timer(sa, sa->eng->now);
+	ike_life_dedupe(sa);
+}
+
+/*
+ * Whether @o was up before the peer started @sa. One that came up later
+ * is no state the peer forgot or replaces: it is a crossing initiation,
+ * which ike_life_dedupe() resolves once both are up.
+ */
+static bool older(const struct ike_sa *o, const struct ike_sa *sa)
+{
+	return o->seq_established && o->seq_established < sa->seq_created;
 }
 
 /* Another IKE SA of the tunnel is up: the peer reauthenticates. */
@@ -270,12 +281,16 @@ static bool has_established(const struct ike_sa *sa)
 
 	for (o = sa->eng->sas; o; o = o->next)
 		if (o != sa && o->tun == sa->tun && !o->superseded &&
-		    o->state == IKE_SA_ESTABLISHED)
+		    o->state == IKE_SA_ESTABLISHED && older(o, sa))
 			return true;
 	return false;
 }
 
-/* INITIAL_CONTACT (§2.4): the peer has no state, so neither should we. */
+/*
+ * INITIAL_CONTACT (§2.4): the peer has no state, so neither should we,
+ * for the SAs it forgot: those up before it started this one. Our own
+ * initiation in progress is new to it, as is an SA that came up since.
+ */
 static void drop_old_sas(struct ike_sa *sa)
 {
 	struct ike_sa *old;
@@ -284,7 +299,9 @@ static void drop_old_sas(struct ike_sa *sa)
 		/* A half-open SA has no identity yet: it may be another tunnel's. */
 		if (old == sa || old->tun != sa->tun ||
 		    old->state == IKE_SA_CLOSED ||
-		    old->state == IKE_SA_HALF_OPEN)
+		    old->state == IKE_SA_HALF_OPEN ||
+		    old->state == IKE_SA_INIT_SENT ||
+		    old->state == IKE_SA_AUTH_SENT || !older(old, sa))
 			continue;
 		ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
 			"INITIAL_CONTACT: dropping old IKE SA %016llx_i "
@@ -422,6 +439,10 @@ void ike_auth_respond(struct ike_sa *sa, struct ike_msg *m)
 		ike_enc_notify(&o.chain, 0, NULL, 0, refused, NULL, 0);
 	else if (replacing)
 		ike_life_replaces_old(sa);
-	if (ike_xchg_send_response(sa, &o, m))
+	if (ike_xchg_send_response(sa, &o, m)) {
 		ike_sa_fail(sa, "could not build IKE_AUTH response");
+		return;
+	}
+	if (!refused)
+		ike_life_dedupe(sa);
 }

@@ -83,7 +83,7 @@ static void wipe_out_keys(struct ike_child *c)
 	OPENSSL_cleanse(c->out_akey, sizeof(c->out_akey));
 }
 
-int ike_child_install_out(struct ike_sa *sa, struct ike_child *c)
+static int put_out(struct ike_sa *sa, struct ike_child *c)
 {
 	struct ike_engine *e = sa->eng;
 	struct ike_child *o;
@@ -92,12 +92,9 @@ int ike_child_install_out(struct ike_sa *sa, struct ike_child *c)
 			(uint32_t)((c->rekey_at - e->now + 999) / 1000) : 1;
 	int ret;
 
-	if (!c->out_pending)
-		return 0;
+	/* The keys stay until the CHILD SA goes: ike_child_restore_out(). */
 	ret = install(sa, c, IKE_DIR_OUT, c->out_ekey, c->out_akey,
 		      sa->tun->cfg.child_soft_s ? soft : 0);
-	wipe_out_keys(c);
-	c->out_pending = false;
 	if (ret)
 		return ret;
 	/* The kernel keeps one outbound SA per mode: the old one is gone. */
@@ -107,6 +104,30 @@ int ike_child_install_out(struct ike_sa *sa, struct ike_child *c)
 				if (o->mode == c->mode)
 					o->out_live = false;
 	c->out_live = true;
+	return 0;
+}
+
+int ike_child_restore_out(struct ike_sa *sa, struct ike_child *c)
+{
+	if (c->out_live || c->out_pending || c->retiring || c->rekeyed ||
+	    c->deleting || c->delete_queued || !c->ekey_len)
+		return 0;
+	return put_out(sa, c);
+}
+
+int ike_child_install_out(struct ike_sa *sa, struct ike_child *c)
+{
+	struct ike_engine *e = sa->eng;
+	int ret;
+
+	if (!c->out_pending)
+		return 0;
+	c->out_pending = false;
+	ret = put_out(sa, c);
+	if (ret) {
+		wipe_out_keys(c);
+		return ret;
+	}
 	if (c->replaces) {
 		sa->tun->stats.child_rekeys++;
 		sa->tun->stats.last_child_rekey = e->now;

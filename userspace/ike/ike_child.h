@@ -79,6 +79,11 @@ struct ike_child *ike_child_create(struct ike_sa *sa,
  * of the same mode (the kernel keeps one outbound SA per mode).
  */
 int ike_child_install_out(struct ike_sa *sa, struct ike_child *c);
+/*
+ * Put a live CHILD SA's outbound half back into the kernel after another
+ * SA of the tunnel took its place (a crossing IKE SA that lost).
+ */
+int ike_child_restore_out(struct ike_sa *sa, struct ike_child *c);
 /* Outbound first, so nothing more is sent on an SA about to vanish. */
 void ike_child_destroy(struct ike_sa *sa, struct ike_child *c);
 /*

@@ -96,6 +96,12 @@ ike_time_t ike_life_tunnel_timer(struct ike_engine *e, struct ike_tunnel *t,
 void ike_life_reauth_done(struct ike_sa *sa);
 /* Responder: @sa, without INITIAL_CONTACT, replaces the tunnel's old SAs. */
 void ike_life_replaces_old(struct ike_sa *sa);
+/*
+ * @sa just came up while another IKE SA of its tunnel came up alongside
+ * (both ends initiated at once): keep one, the same on both ends, and
+ * delete the other.
+ */
+void ike_life_dedupe(struct ike_sa *sa);
 /* A transient failure of a tunnel that should be up: try again later. */
 void ike_life_retry_later(struct ike_engine *e, struct ike_tunnel *t);
 

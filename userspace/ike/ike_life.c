@@ -7,6 +7,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ike_child.h"
 #include "ike_exchange.h"
@@ -105,6 +106,68 @@ void ike_life_replaces_old(struct ike_sa *sa)
 			"reauthenticated: IKE SA %016" PRIx64 "_i %016" PRIx64
 			"_r replaces %016" PRIx64 "_i %016" PRIx64 "_r",
 			sa->spi_i, sa->spi_r, old->spi_i, old->spi_r);
+	}
+}
+
+static int nonce_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+	int r = memcmp(a, b, al < bl ? al : bl);
+
+	return r ? r : (al > bl) - (al < bl);
+}
+
+/* The lower of the SA's two nonces. */
+static void low_nonce(const struct ike_sa *sa, const uint8_t **n, size_t *len)
+{
+	bool i = nonce_cmp(sa->ni, sa->ni_len, sa->nr, sa->nr_len) < 0;
+
+	*n = i ? sa->ni : sa->nr;
+	*len = i ? sa->ni_len : sa->nr_len;
+}
+
+/* Neither was up before the other began: the two initiations crossed. */
+static bool crossed(const struct ike_sa *x, const struct ike_sa *y)
+{
+	return x != y && x->tun == y->tun && y->state == IKE_SA_ESTABLISHED &&
+	       !y->superseded && !x->superseded && x->replaces != y &&
+	       y->replaces != x && y->seq_established > x->seq_created &&
+	       x->seq_established > y->seq_created;
+}
+
+void ike_life_dedupe(struct ike_sa *x)
+{
+	struct ike_tunnel *t = x->tun;
+	struct ike_sa *y, *keep, *drop;
+	const uint8_t *nx, *ny;
+	size_t lx, ly;
+	struct ike_child *c;
+
+	if (x->state != IKE_SA_ESTABLISHED)
+		return;
+	for (y = x->eng->sas; y; y = y->next) {
+		if (!crossed(x, y))
+			continue;
+		/*
+		 * As for rekey collisions (RFC 7296 2.8.1): the SA with the
+		 * lowest nonce is redundant. Both ends know all four nonces,
+		 * so both delete the same one; each DELETE is answered.
+		 */
+		low_nonce(x, &nx, &lx);
+		low_nonce(y, &ny, &ly);
+		drop = nonce_cmp(nx, lx, ny, ly) < 0 ? x : y;
+		keep = drop == x ? y : x;
+		t->stats.collisions++;
+		ike_log(x->eng, IKE_LOG_INFO, t, "IKE SAs of both ends crossed: "
+			"keeping %016" PRIx64 "_i %016" PRIx64 "_r, deleting %016"
+			PRIx64 "_i %016" PRIx64 "_r (lowest nonce)", keep->spi_i,
+			keep->spi_r, drop->spi_i, drop->spi_r);
+		drop->superseded = true;
+		t->ike = keep;
+		for (c = keep->children; c; c = c->next)
+			ike_child_restore_out(keep, c);
+		ike_info_delete_ike(drop);
+		if (drop == x)
+			return;
 	}
 }
 

@@ -138,6 +138,7 @@ struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t,
 	sa->local = *local;
 	sa->remote = *remote;
 	sa->created = e->now;
+	sa->seq_created = ++e->seq;
 	sa->state = IKE_SA_NEW;
 	sa->gateway_at = IKE_TIME_NEVER;
 	ike_buf_init(&sa->init_req);
@@ -172,6 +173,7 @@ int ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state to)
 	sa->state = to;
 	if (to == IKE_SA_ESTABLISHED) {
 		sa->established = e->now;
+		sa->seq_established = ++e->seq;
 		sa->last_rx = e->now;
 		ike_sa_set_lifetime(sa);
 		ike_gateway_established(sa);

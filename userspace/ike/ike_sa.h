@@ -145,6 +145,9 @@ struct ike_sa {
 	struct ike_sa *replaces;	/* reauthentication: the SA it replaces */
 	ike_time_t created;
 	ike_time_t established;
+	/* Engine event order of creation and establishment (ike_engine.seq). */
+	uint64_t seq_created;
+	uint64_t seq_established;
 	ike_time_t last_rx;		/* last authentic message from the peer */
 	ike_time_t rekey_at;		/* IKE SA rekey, or IKE_TIME_NEVER */
 	ike_time_t expire_at;		/* hard end of the IKE SA */
@@ -165,6 +168,7 @@ struct ike_engine {
 	struct ike_cookie cookie;
 	struct ike_counters cnt;
 	ike_time_t now;
+	uint64_t seq;		/* orders SA creations and establishments */
 };
 
 const char *ike_sa_state_name(enum ike_sa_state s);

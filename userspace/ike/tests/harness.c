@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "ike_sa.h"
 
 const char test_psk[] = "correct horse battery staple";
 
@@ -334,4 +335,38 @@ bool logged(const struct node *x, const char *line)
 		if (!strcmp(x->logs[i], line))
 			return true;
 	return false;
+}
+
+int ike_sas(const struct node *x)
+{
+	const struct ike_sa *sa;
+	int count = 0;
+
+	for (sa = x->e->sas; sa; sa = sa->next)
+		count += sa->state != IKE_SA_CLOSED;
+	return count;
+}
+
+void net_settle(struct net *n, ike_time_t until)
+{
+	ike_time_t next, nb;
+	int same = 0;
+
+	for (;;) {
+		net_run(n);
+		next = ike_engine_next_timeout(n->a.e);
+		nb = ike_engine_next_timeout(n->b.e);
+		if (nb < next)
+			next = nb;
+		if (next > until)
+			break;
+		/* A timer that never moves on is a bug, not a wait. */
+		same = next <= n->now ? same + 1 : 0;
+		assert_true(same < 100);
+		if (next > n->now)
+			n->now = next;
+		ike_engine_tick(n->a.e, n->now);
+		ike_engine_tick(n->b.e, n->now);
+	}
+	n->now = until;
 }

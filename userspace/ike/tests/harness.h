@@ -93,5 +93,12 @@ void assert_state(struct node *x, enum ike_tunnel_state s);
 /* Whether @x logged exactly @line among its last LOG_KEEP lines. */
 bool logged(const struct node *x, const char *line);
 void seed_save(const char *name, const uint8_t *buf, size_t len);
+/* IKE SAs of @x that are not closed. */
+int ike_sas(const struct node *x);
+/*
+ * Deliver until quiet and run both engines' timers, in virtual time, until
+ * @n->now reaches @until (the clock stops at the last timer at or before it).
+ */
+void net_settle(struct net *n, ike_time_t until);
 
 #endif
