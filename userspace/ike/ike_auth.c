@@ -125,6 +125,43 @@ static struct ike_child *auth_child(struct ike_sa *sa, uint32_t spi_in,
 	return ike_child_create(sa, &p);
 }
 
+static bool same_identity(const struct ike_identity *a,
+			  const struct ike_identity *b)
+{
+	return a->type == b->type && a->len == b->len &&
+	       !memcmp(a->data, b->data, a->len);
+}
+
+/* Tunnels between the same two identities at the same peer address. */
+static bool same_peer(const struct ike_tunnel *a, const struct ike_tunnel *b)
+{
+	return ike_addr_equal(&a->cfg.remote, &b->cfg.remote) &&
+	       same_identity(&a->cfg.local_id, &b->cfg.local_id) &&
+	       same_identity(&a->cfg.remote_id, &b->cfg.remote_id);
+}
+
+/*
+ * INITIAL_CONTACT says this is the only IKE SA between the two identities
+ * (RFC 7296 2.4): only when we know of no other of any tunnel to the peer
+ * that is up or authenticating, nor have told it so before. Several
+ * tunnels started at once: the first to reach IKE_AUTH carries it.
+ */
+static bool first_contact(const struct ike_sa *sa)
+{
+	const struct ike_tunnel *t;
+	const struct ike_sa *o;
+
+	for (t = sa->eng->tunnels; t; t = t->next)
+		if (same_peer(t, sa->tun) && t->contacted)
+			return false;
+	for (o = sa->eng->sas; o; o = o->next)
+		if (o != sa && o->tun && (o->state == IKE_SA_AUTH_SENT ||
+					  o->state == IKE_SA_ESTABLISHED) &&
+		    same_peer(o->tun, sa->tun))
+			return false;
+	return true;
+}
+
 int ike_auth_start(struct ike_sa *sa)
 {
 	struct ike_tunnel_config *cfg = &sa->tun->cfg;
@@ -137,7 +174,7 @@ int ike_auth_start(struct ike_sa *sa)
 	ike_xchg_begin_request(sa, &o, IKE_AUTH);
 	/* Order of §1.2: IDi, N(INITIAL_CONTACT), AUTH, notifies, SA, TSi, TSr. */
 	enc_id(sa, &o, IKE_PL_IDI);
-	if (!sa->tun->contacted)
+	if (first_contact(sa))
 		ike_enc_notify(&o.chain, 0, NULL, 0, IKE_N_INITIAL_CONTACT,
 			       NULL, 0);
 	/* IDr tells a responder with several configs which one we mean. */
@@ -288,8 +325,9 @@ static bool has_established(const struct ike_sa *sa)
 
 /*
  * INITIAL_CONTACT (§2.4): the peer has no state, so neither should we,
- * for the SAs it forgot: those up before it started this one. Our own
- * initiation in progress is new to it, as is an SA that came up since.
+ * for the SAs it forgot: those of every tunnel between the same identities
+ * that were up before it started this one. Our own initiation in progress
+ * is new to it, as is an SA that came up since.
  */
 static void drop_old_sas(struct ike_sa *sa)
 {
@@ -297,7 +335,7 @@ static void drop_old_sas(struct ike_sa *sa)
 
 	for (old = sa->eng->sas; old; old = old->next) {
 		/* A half-open SA has no identity yet: it may be another tunnel's. */
-		if (old == sa || old->tun != sa->tun ||
+		if (old == sa || !old->tun || !same_peer(old->tun, sa->tun) ||
 		    old->state == IKE_SA_CLOSED ||
 		    old->state == IKE_SA_HALF_OPEN ||
 		    old->state == IKE_SA_INIT_SENT ||
@@ -425,8 +463,10 @@ void ike_auth_respond(struct ike_sa *sa, struct ike_msg *m)
 		ike_sa_fail(sa, "%s", why);
 		return;
 	}
-	if (ike_pl_notify_find(p, IKE_N_INITIAL_CONTACT))
+	if (ike_pl_notify_find(p, IKE_N_INITIAL_CONTACT)) {
+		sa->eng->cnt.initial_contact_rx++;
 		drop_old_sas(sa);
+	}
 	else
 		replacing = has_established(sa);
 	sa->generation = 1;

@@ -52,6 +52,7 @@ struct ike_counters {
 	uint64_t invalid_ke_sent;
 	uint64_t half_open_dropped;	/* over half_open_max */
 	uint64_t half_open_expired;
+	uint64_t initial_contact_rx;	/* authenticated INITIAL_CONTACTs */
 };
 
 enum ike_tunnel_state {

@@ -96,11 +96,143 @@ static void test_crossing_without_initial_contact(void **state)
 	crossing(true, 2);
 }
 
+static void set_ts(struct ike_ts_list *l, const char *a)
+{
+	l->n = 1;
+	assert_int_equal(ike_ts_parse(&l->ts[0], a), 0);
+}
+
+/* Tunnel @id between the same two identities, for another subnet pair. */
+static void cfg_pair(struct ike_tunnel_config *c, bool a, uint32_t id,
+		     const char *lnet, const char *rnet)
+{
+	cfg_site(c, a, false, DEF_IKE, DEF_ESP);
+	c->id = id;
+	snprintf(c->name, sizeof(c->name), "%s-%u", a ? "to-b" : "to-a", id);
+	set_ts(&c->local_ts, lnet);
+	set_ts(&c->remote_ts, rnet);
+}
+
+static void add_pairs(struct net *n, struct node *x)
+{
+	struct ike_tunnel_config c;
+	bool a = x == &n->a;
+
+	cfg_pair(&c, a, 1, a ? "10.1.0.0/16" : "10.2.0.0/16",
+		 a ? "10.2.0.0/16" : "10.1.0.0/16");
+	assert_int_equal(ike_engine_add_tunnel(x->e, &c), 0);
+	cfg_pair(&c, a, 2, a ? "10.11.0.0/16" : "10.12.0.0/16",
+		 a ? "10.12.0.0/16" : "10.11.0.0/16");
+	assert_int_equal(ike_engine_add_tunnel(x->e, &c), 0);
+}
+
+/* Tunnel @id has one crosswise pair, in its own kernel tunnel, both ends. */
+static void assert_tunnel_pair(struct net *n, uint32_t id)
+{
+	struct ike_tunnel_status sa, sb;
+	const struct fake_sa *a_out, *b_in, *b_out, *a_in;
+
+	assert_int_equal(ike_engine_status(n->a.e, id, &sa), 0);
+	assert_int_equal(ike_engine_status(n->b.e, id, &sb), 0);
+	assert_int_equal(sa.state, IKE_TUNNEL_ESTABLISHED);
+	assert_int_equal(sb.state, IKE_TUNNEL_ESTABLISHED);
+	assert_int_equal(sa.spi_i, sb.spi_i);
+	assert_int_equal(sa.spi_r, sb.spi_r);
+	assert_int_equal(sa.n_children, 1);
+	assert_int_equal(sb.n_children, 1);
+	assert_int_equal(sa.child[0].spi_out, sb.child[0].spi_in);
+	assert_int_equal(sa.child[0].spi_in, sb.child[0].spi_out);
+	a_out = find_sa(&n->a, IKE_DIR_OUT, sa.child[0].spi_out);
+	a_in = find_sa(&n->a, IKE_DIR_IN, sa.child[0].spi_in);
+	b_out = find_sa(&n->b, IKE_DIR_OUT, sb.child[0].spi_out);
+	b_in = find_sa(&n->b, IKE_DIR_IN, sb.child[0].spi_in);
+	assert_non_null(a_out);
+	assert_non_null(a_in);
+	assert_non_null(b_out);
+	assert_non_null(b_in);
+	assert_int_equal(a_out->tunnel, id);
+	assert_int_equal(b_in->tunnel, id);
+	assert_memory_equal(a_out->ek, b_in->ek, a_out->ek_len);
+	assert_memory_equal(b_out->ek, a_in->ek, b_out->ek_len);
+}
+
+static void assert_both_tunnels(struct net *n)
+{
+	assert_tunnel_pair(n, 1);
+	assert_tunnel_pair(n, 2);
+	assert_int_equal(ike_sas(&n->a), 2);
+	assert_int_equal(ike_sas(&n->b), 2);
+	assert_int_equal(live_sas(&n->a), 4);
+	assert_int_equal(live_sas(&n->b), 4);
+}
+
+/*
+ * Two tunnels between the same identities keep an IKE SA each. Only the
+ * first tells the peer INITIAL_CONTACT (RFC 7296 2.4: it asserts this is
+ * the only IKE SA between them); a restarted peer's INITIAL_CONTACT
+ * clears the stale SAs of both tunnels, and never one being made.
+ */
+static void two_tunnels(struct node *(*starter)(struct net *), bool at_once)
+{
+	struct ike_tunnel_status before[2];
+	struct net n;
+	struct node *s, *o;
+
+	net_init(&n, false);
+	add_pairs(&n, &n.a);
+	add_pairs(&n, &n.b);
+	s = starter(&n);
+	o = net_peer(&n, s);
+	assert_int_equal(ike_engine_up(s->e, 1, 0), 0);
+	if (!at_once)
+		net_run(&n);
+	assert_int_equal(ike_engine_up(s->e, 2, 0), 0);
+	net_settle(&n, 60 * 1000);
+	assert_both_tunnels(&n);
+	assert_int_equal(ike_engine_counters(o->e)->initial_contact_rx, 1);
+	assert_int_equal(ike_engine_status(o->e, 1, &before[0]), 0);
+	assert_int_equal(ike_engine_status(o->e, 2, &before[1]), 0);
+	/* The starter crashes and comes back knowing nothing. */
+	node_restart(s);
+	add_pairs(&n, s);
+	assert_int_equal(ike_engine_up(s->e, 2, n.now), 0);
+	assert_int_equal(ike_engine_up(s->e, 1, n.now), 0);
+	net_settle(&n, n.now + 60 * 1000);
+	assert_both_tunnels(&n);
+	assert_int_equal(ike_engine_counters(o->e)->initial_contact_rx, 2);
+	assert_null(find_sa(o, IKE_DIR_IN, before[0].child[0].spi_in));
+	assert_null(find_sa(o, IKE_DIR_IN, before[1].child[0].spi_in));
+	/* Both carry traffic for as long as we watch. */
+	net_settle(&n, n.now + 30 * 60 * 1000);
+	assert_both_tunnels(&n);
+	net_free(&n);
+}
+
+static struct node *node_a(struct net *n)
+{
+	return &n->a;
+}
+
+static struct node *node_b(struct net *n)
+{
+	return &n->b;
+}
+
+static void test_two_tunnels_one_peer(void **state)
+{
+	(void)state;
+	two_tunnels(node_a, false);
+	two_tunnels(node_a, true);
+	two_tunnels(node_b, false);
+	two_tunnels(node_b, true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crossing_initial_contact),
 		cmocka_unit_test(test_crossing_without_initial_contact),
+		cmocka_unit_test(test_two_tunnels_one_peer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
