@@ -217,6 +217,9 @@ int ike_engine_rekey(struct ike_engine *e, uint32_t id, bool ike,
 			if (!ike_rekey_child(t->ike, c))
 				ret = 0;
 		}
+		/* Nothing to rekey: the tunnel's CHILD SA is made anew. */
+		if (ret && !ike_gateway_tunnel_now(t->ike))
+			ret = 0;
 	}
 	ike_sa_sweep(e);
 	return ret;

@@ -141,6 +141,7 @@ int ike_engine_up(struct ike_engine *e, uint32_t id, ike_time_t now);
 int ike_engine_on_demand(struct ike_engine *e, uint32_t id, ike_time_t now);
 /*
  * Rekey now, make-before-break: the CHILD SAs, or with @ike the IKE SA.
+ * An IKE SA left without the tunnel's CHILD SA gets a new one instead.
  * -ENOTCONN if not established, -EALREADY if already under way.
  */
 int ike_engine_rekey(struct ike_engine *e, uint32_t id, bool ike,

@@ -75,8 +75,8 @@ void ike_xchg_done(struct ike_sa *sa)
 	} else if (sa->tasks & IKE_TASK_REKEY_CHILD) {
 		sa->tasks &= ~IKE_TASK_REKEY_CHILD;
 		ike_rekey_child_next(sa);
-	} else if (sa->tasks & IKE_TASK_GATEWAY_CHILD) {
-		sa->tasks &= ~IKE_TASK_GATEWAY_CHILD;
+	} else if (sa->tasks & (IKE_TASK_GATEWAY_CHILD |
+				IKE_TASK_TUNNEL_CHILD)) {
 		ike_gateway_start_queued(sa);
 	} else if (sa->tasks & IKE_TASK_LIVENESS) {
 		sa->tasks &= ~IKE_TASK_LIVENESS;

@@ -62,10 +62,14 @@ int ike_rekey_ike(struct ike_sa *sa);
 int ike_rekey_ike_start(struct ike_sa *sa);
 /* Held-back outbound SAs whose old SA was not deleted in time. */
 void ike_rekey_timer(struct ike_sa *sa, ike_time_t now);
-/* A new CHILD SA of @mode, replacing none (the SGW-to-SGW one). */
+/* A new CHILD SA of @mode, replacing none (ike_gateway.c). */
 int ike_create_child_start(struct ike_sa *sa, enum ike_mode mode);
 
-/* protect-gateways: the SGW-to-SGW transport CHILD SA (ike_gateway.c). */
+/*
+ * CHILD SAs made with CREATE_CHILD_SA, not by rekeying (ike_gateway.c):
+ * the SGW-to-SGW transport one (protect-gateways), and the tunnel's own
+ * once it went away (the peer deleted it, or did not have it).
+ */
 #define IKE_GATEWAY_WAIT_MS 5000
 /* Selectors of a CHILD SA of @mode: the tunnel's, or the two SGWs. */
 void ike_child_selectors(const struct ike_sa *sa, enum ike_mode mode,
@@ -80,7 +84,17 @@ void ike_gateway_timer(struct ike_sa *sa, ike_time_t now);
 ike_time_t ike_gateway_next(const struct ike_sa *sa);
 /* The request slot is free for a creation queued by ike_gateway_timer(). */
 void ike_gateway_start_queued(struct ike_sa *sa);
-void ike_gateway_failed(struct ike_sa *sa, const char *why);
+void ike_gateway_failed(struct ike_sa *sa, enum ike_mode mode,
+			const char *why);
+/* A live CHILD SA of @mode that carries traffic now or after a rekey. */
+bool ike_gateway_have_child(const struct ike_sa *sa, enum ike_mode mode);
+/* Whether we are making one of @mode (asked, or queued). */
+bool ike_gateway_creating(const struct ike_sa *sa, enum ike_mode mode);
+/*
+ * The tunnel-mode CHILD SA is missing: make it now (sgwctl refresh).
+ * -EALREADY when it is there or under way.
+ */
+int ike_gateway_tunnel_now(struct ike_sa *sa);
 void ike_gateway_up(struct ike_sa *sa, const struct ike_child *c,
 		    const char *how);
 

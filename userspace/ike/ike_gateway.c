@@ -11,8 +11,14 @@
  * two sgw do not both make one, and a peer that never asks still gets
  * one. A refusal is retried with backoff; one that goes away (deleted by
  * the peer, expired unreplaced) is made again.
+ *
+ * The tunnel's own CHILD SA comes with IKE_AUTH; should it go away while
+ * the IKE SA stays (the peer deleted it, or answered a rekey with
+ * CHILD_SA_NOT_FOUND), it is made again the same way, without REKEY_SA,
+ * and the peer's creation of one is accepted.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -60,30 +66,47 @@ bool ike_gateway_ts_exact(const struct ike_sa *sa,
 	       ike_ts_equal(&remote->ts[0], &r.ts[0]);
 }
 
-/* A transport CHILD SA that carries the SGW traffic now or after a rekey. */
-static bool have_gateway_child(const struct ike_sa *sa)
+bool ike_gateway_have_child(const struct ike_sa *sa, enum ike_mode mode)
 {
 	const struct ike_child *c;
 
 	for (c = sa->children; c; c = c->next)
-		if (c->mode == IKE_MODE_TRANSPORT && !c->rekeyed &&
-		    !c->deleting && !c->delete_queued && !c->retiring)
+		if (c->mode == mode && !c->rekeyed && !c->deleting &&
+		    !c->delete_queued && !c->retiring)
 			return true;
 	return false;
 }
 
-static bool creating(const struct ike_sa *sa)
+static unsigned int task_of(enum ike_mode mode)
 {
-	return (sa->rekey.active && sa->rekey.create) ||
-	       (sa->tasks & IKE_TASK_GATEWAY_CHILD);
+	return mode == IKE_MODE_TRANSPORT ? IKE_TASK_GATEWAY_CHILD :
+	       IKE_TASK_TUNNEL_CHILD;
 }
 
-/* The SA that carries the tunnel lacks its SGW-to-SGW CHILD SA. */
-static bool missing(const struct ike_sa *sa)
+bool ike_gateway_creating(const struct ike_sa *sa, enum ike_mode mode)
 {
-	return sa->tun->cfg.protect_gateways &&
+	return (sa->rekey.active && !sa->rekey.ike && sa->rekey.create &&
+		sa->rekey.mode == mode) || (sa->tasks & task_of(mode));
+}
+
+/* The SA that carries the tunnel lacks its CHILD SA of @mode. */
+static bool missing(const struct ike_sa *sa, enum ike_mode mode)
+{
+	return (mode == IKE_MODE_TUNNEL || sa->tun->cfg.protect_gateways) &&
 	       sa->state == IKE_SA_ESTABLISHED && !sa->superseded &&
-	       sa->tun->ike == sa && !creating(sa) && !have_gateway_child(sa);
+	       sa->tun->ike == sa && !ike_gateway_creating(sa, mode) &&
+	       !ike_gateway_have_child(sa, mode);
+}
+
+static ike_time_t *at_of(struct ike_sa *sa, enum ike_mode mode)
+{
+	return mode == IKE_MODE_TRANSPORT ? &sa->gateway_at : &sa->tunnel_at;
+}
+
+static ike_time_t *delay_of(struct ike_sa *sa, enum ike_mode mode)
+{
+	return mode == IKE_MODE_TRANSPORT ? &sa->gateway_delay :
+	       &sa->tunnel_delay;
 }
 
 void ike_gateway_established(struct ike_sa *sa)
@@ -91,13 +114,28 @@ void ike_gateway_established(struct ike_sa *sa)
 	sa->gateway_at = sa->eng->now + (sa->initiator ? 0 :
 					 IKE_GATEWAY_WAIT_MS);
 	sa->gateway_delay = 0;
+	/* IKE_AUTH makes the tunnel's; it is missed only once it goes. */
+	sa->tunnel_at = IKE_TIME_NEVER;
+	sa->tunnel_delay = 0;
 }
 
-void ike_gateway_timer(struct ike_sa *sa, ike_time_t now)
+static void start(struct ike_sa *sa, enum ike_mode mode)
 {
-	if (!missing(sa)) {
-		if (have_gateway_child(sa))
-			sa->gateway_at = IKE_TIME_NEVER;
+	*at_of(sa, mode) = IKE_TIME_NEVER;
+	if (sa->req.active) {
+		sa->tasks |= task_of(mode);
+		return;
+	}
+	ike_create_child_start(sa, mode);
+}
+
+static void mode_timer(struct ike_sa *sa, enum ike_mode mode, ike_time_t now)
+{
+	ike_time_t *at = at_of(sa, mode);
+
+	if (!missing(sa, mode)) {
+		if (ike_gateway_have_child(sa, mode))
+			*at = IKE_TIME_NEVER;
 		return;
 	}
 	/*
@@ -105,50 +143,86 @@ void ike_gateway_timer(struct ike_sa *sa, ike_time_t now)
 	 * responder waits longer, so that two sgw rarely both ask; if they
 	 * do, the collision rule keeps one (ike_rekey.c).
 	 */
-	if (sa->gateway_at == IKE_TIME_NEVER)
-		sa->gateway_at = now + (sa->initiator ? 1 : 2) *
-				 IKE_GATEWAY_WAIT_MS;
-	if (now < sa->gateway_at)
+	if (*at == IKE_TIME_NEVER)
+		*at = now + (sa->initiator ? 1 : 2) * IKE_GATEWAY_WAIT_MS;
+	if (now < *at)
 		return;
-	sa->gateway_at = IKE_TIME_NEVER;
-	if (sa->req.active) {
-		sa->tasks |= IKE_TASK_GATEWAY_CHILD;
-		return;
-	}
-	ike_create_child_start(sa, IKE_MODE_TRANSPORT);
+	if (mode == IKE_MODE_TUNNEL)
+		ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "the IKE SA has no "
+			"CHILD SA for the tunnel; asking the peer for a new "
+			"one");
+	start(sa, mode);
+}
+
+void ike_gateway_timer(struct ike_sa *sa, ike_time_t now)
+{
+	mode_timer(sa, IKE_MODE_TUNNEL, now);
+	mode_timer(sa, IKE_MODE_TRANSPORT, now);
+}
+
+static ike_time_t mode_next(const struct ike_sa *sa, enum ike_mode mode)
+{
+	ike_time_t at = mode == IKE_MODE_TRANSPORT ? sa->gateway_at :
+			sa->tunnel_at;
+
+	if (!missing(sa, mode))
+		return IKE_TIME_NEVER;
+	return at == IKE_TIME_NEVER ? sa->eng->now : at;
 }
 
 ike_time_t ike_gateway_next(const struct ike_sa *sa)
 {
-	if (!missing(sa))
-		return IKE_TIME_NEVER;
-	return sa->gateway_at == IKE_TIME_NEVER ? sa->eng->now :
-	       sa->gateway_at;
+	ike_time_t t = mode_next(sa, IKE_MODE_TUNNEL);
+	ike_time_t g = mode_next(sa, IKE_MODE_TRANSPORT);
+
+	return t < g ? t : g;
 }
 
 void ike_gateway_start_queued(struct ike_sa *sa)
 {
-	if (missing(sa))
-		ike_create_child_start(sa, IKE_MODE_TRANSPORT);
+	enum ike_mode mode = sa->tasks & IKE_TASK_TUNNEL_CHILD ?
+			     IKE_MODE_TUNNEL : IKE_MODE_TRANSPORT;
+
+	sa->tasks &= ~task_of(mode);
+	if (missing(sa, mode))
+		ike_create_child_start(sa, mode);
 }
 
-void ike_gateway_failed(struct ike_sa *sa, const char *why)
+int ike_gateway_tunnel_now(struct ike_sa *sa)
 {
-	ike_time_t d = sa->gateway_delay ? 2 * sa->gateway_delay :
-		       sa->tun->cfg.retrans_timeout_ms;
+	if (!missing(sa, IKE_MODE_TUNNEL))
+		return -EALREADY;
+	sa->tunnel_delay = 0;
+	ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "the IKE SA has no CHILD SA "
+		"for the tunnel; asking the peer for a new one");
+	start(sa, IKE_MODE_TUNNEL);
+	return 0;
+}
+
+void ike_gateway_failed(struct ike_sa *sa, enum ike_mode mode,
+			const char *why)
+{
+	ike_time_t *delay = delay_of(sa, mode);
+	ike_time_t d = *delay ? 2 * *delay : sa->tun->cfg.retrans_timeout_ms;
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
 
 	if (d < 1000)
 		d = 1000;
-	sa->gateway_delay = d < IKE_GATEWAY_RETRY_MAX_MS ? d :
-			    IKE_GATEWAY_RETRY_MAX_MS;
-	sa->gateway_at = sa->eng->now + sa->gateway_delay;
+	*delay = d < IKE_GATEWAY_RETRY_MAX_MS ? d : IKE_GATEWAY_RETRY_MAX_MS;
+	*at_of(sa, mode) = sa->eng->now + *delay;
+	if (mode == IKE_MODE_TUNNEL) {
+		ike_tunnel_fail(sa->eng, sa->tun, "no CHILD SA for the tunnel: "
+				"%s; the tunnel carries nothing until there is "
+				"one; trying again in %" PRIu64 " s", why,
+				(uint64_t)(*delay + 999) / 1000);
+		return;
+	}
 	ike_log(sa->eng, IKE_LOG_WARN, sa->tun,
 		"no SGW-to-SGW CHILD SA (protect-gateways): %s; traffic between "
 		"%s and %s other than IKE is dropped until there is one; trying "
 		"again in %" PRIu64 " s", why, ike_host_str(&sa->local, l, sizeof(l)),
 		ike_host_str(&sa->remote, r, sizeof(r)),
-		(uint64_t)(sa->gateway_delay + 999) / 1000);
+		(uint64_t)(*delay + 999) / 1000);
 }
 
 void ike_gateway_up(struct ike_sa *sa, const struct ike_child *c,
@@ -156,9 +230,16 @@ void ike_gateway_up(struct ike_sa *sa, const struct ike_child *c,
 {
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], esp[96];
 
-	sa->gateway_delay = 0;
-	sa->gateway_at = IKE_TIME_NEVER;
+	*delay_of(sa, c->mode) = 0;
+	*at_of(sa, c->mode) = IKE_TIME_NEVER;
 	ike_suite_format(&c->suite, IKE_PROTO_ESP, esp, sizeof(esp));
+	if (c->mode == IKE_MODE_TUNNEL) {
+		sa->tun->failed = false;
+		ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "CHILD SA in %08x out "
+			"%08x made anew%s (%s)", ntohl(c->spi_in),
+			ntohl(c->spi_out), how, esp);
+		return;
+	}
 	ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
 		"SGW-to-SGW CHILD SA in %08x out %08x established%s: transport "
 		"mode, %s <-> %s (%s)", ntohl(c->spi_in), ntohl(c->spi_out), how,

@@ -173,14 +173,15 @@ static int child_start(struct ike_sa *sa, struct ike_child *c,
 		if (c)
 			rekey_later(sa, c);
 		else
-			ike_gateway_failed(sa, "could not send the request");
+			ike_gateway_failed(sa, mode,
+					   "could not send the request");
 		return -1;
 	}
 	if (c)
 		ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
 			"rekeying CHILD SA in %08x out %08x", ntohl(c->spi_in),
 			ntohl(c->spi_out));
-	else
+	else if (mode == IKE_MODE_TRANSPORT)
 		ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "asking the peer for "
 			"the SGW-to-SGW CHILD SA (protect-gateways)");
 	return 0;
@@ -275,10 +276,12 @@ static void child_refused(struct ike_sa *sa, struct ike_child *old,
 		 "; we offered ESP " : "",
 		 n && n->type == IKE_N_NO_PROPOSAL_CHOSEN ? list : "");
 	if (r->create) {
+		enum ike_mode mode = r->mode;
+
 		rekey_end(sa);
 		ike_xchg_done(sa);
 		snprintf(full, sizeof(full), "peer %s refused it: %s", addr, msg);
-		ike_gateway_failed(sa, full);
+		ike_gateway_failed(sa, mode, full);
 		return;
 	}
 	ike_log(sa->eng, IKE_LOG_WARN, sa->tun,
@@ -383,7 +386,7 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 	rekey_end(sa);
 	if (!c && create) {
 		ike_xchg_done(sa);
-		ike_gateway_failed(sa, "the kernel refused it");
+		ike_gateway_failed(sa, cp.mode, "the kernel refused it");
 		return;
 	}
 	if (!c) {
@@ -405,8 +408,9 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 		}
 		if (create)
 			ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "both ends made "
-				"the SGW-to-SGW CHILD SA at once: %s (lowest "
-				"nonce, RFC 7296 2.8.1)", lose ? "the peer's "
+				"the %s CHILD SA at once: %s (lowest nonce, RFC "
+				"7296 2.8.1)", cp.mode == IKE_MODE_TRANSPORT ?
+				"SGW-to-SGW" : "tunnel's", lose ? "the peer's "
 				"stays, ours is deleted" : "ours stays, the peer "
 				"deletes its own");
 		else
@@ -449,7 +453,8 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 	struct ike_pl_sa pl;
 	size_t slen = 0, plen = 0;
 	bool transport = ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE);
-	enum ike_mode mode = old ? old->mode : IKE_MODE_TRANSPORT;
+	enum ike_mode mode = old ? old->mode : transport ?
+			     IKE_MODE_TRANSPORT : IKE_MODE_TUNNEL;
 	int prop;
 
 	ike_addr_str(&sa->remote, addr, sizeof(addr));
@@ -457,7 +462,8 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 		snprintf(what, sizeof(what), "rekey of CHILD SA in %08x",
 			 ntohl(old->spi_in));
 	else
-		snprintf(what, sizeof(what), "SGW-to-SGW CHILD SA");
+		snprintf(what, sizeof(what), "%s CHILD SA", transport ?
+			 "SGW-to-SGW" : "new tunnel-mode");
 	prop = ike_proposal_select(cfg->esp, cfg->n_esp, &p->sa, IKE_PROTO_ESP,
 				   4, false, ike_pl_has(p, IKE_PL_KE) ?
 				   p->ke.group : 0, &suite);
@@ -520,7 +526,8 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 		return IKE_N_TEMPORARY_FAILURE;
 	/* §2.8.1: the same rekey, or both making the SGW-to-SGW SA. */
 	if (sa->rekey.active && !sa->rekey.ike &&
-	    (old ? sa->rekey.old_spi_in == old->spi_in : sa->rekey.create))
+	    (old ? sa->rekey.old_spi_in == old->spi_in :
+	     sa->rekey.create && sa->rekey.mode == mode))
 		sa->rekey.collided_spi_in = c->spi_in;
 	if (transport)
 		ike_enc_notify(&o->chain, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE,
@@ -857,10 +864,14 @@ void ike_rekey_respond(struct ike_sa *sa, struct ike_msg *m)
 	/*
 	 * One tunnel-mode CHILD SA per tunnel, and with protect-gateways one
 	 * transport-mode SA between the SGWs: other new SAs are refused
-	 * (§2.25 allows it).
+	 * (§2.25 allows it). A tunnel-mode one is made anew when it went
+	 * away, by either end (both at once: the collision rule).
 	 */
 	if (!n && !(sa->tun->cfg.protect_gateways &&
-		    ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE))) {
+		    ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE)) &&
+	    !(!ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE) &&
+	      (!ike_gateway_have_child(sa, IKE_MODE_TUNNEL) ||
+	       ike_gateway_creating(sa, IKE_MODE_TUNNEL)))) {
 		if (ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE))
 			ike_log(sa->eng, IKE_LOG_WARN, sa->tun, "peer asked "
 				"for a transport-mode CHILD SA; refused, as "

@@ -141,6 +141,7 @@ struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t,
 	sa->seq_created = ++e->seq;
 	sa->state = IKE_SA_NEW;
 	sa->gateway_at = IKE_TIME_NEVER;
+	sa->tunnel_at = IKE_TIME_NEVER;
 	ike_buf_init(&sa->init_req);
 	ike_buf_init(&sa->init_resp);
 	ike_buf_init(&sa->cookie);

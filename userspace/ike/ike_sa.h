@@ -63,6 +63,7 @@ enum ike_task {
 	IKE_TASK_REKEY_IKE = 1 << 3,
 	IKE_TASK_LIVENESS = 1 << 4,
 	IKE_TASK_GATEWAY_CHILD = 1 << 5,	/* protect-gateways CHILD SA */
+	IKE_TASK_TUNNEL_CHILD = 1 << 6,		/* the tunnel's, made anew */
 };
 
 /* Our CREATE_CHILD_SA request in flight (ike_rekey.c). */
@@ -156,6 +157,9 @@ struct ike_sa {
 	/* protect-gateways: when to create the transport CHILD SA, backoff. */
 	ike_time_t gateway_at;		/* IKE_TIME_NEVER: none missing */
 	ike_time_t gateway_delay;
+	/* The same for the tunnel-mode CHILD SA, once it went away. */
+	ike_time_t tunnel_at;
+	ike_time_t tunnel_delay;
 };
 
 struct ike_engine {

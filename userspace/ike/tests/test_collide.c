@@ -227,12 +227,97 @@ static void test_two_tunnels_one_peer(void **state)
 	two_tunnels(node_b, true);
 }
 
+static void established(struct net *n)
+{
+	setup(n);
+	assert_int_equal(ike_engine_up(n->a.e, 1, 0), 0);
+	net_run(n);
+	assert_converged(n);
+}
+
+/* @by deletes the tunnel's only CHILD SA; a new pair follows by itself. */
+static void peer_deletes_child(bool by_a)
+{
+	struct ike_tunnel_status st;
+	struct net n;
+	struct node *x;
+
+	established(&n);
+	x = by_a ? &n.a : &n.b;
+	status(x, &st);
+	assert_int_equal(ike_engine_delete_child(x->e, 1, st.child[0].spi_in,
+						 0), 0);
+	net_run(&n);
+	net_settle(&n, 60 * 1000);
+	assert_converged(&n);
+	net_settle(&n, 12 * 3600 * 1000);
+	assert_converged(&n);
+	net_free(&n);
+}
+
+static void test_childless_peer_delete(void **state)
+{
+	(void)state;
+	peer_deletes_child(true);
+	peer_deletes_child(false);
+}
+
+/* Our rekey learns the peer has no such CHILD SA (CHILD_SA_NOT_FOUND). */
+static void test_childless_not_found(void **state)
+{
+	struct ike_tunnel_status a;
+	struct ike_sa *sb;
+	struct net n;
+
+	(void)state;
+	established(&n);
+	status(&n.a, &a);
+	sb = n.b.e->tunnels->ike;
+	ike_child_destroy(sb, sb->children);
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, 0), 0);
+	net_settle(&n, 60 * 1000);
+	assert_converged(&n);
+	net_free(&n);
+}
+
+/* Both lost the CHILD SA without a word: a refresh makes a new one. */
+static void refresh_childless(bool by_a)
+{
+	struct ike_sa *sa, *sb;
+	struct node *x;
+	struct net n;
+
+	established(&n);
+	x = by_a ? &n.a : &n.b;
+	sa = n.a.e->tunnels->ike;
+	sb = n.b.e->tunnels->ike;
+	ike_child_destroy(sa, sa->children);
+	ike_child_destroy(sb, sb->children);
+	assert_int_equal(live_sas(&n.a), 0);
+	/* Not "rekeying" with nothing to rekey: a new CHILD SA, now. */
+	assert_int_equal(ike_engine_rekey(x->e, 1, false, 0), 0);
+	assert_int_equal(x->nout, 1);
+	net_run(&n);
+	assert_converged(&n);
+	net_free(&n);
+}
+
+static void test_childless_refresh(void **state)
+{
+	(void)state;
+	refresh_childless(true);
+	refresh_childless(false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crossing_initial_contact),
 		cmocka_unit_test(test_crossing_without_initial_contact),
 		cmocka_unit_test(test_two_tunnels_one_peer),
+		cmocka_unit_test(test_childless_peer_delete),
+		cmocka_unit_test(test_childless_not_found),
+		cmocka_unit_test(test_childless_refresh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
