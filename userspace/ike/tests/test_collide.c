@@ -309,6 +309,32 @@ static void test_childless_refresh(void **state)
 	refresh_childless(false);
 }
 
+/*
+ * The peer's daemon stops (a DELETE of the IKE SA) and comes back without
+ * state and without starting the tunnel itself: ours is at-start (up), so
+ * it negotiates again by itself.
+ */
+static void test_at_start_peer_restart(void **state)
+{
+	struct ike_tunnel_config cb;
+	struct ike_tunnel_status st;
+	struct net n;
+
+	(void)state;
+	established(&n);
+	assert_int_equal(ike_engine_down(n.b.e, 1, 0), 0);
+	net_run(&n);
+	assert_int_equal(ike_sas(&n.a), 0);
+	node_restart(&n.b);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	assert_int_equal(ike_engine_add_tunnel(n.b.e, &cb), 0);
+	status(&n.a, &st);
+	assert_true(st.retry_in_ms <= 2000);
+	net_settle(&n, 60 * 1000);
+	assert_converged(&n);
+	net_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_childless_peer_delete),
 		cmocka_unit_test(test_childless_not_found),
 		cmocka_unit_test(test_childless_refresh),
+		cmocka_unit_test(test_at_start_peer_restart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

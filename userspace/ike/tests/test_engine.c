@@ -575,7 +575,9 @@ static void delete_ike(struct node *by)
 	assert_int_equal(live_sas(&n.b), 0);
 	assert_state(&n.a, IKE_TUNNEL_IDLE);
 	assert_state(&n.b, IKE_TUNNEL_IDLE);
-	assert_int_equal(ike_engine_next_timeout(n.a.e), 300000);
+	/* A was told to keep the tunnel up: deleted by B, it tries again. */
+	assert_int_equal(ike_engine_next_timeout(n.a.e),
+			 x == &n.a ? 300000 : 1000);
 	net_free(&n);
 }
 
