@@ -22,6 +22,8 @@ static const struct ike_alg algs[] = {
 	{ IKE_XF_DH, IKE_DH_ECP384, 0, "ecp384", 0, 0, 0, 1, 1 },
 	{ IKE_XF_DH, IKE_DH_CURVE25519, 0, "curve25519", 0, 0, 0, 1, 1 },
 	{ IKE_XF_DH, IKE_DH_CURVE25519, 0, "x25519", 0, 0, 0, 1, 1 },
+	/* ESP: no PFS acceptable, beside the groups listed (optional PFS). */
+	{ IKE_XF_DH, IKE_DH_NONE, 0, "none", 0, 0, 0, 1, 0 },
 	{ IKE_XF_ESN, IKE_ESN_NO, 0, "noesn", 0, 0, 0, 1, 0 },
 	{ IKE_XF_ESN, IKE_ESN_YES, 0, "esn", 0, 0, 0, 1, 0 },
 };

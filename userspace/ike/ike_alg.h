@@ -35,6 +35,7 @@ enum {
 };
 
 enum {
+	IKE_DH_NONE = 0,		/* optional PFS (RFC 7296 3.3.6) */
 	IKE_DH_MODP2048 = 14,
 	IKE_DH_ECP256 = 19,
 	IKE_DH_ECP384 = 20,

@@ -245,6 +245,16 @@ void ike_suite_to_pl(const struct ike_suite *s, uint8_t protocol,
 	ike_proposal_to_pl(&p, num, spi, spi_size, false, out);
 }
 
+static bool has_type(const struct ike_pl_proposal *pr, uint8_t type)
+{
+	int i;
+
+	for (i = 0; i < pr->n_xf; i++)
+		if (pr->xf[i].type == type)
+			return true;
+	return false;
+}
+
 static bool offers(const struct ike_pl_proposal *pr, uint8_t type,
 		   const struct ike_prop_alg *a)
 {
@@ -254,22 +264,15 @@ static bool offers(const struct ike_pl_proposal *pr, uint8_t type,
 		if (pr->xf[i].type == type && pr->xf[i].id == a->id &&
 		    pr->xf[i].keylen == a->bits && !pr->xf[i].unusable)
 			return true;
+	/* §3.3.6: a proposal without a key exchange, as one offering NONE. */
+	if (type == IKE_XF_DH && a->id == IKE_DH_NONE)
+		return !has_type(pr, IKE_XF_DH);
 	/* §3.3.2: a proposal without ESN means no extended sequence numbers. */
 	if (type == IKE_XF_ESN && a->id == IKE_ESN_NO)
 		for (i = 0; i < pr->n_xf; i++)
 			if (pr->xf[i].type == IKE_XF_ESN)
 				return false;
 	return type == IKE_XF_ESN && a->id == IKE_ESN_NO;
-}
-
-static bool has_type(const struct ike_pl_proposal *pr, uint8_t type)
-{
-	int i;
-
-	for (i = 0; i < pr->n_xf; i++)
-		if (pr->xf[i].type == type)
-			return true;
-	return false;
 }
 
 static bool usable(const struct ike_pl_proposal *pr, uint8_t protocol,
@@ -305,6 +308,7 @@ static bool match(const struct ike_proposal *our,
 		  const struct ike_pl_proposal *pr, bool ignore_dh,
 		  uint16_t prefer_dh, struct ike_suite *out)
 {
+	static const struct ike_prop_alg none = { IKE_DH_NONE, 0 };
 	size_t t;
 	int i;
 
@@ -316,7 +320,9 @@ static bool match(const struct ike_proposal *our,
 		if (type == IKE_XF_DH && ignore_dh)
 			continue;
 		if (!our->n[type]) {
-			if (has_type(pr, type))
+			/* No PFS here: a peer that also offers NONE gets it. */
+			if (has_type(pr, type) &&
+			    !(type == IKE_XF_DH && offers(pr, type, &none)))
 				return false;
 			continue;
 		}

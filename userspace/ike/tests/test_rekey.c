@@ -585,6 +585,64 @@ static void test_delete_unknown_spi(void **state)
 	net_free(&n);
 }
 
+/* Rekey the CHILD SA from @by and check both ends agree on the new pair. */
+static void rekey_from(struct net *n, struct node *by, const char *algs)
+{
+	struct ike_tunnel_status before, st;
+
+	status(&n->a, &before);
+	assert_int_equal(ike_engine_rekey(by->e, 1, false, n->now), 0);
+	settle(n);
+	assert_crosswise(n);
+	status(&n->a, &st);
+	assert_int_equal(st.child_rekeys, before.child_rekeys + 1);
+	assert_true(st.child[0].spi_in != before.child[0].spi_in);
+	assert_string_equal(st.child[0].algs, algs);
+}
+
+/*
+ * Optional PFS (RFC 7296 3.3.6, the NONE key exchange): strongSwan 6 sends
+ * every group plus NONE on CHILD rekeys; Libreswan (pfs=yes) a group only.
+ * Both roles, on creation (IKE_AUTH: no KE) and on rekeys both ways.
+ */
+static void pfs(const char *esp_a, const char *esp_b, const char *rekeyed)
+{
+	struct net n;
+
+	setup(&n, esp_a, esp_b);
+	rekey_from(&n, &n.a, rekeyed);
+	rekey_from(&n, &n.b, rekeyed);
+	net_free(&n);
+}
+
+static void test_child_rekey_optional_pfs(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct ike_proposal *p;
+	struct net n;
+
+	(void)state;
+	/* A peer offering groups and NONE, we configured no group. */
+	configs(&n, &ca, &cb);
+	p = &ca.esp[0];
+	assert_int_equal(ike_proposal_parse(p, IKE_PROTO_ESP,
+					    "aes256gcm16-ecp256-modp2048"), 0);
+	p->alg[IKE_XF_DH][p->n[IKE_XF_DH]++] =
+		(struct ike_prop_alg){ IKE_DH_NONE, 0 };
+	setup_cfg(&n, &ca, &cb);
+	rekey_from(&n, &n.a, "aes256gcm16");
+	rekey_from(&n, &n.b, "aes256gcm16");
+	net_free(&n);
+	/* The same from the configuration, in either role. */
+	pfs("aes256gcm16-ecp256-none", "aes256gcm16", "aes256gcm16");
+	pfs("aes256gcm16", "aes256gcm16-ecp256-none", "aes256gcm16");
+	/* Libreswan pfs=yes against optional PFS: the group is taken. */
+	pfs("aes256gcm16-ecp256", "aes256gcm16-ecp256-none",
+	    "aes256gcm16-ecp256");
+	pfs("aes256gcm16-none-ecp256", "aes256gcm16-ecp256",
+	    "aes256gcm16-ecp256");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_dpd_hold),
 		cmocka_unit_test(test_retry_backoff),
 		cmocka_unit_test(test_delete_unknown_spi),
+		cmocka_unit_test(test_child_rekey_optional_pfs),
 		cmocka_unit_test(test_reauth),
 	};
 
