@@ -28,6 +28,7 @@ void ike_engine_config_defaults(struct ike_engine_config *c)
 	c->cookie_threshold = 64;
 	c->cookie_rotate_ms = 300 * 1000;
 	c->half_open_timeout_ms = 30 * 1000;
+	c->timer_jitter_pct = 10;
 }
 
 static const struct {

@@ -77,6 +77,12 @@ struct ike_engine_config {
 	unsigned int cookie_threshold;	/* half-open count that demands cookies */
 	uint32_t cookie_rotate_ms;	/* cookie secret lifetime */
 	uint32_t half_open_timeout_ms;
+	/*
+	 * Retransmissions, retries and dead-peer restarts come up to this
+	 * percentage early, at random, so that gateways never run in
+	 * lockstep (0 to 50; 0: exact).
+	 */
+	unsigned int timer_jitter_pct;
 };
 
 void ike_tunnel_config_defaults(struct ike_tunnel_config *c);

@@ -12,8 +12,19 @@
 #include "ike_buf.h"
 #include "ike_crypto.h"
 
+static int (*random_fn)(void *ctx, void *p, size_t n);
+static void *random_ctx;
+
+void ike_random_source(int (*fn)(void *ctx, void *p, size_t n), void *ctx)
+{
+	random_fn = fn;
+	random_ctx = ctx;
+}
+
 int ike_random(void *p, size_t n)
 {
+	if (random_fn)
+		return random_fn(random_ctx, p, n);
 	return RAND_bytes(p, (int)n) == 1 ? 0 : -1;
 }
 

@@ -25,6 +25,12 @@ struct ike_iov {
 };
 
 int ike_random(void *p, size_t n);
+/*
+ * Where ike_random() takes its bytes: @fn for tests that must repeat
+ * (a seeded simulation), NULL for the system's (OpenSSL's RAND_bytes).
+ * Process-wide; key pairs still come from OpenSSL.
+ */
+void ike_random_source(int (*fn)(void *ctx, void *p, size_t n), void *ctx);
 size_t ike_prf_len(uint16_t prf);
 /* @out receives ike_prf_len(prf) bytes: prf(key, iov[0] | ... | iov[n-1]). */
 int ike_prf(uint16_t prf, const uint8_t *key, size_t klen,

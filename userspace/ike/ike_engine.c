@@ -23,6 +23,8 @@ struct ike_engine *ike_engine_new(const struct ike_engine_config *cfg,
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
+	if (cfg && cfg->timer_jitter_pct > 50)
+		return free(e), NULL;
 	if (cfg)
 		e->cfg = *cfg;
 	else
@@ -41,7 +43,7 @@ int ike_engine_set_config(struct ike_engine *e,
 			  const struct ike_engine_config *cfg)
 {
 	if (!cfg->max_msg_size || !cfg->cookie_rotate_ms ||
-	    !cfg->half_open_timeout_ms)
+	    !cfg->half_open_timeout_ms || cfg->timer_jitter_pct > 50)
 		return -EINVAL;
 	e->cfg = *cfg;
 	return 0;

@@ -38,7 +38,7 @@ int ike_xchg_send_request(struct ike_sa *sa, struct ike_msg_out *o,
 	r->exchange = exchange;
 	r->msgid = sa->next_msgid++;
 	r->tries = 1;
-	r->next = sa->eng->now + backoff(sa, 1);
+	r->next = sa->eng->now + ike_jitter(sa->eng, backoff(sa, 1));
 	r->handler = handler;
 	ike_send(sa->eng, &sa->local, &sa->remote, &r->msg);
 	ret = 0;
@@ -206,7 +206,7 @@ ike_time_t ike_xchg_timer(struct ike_sa *sa, ike_time_t now)
 		return r->next;
 	if (r->tries < sa->tun->cfg.retrans_tries) {
 		r->tries++;
-		r->next = now + backoff(sa, r->tries);
+		r->next = now + ike_jitter(sa->eng, backoff(sa, r->tries));
 		sa->eng->cnt.retransmits++;
 		ike_log(sa->eng, IKE_LOG_DEBUG, sa->tun,
 			"retransmitting %s request %u (try %u)",

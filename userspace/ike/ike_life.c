@@ -27,9 +27,9 @@ void ike_life_retry_later(struct ike_engine *e, struct ike_tunnel *t)
 	if (!t->want_up || t->held)
 		return;
 	t->retry_delay = d < RETRY_MAX_MS ? d : RETRY_MAX_MS;
-	t->retry_at = e->now + t->retry_delay;
+	t->retry_at = e->now + ike_jitter(e, t->retry_delay);
 	ike_log(e, IKE_LOG_INFO, t, "negotiating again in %" PRIu64 " s",
-		(uint64_t)(t->retry_delay + 999) / 1000);
+		(uint64_t)(t->retry_at - e->now + 999) / 1000);
 }
 
 void ike_life_peer_dead(struct ike_sa *sa)
@@ -44,6 +44,7 @@ void ike_life_peer_dead(struct ike_sa *sa)
 		[IKE_DPD_CLEAR] = "SAs removed; the next packet negotiates anew",
 		[IKE_DPD_HOLD] = "SAs removed and held until 'sgwctl up'",
 	};
+	ike_time_t delay;
 	char addr[64];
 
 	ike_addr_str(&sa->remote, addr, sizeof(addr));
@@ -58,7 +59,14 @@ void ike_life_peer_dead(struct ike_sa *sa)
 		t->want_up = true;
 		t->retry_delay = 0;
 		t->stats.restarts++;
-		if (!t->ike && ike_init_start(e, t))
+		if (t->ike)
+			break;
+		/* Both ends find each other dead at once: not in lockstep. */
+		delay = t->cfg.retrans_timeout_ms -
+			ike_jitter(e, t->cfg.retrans_timeout_ms);
+		if (delay)
+			t->retry_at = e->now + delay;
+		else if (ike_init_start(e, t))
 			ike_life_retry_later(e, t);
 		break;
 	case IKE_DPD_CLEAR:

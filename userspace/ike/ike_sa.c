@@ -182,6 +182,17 @@ int ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state to)
 	return 0;
 }
 
+ike_time_t ike_jitter(const struct ike_engine *e, ike_time_t d)
+{
+	ike_time_t cut = d / 100 * e->cfg.timer_jitter_pct +
+			 d % 100 * e->cfg.timer_jitter_pct / 100;
+	uint32_t r;
+
+	if (!cut || ike_random(&r, sizeof(r)))
+		return d;
+	return d - r % (cut + 1);
+}
+
 void ike_sa_set_lifetime(struct ike_sa *sa)
 {
 	const struct ike_tunnel_config *cfg = &sa->tun->cfg;

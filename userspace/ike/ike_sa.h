@@ -189,6 +189,11 @@ void ike_tunnel_fail(struct ike_engine *e, struct ike_tunnel *t,
 void ike_sa_fail(struct ike_sa *sa, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ike_sa_sweep(struct ike_engine *e);
+/*
+ * @d shortened by a random part of up to timer_jitter_pct percent: timers
+ * of two gateways (or many branches of a hub) never fire in lockstep.
+ */
+ike_time_t ike_jitter(const struct ike_engine *e, ike_time_t d);
 /* Lifetimes of a newly established IKE SA (rekey with jitter, expiry). */
 void ike_sa_set_lifetime(struct ike_sa *sa);
 struct ike_sa *ike_sa_find(struct ike_engine *e, bool initiator, uint64_t spi);

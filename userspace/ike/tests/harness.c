@@ -157,6 +157,14 @@ static void node_init(struct node *x, const char *name, bool ipv6,
 	struct ike_kernel k = { .ctx = &x->k, .add_sa = fake_add,
 				.del_sa = fake_del };
 
+	struct ike_engine_config plain;
+
+	/* Exact timings unless a test asks for the defaults' jitter. */
+	if (!ec) {
+		ike_engine_config_defaults(&plain);
+		plain.timer_jitter_pct = 0;
+		ec = &plain;
+	}
 	memset(x, 0, sizeof(*x));
 	x->name = name;
 	set_addr(&x->addr, ipv6, addr);
@@ -369,4 +377,32 @@ void net_settle(struct net *n, ike_time_t until)
 		ike_engine_tick(n->b.e, n->now);
 	}
 	n->now = until;
+}
+
+static uint64_t rng_state;
+
+/* splitmix64: small, and every seed gives a full-period stream. */
+static int rng_fill(void *ctx, void *p, size_t n)
+{
+	uint8_t *o = p;
+
+	(void)ctx;
+	while (n) {
+		uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+		size_t k = n < 8 ? n : 8;
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		memcpy(o, &z, k);
+		o += k;
+		n -= k;
+	}
+	return 0;
+}
+
+void harness_rng_seed(uint64_t seed)
+{
+	rng_state = seed;
+	ike_random_source(seed ? rng_fill : NULL, NULL);
 }

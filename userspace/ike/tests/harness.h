@@ -70,6 +70,7 @@ extern const char test_psk[];
 /* Tunnel 1 on @n, as seen from site A (@a) or site B. */
 void cfg_site(struct ike_tunnel_config *c, bool a, bool ipv6,
 	      const char *ike, const char *esp);
+/* Both engines without timer jitter, unless given settings (@eb for B). */
 void net_init(struct net *n, bool ipv6);
 /* With engine settings @eb for site B. */
 void net_init_ex(struct net *n, bool ipv6, const struct ike_engine_config *eb);
@@ -93,6 +94,11 @@ void assert_state(struct node *x, enum ike_tunnel_state s);
 /* Whether @x logged exactly @line among its last LOG_KEEP lines. */
 bool logged(const struct node *x, const char *line);
 void seed_save(const char *name, const uint8_t *buf, size_t len);
+/*
+ * The engines' random source: a generator seeded with @seed (SPIs, nonces,
+ * jitter, so a run repeats), or with 0 the system's again.
+ */
+void harness_rng_seed(uint64_t seed);
 /* IKE SAs of @x that are not closed. */
 int ike_sas(const struct node *x);
 /*

@@ -16,6 +16,17 @@
 #define DEF_IKE "aes256gcm16-prfsha384-ecp384"
 #define DEF_ESP "aes256gcm16"
 
+static struct ike_tunnel_status st_silent;
+
+static void setup_tunnels(struct net *n)
+{
+	struct ike_tunnel_config ca, cb;
+
+	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	net_add(n, &ca, &cb);
+}
+
 static void setup(struct net *n)
 {
 	struct ike_tunnel_config ca, cb;
@@ -335,6 +346,67 @@ static void test_at_start_peer_restart(void **state)
 	net_free(&n);
 }
 
+/* When @x sent each IKE_SA_INIT to a silent peer, and gave up. */
+static void silent_times(ike_time_t *at, int n_at, uint64_t seed)
+{
+	struct ike_engine_config ec;
+	struct net n;
+	int i = 0;
+
+	ike_engine_config_defaults(&ec);
+	harness_rng_seed(seed);
+	net_init_ex(&n, false, &ec);
+	setup_tunnels(&n);
+	assert_int_equal(ike_engine_up(n.b.e, 1, 0), 0);
+	at[i++] = 0;
+	while (i < n_at) {
+		ike_time_t next = ike_engine_next_timeout(n.b.e);
+
+		ike_engine_tick(n.b.e, next);
+		if (n.b.nout) {
+			n.b.nout = 0;
+			at[i++] = next;
+		}
+	}
+	/* Then it gives up, and the retry after the failure is set. */
+	while (ike_sas(&n.b))
+		ike_engine_tick(n.b.e, ike_engine_next_timeout(n.b.e));
+	status(&n.b, &st_silent);
+	net_free(&n);
+	harness_rng_seed(0);
+}
+
+/*
+ * Retransmissions, the retry after a failure and a dead peer's restart are
+ * spread by up to timer-jitter (10 % by default) below their nominal
+ * time, from the engine's random source: reproducible when a test injects
+ * one, never two gateways in lockstep.
+ */
+static void test_timer_jitter(void **state)
+{
+	static const ike_time_t nominal[] = { 0, 1000, 3000, 7000, 15000 };
+	ike_time_t a[5], b[5], c[5], gap;
+	bool differs = false;
+	int i;
+
+	(void)state;
+	silent_times(a, 5, 1);
+	silent_times(b, 5, 1);
+	silent_times(c, 5, 2);
+	assert_memory_equal(a, b, sizeof(a));
+	assert_memory_not_equal(a, c, sizeof(a));
+	for (i = 1; i < 5; i++) {
+		gap = a[i] - a[i - 1];
+		assert_true(gap <= nominal[i] - nominal[i - 1]);
+		assert_true(gap * 100 >= (nominal[i] - nominal[i - 1]) * 90);
+		differs |= gap != nominal[i] - nominal[i - 1];
+	}
+	assert_true(differs);
+	/* The retry after giving up: at most 1 s, at least 0.9 s. */
+	assert_true(st_silent.retry_in_ms <= 1000);
+	assert_true(st_silent.retry_in_ms >= 900);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_childless_not_found),
 		cmocka_unit_test(test_childless_refresh),
 		cmocka_unit_test(test_at_start_peer_restart),
+		cmocka_unit_test(test_timer_jitter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
