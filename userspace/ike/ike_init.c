@@ -167,6 +167,11 @@ static void init_response(struct ike_sa *sa, struct ike_msg *m)
 			    addr);
 		return;
 	}
+	/* §2.10; unauthenticated, so perhaps forged: keep waiting. */
+	if (p->nonce.len < ike_prf_len(sa->suite.prf) / 2) {
+		sa->eng->cnt.malformed++;
+		return;
+	}
 	if (ike_dh_derive(sa->dh, p->ke.data, p->ke.len, shared, &slen)) {
 		ike_sa_fail(sa, "peer %s sent an invalid DH public value", addr);
 		return;
@@ -364,6 +369,13 @@ void ike_init_respond(struct ike_engine *e,
 	}
 	if (p->ke.len != ike_dh_pub_len(suite.dh)) {
 		e->cnt.malformed++;
+		return;
+	}
+	/* §2.10: at least half the key size of the PRF chosen. */
+	if (p->nonce.len < ike_prf_len(suite.prf) / 2) {
+		e->cnt.malformed++;
+		send_stateless(e, local, remote, m, IKE_N_INVALID_SYNTAX, NULL,
+			       0);
 		return;
 	}
 	sa = ike_sa_new(e, t, false, local, remote);

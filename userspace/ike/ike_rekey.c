@@ -314,6 +314,8 @@ static const char *answer_problem(struct ike_sa *sa,
 	if (!ike_pl_has(p, IKE_PL_SA) || !ike_pl_has(p, IKE_PL_NONCE) ||
 	    !ike_pl_has(p, IKE_PL_TSI) || !ike_pl_has(p, IKE_PL_TSR))
 		return "incomplete answer";
+	if (p->nonce.len < ike_prf_len(sa->suite.prf) / 2)
+		return "nonce shorter than half the PRF's key (RFC 7296 2.10)";
 	if (ike_proposal_accept(cfg->esp, cfg->n_esp, &p->sa, IKE_PROTO_ESP, 4,
 				false, suite))
 		return "answered with an ESP proposal we did not offer";
@@ -707,6 +709,7 @@ static void ike_response(struct ike_sa *sa, struct ike_msg *m)
 	}
 	if (n || !ike_pl_has(p, IKE_PL_SA) || !ike_pl_has(p, IKE_PL_NONCE) ||
 	    !ike_pl_has(p, IKE_PL_KE) ||
+	    p->nonce.len < ike_prf_len(sa->suite.prf) / 2 ||
 	    ike_proposal_accept(cfg->ike, cfg->n_ike, &p->sa, IKE_PROTO_IKE, 8,
 				false, &suite) ||
 	    suite.dh != ike_dh_group(r->dh) || p->ke.group != suite.dh ||
@@ -777,7 +780,8 @@ static void ike_respond(struct ike_sa *sa, struct ike_msg *m)
 	int prop, ret;
 
 	ike_addr_str(&sa->remote, addr, sizeof(addr));
-	if (!ike_pl_has(p, IKE_PL_NONCE) || !ike_pl_has(p, IKE_PL_KE)) {
+	if (!ike_pl_has(p, IKE_PL_NONCE) || !ike_pl_has(p, IKE_PL_KE) ||
+	    p->nonce.len < ike_prf_len(sa->suite.prf) / 2) {
 		refuse(sa, m, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
@@ -881,6 +885,7 @@ void ike_rekey_respond(struct ike_sa *sa, struct ike_msg *m)
 	}
 	if (!ike_pl_has(p, IKE_PL_NONCE) || !ike_pl_has(p, IKE_PL_TSI) ||
 	    !ike_pl_has(p, IKE_PL_TSR) ||
+	    p->nonce.len < ike_prf_len(sa->suite.prf) / 2 ||
 	    (n && (n->proto != IKE_PROTO_ESP || n->spi_size != 4))) {
 		refuse(sa, m, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return;

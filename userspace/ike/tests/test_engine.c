@@ -8,6 +8,7 @@
 #include "harness.h"
 #include "ike_buf.h"
 #include "ike_msg.h"
+#include "ike_sa.h"
 
 #define DEF_IKE "aes256gcm16-prfsha384-ecp384"
 #define DEF_ESP "aes256gcm16"
@@ -1122,6 +1123,39 @@ static void test_set_config(void **state)
 	net_free(&n);
 }
 
+/*
+ * RFC 7296 2.10: a nonce at least half the negotiated PRF's key size. A
+ * 16-byte Ni (the payload's minimum) will do for prfsha256, not for
+ * prfsha512. A's nonce is cut to 16 bytes before its INVALID_KE retry.
+ */
+static void short_nonce(const char *prf, bool accepted)
+{
+	char ike_a[128], ike_b[128];
+	struct net n;
+
+	snprintf(ike_a, sizeof(ike_a), "aes256gcm16-%s-ecp384-ecp256", prf);
+	snprintf(ike_b, sizeof(ike_b), "aes256gcm16-%s-ecp256", prf);
+	setup(&n, false, ike_a, DEF_ESP, ike_b, DEF_ESP);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	n.a.e->sas->ni_len = 16;
+	net_run(&n);
+	if (accepted) {
+		assert_crosswise(&n);
+	} else {
+		assert_state(&n.a, IKE_TUNNEL_FAILED);
+		assert_state(&n.b, IKE_TUNNEL_IDLE);
+		assert_int_equal(n.b.e->half_open, 0);
+	}
+	net_free(&n);
+}
+
+static void test_short_nonce(void **state)
+{
+	(void)state;
+	short_nonce("prfsha256", true);
+	short_nonce("prfsha512", false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1155,6 +1189,7 @@ int main(void)
 		cmocka_unit_test(test_responder_unknown_identity),
 		cmocka_unit_test(test_responder_identity_suite),
 		cmocka_unit_test(test_set_config),
+		cmocka_unit_test(test_short_nonce),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
