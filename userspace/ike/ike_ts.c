@@ -127,6 +127,17 @@ int ike_ts_parse(struct ike_ts *t, const char *s)
 	return 0;
 }
 
+/* RFC 7296 3.13.1: start 65535 and end 0 stand for OPAQUE ports. */
+static bool opaque(const struct ike_ts *t)
+{
+	return t->sport == 0xffff && t->eport == 0;
+}
+
+static bool any_port(const struct ike_ts *t)
+{
+	return t->sport == 0 && t->eport == 0xffff;
+}
+
 /* Prefix length if [start, end] is exactly one prefix, else -1. */
 static int range_prefix(const struct ike_ts *t)
 {
@@ -150,7 +161,9 @@ int ike_ts_format(const struct ike_ts *t, char *buf, size_t len)
 
 	inet_ntop(af, t->start, a, sizeof(a));
 	inet_ntop(af, t->end, b, sizeof(b));
-	if (t->proto && t->sport == 0 && t->eport == 0xffff)
+	if (opaque(t))
+		snprintf(proto, sizeof(proto), "[%u/opaque]", t->proto);
+	else if (t->proto && t->sport == 0 && t->eport == 0xffff)
 		snprintf(proto, sizeof(proto), "[%u]", t->proto);
 	else if (t->proto && t->sport == t->eport)
 		snprintf(proto, sizeof(proto), "[%u/%u]", t->proto, t->sport);
@@ -191,7 +204,7 @@ bool ike_ts_valid(const struct ike_ts *t)
 	if (t->type != IKE_TS_IPV4_ADDR_RANGE &&
 	    t->type != IKE_TS_IPV6_ADDR_RANGE)
 		return false;
-	return t->sport <= t->eport &&
+	return (t->sport <= t->eport || opaque(t)) &&
 	       memcmp(t->start, t->end, ike_ts_addr_len(t)) <= 0;
 }
 
@@ -217,6 +230,13 @@ bool ike_ts_intersect(const struct ike_ts *a, const struct ike_ts *b,
 	out->proto = a->proto ? a->proto : b->proto;
 	out->sport = a->sport > b->sport ? a->sport : b->sport;
 	out->eport = a->eport < b->eport ? a->eport : b->eport;
+	/* OPAQUE lies within ANY only (RFC 4301 4.4.1.1). */
+	if (opaque(a) || opaque(b)) {
+		if (!(opaque(a) || any_port(a)) || !(opaque(b) || any_port(b)))
+			return false;
+		out->sport = 0xffff;
+		out->eport = 0;
+	}
 	memcpy(out->start, memcmp(a->start, b->start, alen) > 0 ?
 	       a->start : b->start, alen);
 	memcpy(out->end, memcmp(a->end, b->end, alen) < 0 ? a->end : b->end,

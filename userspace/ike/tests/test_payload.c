@@ -393,6 +393,48 @@ static void test_header(void **state)
 	assert_int_equal(ike_msg_decode(&m, h, 32), -1);
 }
 
+/*
+ * OPAQUE ports (RFC 7296 3.13.1: start 65535, end 0) decode; narrowing
+ * keeps them against any port and drops them against a port range.
+ */
+static void test_opaque_ports(void **state)
+{
+	static struct ike_msg m;
+	struct ike_ts_list ts = { 0 }, any = { 0 }, web = { 0 }, out;
+	struct ike_msg_out o;
+	char s[64];
+
+	(void)state;
+	ts.n = 2;
+	assert_int_equal(ike_ts_parse(&ts.ts[0], "10.1.0.0/16[udp]"), 0);
+	ts.ts[0].sport = 65535;
+	ts.ts[0].eport = 0;
+	assert_int_equal(ike_ts_parse(&ts.ts[1], "10.1.0.0/16"), 0);
+	ike_msg_out_init(&o, 1, 2, IKE_CREATE_CHILD_SA, IKE_FLAG_I, 0, false);
+	ike_enc_ts(&o.chain, IKE_PL_TSI, &ts);
+	ike_enc_ts(&o.chain, IKE_PL_TSR, &ts);
+	assert_int_equal(ike_msg_out_finish(&o, NULL), 0);
+	assert_int_equal(ike_msg_decode(&m, o.buf.data, o.buf.len), 0);
+	assert_int_equal(m.pl.tsi.n, 2);
+	assert_int_equal(m.pl.tsi.ts[0].sport, 65535);
+	assert_int_equal(m.pl.tsi.ts[0].eport, 0);
+	ike_ts_format(&m.pl.tsi.ts[0], s, sizeof(s));
+	assert_string_equal(s, "10.1.0.0/16[17/opaque]");
+	any.n = 1;
+	assert_int_equal(ike_ts_parse(&any.ts[0], "10.0.0.0/8"), 0);
+	ike_ts_narrow(&m.pl.tsi, &any, &out);
+	assert_int_equal(out.n, 2);
+	assert_true(ike_ts_equal(&out.ts[0], &ts.ts[0]));
+	assert_true(ike_ts_list_subset(&m.pl.tsi, &any));
+	web.n = 1;
+	assert_int_equal(ike_ts_parse(&web.ts[0], "10.1.0.0/16[udp/53]"), 0);
+	ike_ts_narrow(&m.pl.tsi, &web, &out);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(out.ts[0].sport, 53);
+	ike_msg_release(&m);
+	ike_msg_out_release(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_sk_gcm),
 		cmocka_unit_test(test_sk_cbc),
 		cmocka_unit_test(test_header),
+		cmocka_unit_test(test_opaque_ports),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
