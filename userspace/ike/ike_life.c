@@ -32,6 +32,14 @@ void ike_life_retry_later(struct ike_engine *e, struct ike_tunnel *t)
 		(uint64_t)(t->retry_at - e->now + 999) / 1000);
 }
 
+void ike_life_lost(struct ike_engine *e, struct ike_tunnel *t)
+{
+	if (t->ike || !t->want_up || t->held || t->retry_at)
+		return;
+	t->retry_delay = 0;
+	ike_life_retry_later(e, t);
+}
+
 void ike_life_peer_dead(struct ike_sa *sa)
 {
 	struct ike_engine *e = sa->eng;
@@ -274,7 +282,9 @@ ike_time_t ike_life_next(const struct ike_sa *sa)
 	for (c = sa->children; c; c = c->next) {
 		if (c->retiring)
 			next = min_t(next, c->retire_at);
-		if (c->rekeyed || c->deleting || c->delete_queued)
+		/* As ike_life_timer(): else a timer always due, a busy loop. */
+		if (c->rekeyed || c->deleting || c->delete_queued ||
+		    c->retiring)
 			continue;
 		next = min_t(next, c->rekey_at);
 		if (c->out_pending)
