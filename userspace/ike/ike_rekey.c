@@ -257,6 +257,7 @@ static void child_refused(struct ike_sa *sa, struct ike_child *old,
 	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
 	struct ike_rekey *r = &sa->rekey;
 	char addr[64], list[512], msg[800], full[900];
+	uint32_t old_spi;
 	uint16_t group;
 
 	ike_addr_str(&sa->remote, addr, sizeof(addr));
@@ -287,8 +288,11 @@ static void child_refused(struct ike_sa *sa, struct ike_child *old,
 	ike_log(sa->eng, IKE_LOG_WARN, sa->tun,
 		"peer %s refused to rekey CHILD SA in %08x: %s", addr,
 		ntohl(r->old_spi_in), msg);
+	old_spi = r->old_spi_in;
 	rekey_end(sa);
 	ike_xchg_done(sa);
+	/* Queued work (a DELETE of the IKE SA) may have taken it away. */
+	old = old ? ike_child_by_spi_in(sa, old_spi) : NULL;
 	if (!old)
 		return;
 	if (n && n->type == IKE_N_CHILD_SA_NOT_FOUND) {
@@ -395,6 +399,7 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 		ike_log(sa->eng, IKE_LOG_ERR, sa->tun, "the kernel refused the "
 			"rekeyed CHILD SA; trying again shortly");
 		ike_xchg_done(sa);
+		old = old ? ike_child_by_spi_in(sa, old_spi) : NULL;
 		if (old)
 			rekey_later(sa, old);
 		return;
