@@ -346,6 +346,9 @@ static void drop_old_sas(struct ike_sa *sa)
 			"%016llx_r", (unsigned long long)old->spi_i,
 			(unsigned long long)old->spi_r);
 		ike_sa_close(old);
+		/* Another tunnel between the same identities starts over. */
+		if (old->tun != sa->tun)
+			ike_life_lost(sa->eng, old->tun);
 	}
 }
 

@@ -118,5 +118,10 @@ void ike_life_replaces_old(struct ike_sa *sa);
 void ike_life_dedupe(struct ike_sa *sa);
 /* A transient failure of a tunnel that should be up: try again later. */
 void ike_life_retry_later(struct ike_engine *e, struct ike_tunnel *t);
+/*
+ * The peer took @t's IKE SA away (DELETE, INITIAL_CONTACT): a tunnel that
+ * should be up (at-start, up) negotiates again by itself.
+ */
+void ike_life_lost(struct ike_engine *e, struct ike_tunnel *t);
 
 #endif

@@ -176,10 +176,5 @@ void ike_info_respond(struct ike_sa *sa, struct ike_msg *m)
 		ike_child_retire_all(sa, sa->tun->ike);
 	}
 	ike_sa_close(sa);
-	/* A tunnel that should be up (at-start, up) comes back by itself. */
-	if (!sa->tun->ike && sa->tun->want_up && !sa->tun->held &&
-	    !sa->tun->retry_at) {
-		sa->tun->retry_delay = 0;
-		ike_life_retry_later(sa->eng, sa->tun);
-	}
+	ike_life_lost(sa->eng, sa->tun);
 }
