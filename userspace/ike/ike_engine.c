@@ -227,13 +227,25 @@ int ike_engine_rekey(struct ike_engine *e, uint32_t id, bool ike,
 	return ret;
 }
 
-static struct ike_child *child_of(struct ike_tunnel *t, enum ike_dir dir,
-				  uint32_t spi)
+/* Any IKE SA of the tunnel: a replaced one's CHILD SAs live on a while. */
+static struct ike_child *child_of(struct ike_engine *e, struct ike_tunnel *t,
+				  enum ike_dir dir, uint32_t spi,
+				  struct ike_sa **owner)
 {
-	if (!t->ike)
-		return NULL;
-	return dir == IKE_DIR_IN ? ike_child_by_spi_in(t->ike, spi) :
-	       ike_child_by_spi_out(t->ike, spi);
+	struct ike_child *c;
+	struct ike_sa *sa;
+
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->tun != t || sa->state == IKE_SA_CLOSED)
+			continue;
+		c = dir == IKE_DIR_IN ? ike_child_by_spi_in(sa, spi) :
+		    ike_child_by_spi_out(sa, spi);
+		if (c) {
+			*owner = sa;
+			return c;
+		}
+	}
+	return NULL;
 }
 
 /* The kernel removed half of @c: the rest goes, and the tunnel starts over. */
@@ -284,15 +296,24 @@ int ike_engine_sa_expired(struct ike_engine *e, uint32_t id, enum ike_dir dir,
 			  uint32_t spi, bool hard, ike_time_t now)
 {
 	struct ike_tunnel *t = tunnel_find(e, id);
+	struct ike_sa *owner = NULL;
 	struct ike_child *c;
 	int ret = 0;
 
 	if (!t)
 		return -ENOENT;
-	c = child_of(t, dir, spi);
+	c = child_of(e, t, dir, spi, &owner);
 	if (!c)
 		return -ENOENT;
 	e->now = now;
+	/* Of an IKE SA on its way out: the kernel has removed it, that is all. */
+	if (owner != t->ike) {
+		if (hard && dir == IKE_DIR_OUT)
+			c->out_live = false;
+		else if (hard)
+			c->in_gone = true;
+		return 0;
+	}
 	if (hard)
 		child_hard_expired(e, t, c, dir);
 	else if (t->cfg.auto_refresh)
