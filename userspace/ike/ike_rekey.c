@@ -763,6 +763,12 @@ static void ike_response(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	take_over(peer ? peer : sa, ns);
+	/*
+	 * The peer deletes the SA it made; should it never (its rekey
+	 * request died with the old SA), ours goes anyway.
+	 */
+	if (peer)
+		peer->expire_at = sa->eng->now + 2 * ike_xchg_span(peer);
 	if (peer)
 		take_over(sa, ns);
 	sa->tun->stats.ike_rekeys++;
