@@ -238,9 +238,11 @@ static struct ike_child *child_of(struct ike_engine *e, struct ike_tunnel *t,
 	for (sa = e->sas; sa; sa = sa->next) {
 		if (sa->tun != t || sa->state == IKE_SA_CLOSED)
 			continue;
-		c = dir == IKE_DIR_IN ? ike_child_by_spi_in(sa, spi) :
-		    ike_child_by_spi_out(sa, spi);
-		if (c) {
+		/* Retiring ones included: their inbound half lingers. */
+		for (c = sa->children; c; c = c->next) {
+			if (dir == IKE_DIR_IN ? c->spi_in != spi :
+			    c->spi_out != spi)
+				continue;
 			*owner = sa;
 			return c;
 		}
@@ -306,8 +308,11 @@ int ike_engine_sa_expired(struct ike_engine *e, uint32_t id, enum ike_dir dir,
 	if (!c)
 		return -ENOENT;
 	e->now = now;
-	/* Of an IKE SA on its way out: the kernel has removed it, that is all. */
-	if (owner != t->ike) {
+	/*
+	 * Of an IKE SA on its way out, or replaced already: the kernel has
+	 * removed it, that is all.
+	 */
+	if (owner != t->ike || c->retiring) {
 		if (hard && dir == IKE_DIR_OUT)
 			c->out_live = false;
 		else if (hard)
