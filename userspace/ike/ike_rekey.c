@@ -631,9 +631,17 @@ static void take_over(struct ike_sa *from, struct ike_sa *to)
 		tail = &(*tail)->next;
 	*tail = from->children;
 	from->children = NULL;
-	for (c = to->children; c; c = c->next)
+	for (c = to->children; c; c = c->next) {
 		if (c->rekey_queued)
 			to->tasks |= IKE_TASK_REKEY_CHILD;
+		/* A DELETE that went out on the old SA is sent again here. */
+		if (c->deleting) {
+			c->deleting = false;
+			c->delete_queued = true;
+		}
+		if (c->delete_queued)
+			to->tasks |= IKE_TASK_DELETE_CHILD;
+	}
 	from->tasks &= ~IKE_TASK_REKEY_CHILD;
 	from->superseded = true;
 	to->tun->ike = to;
