@@ -14,9 +14,9 @@
 
 /*
  * A packet found tunnel @ev->tunnel_id without an SA (the kernel holds it
- * for a few seconds): negotiate, for on-demand tunnels that are idle or
- * failed, at most once per ACQUIRE_RETRY_MS so that a dead peer is retried
- * calmly.
+ * for a few seconds): negotiate, for tunnels that are idle or failed (an
+ * at-start one too, unless a retry is already scheduled), at most once per
+ * ACQUIRE_RETRY_MS so that a dead peer is retried calmly.
  */
 static void on_acquire(struct daemon *d, const struct sgw_event *ev)
 {
@@ -25,7 +25,7 @@ static void on_acquire(struct daemon *d, const struct sgw_event *ev)
 	long long now = now_ms();
 	int ret;
 
-	if (!rt || !rt->enabled || !rt->in_engine || rt->at_start)
+	if (!rt || !rt->enabled || !rt->in_engine)
 		return;
 	if (tunnel_busy(d, rt))
 		return;
