@@ -322,11 +322,21 @@ static enum outcome refresh_one(struct daemon *d, struct rtun *rt,
 {
 	enum ike_tunnel_state state = tunnel_state(d, rt);
 	ike_time_t now = (ike_time_t)now_ms();
+	struct ike_tunnel_status st;
+	int ret;
 
+	/* An IKE SA left without its CHILD SA gets a new one instead. */
 	if (state == IKE_TUNNEL_ESTABLISHED &&
-	    ike_engine_rekey(d->eng, rt->id, false, now) != -ENOTCONN)
-		return answer(r, true, "tunnel %s: rekeying its CHILD SAs",
-			      rt->name);
+	    !ike_engine_status(d->eng, rt->id, &st)) {
+		ret = ike_engine_rekey(d->eng, rt->id, false, now);
+		if (ret != -ENOTCONN)
+			return answer(r, true, "tunnel %s: %s", rt->name,
+				      ret == -EALREADY ? "a rekey or a new "
+				      "CHILD SA is already under way" :
+				      !st.n_children ? "it had no CHILD SA; "
+				      "asking the peer for a new one" :
+				      "rekeying its CHILD SAs");
+	}
 	if (state != IKE_TUNNEL_CONNECTING)
 		engine_start(d, rt);
 	wait_add(w, rt);
