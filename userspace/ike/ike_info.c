@@ -113,7 +113,7 @@ void ike_info_respond(struct ike_sa *sa, struct ike_msg *m)
 	struct ike_msg_out o;
 	struct ike_child *c, *next;
 	char addr[64], id[2 * IKE_ID_MAX + 8];
-	bool close = false;
+	bool close = false, deleted = false, refused = false;
 	uint16_t n = 0;
 	int i, j;
 
@@ -124,6 +124,7 @@ void ike_info_respond(struct ike_sa *sa, struct ike_msg *m)
 				"%s rejected our authentication as '%s'", addr,
 				id);
 		close = true;
+		refused = true;
 	}
 	for (i = 0; i < p->n_delete; i++) {
 		const struct ike_pl_delete *d = &p->del[i];
@@ -132,6 +133,7 @@ void ike_info_respond(struct ike_sa *sa, struct ike_msg *m)
 			ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
 				"peer %s deleted the IKE SA", addr);
 			close = true;
+			deleted = true;
 			continue;
 		}
 		for (j = 0; j < d->n_spi; j++) {
@@ -176,5 +178,7 @@ void ike_info_respond(struct ike_sa *sa, struct ike_msg *m)
 		ike_child_retire_all(sa, sa->tun->ike);
 	}
 	ike_sa_close(sa);
-	ike_life_lost(sa->eng, sa->tun);
+	/* Deleted, not refused: a tunnel that should be up comes back. */
+	if (deleted && !refused)
+		ike_life_lost(sa->eng, sa->tun);
 }
