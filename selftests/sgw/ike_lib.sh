@@ -150,12 +150,16 @@ charon_start() {
 		socket = unix://$d/charon.vici
 	}
 	EOC
+	# A charon killed before leaves its socket: not a sign of this one.
+	rm -f "$d/charon.vici"
 	ip netns exec "$ns" sh -c "mount -t tmpfs tmpfs /run &&
 		STRONGSWAN_CONF=$d/strongswan.conf exec $CHARON" \
 		> "$d/stdout" 2>&1 &
 	defer "kill $! 2>/dev/null; wait $! 2>/dev/null"
-	for i in $(seq 100); do
-		[ -S "$d/charon.vici" ] && return 0
+	# A busy host starts charon slowly: a generous 60 s.
+	for i in $(seq 600); do
+		[ -S "$d/charon.vici" ] &&
+			swanctl_ns "$ns" --stats > /dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	cat "$d/stdout" "$d/charon.log" 2>/dev/null
@@ -239,6 +243,26 @@ expect_crosswise() {
 	[ "$ai" != "-" ] && [ "$ao" != "-" ] || fail "$1: no SA pair ($2)"
 	expect_eq "$1: our inbound SPI is their outbound" "$ai" "$bo"
 	expect_eq "$1: our outbound SPI is their inbound" "$ao" "$bi"
+}
+
+# crosswise_sgw NS_A NS_B [ID]: both sgw ends hold one crosswise pair, read
+# at one moment (A, then B, then A again unchanged: no rekey in between).
+crosswise_sgw() {
+	local a b ai ao bi bo
+
+	a=$(sgw_sas "$1" "${3:-1}")
+	b=$(sgw_sas "$2" "${3:-1}")
+	[ "$a" = "$(sgw_sas "$1" "${3:-1}")" ] || return 1
+	read -r _ ai _ ao <<< "$a"
+	read -r _ bi _ bo <<< "$b"
+	[ "$ai" != - ] && [ "$ao" != - ] && [ "$ai" = "$bo" ] && [ "$ao" = "$bi" ]
+}
+
+# wait_crosswise SECONDS WHAT NS_A NS_B: crosswise within SECONDS; ends
+# that keep rekeying are read again until a quiet moment, never sampled.
+wait_crosswise() {
+	wait_for "$1" crosswise_sgw "$3" "$4" ||
+		expect_crosswise "$2" "$(sgw_sas "$3")" "$(sgw_sas "$4")"
 }
 
 # wait_for SECONDS CMD...: until CMD succeeds.
