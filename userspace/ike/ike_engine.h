@@ -53,6 +53,7 @@ struct ike_counters {
 	uint64_t half_open_dropped;	/* over half_open_max */
 	uint64_t half_open_expired;
 	uint64_t initial_contact_rx;	/* authenticated INITIAL_CONTACTs */
+	uint64_t init_refused;		/* IKE_SA_INIT refused: no proposal */
 };
 
 enum ike_tunnel_state {

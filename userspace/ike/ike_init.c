@@ -11,6 +11,7 @@
 
 /* §2.10: at least half the PRF key size; 32 covers SHA-512. */
 #define NONCE_LEN 32
+#define IKE_REFUSAL_LOG_MS 10000
 #define COOKIE_TRIES 2
 #define KE_TRIES 2
 
@@ -253,16 +254,36 @@ static void no_proposal(struct ike_engine *e, struct ike_tunnel *t,
 			const struct sockaddr_storage *remote,
 			const struct ike_msg *m)
 {
-	char addr[64], theirs[400], ours[400];
+	char addr[64], theirs[400], ours[400], why[IKE_REASON_MAX];
 
 	ike_addr_str(remote, addr, sizeof(addr));
 	ike_pl_proposals_format(&m->pl.sa, theirs, sizeof(theirs));
+	e->cnt.init_refused++;
+	/*
+	 * Anyone can send this from the peer's address: it is said (once
+	 * per 10 s) and kept as the last failure of a tunnel with none of its
+	 * own, but fails no tunnel and overwrites nothing.
+	 */
 	for (; t; t = ike_select_next(e, t, local, remote)) {
 		ike_proposals_format(t->cfg.ike, t->cfg.n_ike, ours,
 				     sizeof(ours));
-		ike_tunnel_fail(e, t, "NO_PROPOSAL_CHOSEN: no common IKE "
-				"proposal with %s: peer offered %s; we accept %s",
-				addr, theirs, ours);
+		snprintf(why, sizeof(why), "NO_PROPOSAL_CHOSEN: no common IKE "
+			 "proposal with %s: peer offered %s; we accept %s",
+			 addr, theirs, ours);
+		if (!t->ike && !t->failed)
+			snprintf(t->reason, sizeof(t->reason), "%s", why);
+		if (t->refusal_logged &&
+		    e->now - t->refusal_logged < IKE_REFUSAL_LOG_MS) {
+			t->refusals_quiet++;
+			continue;
+		}
+		if (t->refusals_quiet)
+			ike_log(e, IKE_LOG_WARN, t, "%s (%u more like it not "
+				"logged)", why, t->refusals_quiet);
+		else
+			ike_log(e, IKE_LOG_WARN, t, "%s", why);
+		t->refusal_logged = e->now ? e->now : 1;
+		t->refusals_quiet = 0;
 	}
 	send_stateless(e, local, remote, m, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 }

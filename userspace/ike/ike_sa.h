@@ -107,6 +107,9 @@ struct ike_tunnel {
 	ike_time_t retry_at;	/* next attempt after a transient failure */
 	ike_time_t retry_delay;
 	unsigned int generation;	/* CHILD SAs made so far */
+	/* Unauthenticated IKE_SA_INIT refusals: logged once per 10 s. */
+	ike_time_t refusal_logged;
+	unsigned int refusals_quiet;
 	struct ike_tunnel_stats stats;
 	char reason[IKE_REASON_MAX];
 };

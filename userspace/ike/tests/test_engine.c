@@ -421,6 +421,7 @@ static void test_wrong_identity(void **state)
 
 static void test_no_common_ike_proposal(void **state)
 {
+	struct ike_tunnel_status st;
 	struct net n;
 
 	(void)state;
@@ -431,12 +432,62 @@ static void test_no_common_ike_proposal(void **state)
 		      "NO_PROPOSAL_CHOSEN: peer 198.51.100.1:500 accepted "
 		      "none of our IKE proposals: "
 		      "aes128-sha256-prfsha256-modp2048");
-	assert_failed(&n.b,
-		      "NO_PROPOSAL_CHOSEN: no common IKE proposal with "
-		      "192.0.2.1:500: peer offered "
-		      "aes128-sha256-prfsha256-modp2048; we accept "
-		      "aes256gcm16-prfsha384-ecp384");
+	/* Unauthenticated: said, but the responder's tunnel is not failed. */
+	status(&n.b, &st);
+	assert_int_equal(st.state, IKE_TUNNEL_IDLE);
+	assert_string_equal(st.last_failure,
+			    "NO_PROPOSAL_CHOSEN: no common IKE proposal with "
+			    "192.0.2.1:500: peer offered "
+			    "aes128-sha256-prfsha256-modp2048; we accept "
+			    "aes256gcm16-prfsha384-ecp384");
 	assert_int_equal(n.a.k.n + n.b.k.n, 0);
+	net_free(&n);
+}
+
+/*
+ * Spoofed IKE_SA_INIT from a configured peer's address, with a proposal
+ * we refuse: one log line per 10 s, not one per datagram, and an
+ * established tunnel keeps its state and its last failure.
+ */
+static void test_spoofed_init_flood(void **state)
+{
+	struct ike_tunnel_config ca;
+	struct ike_tunnel_status before, after;
+	struct pkt bad;
+	struct net n;
+	int i, lines;
+
+	(void)state;
+	setup(&n, false, DEF_IKE, DEF_ESP, DEF_IKE, DEF_ESP);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	net_run(&n);
+	status(&n.b, &before);
+	/* A second engine at A's address makes the datagram to replay. */
+	cfg_site(&ca, true, false, "aes128-sha256-modp2048", DEF_ESP);
+	ca.id = 9;
+	assert_int_equal(ike_engine_add_tunnel(n.a.e, &ca), 0);
+	assert_int_equal(ike_engine_up(n.a.e, 9, 0), 0);
+	bad = n.a.out[0];
+	n.a.nout = 0;
+	lines = n.b.log_lines;
+	for (i = 0; i < 1000; i++) {
+		bad.data[0] = (uint8_t)i;
+		bad.data[1] = (uint8_t)(i >> 8);
+		n.now = 1000 + (ike_time_t)i;
+		ike_engine_input(n.b.e, &n.b.addr, &n.a.addr, bad.data, bad.len,
+				 n.now);
+		n.b.nout = 0;
+	}
+	assert_true(n.b.log_lines - lines <= 1);
+	status(&n.b, &after);
+	assert_int_equal(after.state, IKE_TUNNEL_ESTABLISHED);
+	assert_string_equal(after.last_failure, before.last_failure);
+	assert_int_equal(ike_engine_counters(n.b.e)->init_refused, 1000);
+	/* Ten seconds on, the next one is logged with the count left out. */
+	n.now = 20000;
+	ike_engine_input(n.b.e, &n.b.addr, &n.a.addr, bad.data, bad.len,
+			 n.now);
+	assert_true(strstr(n.b.last_log, "(999 more like it not logged)"));
 	net_free(&n);
 }
 
@@ -1190,6 +1241,7 @@ int main(void)
 		cmocka_unit_test(test_responder_identity_suite),
 		cmocka_unit_test(test_set_config),
 		cmocka_unit_test(test_short_nonce),
+		cmocka_unit_test(test_spoofed_init_flood),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
