@@ -293,10 +293,19 @@ int confmap_read_psk(const char *path, uint8_t *psk, size_t *len,
 		close(fd);
 		return -1;
 	}
-	if (st.st_mode & (S_IRGRP | S_IROTH))
-		snprintf(warn, warnlen, "psk-file %s is readable by %s; "
+	/* As sshd with private keys: others reading or anyone writing it. */
+	if (st.st_mode & (S_IROTH | S_IWGRP | S_IWOTH)) {
+		snprintf(err, errlen, "psk-file %s is %s by %s: refused; "
 			 "'chmod 600 %s' keeps the key to root", path,
-			 (st.st_mode & S_IROTH) ? "others" : "its group", path);
+			 (st.st_mode & S_IROTH) ? "readable" : "writable",
+			 (st.st_mode & (S_IROTH | S_IWOTH)) ? "others" :
+			 "its group", path);
+		close(fd);
+		return -1;
+	}
+	if (st.st_mode & S_IRGRP)
+		snprintf(warn, warnlen, "psk-file %s is readable by its group; "
+			 "'chmod 600 %s' keeps the key to root", path, path);
 	while (got < sizeof(buf) &&
 	       (n = read(fd, buf + got, sizeof(buf) - got)) != 0) {
 		if (n < 0 && errno == EINTR)

@@ -46,7 +46,8 @@ void confmap_kernel_tunnel(const struct sgw_conf_tunnel *t,
 /*
  * Reads the key of @path: the file's bytes without trailing CR/LF. An empty
  * key, an unreadable file or one longer than IKE_PSK_MAX is refused (-1,
- * @err); a file readable by group or others is accepted with a warning in
+ * @err); a file readable by others, or writable by group or others, is
+ * refused; one readable by its group is accepted with a warning in
  * @warn (empty string otherwise). The key is never part of any message.
  */
 int confmap_read_psk(const char *path, uint8_t *psk, size_t *len,

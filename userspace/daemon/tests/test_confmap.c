@@ -248,14 +248,20 @@ static void test_psk(void **state)
 	assert_int_equal(len, 6);
 	assert_memory_equal(psk, "s3cret", 6);
 	assert_string_equal(warn, "");
-	/* Readable by others: used, with a warning that never shows the key. */
+	/* Readable by others: refused, as sshd refuses such keys. */
 	chmod(path, 0644);
 	assert_int_equal(confmap_read_psk(path, psk, &len, warn, sizeof(warn),
-					  err, sizeof(err)), 0);
-	snprintf(want, sizeof(want), "psk-file %s is readable by others; "
-		 "'chmod 600 %s' keeps the key to root", path, path);
-	assert_string_equal(warn, want);
-	assert_null(strstr(warn, "s3cret"));
+					  err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "psk-file %s is readable by others: "
+		 "refused; 'chmod 600 %s' keeps the key to root", path, path);
+	assert_string_equal(err, want);
+	assert_null(strstr(err, "s3cret"));
+	/* Writable by the group: anyone in it could choose the key. */
+	chmod(path, 0620);
+	assert_int_equal(confmap_read_psk(path, psk, &len, warn, sizeof(warn),
+					  err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "writable by its group: refused"));
+	/* Readable by the group: used, with a warning without the key. */
 	chmod(path, 0640);
 	assert_int_equal(confmap_read_psk(path, psk, &len, warn, sizeof(warn),
 					  err, sizeof(err)), 0);
