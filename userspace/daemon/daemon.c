@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -244,6 +246,11 @@ int daemon_run(const char *conf_path)
 			"the kernel tunnels and UDP port 500)\n");
 		return 1;
 	}
+	/* PSKs and SK_* live here: never in a core dump. */
+	if (prctl(PR_SET_DUMPABLE, 0) ||
+	    setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 }))
+		fprintf(stderr, "sgwctl: daemon: cannot rule out core dumps: "
+			"%s\n", strerror(errno));
 	ret = ctl_paths(d->sock_path, sizeof(d->sock_path), d->lock_path,
 			sizeof(d->lock_path));
 	if (ret) {
