@@ -137,12 +137,20 @@ int engine_send(void *ctx, const struct sockaddr_storage *local,
 	return 0;
 }
 
+/*
+ * At most SOCK_BURST datagrams a turn: under a flood the loop still gets
+ * to timers, kernel events and the control socket; poll() comes back at
+ * once for the rest.
+ */
+#define SOCK_BURST 64
+
 void sock_input(struct daemon *d, struct usock *u)
 {
 	static uint8_t buf[65536];
 	struct sockaddr_storage from;
+	int i;
 
-	for (;;) {
+	for (i = 0; i < SOCK_BURST; i++) {
 		socklen_t flen = sizeof(from);
 		ssize_t n = recvfrom(u->fd, buf, sizeof(buf), 0,
 				     (struct sockaddr *)&from, &flen);
