@@ -527,6 +527,32 @@ test_recovery() {
 	kill "$(cat "$work/flood.pid")" 2>/dev/null || true
 }
 
+# charon deletes the only CHILD SA (swanctl --terminate --child) and keeps
+# the IKE SA: sgw, the IKE SA's initiator, asks for a new CHILD SA by
+# itself (within 5 s), and charon accepts it.
+test_child_terminated() {
+	local t0 t1 ike0
+
+	require_module
+	topo
+	charon_peer
+	sgw_pair_conf
+	sgw_a_start
+	sgw_up_charon
+	wait_for 30 charon_matches || fail "no pair to begin with"
+	ike0=$(sgw_ike_spis "$gA")
+	t0=$(date +%s%N)
+	swanctl_ns "$gB" --terminate --child net > /dev/null 2>&1 ||
+		fail "charon could not terminate the CHILD SA"
+	wait_for 60 charon_matches || fail "no CHILD SA again: sgw $(sgw_sas "$gA"), charon $(charon_sas "$gB")"
+	wait_for 30 ping_ok "$hA" 10.2.0.2 || fail "no ping after the CHILD SA was made anew"
+	t1=$(date +%s%N)
+	echo "CHILD SA back $(((t1 - t0) / 1000000)) ms after charon deleted it"
+	expect_eq "the same IKE SA" "$(sgw_ike_spis "$gA")" "$ike0"
+	grep -q "asking the peer for a new one" "$work/daemon-$gA.log" ||
+		fail "not logged: $(tail -5 "$work/daemon-$gA.log")"
+}
+
 # Our daemon restarts and forgets its SAs while the peer keeps them: the
 # peer's ESP, with an SPI we no longer have, makes us renegotiate (no
 # liveness checks on either side, no traffic from our LAN).
@@ -556,14 +582,25 @@ print(json.load(sys.stdin)[0]["drops"]["unknown-spi"])')
 	expect_crosswise "after renegotiation" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 }
 
-ktap_begin 9
-run_test rekey_sgw test_rekey_sgw
-run_test rekey_charon test_rekey_charon
-run_test forced_collision test_forced_collision
-run_test collision_charon test_collision_charon
-run_test rekey_bytes test_rekey_bytes
-run_test reauth test_reauth
-run_test dpd test_dpd
-run_test recovery test_recovery
-run_test unknown_spi test_unknown_spi
+tests=(
+	rekey_sgw test_rekey_sgw
+	rekey_charon test_rekey_charon
+	forced_collision test_forced_collision
+	collision_charon test_collision_charon
+	rekey_bytes test_rekey_bytes
+	reauth test_reauth
+	dpd test_dpd
+	recovery test_recovery
+	unknown_spi test_unknown_spi
+	child_terminated test_child_terminated
+)
+# SGW_REFRESH_ONLY=REGEX runs only the cases whose name matches.
+sel=()
+for ((i = 0; i < ${#tests[@]}; i += 2)); do
+	[[ ${tests[i]} =~ ${SGW_REFRESH_ONLY:-.} ]] && sel+=("${tests[i]}" "${tests[i + 1]}")
+done
+ktap_begin $((${#sel[@]} / 2))
+for ((i = 0; i < ${#sel[@]}; i += 2)); do
+	run_test "${sel[i]}" "${sel[i + 1]}"
+done
 ktap_end
