@@ -341,11 +341,126 @@ print(sum(s["packets"] for s in json.load(sys.stdin) if s["dir"] == "out"))')
 	expect_eq "tunnel 1 stays up" "$(sgw_field "$gA" state 1)" established
 }
 
+# charon_two_up: both of charon's IKE SAs up, each with its CHILD SA.
+charon_two_up() {
+	swanctl_ns "$gB" --list-sas > "$work/sas.txt" 2>/dev/null
+	[ "$(grep -c ESTABLISHED "$work/sas.txt")" = 2 ] &&
+		[ "$(grep -c INSTALLED "$work/sas.txt")" = 2 ]
+}
+
+# Two tunnels between the same two SGWs with the same identities and key,
+# one per subnet pair (as many sites configure): each keeps its own IKE
+# SA, and only the first tells charon INITIAL_CONTACT, which would make
+# charon drop the other. Both carry traffic at once, in both roles, and
+# still do a while later.
+test_charon_same_identity() {
+	local t who
+
+	require_module
+	require_cmd swanctl
+	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
+	topo
+	psk "$work/gw.psk" "one key for both"
+	{
+		echo "[global]"
+		echo "log-level = debug"
+		for t in 1 2; do
+			echo "[tunnel gw$t]"
+			echo "id = $t"
+			echo "local = 192.0.2.1"
+			echo "remote = 192.0.2.2"
+			echo "local-id = @sgw.example"
+			echo "remote-id = @c.example"
+			echo "psk-file = $work/gw.psk"
+			echo "local-networks = $NETS_A"
+			echo "remote-networks = 10.2.0.$(( (t - 1) * 128 ))/25"
+			echo "ike-proposals = aes128gcm16-prfsha256-ecp256"
+			echo "esp-proposals = aes128gcm16"
+		done
+	} > "$work/a.conf"
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$gA" route add 10.2.0.0/25 dev sgw1
+	ip -n "$gA" route add 10.2.0.128/25 dev sgw2
+	ip -n "$hB" addr add 10.2.0.130/24 dev eth0
+	ip -n "$gB" route add $NETS_A via 192.0.2.1
+	charon_start "$gB"
+	{
+		echo "connections {"
+		for t in 1 2; do
+			cat <<-EOC
+			c$t {
+				version = 2
+				local_addrs = 192.0.2.2
+				remote_addrs = 192.0.2.1
+				proposals = aes128gcm16-prfsha256-ecp256
+				local {
+					auth = psk
+					id = c.example
+				}
+				remote {
+					auth = psk
+					id = sgw.example
+				}
+				children {
+					net$t {
+						local_ts = 10.2.0.$(( (t - 1) * 128 ))/25
+						remote_ts = $NETS_A
+						esp_proposals = aes128gcm16
+						mode = tunnel
+					}
+				}
+			}
+			EOC
+		done
+		echo "}"
+		echo "secrets {"
+		echo "	ike-c { id-a = c.example"
+		echo "		id-b = sgw.example"
+		echo "		secret = \"one key for both\" }"
+		echo "}"
+	} > "$work/charon-$gB/swanctl.conf"
+	swanctl_ns "$gB" --load-all --noprompt --file "$work/charon-$gB/swanctl.conf" \
+		> "$work/charon-$gB/swanctl.log" 2>&1 ||
+		{ cat "$work/charon-$gB/swanctl.log"; fail "swanctl could not load"; }
+	for who in sgw charon; do
+		for t in 1 2; do
+			if [ $who = sgw ]; then
+				ip netns exec "$gA" "$SGWCTL" up gw$t > "$work/up.out" 2>&1 ||
+					{ cat "$work/up.out"; fail "$who: up gw$t failed"; }
+			else
+				swanctl_ns "$gB" --initiate --child net$t --timeout 30 \
+					> "$work/init.out" 2>&1 ||
+					{ tail -20 "$work/init.out"; fail "$who: initiate net$t failed"; }
+			fi
+		done
+		wait_for 30 charon_two_up || fail "$who: charon does not hold both: $(cat "$work/sas.txt")"
+		ping_ok "$hA" 10.2.0.2 || fail "$who: no ping through tunnel 1"
+		ping_ok "$hA" 10.2.0.130 || fail "$who: no ping through tunnel 2"
+		# A while later (the first is not taken down by the second).
+		sleep 5
+		charon_two_up || fail "$who: charon dropped one: $(cat "$work/sas.txt")"
+		ping_ok "$hA" 10.2.0.2 || fail "$who: tunnel 1 stopped"
+		ping_ok "$hA" 10.2.0.130 || fail "$who: tunnel 2 stopped"
+		for t in 1 2; do
+			expect_eq "$who: tunnel $t" "$(sgw_field "$gA" state $t)" established
+			expect_crosswise "$who: tunnel $t" "$(sgw_sas "$gA" $t)" "$(charon_sas "$gB" c$t)"
+		done
+		expect_eq "$who: INITIAL_CONTACT sent" \
+			"$(grep -c 'N(INIT_CONTACT)' "$work/charon-$gB/charon.log")" 1
+		for t in 1 2; do
+			ip netns exec "$gA" "$SGWCTL" down gw$t > /dev/null
+		done
+		wait_for 10 no_charon_sa "$gB" || fail "$who: charon kept SAs after down"
+		: > "$work/charon-$gB/charon.log"
+	done
+}
+
 tests=(
 	"sgw <-> sgw: up, traffic, SPIs, down, refresh" test_sgw_sgw
 	"sgw <-> charon: proposal matrix, both initiators, IPv4 and IPv6" test_charon_matrix
 	"sgw -> charon: wrong PSK, no proposal, TS, UDP 500 blocked; COOKIE" test_charon_failures
 	"charon -> sgw: two tunnels to one SGW, chosen by identity" test_charon_identities
+	"sgw <-> charon: two tunnels, the same identities, both up at once" test_charon_same_identity
 )
 # SGW_IKE_ONLY=REGEX runs only the tests whose function name matches.
 sel=()
