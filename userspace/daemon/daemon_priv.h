@@ -42,6 +42,7 @@ struct rtun {
 	bool by_request;		/* enabled or disabled by "tunnel set" */
 	long long acquire_ms;		/* last on-demand start (rate limit) */
 	long long unknown_spi_ms;	/* last reaction to an unknown SPI */
+	uint64_t unknown_spi_in;	/* inbound packets seen then */
 	char error[CTL_TEXT];		/* why it is not in the engine */
 	struct sgw_conf_addr local, remote;	/* local: resolved if auto */
 	char local_why[160];		/* local = auto: which route chose it */

@@ -49,12 +49,29 @@ static void on_acquire(struct daemon *d, const struct sgw_event *ev)
 		     "packet %s -> %s found no SA", src, dst);
 }
 
+/* Packets the tunnel's inbound SAs took so far; 0 if unknown. */
+static uint64_t inbound_packets(struct daemon *d, const struct rtun *rt)
+{
+	struct sgw_sa_list l = { 0 };
+	uint64_t n = 0;
+	size_t i;
+
+	if (sgwnl_sa_dump(d->nl, rt->id, &l))
+		return 0;
+	for (i = 0; i < l.n; i++)
+		if (l.v[i].dir == SGW_DIR_IN)
+			n += l.v[i].packets;
+	sgw_sa_list_free(&l);
+	return n;
+}
+
 /*
  * The peer sends ESP on an SA we do not have: it kept state we lost (our
  * restart) or missed a DELETE. Rekeying gives both ends one fresh pair (or,
  * if the peer lost the IKE SA too, fails and restarts the tunnel); without
  * an IKE SA, negotiating anew sends INITIAL_CONTACT. Once per
- * UNKNOWN_SPI_RETRY_MS per tunnel.
+ * UNKNOWN_SPI_RETRY_MS per tunnel, and for an established tunnel only
+ * while its SAs take no traffic from the peer.
  */
 static void on_unknown_spi(struct daemon *d, const struct sgw_event *ev)
 {
@@ -72,6 +89,20 @@ static void on_unknown_spi(struct daemon *d, const struct sgw_event *ev)
 	if (state == IKE_TUNNEL_CONNECTING)
 		return;
 	if (state == IKE_TUNNEL_ESTABLISHED) {
+		/*
+		 * Anyone can send ESP with any SPI from the peer's address:
+		 * while the current SAs carry the peer's traffic, it is no
+		 * sign of lost state, and no reason to rekey.
+		 */
+		uint64_t n = inbound_packets(d, rt);
+
+		if (n > rt->unknown_spi_in) {
+			rt->unknown_spi_in = n;
+			dlog(d, SGW_CONF_LOG_DEBUG, rt->name, "ESP with unknown "
+			     "SPI 0x%08x from the peer ignored: our SAs carry "
+			     "its traffic", ev->spi);
+			return;
+		}
 		ret = ike_engine_rekey(d->eng, rt->id, false, (ike_time_t)now);
 		dlog(d, SGW_CONF_LOG_INFO, rt->name, "ESP with unknown SPI "
 		     "0x%08x from the peer: it holds SAs we do not; %s",
