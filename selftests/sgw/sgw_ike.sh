@@ -167,7 +167,7 @@ expect_up_fails() {
 	state=$(sgw_field "$gA" state)
 	retry=$(sgw_field "$gA" retry-in)
 	if [ "${2:-}" = retried ]; then
-		[ "$state" = connecting ] || [ "$state" = failed -a -n "$retry" ] ||
+		[ "$state" = connecting ] || { [ "$state" = failed ] && [ -n "$retry" ]; } ||
 			fail "state: got \"$state\" (retry in \"$retry\"), expected failed with a retry, or connecting"
 		ip netns exec "$gA" "$SGWCTL" down gw > /dev/null
 	else
