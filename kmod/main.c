@@ -17,11 +17,13 @@
 #include "netlink.h"
 #include "netns.h"
 #include "sa.h"
+#include "transport.h"
 
 static int __init sgw_init(void)
 {
 	int ret;
 
+	sgw_transport_init();
 	ret = sgw_sa_init();
 	if (ret)
 		goto err_sa;
@@ -54,6 +56,7 @@ err_sa:
  *    and SA; this waits until in-flight packets released the devices.
  * 3. Unhook from netfilter and drop the per-namespace tables, now empty.
  * 4. Let the last SA frees run, then stop their workqueue.
+ * 5. Let the receive queues drain.
  */
 static void __exit sgw_exit(void)
 {
@@ -61,6 +64,7 @@ static void __exit sgw_exit(void)
 	sgw_device_uninit();
 	sgw_netns_uninit();
 	sgw_sa_uninit();
+	sgw_transport_uninit();
 }
 
 module_init(sgw_init);

@@ -12,8 +12,10 @@
  *
  * Inbound, the LOCAL_IN ESP hook finds transport SAs by SPI like tunnel
  * SAs; once decrypted, the packet gets its protocol and length back and
- * enters the stack again at PREROUTING with its input route, as the
- * kernel's own xfrm does, so INPUT rules and conntrack see the plaintext.
+ * enters the stack again at PREROUTING with its input route (routed again
+ * when a DNAT there changed the destination), from a per-CPU queue rather
+ * than from inside the hook, as the kernel's own xfrm does, so INPUT
+ * rules and conntrack see the plaintext.
  * The outbound plaintext's conntrack entry is confirmed before it becomes
  * ESP, so replies to the gateway's own connections are "established".
  */
@@ -28,6 +30,7 @@
 #include <asm/unaligned.h>
 #include <net/esp.h>
 #include <net/ip.h>
+#include <net/ip6_route.h>
 #include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
@@ -390,9 +393,88 @@ bool sgw_transport_rx_hold(struct sk_buff *skb)
 	return true;
 }
 
+/*
+ * After PREROUTING. A DNAT or REDIRECT there that changed the destination
+ * dropped the input route: route the packet again, as the stack's own
+ * input path would.
+ */
 static int rcv_finish(struct net *net, struct sock *sk, struct sk_buff *skb)
 {
+	if (!skb_dst(skb)) {
+		if (skb->protocol == htons(ETH_P_IP)) {
+			const struct iphdr *iph = ip_hdr(skb);
+
+			if (ip_route_input_noref(skb, iph->daddr, iph->saddr,
+						 iph->tos, skb->dev)) {
+				kfree_skb(skb);
+				return NET_RX_DROP;
+			}
+		} else {
+			const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+			struct flowi6 fl6 = {
+				.flowi6_iif = skb->dev->ifindex,
+				.daddr = ip6h->daddr,
+				.saddr = ip6h->saddr,
+				.flowlabel = ip6_flowinfo(ip6h),
+				.flowi6_mark = skb->mark,
+				.flowi6_proto = ip6h->nexthdr,
+			};
+
+			/* Never NULL: a failed lookup is an error route. */
+			skb_dst_set(skb, ip6_route_input_lookup(net, skb->dev, &fl6,
+								skb,
+								RT6_LOOKUP_F_HAS_SADDR));
+		}
+	}
 	return dst_input(skb);
+}
+
+/*
+ * Decrypted packets enter PREROUTING from a per-CPU queue, not from
+ * inside the LOCAL_IN hook that decrypted them: a reply sent from there
+ * would otherwise nest another encryption and transmit in the same
+ * softirq frames, as the kernel's xfrm avoids too. Each queued packet
+ * holds its input device.
+ */
+#define SGW_RX_QUEUE_MAX	1000
+
+struct sgw_rx_queue {
+	struct sk_buff_head skbs;
+	struct tasklet_struct tasklet;
+};
+
+static DEFINE_PER_CPU(struct sgw_rx_queue, sgw_rx_queue);
+
+static void rx_queue_run(struct tasklet_struct *t)
+{
+	struct sgw_rx_queue *q = from_tasklet(q, t, tasklet);
+	struct sk_buff_head list;
+	struct net_device *dev;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&list);
+	skb_queue_splice_init(&q->skbs, &list);
+	while ((skb = __skb_dequeue(&list))) {
+		dev = skb->dev;
+		NF_HOOK(skb->protocol == htons(ETH_P_IP) ? NFPROTO_IPV4 :
+							 NFPROTO_IPV6,
+			NF_INET_PRE_ROUTING, dev_net(dev), NULL, skb, dev, NULL,
+			rcv_finish);
+		dev_put(dev);
+	}
+}
+
+/* With BH disabled (softirq or a crypto completion). */
+static bool rx_queue(struct sk_buff *skb)
+{
+	struct sgw_rx_queue *q = this_cpu_ptr(&sgw_rx_queue);
+
+	if (skb_queue_len(&q->skbs) >= SGW_RX_QUEUE_MAX)
+		return false;
+	dev_hold(skb->dev);
+	__skb_queue_tail(&q->skbs, skb);
+	tasklet_schedule(&q->tasklet);
+	return true;
 }
 
 /* True when the outer header is exactly remote SGW -> local SGW. */
@@ -424,7 +506,6 @@ void sgw_transport_deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb,
 	unsigned int esplen = sizeof(struct ip_esp_hdr) + sa->alg->iv_len;
 	const struct sgw_tunnel_cfg *cfg;
 	bool ok;
-	u8 pf;
 
 	rcu_read_lock();
 	cfg = rcu_dereference(tunnel->cfg);
@@ -455,20 +536,39 @@ void sgw_transport_deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb,
 		iph->protocol = nexthdr;
 		iph->tot_len = htons(skb->len);
 		ip_send_check(iph);
-		pf = NFPROTO_IPV4;
 	} else {
 		struct ipv6hdr *ip6h = ipv6_hdr(skb);
 
 		ip6h->nexthdr = nexthdr;
 		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
 		IP6CB(skb)->nhoff = offsetof(struct ipv6hdr, nexthdr);
-		pf = NFPROTO_IPV6;
 	}
 	/* The NIC's checksum covered the ciphertext; ESP's own is fresh. */
 	skb->ip_summed = CHECKSUM_NONE;
 	nf_reset_ct(skb);
-	NF_HOOK(pf, NF_INET_PRE_ROUTING, dev_net(skb->dev), NULL, skb, skb->dev,
-		NULL, rcv_finish);
+	if (!rx_queue(skb))
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_NOMEM, skb);
+}
+
+void sgw_transport_init(void)
+{
+	struct sgw_rx_queue *q;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		q = per_cpu_ptr(&sgw_rx_queue, cpu);
+		__skb_queue_head_init(&q->skbs);
+		tasklet_setup(&q->tasklet, rx_queue_run);
+	}
+}
+
+/* Once no SA is left, nothing queues any more: let the queues drain. */
+void sgw_transport_uninit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		tasklet_kill(&per_cpu_ptr(&sgw_rx_queue, cpu)->tasklet);
 }
 
 int sgw_transport_net_init(struct net *net)

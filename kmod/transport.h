@@ -10,6 +10,8 @@ struct sgw_esp_ctx;
 bool sgw_transport_rx_hold(struct sk_buff *skb);
 void sgw_transport_deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb,
 			   u8 nexthdr, u8 padlen);
+void sgw_transport_init(void);
+void sgw_transport_uninit(void);
 int sgw_transport_net_init(struct net *net);
 void sgw_transport_net_exit(struct net *net);
 

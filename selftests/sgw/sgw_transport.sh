@@ -288,11 +288,69 @@ esp $B6 $A6 $((SPI_BA)) 2 140"
 	expect_eq "gA malformed" "$(drop "$gA" malformed)" 0
 }
 
-require_module
-require_cmd ping tcpdump iperf3 python3
+# A port forward on gA (PREROUTING DNAT) that rewrites the destination of
+# decrypted SGW-to-SGW traffic: the plaintext's input route is gone and
+# must be looked up again, IPv4 and IPv6.
+test_dnat() {
+	local got
 
-ktap_begin 3
+	tmpdir
+	topo
+	sgw_side "$gA" 1 $A4 $B4 $SPI_AB $KEY_AB $SPI_BA $KEY_BA
+	sgw_side "$gB" 1 $B4 $A4 $SPI_BA $KEY_BA $SPI_AB $KEY_AB
+	sgw_side "$gA" 2 $A6 $B6 0x3003 $KEY_AB 0x3004 $KEY_BA
+	sgw_side "$gB" 2 $B6 $A6 0x3004 $KEY_BA 0x3003 $KEY_AB
+	ip -n "$gA" addr add 10.9.9.9/32 dev lo
+	ip -n "$gA" addr add fd00:9::9/128 dev lo
+	n_exec "$gA" nft -f - <<-EOF
+	table inet sgwt_nat {
+		chain pre {
+			type nat hook prerouting priority dstnat; policy accept;
+			ip daddr $A4 tcp dport 8080 dnat ip to 10.9.9.9:7000
+			ip6 daddr $A6 tcp dport 8080 dnat ip6 to [fd00:9::9]:7000
+		}
+	}
+	EOF
+	# One server for both families: IPv4 arrives v4-mapped.
+	n_exec "$gA" timeout 60 python3 -c "
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('::', 7000))
+s.listen(2)
+for _ in range(2):
+    c, a = s.accept()
+    c.sendall(b'to ' + a[0].encode() + b': ' + c.recv(16))
+    c.close()" > "$tmp/srv" 2>&1 &
+	defer kill $!
+	for _ in $(seq 50); do
+		[ -n "$(n_exec "$gA" ss -Hltn "sport = :7000")" ] && break
+		sleep 0.1
+	done
+	got=$(n_exec "$gB" timeout 30 python3 -c "
+import socket
+for dst in ('$A4', '$A6'):
+    c = socket.create_connection((dst, 8080), timeout=10)
+    c.sendall(b'hello')
+    print(c.recv(64).decode())
+    c.close()" 2>&1) || true
+	expect_eq "replies through the port forward" "$got" \
+		"to ::ffff:$B4: hello
+to $B6: hello"
+	# The requests came as transport ESP: SYN, ACK, data, FIN and more.
+	[ "$(sa_get "$gA" in $SPI_BA packets)" -ge 3 ] ||
+		fail "IPv4: only $(sa_get "$gA" in $SPI_BA packets) packets on gA's inbound SA"
+	[ "$(sa_get "$gA" in 0x3004 packets)" -ge 3 ] ||
+		fail "IPv6: only $(sa_get "$gA" in 0x3004 packets) packets on gA's inbound SA"
+}
+
+require_module
+require_cmd ping tcpdump iperf3 python3 nft
+
+ktap_begin 4
 run_test "transport ESP against the kernel's xfrm (IPv4): ping, exact bytes, counters, TCP, IKE in clear, replay" test_xfrm4
 run_test "no transport SA: dropped, counted, logged once; protect-gateways off or tunnel disabled: clear" test_no_sa
 run_test "sgw <-> sgw transport ESP (IPv6): ping, exact bytes, counters, TCP" test_sgw6
+run_test "decrypted transport traffic through a PREROUTING DNAT port forward (IPv4, IPv6)" test_dnat
 ktap_end
