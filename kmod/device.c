@@ -42,7 +42,6 @@ static int sgw_dev_init(struct net_device *dev)
 		free_percpu(dev->tstats);
 		return ret;
 	}
-	sgw_tunnel_id_publish(sgw_net(dev_net(dev)), tunnel);
 	return 0;
 }
 
@@ -59,8 +58,13 @@ static void sgw_dev_uninit(struct net_device *dev)
 	sgw_tunnel_uninit(tunnel);
 }
 
+/*
+ * After the last reference and an RCU grace period (or straight after a
+ * failed registration, when no reader ever saw the tunnel).
+ */
 static void sgw_dev_destructor(struct net_device *dev)
 {
+	sgw_tunnel_free(sgw_tunnel_of(dev));
 	free_percpu(sgw_tunnel_of(dev)->stats);
 	free_percpu(dev->tstats);
 }
@@ -128,9 +132,17 @@ static int register_tunnel_device(struct net_device *dev, u32 id,
 	if (!dev->name[0])
 		snprintf(dev->name, IFNAMSIZ, "sgw%u", id);
 	ret = register_netdevice(dev);
-	if (ret)
+	if (ret) {
 		sgw_tunnel_id_release(sn, id);
-	return ret;
+		return ret;
+	}
+	/*
+	 * Lockless readers (dumps) see the tunnel only now: a registration
+	 * that fails after ndo_init (an ifindex taken, a notifier refusing)
+	 * frees it without a grace period.
+	 */
+	sgw_tunnel_id_publish(sn, sgw_tunnel_of(dev));
+	return 0;
 }
 
 struct net_device *sgw_device_create(struct net *net, u32 id,

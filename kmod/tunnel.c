@@ -134,10 +134,19 @@ void sgw_tunnel_uninit(struct sgw_tunnel *tunnel)
 	if (tunnel->remote_key.family)
 		rhltable_remove(&sn->by_remote, &tunnel->remote_node,
 				by_remote_params);
-	gro_cells_destroy(&tunnel->gro_cells);
-	dst_cache_destroy(&tunnel->dst_cache);
 	kfree_rcu(rtnl_dereference(tunnel->cfg), rcu);
 	RCU_INIT_POINTER(tunnel->cfg, NULL);
+}
+
+/*
+ * From the device's destructor: readers that found the tunnel before
+ * sgw_tunnel_uninit() (a packet in softirq, a dump) may still use the
+ * route cache and the GRO cells until the grace period that precedes it.
+ */
+void sgw_tunnel_free(struct sgw_tunnel *tunnel)
+{
+	gro_cells_destroy(&tunnel->gro_cells);
+	dst_cache_destroy(&tunnel->dst_cache);
 }
 
 /*

@@ -87,6 +87,7 @@ void sgw_tunnel_stats_read(const struct sgw_tunnel *tunnel,
 
 int sgw_tunnel_init(struct sgw_tunnel *tunnel);
 void sgw_tunnel_uninit(struct sgw_tunnel *tunnel);
+void sgw_tunnel_free(struct sgw_tunnel *tunnel);
 int sgw_tunnel_set_cfg(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
 		       struct netlink_ext_ack *extack);
 int sgw_tunnel_set_enabled(struct sgw_tunnel *tunnel, bool enabled,

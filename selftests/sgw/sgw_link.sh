@@ -82,8 +82,51 @@ test_no_sa_drops() {
 	expect_match "human drops" "$out" "drops: no-sa 5"
 }
 
-ktap_begin 3
+# A registration that fails after the device's init (here: the ifindex
+# asked for is taken in the target namespace, which rtnetlink only checks
+# in the sender's) must leave nothing a reader could see, while a dump
+# runs all along in the target namespace.
+test_register_fails() {
+	local i seen dumps
+
+	require_module
+	setup_ns a b
+	ip -n "$b" link add d0 index 4000 type dummy
+	for i in $(seq 200); do
+		echo "link add s0 index 4000 netns $b type sgw"
+	done > "/tmp/sgw-clash.$$"
+	defer rm -f "/tmp/sgw-clash.$$" "/tmp/sgw-clash.$$.out" "/tmp/sgw-seen.$$"
+	ip netns exec "$b" python3 - "$here" "/tmp/sgw-stop.$$" > "/tmp/sgw-seen.$$" <<-'EOF' &
+	import os, sys, time
+	sys.path.insert(0, sys.argv[1])
+	from genl import Genl, NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP
+	g = Genl()
+	fam = g.family("sgw")
+	dumps = seen = 0
+	end = time.monotonic() + 120
+	while not os.path.exists(sys.argv[2]) and time.monotonic() < end:
+	    err, msg, replies = g.request(fam, 4, b"", flags=NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP)
+	    dumps += 1
+	    seen += len(replies)
+	print(dumps, seen)
+	EOF
+	defer rm -f "/tmp/sgw-stop.$$"
+	ip -force -n "$a" -batch "/tmp/sgw-clash.$$" > "/tmp/sgw-clash.$$.out" 2>&1 || true
+	touch "/tmp/sgw-stop.$$"
+	wait $!
+	read -r dumps seen < "/tmp/sgw-seen.$$"
+	expect_eq "refusals" "$(grep -c 'File exists\|Device or resource busy' "/tmp/sgw-clash.$$.out")" 200
+	expect_eq "tunnels seen by $dumps dumps in the target namespace" "$seen" 0
+	expect_eq "sgw devices anywhere" \
+		"$(ip -n "$a" -o link show type sgw; ip -n "$b" -o link show type sgw)" ""
+	# The tunnel id went back: the next tunnel there is 1 again.
+	expect_match "next tunnel" "$(ip netns exec "$b" "$SGWCTL" tunnel add)" \
+		"^tunnel 1: interface sgw1 "
+}
+
+ktap_begin 4
 run_test "ip link add/del type sgw" test_ip_link
 run_test "MTU bounds" test_mtu_bounds
 run_test "packets without an SA are dropped and counted" test_no_sa_drops
+run_test "a failed registration leaves no tunnel behind, even for a concurrent dump" test_register_fails
 ktap_end
