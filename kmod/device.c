@@ -22,6 +22,9 @@
 
 static struct rtnl_link_ops sgw_link_ops;
 
+/* Set under RTNL when the module goes: no device may appear any more. */
+static bool sgw_devices_closed;
+
 static int sgw_dev_init(struct net_device *dev)
 {
 	struct sgw_tunnel *tunnel = sgw_tunnel_of(dev);
@@ -153,6 +156,8 @@ struct net_device *sgw_device_create(struct net *net, u32 id,
 	int ret;
 
 	ASSERT_RTNL();
+	if (sgw_devices_closed)
+		return ERR_PTR(-ENODEV);
 	dev = alloc_netdev(sizeof(struct sgw_tunnel), ifname ?: "",
 			   NET_NAME_USER, sgw_setup);
 	if (!dev)
@@ -244,6 +249,9 @@ int sgw_device_init(void)
 /* Deletes every sgw device in every namespace. */
 void sgw_device_uninit(void)
 {
+	rtnl_lock();
+	sgw_devices_closed = true;
+	rtnl_unlock();
 	unregister_netdevice_notifier(&sgw_netdev_notifier);
 	rtnl_link_unregister(&sgw_link_ops);
 }

@@ -51,17 +51,18 @@ err_sa:
 }
 
 /*
- * 1. Stop configuration: no new tunnels or SAs can appear.
- * 2. Delete every sgw device in every namespace, and with it each tunnel
- *    and SA; this waits until in-flight packets released the devices.
+ * 1. Refuse new tunnels, then delete every sgw device in every namespace,
+ *    and with it each tunnel and SA; this waits until in-flight packets
+ *    released the devices, so nothing is left that could send an event.
+ * 2. Unregister the netlink family.
  * 3. Unhook from netfilter and drop the per-namespace tables, now empty.
  * 4. Let the last SA frees run, then stop their workqueue.
  * 5. Let the receive queues drain.
  */
 static void __exit sgw_exit(void)
 {
-	sgw_genl_uninit();
 	sgw_device_uninit();
+	sgw_genl_uninit();
 	sgw_netns_uninit();
 	sgw_sa_uninit();
 	sgw_transport_uninit();
