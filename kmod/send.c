@@ -86,11 +86,22 @@ static void transmit(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 	struct sgw_sa *sa = ctx->sa;
 	struct net *net = dev_net(tunnel->dev);
 	struct dst_entry *dst = skb_dst(skb);
+	const struct sgw_tunnel_cfg *cfg;
 	u8 dsfield = ctx->dsfield;
+	struct sgw_addr remote;
 	bool df = ctx->df;
 
-	if (sa->key.daddr.family == AF_INET) {
-		struct sgw_tunnel_cfg *cfg;
+	/* An encryption may complete after the tunnel was deleted. */
+	rcu_read_lock_bh();
+	cfg = rcu_dereference_bh(tunnel->cfg);
+	if (cfg)
+		remote = cfg->remote;
+	rcu_read_unlock_bh();
+	if (!cfg || remote.family != sa->key.daddr.family) {
+		drop(tunnel, SGW_DROP_NO_SA, skb);
+		return;
+	}
+	if (remote.family == AF_INET) {
 		struct iphdr *iph;
 
 		iph = skb_push(skb, sizeof(*iph));
@@ -101,11 +112,8 @@ static void transmit(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 		iph->frag_off = df ? htons(IP_DF) : 0;
 		iph->ttl = ip4_dst_hoplimit(dst);
 		iph->protocol = IPPROTO_ESP;
-		rcu_read_lock_bh();
-		cfg = rcu_dereference_bh(tunnel->cfg);
 		iph->saddr = sa->key.daddr.v4;
-		iph->daddr = cfg ? cfg->remote.v4 : 0;
-		rcu_read_unlock_bh();
+		iph->daddr = remote.v4;
 		ip_select_ident(net, skb, NULL);
 		skb->protocol = htons(ETH_P_IP);
 		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
@@ -122,11 +130,7 @@ static void transmit(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 		ip6h->nexthdr = IPPROTO_ESP;
 		ip6h->hop_limit = ip6_dst_hoplimit(dst);
 		ip6h->saddr = sa->key.daddr.v6;
-		rcu_read_lock_bh();
-		cfg = rcu_dereference_bh(tunnel->cfg);
-		if (cfg)
-			ip6h->daddr = cfg->remote.v6;
-		rcu_read_unlock_bh();
+		ip6h->daddr = remote.v6;
 		skb->protocol = htons(ETH_P_IPV6);
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 		IP6CB(skb)->frag_max_size = ctx->frag_size;
@@ -158,7 +162,10 @@ static void encrypt_done(sgw_crypto_cb_arg arg, int err)
 	/* A backlogged request reports once when it starts, then finishes. */
 	if (err == -EINPROGRESS)
 		return;
+	/* Counters and the output path expect BH off, as in softirq. */
+	local_bh_disable();
 	finish(skb, *sgw_esp_cb(skb), err);
+	local_bh_enable();
 }
 
 /*
