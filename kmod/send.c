@@ -121,7 +121,6 @@ static void transmit(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 		IPCB(skb)->frag_max_size = ctx->frag_size;
 		ip_local_out(net, NULL, skb);
 	} else {
-		struct sgw_tunnel_cfg *cfg;
 		struct ipv6hdr *ip6h;
 
 		ip6h = skb_push(skb, sizeof(*ip6h));
@@ -185,6 +184,9 @@ static u8 *encapsulate(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
 	*plen = ALIGN(inner_len + 2, alg->block);
 	padlen = *plen - inner_len - 2;
 	tail = padlen + 2 + alg->icv_len;
+	/* The outer length field must hold it (an inner packet near 64 KB). */
+	if (outer_len + sizeof(*esph) + alg->iv_len + inner_len + tail > IP_MAX_MTU)
+		return NULL;
 	head = outer_len + sizeof(*esph) + alg->iv_len +
 	       LL_RESERVED_SPACE(skb_dst(skb)->dev);
 	hroom = max_t(int, 0, head - skb_headroom(skb));
