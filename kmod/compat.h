@@ -16,19 +16,25 @@
 
 /*
  * Formatted extack messages arrived in 6.2. Before that the message must
- * outlive the handler, so it goes to one buffer: only generic netlink
- * handlers may use this, and they run serialized under genl_mutex until
- * the ACK has been written.
+ * outlive the handler: each generic netlink request gets its own buffer
+ * next to a copy of its extack (struct sgw_extack, set up by the family's
+ * doit wrapper in netlink.c), which sends the ACK itself while the buffer
+ * exists. Only generic netlink doit handlers may format messages.
  */
 #ifndef NL_SET_ERR_MSG_FMT
-extern char sgw_extack_buf[160];
+struct sgw_extack {
+	struct netlink_ext_ack ext;
+	char msg[160];
+};
+
 #define NL_SET_ERR_MSG_FMT(extack, fmt, args...) do {		\
 	struct netlink_ext_ack *__extack = (extack);			\
+	struct sgw_extack *__sx;					\
 									\
 	if (__extack) {							\
-		snprintf(sgw_extack_buf, sizeof(sgw_extack_buf),	\
-			 fmt, ##args);					\
-		__extack->_msg = sgw_extack_buf;			\
+		__sx = container_of(__extack, struct sgw_extack, ext);	\
+		snprintf(__sx->msg, sizeof(__sx->msg), fmt, ##args);	\
+		__extack->_msg = __sx->msg;				\
 	}								\
 } while (0)
 #define SGW_NEED_EXTACK_BUF

@@ -22,10 +22,6 @@
 #include "sa.h"
 #include "tunnel.h"
 
-#ifdef SGW_NEED_EXTACK_BUF
-char sgw_extack_buf[160];
-#endif
-
 /* Policy ranges are s16 in NLA_POLICY_RANGE(); tunnel ids need the full form. */
 static struct netlink_range_validation tunnel_id_range = {
 	.min = 0,
@@ -795,33 +791,73 @@ static int sgw_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+#ifdef SGW_NEED_EXTACK_BUF
+static int (*const sgw_doits[])(struct sk_buff *skb, struct genl_info *info) = {
+	[SGW_CMD_GET_INFO] = sgw_nl_get_info,
+	[SGW_CMD_TUNNEL_NEW] = sgw_nl_tunnel_new,
+	[SGW_CMD_TUNNEL_DEL] = sgw_nl_tunnel_del,
+	[SGW_CMD_TUNNEL_GET] = sgw_nl_tunnel_get,
+	[SGW_CMD_TUNNEL_SET] = sgw_nl_tunnel_set,
+	[SGW_CMD_SA_NEW] = sgw_nl_sa_new,
+	[SGW_CMD_SA_DEL] = sgw_nl_sa_del,
+	[SGW_CMD_SA_FLUSH] = sgw_nl_sa_flush,
+};
+
+/*
+ * Before 6.2 (see compat.h): the handler formats its message into this
+ * request's own buffer; when it did, the ACK is sent here while the
+ * buffer lives, and -EINTR tells netlink_rcv_skb() not to send another.
+ */
+static int sgw_nl_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *orig = info->extack;
+	struct sgw_extack sx = { .ext = *orig };
+	int ret;
+
+	info->extack = &sx.ext;
+	ret = sgw_doits[info->genlhdr->cmd](skb, info);
+	info->extack = orig;
+	if (sx.ext._msg != sx.msg) {
+		*orig = sx.ext;
+		return ret;
+	}
+	if (ret || (info->nlhdr->nlmsg_flags & NLM_F_ACK))
+		netlink_ack(skb, info->nlhdr, ret, &sx.ext);
+	return -EINTR;
+}
+
+#define SGW_DOIT(fn) sgw_nl_doit
+#else
+#define SGW_DOIT(fn) fn
+#endif
+
 static const struct genl_ops sgw_genl_ops[] = {
 	{
 		.cmd = SGW_CMD_GET_INFO,
-		.doit = sgw_nl_get_info,
+		.doit = SGW_DOIT(sgw_nl_get_info),
 	}, {
 		.cmd = SGW_CMD_TUNNEL_NEW,
-		.doit = sgw_nl_tunnel_new,
+		.doit = SGW_DOIT(sgw_nl_tunnel_new),
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = SGW_CMD_TUNNEL_DEL,
-		.doit = sgw_nl_tunnel_del,
+		.doit = SGW_DOIT(sgw_nl_tunnel_del),
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = SGW_CMD_TUNNEL_GET,
-		.doit = sgw_nl_tunnel_get,
+		.doit = SGW_DOIT(sgw_nl_tunnel_get),
 		.dumpit = sgw_nl_tunnel_dump,
 	}, {
 		.cmd = SGW_CMD_TUNNEL_SET,
-		.doit = sgw_nl_tunnel_set,
+		.doit = SGW_DOIT(sgw_nl_tunnel_set),
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = SGW_CMD_SA_NEW,
-		.doit = sgw_nl_sa_new,
+		.doit = SGW_DOIT(sgw_nl_sa_new),
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = SGW_CMD_SA_DEL,
-		.doit = sgw_nl_sa_del,
+		.doit = SGW_DOIT(sgw_nl_sa_del),
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = SGW_CMD_SA_GET,
@@ -829,7 +865,7 @@ static const struct genl_ops sgw_genl_ops[] = {
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = SGW_CMD_SA_FLUSH,
-		.doit = sgw_nl_sa_flush,
+		.doit = SGW_DOIT(sgw_nl_sa_flush),
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
