@@ -23,6 +23,10 @@ static struct netlink_range_validation spi_range = {
 	.max = U32_MAX,
 };
 
+static struct netlink_range_validation seconds_range = {
+	.max = SGW_SA_SECONDS_MAX,
+};
+
 const struct nla_policy sgw_sa_policy[SGW_SA_A_MAX + 1] = {
 	[SGW_SA_A_TUNNEL_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &sa_tunnel_range),
 	[SGW_SA_A_SPI] = NLA_POLICY_FULL_RANGE(NLA_U32, &spi_range),
@@ -37,8 +41,8 @@ const struct nla_policy sgw_sa_policy[SGW_SA_A_MAX + 1] = {
 	[SGW_SA_A_HARD_BYTES] = { .type = NLA_U64 },
 	[SGW_SA_A_SOFT_PACKETS] = { .type = NLA_U64 },
 	[SGW_SA_A_HARD_PACKETS] = { .type = NLA_U64 },
-	[SGW_SA_A_SOFT_SECONDS] = { .type = NLA_U64 },
-	[SGW_SA_A_HARD_SECONDS] = { .type = NLA_U64 },
+	[SGW_SA_A_SOFT_SECONDS] = NLA_POLICY_FULL_RANGE(NLA_U64, &seconds_range),
+	[SGW_SA_A_HARD_SECONDS] = NLA_POLICY_FULL_RANGE(NLA_U64, &seconds_range),
 };
 
 static u64 get_u64(struct nlattr **tb, int type)

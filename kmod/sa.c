@@ -172,23 +172,33 @@ void sgw_sa_destroy_unused(struct sgw_sa *sa)
 	sgw_sa_put(sa);
 }
 
-/* Seconds from now until @limit seconds after the SA was added; 0 = now. */
+/*
+ * Jiffies from now until @limit seconds (at most SGW_SA_SECONDS_MAX, the
+ * policy's bound) after the SA was added; 0 = now. A far deadline is
+ * armed a day at a time: the work then finds it not yet reached and
+ * arms again.
+ */
 static unsigned long delay_until(const struct sgw_sa *sa, u64 limit)
 {
-	time64_t left = sa->added + limit - ktime_get_boottime_seconds();
+	time64_t left = sa->added + (time64_t)limit - ktime_get_boottime_seconds();
 
-	return left > 0 ? (unsigned long)left * HZ : 0;
+	if (left <= 0)
+		return 0;
+	return (unsigned long)min_t(time64_t, left, 86400) * HZ;
 }
 
-/* Arm the lifetime timer for the next time limit; caller holds RTNL. */
+/*
+ * Arm the lifetime timer for the earliest time limit still ahead: the
+ * soft one unless it fired, and the hard one, each on its own (a soft
+ * limit above the hard one must not delay it); caller holds RTNL.
+ */
 static void arm_lifetime(struct sgw_sa *sa)
 {
-	u64 next = 0;
+	u64 next = sa->life.hard_seconds;
 
-	if (sa->life.soft_seconds && !test_bit(SGW_SA_SOFT_EXPIRED, &sa->flags))
+	if (sa->life.soft_seconds && !test_bit(SGW_SA_SOFT_EXPIRED, &sa->flags) &&
+	    (!next || sa->life.soft_seconds < next))
 		next = sa->life.soft_seconds;
-	else if (sa->life.hard_seconds)
-		next = sa->life.hard_seconds;
 	if (!next)
 		return;
 	refcount_inc(&sa->refs);

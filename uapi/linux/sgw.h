@@ -108,7 +108,9 @@
  *                   sequence number already received. Default 0.
  *     SGW_SA_A_SOFT_BYTES, SGW_SA_A_HARD_BYTES, SGW_SA_A_SOFT_PACKETS,
  *     SGW_SA_A_HARD_PACKETS, SGW_SA_A_SOFT_SECONDS, SGW_SA_A_HARD_SECONDS:
- *                   NLA_U64 lifetimes, 0 = unlimited
+ *                   NLA_U64 lifetimes, 0 = unlimited; seconds at most
+ *                   SGW_SA_SECONDS_MAX. Each hard limit holds on its own,
+ *                   even below the soft one.
  *   A tunnel holds one outbound SA and up to SGW_SA_IN_MAX inbound SAs of
  *   each mode. A new outbound SA replaces the old one of its mode at once
  *   (the old one is freed). The tunnel needs its local and remote
@@ -190,6 +192,7 @@
 #define SGW_TS_MAX		16
 #define SGW_SA_IN_MAX		4
 #define SGW_REPLAY_WINDOW_MAX	4096
+#define SGW_SA_SECONDS_MAX	4294967295ULL	/* time lifetimes: about 136 years */
 #define SGW_HOLD_MAX		8
 #define SGW_HOLD_TIMEOUT_S	5
 
