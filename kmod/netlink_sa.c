@@ -321,6 +321,7 @@ int sgw_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 					  NLM_F_MULTI, SGW_CMD_SA_GET);
 			if (!hdr)
 				goto full;
+			genl_dump_check_consistent(cb, hdr);
 			if (fill_sa(skb, sa)) {
 				genlmsg_cancel(skb, hdr);
 				goto full;

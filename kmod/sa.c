@@ -243,6 +243,7 @@ static void unlink_sa(struct sgw_sa *sa)
 	ASSERT_RTNL();
 	if (test_and_set_bit(SGW_SA_UNLINKED, &sa->flags))
 		return;
+	sn->gen++;	/* a dump in progress is now inconsistent */
 	if (sa->dir == SGW_DIR_OUT) {
 		slot = out_slot(sa->tunnel, sa->mode);
 		if (rtnl_dereference(*slot) == sa)
@@ -269,6 +270,7 @@ int sgw_sa_install(struct sgw_sa *sa, struct netlink_ext_ack *extack)
 
 	ASSERT_RTNL();
 	if (sa->dir == SGW_DIR_OUT) {
+		sn->gen++;
 		slot = out_slot(tunnel, sa->mode);
 		old = rtnl_dereference(*slot);
 		rcu_assign_pointer(*slot, sa);
@@ -302,6 +304,7 @@ int sgw_sa_install(struct sgw_sa *sa, struct netlink_ext_ack *extack)
 	if (ret)
 		return ret;
 	rcu_assign_pointer(*slot, sa);
+	sn->gen++;
 	arm_lifetime(sa);
 	return 0;
 }
