@@ -40,6 +40,14 @@ struct sgw_extack {
 #define SGW_NEED_EXTACK_BUF
 #endif
 
+/* Generic netlink's per-family hooks see split ops since 6.2. */
+#include <net/genetlink.h>
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+typedef struct genl_ops sgw_genl_split_ops;
+#else
+typedef struct genl_split_ops sgw_genl_split_ops;
+#endif
+
 /* Crypto completions got a plain data pointer in 6.3. */
 #include <linux/crypto.h>
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)

@@ -16,6 +16,7 @@
 #include "compat.h"
 #include "alg.h"
 #include "device.h"
+#include "netlink.h"
 #include "netns.h"
 #include "send.h"
 #include "tunnel.h"
@@ -186,7 +187,11 @@ static int sgw_newlink(struct net *src_net, struct net_device *dev,
 		       struct netlink_ext_ack *extack)
 {
 	u32 id = 0;
+	int ret;
 
+	ret = sgw_config_allowed_current(extack);
+	if (ret)
+		return ret;
 	if (data && data[IFLA_SGW_ID])
 		id = nla_get_u32(data[IFLA_SGW_ID]);
 	return register_tunnel_device(dev, id, extack);

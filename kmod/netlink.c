@@ -22,6 +22,38 @@
 #include "sa.h"
 #include "tunnel.h"
 
+/*
+ * Documentation/design.md, "Who may configure": configuration needs
+ * CAP_NET_ADMIN in the initial user namespace unless this allows what
+ * any other network device allows, CAP_NET_ADMIN over the namespace.
+ */
+static bool allow_userns;
+module_param(allow_userns, bool, 0644);
+MODULE_PARM_DESC(allow_userns,
+		 "let CAP_NET_ADMIN in a non-initial user namespace configure tunnels (default: no)");
+
+#define SGW_USERNS_REFUSED \
+	"sgw configuration from a non-initial user namespace is disabled (module parameter allow_userns)"
+
+/* For "ip link add type sgw", which runs in the sender's context. */
+int sgw_config_allowed_current(struct netlink_ext_ack *extack)
+{
+	if (READ_ONCE(allow_userns) || capable(CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack, SGW_USERNS_REFUSED);
+	return -EPERM;
+}
+
+/* May the sender of @skb change sgw state in its namespace? */
+static int sgw_config_allowed(struct sk_buff *skb,
+			      struct netlink_ext_ack *extack)
+{
+	if (READ_ONCE(allow_userns) || netlink_capable(skb, CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack, SGW_USERNS_REFUSED);
+	return -EPERM;
+}
+
 /* Policy ranges are s16 in NLA_POLICY_RANGE(); tunnel ids need the full form. */
 static struct netlink_range_validation tunnel_id_range = {
 	.min = 0,
@@ -791,6 +823,19 @@ static int sgw_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* Commands that change state, under the user namespace policy above. */
+static int sgw_nl_pre_doit(const sgw_genl_split_ops *ops, struct sk_buff *skb,
+			   struct genl_info *info)
+{
+	switch (ops->cmd) {
+	case SGW_CMD_GET_INFO:
+	case SGW_CMD_TUNNEL_GET:
+		return 0;
+	default:
+		return sgw_config_allowed(skb, info->extack);
+	}
+}
+
 #ifdef SGW_NEED_EXTACK_BUF
 static int (*const sgw_doits[])(struct sk_buff *skb, struct genl_info *info) = {
 	[SGW_CMD_GET_INFO] = sgw_nl_get_info,
@@ -831,6 +876,10 @@ static int sgw_nl_doit(struct sk_buff *skb, struct genl_info *info)
 #define SGW_DOIT(fn) fn
 #endif
 
+/*
+ * Reading needs CAP_NET_ADMIN over the namespace too: tunnels, SAs and
+ * events show addresses, selectors, SPIs and traffic counts.
+ */
 static const struct genl_ops sgw_genl_ops[] = {
 	{
 		.cmd = SGW_CMD_GET_INFO,
@@ -847,6 +896,7 @@ static const struct genl_ops sgw_genl_ops[] = {
 		.cmd = SGW_CMD_TUNNEL_GET,
 		.doit = SGW_DOIT(sgw_nl_tunnel_get),
 		.dumpit = sgw_nl_tunnel_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = SGW_CMD_TUNNEL_SET,
 		.doit = SGW_DOIT(sgw_nl_tunnel_set),
@@ -871,7 +921,10 @@ static const struct genl_ops sgw_genl_ops[] = {
 };
 
 static const struct genl_multicast_group sgw_mcgrps[] = {
-	[SGW_MCGRP_EVENTS_IDX] = { .name = SGW_MCGRP_EVENTS },
+	[SGW_MCGRP_EVENTS_IDX] = {
+		.name = SGW_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 struct genl_family sgw_genl_family __ro_after_init = {
@@ -880,6 +933,7 @@ struct genl_family sgw_genl_family __ro_after_init = {
 	.maxattr = SGW_A_MAX,
 	.policy = sgw_policy,
 	.netnsok = true,
+	.pre_doit = sgw_nl_pre_doit,
 	.module = THIS_MODULE,
 	.ops = sgw_genl_ops,
 	.n_ops = ARRAY_SIZE(sgw_genl_ops),
