@@ -10,6 +10,8 @@ ACK message.
   genl.py --dump CMD [ATTR...]
                              a dump request: print "errno=N msg=TEXT
                              messages=M" (M replies before the end)
+  genl.py --join GROUP       join the family's multicast group: print
+                             "errno=N", exit 0 on success
   ATTR:  TYPE:u8:V  TYPE:u16:V  TYPE:u32:V  TYPE:u64:V  TYPE:str:S
          TYPE:bin:HEX  TYPE:nest:{ATTR,ATTR...}  (TYPE is a number)
 """
@@ -24,6 +26,10 @@ GENL_ID_CTRL = 16
 CTRL_CMD_GETFAMILY = 3
 CTRL_ATTR_FAMILY_ID = 1
 CTRL_ATTR_FAMILY_NAME = 2
+CTRL_ATTR_MCAST_GROUPS = 7
+CTRL_ATTR_MCAST_GRP_NAME = 1
+CTRL_ATTR_MCAST_GRP_ID = 2
+NETLINK_ADD_MEMBERSHIP = 1
 NLM_F_REQUEST = 1
 NLM_F_ACK = 4
 NLMSG_ERROR = 2
@@ -135,18 +141,35 @@ class Genl:
                 replies.append(data[20:length])
                 data = data[(length + 3) & ~3:]
 
-    def family(self, name):
+    def family(self, name, group=None):
         err, msg, replies = self.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
                                          attr(CTRL_ATTR_FAMILY_NAME, name.encode() + b"\0"))
         if err:
             raise SystemExit("genl: family %s not found (%s)" % (name, os.strerror(err)))
-        return struct.unpack("=H", parse_attrs(replies[0])[CTRL_ATTR_FAMILY_ID][:2])[0]
+        attrs = parse_attrs(replies[0])
+        if group is None:
+            return struct.unpack("=H", attrs[CTRL_ATTR_FAMILY_ID][:2])[0]
+        for grp in parse_attrs(attrs.get(CTRL_ATTR_MCAST_GROUPS, b"")).values():
+            g = parse_attrs(grp)
+            if g[CTRL_ATTR_MCAST_GRP_NAME].rstrip(b"\0").decode() == group:
+                return struct.unpack("=I", g[CTRL_ATTR_MCAST_GRP_ID])[0]
+        raise SystemExit("genl: family %s has no group %s" % (name, group))
 
 
 def main():
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
     args = sys.argv[1:]
+    if args[0] == "--join":
+        g = Genl()
+        try:
+            g.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+                              g.family("sgw", args[1]))
+            err = 0
+        except OSError as e:
+            err = e.errno
+        print("errno=%d" % err)
+        sys.exit(0 if err == 0 else 1)
     dump = args[0] == "--dump"
     if dump:
         args = args[1:]

@@ -11,10 +11,21 @@
 # Command and attribute numbers from uapi/linux/sgw.h.
 CMD_TUNNEL_NEW=2
 CMD_TUNNEL_DEL=3
+CMD_TUNNEL_GET=4
+CMD_SA_NEW=6
+CMD_SA_GET=8
 A_TUNNEL=3
+A_SA=4
 T_ID=1
 T_IFINDEX=2
 T_IFNAME=3
+S_TUNNEL_ID=2
+S_SPI=3
+S_DIR=4
+S_ALG=6
+S_KEY=7
+S_SOFT_SECONDS=15
+S_HARD_SECONDS=16
 
 json_get() {
 	python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
@@ -86,14 +97,28 @@ test_split_dump() {
 		"$(echo "$js" | json_get "all(t['ifname'] == 't%d' % t['id'] for t in d)")" True
 }
 
+# Configuration needs CAP_NET_ADMIN in the initial user namespace, unless
+# the module parameter allow_userns lets a user namespace's root configure
+# its own network namespace; reading tunnels, SAs and events needs
+# CAP_NET_ADMIN over the network namespace.
 test_permissions() {
+	local param=/sys/module/sgw/parameters/allow_userns
+
 	require_module
-	require_cmd setpriv
+	require_cmd setpriv unshare
 	setup_ns n
 	nobody() {
 		ip netns exec "$n" setpriv --reuid=65534 --regid=65534 --clear-groups \
 			--inh-caps=-all --bounding-set=-all "$@"
 	}
+	# Root of a user namespace of its own, in $n or in a new netns too.
+	userns() {
+		nobody unshare -Ur "$@"
+	}
+	userns_net() {
+		nobody unshare -Urn sh -c 'ip link set lo up && exec "$@"' sh "$@"
+	}
+	userns true || skip "unprivileged user namespaces are disabled"
 	expect_fail "unprivileged add" nobody "$SGWCTL" tunnel add id 3
 	expect_eq "message" "$out" \
 		"sgwctl: tunnel add: permission denied: this needs CAP_NET_ADMIN (run as root)"
@@ -101,8 +126,182 @@ test_permissions() {
 	expect_match "errno" "$out" "^errno=1 "
 	ip netns exec "$n" "$SGWCTL" tunnel add id 4 > /dev/null
 	expect_fail "unprivileged del" nobody "$SGWCTL" tunnel del 4
-	# Reading is allowed, and nothing changed.
-	expect_eq "state" "$(nobody "$SGWCTL" -j tunnel show | json_get '[t["id"] for t in d]')" "[4]"
+
+	# Reading is refused too, to nobody and to a user namespace's root.
+	expect_fail "unprivileged tunnel dump" nobody $GENL --dump $CMD_TUNNEL_GET
+	expect_match "errno" "$out" "^errno=1 "
+	expect_fail "unprivileged tunnel get" nobody $GENL $CMD_TUNNEL_GET "$A_TUNNEL:nest:{$T_ID:u32:4}"
+	expect_match "errno" "$out" "^errno=1 "
+	expect_fail "unprivileged SA dump" nobody $GENL --dump $CMD_SA_GET
+	expect_match "errno" "$out" "^errno=1 "
+	expect_fail "unprivileged events" nobody $GENL --join events
+	expect_eq "errno" "$out" "errno=1"
+	expect_fail "user namespace root: tunnel dump" userns $GENL --dump $CMD_TUNNEL_GET
+	expect_match "errno" "$out" "^errno=1 "
+	expect_fail "user namespace root: events" userns $GENL --join events
+	expect_eq "errno" "$out" "errno=1"
+	expect_fail "user namespace root: add" userns $GENL $CMD_TUNNEL_NEW "$A_TUNNEL:nest:{$T_ID:u32:3}"
+	expect_match "errno" "$out" "^errno=1 "
+	expect_eq "root reads, nothing changed" \
+		"$(ip netns exec "$n" "$SGWCTL" -j tunnel show | json_get '[t["id"] for t in d]')" "[4]"
+	ip netns exec "$n" $GENL --join events > /dev/null || fail "root cannot join events"
+
+	# A user namespace's own network namespace: refused by default...
+	expect_eq "allow_userns default" "$(cat $param)" N
+	expect_fail "own netns: generic netlink add" \
+		userns_net $GENL $CMD_TUNNEL_NEW "$A_TUNNEL:nest:{$T_ID:u32:3}"
+	expect_eq "message" "$out" \
+		"errno=1 msg=sgw configuration from a non-initial user namespace is disabled (module parameter allow_userns)"
+	expect_fail "own netns: ip link add" userns_net ip link add s0 type sgw
+	expect_match "message" "$out" "non-initial user namespace is disabled"
+	# ... and allowed with the module parameter.
+	defer "echo N > $param"
+	echo Y > $param
+	out=$(userns_net sh -c "$GENL $CMD_TUNNEL_NEW '$A_TUNNEL:nest:{$T_ID:u32:3}' &&
+		ip link add s0 type sgw && $GENL --dump $CMD_TUNNEL_GET &&
+		$GENL --join events") || fail "allowed by allow_userns: $out"
+	expect_eq "allowed by allow_userns" "$out" "errno=0 msg=
+errno=0 msg= messages=2
+errno=0"
+	echo N > $param
+}
+
+# Formatted error messages from concurrent requests each reach their own
+# sender intact (before 6.2 sgw keeps them per request).
+test_extack_concurrent() {
+	require_module
+	setup_ns n
+	ip netns exec "$n" python3 - "$here" <<-'EOF'
+	import os, struct, sys, time
+	sys.path.insert(0, sys.argv[1])
+	from genl import Genl, attr
+	pids = []
+	for tid in (1, 22, 4333, 65535):
+	    pid = os.fork()
+	    if pid:
+	        pids.append(pid)
+	        continue
+	    g = Genl()
+	    fam = g.family("sgw")
+	    want = "no tunnel with id %d" % tid
+	    req = attr(3 | 0x8000, attr(1, struct.pack("=I", tid)))
+	    bad = n = 0
+	    end = time.monotonic() + 8
+	    while time.monotonic() < end:
+	        err, msg, _ = g.request(fam, 4, req)
+	        n += 1
+	        if err != 2 or msg != want:
+	            bad += 1
+	            if bad <= 3:
+	                print("id %d: errno=%d msg=%r" % (tid, err, msg), flush=True)
+	    print("id %d: %d requests, %d wrong" % (tid, n, bad), flush=True)
+	    os._exit(1 if bad or n < 50 else 0)
+	rc = 0
+	for pid in pids:
+	    rc |= os.waitpid(pid, 0)[1]
+	sys.exit(1 if rc else 0)
+	EOF
+}
+
+# An SA dump that spans several messages is flagged interrupted
+# (NLM_F_DUMP_INTR) when SAs change while it runs.
+test_sa_dump_intr() {
+	local key=00112233445566778899aabbccddeeff01020304 t m k spi=4096
+
+	require_module
+	setup_ns n
+	ip -n "$n" link add d0 type dummy
+	ip -n "$n" addr add 192.0.2.1/24 dev d0
+	ip -n "$n" link set d0 up
+	for t in 1 2 3 4 5; do
+		ip netns exec "$n" "$SGWCTL" tunnel add id $t local 192.0.2.1 \
+			remote 192.0.2.$((t + 1)) > /dev/null
+		for m in tunnel transport; do
+			echo "$key" | ip netns exec "$n" "$SGWCTL" sa add $t dir out \
+				spi $((spi += 1)) mode $m alg aes-gcm-128 key-file -
+			for k in 1 2 3 4; do
+				echo "$key" | ip netns exec "$n" "$SGWCTL" sa add $t dir in \
+					spi $((spi += 1)) mode $m alg aes-gcm-128 key-file -
+			done
+		done
+	done
+	out=$(ip netns exec "$n" python3 - "$here" "$SGWCTL" <<-'EOF'
+	import socket, struct, subprocess, sys
+	sys.path.insert(0, sys.argv[1])
+	from genl import Genl, NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP, NLMSG_DONE
+	g = Genl()
+	fam = g.family("sgw")
+	body = struct.pack("=BBH", 8, 1, 0)
+	g.sock.send(struct.pack("=IHHII", 16 + len(body), fam,
+	                        NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP, 7, 0) + body)
+	parts = sas = intr = 0
+	done = False
+	while not done:
+	    data = g.sock.recv(4096)
+	    parts += 1
+	    while data:
+	        length, mtype, mflags = struct.unpack("=IHH", data[:8])
+	        intr |= mflags & 0x10
+	        if mtype == NLMSG_DONE:
+	            done = True
+	        else:
+	            sas += 1
+	        data = data[(length + 3) & ~3:]
+	    if parts == 1:
+	        subprocess.run([sys.argv[2], "sa", "del", "5", "dir", "out",
+	                        "spi", "4137"], check=True)
+	print("parts>=3" if parts >= 3 else "parts=%d" % parts,
+	      "intr" if intr else "not flagged")
+	EOF
+	)
+	expect_eq "dump across a change" "$out" "parts>=3 intr"
+}
+
+# Time lifetimes are bounded in the policy; a hard limit below the soft
+# one still removes the SA at the hard limit (sgwctl refuses such a pair,
+# other clients may send it).
+test_lifetimes() {
+	local key=00112233445566778899aabbccddeeff01020304 sa i
+
+	require_module
+	setup_ns n
+	ip -n "$n" link add d0 type dummy
+	ip -n "$n" addr add 192.0.2.1/24 dev d0
+	ip -n "$n" link set d0 up
+	ip netns exec "$n" "$SGWCTL" tunnel add id 1 local 192.0.2.1 remote 192.0.2.2 > /dev/null
+	sa="$S_TUNNEL_ID:u32:1,$S_DIR:u8:2,$S_ALG:u32:1,$S_KEY:bin:$key"
+	expect_fail "soft seconds 2^63+5" ip netns exec "$n" $GENL $CMD_SA_NEW \
+		"$A_SA:nest:{$sa,$S_SPI:u32:0x1001,$S_SOFT_SECONDS:u64:9223372036854775813}"
+	expect_eq "message" "$out" "errno=34 msg=integer out of range"
+	expect_fail "hard seconds 2^32" ip netns exec "$n" $GENL $CMD_SA_NEW \
+		"$A_SA:nest:{$sa,$S_SPI:u32:0x1001,$S_HARD_SECONDS:u64:4294967296}"
+	expect_eq "message" "$out" "errno=34 msg=integer out of range"
+	expect_eq "nothing installed" "$(ip netns exec "$n" "$SGWCTL" -j sa show)" "[]"
+	ip netns exec "$n" $GENL $CMD_SA_NEW \
+		"$A_SA:nest:{$sa,$S_SPI:u32:0x1001,$S_HARD_SECONDS:u64:4294967295}" > /dev/null ||
+		fail "the largest hard seconds refused"
+}
+
+test_lifetime_hard_below_soft() {
+	local key=00112233445566778899aabbccddeeff01020304 sa i
+
+	require_module
+	setup_ns n
+	ip -n "$n" link add d0 type dummy
+	ip -n "$n" addr add 192.0.2.1/24 dev d0
+	ip -n "$n" link set d0 up
+	ip netns exec "$n" "$SGWCTL" tunnel add id 1 local 192.0.2.1 remote 192.0.2.2 > /dev/null
+	sa="$S_TUNNEL_ID:u32:1,$S_DIR:u8:2,$S_ALG:u32:1,$S_KEY:bin:$key"
+	# Soft 1 day, hard 2 s: gone within the bound, not in a day.
+	ip netns exec "$n" $GENL $CMD_SA_NEW \
+		"$A_SA:nest:{$sa,$S_SPI:u32:0x1002,$S_SOFT_SECONDS:u64:86400,$S_HARD_SECONDS:u64:2}" > /dev/null ||
+		fail "soft 86400 hard 2 refused"
+	for i in $(seq 60); do
+		[ "$(ip netns exec "$n" "$SGWCTL" -j sa show | json_get 'len(d)')" = 0 ] && break
+		sleep 0.5
+	done
+	expect_eq "SAs left 30 s after a 2 s hard limit" \
+		"$(ip netns exec "$n" "$SGWCTL" -j sa show | json_get 'len(d)')" 0
 }
 
 # bad_request WHAT EXPECT_ERRNO MSG_REGEX ATTRS...
@@ -318,11 +517,15 @@ test_nl_tunnel_set() {
 		"('192.0.2.1', '198.51.100.3', ['10.1.0.0/16'])"
 }
 
-ktap_begin 8
+ktap_begin 12
 run_test "sgwctl tunnel add/show/del round trip" test_roundtrip
 run_test "namespaces keep separate tunnels" test_netns_separate
 run_test "dump split across messages" test_split_dump
-run_test "changes need CAP_NET_ADMIN" test_permissions
+run_test "changes and reads need CAP_NET_ADMIN; user namespaces only with allow_userns" test_permissions
+run_test "concurrent requests get their own error messages" test_extack_concurrent
+run_test "an SA dump across a change is flagged interrupted" test_sa_dump_intr
+run_test "SA time lifetimes: at most SGW_SA_SECONDS_MAX" test_lifetimes
+run_test "SA hard time lifetime below the soft one: removed at the hard one" test_lifetime_hard_below_soft
 run_test "malformed requests refused, nothing changed" test_bad_attributes
 run_test "bad netlink: SA_NEW refused with extack, nothing left" test_nl_sa_new
 run_test "bad netlink: SA_DEL, SA_GET, SA_FLUSH" test_nl_sa_del_get_flush
