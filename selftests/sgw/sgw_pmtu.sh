@@ -242,6 +242,9 @@ test_outer_df() {
 			esac
 			cap=$(capture "$r" ra "src 192.0.2.1 and ip proto 50" \
 				x "$h" ping -M "$inner" -c 1 -W 2 -s 100 10.2.0.2)
+			# The echo request, and nothing else, as ESP.
+			expect_eq "outer-df $policy, inner DF $inner: ESP packets" \
+				"$(echo "$cap" | grep -c 'proto ESP')" 1
 			expect_eq "outer-df $policy, inner DF $inner" \
 				"$(echo "$cap" | grep 'proto ESP' | grep -c 'flags \[DF\]')" "$want"
 		done
@@ -267,15 +270,17 @@ test_pmtu_learning() {
 		fail "a packet of the learned tunnel MTU must pass"
 }
 
-# Send 1 MB from h to k over TCP; prints the bytes k received in @1 s.
+# Send 1 MB from h to k over TCP; prints the bytes k received in @1 s, or
+# -1 when no connection was made.
 tcp_transfer() {
 	x "$k" python3 -c '
 import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("10.2.0.2", 5001)); s.listen(1); s.settimeout(float(sys.argv[1]))
-n = 0
+n = -1
 try:
     c, _ = s.accept(); c.settimeout(float(sys.argv[1]))
+    n = 0
     while n < 1 << 20:
         d = c.recv(65536)
         if not d: break
@@ -305,10 +310,15 @@ test_mss_black_hole() {
 	# A firewall that drops ICMP toward the LAN host.
 	x "$a" nft add table inet bh
 	x "$a" nft add chain inet bh f '{ type filter hook output priority 0; }'
-	x "$a" nft add rule inet bh f oifname lan0 meta l4proto icmp drop
+	x "$a" nft add rule inet bh f oifname lan0 meta l4proto icmp counter drop
 	x "$a" "$SGWCTL" tunnel set 1 mss off
 	got=$(tcp_transfer 6)
+	# Connected, stalled, and because the ICMP that would have told h
+	# was dropped: not for any other reason.
+	[ "$got" -ge 0 ] || fail "mss off: no connection was made"
 	[ "$got" -lt 1048576 ] || fail "mss off: 1 MB arrived across the black hole"
+	expect_match "ICMP toward h dropped" "$(x "$a" nft list chain inet bh f)" \
+		"counter packets [1-9][0-9]* bytes"
 	x "$a" "$SGWCTL" tunnel set 1 mss auto
 	cap=$(capture "$k" eth0 "tcp[tcpflags] & tcp-syn != 0" tcp_transfer 20)
 	expect_match "clamped MSS on the wire" "$cap" "mss $((mtu1280 - 40)),"
