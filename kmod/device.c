@@ -11,6 +11,7 @@
 #include <linux/rtnetlink.h>
 #include <net/esp.h>
 #include <net/ip.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/rtnetlink.h>
 
 #include "compat.h"
@@ -41,12 +42,21 @@ static int sgw_dev_init(struct net_device *dev)
 	}
 	tunnel->dev = dev;
 	ret = sgw_tunnel_init(tunnel);
-	if (ret) {
-		free_percpu(tunnel->stats);
-		free_percpu(dev->tstats);
-		return ret;
-	}
+	if (ret)
+		goto err_stats;
+	/* Fragmented IPv6 ESP must be whole at LOCAL_IN (receive.c). */
+	ret = nf_defrag_ipv6_enable(dev_net(dev));
+	if (ret)
+		goto err_tunnel;
 	return 0;
+
+err_tunnel:
+	sgw_tunnel_uninit(tunnel);
+	sgw_tunnel_free(tunnel);
+err_stats:
+	free_percpu(tunnel->stats);
+	free_percpu(dev->tstats);
+	return ret;
 }
 
 /*
@@ -60,6 +70,7 @@ static void sgw_dev_uninit(struct net_device *dev)
 
 	sgw_tunnel_id_release(sgw_net(dev_net(dev)), tunnel->id);
 	sgw_tunnel_uninit(tunnel);
+	nf_defrag_ipv6_disable(dev_net(dev));
 }
 
 /*

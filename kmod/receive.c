@@ -347,22 +347,16 @@ static const struct nf_hook_ops sgw_nf_ops[] = {
 /*
  * IPv6 reassembles in its input path after LOCAL_IN, where ESP would go
  * to the protocol handler and never pass our hook again: fragmented ESP
- * (RFC 8200 links of 1280 bytes) is reassembled early by nf_defrag_ipv6.
+ * (RFC 8200 links of 1280 bytes) is reassembled early by nf_defrag_ipv6,
+ * in the namespaces that have a tunnel (each tunnel holds it, see
+ * device.c), not in every one.
  */
 int sgw_receive_net_init(struct net *net)
 {
-	int ret = nf_defrag_ipv6_enable(net);
-
-	if (ret)
-		return ret;
-	ret = nf_register_net_hooks(net, sgw_nf_ops, ARRAY_SIZE(sgw_nf_ops));
-	if (ret)
-		nf_defrag_ipv6_disable(net);
-	return ret;
+	return nf_register_net_hooks(net, sgw_nf_ops, ARRAY_SIZE(sgw_nf_ops));
 }
 
 void sgw_receive_net_exit(struct net *net)
 {
 	nf_unregister_net_hooks(net, sgw_nf_ops, ARRAY_SIZE(sgw_nf_ops));
-	nf_defrag_ipv6_disable(net);
 }

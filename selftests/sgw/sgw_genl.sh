@@ -171,7 +171,7 @@ errno=0"
 test_extack_concurrent() {
 	require_module
 	setup_ns n
-	ip netns exec "$n" python3 - "$here" <<-'EOF'
+	ip netns exec "$n" python3 -B - "$here" <<-'EOF'
 	import os, struct, sys, time
 	sys.path.insert(0, sys.argv[1])
 	from genl import Genl, attr
@@ -225,7 +225,7 @@ test_sa_dump_intr() {
 			done
 		done
 	done
-	out=$(ip netns exec "$n" python3 - "$here" "$SGWCTL" <<-'EOF'
+	out=$(ip netns exec "$n" python3 -B - "$here" "$SGWCTL" <<-'EOF'
 	import socket, struct, subprocess, sys
 	sys.path.insert(0, sys.argv[1])
 	from genl import Genl, NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP, NLMSG_DONE

@@ -96,7 +96,7 @@ test_register_fails() {
 		echo "link add s0 index 4000 netns $b type sgw"
 	done > "/tmp/sgw-clash.$$"
 	defer rm -f "/tmp/sgw-clash.$$" "/tmp/sgw-clash.$$.out" "/tmp/sgw-seen.$$"
-	ip netns exec "$b" python3 - "$here" "/tmp/sgw-stop.$$" > "/tmp/sgw-seen.$$" <<-'EOF' &
+	ip netns exec "$b" python3 -B - "$here" "/tmp/sgw-stop.$$" > "/tmp/sgw-seen.$$" <<-'EOF' &
 	import os, sys, time
 	sys.path.insert(0, sys.argv[1])
 	from genl import Genl, NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP
@@ -124,9 +124,46 @@ test_register_fails() {
 		"^tunnel 1: interface sgw1 "
 }
 
-ktap_begin 4
+# IPv6 defragmentation before PREROUTING (which sgw needs for fragmented
+# ESP) only in namespaces that have a tunnel: elsewhere a chain at
+# priority 0 sees the fragments themselves.
+test_defrag_with_tunnels() {
+	local before
+
+	require_module
+	require_cmd nft ping
+	setup_ns a b
+	ip -n "$a" link add v0 type veth peer name v1 netns "$b"
+	ip -n "$a" addr add fd00:7::1/64 dev v0 nodad
+	ip -n "$b" addr add fd00:7::2/64 dev v1 nodad
+	ip -n "$a" link set v0 up
+	ip -n "$b" link set v1 up
+	ip netns exec "$b" nft -f - <<-EOF
+	table ip6 t {
+		chain c {
+			type filter hook prerouting priority 0; policy accept;
+			ip6 nexthdr ipv6-frag counter
+		}
+	}
+	EOF
+	frags() {
+		ip netns exec "$a" ping -6 -c 1 -W 5 -s 3000 fd00:7::2 > /dev/null ||
+			fail "fragmented ping failed"
+		ip netns exec "$b" nft list chain ip6 t c |
+			sed -n 's/.*counter packets \([0-9]*\) .*/\1/p'
+	}
+	before=$(frags)
+	[ "$before" -ge 3 ] || fail "no tunnel: $before fragments seen at PREROUTING, expected 3"
+	ip netns exec "$b" "$SGWCTL" tunnel add id 1 > /dev/null
+	expect_eq "a tunnel here: reassembled first" "$(frags)" "$before"
+	ip netns exec "$b" "$SGWCTL" tunnel del 1
+	[ "$(frags)" -ge $((before + 3)) ] || fail "tunnel gone: fragments not seen again"
+}
+
+ktap_begin 5
 run_test "ip link add/del type sgw" test_ip_link
 run_test "MTU bounds" test_mtu_bounds
 run_test "packets without an SA are dropped and counted" test_no_sa_drops
 run_test "a failed registration leaves no tunnel behind, even for a concurrent dump" test_register_fails
+run_test "IPv6 defragmentation only in namespaces with a tunnel" test_defrag_with_tunnels
 ktap_end
