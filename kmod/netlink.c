@@ -92,7 +92,8 @@ static const struct nla_policy tunnel_policy[SGW_TUNNEL_A_MAX + 1] = {
 
 static const struct nla_policy sgw_policy[SGW_A_MAX + 1] = {
 	[SGW_A_TUNNEL] = NLA_POLICY_NESTED(tunnel_policy),
-	[SGW_A_SA] = NLA_POLICY_NESTED(sgw_sa_policy),
+	/* Parsed by each handler: SA_NEW wipes the key even when it fails. */
+	[SGW_A_SA] = { .type = NLA_NESTED },
 	[SGW_A_ACQUIRE] = { .type = NLA_REJECT },	/* events only */
 	[SGW_A_UNKNOWN_SPI] = { .type = NLA_REJECT },	/* events only */
 };

@@ -81,6 +81,23 @@ static struct sgw_tunnel *sa_tunnel(struct genl_info *info, struct nlattr **tb)
 	return tunnel;
 }
 
+/*
+ * The request's copies of the key are ours to erase, whether or not it
+ * parsed (an error ACK echoes the request): SGW_A_SA is validated here,
+ * not by the family's policy, so that a malformed one reaches this too.
+ */
+static void wipe_keys(const struct nlattr *nest)
+{
+	struct nlattr *nla;
+	int rem;
+
+	if (!nest)
+		return;
+	nla_for_each_nested(nla, nest, rem)
+		if (nla_type(nla) == SGW_SA_A_KEY)
+			memzero_explicit(nla_data(nla), nla_len(nla));
+}
+
 int sgw_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SGW_SA_A_MAX + 1];
@@ -91,7 +108,7 @@ int sgw_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 
 	ret = parse_sa(info, tb);
 	if (ret)
-		return ret;
+		goto wipe;
 	ret = require(info, tb, SGW_SA_A_TUNNEL_ID, "tunnel id") ?:
 	      require(info, tb, SGW_SA_A_SPI, "SPI") ?:
 	      require(info, tb, SGW_SA_A_DIR, "direction") ?:
@@ -154,9 +171,7 @@ int sgw_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 unlock:
 	rtnl_unlock();
 wipe:
-	/* The request's copy of the key is ours to erase. */
-	if (tb[SGW_SA_A_KEY])
-		memzero_explicit(nla_data(tb[SGW_SA_A_KEY]), nla_len(tb[SGW_SA_A_KEY]));
+	wipe_keys(info->attrs[SGW_A_SA]);
 	return ret;
 }
 

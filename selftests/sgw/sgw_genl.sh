@@ -213,15 +213,15 @@ test_sa_dump_intr() {
 	ip -n "$n" link add d0 type dummy
 	ip -n "$n" addr add 192.0.2.1/24 dev d0
 	ip -n "$n" link set d0 up
+	# SPIs 4097..4146, ten per tunnel: tunnel 5's outbound tunnel SA is 4137.
 	for t in 1 2 3 4 5; do
 		ip netns exec "$n" "$SGWCTL" tunnel add id $t local 192.0.2.1 \
 			remote 192.0.2.$((t + 1)) > /dev/null
 		for m in tunnel transport; do
-			echo "$key" | ip netns exec "$n" "$SGWCTL" sa add $t dir out \
-				spi $((spi += 1)) mode $m alg aes-gcm-128 key-file -
-			for k in 1 2 3 4; do
-				echo "$key" | ip netns exec "$n" "$SGWCTL" sa add $t dir in \
-					spi $((spi += 1)) mode $m alg aes-gcm-128 key-file -
+			for k in out in in in in; do
+				spi=$((spi + 1))
+				echo "$key" | ip netns exec "$n" "$SGWCTL" sa add $t dir $k \
+					spi $spi mode $m alg aes-gcm-128 key-file -
 			done
 		done
 	done
@@ -257,6 +257,34 @@ test_sa_dump_intr() {
 	expect_eq "dump across a change" "$out" "parts>=3 intr"
 }
 
+# A refused SA_NEW erases the key in the request, which the error ACK
+# echoes (without NETLINK_CAP_ACK), however early it was refused.
+test_key_wiped() {
+	require_module
+	setup_ns n
+	out=$(ip netns exec "$n" python3 -B - "$here" <<-'EOF'
+	import struct, sys
+	sys.path.insert(0, sys.argv[1])
+	from genl import Genl, attr, SOL_NETLINK, NETLINK_CAP_ACK
+	g = Genl()
+	g.sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 0)
+	fam = g.family("sgw")
+	key = bytes(range(0xa0, 0xb4))
+	for spi in (5, 4096):	# refused by the policy; no tunnel 1
+	    sa = (attr(2, struct.pack("=I", 1)) + attr(3, struct.pack("=I", spi)) +
+	          attr(4, struct.pack("=B", 2)) + attr(6, struct.pack("=I", 1)) +
+	          attr(7, key))
+	    body = struct.pack("=BBH", 6, 1, 0) + attr(4 | 0x8000, sa)
+	    g.sock.send(struct.pack("=IHHII", 16 + len(body), fam, 5, 9, 0) + body)
+	    data = g.sock.recv(65536)
+	    err = -struct.unpack("=i", data[16:20])[0]
+	    print("spi %d: errno=%d key echoed=%s" % (spi, err, key in data))
+	EOF
+	)
+	expect_eq "error ACKs" "$out" "spi 5: errno=34 key echoed=False
+spi 4096: errno=2 key echoed=False"
+}
+
 # Time lifetimes are bounded in the policy; a hard limit below the soft
 # one still removes the SA at the hard limit (sgwctl refuses such a pair,
 # other clients may send it).
@@ -276,7 +304,7 @@ test_lifetimes() {
 	expect_fail "hard seconds 2^32" ip netns exec "$n" $GENL $CMD_SA_NEW \
 		"$A_SA:nest:{$sa,$S_SPI:u32:0x1001,$S_HARD_SECONDS:u64:4294967296}"
 	expect_eq "message" "$out" "errno=34 msg=integer out of range"
-	expect_eq "nothing installed" "$(ip netns exec "$n" "$SGWCTL" -j sa show)" "[]"
+	expect_eq "nothing installed" "$(ip netns exec "$n" "$SGWCTL" -j sa show 2> /dev/null)" "[]"
 	ip netns exec "$n" $GENL $CMD_SA_NEW \
 		"$A_SA:nest:{$sa,$S_SPI:u32:0x1001,$S_HARD_SECONDS:u64:4294967295}" > /dev/null ||
 		fail "the largest hard seconds refused"
@@ -297,11 +325,11 @@ test_lifetime_hard_below_soft() {
 		"$A_SA:nest:{$sa,$S_SPI:u32:0x1002,$S_SOFT_SECONDS:u64:86400,$S_HARD_SECONDS:u64:2}" > /dev/null ||
 		fail "soft 86400 hard 2 refused"
 	for i in $(seq 60); do
-		[ "$(ip netns exec "$n" "$SGWCTL" -j sa show | json_get 'len(d)')" = 0 ] && break
+		[ "$(ip netns exec "$n" "$SGWCTL" -j sa show 2> /dev/null | json_get 'len(d)')" = 0 ] && break
 		sleep 0.5
 	done
 	expect_eq "SAs left 30 s after a 2 s hard limit" \
-		"$(ip netns exec "$n" "$SGWCTL" -j sa show | json_get 'len(d)')" 0
+		"$(ip netns exec "$n" "$SGWCTL" -j sa show 2> /dev/null | json_get 'len(d)')" 0
 }
 
 # bad_request WHAT EXPECT_ERRNO MSG_REGEX ATTRS...
@@ -517,13 +545,14 @@ test_nl_tunnel_set() {
 		"('192.0.2.1', '198.51.100.3', ['10.1.0.0/16'])"
 }
 
-ktap_begin 12
+ktap_begin 13
 run_test "sgwctl tunnel add/show/del round trip" test_roundtrip
 run_test "namespaces keep separate tunnels" test_netns_separate
 run_test "dump split across messages" test_split_dump
 run_test "changes and reads need CAP_NET_ADMIN; user namespaces only with allow_userns" test_permissions
 run_test "concurrent requests get their own error messages" test_extack_concurrent
 run_test "an SA dump across a change is flagged interrupted" test_sa_dump_intr
+run_test "a refused SA_NEW erases the key it carried" test_key_wiped
 run_test "SA time lifetimes: at most SGW_SA_SECONDS_MAX" test_lifetimes
 run_test "SA hard time lifetime below the soft one: removed at the hard one" test_lifetime_hard_below_soft
 run_test "malformed requests refused, nothing changed" test_bad_attributes
