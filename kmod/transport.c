@@ -245,7 +245,9 @@ static void protect(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 	struct sk_buff *segs, *next;
 
 	if (!skb_is_gso(skb)) {
-		if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+		/* Not always an Internet checksum: SCTP offloads its CRC32c. */
+		if (skb->ip_summed == CHECKSUM_PARTIAL &&
+		    skb_csum_hwoffload_help(skb, 0)) {
 			sgw_tunnel_tx_drop(tunnel, SGW_DROP_NOMEM, skb);
 			return;
 		}

@@ -345,12 +345,51 @@ to $B6: hello"
 		fail "IPv6: only $(sa_get "$gA" in 0x3004 packets) packets on gA's inbound SA"
 }
 
+# SCTP between the gateways: the veth offloads SCTP's CRC32c, which must
+# be computed as a CRC (not as an Internet checksum) before encryption.
+test_sctp() {
+	local got
+
+	modprobe sctp 2> /dev/null || skip "no SCTP in this kernel"
+	tmpdir
+	topo
+	sgw_side "$gA" 1 $A4 $B4 $SPI_AB $KEY_AB $SPI_BA $KEY_BA
+	sgw_side "$gB" 1 $B4 $A4 $SPI_BA $KEY_BA $SPI_AB $KEY_AB
+	n_exec "$gB" timeout 30 python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+s.bind(('$B4', 7001))
+s.listen(1)
+c, _ = s.accept()
+c.sendall(b'sctp ' + c.recv(16))
+c.close()" > /dev/null 2>&1 &
+	defer kill $!
+	# Listening: its endpoint shows with local port 7001 (column 6).
+	for _ in $(seq 100); do
+		n_exec "$gB" awk '$6 == 7001 { f = 1 } END { exit !f }' \
+			/proc/net/sctp/eps 2> /dev/null && break
+		sleep 0.1
+	done
+	got=$(n_exec "$gA" timeout 20 python3 -c "
+import socket
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+c.settimeout(10)
+c.bind(('$A4', 0))
+c.connect(('$B4', 7001))
+c.sendall(b'hello')
+print(c.recv(32).decode())" 2>&1) || true
+	expect_eq "SCTP through the protection" "$got" "sctp hello"
+	[ "$(sa_get "$gB" in $SPI_AB packets)" -ge 3 ] ||
+		fail "only $(sa_get "$gB" in $SPI_AB packets) packets on gB's inbound SA"
+}
+
 require_module
 require_cmd ping tcpdump iperf3 python3 nft
 
-ktap_begin 4
+ktap_begin 5
 run_test "transport ESP against the kernel's xfrm (IPv4): ping, exact bytes, counters, TCP, IKE in clear, replay" test_xfrm4
 run_test "no transport SA: dropped, counted, logged once; protect-gateways off or tunnel disabled: clear" test_no_sa
 run_test "sgw <-> sgw transport ESP (IPv6): ping, exact bytes, counters, TCP" test_sgw6
 run_test "decrypted transport traffic through a PREROUTING DNAT port forward (IPv4, IPv6)" test_dnat
+run_test "SCTP between the gateways (CRC32c offload)" test_sctp
 ktap_end
