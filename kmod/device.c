@@ -229,7 +229,12 @@ static struct rtnl_link_ops sgw_link_ops __read_mostly = {
 	.fill_info = sgw_fill_info,
 };
 
-/* Underlay devices changing MTU or state move the tunnels' device MTU. */
+/*
+ * Underlay devices changing MTU or state move the device MTU of tunnels
+ * in auto mode (a configured MTU depends on no device). A device's MTU
+ * matters only to the tunnels whose path leads through it; a device
+ * going up or down may change any path.
+ */
 static int sgw_netdev_event(struct notifier_block *nb, unsigned long event,
 			    void *ptr)
 {
@@ -241,8 +246,14 @@ static int sgw_netdev_event(struct notifier_block *nb, unsigned long event,
 	    (event != NETDEV_CHANGEMTU && event != NETDEV_UP &&
 	     event != NETDEV_DOWN && event != NETDEV_CHANGE))
 		return NOTIFY_DONE;
-	xa_for_each(&sgw_net(dev_net(dev))->tunnels, id, tunnel)
+	xa_for_each(&sgw_net(dev_net(dev))->tunnels, id, tunnel) {
+		if (tunnel->mtu)
+			continue;
+		if (event == NETDEV_CHANGEMTU && tunnel->underlay_ifindex &&
+		    tunnel->underlay_ifindex != dev->ifindex)
+			continue;
 		sgw_tunnel_update_dev_mtu(tunnel);
+	}
 	return NOTIFY_DONE;
 }
 

@@ -319,6 +319,7 @@ void sgw_tunnel_update_dev_mtu(struct sgw_tunnel *tunnel)
 		if (IS_ERR(dst))
 			return;
 		target = dst_mtu(dst);
+		tunnel->underlay_ifindex = dst->dev->ifindex;
 		dst_release(dst);
 	}
 	if (!target)

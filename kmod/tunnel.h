@@ -59,6 +59,7 @@ struct sgw_tunnel {
 	u8 outer_df;			/* enum sgw_outer_df */
 	u8 fragment;			/* enum sgw_fragment */
 	bool setting_mtu;		/* sgw itself changes dev->mtu */
+	int underlay_ifindex;		/* RTNL: auto MTU last taken from it */
 	/* Path MTU learned from ICMP about our ESP, until it expires. */
 	u32 learned_pmtu;
 	unsigned long learned_expires;
