@@ -458,10 +458,13 @@ static void rx_queue_run(struct tasklet_struct *t)
 	skb_queue_splice_init(&q->skbs, &list);
 	while ((skb = __skb_dequeue(&list))) {
 		dev = skb->dev;
+		/* As in the receive path: a route looked up may be unreferenced. */
+		rcu_read_lock();
 		NF_HOOK(skb->protocol == htons(ETH_P_IP) ? NFPROTO_IPV4 :
 							 NFPROTO_IPV6,
 			NF_INET_PRE_ROUTING, dev_net(dev), NULL, skb, dev, NULL,
 			rcv_finish);
+		rcu_read_unlock();
 		dev_put(dev);
 	}
 }
