@@ -5,8 +5,9 @@
  * (the gateway lies inside the remote network, or a default route points
  * into the tunnel), sgw routes it as if the tunnel did not exist: the most
  * specific route through any other device, lowest metric first. The answer
- * is cached per tunnel and recomputed whenever the routing tables change,
- * so it follows the underlay (new gateway, interface down or up).
+ * is cached per tunnel (for its ESP, and for exempt traffic of any source)
+ * and recomputed whenever the routing tables change, so it follows the
+ * underlay (new gateway, interface down or up).
  */
 
 #include <linux/netdevice.h>
@@ -165,6 +166,38 @@ struct dst_entry *sgw_route_to_peer(struct sgw_tunnel *tunnel,
 		dst_cache_set_ip4(&tunnel->dst_cache, dst, cfg->local.v4);
 	else
 		dst_cache_set_ip6(&tunnel->dst_cache, dst, &cfg->local.v6);
+	return dst;
+}
+
+/*
+ * The route around every sgw device to @tunnel's remote SGW @remote for
+ * packets of any source (host-route exemption), cached like the ESP's.
+ */
+struct dst_entry *sgw_route_exempt(struct sgw_tunnel *tunnel,
+				   const struct sgw_addr *remote)
+{
+	struct sgw_addr none = { 0 };
+	struct dst_entry *dst;
+	struct in6_addr s6;
+	__be32 s4;
+
+	if (remote->family == AF_INET) {
+		struct rtable *rt = dst_cache_get_ip4(&tunnel->exempt_cache, &s4);
+
+		if (rt)
+			return &rt->dst;
+	} else {
+		dst = dst_cache_get_ip6(&tunnel->exempt_cache, &s6);
+		if (dst)
+			return dst;
+	}
+	dst = sgw_route_underlay(dev_net(tunnel->dev), remote, &none);
+	if (IS_ERR(dst))
+		return dst;
+	if (remote->family == AF_INET)
+		dst_cache_set_ip4(&tunnel->exempt_cache, dst, 0);
+	else
+		dst_cache_set_ip6(&tunnel->exempt_cache, dst, &in6addr_any);
 	return dst;
 }
 

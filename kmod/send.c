@@ -54,17 +54,21 @@ static bool inner_valid(struct sk_buff *skb)
 static bool exempt(struct sgw_tunnel *tunnel, struct sk_buff *skb)
 {
 	struct net *net = dev_net(tunnel->dev);
-	struct sgw_addr daddr, none = { 0 };
+	struct sgw_tunnel *peer;
+	struct sgw_addr daddr;
 	struct dst_entry *dst;
 
 	if (skb->protocol == htons(ETH_P_IP))
 		sgw_addr_set4(&daddr, ip_hdr(skb)->daddr);
 	else
 		sgw_addr_set6(&daddr, &ipv6_hdr(skb)->daddr);
-	if (!sgw_is_remote_sgw(sgw_net(net), &daddr))
+	rcu_read_lock();
+	peer = sgw_tunnel_by_remote(sgw_net(net), &daddr);
+	/* The route is cached by the tunnel of that remote SGW. */
+	dst = peer ? sgw_route_exempt(peer, &daddr) : NULL;
+	rcu_read_unlock();
+	if (!dst)
 		return false;
-
-	dst = sgw_route_underlay(net, &daddr, &none);
 	if (IS_ERR(dst)) {
 		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NO_ROUTE, skb);
 		return true;

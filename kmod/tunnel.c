@@ -112,16 +112,23 @@ int sgw_tunnel_init(struct sgw_tunnel *tunnel)
 		return ret;
 	}
 	ret = dst_cache_init(&tunnel->dst_cache, GFP_KERNEL);
-	if (ret) {
-		gro_cells_destroy(&tunnel->gro_cells);
-		kfree(cfg);
-		return ret;
-	}
+	if (ret)
+		goto err_gro;
+	ret = dst_cache_init(&tunnel->exempt_cache, GFP_KERNEL);
+	if (ret)
+		goto err_dst;
 	tunnel->enabled = true;
 	sgw_hold_init(tunnel);
 	tunnel->next_unknown_spi = jiffies;
 	RCU_INIT_POINTER(tunnel->cfg, cfg);
 	return 0;
+
+err_dst:
+	dst_cache_destroy(&tunnel->dst_cache);
+err_gro:
+	gro_cells_destroy(&tunnel->gro_cells);
+	kfree(cfg);
+	return ret;
 }
 
 /* Under RTNL, when the device is unregistered. */
@@ -147,6 +154,7 @@ void sgw_tunnel_free(struct sgw_tunnel *tunnel)
 {
 	gro_cells_destroy(&tunnel->gro_cells);
 	dst_cache_destroy(&tunnel->dst_cache);
+	dst_cache_destroy(&tunnel->exempt_cache);
 }
 
 /*
@@ -191,6 +199,7 @@ int sgw_tunnel_set_cfg(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
 	if (moved) {
 		sgw_sa_flush(tunnel);
 		dst_cache_reset(&tunnel->dst_cache);
+		dst_cache_reset(&tunnel->exempt_cache);
 	}
 	rcu_assign_pointer(tunnel->cfg, cfg);
 	kfree_rcu(old, rcu);
@@ -341,6 +350,19 @@ bool sgw_is_remote_sgw(struct sgw_net *sn, const struct sgw_addr *addr)
 	found = rhltable_lookup(&sn->by_remote, addr, by_remote_params);
 	rcu_read_unlock();
 	return found;
+}
+
+/* Under RCU: a tunnel whose remote SGW is @remote, if any. */
+struct sgw_tunnel *sgw_tunnel_by_remote(struct sgw_net *sn,
+					const struct sgw_addr *remote)
+{
+	struct rhlist_head *list, *pos;
+	struct sgw_tunnel *tunnel;
+
+	list = rhltable_lookup(&sn->by_remote, remote, by_remote_params);
+	rhl_for_each_entry_rcu(tunnel, pos, list, remote_node)
+		return tunnel;
+	return NULL;
 }
 
 /* Under RCU: the tunnel between @local and @remote, if any. */

@@ -53,6 +53,7 @@ struct sgw_tunnel {
 	struct sgw_addr remote_key;
 	struct gro_cells gro_cells;
 	struct dst_cache dst_cache;	/* outer route to the remote SGW */
+	struct dst_cache exempt_cache;	/* same, any source: exempt traffic */
 	/* Path MTU settings (RTNL writes, data path reads once). */
 	u32 mtu;			/* 0: auto */
 	u32 mss;			/* 0: auto, SGW_MSS_OFF, or fixed */
@@ -97,6 +98,8 @@ int sgw_tunnel_check_conflict(struct sgw_tunnel *tunnel,
 			      const struct sgw_tunnel_cfg *cfg,
 			      struct netlink_ext_ack *extack);
 bool sgw_is_remote_sgw(struct sgw_net *sn, const struct sgw_addr *addr);
+struct sgw_tunnel *sgw_tunnel_by_remote(struct sgw_net *sn,
+					const struct sgw_addr *remote);
 void sgw_tunnel_update_dev_mtu(struct sgw_tunnel *tunnel);
 struct sgw_tunnel *sgw_tunnel_by_pair(struct sgw_net *sn,
 				      const struct sgw_addr *local,
