@@ -196,13 +196,15 @@ static const struct sgw_conf_key keys[] = {
 	}, {
 		.name = "mtu", .id = SGW_CONF_K_MTU,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_UINT,
-		.offset = T(mtu), .def = "auto", .min = 576, .max = 9000,
+		/* The kernel's range: IPv4's minimum to IP_MAX_MTU. */
+		.offset = T(mtu), .def = "auto", .min = 68, .max = 65535,
 		.words = mtu_words,
 		.summary = "the tunnel device's MTU",
 	}, {
 		.name = "mss", .id = SGW_CONF_K_MSS,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_UINT,
-		.offset = T(mss), .def = "auto", .min = 536, .max = 8960,
+		/* The kernel's range: 536 to IP_MAX_MTU less 40. */
+		.offset = T(mss), .def = "auto", .min = 536, .max = 65495,
 		.words = mss_words,
 		.summary = "TCP MSS clamping",
 	}, {
