@@ -35,9 +35,12 @@ static const struct command commands[] = {
 	{ "down", cmd_down, "TUNNEL", "delete a tunnel's IKE and CHILD SAs, telling the peer" },
 	{ "daemon", cmd_daemon, "[-c FILE]", "run the IKE daemon in the foreground" },
 	{ "reload", cmd_reload, "", "make the daemon read its configuration again" },
-	{ "config", cmd_config, "check [FILE]", "validate a configuration file" },
+	{ "config", cmd_config, "check [--strict] [--offline] [FILE]",
+	  "validate a configuration file" },
 	{ "showconf", cmd_showconf, "[-a] [FILE]",
 	  "print the effective configuration (-a: with defaults)" },
+	{ "genpsk", cmd_genpsk, "",
+	  "print a new pre-shared key (0s, base64) for both ends" },
 	{ "monitor", cmd_monitor, "[--count N]", "print SA lifetime events" },
 	{ "version", cmd_version, "", "show sgwctl and module versions" },
 	{ 0 }

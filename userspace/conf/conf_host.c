@@ -302,8 +302,9 @@ int sgw_conf_check_host(const struct sgw_conf *conf, unsigned int flags,
 		size_t len;
 		int e;
 
-		if (t->parse_error)
-			continue;
+		/* Keys with errors keep their defaults: none, auto. */
+		if (!t->psk_file)
+			goto local;
 		if (sgw_conf_psk_read(t->psk_file, key, &len, warn,
 				      sizeof(warn), err, sizeof(err), &e) < 0) {
 			/* The daemon runs as root; this may be anyone. */
@@ -324,6 +325,7 @@ int sgw_conf_check_host(const struct sgw_conf *conf, unsigned int flags,
 						 warn);
 		}
 		explicit_bzero(key, sizeof(key));
+local:
 		if (r || !have_ifa || t->local.family == AF_UNSPEC ||
 		    addr_is_local(ifa, &t->local))
 			continue;

@@ -50,7 +50,8 @@ int sgw_conf_psk_generate(char *out, size_t outlen);
 
 /*
  * Appends to @out what the daemon would find on this host, for each
- * tunnel without parse_error: a psk-file it cannot use (error), or one
+ * tunnel (one with parse errors too, as far as it was read): a psk-file
+ * it cannot use (error), or one
  * readable by others or holding a short key (warning); a local address
  * not assigned to any interface here (warning). With
  * SGW_CONF_HOST_OFFLINE nothing is looked at. Returns the number of

@@ -80,17 +80,17 @@ expect 2 'sgwctl: config check: at most one FILE' config check a b
 # config check and showconf read files only: no kernel, no daemon.
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-printf '[tunnel hq]\nid = 1\nlocal = 192.0.2.1\nremote = 192.0.2.1\npsk-file = /k\nouter-df = copy\n' > "$dir/bad.conf"
+printf '[tunnel hq]\nid = 1\nlocal = 192.0.2.1\nremote = 192.0.2.1\npsk-file = /k\nouter-df = copy\nremote-networks = 10.2.0.0/16\n' > "$dir/bad.conf"
 expect 1 "error: $dir/bad.conf:4: tunnel \"hq\": local and remote are both 192.0.2.1; the remote SGW must be another host" \
-	config check "$dir/bad.conf"
-if [ "$("$sgwctl" config check "$dir/bad.conf" 2>/dev/null)" = \
+	config check --offline "$dir/bad.conf"
+if [ "$("$sgwctl" config check --offline "$dir/bad.conf" 2>/dev/null)" = \
      "$dir/bad.conf: 1 tunnel, 1 error, 0 warnings, 0 notes" ]; then
 	pass=$((pass + 1))
 else
 	failed=$((failed + 1)); echo "not ok - config check summary"
 fi
 printf '[tunnel hq]\nid = 1\nlocal = 192.0.2.1\nremote = 192.0.2.2\npsk-file = /k\nmss = 1300\n' > "$dir/ok.conf"
-if "$sgwctl" config check "$dir/ok.conf" >/dev/null 2>&1 &&
+if "$sgwctl" config check --offline "$dir/ok.conf" >/dev/null 2>&1 &&
    "$sgwctl" showconf "$dir/ok.conf" > "$dir/round.conf" &&
    "$sgwctl" showconf "$dir/round.conf" | cmp -s - "$dir/round.conf" &&
    grep -q '^mss = 1300$' "$dir/round.conf"; then
@@ -98,7 +98,8 @@ if "$sgwctl" config check "$dir/ok.conf" >/dev/null 2>&1 &&
 else
 	failed=$((failed + 1)); echo "not ok - showconf round trip"
 fi
-expect 1 "$dir/nope.conf: No such file or directory" showconf "$dir/nope.conf"
+expect 1 "sgwctl: $dir/nope.conf: No such file or directory" showconf "$dir/nope.conf"
+expect 2 'sgwctl: showconf: unknown option "-x" (expected -a)' showconf -x
 
 echo "# cli: $pass passed, $failed failed"
 [ "$failed" -eq 0 ]
