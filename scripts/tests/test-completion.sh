@@ -61,7 +61,7 @@ done
 # family's usage ("sgwctl tunnel" alone prints it and does nothing else).
 usage() {
 	case $1 in
-	*' '*) "$real" "${1%% *}" 2>/dev/null | sed -n "s/^  sgwctl $1\( \|$\)//p" ;;
+	*' '*) "$real" "${1%% *}" --help 2>/dev/null | sed -n "s/^  sgwctl $1\( \|$\)//p" ;;
 	*) "$real" --help | sed -n "s/^  sgwctl $1\( \|$\)//p" ;;
 	esac
 }

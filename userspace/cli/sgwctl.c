@@ -59,13 +59,17 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("sgwctl: configure sgw IPsec tunnels\n\n"
-			       "Options:\n  -j, --json     machine-readable output\n"
-			       "  -V, --version  print the version\n\n");
-			print_usage("sgwctl", commands);
+			       "Options (before or after the command):\n"
+			       "  -j, --json     machine-readable output\n"
+			       "  -V, --version  print the version\n"
+			       "  -h, --help     this help; after a command, "
+			       "that command's\n\n");
+			print_usage(stdout, "sgwctl", commands);
 			return 0;
 		} else {
 			return usage_error("unknown option \"%s\"", argv[i]);
 		}
 	}
-	return dispatch(&ctx, "sgwctl", commands, argc - i, argv + i);
+	argc = take_global_options(&ctx, argc - i, argv + i);
+	return dispatch(&ctx, "sgwctl", commands, argc, argv + i);
 }
