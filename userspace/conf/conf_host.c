@@ -164,6 +164,16 @@ int sgw_conf_psk_read(const char *path, uint8_t *key, size_t *keylen,
 		close(fd);
 		return -1;
 	}
+	/* As sshd with private keys: others reading or anyone writing it. */
+	if (st.st_mode & (S_IROTH | S_IWGRP | S_IWOTH)) {
+		snprintf(err, errlen, "psk-file %s is %s by %s: refused; "
+			 "'chmod 600 %s' keeps the key to root", path,
+			 (st.st_mode & S_IROTH) ? "readable" : "writable",
+			 (st.st_mode & (S_IROTH | S_IWOTH)) ? "others" :
+			 "its group", path);
+		close(fd);
+		return -1;
+	}
 	while (got < sizeof(buf) &&
 	       (n = read(fd, buf + got, sizeof(buf) - got)) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -197,10 +207,9 @@ int sgw_conf_psk_read(const char *path, uint8_t *key, size_t *keylen,
 		snprintf(err, errlen, "psk-file %s: %s", path, why);
 		return -1;
 	}
-	if (st.st_mode & (S_IRGRP | S_IROTH))
-		snprintf(warn, warnlen, "psk-file %s is readable by %s; "
-			 "'chmod 600 %s' keeps the key to root", path,
-			 (st.st_mode & S_IROTH) ? "others" : "its group", path);
+	if (st.st_mode & S_IRGRP)
+		snprintf(warn, warnlen, "psk-file %s is readable by its group; "
+			 "'chmod 600 %s' keeps the key to root", path, path);
 	if (*keylen < SGW_CONF_PSK_SHORT) {
 		size_t used = warnlen ? strlen(warn) : 0;
 

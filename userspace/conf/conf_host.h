@@ -29,10 +29,12 @@ int sgw_conf_psk_decode(const char *text, size_t len, uint8_t *key,
 			size_t *keylen, char *why, size_t whylen);
 
 /*
- * Reads @path as the daemon does: a regular file whose content, less
- * trailing newlines, sgw_conf_psk_decode() takes. Returns 0 with the key
- * (and @warn set, or empty: a file readable by others, a short key), or
- * -1 with @err set ("psk-file /etc/sgw/hq.psk: ..."). @err_no receives
+ * Reads @path as the daemon does: a regular file, neither readable by
+ * others nor writable by group or others (as sshd wants private keys),
+ * whose content, less trailing newlines, sgw_conf_psk_decode() takes.
+ * Returns 0 with the key (and @warn set, or empty: a file readable by its
+ * group, a short key), or -1 with @err set ("psk-file /etc/sgw/hq.psk:
+ * ..."). @err_no receives
  * the errno of a file that could not be opened, else 0. Wipes its copies.
  */
 int sgw_conf_psk_read(const char *path, uint8_t *key, size_t *keylen,
@@ -52,7 +54,7 @@ int sgw_conf_psk_generate(char *out, size_t outlen);
  * Appends to @out what the daemon would find on this host, for each
  * tunnel (one with parse errors too, as far as it was read): a psk-file
  * it cannot use (error), or one
- * readable by others or holding a short key (warning); a local address
+ * readable by its group or holding a short key (warning); a local address
  * not assigned to any interface here (warning). With
  * SGW_CONF_HOST_OFFLINE nothing is looked at. Returns the number of
  * errors added, or -1 when memory ran out.

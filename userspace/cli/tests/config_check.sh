@@ -38,7 +38,7 @@ key="$dir/good.psk"
 same "genpsk prints 0s and 44 base64 characters" \
 	"$(grep -c '^0s[A-Za-z0-9+/]\{43\}=$' "$key")" 1
 (umask 077; printf 'short\n' > "$dir/short.psk"; : > "$dir/empty.psk")
-chmod 644 "$dir/short.psk"
+chmod 640 "$dir/short.psk"
 
 # Three syntax errors, a NAT key, a missing and an empty key file, a local
 # address not on this host: all in one run, in file order.
@@ -92,7 +92,7 @@ EOF
 run config check "$dir/warn.conf"
 same "warnings: exit status" "$rc" 0
 same "warnings: lines" "$err" "\
-warning: $dir/warn.conf:5: tunnel \"hq\": psk-file $dir/short.psk is readable by others; 'chmod 600 $dir/short.psk' keeps the key to root; and it holds a key of only 5 bytes; use at least 16 random bytes ('sgwctl genpsk' makes 32)
+warning: $dir/warn.conf:5: tunnel \"hq\": psk-file $dir/short.psk is readable by its group; 'chmod 600 $dir/short.psk' keeps the key to root; and it holds a key of only 5 bytes; use at least 16 random bytes ('sgwctl genpsk' makes 32)
 warning: $dir/warn.conf:7: tunnel \"hq\": local-networks 10.0.0.0/8 and remote-networks 10.1.0.0/16 overlap; addresses in both are on this site and behind the remote SGW at once"
 same "warnings: summary" "$out" "$dir/warn.conf: 1 tunnel, 0 errors, 2 warnings, 0 notes"
 run config check --strict "$dir/warn.conf"

@@ -152,15 +152,31 @@ static void read_file(void **state)
 	assert_string_equal(warn, "");
 	free(p);
 
-	p = psk_file("short.psk", "tiny\n", 0644);
+	p = psk_file("short.psk", "tiny\n", 0640);
 	assert_int_equal(sgw_conf_psk_read(p, key, &len, warn, sizeof(warn),
 					   err, sizeof(err), &e), 0);
-	want = xasprintf("psk-file %s is readable by others; 'chmod 600 %s' "
-			 "keeps the key to root; and it holds a key of only "
-			 "4 bytes; use at least 16 random bytes ('sgwctl "
+	want = xasprintf("psk-file %s is readable by its group; 'chmod 600 "
+			 "%s' keeps the key to root; and it holds a key of "
+			 "only 4 bytes; use at least 16 random bytes ('sgwctl "
 			 "genpsk' makes 32)", p, p);
 	assert_string_equal(warn, want);
 	free(want);
+	/* Others reading it, or group or others writing it: refused. */
+	assert_int_equal(chmod(p, 0644), 0);
+	assert_int_equal(sgw_conf_psk_read(p, key, &len, warn, sizeof(warn),
+					   err, sizeof(err), &e), -1);
+	want = xasprintf("psk-file %s is readable by others: refused; 'chmod "
+			 "600 %s' keeps the key to root", p, p);
+	assert_string_equal(err, want);
+	free(want);
+	assert_int_equal(chmod(p, 0602), 0);
+	assert_int_equal(sgw_conf_psk_read(p, key, &len, warn, sizeof(warn),
+					   err, sizeof(err), &e), -1);
+	assert_non_null(strstr(err, " is writable by others: refused"));
+	assert_int_equal(chmod(p, 0620), 0);
+	assert_int_equal(sgw_conf_psk_read(p, key, &len, warn, sizeof(warn),
+					   err, sizeof(err), &e), -1);
+	assert_non_null(strstr(err, " is writable by its group: refused"));
 	free(p);
 
 	p = psk_file("empty.psk", "\n\n", 0600);
@@ -222,10 +238,10 @@ static void host_checks(void **state)
 	free(text);
 	text = xasprintf("%s/sgw.conf", dir);
 	assert_int_equal(sgw_conf_load_all(text, &c, &p), 0);
-	assert_int_equal(sgw_conf_check_host(&c, 0, &p), 1);
+	assert_int_equal(sgw_conf_check_host(&c, 0, &p), 2);
 	assert_int_equal(p.count, 3);
-	assert_int_equal(p.errors, 1);
-	assert_int_equal(p.warnings, 2);
+	assert_int_equal(p.errors, 2);
+	assert_int_equal(p.warnings, 1);
 	want = xasprintf("%s:9: tunnel \"gone\": psk-file %s/gone.psk: No "
 			 "such file or directory", text, dir);
 	assert_string_equal(p.v[0].text, want);
@@ -233,9 +249,10 @@ static void host_checks(void **state)
 	free(want);
 	/* local = auto (tunnel gone) is not looked at. */
 	want = xasprintf("%s:14: tunnel \"open\": psk-file %s/open.psk is "
-			 "readable by others; 'chmod 600 %s/open.psk' keeps "
-			 "the key to root", text, dir, dir);
+			 "readable by others: refused; 'chmod 600 "
+			 "%s/open.psk' keeps the key to root", text, dir, dir);
 	assert_string_equal(p.v[1].text, want);
+	assert_int_equal(p.v[1].severity, SGW_CONF_SEV_ERROR);
 	free(want);
 	want = xasprintf("%s:12: tunnel \"open\": local 192.0.2.254 is not "
 			 "assigned to any interface here; the kernel refuses "
