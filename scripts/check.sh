@@ -3,11 +3,11 @@
 #
 # Everything "make check" runs: build, static checks, host unit tests and
 # fuzz smoke runs, script tests, module builds against every Debian 6.1
-# headers flavour, the VM selftest suite, the Debian packages (built,
-# installed, DKMS-built module loaded in the VM, the units under systemd in
-# a VM booted with it, purged) and the VM
-# runner's own self-test. Ends with one line "check: N passed, N failed, N skipped"
-# and a non-zero exit status on any failure.
+# headers flavour, the VM selftest suite, the demo (both peers), the Debian
+# packages (built, installed, DKMS-built module loaded in the VM, the units
+# under systemd in a VM booted with it, purged) and the VM runner's own
+# self-test. Ends with one line "check: N passed, N failed, N skipped" and a
+# non-zero exit status on any failure.
 
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -85,6 +85,10 @@ step "fuzz smoke runs" make --no-print-directory -C userspace fuzz-smoke
 suite "script tests" scripts/tests/run.sh
 suite "kernel compatibility (6.1 flavours)" scripts/tests/compat-check.sh
 suite "VM selftests" scripts/vm-run.sh -t 2400 -- selftests/sgw/run.sh
+# The README's "make demo", both peers, in one VM boot: it stops with a
+# non-zero status at any step that does not do what it shows.
+step "demo (PEER=sgw, then PEER=strongswan)" scripts/vm-run.sh -t 600 -- \
+	bash -c 'SGW_DEMO_PEER=sgw scripts/demo.sh && SGW_DEMO_PEER=strongswan scripts/demo.sh'
 suite "Debian packages" scripts/tests/packages.sh
 
 # The runner must fail a run whose kernel log shows a warning, even when the

@@ -61,13 +61,13 @@ done
 # family's usage ("sgwctl tunnel" alone prints it and does nothing else).
 usage() {
 	case $1 in
-	*' '*) "$real" "${1%% *}" 2>/dev/null | sed -n "s/^  sgwctl $1\( \|$\)//p" ;;
+	*' '*) "$real" "${1%% *}" --help 2>/dev/null | sed -n "s/^  sgwctl $1\( \|$\)//p" ;;
 	*) "$real" --help | sed -n "s/^  sgwctl $1\( \|$\)//p" ;;
 	esac
 }
 while read -r c; do
 	u=$(usage "$c")
-	[ -n "$u" ] || [ "$c" = reload ] || [ "$c" = version ] ||
+	[ -n "$u" ] || [ "$c" = reload ] || [ "$c" = version ] || [ "$c" = genpsk ] ||
 		{ bad "usage line of \"$c\""; continue; }
 	toks=$(echo "$u" | tr -d '[]')
 	# The first positional argument: a placeholder that is no keyword's

@@ -36,15 +36,24 @@ int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-bool wants_help(int argc, char **argv)
+bool is_help(const char *arg)
 {
-	int i;
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help") ||
+	       !strcmp(arg, "help");
+}
 
-	for (i = 0; i < argc; i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") ||
-		    !strcmp(argv[i], "help"))
-			return true;
-	return false;
+int take_global_options(struct ctx *ctx, int argc, char **argv)
+{
+	int i, n = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+			ctx->json = true;
+			continue;
+		}
+		argv[n++] = argv[i];
+	}
+	return n;
 }
 
 bool keyword_repeated(char **argv, int first, int i)
@@ -57,40 +66,57 @@ bool keyword_repeated(char **argv, int first, int i)
 	return false;
 }
 
-void print_usage(const char *prog, const struct command *cmds)
+void print_usage(FILE *f, const char *prog, const struct command *cmds)
 {
 	const struct command *c;
 
-	printf("Usage:\n");
+	fprintf(f, "Usage:\n");
 	for (c = cmds; c->name; c++)
-		printf("  %s %s%s%s\n", prog, c->name, *c->usage ? " " : "",
-		       c->usage);
-	printf("\n");
+		fprintf(f, "  %s %s%s%s\n", prog, c->name,
+			*c->usage ? " " : "", c->usage);
+	fprintf(f, "\n");
 	for (c = cmds; c->name; c++)
-		printf("  %-10s %s\n", c->name, c->summary);
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+}
+
+/* A command whose handler dispatches a table of its own. */
+static bool is_family(const struct command *c)
+{
+	return c->run == cmd_tunnel || c->run == cmd_sa || c->run == cmd_config;
 }
 
 int dispatch(struct ctx *ctx, const char *prog, const struct command *cmds,
 	     int argc, char **argv)
 {
+	/* Messages name the family, not the program: "sa: ...". */
+	const char *family = !strncmp(prog, "sgwctl", 6) ? prog + 6 : prog;
 	const struct command *c;
 
-	if (argc < 1 || !strcmp(argv[0], "-h") || !strcmp(argv[0], "--help") ||
-	    !strcmp(argv[0], "help")) {
-		print_usage(prog, cmds);
-		return argc < 1 ? EXIT_USAGE : 0;
+	while (*family == ' ')
+		family++;
+	if (argc < 1) {
+		print_usage(stderr, prog, cmds);
+		return EXIT_USAGE;
+	}
+	if (is_help(argv[0])) {
+		print_usage(stdout, prog, cmds);
+		return 0;
 	}
 	for (c = cmds; c->name; c++) {
 		if (strcmp(c->name, argv[0]))
 			continue;
-		if (wants_help(argc - 1, argv + 1)) {
+		/* A family prints its own table; a command its usage. */
+		if (argc > 1 && is_help(argv[1]) && !is_family(c)) {
 			printf("Usage: %s %s%s%s\n  %s\n", prog, c->name,
 			       *c->usage ? " " : "", c->usage, c->summary);
 			return 0;
 		}
 		return c->run(ctx, argc - 1, argv + 1);
 	}
-	return usage_error("%s: unknown command \"%s\"", prog, argv[0]);
+	if (*family)
+		return usage_error("%s: unknown command \"%s\"", family,
+				   argv[0]);
+	return usage_error("unknown command \"%s\"", argv[0]);
 }
 
 struct sgwnl *open_kernel(void)

@@ -3,6 +3,7 @@
 #define SGWCTL_CMD_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Exit codes: 0 success, 1 operation failed, 2 bad usage. */
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -18,11 +19,20 @@ struct command {
 	const char *summary;
 };
 
-/* Runs the entry of @cmds named by argv[0]; prog prefixes usage lines. */
+/*
+ * Runs the entry of @cmds named by argv[0]; prog prefixes usage lines.
+ * Help is asked for by -h, --help or help as the word right after a
+ * command, never later (where "help" may be a value).
+ */
 int dispatch(struct ctx *ctx, const char *prog, const struct command *cmds,
 	     int argc, char **argv);
-void print_usage(const char *prog, const struct command *cmds);
-bool wants_help(int argc, char **argv);
+void print_usage(FILE *f, const char *prog, const struct command *cmds);
+bool is_help(const char *arg);
+/*
+ * Takes -j/--json out of @argv wherever it stands after the command
+ * (sgwctl show -j); returns the new argc.
+ */
+int take_global_options(struct ctx *ctx, int argc, char **argv);
 /* True when argv[i] already appeared as a keyword at first, first + 2, ... */
 bool keyword_repeated(char **argv, int first, int i);
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -43,5 +53,6 @@ int cmd_up(struct ctx *ctx, int argc, char **argv);
 int cmd_down(struct ctx *ctx, int argc, char **argv);
 int cmd_config(struct ctx *ctx, int argc, char **argv);
 int cmd_showconf(struct ctx *ctx, int argc, char **argv);
+int cmd_genpsk(struct ctx *ctx, int argc, char **argv);
 
 #endif

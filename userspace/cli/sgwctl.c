@@ -35,9 +35,12 @@ static const struct command commands[] = {
 	{ "down", cmd_down, "TUNNEL", "delete a tunnel's IKE and CHILD SAs, telling the peer" },
 	{ "daemon", cmd_daemon, "[-c FILE]", "run the IKE daemon in the foreground" },
 	{ "reload", cmd_reload, "", "make the daemon read its configuration again" },
-	{ "config", cmd_config, "check [FILE]", "validate a configuration file" },
+	{ "config", cmd_config, "check [--strict] [--offline] [FILE]",
+	  "validate a configuration file" },
 	{ "showconf", cmd_showconf, "[-a] [FILE]",
 	  "print the effective configuration (-a: with defaults)" },
+	{ "genpsk", cmd_genpsk, "",
+	  "print a new pre-shared key (0s, base64) for both ends" },
 	{ "monitor", cmd_monitor, "[--count N]", "print SA lifetime events" },
 	{ "version", cmd_version, "", "show sgwctl and module versions" },
 	{ 0 }
@@ -56,13 +59,17 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("sgwctl: configure sgw IPsec tunnels\n\n"
-			       "Options:\n  -j, --json     machine-readable output\n"
-			       "  -V, --version  print the version\n\n");
-			print_usage("sgwctl", commands);
+			       "Options (before or after the command):\n"
+			       "  -j, --json     machine-readable output\n"
+			       "  -V, --version  print the version\n"
+			       "  -h, --help     this help; after a command, "
+			       "that command's\n\n");
+			print_usage(stdout, "sgwctl", commands);
 			return 0;
 		} else {
 			return usage_error("unknown option \"%s\"", argv[i]);
 		}
 	}
-	return dispatch(&ctx, "sgwctl", commands, argc - i, argv + i);
+	argc = take_global_options(&ctx, argc - i, argv + i);
+	return dispatch(&ctx, "sgwctl", commands, argc, argv + i);
 }

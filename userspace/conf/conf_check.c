@@ -16,42 +16,51 @@
 struct checker {
 	const struct sgw_conf *conf;
 	struct sgw_conf_problems *out;
-	size_t cap;
 	int oom;
 };
 
-__attribute__((format(printf, 6, 7)))
-static void report(struct checker *c, enum sgw_conf_severity sev,
-		   const char *file, unsigned int line, size_t tunnel,
-		   const char *fmt, ...)
+/*
+ * Room for one more problem. The capacity is not stored: it is 8, or the
+ * smallest power of two not below the count.
+ */
+static int grow(struct sgw_conf_problems *o)
 {
-	struct sgw_conf_problems *o = c->out;
+	struct sgw_conf_problem *v;
+	size_t cap;
+
+	if (o->v && (o->count < 8 || (o->count & (o->count - 1)) != 0))
+		return 0;
+	cap = o->count < 8 ? 8 : o->count * 2;
+	v = realloc(o->v, cap * sizeof(*v));
+	if (!v)
+		return -1;
+	o->v = v;
+	return 0;
+}
+
+__attribute__((format(printf, 6, 0)))
+static int problem_vadd(struct sgw_conf_problems *o,
+			enum sgw_conf_severity sev, const char *file,
+			unsigned int line, size_t tunnel, const char *fmt,
+			va_list ap)
+{
 	struct sgw_conf_problem *pr;
 	char *msg, *text;
-	va_list ap;
 	int r;
 
-	if (c->oom)
-		return;
-	va_start(ap, fmt);
 	r = vasprintf(&msg, fmt, ap);
-	va_end(ap);
 	if (r < 0)
-		goto oom;
-	r = asprintf(&text, "%s:%u: %s", file, line, msg);
+		return -1;
+	if (line)
+		r = asprintf(&text, "%s:%u: %s", file, line, msg);
+	else
+		r = asprintf(&text, "%s: %s", file, msg);
 	free(msg);
 	if (r < 0)
-		goto oom;
-	if (o->count == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
-		struct sgw_conf_problem *v = realloc(o->v, cap * sizeof(*v));
-
-		if (!v) {
-			free(text);
-			goto oom;
-		}
-		o->v = v;
-		c->cap = cap;
+		return -1;
+	if (grow(o) < 0) {
+		free(text);
+		return -1;
 	}
 	pr = &o->v[o->count++];
 	pr->severity = sev;
@@ -65,9 +74,35 @@ static void report(struct checker *c, enum sgw_conf_severity sev,
 		o->warnings++;
 	else
 		o->notes++;
-	return;
-oom:
-	c->oom = 1;
+	return 0;
+}
+
+int sgw_conf_problem_add(struct sgw_conf_problems *p,
+			 enum sgw_conf_severity sev, const char *file,
+			 unsigned int line, size_t tunnel, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = problem_vadd(p, sev, file, line, tunnel, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+__attribute__((format(printf, 6, 7)))
+static void report(struct checker *c, enum sgw_conf_severity sev,
+		   const char *file, unsigned int line, size_t tunnel,
+		   const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->oom)
+		return;
+	va_start(ap, fmt);
+	if (problem_vadd(c->out, sev, file, line, tunnel, fmt, ap) < 0)
+		c->oom = 1;
+	va_end(ap);
 }
 
 static unsigned int line_of(const struct sgw_conf_tunnel *t,
@@ -184,6 +219,32 @@ bool sgw_conf_tunnels_conflict(const struct sgw_conf_tunnel *a,
 	return false;
 }
 
+/* The first local network that shares addresses with a remote one. */
+static void check_overlap(struct checker *c, size_t idx)
+{
+	const struct sgw_conf_tunnel *t = &c->conf->tunnels[idx];
+	const struct sgw_conf_prefix_list *l = &t->local_networks;
+	const struct sgw_conf_prefix_list *r = &t->remote_networks;
+	char a[SGW_CONF_ADDRSTRLEN], b[SGW_CONF_ADDRSTRLEN];
+	size_t i, j;
+
+	for (i = 0; i < l->count; i++) {
+		for (j = 0; j < r->count; j++) {
+			if (!sgw_conf_prefix_overlap(&l->v[i], &r->v[j]))
+				continue;
+			report(c, SGW_CONF_SEV_WARNING, t->file,
+			       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
+			       "tunnel \"%s\": local-networks %s and "
+			       "remote-networks %s overlap; addresses in both "
+			       "are on this site and behind the remote SGW at "
+			       "once", t->name,
+			       sgw_conf_prefix_str(&l->v[i], a, sizeof(a)),
+			       sgw_conf_prefix_str(&r->v[j], b, sizeof(b)));
+			return;
+		}
+	}
+}
+
 static void check_selectors(struct checker *c, size_t idx)
 {
 	const struct sgw_conf_tunnel *t = &c->conf->tunnels[idx];
@@ -207,6 +268,14 @@ static void check_selectors(struct checker *c, size_t idx)
 		       sgw_conf_prefix_str(&r->v[i], buf, sizeof(buf)));
 		break;
 	}
+	if (r->count == 0)
+		report(c, SGW_CONF_SEV_NOTE, t->file,
+		       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
+		       "tunnel \"%s\": remote-networks = any: %s accepts "
+		       "decrypted packets from any source address; list the "
+		       "remote site's networks, or filter what comes out of "
+		       "%s in the firewall", t->name, t->interface,
+		       t->interface);
 	if (l->count == 0 || r->count == 0)
 		return;
 	if (!carries(t, AF_INET) && !carries(t, AF_INET6)) {
@@ -219,6 +288,7 @@ static void check_selectors(struct checker *c, size_t idx)
 		       family_name(r->v[0].addr.family));
 		return;
 	}
+	check_overlap(c, idx);
 	for (i = 0; i < 2; i++) {
 		int f = families[i];
 		const struct sgw_conf_prefix *lp = first_of(l, f);
@@ -298,11 +368,6 @@ static void check_tunnel(struct checker *c, size_t idx)
 		       "tunnel \"%s\": mss %u does not fit mtu %u (at most "
 		       "%u: the MTU less 40 bytes of IPv4 and TCP headers)",
 		       t->name, t->mss, t->mtu, t->mtu - 40);
-	if (t->encap && !t->nat_traversal)
-		report(c, SGW_CONF_SEV_ERROR, t->file,
-		       line_of(t, SGW_CONF_K_ENCAP), idx,
-		       "tunnel \"%s\": encap = yes needs nat-traversal = yes",
-		       t->name);
 	if (t->dpd_delay == 0 && t->key_line[SGW_CONF_K_DPD_ACTION])
 		report(c, SGW_CONF_SEV_WARNING, t->file,
 		       line_of(t, SGW_CONF_K_DPD_ACTION), idx,
@@ -338,14 +403,13 @@ static int cmp_remote(const void *x, const void *y, void *arg)
 	return *(const size_t *)x < *(const size_t *)y ? -1 : 1;
 }
 
-static void check_interfaces(struct checker *c, size_t *order)
+static void check_interfaces(struct checker *c, size_t *order, size_t n)
 {
 	const struct sgw_conf *conf = c->conf;
 	size_t i;
 
-	qsort_r(order, conf->n_tunnels, sizeof(*order), cmp_ifname,
-		(void *)conf);
-	for (i = 1; i < conf->n_tunnels; i++) {
+	qsort_r(order, n, sizeof(*order), cmp_ifname, (void *)conf);
+	for (i = 1; i < n; i++) {
 		const struct sgw_conf_tunnel *a = &conf->tunnels[order[i - 1]];
 		const struct sgw_conf_tunnel *b = &conf->tunnels[order[i]];
 
@@ -382,15 +446,14 @@ static void pair_text(const struct sgw_conf_tunnel *a,
 }
 
 /* Competing tunnels: grouped by remote SGW, then compared pairwise. */
-static void check_conflicts(struct checker *c, size_t *order)
+static void check_conflicts(struct checker *c, size_t *order, size_t n)
 {
 	const struct sgw_conf *conf = c->conf;
 	size_t start, end, i, j;
 
-	qsort_r(order, conf->n_tunnels, sizeof(*order), cmp_remote,
-		(void *)conf);
-	for (start = 0; start < conf->n_tunnels; start = end) {
-		for (end = start + 1; end < conf->n_tunnels; end++)
+	qsort_r(order, n, sizeof(*order), cmp_remote, (void *)conf);
+	for (start = 0; start < n; start = end) {
+		for (end = start + 1; end < n; end++)
 			if (!sgw_conf_addr_equal(
 				&conf->tunnels[order[start]].remote,
 				&conf->tunnels[order[end]].remote))
@@ -447,23 +510,51 @@ static int cmp_problem(const void *x, const void *y, void *arg)
 	return strcmp(a->text, b->text);
 }
 
+int sgw_conf_problems_move(struct sgw_conf_problems *to,
+			   struct sgw_conf_problems *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->count; i++) {
+		if (grow(to) < 0)
+			return -1;
+		to->v[to->count++] = from->v[i];
+		from->v[i].text = NULL;
+	}
+	to->errors += from->errors;
+	to->warnings += from->warnings;
+	to->notes += from->notes;
+	sgw_conf_problems_free(from);
+	return 0;
+}
+
+void sgw_conf_problems_sort(const struct sgw_conf *conf,
+			    struct sgw_conf_problems *p)
+{
+	if (p->count > 1)
+		qsort_r(p->v, p->count, sizeof(*p->v), cmp_problem,
+			(void *)conf);
+}
+
 int sgw_conf_check(const struct sgw_conf *conf, struct sgw_conf_problems *out)
 {
 	struct checker c = { .conf = conf, .out = out };
-	size_t *order = NULL, i;
+	size_t *order = NULL, i, n = 0;
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < conf->n_tunnels; i++)
-		check_tunnel(&c, i);
+		if (!conf->tunnels[i].parse_error)
+			check_tunnel(&c, i);
 	if (conf->n_tunnels > 1) {
 		order = malloc(conf->n_tunnels * sizeof(*order));
 		if (!order) {
 			c.oom = 1;
 		} else {
 			for (i = 0; i < conf->n_tunnels; i++)
-				order[i] = i;
-			check_interfaces(&c, order);
-			check_conflicts(&c, order);
+				if (!conf->tunnels[i].parse_error)
+					order[n++] = i;
+			check_interfaces(&c, order, n);
+			check_conflicts(&c, order, n);
 		}
 		free(order);
 	}
@@ -471,9 +562,7 @@ int sgw_conf_check(const struct sgw_conf *conf, struct sgw_conf_problems *out)
 		sgw_conf_problems_free(out);
 		return -1;
 	}
-	if (out->count > 1)
-		qsort_r(out->v, out->count, sizeof(*out->v), cmp_problem,
-			(void *)conf);
+	sgw_conf_problems_sort(conf, out);
 	return (int)out->errors;
 }
 

@@ -36,11 +36,27 @@ struct sgw_conf_problems {
 
 /*
  * Fills @out with every problem of @conf, in file order per tunnel.
+ * Tunnels marked parse_error (see sgw_conf_load_all()) are left out.
  * Returns the number of errors, or -1 when memory ran out.
  */
 int sgw_conf_check(const struct sgw_conf *conf,
 		   struct sgw_conf_problems *out);
 void sgw_conf_problems_free(struct sgw_conf_problems *p);
+
+/*
+ * Appends a problem whose text is "FILE:LINE: " and the formatted rest
+ * (just "FILE: " for line 0). Returns 0, or -1 when memory ran out.
+ */
+__attribute__((format(printf, 6, 7)))
+int sgw_conf_problem_add(struct sgw_conf_problems *p,
+			 enum sgw_conf_severity sev, const char *file,
+			 unsigned int line, size_t tunnel, const char *fmt, ...);
+/* Moves every problem of @from to the end of @to; @from is left empty. */
+int sgw_conf_problems_move(struct sgw_conf_problems *to,
+			   struct sgw_conf_problems *from);
+/* Orders @p by the files of @conf as they were read, then by line. */
+void sgw_conf_problems_sort(const struct sgw_conf *conf,
+			    struct sgw_conf_problems *p);
 const char *sgw_conf_severity_name(enum sgw_conf_severity s);
 
 /*

@@ -196,13 +196,15 @@ static const struct sgw_conf_key keys[] = {
 	}, {
 		.name = "mtu", .id = SGW_CONF_K_MTU,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_UINT,
-		.offset = T(mtu), .def = "auto", .min = 576, .max = 9000,
+		/* The kernel's range: IPv4's minimum to IP_MAX_MTU. */
+		.offset = T(mtu), .def = "auto", .min = 68, .max = 65535,
 		.words = mtu_words,
 		.summary = "the tunnel device's MTU",
 	}, {
 		.name = "mss", .id = SGW_CONF_K_MSS,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_UINT,
-		.offset = T(mss), .def = "auto", .min = 536, .max = 8960,
+		/* The kernel's range: 536 to IP_MAX_MTU less 40. */
+		.offset = T(mss), .def = "auto", .min = 536, .max = 65495,
 		.words = mss_words,
 		.summary = "TCP MSS clamping",
 	}, {
@@ -236,19 +238,21 @@ static const struct sgw_conf_key keys[] = {
 	}, {
 		.name = "nat-traversal", .id = SGW_CONF_K_NAT_TRAVERSAL,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_BOOL,
-		.offset = T(nat_traversal), .def = "yes", .choices = yes_no,
+		.offset = T(nat_traversal), .def = "no", .choices = yes_no,
+		.not_built = "NAT traversal",
 		.summary = "NAT detection and UDP encapsulation behind NAT",
 	}, {
 		.name = "encap", .id = SGW_CONF_K_ENCAP,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_BOOL,
 		.offset = T(encap), .def = "no", .choices = yes_no,
+		.not_built = "NAT traversal",
 		.summary = "UDP encapsulation even without NAT",
 	}, {
 		/* charon.keep_alive */
 		.name = "nat-keepalive", .id = SGW_CONF_K_NAT_KEEPALIVE,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_DURATION,
-		.offset = T(nat_keepalive), .def = "20s", .min = 0,
-		.max = HOUR,
+		.offset = T(nat_keepalive), .def = "0s", .min = 0,
+		.max = HOUR, .not_built = "NAT traversal",
 		.summary = "interval of NAT keepalives behind NAT",
 	},
 };

@@ -58,6 +58,11 @@ struct sgw_conf_key {
 	uint64_t min, max;			/* numeric types */
 	const char *const *choices;		/* BOOL and ENUM, NULL-ended */
 	const struct sgw_conf_word *words;	/* UINT, NULL-ended */
+	/*
+	 * The feature the key configures, when it is not built yet: the
+	 * parser then refuses any value but the default, naming the feature.
+	 */
+	const char *not_built;
 	const char *summary;	/* what the key is, in a few words */
 };
 

@@ -196,6 +196,7 @@ struct sgw_conf_tunnel {
 	const char *file;	/* where "[tunnel NAME]" stands; owned by sgw_conf */
 	unsigned int line;
 	unsigned int key_line[SGW_CONF_KEY_COUNT];	/* 0: default applies */
+	bool parse_error;	/* sgw_conf_load_all(): an error in this section */
 
 	uint32_t id;				/* 1..65535, unique */
 	bool enabled;

@@ -14,13 +14,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf_check.h"
 #include "conf_keys.h"
 #include "conf_parse.h"
 #include "conf_value.h"
 
 #define QUOTE_MAX 200	/* bytes of an offending value quoted in errors */
 
-enum section { SEC_NONE, SEC_GLOBAL, SEC_TUNNEL };
+/* SEC_SKIP: the lines after a section header that was refused. */
+enum section { SEC_NONE, SEC_GLOBAL, SEC_TUNNEL, SEC_SKIP };
 
 struct frame {
 	dev_t dev;
@@ -32,6 +34,12 @@ struct parser {
 	struct sgw_conf *conf;
 	struct sgw_conf_error *err;
 	unsigned int flags;
+	/*
+	 * sgw_conf_load_all(): every error goes here and reading goes on
+	 * with the next line; only running out of memory (fatal) stops it.
+	 */
+	struct sgw_conf_problems *all;
+	bool fatal;
 
 	struct frame stack[SGW_CONF_INCLUDE_DEPTH + 1];
 	unsigned int depth;		/* frames in use */
@@ -73,7 +81,32 @@ static int fail_at(struct parser *p, unsigned int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->text + used, sizeof(e->text) - used, fmt, ap);
 	va_end(ap);
+	if (p->all && !p->fatal) {
+		size_t tun = SGW_CONF_NO_TUNNEL;
+
+		if (p->sec == SEC_TUNNEL) {
+			tun = p->tun;
+			p->conf->tunnels[tun].parse_error = true;
+		}
+		if (sgw_conf_problem_add(p->all, SGW_CONF_SEV_ERROR,
+					 p->file ? p->file : "", line, tun,
+					 "%s", e->text + used) < 0)
+			p->fatal = true;
+	}
 	return -1;
+}
+
+/* Out of memory: the one error that stops sgw_conf_load_all() too. */
+static int oom(struct parser *p, unsigned int line)
+{
+	p->fatal = true;
+	return fail_at(p, line, "out of memory");
+}
+
+/* Whether to go on after an error that fail_at() has recorded. */
+static bool keep_going(const struct parser *p)
+{
+	return p->all && !p->fatal;
 }
 
 static struct sgw_conf_tunnel *cur_tunnel(struct parser *p)
@@ -183,14 +216,14 @@ static int tunnel_begin(struct parser *p, const char *name, size_t len)
 			       "or '-')", (int)(len > QUOTE_MAX ? QUOTE_MAX :
 			       len), name, SGW_CONF_NAME_MAX);
 	if ((c->n_tunnels + 1) * 2 > p->names_cap && names_grow(p) < 0)
-		return fail_at(p, p->line, "out of memory");
+		return oom(p, p->line);
 	if (c->n_tunnels == p->tunnels_cap) {
 		size_t cap = p->tunnels_cap ? p->tunnels_cap * 2 : 8;
 		struct sgw_conf_tunnel *tv;
 
 		tv = realloc(c->tunnels, cap * sizeof(*tv));
 		if (!tv)
-			return fail_at(p, p->line, "out of memory");
+			return oom(p, p->line);
 		c->tunnels = tv;
 		p->tunnels_cap = cap;
 	}
@@ -291,7 +324,7 @@ static size_t trim_end(const char *s, size_t len)
 	return len;
 }
 
-static int section_header(struct parser *p, char *s, size_t len)
+static int section_begin(struct parser *p, char *s, size_t len)
 {
 	char *in;
 	size_t ilen;
@@ -303,8 +336,6 @@ static int section_header(struct parser *p, char *s, size_t len)
 	in = (char *)skip_ws(s + 1);
 	ilen = trim_end(in, strlen(in));
 	in[ilen] = '\0';
-	if (section_end(p) < 0)
-		return -1;
 	p->include_line = 0;
 	if (strcmp(in, "global") == 0) {
 		p->sec = SEC_GLOBAL;
@@ -325,6 +356,39 @@ static int section_header(struct parser *p, char *s, size_t len)
 		       "[global] or [tunnel NAME])", QUOTE_MAX, in);
 }
 
+/*
+ * Ends the section before it, then begins the new one. Going on after a
+ * refused header, its keys are skipped: they belong to no known section.
+ */
+static int section_header(struct parser *p, char *s, size_t len)
+{
+	if (section_end(p) < 0 && !keep_going(p))
+		return -1;
+	if (section_begin(p, s, len) == 0)
+		return 0;
+	if (keep_going(p))
+		p->sec = SEC_SKIP;
+	return -1;
+}
+
+/* Whether the key's field in @base holds the key's default. */
+static bool is_default(const struct sgw_conf_key *k, const void *base)
+{
+	union {
+		struct sgw_conf_global g;
+		struct sgw_conf_tunnel t;
+	} def;
+	struct sgw_conf_verdict v;
+	bool same;
+
+	memset(&def, 0, sizeof(def));
+	if (!k->def || sgw_conf_value_parse(k, k->def, &def, &v) < 0)
+		return false;
+	same = sgw_conf_value_equal(k, base, &def);
+	sgw_conf_value_release(k, &def);
+	return same;
+}
+
 static int key_line(struct parser *p, const char *key, size_t klen,
 		    const char *value)
 {
@@ -336,6 +400,8 @@ static int key_line(struct parser *p, const char *key, size_t klen,
 	const char *hint;
 	void *base;
 
+	if (p->sec == SEC_SKIP)
+		return 0;
 	if (p->sec == SEC_NONE) {
 		if (p->include_line)
 			return fail_at(p, p->line, "key \"%.*s\" is outside "
@@ -391,10 +457,19 @@ static int key_line(struct parser *p, const char *key, size_t klen,
 		const char *bad = v.bad ? v.bad : value;
 		size_t blen = v.bad ? v.bad_len : strlen(value);
 
+		/* Set, if badly: no "missing required key" after this. */
+		lines[k->id] = p->line;
 		return fail_at(p, p->line, "%s: key \"%s\": invalid value "
 			       "\"%.*s%s\" (%s)", label, k->name,
 			       (int)(blen > QUOTE_MAX ? QUOTE_MAX : blen), bad,
 			       blen > QUOTE_MAX ? "..." : "", v.detail);
+	}
+	if (k->not_built && !is_default(k, base)) {
+		lines[k->id] = p->line;
+		return fail_at(p, p->line, "%s: key \"%s\": \"%.*s\" is not "
+			       "supported: %s is not built yet (only \"%s\", "
+			       "the default, is accepted)", label, k->name,
+			       QUOTE_MAX, value, k->not_built, k->def);
 	}
 	if (k->id == SGW_CONF_K_ID) {
 		struct sgw_conf_tunnel *t = cur_tunnel(p);
@@ -404,6 +479,7 @@ static int key_line(struct parser *p, const char *key, size_t klen,
 			const struct sgw_conf_tunnel *o =
 				&p->conf->tunnels[owner - 1];
 
+			lines[k->id] = p->line;
 			return fail_at(p, p->line, "%s: key \"id\": id %u is "
 				       "already used by tunnel \"%s\" (%s:%u)",
 				       label, t->id, o->name, o->file,
@@ -476,7 +552,7 @@ static int include(struct parser *p, const char *dir, const char *pattern)
 
 	if (p->flags & SGW_CONF_NO_INCLUDE)
 		return fail_at(p, line, "include is not allowed here");
-	if (section_end(p) < 0)
+	if (section_end(p) < 0 && !keep_going(p))
 		return -1;
 	if (p->depth > SGW_CONF_INCLUDE_DEPTH)
 		return fail_at(p, line, "include %s: nested too deeply (at "
@@ -487,7 +563,7 @@ static int include(struct parser *p, const char *dir, const char *pattern)
 	else
 		r = asprintf(&path, "%s/%s", dir, pattern);
 	if (r < 0)
-		return fail_at(p, line, "out of memory");
+		return oom(p, line);
 	r = 0;
 	if (!has_glob(pattern)) {
 		r = parse_file(p, path);
@@ -501,7 +577,7 @@ static int include(struct parser *p, const char *dir, const char *pattern)
 		if (!edir || asprintf(&path, "%s/%s", edir, pattern) < 0) {
 			free(edir);
 			path = NULL;
-			r = fail_at(p, line, "out of memory");
+			r = oom(p, line);
 			goto out;
 		}
 		free(edir);
@@ -514,6 +590,7 @@ static int include(struct parser *p, const char *dir, const char *pattern)
 		goto out;
 	}
 	if (r != 0) {
+		p->fatal = p->fatal || r == GLOB_NOSPACE;
 		r = fail_at(p, line, "include %s: %s", pattern,
 			    r == GLOB_NOSPACE ? "out of memory" :
 			    strerror(gs.err ? gs.err : EIO));
@@ -646,7 +723,7 @@ static int parse_text(struct parser *p, const char *dir, const char *buf,
 
 	line = malloc(SGW_CONF_LINE_MAX + 1);
 	if (!line)
-		return fail_at(p, 0, "out of memory");
+		return oom(p, 0);
 	p->sec = SEC_NONE;
 	p->include_line = 0;
 	p->line = 0;
@@ -656,22 +733,25 @@ static int parse_text(struct parser *p, const char *dir, const char *buf,
 	while (cur < end && r == 0) {
 		const char *nl = memchr(cur, '\n', (size_t)(end - cur));
 		size_t llen = (size_t)((nl ? nl : end) - cur), i;
+		const char *this = cur;
 		char *s;
 
 		p->line++;
-		if (llen && cur[llen - 1] == '\r')
+		cur = nl ? nl + 1 : end;
+		if (llen && this[llen - 1] == '\r')
 			llen--;
-		if (llen > SGW_CONF_LINE_MAX) {
+		if (llen > SGW_CONF_LINE_MAX)
 			r = fail_at(p, p->line, "line too long (%zu bytes, at "
 				    "most %u)", llen, SGW_CONF_LINE_MAX);
-			break;
+		else
+			r = check_bytes(p, this, llen);
+		if (r < 0) {
+			if (keep_going(p))
+				r = 0;
+			continue;
 		}
-		r = check_bytes(p, cur, llen);
-		if (r < 0)
-			break;
-		memcpy(line, cur, llen);
+		memcpy(line, this, llen);
 		line[llen] = '\0';
-		cur = nl ? nl + 1 : end;
 
 		/* '#' starts a comment at the line's start or after a blank. */
 		for (i = 0; i < llen; i++) {
@@ -688,10 +768,14 @@ static int parse_text(struct parser *p, const char *dir, const char *buf,
 		if (llen == 0)
 			continue;
 		r = directive(p, dir, s, llen);
+		if (r < 0 && keep_going(p))
+			r = 0;
 	}
 	free(line);
 	if (r == 0)
 		r = section_end(p);
+	if (r < 0 && keep_going(p))
+		r = 0;
 	return r;
 }
 
@@ -713,7 +797,7 @@ static int parse_named(struct parser *p, const char *name, const char *buf,
 	int r;
 
 	if (!dir)
-		return fail_at(p, 0, "out of memory");
+		return oom(p, 0);
 	r = parse_text(p, dir, buf, len);
 	free(dir);
 	return r;
@@ -791,7 +875,7 @@ static int parse_file(struct parser *p, const char *path)
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
 		close(fd);
-		return fail_at(p, from_line, "out of memory");
+		return oom(p, from_line);
 	}
 	while (got < (size_t)st.st_size) {
 		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
@@ -807,7 +891,7 @@ static int parse_file(struct parser *p, const char *path)
 	if (!p->file) {
 		free(buf);
 		p->file = from;
-		return fail_at(p, from_line, "out of memory");
+		return oom(p, from_line);
 	}
 	p->n_files++;
 	p->stack[p->depth].dev = st.st_dev;
@@ -842,6 +926,32 @@ static int parser_done(struct parser *p, int r)
 	return r;
 }
 
+int sgw_conf_load_all(const char *path, struct sgw_conf *out,
+		      struct sgw_conf_problems *probs)
+{
+	struct sgw_conf_error err;
+	struct parser p;
+
+	memset(probs, 0, sizeof(*probs));
+	if (parser_init(&p, out, &err, 0) < 0) {
+		p.file = path;
+		p.all = probs;
+		oom(&p, 0);
+		parser_done(&p, -1);
+		sgw_conf_problems_free(probs);
+		return -1;
+	}
+	p.all = probs;
+	(void)parse_file(&p, path);
+	if (p.fatal) {
+		parser_done(&p, -1);
+		sgw_conf_problems_free(probs);
+		return -1;
+	}
+	parser_done(&p, 0);
+	return (int)probs->errors;
+}
+
 int sgw_conf_load(const char *path, struct sgw_conf *out,
 		  struct sgw_conf_error *err)
 {
@@ -849,33 +959,59 @@ int sgw_conf_load(const char *path, struct sgw_conf *out,
 
 	if (parser_init(&p, out, err, 0) < 0) {
 		p.file = path;
-		return parser_done(&p, fail_at(&p, 0, "out of memory"));
+		return parser_done(&p, oom(&p, 0));
 	}
 	return parser_done(&p, parse_file(&p, path));
+}
+
+static int parse_buffer(const char *name, const char *buf, size_t len,
+			unsigned int flags, struct sgw_conf *out,
+			struct sgw_conf_error *err,
+			struct sgw_conf_problems *all)
+{
+	struct parser p;
+
+	if (parser_init(&p, out, err, flags) < 0) {
+		p.file = name;
+		return parser_done(&p, oom(&p, 0));
+	}
+	p.all = all;
+	p.file = add_file(&p, name);
+	if (!p.file) {
+		p.file = name;
+		return parser_done(&p, oom(&p, 0));
+	}
+	if (len > SGW_CONF_FILE_SIZE_MAX) {
+		fail_at(&p, 0, "larger than %u bytes", SGW_CONF_FILE_SIZE_MAX);
+		return parser_done(&p, all && !p.fatal ? 0 : -1);
+	}
+	p.n_files = 1;
+	p.depth = 1;
+	p.stack[0].name = p.file;
+	p.stack[0].dev = (dev_t)-1;
+	p.stack[0].ino = (ino_t)-1;
+	if (parse_named(&p, name, buf, len) < 0 && !keep_going(&p))
+		return parser_done(&p, -1);
+	return parser_done(&p, p.fatal ? -1 : 0);
 }
 
 int sgw_conf_parse_buffer(const char *name, const char *buf, size_t len,
 			  unsigned int flags, struct sgw_conf *out,
 			  struct sgw_conf_error *err)
 {
-	struct parser p;
+	return parse_buffer(name, buf, len, flags, out, err, NULL);
+}
 
-	if (parser_init(&p, out, err, flags) < 0) {
-		p.file = name;
-		return parser_done(&p, fail_at(&p, 0, "out of memory"));
+int sgw_conf_parse_buffer_all(const char *name, const char *buf, size_t len,
+			      unsigned int flags, struct sgw_conf *out,
+			      struct sgw_conf_problems *probs)
+{
+	struct sgw_conf_error err;
+
+	memset(probs, 0, sizeof(*probs));
+	if (parse_buffer(name, buf, len, flags, out, &err, probs) < 0) {
+		sgw_conf_problems_free(probs);
+		return -1;
 	}
-	p.file = add_file(&p, name);
-	if (!p.file) {
-		p.file = name;
-		return parser_done(&p, fail_at(&p, 0, "out of memory"));
-	}
-	if (len > SGW_CONF_FILE_SIZE_MAX)
-		return parser_done(&p, fail_at(&p, 0, "larger than %u bytes",
-					       SGW_CONF_FILE_SIZE_MAX));
-	p.n_files = 1;
-	p.depth = 1;
-	p.stack[0].name = p.file;
-	p.stack[0].dev = (dev_t)-1;
-	p.stack[0].ino = (ino_t)-1;
-	return parser_done(&p, parse_named(&p, name, buf, len));
+	return (int)probs->errors;
 }

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "conf_check.h"
 #include "conf_model.h"
 
 #define SGW_CONF_DEFAULT_PATH	"/etc/sgw/sgw.conf"
@@ -37,11 +38,26 @@ int sgw_conf_load(const char *path, struct sgw_conf *out,
 		  struct sgw_conf_error *err);
 
 /*
+ * What "sgwctl config check" reads with: the same as sgw_conf_load(), but
+ * an error does not stop it. Every error goes to @probs (which need not be
+ * initialised) as an SGW_CONF_SEV_ERROR problem, reading goes on with the
+ * next line, and a tunnel with an error is marked parse_error; @out holds
+ * everything else that was read. Returns the number of errors, or -1 when
+ * memory ran out (@out and @probs then empty). Free both either way.
+ */
+int sgw_conf_load_all(const char *path, struct sgw_conf *out,
+		      struct sgw_conf_problems *probs);
+
+/*
  * The same for text in memory; @name stands for the file in messages and
  * relative includes are resolved against its directory.
  */
 int sgw_conf_parse_buffer(const char *name, const char *buf, size_t len,
 			  unsigned int flags, struct sgw_conf *out,
 			  struct sgw_conf_error *err);
+/* And sgw_conf_load_all() for text in memory. */
+int sgw_conf_parse_buffer_all(const char *name, const char *buf, size_t len,
+			      unsigned int flags, struct sgw_conf *out,
+			      struct sgw_conf_problems *probs);
 
 #endif /* SGW_CONF_PARSE_H */

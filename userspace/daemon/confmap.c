@@ -2,17 +2,19 @@
 /* sgw.conf to engine and kernel settings; see confmap.h. */
 
 #include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "conf_host.h"
+#include "conf_keys.h"
+#include "conf_value.h"
 #include "confmap.h"
 #include "ike_engine.h"
 #include "ike_payload.h"
+
+_Static_assert(SGW_CONF_PSK_MAX == IKE_PSK_MAX,
+	       "a key sgw.conf accepts fits the engine");
 
 void confmap_engine(const struct sgw_conf_global *g,
 		    struct ike_engine_config *out)
@@ -270,71 +272,95 @@ void confmap_kernel_tunnel(const struct sgw_conf_tunnel *t,
 	out->enabled = t->enabled;
 	out->set_protect_gw = true;
 	out->protect_gw = t->protect_gateways;
+	confmap_kernel_pmtu(t, out);
+}
+
+void confmap_kernel_pmtu(const struct sgw_conf_tunnel *t,
+			 struct sgw_tunnel_config *out)
+{
+	static const uint8_t dfs[] = {
+		[SGW_CONF_DF_COPY] = SGW_OUTER_DF_COPY,
+		[SGW_CONF_DF_SET] = SGW_OUTER_DF_SET,
+		[SGW_CONF_DF_CLEAR] = SGW_OUTER_DF_CLEAR,
+	};
+
+	out->set_mtu = out->set_mss = true;
+	out->set_outer_df = out->set_fragment = true;
+	/* auto is 0 for both, as in the kernel. */
+	out->mtu = t->mtu;
+	out->mss = t->mss == SGW_CONF_MSS_OFF ? SGW_MSS_OFF : t->mss;
+	out->outer_df = dfs[t->outer_df];
+	out->fragment = t->fragment == SGW_CONF_FRAG_AFTER_ENCRYPTION ?
+			SGW_FRAGMENT_AFTER : SGW_FRAGMENT_BEFORE;
+}
+
+/*
+ * The keys a reload applies without negotiating: what the peer never
+ * sees. The engine takes the lifetimes (for SAs from then on), DPD and
+ * retransmission in place (ike_engine_update_tunnel()); the kernel the
+ * path MTU settings at once and the SA options for the next SAs.
+ */
+static bool in_place_key(enum sgw_conf_key_id id)
+{
+	switch (id) {
+	case SGW_CONF_K_IKE_LIFETIME:
+	case SGW_CONF_K_CHILD_LIFETIME:
+	case SGW_CONF_K_REKEY_MARGIN:
+	case SGW_CONF_K_REKEY_JITTER:
+	case SGW_CONF_K_LIFE_BYTES:
+	case SGW_CONF_K_LIFE_PACKETS:
+	case SGW_CONF_K_AUTO_REFRESH:
+	case SGW_CONF_K_REAUTH:
+	case SGW_CONF_K_DPD_DELAY:
+	case SGW_CONF_K_DPD_ACTION:
+	case SGW_CONF_K_RETRANSMIT_TRIES:
+	case SGW_CONF_K_RETRANSMIT_TIMEOUT:
+	case SGW_CONF_K_MTU:
+	case SGW_CONF_K_MSS:
+	case SGW_CONF_K_OUTER_DF:
+	case SGW_CONF_K_FRAGMENT:
+	case SGW_CONF_K_REPLAY_WINDOW:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool confmap_in_place(const struct sgw_conf_tunnel *before,
+		      const struct sgw_conf_tunnel *after, char *keys,
+		      size_t len)
+{
+	const struct sgw_conf_key *k;
+	size_t n, i, used = 0;
+	bool any = false;
+
+	if (len)
+		keys[0] = '\0';
+	if (strcmp(before->name, after->name))
+		return false;
+	k = sgw_conf_keys(&n);
+	for (i = 0; i < n; i++) {
+		int w;
+
+		if (k[i].section != SGW_CONF_SEC_TUNNEL ||
+		    sgw_conf_value_equal(&k[i], before, after))
+			continue;
+		if (!in_place_key(k[i].id))
+			return false;
+		any = true;
+		w = snprintf(keys + used, len - used, "%s%s", used ? ", " : "",
+			     k[i].name);
+		if (w > 0 && (size_t)w < len - used)
+			used += (size_t)w;
+	}
+	return any;
 }
 
 int confmap_read_psk(const char *path, uint8_t *psk, size_t *len,
 		     char *warn, size_t warnlen, char *err, size_t errlen)
 {
-	uint8_t buf[IKE_PSK_MAX + 3];
-	struct stat st;
-	ssize_t n;
-	size_t got = 0;
-	int fd;
+	int e;
 
-	if (warnlen)
-		warn[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		snprintf(err, errlen, "psk-file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "psk-file %s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	/* As sshd with private keys: others reading or anyone writing it. */
-	if (st.st_mode & (S_IROTH | S_IWGRP | S_IWOTH)) {
-		snprintf(err, errlen, "psk-file %s is %s by %s: refused; "
-			 "'chmod 600 %s' keeps the key to root", path,
-			 (st.st_mode & S_IROTH) ? "readable" : "writable",
-			 (st.st_mode & (S_IROTH | S_IWOTH)) ? "others" :
-			 "its group", path);
-		close(fd);
-		return -1;
-	}
-	if (st.st_mode & S_IRGRP)
-		snprintf(warn, warnlen, "psk-file %s is readable by its group; "
-			 "'chmod 600 %s' keeps the key to root", path, path);
-	while (got < sizeof(buf) &&
-	       (n = read(fd, buf + got, sizeof(buf) - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "psk-file %s: %s", path,
-				 strerror(errno));
-			close(fd);
-			explicit_bzero(buf, sizeof(buf));
-			return -1;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	while (got && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
-		got--;
-	if (got > IKE_PSK_MAX) {
-		snprintf(err, errlen, "psk-file %s: the key is longer than %d "
-			 "bytes", path, IKE_PSK_MAX);
-		explicit_bzero(buf, sizeof(buf));
-		return -1;
-	}
-	if (!got) {
-		snprintf(err, errlen, "psk-file %s is empty: put the pre-shared "
-			 "key in it", path);
-		return -1;
-	}
-	memcpy(psk, buf, got);
-	*len = got;
-	explicit_bzero(buf, sizeof(buf));
-	return 0;
+	return sgw_conf_psk_read(path, psk, len, warn, warnlen, err, errlen,
+				 &e);
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * From sgw.conf to what the daemon hands on: the IKE engine's tunnel and
- * engine settings, the kernel tunnel's addresses and selectors, and the
- * pre-shared key read from its file. Pure functions of the parsed
- * configuration (only confmap_read_psk() touches a file), so that the
- * mapping is tested in-process.
+ * engine settings, the kernel tunnel (addresses, selectors, path MTU
+ * settings), which reloads keep the SAs, and the pre-shared key read
+ * from its file. Pure functions of the parsed configuration (only
+ * confmap_read_psk() touches a file), so that the mapping is tested
+ * in-process.
  */
 #ifndef SGWCTL_CONFMAP_H
 #define SGWCTL_CONFMAP_H
@@ -39,16 +40,33 @@ void confmap_engine_changes(const struct ike_engine_config *before,
 int confmap_tunnel(const struct sgw_conf_tunnel *t,
 		   struct ike_tunnel_config *cfg, char *err, size_t errlen);
 
-/* The kernel tunnel: addresses, selectors (empty = any) and enabled. */
+/*
+ * The kernel tunnel: addresses, selectors (empty = any), enabled,
+ * protect-gateways and the path MTU settings.
+ */
 void confmap_kernel_tunnel(const struct sgw_conf_tunnel *t,
 			   struct sgw_tunnel_config *out);
+/* Only the path MTU settings: mtu, mss, outer-df, fragment. */
+void confmap_kernel_pmtu(const struct sgw_conf_tunnel *t,
+			 struct sgw_tunnel_config *out);
 
 /*
- * Reads the key of @path: the file's bytes without trailing CR/LF. An empty
- * key, an unreadable file or one longer than IKE_PSK_MAX is refused (-1,
- * @err); a file readable by others, or writable by group or others, is
- * refused; one readable by its group is accepted with a warning in
- * @warn (empty string otherwise). The key is never part of any message.
+ * Whether @before can become @after by a reload without negotiating: they
+ * differ, and only in keys the peer never sees (lifetimes, rekey timing,
+ * DPD, retransmission, the path MTU settings, SA options). @keys lists
+ * the keys that differ ("mtu, dpd-delay"), in the key table's order.
+ */
+bool confmap_in_place(const struct sgw_conf_tunnel *before,
+		      const struct sgw_conf_tunnel *after, char *keys,
+		      size_t len);
+
+/*
+ * Reads the key of @path as sgw_conf_psk_read() does (raw, 0x hex or 0s
+ * base64; trailing CR/LF dropped): a missing, empty, badly encoded or too
+ * long key is refused (-1, @err), and so is a file readable by others or
+ * writable by group or others; one readable by its group or a short key
+ * is accepted with a warning in @warn (empty string otherwise). The key
+ * is never part of any message.
  */
 int confmap_read_psk(const char *path, uint8_t *psk, size_t *len,
 		     char *warn, size_t warnlen, char *err, size_t errlen);

@@ -85,6 +85,7 @@ struct daemon {
 
 struct apply_stats {
 	unsigned int added, removed, changed, kept;
+	unsigned int updated;	/* changed, applied without negotiating */
 };
 
 /* daemon.c */

@@ -194,6 +194,30 @@ fail:
 	return -1;
 }
 
+/*
+ * A reload that changes only what the peer never sees (confmap_in_place()):
+ * the engine takes the new settings with its SAs kept, the kernel tunnel
+ * the path MTU settings, its next SAs the options. -1 when the
+ * engine finds more changed (the key file, say): negotiate anew then.
+ */
+static int update_in_place(struct daemon *d, const struct sgw_conf_tunnel *ct,
+			   struct rtun *rt)
+{
+	struct sgw_tunnel_ref ref = { .id = ct->id };
+	struct sgw_tunnel_config pmtu;
+
+	if (ike_engine_update_tunnel(d->eng, &rt->ike))
+		return -1;
+	rt->in_engine = true;
+	/* rt->opts, the next SAs' options, is in place with rt itself. */
+	memset(&pmtu, 0, sizeof(pmtu));
+	confmap_kernel_pmtu(ct, &pmtu);
+	if (sgwnl_tunnel_set(d->nl, &ref, &pmtu))
+		snprintf(rt->error, sizeof(rt->error), "kernel tunnel %u (%s): "
+			 "%s", ct->id, ct->interface, sgwnl_error(d->nl));
+	return 0;
+}
+
 void engine_start(struct daemon *d, struct rtun *rt)
 {
 	int ret;
@@ -253,7 +277,11 @@ int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
 	struct sgw_conf_error err;
 	struct sgw_conf_problems probs;
 	struct ike_engine_config ec;
-	char engine_msg[64];
+	static const char *const level_names[] = {
+		[SGW_CONF_LOG_ERROR] = "error", [SGW_CONF_LOG_WARNING] = "warning",
+		[SGW_CONF_LOG_INFO] = "info", [SGW_CONF_LOG_DEBUG] = "debug",
+	};
+	char engine_msg[128], keys[512], updated[64] = "";
 	struct rtun *nt;
 	size_t i;
 	int errors;
@@ -280,7 +308,6 @@ int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
 		return -1;
 	}
 	sgw_conf_problems_free(&probs);
-	d->level = conf.global.log_level;
 	/* [global] applies on reload too; half-open SAs stay as they are. */
 	confmap_engine(&conf.global, &ec);
 	engine_msg[0] = '\0';
@@ -289,6 +316,15 @@ int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
 				       sizeof(engine_msg));
 		d->ec = ec;
 	}
+	/* A reload (a file was read before) says what log-level became. */
+	if (d->conf.n_files && d->level != conf.global.log_level) {
+		size_t used = strlen(engine_msg);
+
+		snprintf(engine_msg + used, sizeof(engine_msg) - used,
+			 "%slog-level %s -> %s", used ? "; " : "",
+			 level_names[d->level], level_names[conf.global.log_level]);
+	}
+	d->level = conf.global.log_level;
 	nt = calloc(conf.n_tunnels ? conf.n_tunnels : 1, sizeof(*nt));
 	if (!nt) {
 		snprintf(msg, msglen, "out of memory");
@@ -325,6 +361,18 @@ int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
 			s->kept++;
 			continue;
 		}
+		if (old && oc && old->in_engine && !old->by_request &&
+		    !old->error[0] && !nt[i].error[0] &&
+		    confmap_in_place(oc, ct, keys, sizeof(keys)) &&
+		    !update_in_place(d, ct, &nt[i])) {
+			s->updated++;
+			dlog(d, SGW_CONF_LOG_INFO, nt[i].name, "%s changed: "
+			     "applied without renegotiating", keys);
+			if (nt[i].error[0])
+				dlog(d, SGW_CONF_LOG_ERROR, nt[i].name, "%s",
+				     nt[i].error);
+			continue;
+		}
 		if (old) {
 			engine_drop(d, old);
 			s->changed++;
@@ -345,10 +393,13 @@ int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
 	sgw_conf_free(&d->conf);
 	d->conf = conf;
 	sock_gc(d);
+	if (s->updated)
+		snprintf(updated, sizeof(updated), ", %u updated without "
+			 "renegotiating", s->updated);
 	snprintf(msg, msglen, "%zu tunnel%s: %u added, %u removed, %u changed, "
-		 "%u unchanged%s%s", d->n, d->n == 1 ? "" : "s", s->added,
-		 s->removed, s->changed, s->kept, engine_msg[0] ? "; " : "",
-		 engine_msg);
+		 "%u unchanged%s%s%s", d->n, d->n == 1 ? "" : "s", s->added,
+		 s->removed, s->changed, s->kept, updated,
+		 engine_msg[0] ? "; " : "", engine_msg);
 	return 0;
 }
 

@@ -147,6 +147,46 @@ int ike_engine_add_tunnel(struct ike_engine *e,
 	return 0;
 }
 
+/* The settings ike_engine_update_tunnel() may change, @src's to @dst. */
+static void copy_local_settings(struct ike_tunnel_config *dst,
+				const struct ike_tunnel_config *src)
+{
+	dst->child_soft_s = src->child_soft_s;
+	dst->child_hard_s = src->child_hard_s;
+	dst->rekey_jitter_s = src->rekey_jitter_s;
+	dst->ike_rekey_s = src->ike_rekey_s;
+	dst->ike_hard_s = src->ike_hard_s;
+	dst->auto_refresh = src->auto_refresh;
+	dst->reauth = src->reauth;
+	dst->dpd_delay_ms = src->dpd_delay_ms;
+	dst->dpd_action = src->dpd_action;
+	dst->retrans_timeout_ms = src->retrans_timeout_ms;
+	dst->retrans_tries = src->retrans_tries;
+}
+
+int ike_engine_update_tunnel(struct ike_engine *e,
+			     const struct ike_tunnel_config *cfg)
+{
+	struct ike_tunnel_config next, rest;
+	struct ike_tunnel *t;
+
+	if (!config_ok(cfg))
+		return -EINVAL;
+	t = tunnel_find(e, cfg->id);
+	if (!t)
+		return -ENOENT;
+	next = *cfg;
+	default_port(&next.local);
+	default_port(&next.remote);
+	/* Everything else must be what the tunnel has. */
+	rest = next;
+	copy_local_settings(&rest, &t->cfg);
+	if (memcmp(&rest, &t->cfg, sizeof(rest)))
+		return -EINVAL;
+	copy_local_settings(&t->cfg, &next);
+	return 0;
+}
+
 int ike_engine_remove_tunnel(struct ike_engine *e, uint32_t id)
 {
 	struct ike_tunnel **pp, *t;

@@ -129,6 +129,17 @@ int ike_engine_add_tunnel(struct ike_engine *e,
 			  const struct ike_tunnel_config *cfg);
 /* Drops the tunnel's SAs locally (kernel included); use down first to tell the peer. */
 int ike_engine_remove_tunnel(struct ike_engine *e, uint32_t id);
+/*
+ * New settings for tunnel @cfg->id that the peer never sees, taken
+ * without negotiating: lifetimes and rekey timing (for SAs negotiated
+ * from now on), auto-refresh, reauth, dead peer detection and
+ * retransmission (at once). The SAs in place stay. -ENOENT for an
+ * unknown tunnel; -EINVAL when @cfg is not valid or differs in anything
+ * else (addresses, identities, key, proposals, selectors,
+ * protect-gateways): that takes remove and add.
+ */
+int ike_engine_update_tunnel(struct ike_engine *e,
+			     const struct ike_tunnel_config *cfg);
 
 /*
  * Start IKE_SA_INIT; -EALREADY if connecting or established. The tunnel

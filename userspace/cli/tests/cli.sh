@@ -67,7 +67,9 @@ expect 2 'sgwctl: sa show: tunnel interface "a/b" is not valid: use 1 to 15 char
 expect 2 'sgwctl: monitor: --count "0" is not valid: expected a number from 1 to 18446744073709551615' \
 	monitor --count 0
 expect 2 'sgwctl: monitor: expected no arguments or "--count N"' monitor --follow
-expect 2 'sgwctl: sgwctl sa: unknown command "list"' sa list
+expect 2 'sgwctl: sa: unknown command "list"' sa list
+expect 2 'sgwctl: unknown command "bogus"' bogus
+expect 2 'sgwctl: unknown option "-x"' -x show
 
 expect 2 'sgwctl: up: name one tunnel (name, id or interface)' up
 expect 2 'sgwctl: down: name one tunnel (name, id or interface)' down a b
@@ -80,17 +82,17 @@ expect 2 'sgwctl: config check: at most one FILE' config check a b
 # config check and showconf read files only: no kernel, no daemon.
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-printf '[tunnel hq]\nid = 1\nlocal = 192.0.2.1\nremote = 192.0.2.1\npsk-file = /k\nouter-df = copy\n' > "$dir/bad.conf"
+printf '[tunnel hq]\nid = 1\nlocal = 192.0.2.1\nremote = 192.0.2.1\npsk-file = /k\nouter-df = copy\nremote-networks = 10.2.0.0/16\n' > "$dir/bad.conf"
 expect 1 "error: $dir/bad.conf:4: tunnel \"hq\": local and remote are both 192.0.2.1; the remote SGW must be another host" \
-	config check "$dir/bad.conf"
-if [ "$("$sgwctl" config check "$dir/bad.conf" 2>/dev/null)" = \
+	config check --offline "$dir/bad.conf"
+if [ "$("$sgwctl" config check --offline "$dir/bad.conf" 2>/dev/null)" = \
      "$dir/bad.conf: 1 tunnel, 1 error, 0 warnings, 0 notes" ]; then
 	pass=$((pass + 1))
 else
 	failed=$((failed + 1)); echo "not ok - config check summary"
 fi
 printf '[tunnel hq]\nid = 1\nlocal = 192.0.2.1\nremote = 192.0.2.2\npsk-file = /k\nmss = 1300\n' > "$dir/ok.conf"
-if "$sgwctl" config check "$dir/ok.conf" >/dev/null 2>&1 &&
+if "$sgwctl" config check --offline "$dir/ok.conf" >/dev/null 2>&1 &&
    "$sgwctl" showconf "$dir/ok.conf" > "$dir/round.conf" &&
    "$sgwctl" showconf "$dir/round.conf" | cmp -s - "$dir/round.conf" &&
    grep -q '^mss = 1300$' "$dir/round.conf"; then
@@ -98,7 +100,41 @@ if "$sgwctl" config check "$dir/ok.conf" >/dev/null 2>&1 &&
 else
 	failed=$((failed + 1)); echo "not ok - showconf round trip"
 fi
-expect 1 "$dir/nope.conf: No such file or directory" showconf "$dir/nope.conf"
+expect 1 "sgwctl: $dir/nope.conf: No such file or directory" showconf "$dir/nope.conf"
+expect 2 'sgwctl: showconf: unknown option "-x" (expected -a)' showconf -x
+
+# same WHAT GOT WANT
+same() {
+	if [ "$2" = "$3" ]; then
+		pass=$((pass + 1))
+	else
+		failed=$((failed + 1))
+		echo "not ok - $1"
+		echo "#   want: $3"
+		echo "#   got:  $2"
+	fi
+}
+
+# Help: for the command right before it, on stdout, exit 0.
+same "tunnel add --help" "$("$sgwctl" tunnel add --help 2>&1 | head -n 1 | cut -c1-40); $?" \
+	"Usage: sgwctl tunnel add [id ID] [name I; 0"
+same "sa add help" "$("$sgwctl" sa add help | grep -c 'replay-window N')" 1
+same "up -h" "$("$sgwctl" up -h)" "Usage: sgwctl up TUNNEL
+  negotiate a tunnel now and wait for the result"
+same "tunnel --help: the family's table" \
+	"$("$sgwctl" tunnel --help | grep -c '^  sgwctl tunnel ')" 4
+# "help" later is a value, not a request for help: nothing printed on
+# stdout, and the command runs (and here fails: no module, or a bad value).
+out=$("$sgwctl" tunnel add name help 2>/dev/null); rc=$?
+same "a value spelled help" "$rc: $out" "1: "
+out=$("$sgwctl" sa add 1 dir in spi 256 alg aes-gcm-128 key-file help 2>/dev/null); rc=$?
+same "key-file help" "$rc: $out" "1: "
+# Bare sgwctl: usage on stderr, exit 2.
+out=$("$sgwctl" 2>/dev/null); rc=$?
+same "bare sgwctl" "$rc: $out" "2: "
+# Global options also after the command.
+same "version -j" "$("$sgwctl" version -j | cut -c1-11)" '{"sgwctl":"'
+same "genpsk --json" "$("$sgwctl" genpsk --json | cut -c1-10)" '{"psk":"0s'
 
 echo "# cli: $pass passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -38,6 +38,33 @@ static void round_trip(const struct sgw_conf *c, unsigned int flags)
 	free(text);
 }
 
+/*
+ * The same input read on after each error ("config check"): at least one
+ * error, the first as the stopping parser words it (messages are cut to
+ * its buffer), and the checker copes with what was read.
+ */
+static void keep_going(const uint8_t *data, size_t size,
+		       const struct sgw_conf_error *first)
+{
+	struct sgw_conf_problems probs, more;
+	struct sgw_conf c;
+	size_t i;
+
+	if (sgw_conf_parse_buffer_all("fuzz.conf", (const char *)data, size,
+				      SGW_CONF_NO_INCLUDE, &c, &probs) < 1)
+		abort();
+	if (strncmp(probs.v[0].text, first->text, strlen(first->text)) != 0)
+		abort();
+	for (i = 0; i < probs.count; i++)
+		if (strncmp(probs.v[i].text, "fuzz.conf:", 10) != 0)
+			abort();
+	if (sgw_conf_check(&c, &more) < 0)
+		abort();
+	sgw_conf_problems_free(&more);
+	sgw_conf_problems_free(&probs);
+	sgw_conf_free(&c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sgw_conf_problems probs;
@@ -51,6 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						sizeof(err.text)))
 			abort();
 		sgw_conf_free(&c);
+		keep_going(data, size, &err);
 		return 0;
 	}
 	if (sgw_conf_check(&c, &probs) < 0)

@@ -285,7 +285,7 @@ static void errors_name_the_included_file(void **state)
 	write_file(dir, "sgw.conf", "include conf.d/*.conf\n");
 	write_file(dir, "conf.d/a.conf", "[tunnel a]\nid = 1\nmtu = x\n");
 	load_err("sgw.conf", "@/conf.d/a.conf:3: tunnel \"a\": key \"mtu\": "
-		 "invalid value \"x\" (expected auto or 576..9000)");
+		 "invalid value \"x\" (expected auto or 68..65535)");
 }
 
 /* The buffer parser resolves includes against its name's directory. */

@@ -108,8 +108,8 @@ static void describe_lines(void **state)
 		{ "id", "Type: integer 1..65535. Default: none (required)." },
 		{ "enabled", "Type: yes | no. Default: yes." },
 		{ "interface", "Type: interface name. Default: sgw<id>." },
-		{ "mtu", "Type: auto | integer 576..9000. Default: auto." },
-		{ "mss", "Type: auto | off | integer 536..8960. Default: "
+		{ "mtu", "Type: auto | integer 68..65535. Default: auto." },
+		{ "mss", "Type: auto | off | integer 536..65495. Default: "
 			 "auto." },
 		{ "ike-lifetime", "Type: duration 10s..30d. Default: 4h." },
 		{ "outer-df", "Type: copy | set | clear. Default: copy." },

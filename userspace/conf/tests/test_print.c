@@ -28,7 +28,7 @@ static const char *const configs[] = {
 	"retransmit-timeout = 2s\nmtu = 1400\nmss = 1300\n"
 	"outer-df = clear\nfragment = after-encryption\n"
 	"protect-gateways = yes\nreplay-window = 1024\nesn = yes\n"
-	"nat-traversal = yes\nencap = yes\nnat-keepalive = 0\n"
+	"nat-traversal = no\nencap = no\nnat-keepalive = 0\n"
 	"[tunnel branch-2]\nid = 2\nlocal = 2001:db8::1\n"
 	"remote = 2001:db8::2\nremote-id = keyid:00ff10\npsk-file = /k/2\n"
 	"local-networks = 2001:db8:2::/48\nremote-networks = ::/0\n"

@@ -202,6 +202,98 @@ static void test_protect_gateways(void **state)
 	sgw_conf_free(&conf);
 }
 
+/* The path MTU keys reach the kernel tunnel, in the kernel's terms. */
+static void test_pmtu_keys(void **state)
+{
+	struct sgw_tunnel_config k;
+	struct sgw_conf conf;
+	char text[512];
+
+	(void)state;
+	parse(base, &conf);
+	confmap_kernel_tunnel(&conf.tunnels[0], &k);
+	assert_true(k.set_mtu && k.set_mss && k.set_outer_df && k.set_fragment);
+	assert_int_equal(k.mtu, 0);
+	assert_int_equal(k.mss, 0);
+	assert_int_equal(k.outer_df, SGW_OUTER_DF_COPY);
+	assert_int_equal(k.fragment, SGW_FRAGMENT_BEFORE);
+	sgw_conf_free(&conf);
+	snprintf(text, sizeof(text), "%smtu = 1400\nmss = 1300\n"
+		 "outer-df = clear\nfragment = after-encryption\n", base);
+	parse(text, &conf);
+	confmap_kernel_tunnel(&conf.tunnels[0], &k);
+	assert_int_equal(k.mtu, 1400);
+	assert_int_equal(k.mss, 1300);
+	assert_int_equal(k.outer_df, SGW_OUTER_DF_CLEAR);
+	assert_int_equal(k.fragment, SGW_FRAGMENT_AFTER);
+	/* Alone: nothing but the four. */
+	memset(&k, 0, sizeof(k));
+	confmap_kernel_pmtu(&conf.tunnels[0], &k);
+	assert_false(k.set_local || k.set_remote || k.set_local_ts ||
+		     k.set_remote_ts || k.set_enabled || k.set_protect_gw);
+	assert_int_equal(k.mtu, 1400);
+	sgw_conf_free(&conf);
+	snprintf(text, sizeof(text), "%smss = off\nouter-df = set\n", base);
+	parse(text, &conf);
+	confmap_kernel_tunnel(&conf.tunnels[0], &k);
+	assert_int_equal(k.mss, SGW_MSS_OFF);
+	assert_int_equal(k.outer_df, SGW_OUTER_DF_SET);
+	sgw_conf_free(&conf);
+}
+
+/* in_place TEXT_AFTER: confmap_in_place() of base -> base + @extra. */
+static bool in_place(const char *extra, char *keys, size_t len)
+{
+	struct sgw_conf a, b;
+	char text[1024];
+	bool r;
+
+	parse(base, &a);
+	snprintf(text, sizeof(text), "%s%s", base, extra);
+	parse(text, &b);
+	r = confmap_in_place(&a.tunnels[0], &b.tunnels[0], keys, len);
+	sgw_conf_free(&a);
+	sgw_conf_free(&b);
+	return r;
+}
+
+/* Which reloads keep the SAs: only changes the peer never sees. */
+static void test_in_place(void **state)
+{
+	char keys[256];
+
+	(void)state;
+	assert_true(in_place("mtu = 1400\nmss = off\nouter-df = set\n"
+			     "fragment = after-encryption\n", keys,
+			     sizeof(keys)));
+	assert_string_equal(keys, "mtu, mss, outer-df, fragment");
+	assert_true(in_place("child-lifetime = 2h\nike-lifetime = 8h\n"
+			     "rekey-margin = 5m\nrekey-jitter = 1m\n"
+			     "life-bytes = 1G\nlife-packets = 1000000\n"
+			     "auto-refresh = off\nreauth = yes\n"
+			     "dpd-delay = 10s\ndpd-action = clear\n"
+			     "retransmit-tries = 3\nretransmit-timeout = 2s\n"
+			     "replay-window = 1024\n", keys, sizeof(keys)));
+	assert_string_equal(keys, "ike-lifetime, child-lifetime, "
+			    "rekey-margin, rekey-jitter, life-bytes, "
+			    "life-packets, auto-refresh, reauth, dpd-delay, "
+			    "dpd-action, retransmit-tries, retransmit-timeout, "
+			    "replay-window");
+	/* Nothing changed is not an in-place update. */
+	assert_false(in_place("", keys, sizeof(keys)));
+	/* What the peer sees, or the device, takes a new negotiation. */
+	assert_false(in_place("esp-proposals = aes128gcm16\n", keys,
+			      sizeof(keys)));
+	assert_false(in_place("mtu = 1400\nremote-networks = 10.2.0.0/16\n",
+			      keys, sizeof(keys)));
+	assert_false(in_place("remote-id = @peer.example\n", keys,
+			      sizeof(keys)));
+	assert_false(in_place("protect-gateways = yes\n", keys, sizeof(keys)));
+	assert_false(in_place("interface = hq0\n", keys, sizeof(keys)));
+	assert_false(in_place("enabled = no\n", keys, sizeof(keys)));
+	assert_false(in_place("start = at-start\n", keys, sizeof(keys)));
+}
+
 static void test_refused(void **state)
 {
 	static const char text[] =
@@ -242,12 +334,32 @@ static void test_psk(void **state)
 	size_t len;
 
 	(void)state;
-	write_key("s3cret\r\n", 8, 0600);
+	write_key("s3cret-s3cret-s3cret\r\n", 22, 0600);
 	assert_int_equal(confmap_read_psk(path, psk, &len, warn, sizeof(warn),
 					  err, sizeof(err)), 0);
-	assert_int_equal(len, 6);
-	assert_memory_equal(psk, "s3cret", 6);
+	assert_int_equal(len, 20);
+	assert_memory_equal(psk, "s3cret-s3cret-s3cret", 20);
 	assert_string_equal(warn, "");
+	unlink(path);
+	/* strongSwan's encodings: one string for both ends. */
+	write_key("0sczNjcmV0LXMzY3JldC1zM2NyZXQ=\n", 31, 0600);
+	assert_int_equal(confmap_read_psk(path, psk, &len, warn, sizeof(warn),
+					  err, sizeof(err)), 0);
+	assert_int_equal(len, 20);
+	assert_memory_equal(psk, "s3cret-s3cret-s3cret", 20);
+	unlink(path);
+	write_key("0x73336372", 10, 0600);
+	assert_int_equal(confmap_read_psk(path, psk, &len, warn, sizeof(warn),
+					  err, sizeof(err)), 0);
+	assert_int_equal(len, 4);
+	assert_memory_equal(psk, "s3cr", 4);
+	/* A short key is used, with a warning. */
+	snprintf(want, sizeof(want), "psk-file %s holds a key of only 4 bytes; "
+		 "use at least 16 random bytes ('sgwctl genpsk' makes 32)",
+		 path);
+	assert_string_equal(warn, want);
+	unlink(path);
+	write_key("s3cret-s3cret-s3cret\n", 21, 0600);
 	/* Readable by others: refused, as sshd refuses such keys. */
 	chmod(path, 0644);
 	assert_int_equal(confmap_read_psk(path, psk, &len, warn, sizeof(warn),
@@ -272,7 +384,7 @@ static void test_psk(void **state)
 	assert_int_equal(confmap_read_psk(path, psk, &len, warn, sizeof(warn),
 					  err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "psk-file %s is empty: put the pre-shared "
-		 "key in it", path);
+		 "key in it ('sgwctl genpsk' makes one)", path);
 	assert_string_equal(err, want);
 	unlink(path);
 
@@ -298,6 +410,8 @@ int main(void)
 		cmocka_unit_test(test_engine_changes),
 		cmocka_unit_test(test_any_follows_other_family),
 		cmocka_unit_test(test_protect_gateways),
+		cmocka_unit_test(test_pmtu_keys),
+		cmocka_unit_test(test_in_place),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_psk),
 	};

@@ -643,6 +643,63 @@ static void test_child_rekey_optional_pfs(void **state)
 	    "aes256gcm16-ecp256");
 }
 
+/*
+ * A reload's settings the peer never sees: taken in place, the SAs kept,
+ * nothing sent; dead peer detection follows the new delay at once.
+ */
+static void test_update_in_place(void **state)
+{
+	struct ike_tunnel_config ca, cb, upd;
+	struct ike_tunnel_status before, after;
+	struct sockaddr_in *r;
+	struct net n;
+
+	(void)state;
+	configs(&n, &ca, &cb);
+	setup_cfg(&n, &ca, &cb);
+	status(&n.a, &before);
+	assert_int_equal(ike_engine_next_timeout(n.a.e), 300000);
+	upd = ca;
+	upd.dpd_delay_ms = 5000;
+	upd.child_soft_s = 1800;
+	upd.child_hard_s = 2000;
+	upd.retrans_tries = 3;
+	assert_int_equal(ike_engine_update_tunnel(n.a.e, &upd), 0);
+	assert_int_equal(n.a.nout, 0);
+	status(&n.a, &after);
+	assert_true(after.spi_i == before.spi_i && after.spi_r == before.spi_r);
+	assert_int_equal(after.child[0].spi_in, before.child[0].spi_in);
+	assert_int_equal(live_sas(&n.a), 2);
+	/* The liveness check comes after the new delay. */
+	assert_int_equal(ike_engine_next_timeout(n.a.e), 5000);
+	tick(&n, 5000);
+	assert_int_equal(n.a.nout, 1);
+	assert_int_equal(exchange_of(&n.a.out[0]), IKE_INFORMATIONAL);
+	net_run(&n);
+	assert_crosswise(&n);
+	/* What the peer sees cannot change in place. */
+	upd = ca;
+	upd.n_esp = 1;
+	upd.esp[0].n[IKE_XF_ENCR] = 0;
+	assert_int_equal(ike_engine_update_tunnel(n.a.e, &upd), -EINVAL);
+	upd = ca;
+	upd.protect_gateways = true;
+	assert_int_equal(ike_engine_update_tunnel(n.a.e, &upd), -EINVAL);
+	upd = ca;
+	r = (struct sockaddr_in *)&upd.remote;
+	r->sin_addr.s_addr ^= htonl(1);
+	assert_int_equal(ike_engine_update_tunnel(n.a.e, &upd), -EINVAL);
+	upd = ca;
+	upd.psk[0] ^= 1;
+	assert_int_equal(ike_engine_update_tunnel(n.a.e, &upd), -EINVAL);
+	upd = ca;
+	upd.id = 7;
+	assert_int_equal(ike_engine_update_tunnel(n.a.e, &upd), -ENOENT);
+	status(&n.a, &after);
+	assert_true(after.spi_i == before.spi_i);
+	net_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -663,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_delete_unknown_spi),
 		cmocka_unit_test(test_child_rekey_optional_pfs),
 		cmocka_unit_test(test_reauth),
+		cmocka_unit_test(test_update_in_place),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

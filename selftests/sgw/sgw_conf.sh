@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# sgw.conf through the daemon, as users set it: the path MTU keys (mtu,
+# mss, outer-df, fragment) reach the module from the file at start and on
+# reload; a reload that changes only what the peer never sees (those keys,
+# lifetimes, dead peer detection, log level) keeps the IKE and CHILD SAs
+# and says so, while a change the peer sees (the ESP proposals) is
+# negotiated anew; one "sgwctl genpsk" key (0s, base64) in both sgw's
+# psk-file and charon's secret authenticates.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ike_lib.sh"
+
+NETS_A=10.1.0.0/24
+NETS_B=10.2.0.0/24
+IKEP=aes256gcm16-prfsha384-curve25519
+
+# kernel NS: "mtu mss outer-df fragment" of tunnel 1 as the module has them.
+kernel() {
+	ip netns exec "$1" "$SGWCTL" -j tunnel show 1 | python3 -c '
+import json, sys
+t = json.load(sys.stdin)[0]
+print(t["mtu"], t["mss"], t["outer-df"], t["fragment"])'
+}
+
+# conf_a ESP [KEY LINES...]: site A's file, with the lines given.
+conf_a() {
+	local esp=$1
+
+	shift
+	sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 $NETS_A $NETS_B \
+		"$IKEP" "$esp" "$@"
+}
+
+# reload_a: the daemon's answer to "sgwctl reload" on A.
+reload_a() {
+	ip netns exec "$gA" "$SGWCTL" reload 2>&1 || fail "reload refused"
+}
+
+test_keys_and_reload() {
+	local spis sas sasb out
+
+	require_module
+	topo
+	psk "$work/gw.psk" "sgw-conf test secret"
+	conf_a aes256gcm16 "mtu = 1400" "mss = 1300" "outer-df = set" \
+		"fragment = after-encryption"
+	sgw_conf "$work/b.conf" gw 192.0.2.2 192.0.2.1 $NETS_B $NETS_A \
+		"$IKEP" aes256gcm16-aes128gcm16
+	sgw_daemon "$gA" "$work/a.conf"
+	sgw_daemon "$gB" "$work/b.conf"
+	ip -n "$gA" route add $NETS_B dev sgw1
+	ip -n "$gB" route add $NETS_A dev sgw1
+	# At start, from the file.
+	expect_eq "module at start" "$(kernel "$gA")" "1400 1300 set after-encryption"
+	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
+	ping_ok "$hA" 10.2.0.2 || fail "no ping across"
+	spis=$(sgw_ike_spis "$gA")
+	sas=$(sgw_sas "$gA")
+	sasb=$(sgw_sas "$gB")
+	expect_eq "IKE SPIs, both ends" "$(sgw_ike_spis "$gB")" "$spis"
+
+	# Only what the peer never sees: applied in place.
+	conf_a aes256gcm16 "mtu = 1360" "mss = off" "outer-df = clear" \
+		"fragment = before-encryption" "child-lifetime = 2h" \
+		"dpd-delay = 10s"
+	sed -i 's/^log-level = debug/log-level = info/' "$work/a.conf"
+	out=$(reload_a)
+	expect_eq "reload message" "$out" \
+		"reloaded $work/a.conf: 1 tunnel: 0 added, 0 removed, 0 changed, 0 unchanged, 1 updated without renegotiating; log-level debug -> info"
+	grep -qF "gw: child-lifetime, dpd-delay, mtu, mss, outer-df, fragment changed: applied without renegotiating" \
+		"$work/daemon-$gA.log" || { tail -n 20 "$work/daemon-$gA.log"; fail "no in-place update logged"; }
+	expect_eq "module after reload" "$(kernel "$gA")" "1360 off clear before-encryption"
+	expect_eq "IKE SPIs after reload" "$(sgw_ike_spis "$gA")" "$spis"
+	expect_eq "CHILD SAs after reload" "$(sgw_sas "$gA")" "$sas"
+	expect_eq "IKE SPIs on B after reload" "$(sgw_ike_spis "$gB")" "$spis"
+	expect_eq "CHILD SAs on B after reload" "$(sgw_sas "$gB")" "$sasb"
+	ping_ok "$hA" 10.2.0.2 || fail "no ping after the in-place reload"
+	# Back to auto: the module computes the MTU again.
+	conf_a aes256gcm16 "child-lifetime = 2h" "dpd-delay = 10s"
+	out=$(reload_a)
+	expect_match "reload to auto" "$out" "1 updated without renegotiating"
+	expect_eq "module with defaults" "$(kernel "$gA")" "auto auto copy before-encryption"
+	expect_eq "IKE SPIs still" "$(sgw_ike_spis "$gA")" "$spis"
+
+	# A change the peer sees: negotiated anew.
+	conf_a aes128gcm16 "child-lifetime = 2h" "dpd-delay = 10s"
+	out=$(reload_a)
+	expect_match "reload of a proposal" "$out" "0 added, 0 removed, 1 changed, 0 unchanged$"
+	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up after the change failed"
+	[ "$(sgw_ike_spis "$gA")" != "$spis" ] || fail "same IKE SA after a proposal change"
+	expect_eq "ESP after the change" "$(ip netns exec "$gA" "$SGWCTL" -j sa show 1 |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["alg"])')" aes-gcm-128
+	ping_ok "$hA" 10.2.0.2 || fail "no ping after renegotiating"
+}
+
+# One 0s key made by sgwctl genpsk, the same string on both ends.
+test_genpsk_charon() {
+	local key
+
+	require_module
+	require_cmd swanctl
+	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
+	topo
+	key=$("$SGWCTL" genpsk) || fail "genpsk failed"
+	expect_match "genpsk" "$key" '^0s[A-Za-z0-9+/]{43}=$'
+	psk "$work/gw.psk" "$key"
+	conf_a aes256gcm16
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$gA" route add $NETS_B dev sgw1
+	ip -n "$gB" route add $NETS_A via 192.0.2.1
+	charon_start "$gB"
+	# charon_conn quotes the secret: the 0s form goes in bare.
+	charon_conn "$gB" c 192.0.2.2 192.0.2.1 $NETS_B $NETS_A "$IKEP" aes256gcm16 "$key"
+	sed -i "s|secret = \"$key\"|secret = $key|" "$work/charon-$gB/swanctl.conf"
+	swanctl_ns "$gB" --load-all --noprompt --file "$work/charon-$gB/swanctl.conf" \
+		> /dev/null 2>&1 || fail "swanctl could not load the 0s secret"
+	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" 2>&1 ||
+		{ cat "$work/up.out"; fail "up with the genpsk key failed"; }
+	expect_eq "IKE SPIs" "$(sgw_ike_spis "$gA")" "$(charon_ike_spis "$gB")"
+	ping_ok "$hA" 10.2.0.2 || fail "no ping across"
+}
+
+ktap_begin 2
+load_ipsec_modules
+run_test "mtu, mss, outer-df, fragment from the file; reload in place or anew" test_keys_and_reload
+run_test "sgwctl genpsk: one 0s key on sgw and charon" test_genpsk_charon
+ktap_end
