@@ -323,12 +323,12 @@ static enum outcome refresh_one(struct daemon *d, struct rtun *rt,
 	enum ike_tunnel_state state = tunnel_state(d, rt);
 	ike_time_t now = (ike_time_t)now_ms();
 	struct ike_tunnel_status st;
-	int ret;
 
 	/* An IKE SA left without its CHILD SA gets a new one instead. */
 	if (state == IKE_TUNNEL_ESTABLISHED &&
 	    !ike_engine_status(d->eng, rt->id, &st)) {
-		ret = ike_engine_rekey(d->eng, rt->id, false, now);
+		int ret = ike_engine_rekey(d->eng, rt->id, false, now);
+
 		if (ret != -ENOTCONN)
 			return answer(r, true, "tunnel %s: %s", rt->name,
 				      ret == -EALREADY ? "a rekey or a new "
