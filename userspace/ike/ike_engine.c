@@ -324,6 +324,8 @@ static void child_hard_expired(struct ike_engine *e, struct ike_tunnel *t,
 		t->cfg.auto_refresh ? " before it could be rekeyed" : "",
 		t->cfg.auto_refresh ? "negotiating the tunnel anew" :
 		"the next packet negotiates anew (auto-refresh off)");
+	/* Its DELETE may wait for an exchange: no rekey of it meanwhile. */
+	sa->superseded = true;
 	ike_info_delete_ike(sa);
 	t->ike = NULL;
 	if (t->cfg.auto_refresh) {

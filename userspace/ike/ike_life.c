@@ -201,6 +201,7 @@ static void expire(struct ike_sa *sa)
 		"_r reached its lifetime of %u s; deleting it%s", sa->spi_i,
 		sa->spi_r, t->cfg.ike_hard_s, t->want_up ?
 		" and negotiating anew" : "");
+	sa->superseded = true;
 	ike_info_delete_ike(sa);
 	if (t->ike == sa)
 		t->ike = NULL;
