@@ -2,6 +2,7 @@
 /* Per-packet AEAD requests shared by the send and receive paths. */
 
 #include <linux/slab.h>
+#include <crypto/internal/aead.h>
 
 #include "esp.h"
 
@@ -29,6 +30,40 @@ struct aead_request *sgw_esp_req(struct sgw_esp_ctx *ctx)
 void sgw_esp_ctx_free(struct sgw_esp_ctx *ctx)
 {
 	kfree_sensitive(ctx);
+}
+
+static int crypt(struct sgw_esp_ctx *ctx)
+{
+	struct aead_request *req = sgw_esp_req(ctx);
+
+	return ctx->encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+}
+
+/* force_async: the request runs here and completes through its callback. */
+static void deferred(struct work_struct *work)
+{
+	struct sgw_esp_ctx *ctx = container_of(work, struct sgw_esp_ctx, work);
+	int err = crypt(ctx);
+
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return;
+	local_bh_disable();
+	aead_request_complete(sgw_esp_req(ctx), err);
+	local_bh_enable();
+}
+
+/*
+ * Start the request: its result, or -EINPROGRESS / -EBUSY when the
+ * callback will have it (always under force_async).
+ */
+int sgw_esp_crypt(struct sgw_esp_ctx *ctx, bool encrypt)
+{
+	ctx->encrypt = encrypt;
+	if (!ctx->sa->force_async)
+		return crypt(ctx);
+	INIT_WORK(&ctx->work, deferred);
+	sgw_sa_defer(&ctx->work);
+	return -EINPROGRESS;
 }
 
 /*

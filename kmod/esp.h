@@ -4,6 +4,7 @@
 
 #include <linux/scatterlist.h>
 #include <linux/skbuff.h>
+#include <linux/workqueue.h>
 #include <crypto/aead.h>
 
 #include "sa.h"
@@ -24,11 +25,14 @@ struct sgw_esp_ctx {
 	u8 iv[16];
 	__be32 aad[3];
 	struct scatterlist sg[2];
+	struct work_struct work;	/* force_async */
+	bool encrypt;
 };
 
 struct sgw_esp_ctx *sgw_esp_ctx_alloc(struct sgw_sa *sa, gfp_t gfp);
 struct aead_request *sgw_esp_req(struct sgw_esp_ctx *ctx);
 void sgw_esp_ctx_free(struct sgw_esp_ctx *ctx);
+int sgw_esp_crypt(struct sgw_esp_ctx *ctx, bool encrypt);
 void sgw_esp_setup(struct sgw_esp_ctx *ctx, u8 *iv_and_data,
 		   unsigned int cryptlen, unsigned int icv_in,
 		   crypto_completion_t done, struct sk_buff *skb);

@@ -230,7 +230,7 @@ static void receive(struct sgw_sa *sa, struct sk_buff *skb, unsigned int off)
 	sgw_esp_setup(ctx, (u8 *)(esph + 1), elen, alg->icv_len, decrypt_done,
 		      skb);
 	*sgw_esp_cb(skb) = ctx;
-	err = crypto_aead_decrypt(sgw_esp_req(ctx));
+	err = sgw_esp_crypt(ctx, false);
 	if (err == -EINPROGRESS || err == -EBUSY)
 		return;
 	finish(skb, ctx, err);

@@ -15,6 +15,7 @@
  *    process context, where the crypto transform can be released.
  */
 
+#include <linux/module.h>
 #include <linux/rhashtable.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -29,6 +30,19 @@
 #include "tunnel.h"
 
 static struct workqueue_struct *sgw_wq;
+
+/*
+ * Testing aid: the crypto of every SA created while this is set runs in
+ * sgw's unbound workqueue, so each request completes asynchronously, on
+ * any CPU, in whatever order the workers finish, possibly after the SA
+ * was removed: what an asynchronous driver does, on any machine. (The
+ * crypto API's own cryptd cannot wrap an AEAD on Linux 6.1: the template
+ * fails its self-test.)
+ */
+static bool force_async;
+module_param(force_async, bool, 0644);
+MODULE_PARM_DESC(force_async,
+		 "Complete the crypto of SAs created from now on asynchronously, from a workqueue (testing)");
 
 static const struct rhashtable_params sa_in_params = {
 	.key_len = sizeof(struct sgw_sa_key),
@@ -86,6 +100,12 @@ static void sa_free_work(struct work_struct *work)
 	kfree(sa->replay);
 	dev_put(sa->tunnel->dev);
 	kfree_sensitive(sa);
+}
+
+/* Run @work in sgw's workqueue, which module unload drains. */
+void sgw_sa_defer(struct work_struct *work)
+{
+	queue_work(sgw_wq, work);
 }
 
 bool sgw_sa_hold(struct sgw_sa *sa)
@@ -154,6 +174,7 @@ struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
 	sa->dir = cfg->dir;
 	sa->mode = cfg->mode;
 	sa->esn = cfg->esn;
+	sa->force_async = READ_ONCE(force_async);
 	atomic64_set(&sa->seq, cfg->seq);
 	sa->life = cfg->life;
 	sa->added = ktime_get_boottime_seconds();

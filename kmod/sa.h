@@ -58,6 +58,7 @@ struct sgw_sa {
 	u8 dir;
 	u8 mode;
 	bool esn;
+	bool force_async;		/* crypto completes from sgw's workqueue */
 	atomic64_t seq;			/* outbound: last sequence number used */
 	struct sgw_replay *replay;	/* inbound */
 	struct sgw_lifetime life;
@@ -81,6 +82,7 @@ void sgw_sa_flush(struct sgw_tunnel *tunnel);
 struct sgw_sa *sgw_sa_lookup_in(struct sgw_net *sn, __be32 spi,
 				const struct sgw_addr *daddr);
 bool sgw_sa_hold(struct sgw_sa *sa);
+void sgw_sa_defer(struct work_struct *work);
 void sgw_sa_put(struct sgw_sa *sa);
 
 bool sgw_sa_next_seq(struct sgw_sa *sa, u64 *seq);

@@ -402,7 +402,7 @@ static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 	sgw_esp_setup(ctx, data, plen, 0, encrypt_done, skb);
 	*sgw_esp_cb(skb) = ctx;
 
-	err = crypto_aead_encrypt(sgw_esp_req(ctx));
+	err = sgw_esp_crypt(ctx, true);
 	if (err == -EINPROGRESS || err == -EBUSY)
 		return;
 	finish(skb, ctx, err);

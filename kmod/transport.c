@@ -232,7 +232,7 @@ static void protect_one(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 	ctx->seq = seq;
 	sgw_esp_setup(ctx, data, plen, 0, encrypt_done, skb);
 	*sgw_esp_cb(skb) = ctx;
-	err = crypto_aead_encrypt(sgw_esp_req(ctx));
+	err = sgw_esp_crypt(ctx, true);
 	if (err == -EINPROGRESS || err == -EBUSY)
 		return;
 	finish(skb, ctx, err);
