@@ -1,14 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Per-packet AEAD requests shared by the send and receive paths. */
+/*
+ * Per-packet AEAD requests shared by the send and receive paths, and the
+ * per-SA queue that keeps their order.
+ *
+ * Crypto may finish the packets of one SA in any order: an asynchronous
+ * driver (cryptd, hardware) completes them from its workers, and two CPUs
+ * encrypting the same SA race to the wire even when it is synchronous.
+ * Yet a VPN must not reorder a flow, and the peer's anti-replay window
+ * punishes packets that leave late. So every packet takes its place in
+ * its SA's queue first: outbound together with its sequence number, under
+ * the same lock, inbound as it arrives. When the crypto is done the packet
+ * is only marked; whoever finds the head of the queue done completes the
+ * packets from the head on, one CPU at a time, so they leave (or are
+ * delivered) in queue order.
+ */
 
 #include <linux/slab.h>
 #include <crypto/internal/aead.h>
 
+#include "compat.h"
 #include "esp.h"
 
 static unsigned int req_offset(void)
 {
 	return ALIGN(sizeof(struct sgw_esp_ctx), crypto_tfm_ctx_alignment());
+}
+
+static struct aead_request *esp_req(struct sgw_esp_ctx *ctx)
+{
+	return (void *)((u8 *)ctx + req_offset());
 }
 
 struct sgw_esp_ctx *sgw_esp_ctx_alloc(struct sgw_sa *sa, gfp_t gfp)
@@ -17,14 +37,11 @@ struct sgw_esp_ctx *sgw_esp_ctx_alloc(struct sgw_sa *sa, gfp_t gfp)
 
 	ctx = kmalloc(req_offset() + sizeof(struct aead_request) +
 		      crypto_aead_reqsize(sa->aead), gfp);
-	if (ctx)
+	if (ctx) {
 		ctx->sa = sa;
+		ctx->done = false;
+	}
 	return ctx;
-}
-
-struct aead_request *sgw_esp_req(struct sgw_esp_ctx *ctx)
-{
-	return (void *)((u8 *)ctx + req_offset());
 }
 
 void sgw_esp_ctx_free(struct sgw_esp_ctx *ctx)
@@ -32,38 +49,78 @@ void sgw_esp_ctx_free(struct sgw_esp_ctx *ctx)
 	kfree_sensitive(ctx);
 }
 
-static int crypt(struct sgw_esp_ctx *ctx)
+/*
+ * Give @ctx its place at the tail of its SA's queue, with the next
+ * outbound sequence number in ctx->seq when @take_seq. From then on the
+ * packet ends through sgw_esp_done(). -ENOBUFS: the queue is full;
+ * -EOVERFLOW: the sequence numbers ran out.
+ */
+int sgw_esp_enqueue(struct sgw_esp_ctx *ctx, struct sk_buff *skb,
+		    void (*complete)(struct sgw_esp_ctx *ctx,
+				     struct sk_buff *skb, int err),
+		    bool take_seq)
 {
-	struct aead_request *req = sgw_esp_req(ctx);
+	struct sgw_sa_queue *q = &ctx->sa->queue;
+	int ret = 0;
 
-	return ctx->encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
-}
-
-/* force_async: the request runs here and completes through its callback. */
-static void deferred(struct work_struct *work)
-{
-	struct sgw_esp_ctx *ctx = container_of(work, struct sgw_esp_ctx, work);
-	int err = crypt(ctx);
-
-	if (err == -EINPROGRESS || err == -EBUSY)
-		return;
-	local_bh_disable();
-	aead_request_complete(sgw_esp_req(ctx), err);
-	local_bh_enable();
+	ctx->skb = skb;
+	ctx->complete = complete;
+	spin_lock_bh(&q->lock);
+	if (q->len >= SGW_ESP_QUEUE_MAX)
+		ret = -ENOBUFS;
+	else if (take_seq && !sgw_sa_next_seq(ctx->sa, &ctx->seq))
+		ret = -EOVERFLOW;
+	if (!ret) {
+		list_add_tail(&ctx->node, &q->list);
+		q->len++;
+	}
+	spin_unlock_bh(&q->lock);
+	return ret;
 }
 
 /*
- * Start the request: its result, or -EINPROGRESS / -EBUSY when the
- * callback will have it (always under force_async).
+ * Mark @ctx finished and, unless another CPU is at it, complete every
+ * finished packet from the head of the queue on, in order.
  */
-int sgw_esp_crypt(struct sgw_esp_ctx *ctx, bool encrypt)
+void sgw_esp_done(struct sgw_esp_ctx *ctx, int err)
 {
-	ctx->encrypt = encrypt;
-	if (!ctx->sa->force_async)
-		return crypt(ctx);
-	INIT_WORK(&ctx->work, deferred);
-	sgw_sa_defer(&ctx->work);
-	return -EINPROGRESS;
+	struct sgw_sa *sa = ctx->sa;
+	struct sgw_sa_queue *q = &sa->queue;
+	struct sgw_esp_ctx *head;
+
+	/* Completions run with BH off, whatever context the driver calls from. */
+	local_bh_disable();
+	spin_lock(&q->lock);
+	ctx->err = err;
+	ctx->done = true;
+	if (q->busy) {
+		spin_unlock(&q->lock);
+		local_bh_enable();
+		return;
+	}
+	q->busy = true;
+	/* The last packet's completion may drop the last reference otherwise. */
+	refcount_inc(&sa->refs);
+	while ((head = list_first_entry_or_null(&q->list, struct sgw_esp_ctx,
+						node)) && head->done) {
+		list_del(&head->node);
+		q->len--;
+		spin_unlock(&q->lock);
+		head->complete(head, head->skb, head->err);
+		spin_lock(&q->lock);
+	}
+	q->busy = false;
+	spin_unlock(&q->lock);
+	sgw_sa_put(sa);
+	local_bh_enable();
+}
+
+static void crypto_done(sgw_crypto_cb_arg arg, int err)
+{
+	/* A backlogged request reports once when it starts, then finishes. */
+	if (err == -EINPROGRESS)
+		return;
+	sgw_esp_done(sgw_crypto_cb_data(arg), err);
 }
 
 /*
@@ -72,11 +129,10 @@ int sgw_esp_crypt(struct sgw_esp_ctx *ctx, bool encrypt)
  * follows them in the input (decryption).
  */
 void sgw_esp_setup(struct sgw_esp_ctx *ctx, u8 *iv_and_data,
-		   unsigned int cryptlen, unsigned int icv_in,
-		   crypto_completion_t done, struct sk_buff *skb)
+		   unsigned int cryptlen, unsigned int icv_in)
 {
 	const struct sgw_alg_desc *alg = ctx->sa->alg;
-	struct aead_request *req = sgw_esp_req(ctx);
+	struct aead_request *req = esp_req(ctx);
 	unsigned int aadlen;
 
 	ctx->aad[0] = ctx->sa->key.spi;
@@ -93,7 +149,44 @@ void sgw_esp_setup(struct sgw_esp_ctx *ctx, u8 *iv_and_data,
 	sg_set_buf(&ctx->sg[0], ctx->aad, aadlen);
 	sg_set_buf(&ctx->sg[1], iv_and_data, alg->iv_len + cryptlen + alg->icv_len);
 	aead_request_set_tfm(req, ctx->sa->aead);
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG, done, skb);
+	/* The queue bounds what waits: a backlog beyond the driver's is fine. */
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG, crypto_done,
+				  ctx);
 	aead_request_set_ad(req, aadlen + alg->iv_len);
 	aead_request_set_crypt(req, ctx->sg, ctx->sg, cryptlen + icv_in, ctx->iv);
+}
+
+static int crypt(struct sgw_esp_ctx *ctx)
+{
+	struct aead_request *req = esp_req(ctx);
+
+	return ctx->encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+}
+
+/* force_async: the request runs here and completes through its callback. */
+static void deferred(struct work_struct *work)
+{
+	struct sgw_esp_ctx *ctx = container_of(work, struct sgw_esp_ctx, work);
+	int err = crypt(ctx);
+
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return;
+	aead_request_complete(esp_req(ctx), err);
+}
+
+/* Start the crypto of a queued packet; it ends in sgw_esp_done(). */
+void sgw_esp_submit(struct sgw_esp_ctx *ctx, bool encrypt)
+{
+	int err;
+
+	ctx->encrypt = encrypt;
+	if (ctx->sa->force_async) {
+		INIT_WORK(&ctx->work, deferred);
+		sgw_sa_defer(&ctx->work);
+		return;
+	}
+	err = crypt(ctx);
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return;
+	sgw_esp_done(ctx, err);
 }

@@ -2,6 +2,7 @@
 #ifndef _SGW_ESP_H
 #define _SGW_ESP_H
 
+#include <linux/list.h>
 #include <linux/scatterlist.h>
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
@@ -12,16 +13,28 @@
 /*
  * One packet's crypto state, alive while its (possibly asynchronous)
  * request runs. The AEAD sees: AAD = SPI, [seq hi,] seq lo, then IV and
- * payload in place in the packet, so assoclen covers AAD and IV.
+ * payload in place in the packet, so assoclen covers AAD and IV. The
+ * packet's own control block is left alone: the IP layer's state there
+ * (IPCB, IP6CB) must survive the crypto.
  */
 struct sgw_esp_ctx {
+	struct list_head node;	/* in the SA's queue */
 	struct sgw_sa *sa;	/* referenced */
+	struct sk_buff *skb;
+	/*
+	 * What becomes of the packet once its crypto finished (@err 0) or
+	 * failed: called in queue order, with BH disabled; takes @skb, frees
+	 * @ctx and drops its SA reference.
+	 */
+	void (*complete)(struct sgw_esp_ctx *ctx, struct sk_buff *skb, int err);
+	int err;
+	bool done;		/* crypto finished; under the queue lock */
+	bool df;		/* send: outer DF */
+	u8 dsfield;		/* send: inner DS field; receive: outer one */
+	u16 frag_size;		/* send: outer fragment size, 0 if whole */
 	u64 seq;
 	unsigned int len;	/* send: inner length; receive: ESP offset */
 	unsigned int elen;	/* receive: encrypted payload + trailer */
-	u8 dsfield;		/* send: inner DS field; receive: outer one */
-	bool df;		/* send: outer DF */
-	u16 frag_size;		/* send: outer fragment size, 0 if whole */
 	u8 iv[16];
 	__be32 aad[3];
 	struct scatterlist sg[2];
@@ -29,17 +42,18 @@ struct sgw_esp_ctx {
 	bool encrypt;
 };
 
-struct sgw_esp_ctx *sgw_esp_ctx_alloc(struct sgw_sa *sa, gfp_t gfp);
-struct aead_request *sgw_esp_req(struct sgw_esp_ctx *ctx);
-void sgw_esp_ctx_free(struct sgw_esp_ctx *ctx);
-int sgw_esp_crypt(struct sgw_esp_ctx *ctx, bool encrypt);
-void sgw_esp_setup(struct sgw_esp_ctx *ctx, u8 *iv_and_data,
-		   unsigned int cryptlen, unsigned int icv_in,
-		   crypto_completion_t done, struct sk_buff *skb);
+/* Packets of one SA in crypto at once; the rest are dropped as backlog. */
+#define SGW_ESP_QUEUE_MAX	1024
 
-static inline struct sgw_esp_ctx **sgw_esp_cb(struct sk_buff *skb)
-{
-	return (struct sgw_esp_ctx **)skb->cb;
-}
+struct sgw_esp_ctx *sgw_esp_ctx_alloc(struct sgw_sa *sa, gfp_t gfp);
+void sgw_esp_ctx_free(struct sgw_esp_ctx *ctx);
+int sgw_esp_enqueue(struct sgw_esp_ctx *ctx, struct sk_buff *skb,
+		    void (*complete)(struct sgw_esp_ctx *ctx,
+				     struct sk_buff *skb, int err),
+		    bool take_seq);
+void sgw_esp_setup(struct sgw_esp_ctx *ctx, u8 *iv_and_data,
+		   unsigned int cryptlen, unsigned int icv_in);
+void sgw_esp_submit(struct sgw_esp_ctx *ctx, bool encrypt);
+void sgw_esp_done(struct sgw_esp_ctx *ctx, int err);
 
 #endif /* _SGW_ESP_H */

@@ -156,7 +156,8 @@ static void deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb)
 	gro_cells_receive(&tunnel->gro_cells, skb);
 }
 
-static void finish(struct sk_buff *skb, struct sgw_esp_ctx *ctx, int err)
+/* In arrival order: the decrypted packet is delivered, or dropped. */
+static void finish(struct sgw_esp_ctx *ctx, struct sk_buff *skb, int err)
 {
 	struct sgw_sa *sa = ctx->sa;
 	/* Held by sgw_transport_rx_hold() for transport SAs. */
@@ -173,17 +174,6 @@ static void finish(struct sk_buff *skb, struct sgw_esp_ctx *ctx, int err)
 	dev_put(in);
 }
 
-static void decrypt_done(sgw_crypto_cb_arg arg, int err)
-{
-	struct sk_buff *skb = sgw_crypto_cb_data(arg);
-
-	if (err == -EINPROGRESS)
-		return;
-	local_bh_disable();
-	finish(skb, *sgw_esp_cb(skb), err);
-	local_bh_enable();
-}
-
 /* Takes the packet and the reference on @sa; @off is the ESP header offset. */
 static void receive(struct sgw_sa *sa, struct sk_buff *skb, unsigned int off)
 {
@@ -192,8 +182,6 @@ static void receive(struct sgw_sa *sa, struct sk_buff *skb, unsigned int off)
 	struct sgw_esp_ctx *ctx;
 	struct ip_esp_hdr *esph;
 	int elen, err;
-	u8 dsfield;
-	u64 seq;
 
 	if (skb_linearize(skb) ||
 	    (skb_cloned(skb) && pskb_expand_head(skb, 0, 0, GFP_ATOMIC))) {
@@ -205,15 +193,16 @@ static void receive(struct sgw_sa *sa, struct sk_buff *skb, unsigned int off)
 		sgw_tunnel_rx_drop(tunnel, SGW_DROP_MALFORMED, skb);
 		goto put;
 	}
-	esph = (struct ip_esp_hdr *)(skb->data + off);
-	seq = sgw_replay_infer(sa->replay, be32_to_cpu(esph->seq_no));
-	if (!sgw_replay_check(sa->replay, seq)) {
-		sgw_tunnel_rx_drop(tunnel, SGW_DROP_REPLAY, skb);
-		goto put;
-	}
 	ctx = sgw_esp_ctx_alloc(sa, GFP_ATOMIC);
 	if (!ctx) {
 		sgw_tunnel_rx_drop(tunnel, SGW_DROP_NOMEM, skb);
+		goto put;
+	}
+	esph = (struct ip_esp_hdr *)(skb->data + off);
+	ctx->seq = sgw_replay_infer(sa->replay, be32_to_cpu(esph->seq_no));
+	if (!sgw_replay_check(sa->replay, ctx->seq)) {
+		sgw_esp_ctx_free(ctx);
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_REPLAY, skb);
 		goto put;
 	}
 	if (sa->mode == SGW_MODE_TRANSPORT && !sgw_transport_rx_hold(skb)) {
@@ -221,19 +210,22 @@ static void receive(struct sgw_sa *sa, struct sk_buff *skb, unsigned int off)
 		sgw_tunnel_rx_drop(tunnel, SGW_DROP_NOMEM, skb);
 		goto put;
 	}
-	dsfield = skb->protocol == htons(ETH_P_IP) ?
-		  ipv4_get_dsfield(ip_hdr(skb)) : ipv6_get_dsfield(ipv6_hdr(skb));
-	ctx->seq = seq;
+	err = sgw_esp_enqueue(ctx, skb, finish, false);
+	if (err) {
+		sgw_esp_ctx_free(ctx);
+		if (sa->mode == SGW_MODE_TRANSPORT)
+			dev_put(skb->dev);
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_BACKLOG, skb);
+		goto put;
+	}
 	ctx->len = off;
 	ctx->elen = elen;
-	ctx->dsfield = dsfield;
-	sgw_esp_setup(ctx, (u8 *)(esph + 1), elen, alg->icv_len, decrypt_done,
-		      skb);
-	*sgw_esp_cb(skb) = ctx;
-	err = sgw_esp_crypt(ctx, false);
-	if (err == -EINPROGRESS || err == -EBUSY)
-		return;
-	finish(skb, ctx, err);
+	ctx->dsfield = skb->protocol == htons(ETH_P_IP) ?
+		       ipv4_get_dsfield(ip_hdr(skb)) :
+		       ipv6_get_dsfield(ipv6_hdr(skb));
+	sgw_esp_setup(ctx, (u8 *)(esph + 1), elen, alg->icv_len);
+	/* From here on the packet ends in finish(), in arrival order. */
+	sgw_esp_submit(ctx, false);
 	return;
 put:
 	sgw_sa_put(sa);

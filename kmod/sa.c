@@ -175,6 +175,8 @@ struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
 	sa->mode = cfg->mode;
 	sa->esn = cfg->esn;
 	sa->force_async = READ_ONCE(force_async);
+	spin_lock_init(&sa->queue.lock);
+	INIT_LIST_HEAD(&sa->queue.list);
 	atomic64_set(&sa->seq, cfg->seq);
 	sa->life = cfg->life;
 	sa->added = ktime_get_boottime_seconds();
@@ -386,6 +388,28 @@ struct sgw_sa *sgw_sa_lookup_in(struct sgw_net *sn, __be32 spi,
 	struct sgw_sa_key key = { .spi = spi, .daddr = *daddr };
 
 	return rhashtable_lookup(&sn->sa_in, &key, sa_in_params);
+}
+
+/*
+ * The tunnel's usable outbound SA of @mode, referenced, before any of its
+ * sequence numbers or lifetime is spent on a packet; NULL if none. An SA
+ * replaced meanwhile may have lost its last reference: its successor is
+ * in the slot by then, so look once more.
+ */
+struct sgw_sa *sgw_sa_get_out(struct sgw_tunnel *tunnel, u8 mode)
+{
+	struct sgw_sa __rcu **slot = out_slot(tunnel, mode);
+	struct sgw_sa *sa;
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		sa = rcu_dereference_check(*slot, rcu_read_lock_bh_held());
+		if (!sa || !sgw_sa_usable(sa))
+			return NULL;
+		if (sgw_sa_hold(sa))
+			return sa;
+	}
+	return NULL;
 }
 
 /* The next outbound sequence number, or false once it would wrap. */

@@ -3,8 +3,10 @@
 #define _SGW_SA_H
 
 #include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <crypto/aead.h>
 
@@ -48,6 +50,17 @@ enum {
 	SGW_SA_UNLINKED,	/* removed from its tunnel and the table */
 };
 
+/*
+ * The SA's packets in crypto, in the order they took their place: by
+ * sequence number outbound, by arrival inbound (kmod/esp.c).
+ */
+struct sgw_sa_queue {
+	spinlock_t lock;	/* list, len, busy and the entries' done */
+	struct list_head list;
+	unsigned int len;
+	bool busy;		/* a CPU is completing packets from the head */
+};
+
 struct sgw_sa {
 	struct rhash_head node;
 	struct sgw_sa_key key;
@@ -61,6 +74,7 @@ struct sgw_sa {
 	bool force_async;		/* crypto completes from sgw's workqueue */
 	atomic64_t seq;			/* outbound: last sequence number used */
 	struct sgw_replay *replay;	/* inbound */
+	struct sgw_sa_queue queue;
 	struct sgw_lifetime life;
 	atomic64_t bytes;
 	atomic64_t packets;
@@ -83,6 +97,7 @@ struct sgw_sa *sgw_sa_lookup_in(struct sgw_net *sn, __be32 spi,
 				const struct sgw_addr *daddr);
 bool sgw_sa_hold(struct sgw_sa *sa);
 void sgw_sa_defer(struct work_struct *work);
+struct sgw_sa *sgw_sa_get_out(struct sgw_tunnel *tunnel, u8 mode);
 void sgw_sa_put(struct sgw_sa *sa);
 
 bool sgw_sa_next_seq(struct sgw_sa *sa, u64 *seq);

@@ -142,7 +142,8 @@ static void transmit(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 	}
 }
 
-static void finish(struct sk_buff *skb, struct sgw_esp_ctx *ctx, int err)
+/* In sequence-number order: the encrypted packet leaves, or is dropped. */
+static void finish(struct sgw_esp_ctx *ctx, struct sk_buff *skb, int err)
 {
 	struct sgw_sa *sa = ctx->sa;
 	struct sgw_tunnel *tunnel = sa->tunnel;
@@ -156,19 +157,6 @@ static void finish(struct sk_buff *skb, struct sgw_esp_ctx *ctx, int err)
 	}
 	sgw_esp_ctx_free(ctx);
 	sgw_sa_put(sa);
-}
-
-static void encrypt_done(sgw_crypto_cb_arg arg, int err)
-{
-	struct sk_buff *skb = sgw_crypto_cb_data(arg);
-
-	/* A backlogged request reports once when it starts, then finishes. */
-	if (err == -EINPROGRESS)
-		return;
-	/* Counters and the output path expect BH off, as in softirq. */
-	local_bh_disable();
-	finish(skb, *sgw_esp_cb(skb), err);
-	local_bh_enable();
 }
 
 /*
@@ -318,29 +306,30 @@ static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 {
 	unsigned int inner_len, plen, outer_len, path, mtu;
 	const struct sgw_tunnel_cfg *cfg;
-	bool df, outer_frag = false;
 	struct sgw_esp_ctx *ctx;
+	bool outer_frag = false;
 	struct dst_entry *dst;
 	struct sgw_sa *sa;
-	u8 dsfield, *data;
-	u64 seq;
+	u8 *data;
 	int err;
 
 	cfg = rcu_dereference_bh(tunnel->cfg);
-	sa = rcu_dereference_bh(tunnel->sa_out);
-	if (sa && !sgw_sa_usable(sa))
-		sa = NULL;
+	/* Referenced before a sequence number is spent: a rekey loses nothing. */
+	sa = sgw_sa_get_out(tunnel, SGW_MODE_TUNNEL);
 	/* Without a usable SA, wait for the one IKE is asked to negotiate. */
 	if (!sa && whole && cfg && cfg->local.family && cfg->remote.family) {
 		sgw_hold(tunnel, skb);
 		return;
 	}
 	if (!sa || !cfg || !cfg->remote.family) {
+		if (sa)
+			sgw_sa_put(sa);
 		drop(tunnel, SGW_DROP_NO_SA, skb);
 		return;
 	}
 	dst = sgw_route_to_peer(tunnel, cfg);
 	if (IS_ERR(dst)) {
+		sgw_sa_put(sa);
 		drop(tunnel, SGW_DROP_NO_ROUTE, skb);
 		return;
 	}
@@ -348,6 +337,7 @@ static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 		net_dbg_ratelimited("%s: route to the remote SGW leads into %s: dropped\n",
 				    tunnel->dev->name, dst->dev->name);
 		dst_release(dst);
+		sgw_sa_put(sa);
 		drop(tunnel, SGW_DROP_LOOP, skb);
 		return;
 	}
@@ -357,53 +347,53 @@ static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 	sgw_mss_clamp(tunnel, skb, mtu);
 	if (skb->len > mtu && too_big(tunnel, skb, mtu, whole, &outer_frag)) {
 		dst_release(dst);
+		sgw_sa_put(sa);
 		return;
 	}
 
 	inner_len = skb->len;
-	if (!sgw_sa_next_seq(sa, &seq) || !sgw_sa_account(sa, inner_len)) {
+	ctx = sgw_esp_ctx_alloc(sa, GFP_ATOMIC);
+	if (!ctx) {
 		dst_release(dst);
+		sgw_sa_put(sa);
+		drop(tunnel, SGW_DROP_NOMEM, skb);
+		return;
+	}
+	err = sgw_sa_account(sa, inner_len) ?
+	      sgw_esp_enqueue(ctx, skb, finish, true) : -EOVERFLOW;
+	if (err) {
+		sgw_esp_ctx_free(ctx);
+		dst_release(dst);
+		sgw_sa_put(sa);
+		if (err == -ENOBUFS)
+			drop(tunnel, SGW_DROP_BACKLOG, skb);
 		/* The SA ran out with this very packet: wait for the next. */
-		if (whole)
+		else if (whole)
 			sgw_hold(tunnel, skb);
 		else
 			drop(tunnel, SGW_DROP_NO_SA, skb);
 		return;
 	}
+	/* From here on the packet ends in finish(), in sequence order. */
+	if (outer_frag)
+		sgw_tunnel_event(tunnel, SGW_EV_FRAG_AFTER);
+	ctx->len = inner_len;
 	/* RFC 6040 normal mode: DSCP and ECN copied. */
-	dsfield = skb->protocol == htons(ETH_P_IP) ? ipv4_get_dsfield(ip_hdr(skb)) :
-						     ipv6_get_dsfield(ipv6_hdr(skb));
-	df = !outer_frag && outer_df(tunnel, skb);
+	ctx->dsfield = skb->protocol == htons(ETH_P_IP) ?
+		       ipv4_get_dsfield(ip_hdr(skb)) :
+		       ipv6_get_dsfield(ipv6_hdr(skb));
+	ctx->df = !outer_frag && outer_df(tunnel, skb);
+	ctx->frag_size = outer_frag ? path : 0;
 
 	skb_scrub_packet(skb, false);
 	skb_dst_set(skb, dst);
 	outer_len = cfg->remote.family == AF_INET ? sizeof(struct iphdr) :
 						    sizeof(struct ipv6hdr);
-	if (!sgw_sa_hold(sa)) {
-		drop(tunnel, SGW_DROP_NO_SA, skb);
-		return;
-	}
-	ctx = sgw_esp_ctx_alloc(sa, GFP_ATOMIC);
-	data = ctx ? encapsulate(skb, sa, seq, outer_len, &plen) : NULL;
+	data = encapsulate(skb, sa, ctx->seq, outer_len, &plen);
 	if (!data) {
-		if (ctx)
-			sgw_esp_ctx_free(ctx);
-		sgw_sa_put(sa);
-		drop(tunnel, SGW_DROP_NOMEM, skb);
+		sgw_esp_done(ctx, -ENOMEM);
 		return;
 	}
-	if (outer_frag)
-		sgw_tunnel_event(tunnel, SGW_EV_FRAG_AFTER);
-	ctx->seq = seq;
-	ctx->len = inner_len;
-	ctx->dsfield = dsfield;
-	ctx->df = df;
-	ctx->frag_size = outer_frag ? path : 0;
-	sgw_esp_setup(ctx, data, plen, 0, encrypt_done, skb);
-	*sgw_esp_cb(skb) = ctx;
-
-	err = sgw_esp_crypt(ctx, true);
-	if (err == -EINPROGRESS || err == -EBUSY)
-		return;
-	finish(skb, ctx, err);
+	sgw_esp_setup(ctx, data, plen, 0);
+	sgw_esp_submit(ctx, true);
 }

@@ -72,7 +72,8 @@ static void log_no_sa(struct sgw_tunnel *tunnel, const struct sk_buff *skb)
 			&ipv6_hdr(skb)->daddr);
 }
 
-static void finish(struct sk_buff *skb, struct sgw_esp_ctx *ctx, int err)
+/* In sequence-number order: the encrypted packet leaves, or is dropped. */
+static void finish(struct sgw_esp_ctx *ctx, struct sk_buff *skb, int err)
 {
 	struct sgw_sa *sa = ctx->sa;
 	struct sgw_tunnel *tunnel = sa->tunnel;
@@ -88,17 +89,6 @@ static void finish(struct sk_buff *skb, struct sgw_esp_ctx *ctx, int err)
 		ip6_local_out(dev_net(tunnel->dev), skb->sk, skb);
 	}
 	sgw_sa_put(sa);
-}
-
-static void encrypt_done(sgw_crypto_cb_arg arg, int err)
-{
-	struct sk_buff *skb = sgw_crypto_cb_data(arg);
-
-	if (err == -EINPROGRESS)
-		return;
-	local_bh_disable();
-	finish(skb, *sgw_esp_cb(skb), err);
-	local_bh_enable();
 }
 
 /*
@@ -184,13 +174,13 @@ static void protect_one(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 	unsigned int plen;
 	struct sgw_sa *sa;
 	u8 *data;
-	u64 seq;
 	int err;
 
-	sa = rcu_dereference(tunnel->sa_out_tr);
-	if (sa && !sgw_sa_usable(sa))
-		sa = NULL;
+	/* Referenced before a sequence number is spent: a rekey loses nothing. */
+	sa = sgw_sa_get_out(tunnel, SGW_MODE_TRANSPORT);
 	if (!sa || !cfg) {
+		if (sa)
+			sgw_sa_put(sa);
 		log_no_sa(tunnel, skb);
 		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NO_TRANSPORT_SA, skb);
 		return;
@@ -198,44 +188,49 @@ static void protect_one(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 	/* Our own route: the stack's may lead into a tunnel (full-tunnel). */
 	dst = sgw_route_to_peer(tunnel, cfg);
 	if (IS_ERR(dst)) {
+		sgw_sa_put(sa);
 		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NO_ROUTE, skb);
 		return;
 	}
 	if (sgw_is_sgw_device(dst->dev)) {
 		dst_release(dst);
+		sgw_sa_put(sa);
 		sgw_tunnel_tx_drop(tunnel, SGW_DROP_LOOP, skb);
 		return;
 	}
-	if (!sgw_sa_next_seq(sa, &seq) || !sgw_sa_account(sa, skb->len)) {
-		dst_release(dst);
-		log_no_sa(tunnel, skb);
-		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NO_TRANSPORT_SA, skb);
-		return;
-	}
-	/* The plaintext's conntrack entry is not the ESP packet's. */
-	nf_reset_ct(skb);
-	skb_dst_drop(skb);
-	skb_dst_set(skb, dst);
-	if (!sgw_sa_hold(sa)) {
-		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NO_TRANSPORT_SA, skb);
-		return;
-	}
 	ctx = sgw_esp_ctx_alloc(sa, GFP_ATOMIC);
-	data = ctx ? encapsulate(skb, sa, seq, hlen, &plen) : NULL;
-	if (!data) {
-		if (ctx)
-			sgw_esp_ctx_free(ctx);
+	if (!ctx) {
+		dst_release(dst);
 		sgw_sa_put(sa);
 		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NOMEM, skb);
 		return;
 	}
-	ctx->seq = seq;
-	sgw_esp_setup(ctx, data, plen, 0, encrypt_done, skb);
-	*sgw_esp_cb(skb) = ctx;
-	err = sgw_esp_crypt(ctx, true);
-	if (err == -EINPROGRESS || err == -EBUSY)
+	err = sgw_sa_account(sa, skb->len) ?
+	      sgw_esp_enqueue(ctx, skb, finish, true) : -EOVERFLOW;
+	if (err) {
+		sgw_esp_ctx_free(ctx);
+		dst_release(dst);
+		sgw_sa_put(sa);
+		if (err == -ENOBUFS) {
+			sgw_tunnel_tx_drop(tunnel, SGW_DROP_BACKLOG, skb);
+			return;
+		}
+		log_no_sa(tunnel, skb);
+		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NO_TRANSPORT_SA, skb);
 		return;
-	finish(skb, ctx, err);
+	}
+	/* From here on the packet ends in finish(), in sequence order. */
+	/* The plaintext's conntrack entry is not the ESP packet's. */
+	nf_reset_ct(skb);
+	skb_dst_drop(skb);
+	skb_dst_set(skb, dst);
+	data = encapsulate(skb, sa, ctx->seq, hlen, &plen);
+	if (!data) {
+		sgw_esp_done(ctx, -ENOMEM);
+		return;
+	}
+	sgw_esp_setup(ctx, data, plen, 0);
+	sgw_esp_submit(ctx, true);
 }
 
 /* GSO packets are cut into segments first, each with its checksum. */

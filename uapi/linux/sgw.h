@@ -400,6 +400,7 @@ enum sgw_drop {
 	SGW_DROP_HOLD_FULL,	/* oldest held packet, pushed out by a newer one */
 	SGW_DROP_HOLD_TIMEOUT,	/* held, but no outbound SA came in time */
 	SGW_DROP_NO_TRANSPORT_SA, /* SGW-to-SGW packet, no outbound transport SA */
+	SGW_DROP_BACKLOG,	/* too many of the SA's packets in crypto already */
 	__SGW_DROP_MAX
 };
 

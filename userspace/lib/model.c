@@ -23,6 +23,7 @@ static const char *const drop_names[__SGW_DROP_MAX] = {
 	[SGW_DROP_HOLD_FULL] = "hold-full",
 	[SGW_DROP_HOLD_TIMEOUT] = "hold-timeout",
 	[SGW_DROP_NO_TRANSPORT_SA] = "no-transport-sa",
+	[SGW_DROP_BACKLOG] = "backlog",
 };
 
 /* Key lengths and layouts as RFC 4106, RFC 7634 and RFC 4868 define them. */

@@ -150,7 +150,7 @@ static void test_tunnel_json(void **state)
 		  "\"local-ts\":[\"10.1.0.0/24\"],\"remote-ts\":[\"10.2.0.0/24\"],"
 		  "\"drops\":{\"no-sa\":3,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0,\"no-transport-sa\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0,\"no-transport-sa\":0,\"backlog\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
 		  "\"outer-df\":\"copy\",\"fragment\":\"before-encryption\","
 		  "\"path-mtu\":1500,\"tunnel-mtu\":1446,\"events\":{\"frag-needed\":0,"
 		  "\"packet-too-big\":0,\"fragmented-before\":0,\"fragmented-after\":0,"
@@ -175,7 +175,7 @@ static void test_tunnel_json(void **state)
 	json_init(&j, f);
 	print_tunnel_json(&j, &t);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"hold-timeout\":0,\"no-transport-sa\":4}"));
+	assert_non_null(strstr(buf, "\"hold-timeout\":0,\"no-transport-sa\":4,\"backlog\":0}"));
 	assert_non_null(strstr(buf, "},\"protect-gateways\":true}"));
 	free(buf);
 	buf = NULL;
@@ -193,7 +193,7 @@ static void test_tunnel_json(void **state)
 		  "\"local\":null,\"remote\":null,\"local-ts\":[],\"remote-ts\":[],"
 		  "\"drops\":{\"no-sa\":0,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0,\"no-transport-sa\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0,\"no-transport-sa\":0,\"backlog\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
 		  "\"outer-df\":\"copy\",\"fragment\":\"before-encryption\","
 		  "\"path-mtu\":0,\"tunnel-mtu\":0,\"events\":{\"frag-needed\":0,"
 		  "\"packet-too-big\":0,\"fragmented-before\":0,\"fragmented-after\":0,"
