@@ -138,7 +138,8 @@ int sgw_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 		goto wipe;
 	}
 	cfg.replay_window = tb[SGW_SA_A_REPLAY_WINDOW] ?
-			    nla_get_u32(tb[SGW_SA_A_REPLAY_WINDOW]) : 64;
+			    nla_get_u32(tb[SGW_SA_A_REPLAY_WINDOW]) :
+			    SGW_REPLAY_WINDOW_DEFAULT;
 	cfg.esn = tb[SGW_SA_A_ESN] && nla_get_u8(tb[SGW_SA_A_ESN]);
 	cfg.seq = get_u64(tb, SGW_SA_A_SEQ);
 	if (!cfg.esn && cfg.seq > U32_MAX) {

@@ -607,12 +607,14 @@ test_replay_resend() {
 }
 
 test_replay_window() {
-	local w=64 rx=0 rp=0 top
+	local w=1024 rx=0 rp=0 top
 
-	rx_setup 4 aes-gcm-128	# the default window: 64
+	# The default window: sgw's 1024; the xfrm reference is given 64.
+	[ "$SGW" = sgw ] || w=64
+	rx_setup 4 aes-gcm-128
 	accept() { craft "$1"; rx=$((rx + 1)); wait_eq "seq $1 accepted: gB rx_packets" $rx devstat "$gB" rx_packets; }
 	reject() { craft "$1"; rp=$((rp + 1)); wait_eq "seq $1 refused: gB replay drops" $rp drop "$gB" "$SGW" replay; }
-	top=100
+	top=$((w + 100))
 	accept $top
 	accept $((top - w + 1))		# oldest still inside the window
 	reject $((top - w))		# just outside it
@@ -621,8 +623,22 @@ test_replay_window() {
 	reject $top
 	top=$((top + w + 1))		# jump: the whole window moves
 	accept $top
-	reject 101			# now outside (top - w)
+	reject $((top - w))		# now outside: the old top + 1
 	accept $((top - w + 1))
+	# Far beyond the first bitmap (twice the window rounded up to a
+	# power of two): its bits are reused, nothing stale survives.
+	top=$((5 * w + 7))
+	accept $top
+	accept $((top - w + 1))
+	reject $((top - w))
+	accept $((top - 2))
+	reject $((top - 2))
+	# Slide by less than the bitmap: top - 2 + 2w shares the bit of the
+	# packet accepted as top - 2 and must have been cleared for it.
+	top=$((top + 2 * w - 1))
+	accept $top
+	accept $((top - 1))
+	reject $((top - 1))
 	expect_eq "gB in SA seq (highest received)" "$(sa_get "$gB" "$SGW" in $SPI_AB seq)" $top
 	expect_eq "gB in SA packets" "$(sa_get "$gB" "$SGW" in $SPI_AB packets)" $rx
 	expect_eq "gB rx_packets" "$(devstat "$gB" rx_packets)" $rx

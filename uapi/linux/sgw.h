@@ -101,7 +101,8 @@
  *     SGW_SA_A_ALG: NLA_U32, enum sgw_alg, required
  *     SGW_SA_A_KEY: NLA_BINARY, exactly the algorithm's key length
  *     SGW_SA_A_REPLAY_WINDOW: NLA_U32, inbound, 0..SGW_REPLAY_WINDOW_MAX
- *                             packets (default 64; 0 disables the check)
+ *                             packets (default SGW_REPLAY_WINDOW_DEFAULT;
+ *                             0 disables the check)
  *     SGW_SA_A_ESN: NLA_U8, 0 or 1: 64-bit extended sequence numbers
  *     SGW_SA_A_SEQ: NLA_U64, outbound: the last sequence number used (the
  *                   next packet carries SEQ + 1); inbound: the highest
@@ -193,6 +194,8 @@
 #define SGW_SA_IN_MAX		4
 #define SGW_REPLAY_WINDOW_MAX	4096
 #define SGW_SA_SECONDS_MAX	4294967295ULL	/* time lifetimes: about 136 years */
+/* Wide enough for the reordering of ECMP paths and a peer's parallel CPUs. */
+#define SGW_REPLAY_WINDOW_DEFAULT	1024
 #define SGW_HOLD_MAX		8
 #define SGW_HOLD_TIMEOUT_S	5
 

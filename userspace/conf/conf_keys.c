@@ -227,7 +227,7 @@ static const struct sgw_conf_key keys[] = {
 		/* strongSwan's replay_window */
 		.name = "replay-window", .id = SGW_CONF_K_REPLAY_WINDOW,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_UINT,
-		.offset = T(replay_window), .def = "32", .min = 0,
+		.offset = T(replay_window), .def = "1024", .min = 0,
 		.max = 4096,
 		.summary = "anti-replay window in packets",
 	}, {

@@ -79,7 +79,7 @@ static void tunnel_defaults(void **state)
 	assert_int_equal(t->outer_df, SGW_CONF_DF_COPY);
 	assert_int_equal(t->fragment, SGW_CONF_FRAG_BEFORE_ENCRYPTION);
 	assert_false(t->protect_gateways);
-	assert_int_equal(t->replay_window, 32);
+	assert_int_equal(t->replay_window, 1024);
 	assert_false(t->esn);
 	assert_false(t->nat_traversal);
 	assert_false(t->encap);
