@@ -243,8 +243,8 @@ static bool too_big(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 		consume_skb(skb);
 		return true;
 	}
-	if ((ip_hdr(skb)->frag_off & htons(IP_DF)) &&
-	    READ_ONCE(tunnel->outer_df) != SGW_OUTER_DF_CLEAR) {
+	/* The sender's DF is honoured whatever the outer header gets. */
+	if (ip_hdr(skb)->frag_off & htons(IP_DF)) {
 		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
 		sgw_tunnel_event(tunnel, SGW_EV_FRAG_NEEDED);
 		net_info_ratelimited("%s: tunnel %u: %pI4 -> %pI4: %u bytes exceed the tunnel MTU %u with DF set: sent ICMP fragmentation needed (mtu %u)\n",

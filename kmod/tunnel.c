@@ -118,6 +118,8 @@ int sgw_tunnel_init(struct sgw_tunnel *tunnel)
 	if (ret)
 		goto err_dst;
 	tunnel->enabled = true;
+	/* Never DF outside: a narrow path that drops ICMP fragments instead. */
+	tunnel->outer_df = SGW_OUTER_DF_CLEAR;
 	sgw_hold_init(tunnel);
 	tunnel->next_unknown_spi = jiffies;
 	RCU_INIT_POINTER(tunnel->cfg, cfg);

@@ -81,7 +81,7 @@ test_keys_and_reload() {
 	conf_a aes256gcm16 "child-lifetime = 2h" "dpd-delay = 10s"
 	out=$(reload_a)
 	expect_match "reload to auto" "$out" "1 updated without renegotiating"
-	expect_eq "module with defaults" "$(kernel "$gA")" "auto auto copy before-encryption"
+	expect_eq "module with defaults" "$(kernel "$gA")" "auto auto clear before-encryption"
 	expect_eq "IKE SPIs still" "$(sgw_ike_spis "$gA")" "$spis"
 
 	# A change the peer sees: negotiated anew.

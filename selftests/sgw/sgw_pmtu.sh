@@ -222,10 +222,16 @@ test_fragment_modes() {
 	expect_eq "after: ESP headers" "$(echo "$cap" | grep -c 'ESP(spi=0x00001001')" 3
 	expect_eq "after: counter" "$(field "$a" "t['events']['fragmented-after']")" 2
 	expect_eq "after: reply" "$(x "$h" ping -M dont -c 1 -W 2 -s 3000 10.2.0.2 | grep -c '3008 bytes from')" 1
-	# outer-df clear: DF packets too big are fragmented, not refused.
-	x "$a" "$SGWCTL" tunnel set 1 outer-df clear
-	expect_eq "clear: reply" "$(x "$h" ping -M do -c 1 -W 2 -s $((mtu - 27)) 10.2.0.2 | grep -c 'bytes from')" 1
-	expect_eq "clear: no ICMP" "$(field "$a" "t['events']['frag-needed']")" 0
+	# outer-df only decides the outer bit: the sender's DF is honoured
+	# whatever it says (clear is the default). "-M probe": DF, and sent
+	# although h learned the MTU from the first answer.
+	for policy in clear copy; do
+		x "$a" "$SGWCTL" tunnel set 1 outer-df "$policy"
+		expect_match "$policy: ICMP" \
+			"$(x "$h" ping -M probe -c 1 -W 2 -s $((mtu - 27)) 10.2.0.2 2>&1 || true)" \
+			"Frag needed and DF set \(mtu = $mtu\)"
+	done
+	expect_eq "frag-needed counter" "$(field "$a" "t['events']['frag-needed']")" 2
 }
 
 test_outer_df() {
@@ -257,6 +263,8 @@ test_pmtu_learning() {
 	local mtu1280 out
 	mtu1280=$(inner_mtu 1280 20 8 16 4)
 	ip -n "$r" link set rb mtu 1280
+	# Only ESP with DF makes r answer; the default would be fragmented.
+	x "$a" "$SGWCTL" tunnel set 1 outer-df copy
 	# A full-size DF packet: its ESP meets r's smaller link, r answers a.
 	x "$h" ping -M do -c 1 -W 1 -s 1400 10.2.0.2 > /dev/null 2>&1 || true
 	expect_eq "learned" "$(field "$a" "t['events']['pmtu-lowered']")" 1
@@ -305,6 +313,7 @@ test_mss_black_hole() {
 	local mtu1280 cap got
 	mtu1280=$(inner_mtu 1280 20 8 16 4)
 	ip -n "$r" link set rb mtu 1280
+	x "$a" "$SGWCTL" tunnel set 1 outer-df copy
 	x "$h" ping -M do -c 1 -W 1 -s 1400 10.2.0.2 > /dev/null 2>&1 || true
 	expect_eq "tunnel MTU learned" "$(field "$a" "t['tunnel-mtu']")" "$mtu1280"
 	# A firewall that drops ICMP toward the LAN host.
@@ -389,7 +398,7 @@ s.settimeout(8); c, _ = s.accept()' &
 ktap_begin 8
 run_test "tunnel MTU equals the overhead formula, follows the underlay" test_mtu_formula
 run_test "DF set: ICMP fragmentation needed / packet too big with the exact MTU" test_df_icmp
-run_test "fragmentation before and after encryption, outer-df clear" test_fragment_modes
+run_test "fragmentation before and after encryption; DF honoured with any outer-df" test_fragment_modes
 run_test "outer DF bit: copy, set, clear" test_outer_df
 run_test "path MTU learned from ICMP about our ESP" test_pmtu_learning
 run_test "MSS clamping saves TCP across an ICMP black hole" test_mss_black_hole

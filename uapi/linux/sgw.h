@@ -42,7 +42,7 @@
  *     SGW_TUNNEL_A_ENABLED: NLA_U8, 0 or 1 (tunnels start enabled)
  *     SGW_TUNNEL_A_MTU: NLA_U32, 0 = auto (path MTU to the remote SGW minus
  *                       the outbound SA's exact overhead), or 68..65535
- *     SGW_TUNNEL_A_OUTER_DF: NLA_U8, enum sgw_outer_df (default copy)
+ *     SGW_TUNNEL_A_OUTER_DF: NLA_U8, enum sgw_outer_df (default clear)
  *     SGW_TUNNEL_A_FRAGMENT: NLA_U8, enum sgw_fragment (default before)
  *     SGW_TUNNEL_A_MSS: NLA_U32, TCP MSS clamp: 0 = auto (fit the tunnel
  *                       MTU), SGW_MSS_OFF, or a fixed 536..65495
@@ -361,7 +361,7 @@ enum sgw_mode {
 enum sgw_outer_df {
 	SGW_OUTER_DF_COPY,	/* from an inner IPv4 packet; set for inner IPv6 */
 	SGW_OUTER_DF_SET,
-	SGW_OUTER_DF_CLEAR,	/* DF inner packets too big are sent fragmented */
+	SGW_OUTER_DF_CLEAR,	/* never set: the path may fragment (default) */
 };
 
 /* Where an inner IPv4 packet without DF and above the MTU is fragmented. */

@@ -210,7 +210,7 @@ static const struct sgw_conf_key keys[] = {
 	}, {
 		.name = "outer-df", .id = SGW_CONF_K_OUTER_DF,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_ENUM,
-		.offset = T(outer_df), .def = "copy", .choices = outer_dfs,
+		.offset = T(outer_df), .def = "clear", .choices = outer_dfs,
 		.summary = "the DF bit of outer IPv4 headers",
 	}, {
 		.name = "fragment", .id = SGW_CONF_K_FRAGMENT,

@@ -112,7 +112,7 @@ static void describe_lines(void **state)
 		{ "mss", "Type: auto | off | integer 536..65495. Default: "
 			 "auto." },
 		{ "ike-lifetime", "Type: duration 10s..30d. Default: 4h." },
-		{ "outer-df", "Type: copy | set | clear. Default: copy." },
+		{ "outer-df", "Type: copy | set | clear. Default: clear." },
 		{ "local", "Type: IP address | auto. Default: auto." },
 	};
 	char buf[512];

@@ -76,7 +76,7 @@ static void tunnel_defaults(void **state)
 	assert_int_equal(t->retransmit_timeout, 4);
 	assert_int_equal(t->mtu, SGW_CONF_MTU_AUTO);
 	assert_int_equal(t->mss, SGW_CONF_MSS_AUTO);
-	assert_int_equal(t->outer_df, SGW_CONF_DF_COPY);
+	assert_int_equal(t->outer_df, SGW_CONF_DF_CLEAR);
 	assert_int_equal(t->fragment, SGW_CONF_FRAG_BEFORE_ENCRYPTION);
 	assert_false(t->protect_gateways);
 	assert_int_equal(t->replay_window, 1024);

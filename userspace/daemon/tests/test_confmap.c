@@ -215,16 +215,16 @@ static void test_pmtu_keys(void **state)
 	assert_true(k.set_mtu && k.set_mss && k.set_outer_df && k.set_fragment);
 	assert_int_equal(k.mtu, 0);
 	assert_int_equal(k.mss, 0);
-	assert_int_equal(k.outer_df, SGW_OUTER_DF_COPY);
+	assert_int_equal(k.outer_df, SGW_OUTER_DF_CLEAR);
 	assert_int_equal(k.fragment, SGW_FRAGMENT_BEFORE);
 	sgw_conf_free(&conf);
 	snprintf(text, sizeof(text), "%smtu = 1400\nmss = 1300\n"
-		 "outer-df = clear\nfragment = after-encryption\n", base);
+		 "outer-df = copy\nfragment = after-encryption\n", base);
 	parse(text, &conf);
 	confmap_kernel_tunnel(&conf.tunnels[0], &k);
 	assert_int_equal(k.mtu, 1400);
 	assert_int_equal(k.mss, 1300);
-	assert_int_equal(k.outer_df, SGW_OUTER_DF_CLEAR);
+	assert_int_equal(k.outer_df, SGW_OUTER_DF_COPY);
 	assert_int_equal(k.fragment, SGW_FRAGMENT_AFTER);
 	/* Alone: nothing but the four. */
 	memset(&k, 0, sizeof(k));
@@ -273,7 +273,7 @@ static void test_in_place(void **state)
 			     "auto-refresh = off\nreauth = yes\n"
 			     "dpd-delay = 10s\ndpd-action = clear\n"
 			     "retransmit-tries = 3\nretransmit-timeout = 2s\n"
-			     "replay-window = 1024\n", keys, sizeof(keys)));
+			     "replay-window = 64\n", keys, sizeof(keys)));
 	assert_string_equal(keys, "ike-lifetime, child-lifetime, "
 			    "rekey-margin, rekey-jitter, life-bytes, "
 			    "life-packets, auto-refresh, reauth, dpd-delay, "
