@@ -383,13 +383,71 @@ print(c.recv(32).decode())" 2>&1) || true
 		fail "only $(sa_get "$gB" in $SPI_AB packets) packets on gB's inbound SA"
 }
 
+# pktinfo NS_TO NS_FROM SRC DST PORT: one UDP datagram from SRC to DST;
+# prints the interface index the receiver's IP_PKTINFO / IPV6_PKTINFO
+# gives it (read from the packet's IP control block).
+pktinfo() {
+	local fam=AF_INET
+
+	[[ $4 == *:* ]] && fam=AF_INET6
+	n_exec "$1" python3 -c "
+import socket, struct
+IP_PKTINFO = 8  # linux/in.h; Python does not name it
+s = socket.socket(socket.$fam, socket.SOCK_DGRAM)
+if socket.$fam == socket.AF_INET:
+    s.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
+else:
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVPKTINFO, 1)
+s.bind(('$4', $5))
+s.settimeout(5)
+_, anc, _, _ = s.recvmsg(64, 256)
+for level, kind, data in anc:
+    if kind == IP_PKTINFO and level == socket.IPPROTO_IP:
+        print(struct.unpack_from('i', data)[0])
+    if kind == socket.IPV6_PKTINFO and level == socket.IPPROTO_IPV6:
+        print(struct.unpack_from('i', data, 16)[0])" > "$tmp/pktinfo" &
+	for _ in $(seq 50); do
+		[ -n "$(n_exec "$1" ss -Hlun "sport = :$5")" ] && break
+		sleep 0.1
+	done
+	n_exec "$2" python3 -c "
+import socket
+s = socket.socket(socket.$fam, socket.SOCK_DGRAM)
+s.bind(('$3', 0))
+s.sendto(b'x', ('$4', $5))"
+	wait $! || true
+	cat "$tmp/pktinfo"
+}
+
+# Decrypted transport packets re-enter the stack with the IP control
+# block the stack gave them on arrival: sockets see the real input
+# interface (and nothing of sgw's own state).
+test_ip_cb() {
+	local ifindex
+
+	tmpdir
+	topo
+	sgw_side "$gA" 1 $A4 $B4 $SPI_AB $KEY_AB $SPI_BA $KEY_BA
+	sgw_side "$gB" 1 $B4 $A4 $SPI_BA $KEY_BA $SPI_AB $KEY_AB
+	sgw_side "$gA" 2 $A6 $B6 0x3003 $KEY_AB 0x3004 $KEY_BA
+	sgw_side "$gB" 2 $B6 $A6 0x3004 $KEY_BA 0x3003 $KEY_AB
+	ifindex=$(n_exec "$gA" cat /sys/class/net/a0/ifindex)
+	expect_eq "IPv4: IP_PKTINFO interface of a transport ESP datagram" \
+		"$(pktinfo "$gA" "$gB" $B4 $A4 7000)" "$ifindex"
+	expect_eq "IPv6: IPV6_PKTINFO interface of a transport ESP datagram" \
+		"$(pktinfo "$gA" "$gB" $B6 $A6 7001)" "$ifindex"
+	expect_eq "gA in SA packets (IPv4)" "$(sa_get "$gA" in $SPI_BA packets)" 1
+	expect_eq "gA in SA packets (IPv6)" "$(sa_get "$gA" in 0x3004 packets)" 1
+}
+
 require_module
 require_cmd ping tcpdump iperf3 python3 nft
 
-ktap_begin 5
+ktap_begin 6
 run_test "transport ESP against the kernel's xfrm (IPv4): ping, exact bytes, counters, TCP, IKE in clear, replay" test_xfrm4
 run_test "no transport SA: dropped, counted, logged once; protect-gateways off or tunnel disabled: clear" test_no_sa
 run_test "sgw <-> sgw transport ESP (IPv6): ping, exact bytes, counters, TCP" test_sgw6
 run_test "decrypted transport traffic through a PREROUTING DNAT port forward (IPv4, IPv6)" test_dnat
 run_test "SCTP between the gateways (CRC32c offload)" test_sctp
+run_test "transport receive keeps the IP control block: IP_PKTINFO / IPV6_PKTINFO interface" test_ip_cb
 ktap_end
