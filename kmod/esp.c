@@ -15,8 +15,13 @@
  * delivered) in queue order.
  */
 
+#include <linux/ip.h>
+#include <linux/random.h>
 #include <linux/slab.h>
+#include <asm/unaligned.h>
 #include <crypto/internal/aead.h>
+#include <net/esp.h>
+#include <net/ip.h>
 
 #include "compat.h"
 #include "esp.h"
@@ -47,6 +52,61 @@ struct sgw_esp_ctx *sgw_esp_ctx_alloc(struct sgw_sa *sa, gfp_t gfp)
 void sgw_esp_ctx_free(struct sgw_esp_ctx *ctx)
 {
 	kfree_sensitive(ctx);
+}
+
+/*
+ * Frame @skb as ESP (RFC 4303 section 2): the ESP header and IV go after
+ * its first @hlen bytes (transport mode: the IP header; tunnel mode:
+ * none), the trailer (padding 1, 2, 3, ..., pad length, @nexthdr) and
+ * room for the ICV after the rest, with headroom for an @outer-byte
+ * header and the link layer. Returns where the IV starts and in *@plen
+ * the bytes to encrypt after it; NULL when the ESP packet would exceed
+ * IP_MAX_MTU or memory ran out.
+ */
+u8 *sgw_esp_frame(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
+		  unsigned int hlen, unsigned int outer, u8 nexthdr,
+		  unsigned int *plen)
+{
+	const struct sgw_alg_desc *alg = sa->alg;
+	unsigned int esplen = sizeof(struct ip_esp_hdr) + alg->iv_len;
+	unsigned int len = skb->len - hlen, padlen, tail, i;
+	struct ip_esp_hdr *esph;
+	int hroom, troom;
+	u8 *trailer;
+
+	*plen = ALIGN(len + 2, alg->block);
+	padlen = *plen - len - 2;
+	tail = padlen + 2 + alg->icv_len;
+	if (outer + skb->len + esplen + tail > IP_MAX_MTU)
+		return NULL;
+	hroom = max_t(int, 0, outer + esplen +
+			      LL_RESERVED_SPACE(skb_dst(skb)->dev) -
+			      skb_headroom(skb));
+	troom = max_t(int, 0, tail - skb_tailroom(skb));
+	if (skb_linearize(skb) ||
+	    ((hroom || troom || skb_cloned(skb)) &&
+	     pskb_expand_head(skb, hroom, troom, GFP_ATOMIC)))
+		return NULL;
+
+	trailer = skb_put(skb, tail);
+	for (i = 0; i < padlen; i++)
+		trailer[i] = i + 1;
+	trailer[padlen] = padlen;
+	trailer[padlen + 1] = nexthdr;
+	skb_push(skb, esplen);
+	memmove(skb->data, skb->data + esplen, hlen);
+	esph = (struct ip_esp_hdr *)(skb->data + hlen);
+	esph->spi = sa->key.spi;
+	esph->seq_no = cpu_to_be32(lower_32_bits(seq));
+	/*
+	 * Counter-mode AEADs need a unique IV per key: the 64-bit sequence
+	 * number is one. CBC needs an unpredictable one.
+	 */
+	if (alg->auth_key_len)
+		get_random_bytes(esph + 1, alg->iv_len);
+	else
+		put_unaligned_be64(seq, esph + 1);
+	return (u8 *)(esph + 1);
 }
 
 /*

@@ -47,6 +47,9 @@ struct sgw_esp_ctx {
 
 struct sgw_esp_ctx *sgw_esp_ctx_alloc(struct sgw_sa *sa, gfp_t gfp);
 void sgw_esp_ctx_free(struct sgw_esp_ctx *ctx);
+u8 *sgw_esp_frame(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
+		  unsigned int hlen, unsigned int outer, u8 nexthdr,
+		  unsigned int *plen);
 int sgw_esp_enqueue(struct sgw_esp_ctx *ctx, struct sk_buff *skb,
 		    void (*complete)(struct sgw_esp_ctx *ctx,
 				     struct sk_buff *skb, int err),

@@ -7,7 +7,6 @@
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
-#include <asm/unaligned.h>
 #include <net/dsfield.h>
 #include <net/esp.h>
 #include <net/icmp.h>
@@ -157,55 +156,6 @@ static void finish(struct sgw_esp_ctx *ctx, struct sk_buff *skb, int err)
 	}
 	sgw_esp_ctx_free(ctx);
 	sgw_sa_put(sa);
-}
-
-/*
- * Make the packet ESP: trailer (padding 1, 2, 3..., pad length, next
- * header) and room for the ICV at the end, SPI, sequence number and IV in
- * front, room for the outer header and link layer before that.
- */
-static u8 *encapsulate(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
-		       unsigned int outer_len, unsigned int *plen)
-{
-	const struct sgw_alg_desc *alg = sa->alg;
-	unsigned int inner_len = skb->len, padlen, tail, head, i;
-	struct ip_esp_hdr *esph;
-	u8 *trailer;
-	int hroom, troom;
-
-	*plen = ALIGN(inner_len + 2, alg->block);
-	padlen = *plen - inner_len - 2;
-	tail = padlen + 2 + alg->icv_len;
-	/* The outer length field must hold it (an inner packet near 64 KB). */
-	if (outer_len + sizeof(*esph) + alg->iv_len + inner_len + tail > IP_MAX_MTU)
-		return NULL;
-	head = outer_len + sizeof(*esph) + alg->iv_len +
-	       LL_RESERVED_SPACE(skb_dst(skb)->dev);
-	hroom = max_t(int, 0, head - skb_headroom(skb));
-	troom = max_t(int, 0, tail - skb_tailroom(skb));
-	if (skb_linearize(skb) ||
-	    ((hroom || troom || skb_cloned(skb)) &&
-	     pskb_expand_head(skb, hroom, troom, GFP_ATOMIC)))
-		return NULL;
-
-	trailer = skb_put(skb, tail);
-	for (i = 0; i < padlen; i++)
-		trailer[i] = i + 1;
-	trailer[padlen] = padlen;
-	trailer[padlen + 1] = skb->protocol == htons(ETH_P_IP) ? IPPROTO_IPIP :
-								 IPPROTO_IPV6;
-	esph = skb_push(skb, sizeof(*esph) + alg->iv_len);
-	esph->spi = sa->key.spi;
-	esph->seq_no = cpu_to_be32(lower_32_bits(seq));
-	/*
-	 * Counter-mode AEADs need a unique IV per key: the 64-bit sequence
-	 * number is one. CBC needs an unpredictable one.
-	 */
-	if (alg->auth_key_len)
-		get_random_bytes(esph + 1, alg->iv_len);
-	else
-		put_unaligned_be64(seq, esph + 1);
-	return (u8 *)(esph + 1);
 }
 
 static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole);
@@ -389,7 +339,10 @@ static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 	skb_dst_set(skb, dst);
 	outer_len = cfg->remote.family == AF_INET ? sizeof(struct iphdr) :
 						    sizeof(struct ipv6hdr);
-	data = encapsulate(skb, sa, ctx->seq, outer_len, &plen);
+	data = sgw_esp_frame(skb, sa, ctx->seq, 0, outer_len,
+			     skb->protocol == htons(ETH_P_IP) ? IPPROTO_IPIP :
+								IPPROTO_IPV6,
+			     &plen);
 	if (!data) {
 		sgw_esp_done(ctx, -ENOMEM);
 		return;

@@ -27,7 +27,6 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/udp.h>
-#include <asm/unaligned.h>
 #include <net/esp.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
@@ -92,54 +91,23 @@ static void finish(struct sgw_esp_ctx *ctx, struct sk_buff *skb, int err)
 }
 
 /*
- * Insert the ESP header and IV after the IP header of @hlen bytes and
- * append the trailer and room for the ICV; the IP header then announces
- * ESP. Returns where the IV starts, *@plen the bytes to encrypt after it.
+ * Make the packet transport-mode ESP: framed after its IP header of @hlen
+ * bytes, which then announces ESP. Returns where the IV starts, *@plen
+ * the bytes to encrypt after it.
  */
 static u8 *encapsulate(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
 		       unsigned int hlen, unsigned int *plen)
 {
-	const struct sgw_alg_desc *alg = sa->alg;
-	unsigned int esplen = sizeof(struct ip_esp_hdr) + alg->iv_len;
-	unsigned int len, padlen, tail, i, mtu;
-	struct ip_esp_hdr *esph;
-	int hroom, troom;
-	u8 *trailer, proto;
-
-	len = skb->len - hlen;
-	*plen = ALIGN(len + 2, alg->block);
-	padlen = *plen - len - 2;
-	tail = padlen + 2 + alg->icv_len;
-	if (skb->len + esplen + tail > IP_MAX_MTU)
-		return NULL;
-	hroom = max_t(int, 0, esplen + LL_RESERVED_SPACE(skb_dst(skb)->dev) -
-			      skb_headroom(skb));
-	troom = max_t(int, 0, tail - skb_tailroom(skb));
-	if (skb_linearize(skb) ||
-	    ((hroom || troom || skb_cloned(skb)) &&
-	     pskb_expand_head(skb, hroom, troom, GFP_ATOMIC)))
-		return NULL;
+	unsigned int mtu;
+	u8 proto, *iv;
 
 	proto = skb->protocol == htons(ETH_P_IP) ? ip_hdr(skb)->protocol :
 						   ipv6_hdr(skb)->nexthdr;
-	trailer = skb_put(skb, tail);
-	for (i = 0; i < padlen; i++)
-		trailer[i] = i + 1;
-	trailer[padlen] = padlen;
-	trailer[padlen + 1] = proto;
-
-	skb_push(skb, esplen);
-	memmove(skb->data, skb->data + esplen, hlen);
+	iv = sgw_esp_frame(skb, sa, seq, hlen, 0, proto, plen);
+	if (!iv)
+		return NULL;
 	skb_reset_network_header(skb);
 	skb_set_transport_header(skb, hlen);
-	esph = (struct ip_esp_hdr *)(skb->data + hlen);
-	esph->spi = sa->key.spi;
-	esph->seq_no = cpu_to_be32(lower_32_bits(seq));
-	/* As in tunnel mode: sequence number for counter modes, random for CBC. */
-	if (alg->auth_key_len)
-		get_random_bytes(esph + 1, alg->iv_len);
-	else
-		put_unaligned_be64(seq, esph + 1);
 
 	/* ESP bigger than the path leaves fragmented rather than not at all. */
 	mtu = dst_mtu(skb_dst(skb));
@@ -161,7 +129,7 @@ static u8 *encapsulate(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
 		if (skb->len > mtu)
 			skb->ignore_df = 1;
 	}
-	return (u8 *)(esph + 1);
+	return iv;
 }
 
 /* Encrypt one whole packet (not GSO, checksum done) and send it. */
