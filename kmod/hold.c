@@ -26,8 +26,6 @@
 #include "send.h"
 #include "tunnel.h"
 
-#define SGW_ACQUIRE_INTERVAL	HZ
-
 static void hold_expired(struct timer_list *timer)
 {
 	struct sgw_hold *h = from_timer(h, timer, timer);
@@ -56,7 +54,7 @@ void sgw_hold_init(struct sgw_tunnel *tunnel)
 
 	skb_queue_head_init(&h->queue);
 	timer_setup(&h->timer, hold_expired, 0);
-	h->next_acquire = jiffies;
+	sgw_ratelimit_init(&h->acquire_rs);
 }
 
 /* The device is going away: nothing is sent or counted any more. */
@@ -96,13 +94,10 @@ static void log_no_sa(struct sgw_tunnel *tunnel, const struct sgw_addr *src,
 			tunnel->dev->name, tunnel->id, pair);
 }
 
-/* Once per interval per tunnel, under the queue lock. */
+/* Once per interval per tunnel. */
 static bool acquire_due(struct sgw_hold *h)
 {
-	if (time_before(jiffies, h->next_acquire))
-		return false;
-	h->next_acquire = jiffies + SGW_ACQUIRE_INTERVAL;
-	return true;
+	return __ratelimit(&h->acquire_rs);
 }
 
 /*

@@ -6,13 +6,15 @@
 #include <linux/timer.h>
 #include <linux/sgw.h>
 
+#include <linux/ratelimit.h>
+
 struct sgw_tunnel;
 
 /* Packets waiting for the tunnel's first outbound SA. */
 struct sgw_hold {
 	struct sk_buff_head queue;	/* its lock guards the fields below */
 	struct timer_list timer;	/* drops what waited too long */
-	unsigned long next_acquire;	/* jiffies: next acquire event allowed */
+	struct ratelimit_state acquire_rs;	/* acquire events */
 };
 
 void sgw_hold_init(struct sgw_tunnel *tunnel);

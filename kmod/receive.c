@@ -237,12 +237,8 @@ put:
  */
 static void unknown_spi(struct sgw_tunnel *tunnel, __be32 spi)
 {
-	unsigned long next = READ_ONCE(tunnel->next_unknown_spi);
-
-	if (time_before(jiffies, next) ||
-	    cmpxchg(&tunnel->next_unknown_spi, next, jiffies + HZ) != next)
-		return;
-	sgw_genl_notify_unknown_spi(tunnel, spi);
+	if (__ratelimit(&tunnel->unknown_spi_rs))
+		sgw_genl_notify_unknown_spi(tunnel, spi);
 }
 
 static unsigned int sgw_nf_local_in(void *priv, struct sk_buff *skb,

@@ -54,12 +54,7 @@ static bool ike_port(__be16 port)
 /* One "no SA" line per tunnel and second: a missing SA never floods the log. */
 static void log_no_sa(struct sgw_tunnel *tunnel, const struct sk_buff *skb)
 {
-	unsigned long next = READ_ONCE(tunnel->tr_log_next);
-	unsigned long now = jiffies;
-
-	if (next && time_before(now, next))
-		return;
-	if (cmpxchg(&tunnel->tr_log_next, next, (now + HZ) ?: 1) != next)
+	if (!__ratelimit(&tunnel->tr_log_rs))
 		return;
 	if (skb->protocol == htons(ETH_P_IP))
 		pr_info("%s: tunnel %u: no SA for transport mode (%pI4 -> %pI4)\n",

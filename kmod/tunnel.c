@@ -121,7 +121,8 @@ int sgw_tunnel_init(struct sgw_tunnel *tunnel)
 	/* Never DF outside: a narrow path that drops ICMP fragments instead. */
 	tunnel->outer_df = SGW_OUTER_DF_CLEAR;
 	sgw_hold_init(tunnel);
-	tunnel->next_unknown_spi = jiffies;
+	sgw_ratelimit_init(&tunnel->unknown_spi_rs);
+	sgw_ratelimit_init(&tunnel->tr_log_rs);
 	RCU_INIT_POINTER(tunnel->cfg, cfg);
 	return 0;
 

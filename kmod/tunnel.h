@@ -3,6 +3,7 @@
 #define _SGW_TUNNEL_H
 
 #include <linux/netdevice.h>
+#include <linux/ratelimit.h>
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
 #include <net/dst_cache.h>
@@ -47,7 +48,7 @@ struct sgw_tunnel {
 	bool protect_gw;
 	struct sgw_sa __rcu *sa_out_tr;
 	struct sgw_sa __rcu *sa_in_tr[SGW_SA_IN_MAX];
-	unsigned long tr_log_next;	/* jiffies of the next "no SA" line */
+	struct ratelimit_state tr_log_rs;	/* "no SA" lines */
 	/* Hashed by remote SGW while one is set (sgw_net.by_remote). */
 	struct rhlist_head remote_node;
 	struct sgw_addr remote_key;
@@ -65,9 +66,16 @@ struct sgw_tunnel {
 	u32 learned_pmtu;
 	unsigned long learned_expires;
 	struct sgw_hold hold;		/* packets waiting for an outbound SA */
-	unsigned long next_unknown_spi;	/* jiffies: next such event allowed */
+	struct ratelimit_state unknown_spi_rs;	/* unknown-SPI events */
 	struct sgw_tunnel_stats __percpu *stats;
 };
+
+/* Once a second, silently: what is held back is counted elsewhere. */
+static inline void sgw_ratelimit_init(struct ratelimit_state *rs)
+{
+	ratelimit_state_init(rs, HZ, 1);
+	ratelimit_set_flags(rs, RATELIMIT_MSG_ON_RELEASE);
+}
 
 static inline struct sgw_tunnel *sgw_tunnel_of(const struct net_device *dev)
 {
