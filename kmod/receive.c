@@ -88,6 +88,67 @@ static void decap_ecn(struct sk_buff *skb, u8 outer)
 		IP6_ECN_set_ce(skb, ipv6_hdr(skb));
 }
 
+/*
+ * Decrypted tunnel packets enter the stack through one NAPI instance per
+ * tunnel, GRO included. It runs on one CPU at a time and takes them in
+ * the order the SAs' queues delivered them: per-CPU cells would let two
+ * CPUs that complete one SA's packets one after the other reorder them.
+ */
+#define SGW_RX_QUEUE_MAX	1000
+
+static int rx_poll(struct napi_struct *napi, int budget)
+{
+	struct sgw_tunnel *tunnel = container_of(napi, struct sgw_tunnel,
+						 rx_napi);
+	struct sk_buff *skb;
+	int done = 0;
+
+	while (done < budget && (skb = skb_dequeue(&tunnel->rx_queue))) {
+		napi_gro_receive(napi, skb);
+		done++;
+	}
+	if (done < budget)
+		napi_complete_done(napi, done);
+	return done;
+}
+
+void sgw_rx_init(struct sgw_tunnel *tunnel)
+{
+	skb_queue_head_init(&tunnel->rx_queue);
+	netif_napi_add(tunnel->dev, &tunnel->rx_napi, rx_poll);
+	napi_enable(&tunnel->rx_napi);
+}
+
+/* From the destructor: the device is down, nobody queues any more. */
+void sgw_rx_uninit(struct sgw_tunnel *tunnel)
+{
+	napi_disable(&tunnel->rx_napi);
+	netif_napi_del(&tunnel->rx_napi);
+	skb_queue_purge(&tunnel->rx_queue);
+}
+
+static void rx_enqueue(struct sgw_tunnel *tunnel, struct sk_buff *skb)
+{
+	rcu_read_lock();
+	if (!(tunnel->dev->flags & IFF_UP)) {
+		rcu_read_unlock();
+		/* As for any device that is down. */
+		dev_core_stats_rx_dropped_inc(tunnel->dev);
+		kfree_skb(skb);
+		return;
+	}
+	if (skb_queue_len(&tunnel->rx_queue) >= SGW_RX_QUEUE_MAX) {
+		rcu_read_unlock();
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_BACKLOG, skb);
+		return;
+	}
+	dev_sw_netstats_rx_add(tunnel->dev, skb->len);
+	skb_queue_tail(&tunnel->rx_queue, skb);
+	/* Scheduled already: the poll sees it, or runs once more (MISSED). */
+	napi_schedule(&tunnel->rx_napi);
+	rcu_read_unlock();
+}
+
 static void deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb)
 {
 	struct sgw_sa *sa = ctx->sa;
@@ -152,8 +213,7 @@ static void deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb)
 	skb->ip_summed = CHECKSUM_NONE;
 	skb_reset_mac_header(skb);
 	skb_reset_transport_header(skb);
-	dev_sw_netstats_rx_add(tunnel->dev, skb->len);
-	gro_cells_receive(&tunnel->gro_cells, skb);
+	rx_enqueue(tunnel, skb);
 }
 
 /* In arrival order: the decrypted packet is delivered, or dropped. */

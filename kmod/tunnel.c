@@ -17,6 +17,7 @@
 #include "netns.h"
 #include "route.h"
 #include "sa.h"
+#include "receive.h"
 #include "tunnel.h"
 
 static void count(struct sgw_tunnel *tunnel, u64_stats_t *counter)
@@ -106,17 +107,13 @@ int sgw_tunnel_init(struct sgw_tunnel *tunnel)
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
 		return -ENOMEM;
-	ret = gro_cells_init(&tunnel->gro_cells, tunnel->dev);
-	if (ret) {
-		kfree(cfg);
-		return ret;
-	}
 	ret = dst_cache_init(&tunnel->dst_cache, GFP_KERNEL);
 	if (ret)
-		goto err_gro;
+		goto err_cfg;
 	ret = dst_cache_init(&tunnel->exempt_cache, GFP_KERNEL);
 	if (ret)
 		goto err_dst;
+	sgw_rx_init(tunnel);
 	tunnel->enabled = true;
 	/* Never DF outside: a narrow path that drops ICMP fragments instead. */
 	tunnel->outer_df = SGW_OUTER_DF_CLEAR;
@@ -128,8 +125,7 @@ int sgw_tunnel_init(struct sgw_tunnel *tunnel)
 
 err_dst:
 	dst_cache_destroy(&tunnel->dst_cache);
-err_gro:
-	gro_cells_destroy(&tunnel->gro_cells);
+err_cfg:
 	kfree(cfg);
 	return ret;
 }
@@ -151,11 +147,12 @@ void sgw_tunnel_uninit(struct sgw_tunnel *tunnel)
 /*
  * From the device's destructor: readers that found the tunnel before
  * sgw_tunnel_uninit() (a packet in softirq, a dump) may still use the
- * route cache and the GRO cells until the grace period that precedes it.
+ * route cache and the receive queue until the grace period that precedes
+ * it.
  */
 void sgw_tunnel_free(struct sgw_tunnel *tunnel)
 {
-	gro_cells_destroy(&tunnel->gro_cells);
+	sgw_rx_uninit(tunnel);
 	dst_cache_destroy(&tunnel->dst_cache);
 	dst_cache_destroy(&tunnel->exempt_cache);
 }

@@ -7,7 +7,6 @@
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
 #include <net/dst_cache.h>
-#include <net/gro_cells.h>
 #include <linux/sgw.h>
 
 #include "addr.h"
@@ -52,7 +51,9 @@ struct sgw_tunnel {
 	/* Hashed by remote SGW while one is set (sgw_net.by_remote). */
 	struct rhlist_head remote_node;
 	struct sgw_addr remote_key;
-	struct gro_cells gro_cells;
+	/* Decrypted packets, in their SAs' order, to one NAPI (receive.c). */
+	struct sk_buff_head rx_queue;
+	struct napi_struct rx_napi;
 	struct dst_cache dst_cache;	/* outer route to the remote SGW */
 	struct dst_cache exempt_cache;	/* same, any source: exempt traffic */
 	/* Path MTU settings (RTNL writes, data path reads once). */
