@@ -75,7 +75,9 @@ link gwB lan0 10.2.0.1/24 hostB eth0 10.2.0.2/24
 ip -n demo-hostA route add default via 10.1.0.1
 ip -n demo-hostB route add default via 10.2.0.1
 
-(umask 077; echo "demo pre-shared key, same on both gateways" > "$work/site.psk")
+# One key for both gateways: strongSwan's 0s (base64) form, which sgw's
+# psk-file and charon's secret decode alike.
+(umask 077; "$sgwctl" genpsk > "$work/site.psk")
 
 # sgw_config NAME LOCAL REMOTE LOCALNET REMOTENET
 sgw_config() {
@@ -185,7 +187,7 @@ charon_start() {
 		ike-site {
 			id-a = $2
 			id-b = $3
-			secret = "$(cat "$work/site.psk")"
+			secret = $(cat "$work/site.psk")
 		}
 	}
 	EOC
@@ -238,10 +240,12 @@ no_sa() {
 	exit 1
 }
 
-say "Configuration of gwA (sgw.conf)"
+say "Configuration of gwA (sgw.conf) and a key from sgwctl genpsk"
 sgw_config gwA 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24
 cat "$work/gwA.conf"
-run "$sgwctl" config check "$work/gwA.conf"
+echo "\$ sgwctl genpsk > $work/site.psk   (the same line on gwB)"
+# On gwA itself: the key file and the local address are checked too.
+run in_ns gwA "$sgwctl" config check --strict "$work/gwA.conf"
 say "Starting the sgw IKE daemon on gwA, and on gwB: $peer"
 sgw_start gwA
 if [ "$peer" = sgw ]; then
