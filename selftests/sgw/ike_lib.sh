@@ -118,7 +118,8 @@ sgw_field() {
 	ip netns exec "$1" "$SGWCTL" -j show "${3:-1}" | python3 -c '
 import json, sys
 t = json.load(sys.stdin)["tunnels"][0]["ike"]
-print(t[sys.argv[1]] if t[sys.argv[1]] is not None else "")' "$2"
+v = t.get(sys.argv[1])
+print(v if v is not None else "")' "$2"
 }
 
 # charon_start NS: a charon of its own (own /run, config, vici socket).

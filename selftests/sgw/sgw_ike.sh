@@ -341,6 +341,18 @@ print(sum(s["packets"] for s in json.load(sys.stdin) if s["dir"] == "out"))')
 	expect_eq "tunnel 1 stays up" "$(sgw_field "$gA" state 1)" established
 }
 
+# charon_has_pair "in X out Y": charon holds a CHILD SA whose outbound is
+# X and inbound Y (crosswise with the sgw pair given).
+charon_has_pair() {
+	local ai ao
+
+	read -r _ ai _ ao <<< "$1"
+	swanctl_ns "$gB" --list-sas 2>/dev/null | awk -v i="$ao" -v o="$ai" '
+		$1 == "in" { ci = $2; sub(",", "", ci) }
+		$1 == "out" { co = $2; sub(",", "", co); if (ci == i && co == o) f = 1 }
+		END { exit !f }'
+}
+
 # charon_two_up: both of charon's IKE SAs up, each with its CHILD SA.
 charon_two_up() {
 	swanctl_ns "$gB" --list-sas > "$work/sas.txt" 2>/dev/null
@@ -384,9 +396,12 @@ test_charon_same_identity() {
 	ip -n "$hB" addr add 10.2.0.130/24 dev eth0
 	ip -n "$gB" route add $NETS_A via 192.0.2.1
 	charon_start "$gB"
+	# charon picks a responder's connection by identity alone, so the
+	# subnet pairs are two children of one connection ("c"); initiating,
+	# it makes one IKE SA per connection (c1, c2).
 	{
 		echo "connections {"
-		for t in 1 2; do
+		for t in "" 1 2; do
 			cat <<-EOC
 			c$t {
 				version = 2
@@ -402,15 +417,20 @@ test_charon_same_identity() {
 					id = sgw.example
 				}
 				children {
-					net$t {
-						local_ts = 10.2.0.$(( (t - 1) * 128 ))/25
+			EOC
+			for n in 1 2; do
+				[ -z "$t" ] || [ "$t" = "$n" ] || continue
+				cat <<-EOC
+					${t:+i}${t:-r}$n {
+						local_ts = 10.2.0.$(( (n - 1) * 128 ))/25
 						remote_ts = $NETS_A
 						esp_proposals = aes128gcm16
 						mode = tunnel
 					}
-				}
-			}
-			EOC
+				EOC
+			done
+			echo "		}"
+			echo "	}"
 		done
 		echo "}"
 		echo "secrets {"
@@ -428,9 +448,9 @@ test_charon_same_identity() {
 				ip netns exec "$gA" "$SGWCTL" up gw$t > "$work/up.out" 2>&1 ||
 					{ cat "$work/up.out"; fail "$who: up gw$t failed"; }
 			else
-				swanctl_ns "$gB" --initiate --child net$t --timeout 30 \
+				swanctl_ns "$gB" --initiate --child i$t$t --timeout 30 \
 					> "$work/init.out" 2>&1 ||
-					{ tail -20 "$work/init.out"; fail "$who: initiate net$t failed"; }
+					{ tail -20 "$work/init.out"; fail "$who: initiate i$t$t failed"; }
 			fi
 		done
 		wait_for 30 charon_two_up || fail "$who: charon does not hold both: $(cat "$work/sas.txt")"
@@ -443,10 +463,12 @@ test_charon_same_identity() {
 		ping_ok "$hA" 10.2.0.130 || fail "$who: tunnel 2 stopped"
 		for t in 1 2; do
 			expect_eq "$who: tunnel $t" "$(sgw_field "$gA" state $t)" established
-			expect_crosswise "$who: tunnel $t" "$(sgw_sas "$gA" $t)" "$(charon_sas "$gB" c$t)"
+			charon_has_pair "$(sgw_sas "$gA" $t)" ||
+				fail "$who: tunnel $t: sgw $(sgw_sas "$gA" $t) not crosswise with charon: $(cat "$work/sas.txt")"
 		done
-		expect_eq "$who: INITIAL_CONTACT sent" \
-			"$(grep -c 'N(INIT_CONTACT)' "$work/charon-$gB/charon.log")" 1
+		# Ours: INITIAL_CONTACT on the first IKE SA only.
+		[ $who = charon ] || expect_eq "$who: INITIAL_CONTACT sent" \
+			"$(grep -c 'parsed IKE_AUTH request.*N(INIT_CONTACT)' "$work/charon-$gB/charon.log")" 1
 		for t in 1 2; do
 			ip netns exec "$gA" "$SGWCTL" down gw$t > /dev/null
 		done
