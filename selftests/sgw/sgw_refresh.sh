@@ -501,7 +501,8 @@ test_recovery() {
 	ping_ok "$hA" 10.2.0.2 || fail "no ping"
 	# kill -9 charon, flush its kernel state, start a fresh one.
 	pkill -9 -f "$CHARON" || true
-	wait_for 30 sh -c "! pgrep -f '$CHARON' > /dev/null" ||
+	# By process name: "pgrep -f" would find this very shell's command.
+	wait_for 30 sh -c '! pgrep -x charon > /dev/null' ||
 		fail "the old charon did not go"
 	ip netns exec "$gB" ip xfrm state flush
 	ip netns exec "$gB" ip xfrm policy flush
