@@ -13,24 +13,6 @@
 #include "conf_host.h"
 #include "testutil.h"
 
-static char *dir;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = make_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	rm_tree(dir);
-	free(dir);
-	dir = NULL;
-	return 0;
-}
-
 static void decodes_to(const char *text, const void *want, size_t wlen)
 {
 	uint8_t key[SGW_CONF_PSK_MAX];
@@ -128,9 +110,9 @@ static void generate(void **state)
 
 static char *psk_file(const char *name, const char *content, mode_t mode)
 {
-	char *path = xasprintf("%s/%s", dir, name);
+	char *path = xasprintf("%s/%s", tmpdir, name);
 
-	write_file(dir, name, content);
+	write_file(tmpdir, name, content);
 	assert_int_equal(chmod(path, mode), 0);
 	return path;
 }
@@ -197,7 +179,7 @@ static void read_file(void **state)
 	free(want);
 	free(p);
 
-	p = xasprintf("%s/none.psk", dir);
+	p = xasprintf("%s/none.psk", tmpdir);
 	assert_int_equal(sgw_conf_psk_read(p, key, &len, warn, sizeof(warn),
 					   err, sizeof(err), &e), -1);
 	want = xasprintf("psk-file %s: No such file or directory", p);
@@ -206,9 +188,9 @@ static void read_file(void **state)
 	free(want);
 	free(p);
 
-	assert_int_equal(sgw_conf_psk_read(dir, key, &len, warn, sizeof(warn),
+	assert_int_equal(sgw_conf_psk_read(tmpdir, key, &len, warn, sizeof(warn),
 					   err, sizeof(err), &e), -1);
-	want = xasprintf("psk-file %s: not a regular file", dir);
+	want = xasprintf("psk-file %s: not a regular file", tmpdir);
 	assert_string_equal(err, want);
 	free(want);
 }
@@ -233,24 +215,24 @@ static void host_checks(void **state)
 		"[tunnel open]\nid = 3\nlocal = 192.0.2.254\n"		/* 10-12 */
 		"remote = 198.51.100.3\n"				/* 13 */
 		"psk-file = %s/open.psk\n",				/* 14 */
-		good, dir, dir);
-	write_file(dir, "sgw.conf", text);
+		good, tmpdir, tmpdir);
+	write_file(tmpdir, "sgw.conf", text);
 	free(text);
-	text = xasprintf("%s/sgw.conf", dir);
+	text = xasprintf("%s/sgw.conf", tmpdir);
 	assert_int_equal(sgw_conf_load_all(text, &c, &p), 0);
 	assert_int_equal(sgw_conf_check_host(&c, 0, &p), 2);
 	assert_int_equal(p.count, 3);
 	assert_int_equal(p.errors, 2);
 	assert_int_equal(p.warnings, 1);
 	want = xasprintf("%s:9: tunnel \"gone\": psk-file %s/gone.psk: No "
-			 "such file or directory", text, dir);
+			 "such file or directory", text, tmpdir);
 	assert_string_equal(p.v[0].text, want);
 	assert_int_equal(p.v[0].severity, SGW_CONF_SEV_ERROR);
 	free(want);
 	/* local = auto (tunnel gone) is not looked at. */
 	want = xasprintf("%s:14: tunnel \"open\": psk-file %s/open.psk is "
 			 "readable by others: refused; 'chmod 600 "
-			 "%s/open.psk' keeps the key to root", text, dir, dir);
+			 "%s/open.psk' keeps the key to root", text, tmpdir, tmpdir);
 	assert_string_equal(p.v[1].text, want);
 	assert_int_equal(p.v[1].severity, SGW_CONF_SEV_ERROR);
 	free(want);
@@ -277,8 +259,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(decode),
 		cmocka_unit_test(generate),
-		cmocka_unit_test_setup_teardown(read_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(host_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(read_file, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(host_checks, tmpdir_setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests_name("host", tests, NULL, NULL);

@@ -8,24 +8,6 @@
 
 #include "testutil.h"
 
-static char *dir;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = make_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	rm_tree(dir);
-	free(dir);
-	dir = NULL;
-	return 0;
-}
-
 static char *tunnel_text(const char *name, int id)
 {
 	return xasprintf("[tunnel %s]\nid = %d\nremote = 198.51.100.%d\n"
@@ -36,14 +18,14 @@ static void put_tunnel(const char *rel, const char *name, int id)
 {
 	char *t = tunnel_text(name, id);
 
-	write_file(dir, rel, t);
+	write_file(tmpdir, rel, t);
 	free(t);
 }
 
 static void load_ok(const char *rel, struct sgw_conf *c)
 {
 	struct sgw_conf_error err;
-	char *path = xasprintf("%s/%s", dir, rel);
+	char *path = xasprintf("%s/%s", tmpdir, rel);
 
 	if (sgw_conf_load(path, c, &err) < 0)
 		fail_msg("unexpected error: %s", err.text);
@@ -55,7 +37,7 @@ static void load_err(const char *rel, const char *want)
 {
 	struct sgw_conf_error err;
 	struct sgw_conf c;
-	char *path = xasprintf("%s/%s", dir, rel);
+	char *path = xasprintf("%s/%s", tmpdir, rel);
 	char expect[2048];
 	size_t used = 0;
 	const char *w;
@@ -64,7 +46,7 @@ static void load_err(const char *rel, const char *want)
 		if (*w == '@')
 			used += (size_t)snprintf(expect + used,
 						 sizeof(expect) - used, "%s",
-						 dir);
+						 tmpdir);
 		else
 			expect[used++] = *w;
 	}
@@ -85,15 +67,15 @@ static void glob_sorted_relative_to_file(void **state)
 	struct sgw_conf c;
 
 	(void)state;
-	write_file(dir, "sgw.conf", "[global]\nlog-level = debug\n"
+	write_file(tmpdir, "sgw.conf", "[global]\nlog-level = debug\n"
 		   "include conf.d/*.conf   # sites\n");
 	put_tunnel("conf.d/b.conf", "b", 2);
 	put_tunnel("conf.d/a.conf", "a", 1);
 	put_tunnel("conf.d/10.conf", "ten", 10);
 	put_tunnel("conf.d/B.conf", "upper", 11);
-	write_file(dir, "conf.d/notes.txt", "not a config\n");
-	write_file(dir, "conf.d/.hidden.conf", "not a config either\n");
-	write_file(dir, "conf.d/a.conf~", "an editor backup\n");
+	write_file(tmpdir, "conf.d/notes.txt", "not a config\n");
+	write_file(tmpdir, "conf.d/.hidden.conf", "not a config either\n");
+	write_file(tmpdir, "conf.d/a.conf~", "an editor backup\n");
 	/* Relative to the including file, not to the working directory. */
 	assert_int_equal(chdir("/"), 0);
 	load_ok("sgw.conf", &c);
@@ -104,7 +86,7 @@ static void glob_sorted_relative_to_file(void **state)
 	assert_string_equal(c.tunnels[1].name, "upper");
 	assert_string_equal(c.tunnels[2].name, "a");
 	assert_string_equal(c.tunnels[3].name, "b");
-	f = xasprintf("%s/conf.d/a.conf", dir);
+	f = xasprintf("%s/conf.d/a.conf", tmpdir);
 	assert_string_equal(c.tunnels[2].file, f);
 	assert_int_equal(c.tunnels[2].line, 1);
 	assert_int_equal(c.n_files, 5);
@@ -120,9 +102,9 @@ static void directory_with_glob_characters(void **state)
 	struct sgw_conf c;
 
 	(void)state;
-	write_file(dir, "[x]*/sgw.conf", "include conf.d/*.conf\n");
+	write_file(tmpdir, "[x]*/sgw.conf", "include conf.d/*.conf\n");
 	put_tunnel("[x]*/conf.d/a.conf", "a", 1);
-	write_file(dir, "x/conf.d/b.conf", "not even a config\n");
+	write_file(tmpdir, "x/conf.d/b.conf", "not even a config\n");
 	load_ok("[x]*/sgw.conf", &c);
 	assert_int_equal(c.n_tunnels, 1);
 	assert_string_equal(c.tunnels[0].name, "a");
@@ -136,18 +118,18 @@ static void nested_and_absolute(void **state)
 
 	(void)state;
 	text = xasprintf("include conf.d/x.conf\ninclude %s/abs/z.conf\n",
-			 dir);
-	write_file(dir, "sgw.conf", text);
+			 tmpdir);
+	write_file(tmpdir, "sgw.conf", text);
 	free(text);
-	write_file(dir, "conf.d/x.conf", "include sub/y.conf\n");
+	write_file(tmpdir, "conf.d/x.conf", "include sub/y.conf\n");
 	put_tunnel("conf.d/sub/y.conf", "y", 1);
 	put_tunnel("abs/z.conf", "z", 2);
 	load_ok("sgw.conf", &c);
 	assert_int_equal(c.n_tunnels, 2);
-	f = xasprintf("%s/conf.d/sub/y.conf", dir);
+	f = xasprintf("%s/conf.d/sub/y.conf", tmpdir);
 	assert_string_equal(c.tunnels[0].file, f);
 	free(f);
-	f = xasprintf("%s/abs/z.conf", dir);
+	f = xasprintf("%s/abs/z.conf", tmpdir);
 	assert_string_equal(c.tunnels[1].file, f);
 	free(f);
 	sgw_conf_free(&c);
@@ -159,28 +141,28 @@ static void missing_things(void **state)
 
 	(void)state;
 	/* A glob over a missing directory matches nothing, quietly. */
-	write_file(dir, "sgw.conf", "include nothere/*.conf\n"
+	write_file(tmpdir, "sgw.conf", "include nothere/*.conf\n"
 		   "include conf.d/*.conf\n");
-	write_file(dir, "conf.d/keep", "");
+	write_file(tmpdir, "conf.d/keep", "");
 	load_ok("sgw.conf", &c);
 	assert_int_equal(c.n_tunnels, 0);
 	sgw_conf_free(&c);
 	/* A named file must exist. */
-	write_file(dir, "sgw.conf", "\ninclude nope.conf\n");
+	write_file(tmpdir, "sgw.conf", "\ninclude nope.conf\n");
 	load_err("sgw.conf", "@/sgw.conf:2: include @/nope.conf: No such "
 		 "file or directory");
-	write_file(dir, "sgw.conf", "include conf.d\n");
+	write_file(tmpdir, "sgw.conf", "include conf.d\n");
 	load_err("sgw.conf", "@/sgw.conf:1: include @/conf.d: not a regular "
 		 "file");
 }
 
 static void glob_matching_a_directory(void **state)
 {
-	char *sub = xasprintf("%s/conf.d/dir.conf", dir);
+	char *sub = xasprintf("%s/conf.d/dir.conf", tmpdir);
 
 	(void)state;
-	write_file(dir, "sgw.conf", "include conf.d/*.conf\n");
-	write_file(dir, "conf.d/keep", "");
+	write_file(tmpdir, "sgw.conf", "include conf.d/*.conf\n");
+	write_file(tmpdir, "conf.d/keep", "");
 	assert_int_equal(mkdir(sub, 0755), 0);
 	load_err("sgw.conf", "@/sgw.conf:1: include @/conf.d/dir.conf: not a "
 		 "regular file");
@@ -198,7 +180,7 @@ static void depth_limit(void **state)
 	for (i = 0; i < 8; i++) {
 		snprintf(name, sizeof(name), "f%d.conf", i);
 		snprintf(text, sizeof(text), "include f%d.conf\n", i + 1);
-		write_file(dir, name, text);
+		write_file(tmpdir, name, text);
 	}
 	put_tunnel("f8.conf", "deep", 8);
 	load_ok("f0.conf", &c);
@@ -206,7 +188,7 @@ static void depth_limit(void **state)
 	assert_int_equal(c.n_files, 9);
 	sgw_conf_free(&c);
 	/* A ninth level is refused. */
-	write_file(dir, "f8.conf", "include f9.conf\n");
+	write_file(tmpdir, "f8.conf", "include f9.conf\n");
 	put_tunnel("f9.conf", "deeper", 9);
 	load_err("f0.conf", "@/f8.conf:1: include f9.conf: nested too deeply "
 		 "(at most 8 levels)");
@@ -217,26 +199,26 @@ static void cycles(void **state)
 	char *link;
 
 	(void)state;
-	write_file(dir, "a.conf", "include b.conf\n");
-	write_file(dir, "b.conf", "# back\ninclude a.conf\n");
+	write_file(tmpdir, "a.conf", "include b.conf\n");
+	write_file(tmpdir, "b.conf", "# back\ninclude a.conf\n");
 	load_err("a.conf", "@/b.conf:2: include @/a.conf: include cycle: "
 		 "@/a.conf -> @/b.conf -> @/a.conf");
-	write_file(dir, "self.conf", "include self.conf\n");
+	write_file(tmpdir, "self.conf", "include self.conf\n");
 	load_err("self.conf", "@/self.conf:1: include @/self.conf: include "
 		 "cycle: @/self.conf -> @/self.conf");
 	/* The same file by another name is still the same file. */
-	link = xasprintf("%s/link.conf", dir);
+	link = xasprintf("%s/link.conf", tmpdir);
 	assert_int_equal(symlink("s.conf", link), 0);
 	free(link);
-	write_file(dir, "s.conf", "include link.conf\n");
+	write_file(tmpdir, "s.conf", "include link.conf\n");
 	load_err("s.conf", "@/s.conf:1: include @/link.conf: include cycle: "
 		 "@/s.conf -> @/link.conf");
-	write_file(dir, "c.conf", "include d/../c.conf\n");
-	write_file(dir, "d/keep", "");
+	write_file(tmpdir, "c.conf", "include d/../c.conf\n");
+	write_file(tmpdir, "d/keep", "");
 	load_err("c.conf", "@/c.conf:1: include @/d/../c.conf: include cycle: "
 		 "@/c.conf -> @/d/../c.conf");
 	/* A glob that matches its own file. */
-	write_file(dir, "g/all.conf", "include *.conf\n");
+	write_file(tmpdir, "g/all.conf", "include *.conf\n");
 	load_err("g/all.conf", "@/g/all.conf:1: include @/g/all.conf: include "
 		 "cycle: @/g/all.conf -> @/g/all.conf");
 }
@@ -244,20 +226,20 @@ static void cycles(void **state)
 static void include_ends_section(void **state)
 {
 	(void)state;
-	write_file(dir, "sgw.conf", "[tunnel hq]\nid = 1\n"
+	write_file(tmpdir, "sgw.conf", "[tunnel hq]\nid = 1\n"
 		   "remote = 198.51.100.1\npsk-file = /k\n"
 		   "include conf.d/*.conf\nmtu = 1400\n");
 	load_err("sgw.conf", "@/sgw.conf:6: key \"mtu\" is outside of any "
 		 "section (the include on line 5 ended the section before it; "
 		 "start one with [global] or [tunnel NAME])");
 	/* A section cut short by an include must be complete there. */
-	write_file(dir, "sgw.conf", "[tunnel hq]\nid = 1\n"
+	write_file(tmpdir, "sgw.conf", "[tunnel hq]\nid = 1\n"
 		   "include conf.d/*.conf\n");
 	load_err("sgw.conf", "@/sgw.conf:1: tunnel \"hq\": missing required "
 		 "keys \"remote\" and \"psk-file\"");
 	/* An included file starts outside of any section. */
-	write_file(dir, "sgw.conf", "[global]\ninclude more.conf\n");
-	write_file(dir, "more.conf", "log-level = debug\n");
+	write_file(tmpdir, "sgw.conf", "[global]\ninclude more.conf\n");
+	write_file(tmpdir, "more.conf", "log-level = debug\n");
 	load_err("sgw.conf", "@/more.conf:1: key \"log-level\" is outside of "
 		 "any section (start one with [global] or [tunnel NAME])");
 }
@@ -265,7 +247,7 @@ static void include_ends_section(void **state)
 static void duplicates_across_files(void **state)
 {
 	(void)state;
-	write_file(dir, "sgw.conf", "[global]\nlog-level = info\n"
+	write_file(tmpdir, "sgw.conf", "[global]\nlog-level = info\n"
 		   "include conf.d/*.conf\n");
 	put_tunnel("conf.d/a.conf", "hq", 1);
 	put_tunnel("conf.d/b.conf", "hq", 2);
@@ -274,7 +256,7 @@ static void duplicates_across_files(void **state)
 	put_tunnel("conf.d/b.conf", "other", 1);
 	load_err("sgw.conf", "@/conf.d/b.conf:2: tunnel \"other\": key \"id\": "
 		 "id 1 is already used by tunnel \"hq\" (@/conf.d/a.conf:1)");
-	write_file(dir, "conf.d/b.conf", "\n[global]\nlog-level = debug\n");
+	write_file(tmpdir, "conf.d/b.conf", "\n[global]\nlog-level = debug\n");
 	load_err("sgw.conf", "@/conf.d/b.conf:3: global: duplicate key "
 		 "\"log-level\" (first set at @/sgw.conf:2)");
 }
@@ -282,8 +264,8 @@ static void duplicates_across_files(void **state)
 static void errors_name_the_included_file(void **state)
 {
 	(void)state;
-	write_file(dir, "sgw.conf", "include conf.d/*.conf\n");
-	write_file(dir, "conf.d/a.conf", "[tunnel a]\nid = 1\nmtu = x\n");
+	write_file(tmpdir, "sgw.conf", "include conf.d/*.conf\n");
+	write_file(tmpdir, "conf.d/a.conf", "[tunnel a]\nid = 1\nmtu = x\n");
 	load_err("sgw.conf", "@/conf.d/a.conf:3: tunnel \"a\": key \"mtu\": "
 		 "invalid value \"x\" (expected auto or 68..65535)");
 }
@@ -293,7 +275,7 @@ static void buffer_with_includes(void **state)
 {
 	struct sgw_conf_error err;
 	struct sgw_conf c;
-	char *name = xasprintf("%s/virtual.conf", dir);
+	char *name = xasprintf("%s/virtual.conf", tmpdir);
 	const char text[] = "include conf.d/*.conf\n";
 
 	(void)state;
@@ -314,25 +296,25 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(glob_sorted_relative_to_file,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(nested_and_absolute, setup,
-						teardown),
+						tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(nested_and_absolute, tmpdir_setup,
+						tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(directory_with_glob_characters,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(missing_things, setup,
-						teardown),
+						tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(missing_things, tmpdir_setup,
+						tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(glob_matching_a_directory,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(depth_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(cycles, setup, teardown),
-		cmocka_unit_test_setup_teardown(include_ends_section, setup,
-						teardown),
+						tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(depth_limit, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(cycles, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(include_ends_section, tmpdir_setup,
+						tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(duplicates_across_files,
-						setup, teardown),
+						tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(errors_name_the_included_file,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(buffer_with_includes, setup,
-						teardown),
+						tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(buffer_with_includes, tmpdir_setup,
+						tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests_name("include", tests, NULL, NULL);

@@ -9,34 +9,16 @@
 
 #include "testutil.h"
 
-static char *dir;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = make_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	rm_tree(dir);
-	free(dir);
-	dir = NULL;
-	return 0;
-}
-
 /* @s with each "@" replaced by the temporary directory. */
 static char *subst_dir(const char *s)
 {
-	char *out = calloc(1, strlen(s) * (strlen(dir) + 1) + 1), *o = out;
+	char *out = calloc(1, strlen(s) * (strlen(tmpdir) + 1) + 1), *o = out;
 
 	assert_non_null(out);
 	for (; *s; s++) {
 		if (*s == '@') {
-			strcpy(o, dir);
-			o += strlen(dir);
+			strcpy(o, tmpdir);
+			o += strlen(tmpdir);
 		} else {
 			*o++ = *s;
 		}
@@ -52,7 +34,7 @@ static void expect_errors(const char *rel, const char *const *want,
 			  struct sgw_conf *c)
 {
 	struct sgw_conf_problems p;
-	char *path = xasprintf("%s/%s", dir, rel);
+	char *path = xasprintf("%s/%s", tmpdir, rel);
 	size_t i, n = 0;
 	int r;
 
@@ -89,7 +71,7 @@ static void every_error_once(void **state)
 	struct sgw_conf c;
 
 	(void)state;
-	write_file(dir, "sgw.conf",
+	write_file(tmpdir, "sgw.conf",
 		   "[global]\n"					/* 1 */
 		   "log-level = loud\n"				/* 2 */
 		   "[tunnel hq]\n"				/* 3 */
@@ -145,7 +127,7 @@ static void no_cascade(void **state)
 	struct sgw_conf c;
 
 	(void)state;
-	write_file(dir, "a.conf", "[tunnel hq]\nid = 0\nremote = x\n"
+	write_file(tmpdir, "a.conf", "[tunnel hq]\nid = 0\nremote = x\n"
 		   "psk-file = relative\n");
 	expect_errors("a.conf", (const char *const[]){
 		"2: tunnel \"hq\": key \"id\": invalid value \"0\" (expected "
@@ -172,7 +154,7 @@ static void files_and_bytes(void **state)
 	expect_errors("missing.conf", (const char *const[]){
 		"0: No such file or directory", NULL }, &c);
 	sgw_conf_free(&c);
-	write_file(dir, "b.conf", "include gone.conf\n"
+	write_file(tmpdir, "b.conf", "include gone.conf\n"
 		   "[tunnel hq]\nid = 1\nremote = 198.51.100.1\n"
 		   "psk-file = /k\nmtu = 100\x01\n[global]\nlog-level = x\n");
 	expect_errors("b.conf", (const char *const[]){
@@ -195,9 +177,9 @@ static void clean_file(void **state)
 	char *path;
 
 	(void)state;
-	write_file(dir, "ok.conf", MIN_TUNNEL "mss = 1360\n");
+	write_file(tmpdir, "ok.conf", MIN_TUNNEL "mss = 1360\n");
 	expect_errors("ok.conf", (const char *const[]){ NULL }, &c);
-	path = xasprintf("%s/ok.conf", dir);
+	path = xasprintf("%s/ok.conf", tmpdir);
 	assert_int_equal(sgw_conf_load(path, &d, &err), 0);
 	assert_true(sgw_conf_equal(&c, &d));
 	free(path);
@@ -208,12 +190,12 @@ static void clean_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(every_error_once, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(no_cascade, setup, teardown),
-		cmocka_unit_test_setup_teardown(files_and_bytes, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(clean_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_error_once, tmpdir_setup,
+						tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(no_cascade, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(files_and_bytes, tmpdir_setup,
+						tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(clean_file, tmpdir_setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests_name("load_all", tests, NULL, NULL);

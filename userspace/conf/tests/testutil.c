@@ -125,3 +125,21 @@ char *xasprintf(const char *fmt, ...)
 	assert_true(r >= 0);
 	return s;
 }
+
+char *tmpdir;
+
+int tmpdir_setup(void **state)
+{
+	(void)state;
+	tmpdir = make_tmpdir();
+	return 0;
+}
+
+int tmpdir_teardown(void **state)
+{
+	(void)state;
+	rm_tree(tmpdir);
+	free(tmpdir);
+	tmpdir = NULL;
+	return 0;
+}

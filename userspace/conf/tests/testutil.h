@@ -32,6 +32,13 @@ void assert_round_trip(const struct sgw_conf *c);
 /* A fresh temporary directory; rm_tree() removes it. */
 char *make_tmpdir(void);
 void rm_tree(const char *dir);
+/*
+ * A fresh temporary directory per test in @tmpdir: tmpdir_setup() and
+ * tmpdir_teardown() are cmocka fixtures.
+ */
+extern char *tmpdir;
+int tmpdir_setup(void **state);
+int tmpdir_teardown(void **state);
 /* Writes @content to @dir/@rel, creating directories on the way. */
 void write_file(const char *dir, const char *rel, const char *content);
 /* malloc()ed printf. */
