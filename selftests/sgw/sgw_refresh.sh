@@ -55,11 +55,18 @@ flood_result() {
 }
 
 expect_no_loss() {
-	local sent recv
+	local sent recv ns
 
 	read -r sent recv <<< "$2"
 	[ -n "$sent" ] && [ "$sent" -gt 0 ] || fail "$1: the flood did not run: $(cat "$work/flood.out")"
 	echo "$1: $sent echo requests, $recv replies, loss $((sent - recv))"
+	# Where they went: every nonzero drop counter of both gateways.
+	[ "$sent" = "$recv" ] || for ns in "$gA" "$gB"; do
+		ip netns exec "$ns" "$SGWCTL" -j tunnel show 1 2> /dev/null |
+			python3 -c 'import json, sys
+d = json.load(sys.stdin)[0]["drops"]
+print(sys.argv[1], "drops:", {k: v for k, v in d.items() if v})' "$ns" || true
+	done
 	expect_eq "$1: echo requests lost" "$((sent - recv))" 0
 }
 
@@ -290,7 +297,8 @@ test_rekey_charon() {
 		swanctl_ns "$gB" --list-sas 2>/dev/null
 		grep -E 'rekey|DELETE|deleted|switch' "$work/daemon-$gA.log" | tail -20
 		fail "sgw and charon do not hold one matching SA pair"; }
-	expect_crosswise "after rekeys" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
+	# charon_matches read both ends crosswise at one moment; reading them
+	# again could fall into charon's next rekey (every 10 s).
 	[ "$(sgw_sas "$gA")" != "$spis0" ] || fail "the CHILD SPIs never changed"
 	# An IKE rekey (every 20 s) may be under way: wait for its end.
 	wait_for 10 ike_spis_agree ||
