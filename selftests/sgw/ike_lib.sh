@@ -113,14 +113,12 @@ t = json.load(sys.stdin)["tunnels"][0]["ike"]
 print(t["spi-i"], t["spi-r"])'
 }
 
-# sgw_field NS FIELD [ID]: a field of the daemon's view of tunnel ID (1);
-# FIELD may name a nested one as "refresh.retry-in".
+# sgw_field NS FIELD [ID]: a field of the daemon's view of tunnel ID (1).
 sgw_field() {
 	ip netns exec "$1" "$SGWCTL" -j show "${3:-1}" | python3 -c '
 import json, sys
-v = json.load(sys.stdin)["tunnels"][0]["ike"]
-for k in sys.argv[1].split("."):
-    v = v.get(k) if isinstance(v, dict) else None
+t = json.load(sys.stdin)["tunnels"][0]["ike"]
+v = t.get(sys.argv[1])
 print(v if v is not None else "")' "$2"
 }
 
