@@ -183,3 +183,29 @@ ktap_end() {
 	[ "$tests_passed" -gt 0 ] || [ "$tests_skipped" -eq 0 ] || exit "$ksft_skip"
 	exit 0
 }
+
+# chain_addresses H A R B K: the addresses of the chain H - A = R = B - K
+# (sites behind gateways A and B, a router R between them): H eth0 and A
+# lan0 on 10.1.0.0/24 and fd00:1::/64, K eth0 and B lan0 on 10.2.0.0/24
+# and fd00:2::/64 with default routes to their gateways, A wan0 and R ra
+# on 192.0.2.0/24, R rb and B wan0 on 198.51.100.0/24.
+chain_addresses() {
+	local h=$1 a=$2 r=$3 b=$4 k=$5
+
+	ip -n "$h" addr add 10.1.0.2/24 dev eth0
+	ip -n "$h" addr add fd00:1::2/64 dev eth0 nodad
+	ip -n "$a" addr add 10.1.0.1/24 dev lan0
+	ip -n "$a" addr add fd00:1::1/64 dev lan0 nodad
+	ip -n "$k" addr add 10.2.0.2/24 dev eth0
+	ip -n "$k" addr add fd00:2::2/64 dev eth0 nodad
+	ip -n "$b" addr add 10.2.0.1/24 dev lan0
+	ip -n "$b" addr add fd00:2::1/64 dev lan0 nodad
+	ip -n "$h" route add default via 10.1.0.1
+	ip -n "$h" -6 route add default via fd00:1::1
+	ip -n "$k" route add default via 10.2.0.1
+	ip -n "$k" -6 route add default via fd00:2::1
+	ip -n "$a" addr add 192.0.2.1/24 dev wan0
+	ip -n "$r" addr add 192.0.2.2/24 dev ra
+	ip -n "$r" addr add 198.51.100.2/24 dev rb
+	ip -n "$b" addr add 198.51.100.1/24 dev wan0
+}

@@ -51,22 +51,7 @@ setup() {
 	# over both CPUs, so each gateway encrypts one SA on two at once.
 	rps "$h" eth0 1; rps "$a" wan0 1; rps "$r" ra 1; rps "$r" rb 1
 	rps "$b" wan0 1; rps "$k" eth0 1; rps "$a" lan0 3; rps "$b" lan0 3
-	ip -n "$h" addr add 10.1.0.2/24 dev eth0
-	ip -n "$h" addr add fd00:1::2/64 dev eth0 nodad
-	ip -n "$a" addr add 10.1.0.1/24 dev lan0
-	ip -n "$a" addr add fd00:1::1/64 dev lan0 nodad
-	ip -n "$k" addr add 10.2.0.2/24 dev eth0
-	ip -n "$k" addr add fd00:2::2/64 dev eth0 nodad
-	ip -n "$b" addr add 10.2.0.1/24 dev lan0
-	ip -n "$b" addr add fd00:2::1/64 dev lan0 nodad
-	ip -n "$h" route add default via 10.1.0.1
-	ip -n "$h" -6 route add default via fd00:1::1
-	ip -n "$k" route add default via 10.2.0.1
-	ip -n "$k" -6 route add default via fd00:2::1
-	ip -n "$a" addr add 192.0.2.1/24 dev wan0
-	ip -n "$r" addr add 192.0.2.2/24 dev ra
-	ip -n "$r" addr add 198.51.100.2/24 dev rb
-	ip -n "$b" addr add 198.51.100.1/24 dev wan0
+	chain_addresses "$h" "$a" "$r" "$b" "$k"
 	ip -n "$a" route add 198.51.100.0/24 via 192.0.2.2
 	ip -n "$b" route add 192.0.2.0/24 via 198.51.100.2
 	# Without ESP (the baseline) the LANs are routed through r.

@@ -48,22 +48,7 @@ setup() {
 	link "$a" wan0 "$r" ra
 	link "$r" rb "$b" wan0
 	link "$b" lan0 "$k" eth0
-	ip -n "$h" addr add 10.1.0.2/24 dev eth0
-	ip -n "$h" addr add fd00:1::2/64 dev eth0 nodad
-	ip -n "$a" addr add 10.1.0.1/24 dev lan0
-	ip -n "$a" addr add fd00:1::1/64 dev lan0 nodad
-	ip -n "$k" addr add 10.2.0.2/24 dev eth0
-	ip -n "$k" addr add fd00:2::2/64 dev eth0 nodad
-	ip -n "$b" addr add 10.2.0.1/24 dev lan0
-	ip -n "$b" addr add fd00:2::1/64 dev lan0 nodad
-	ip -n "$h" route add default via 10.1.0.1
-	ip -n "$h" -6 route add default via fd00:1::1
-	ip -n "$k" route add default via 10.2.0.1
-	ip -n "$k" -6 route add default via fd00:2::1
-	ip -n "$a" addr add 192.0.2.1/24 dev wan0
-	ip -n "$r" addr add 192.0.2.2/24 dev ra
-	ip -n "$r" addr add 198.51.100.2/24 dev rb
-	ip -n "$b" addr add 198.51.100.1/24 dev wan0
+	chain_addresses "$h" "$a" "$r" "$b" "$k"
 	ip -n "$a" addr add 2001:db8:1::1/64 dev wan0 nodad
 	ip -n "$r" addr add 2001:db8:1::2/64 dev ra nodad
 	ip -n "$r" addr add 2001:db8:2::2/64 dev rb nodad
