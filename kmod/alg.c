@@ -37,6 +37,28 @@ static const struct sgw_alg_desc algs[] = {
 		.crypto = "authenc(hmac(sha256),cbc(aes))",
 		.enc_key_len = 32, .auth_key_len = 32, .iv_len = 16,
 		.icv_len = 16, .block = 16,
+	}, {
+		/* RFC 4868: HMAC-SHA-384-192, 48-byte key */
+		.id = SGW_ALG_AES_CBC_128_SHA384, .name = "aes-cbc-128-sha384",
+		.crypto = "authenc(hmac(sha384),cbc(aes))",
+		.enc_key_len = 16, .auth_key_len = 48, .iv_len = 16,
+		.icv_len = 24, .block = 16,
+	}, {
+		.id = SGW_ALG_AES_CBC_256_SHA384, .name = "aes-cbc-256-sha384",
+		.crypto = "authenc(hmac(sha384),cbc(aes))",
+		.enc_key_len = 32, .auth_key_len = 48, .iv_len = 16,
+		.icv_len = 24, .block = 16,
+	}, {
+		/* RFC 4868: HMAC-SHA-512-256, 64-byte key */
+		.id = SGW_ALG_AES_CBC_128_SHA512, .name = "aes-cbc-128-sha512",
+		.crypto = "authenc(hmac(sha512),cbc(aes))",
+		.enc_key_len = 16, .auth_key_len = 64, .iv_len = 16,
+		.icv_len = 32, .block = 16,
+	}, {
+		.id = SGW_ALG_AES_CBC_256_SHA512, .name = "aes-cbc-256-sha512",
+		.crypto = "authenc(hmac(sha512),cbc(aes))",
+		.enc_key_len = 32, .auth_key_len = 64, .iv_len = 16,
+		.icv_len = 32, .block = 16,
 	},
 };
 

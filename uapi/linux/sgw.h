@@ -340,6 +340,8 @@ enum sgw_sa_attr {
 	SGW_SA_A_AGE,
 	SGW_SA_A_SOFT_EXPIRED,
 	SGW_SA_A_HARD,
+	SGW_SA_A_ENCAP_SPORT,
+	SGW_SA_A_ENCAP_DPORT,
 	__SGW_SA_A_MAX
 };
 
@@ -421,6 +423,10 @@ enum sgw_alg {
 	SGW_ALG_CHACHA20_POLY1305,	/* rfc7539esp(chacha20,poly1305), 32 + 4 */
 	SGW_ALG_AES_CBC_128_SHA256,	/* authenc(hmac(sha256),cbc(aes)), 16 + 32 */
 	SGW_ALG_AES_CBC_256_SHA256,	/* authenc(hmac(sha256),cbc(aes)), 32 + 32 */
+	SGW_ALG_AES_CBC_128_SHA384,	/* authenc(hmac(sha384),cbc(aes)), 16 + 48 */
+	SGW_ALG_AES_CBC_256_SHA384,	/* authenc(hmac(sha384),cbc(aes)), 32 + 48 */
+	SGW_ALG_AES_CBC_128_SHA512,	/* authenc(hmac(sha512),cbc(aes)), 16 + 64 */
+	SGW_ALG_AES_CBC_256_SHA512,	/* authenc(hmac(sha512),cbc(aes)), 32 + 64 */
 	__SGW_ALG_MAX
 };
 

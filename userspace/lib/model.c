@@ -38,6 +38,14 @@ const struct sgw_alg_spec sgw_algs[] = {
 	  "16-byte AES key, then 32-byte HMAC-SHA-256 key" },
 	{ SGW_ALG_AES_CBC_256_SHA256, "aes-cbc-256-sha256", 64,
 	  "32-byte AES key, then 32-byte HMAC-SHA-256 key" },
+	{ SGW_ALG_AES_CBC_128_SHA384, "aes-cbc-128-sha384", 64,
+	  "16-byte AES key, then 48-byte HMAC-SHA-384 key" },
+	{ SGW_ALG_AES_CBC_256_SHA384, "aes-cbc-256-sha384", 80,
+	  "32-byte AES key, then 48-byte HMAC-SHA-384 key" },
+	{ SGW_ALG_AES_CBC_128_SHA512, "aes-cbc-128-sha512", 80,
+	  "16-byte AES key, then 64-byte HMAC-SHA-512 key" },
+	{ SGW_ALG_AES_CBC_256_SHA512, "aes-cbc-256-sha512", 96,
+	  "32-byte AES key, then 64-byte HMAC-SHA-512 key" },
 	{ 0 }
 };
 

@@ -13,8 +13,8 @@
 #include <linux/sgw.h>
 
 #define SGW_IFNAMSIZ 16
-/* Longest key material of any algorithm (aes-cbc-256-sha256). */
-#define SGW_KEY_MAX 64
+/* Longest key material of any algorithm (aes-cbc-256-sha512). */
+#define SGW_KEY_MAX 96
 /* Room for the longest IPv6 literal with "/128" and a NUL. */
 #define SGW_PREFIX_STRLEN 50
 

@@ -288,7 +288,9 @@ static void test_dir_alg(void **state)
 	assert_int_not_equal(parse_alg("aes-gcm", &alg, err, sizeof(err)), 0);
 	assert_string_equal(err, "alg \"aes-gcm\" is not valid: expected one of aes-gcm-128, "
 				 "aes-gcm-256, chacha20-poly1305, aes-cbc-128-sha256, "
-				 "aes-cbc-256-sha256");
+				 "aes-cbc-256-sha256, aes-cbc-128-sha384, "
+				 "aes-cbc-256-sha384, aes-cbc-128-sha512, "
+				 "aes-cbc-256-sha512");
 	/* A short buffer still ends in a NUL. */
 	assert_int_not_equal(parse_alg("x", &alg, err, 40), 0);
 	assert_int_equal(strlen(err), 39);
