@@ -3,8 +3,8 @@
 #
 # IKEv2 with "sgwctl daemon": two sgw gateways negotiate their tunnel; sgw
 # against strongSwan's charon as initiator and as responder over a proposal
-# matrix (every IKE cipher, integrity and PRF, DH groups 14, 19, 20 and 31,
-# every ESP algorithm), IPv4 and IPv6; failures named in plain words with
+# matrix (every IKE cipher, integrity and PRF, DH groups 14, 15, 16, 19, 20,
+# 21 and 31, every ESP algorithm, PFS, "default"), IPv4 and IPv6; failures named in plain words with
 # no SA left behind; "sgwctl down" clearing both ends.
 
 . "$(dirname "$0")/lib.sh"
@@ -87,9 +87,10 @@ sgw_reload() {
 	ip netns exec "$gA" "$SGWCTL" reload > /dev/null || fail "reload refused"
 }
 
-# One interop case: WHO initiates (sgw or charon), FAMILY, IKE, ESP.
+# One interop case: WHO initiates (sgw or charon), FAMILY, IKE, ESP
+# [rekey: then sgw rekeys the CHILD SA, with the ESP proposal's DH for PFS].
 interop_case() {
-	local who=$1 fam=$2 ikep=$3 espp=$4 dst=10.2.0.2 t0 t1
+	local who=$1 fam=$2 ikep=$3 espp=$4 rekey=$5 dst=10.2.0.2 t0 t1 old
 
 	[ "$fam" = 6 ] && dst=fd02::2
 	sgw_vs_charon_conf "$fam" "$ikep" "$espp"
@@ -108,10 +109,32 @@ interop_case() {
 	expect_eq "$who/$fam $ikep: IKE SPIs" "$(sgw_ike_spis "$gA")" "$(charon_ike_spis "$gB")"
 	expect_crosswise "$who/$fam $ikep/$espp" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
 	ping_ok "$hA" "$dst" || { diagnose; fail "$who/$fam $ikep/$espp: no ping across"; }
+	if [ "$rekey" = rekey ]; then
+		old=$(sgw_sas "$gA")
+		ip netns exec "$gA" "$SGWCTL" sa refresh gw > /dev/null ||
+			fail "$who/$fam $espp: refresh refused"
+		# Within 20 s: a new pair here, crosswise with charon's.
+		wait_for 20 rekeyed_with_charon "$old" ||
+			{ diagnose; fail "$who/$fam $espp: no new crosswise CHILD SA after refresh ($old, now $(sgw_sas "$gA") / $(charon_sas "$gB"))"; }
+		ping_ok "$hA" "$dst" || { diagnose; fail "$who/$fam $espp: no ping after the PFS rekey"; }
+	fi
 	ip netns exec "$gA" "$SGWCTL" down gw > /dev/null
 	no_sgw_sa "$gA" || fail "SAs left here after down"
 	wait_for 5 no_charon_sa "$gB" || fail "charon kept its SAs after our down"
 	echo "interop $who initiates, IPv$fam, IKE $ikep, ESP $espp: ok"
+}
+
+# rekeyed_with_charon OLD: sgw holds one pair other than OLD, and charon
+# holds the same pair crosswise.
+rekeyed_with_charon() {
+	local a b ai ao bi bo
+
+	a=$(sgw_sas "$gA")
+	[ "$a" != "$1" ] || return 1
+	b=$(charon_sas "$gB")
+	read -r _ ai _ ao <<< "$a"
+	read -r _ bi _ bo <<< "$b"
+	[ "$ai" != - ] && [ "$ao" != - ] && [ "$ai" = "$bo" ] && [ "$ao" = "$bi" ]
 }
 
 # What both ends saw, when traffic does not cross.
@@ -149,6 +172,28 @@ test_charon_matrix() {
 	interop_case sgw 4 aes256-sha512-prfsha512-ecp256 aes256-sha256
 	interop_case charon 6 aes256gcm16-prfsha512-curve25519 aes256gcm16
 	interop_case sgw 6 aes128-sha256-prfsha256-ecp384 aes128gcm16
+}
+
+# The proposals hardened peers send: HMAC-SHA-384/512 in ESP (RFC 4868),
+# MODP 3072/4096 and ECP 521 for the IKE SA and for PFS at CHILD rekeys,
+# and strongSwan's "default" keyword on both ends.
+test_charon_proposals() {
+	charon_setup
+	interop_case sgw 4 aes256-sha512-prfsha512-ecp521 aes256-sha512-modp4096 rekey
+	interop_case charon 4 aes128-sha384-prfsha384-modp3072 aes128-sha384-ecp521 rekey
+	# "default" here and at charon; charon initiates with its own default.
+	sgw_vs_charon_conf 4 default default
+	sgw_reload
+	charon_side 4 default default "interop secret"
+	swanctl_ns "$gB" --initiate --child net --timeout 30 > "$work/init.out" 2>&1 ||
+		{ tail -20 "$work/init.out"; fail "default: swanctl --initiate failed"; }
+	wait_for 5 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j show 1 | grep -o '\"state\":\"established\"')\" ]" ||
+		fail "default: sgw not established after charon's initiate"
+	expect_crosswise "default/default" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
+	ping_ok "$hA" 10.2.0.2 || { diagnose; fail "default: no ping across"; }
+	echo "interop charon initiates, default/default: IKE $(sgw_field "$gA" proposal)"
+	ip netns exec "$gA" "$SGWCTL" down gw > /dev/null
+	wait_for 5 no_charon_sa "$gB" || fail "default: charon kept its SAs after our down"
 }
 
 # expect_up_fails REASON [retried]: "sgwctl up" fails with it; no SA at
@@ -475,6 +520,7 @@ test_charon_same_identity() {
 tests=(
 	"sgw <-> sgw: up, traffic, SPIs, down, refresh" test_sgw_sgw
 	"sgw <-> charon: proposal matrix, both initiators, IPv4 and IPv6" test_charon_matrix
+	"sgw <-> charon: sha384/512 ESP, modp3072/4096, ecp521 with PFS, default" test_charon_proposals
 	"sgw -> charon: wrong PSK, no proposal, TS, UDP 500 blocked; COOKIE" test_charon_failures
 	"charon -> sgw: two tunnels to one SGW, chosen by identity" test_charon_identities
 	"sgw -> charon: two tunnels, the same identities, both up at once" test_charon_same_identity

@@ -104,17 +104,19 @@ static const struct sgw_conf_key keys[] = {
 		.name = "ike-proposals", .id = SGW_CONF_K_IKE_PROPOSALS,
 		.section = SGW_CONF_SEC_TUNNEL,
 		.type = SGW_CONF_T_IKE_PROPOSALS, .offset = T(ike_proposals),
-		.def = "aes256gcm16-aes128gcm16-prfsha384-prfsha256-"
-		       "curve25519-ecp384-ecp256-modp2048, "
-		       "aes256-aes128-sha384-sha256-prfsha384-prfsha256-"
-		       "curve25519-ecp384-ecp256-modp2048",
+		.def = "aes256gcm16-aes128gcm16-prfsha384-prfsha256-prfsha512-"
+		       "curve25519-ecp384-ecp256-ecp521-modp3072-modp4096-"
+		       "modp2048, "
+		       "aes256-aes128-sha384-sha256-sha512-prfsha384-prfsha256-"
+		       "prfsha512-curve25519-ecp384-ecp256-ecp521-modp3072-"
+		       "modp4096-modp2048",
 		.summary = "algorithms offered and accepted for the IKE SA",
 	}, {
 		.name = "esp-proposals", .id = SGW_CONF_K_ESP_PROPOSALS,
 		.section = SGW_CONF_SEC_TUNNEL,
 		.type = SGW_CONF_T_ESP_PROPOSALS, .offset = T(esp_proposals),
 		.def = "aes256gcm16-aes128gcm16-chacha20poly1305, "
-		       "aes256-aes128-sha256",
+		       "aes256-aes128-sha256-sha384-sha512",
 		.summary = "algorithms offered and accepted for ESP",
 	}, {
 		.name = "ike-lifetime", .id = SGW_CONF_K_IKE_LIFETIME,

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "conf_value.h"
@@ -708,9 +709,9 @@ static const struct alg_desc algs[] = {
 	{ "sha256", SGW_CONF_INTEG, SGW_CONF_INTEG_SHA256,
 	  true, true, false, 0, 0 },
 	{ "sha384", SGW_CONF_INTEG, SGW_CONF_INTEG_SHA384,
-	  true, false, false, 0, 0 },
+	  true, true, false, 0, 0 },
 	{ "sha512", SGW_CONF_INTEG, SGW_CONF_INTEG_SHA512,
-	  true, false, false, 0, 0 },
+	  true, true, false, 0, 0 },
 	{ "prfsha256", SGW_CONF_PRF, SGW_CONF_PRF_SHA256,
 	  true, false, false, 0, 0 },
 	{ "prfsha384", SGW_CONF_PRF, SGW_CONF_PRF_SHA384,
@@ -719,9 +720,15 @@ static const struct alg_desc algs[] = {
 	  true, false, false, 0, 0 },
 	{ "modp2048", SGW_CONF_DH, SGW_CONF_DH_MODP2048,
 	  true, true, false, 0, 0 },
+	{ "modp3072", SGW_CONF_DH, SGW_CONF_DH_MODP3072,
+	  true, true, false, 0, 0 },
+	{ "modp4096", SGW_CONF_DH, SGW_CONF_DH_MODP4096,
+	  true, true, false, 0, 0 },
 	{ "ecp256", SGW_CONF_DH, SGW_CONF_DH_ECP256,
 	  true, true, false, 0, 0 },
 	{ "ecp384", SGW_CONF_DH, SGW_CONF_DH_ECP384,
+	  true, true, false, 0, 0 },
+	{ "ecp521", SGW_CONF_DH, SGW_CONF_DH_ECP521,
 	  true, true, false, 0, 0 },
 	{ "curve25519", SGW_CONF_DH, SGW_CONF_DH_CURVE25519,
 	  true, true, false, 0, 0 },
@@ -941,6 +948,23 @@ static int parse_proposal(const char *s, size_t len, bool ike,
 	return 0;
 }
 
+/*
+ * strongSwan's "default" (proposal_create_default() and
+ * proposal_create_default_aead(), the classic proposal first), cut down to
+ * the algorithms sgw implements: no AES-192, AES-CTR, Camellia, SHA-1,
+ * AES-XCBC/CMAC, Brainpool, Curve448 or MODP 6144/8192.
+ */
+static const char *const default_ike[] = {
+	"aes128-aes256-sha256-sha384-sha512-prfsha256-prfsha384-prfsha512-"
+	"ecp256-ecp384-ecp521-curve25519-modp3072-modp4096-modp2048",
+	"aes128gcm16-aes256gcm16-prfsha256-prfsha384-prfsha512-"
+	"ecp256-ecp384-ecp521-curve25519-modp3072-modp4096-modp2048",
+};
+static const char *const default_esp[] = {
+	"aes128-aes256-sha256-sha384-sha512",
+	"aes128gcm16-aes256gcm16",
+};
+
 static int parse_proposals(const char *text, bool ike,
 			   struct sgw_conf_proposals *out,
 			   struct sgw_conf_verdict *v)
@@ -962,6 +986,23 @@ static int parse_proposals(const char *text, bool ike,
 
 		if (len == 0)
 			return refuse(v, "empty item in the list");
+		if (len == 7 && !strncasecmp(item, "default", 7)) {
+			const char *const *d = ike ? default_ike : default_esp;
+			size_t k;
+
+			for (k = 0; k < 2; k++) {
+				if (tmp.count == SGW_CONF_PROPOSALS_MAX)
+					return refuse(v, "at most %u proposals "
+						      "(default counts as 2)",
+						      SGW_CONF_PROPOSALS_MAX);
+				if (parse_proposal(d[k], strlen(d[k]), ike,
+						   &tmp.v[tmp.count], v) < 0)
+					return -1;
+				tmp.count++;
+			}
+			p = stop + 1;
+			continue;
+		}
 		if (tmp.count == SGW_CONF_PROPOSALS_MAX)
 			return refuse(v, "at most %u proposals",
 				      SGW_CONF_PROPOSALS_MAX);

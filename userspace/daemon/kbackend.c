@@ -24,11 +24,20 @@ uint32_t kb_alg(uint16_t encr, uint16_t encr_bits, uint16_t integ)
 		return integ == IKE_INTEG_NONE ? SGW_ALG_CHACHA20_POLY1305 :
 		       SGW_ALG_UNSPEC;
 	case IKE_ENCR_AES_CBC:
-		if (integ != IKE_INTEG_HMAC_SHA2_256_128)
+		if (encr_bits != 128 && encr_bits != 256)
 			return SGW_ALG_UNSPEC;
-		return encr_bits == 128 ? SGW_ALG_AES_CBC_128_SHA256 :
-		       encr_bits == 256 ? SGW_ALG_AES_CBC_256_SHA256 :
-		       SGW_ALG_UNSPEC;
+		switch (integ) {
+		case IKE_INTEG_HMAC_SHA2_256_128:
+			return encr_bits == 128 ? SGW_ALG_AES_CBC_128_SHA256 :
+			       SGW_ALG_AES_CBC_256_SHA256;
+		case IKE_INTEG_HMAC_SHA2_384_192:
+			return encr_bits == 128 ? SGW_ALG_AES_CBC_128_SHA384 :
+			       SGW_ALG_AES_CBC_256_SHA384;
+		case IKE_INTEG_HMAC_SHA2_512_256:
+			return encr_bits == 128 ? SGW_ALG_AES_CBC_128_SHA512 :
+			       SGW_ALG_AES_CBC_256_SHA512;
+		}
+		return SGW_ALG_UNSPEC;
 	}
 	return SGW_ALG_UNSPEC;
 }

@@ -137,8 +137,12 @@ static const struct dh_group {
 	size_t secret_len;
 } dh_groups[] = {
 	{ IKE_DH_MODP2048, "DH", "modp_2048", 256, 256 },
+	{ IKE_DH_MODP3072, "DH", "modp_3072", 384, 384 },
+	{ IKE_DH_MODP4096, "DH", "modp_4096", 512, 512 },
 	{ IKE_DH_ECP256, "EC", "P-256", 64, 32 },
 	{ IKE_DH_ECP384, "EC", "P-384", 96, 48 },
+	/* RFC 5903 §7: coordinates of 521 bits take 66 bytes each. */
+	{ IKE_DH_ECP521, "EC", "P-521", 132, 66 },
 	{ IKE_DH_CURVE25519, "X25519", NULL, 32, 32 },
 };
 
@@ -209,7 +213,7 @@ static EVP_PKEY *ec_import(const struct dh_group *g, const uint8_t *priv,
 	EVP_PKEY_CTX *ctx = NULL;
 	OSSL_PARAM *params = NULL;
 	EVP_PKEY *key = NULL;
-	uint8_t point[1 + 96];
+	uint8_t point[1 + 132];
 	BIGNUM *bn = BN_bin2bn(priv, (int)priv_len, NULL);
 
 	if (!bld || !bn || pub_len != g->pub_len)
@@ -242,7 +246,7 @@ struct ike_dh *ike_dh_import(uint16_t group, const uint8_t *priv,
 	const struct dh_group *g = dh_group(group);
 	struct ike_dh *dh;
 
-	if (!g || group == IKE_DH_MODP2048)
+	if (!g || !strcmp(g->type, "DH"))
 		return NULL;
 	dh = calloc(1, sizeof(*dh));
 	if (!dh)
@@ -272,8 +276,7 @@ int ike_dh_public(const struct ike_dh *dh, uint8_t *out, size_t len)
 {
 	uint8_t *pub = NULL;
 	size_t n = EVP_PKEY_get1_encoded_public_key(dh->key, &pub);
-	size_t skip = dh->g->group == IKE_DH_ECP256 ||
-		      dh->g->group == IKE_DH_ECP384;
+	size_t skip = !strcmp(dh->g->type, "EC");
 	int ret = -1;
 
 	if (len == dh->g->pub_len && n == skip + len) {
@@ -288,7 +291,7 @@ static EVP_PKEY *peer_key(const struct ike_dh *dh, const uint8_t *pub,
 			  size_t len)
 {
 	EVP_PKEY *peer;
-	uint8_t point[1 + 96];
+	uint8_t point[1 + 132];
 
 	if (len != dh->g->pub_len)
 		return NULL;
@@ -298,7 +301,7 @@ static EVP_PKEY *peer_key(const struct ike_dh *dh, const uint8_t *pub,
 	peer = EVP_PKEY_new();
 	if (!peer || EVP_PKEY_copy_parameters(peer, dh->key) <= 0)
 		goto fail;
-	if (dh->g->group != IKE_DH_MODP2048) {
+	if (!strcmp(dh->g->type, "EC")) {
 		point[0] = 0x04;
 		memcpy(point + 1, pub, len);
 		pub = point;
@@ -327,7 +330,7 @@ int ike_dh_derive(const struct ike_dh *dh, const uint8_t *peer, size_t len,
 	if (!ctx || EVP_PKEY_derive_init(ctx) <= 0)
 		goto out;
 	/* §2.14: g^ir is fixed length, zero-padded on the left. */
-	if (dh->g->group == IKE_DH_MODP2048 &&
+	if (!strcmp(dh->g->type, "DH") &&
 	    EVP_PKEY_CTX_set_dh_pad(ctx, 1) <= 0)
 		goto out;
 	if (EVP_PKEY_derive_set_peer_ex(ctx, pk, 1) <= 0 ||

@@ -15,7 +15,7 @@
 #include "ike_payload.h"
 
 #define IKE_PRF_MAX 64
-#define IKE_DH_MAX 256		/* MODP 2048 public value and secret */
+#define IKE_DH_MAX 512		/* MODP 4096 public value and secret */
 #define IKE_ENC_KEY_MAX 36	/* AES-256 or ChaCha20 key + 4 byte salt */
 #define IKE_INTEG_KEY_MAX 64
 

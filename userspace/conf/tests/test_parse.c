@@ -55,10 +55,10 @@ static void tunnel_defaults(void **state)
 	assert_int_equal(t->ike_proposals.v[0].n[SGW_CONF_ENCR], 2);
 	assert_int_equal(t->ike_proposals.v[0].alg[SGW_CONF_ENCR][0],
 			 SGW_CONF_ENCR_AES256GCM16);
-	assert_int_equal(t->ike_proposals.v[0].n[SGW_CONF_DH], 4);
+	assert_int_equal(t->ike_proposals.v[0].n[SGW_CONF_DH], 7);
 	assert_int_equal(t->ike_proposals.v[0].alg[SGW_CONF_DH][0],
 			 SGW_CONF_DH_CURVE25519);
-	assert_int_equal(t->ike_proposals.v[1].n[SGW_CONF_INTEG], 2);
+	assert_int_equal(t->ike_proposals.v[1].n[SGW_CONF_INTEG], 3);
 	assert_int_equal(t->esp_proposals.count, 2);
 	assert_int_equal(t->esp_proposals.v[0].n[SGW_CONF_ENCR], 3);
 	assert_int_equal(t->esp_proposals.v[0].n[SGW_CONF_DH], 0);

@@ -25,11 +25,12 @@ struct row {
 
 #define IKE_EXPECT "expected encryption aes128gcm16, aes256gcm16, aes128 " \
 	"or aes256; integrity sha256, sha384 or sha512; PRF prfsha256, " \
-	"prfsha384 or prfsha512; DH group modp2048, ecp256, ecp384 or " \
-	"curve25519"
+	"prfsha384 or prfsha512; DH group modp2048, modp3072, modp4096, " \
+	"ecp256, ecp384, ecp521 or curve25519"
 #define ESP_EXPECT "expected encryption aes128gcm16, aes256gcm16, " \
-	"chacha20poly1305, aes128 or aes256; integrity sha256; DH group " \
-	"modp2048, ecp256, ecp384 or curve25519"
+	"chacha20poly1305, aes128 or aes256; integrity sha256, sha384 or " \
+	"sha512; DH group modp2048, modp3072, modp4096, ecp256, ecp384, " \
+	"ecp521 or curve25519"
 #define PFX_EXPECT "expected a prefix such as 10.1.0.0/16 or 2001:db8::/48"
 #define ID_EXPECT "expected an IP address, fqdn:NAME, @NAME, " \
 	"email:USER@DOMAIN or keyid:HEX"
@@ -232,7 +233,7 @@ static const struct row rows[] = {
 	    "one of aes128gcm16, aes256gcm16, aes128 or aes256)"),
 	BAD("ike-proposals", "aes128-sha256", "key \"ike-proposals\": invalid "
 	    "value \"aes128-sha256\" (no DH group; add one of modp2048, "
-	    "ecp256, ecp384 or curve25519)"),
+	    "modp3072, modp4096, ecp256, ecp384, ecp521 or curve25519)"),
 	BAD("ike-proposals", "aes128gcm16-aes128-prfsha256-modp2048",
 	    "key \"ike-proposals\": invalid value \"aes128gcm16-aes128-"
 	    "prfsha256-modp2048\" (mixes AEAD and non-AEAD encryption; put "
@@ -266,13 +267,31 @@ static const struct row rows[] = {
 	   "aes128-sha256-modp2048"),
 	OK("esp-proposals", "chacha20poly1305-curve25519",
 	   "chacha20poly1305-curve25519"),
-	BAD("esp-proposals", "aes128-sha384", "key \"esp-proposals\": invalid "
-	    "value \"sha384\" (not supported for ESP; " ESP_EXPECT ")"),
+	/* RFC 4868 in ESP (authenc(hmac(sha384|sha512),cbc(aes))). */
+	OK("esp-proposals", "aes128-sha384", "aes128-sha384"),
+	OK("esp-proposals", "aes256-sha512-sha384-ecp521",
+	   "aes256-sha512-sha384-ecp521"),
+	OK("ike-proposals", "aes256-sha512-modp4096-modp3072-ecp521",
+	   "aes256-sha512-prfsha512-modp4096-modp3072-ecp521"),
+	/* strongSwan's "default", cut to what sgw implements. */
+	OK("esp-proposals", "default",
+	   "aes128-aes256-sha256-sha384-sha512, aes128gcm16-aes256gcm16"),
+	OK("esp-proposals", "aes256gcm16, DEFAULT",
+	   "aes256gcm16, aes128-aes256-sha256-sha384-sha512, "
+	   "aes128gcm16-aes256gcm16"),
+	OK("ike-proposals", "default",
+	   "aes128-aes256-sha256-sha384-sha512-prfsha256-prfsha384-"
+	   "prfsha512-ecp256-ecp384-ecp521-curve25519-modp3072-modp4096-"
+	   "modp2048, aes128gcm16-aes256gcm16-prfsha256-prfsha384-prfsha512-"
+	   "ecp256-ecp384-ecp521-curve25519-modp3072-modp4096-modp2048"),
+	BAD("esp-proposals", "aes128-md5", "key \"esp-proposals\": invalid "
+	    "value \"md5\" (unknown algorithm for ESP; " ESP_EXPECT ")"),
 	BAD("esp-proposals", "aes256gcm16-prfsha256", "key \"esp-proposals\": "
 	    "invalid value \"prfsha256\" (not supported for ESP; " ESP_EXPECT
 	    ")"),
 	BAD("esp-proposals", "aes128", "key \"esp-proposals\": invalid value "
-	    "\"aes128\" (no integrity algorithm; add one of sha256)"),
+	    "\"aes128\" (no integrity algorithm; add one of sha256, sha384 or "
+	    "sha512)"),
 	BAD("esp-proposals", "aes256gcm16-sha256", "key \"esp-proposals\": "
 	    "invalid value \"aes256gcm16-sha256\" (AEAD encryption takes no "
 	    "integrity algorithm)"),

@@ -54,12 +54,13 @@ static void test_defaults(void **state)
 	/* The man page's default proposals, in the engine's notation. */
 	ike_proposals_format(c.ike, c.n_ike, buf, sizeof(buf));
 	assert_string_equal(buf, "aes256gcm16-aes128gcm16-prfsha384-prfsha256-"
-			    "curve25519-ecp384-ecp256-modp2048, aes256-aes128-"
-			    "sha384-sha256-prfsha384-prfsha256-curve25519-ecp384-"
-			    "ecp256-modp2048");
+			    "prfsha512-curve25519-ecp384-ecp256-ecp521-modp3072-"
+			    "modp4096-modp2048, aes256-aes128-sha384-sha256-"
+			    "sha512-prfsha384-prfsha256-prfsha512-curve25519-"
+			    "ecp384-ecp256-ecp521-modp3072-modp4096-modp2048");
 	ike_proposals_format(c.esp, c.n_esp, buf, sizeof(buf));
 	assert_string_equal(buf, "aes256gcm16-aes128gcm16-chacha20poly1305, "
-			    "aes256-aes128-sha256");
+			    "aes256-aes128-sha256-sha384-sha512");
 	/* any on both sides: both families, whole address space. */
 	ike_ts_list_format(&c.local_ts, buf, sizeof(buf));
 	assert_string_equal(buf, "0.0.0.0/0, ::/0");

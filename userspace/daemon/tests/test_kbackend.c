@@ -130,14 +130,22 @@ static void test_alg_map(void **state)
 			 SGW_ALG_AES_CBC_128_SHA256);
 	assert_int_equal(kb_alg(IKE_ENCR_AES_CBC, 256, IKE_INTEG_HMAC_SHA2_256_128),
 			 SGW_ALG_AES_CBC_256_SHA256);
+	assert_int_equal(kb_alg(IKE_ENCR_AES_CBC, 128, IKE_INTEG_HMAC_SHA2_384_192),
+			 SGW_ALG_AES_CBC_128_SHA384);
 	assert_int_equal(kb_alg(IKE_ENCR_AES_CBC, 256, IKE_INTEG_HMAC_SHA2_384_192),
+			 SGW_ALG_AES_CBC_256_SHA384);
+	assert_int_equal(kb_alg(IKE_ENCR_AES_CBC, 128, IKE_INTEG_HMAC_SHA2_512_256),
+			 SGW_ALG_AES_CBC_128_SHA512);
+	assert_int_equal(kb_alg(IKE_ENCR_AES_CBC, 256, IKE_INTEG_HMAC_SHA2_512_256),
+			 SGW_ALG_AES_CBC_256_SHA512);
+	assert_int_equal(kb_alg(IKE_ENCR_AES_CBC, 192, IKE_INTEG_HMAC_SHA2_512_256),
 			 SGW_ALG_UNSPEC);
 	assert_int_equal(kb_alg(IKE_ENCR_AES_CBC, 128, 0), SGW_ALG_UNSPEC);
 	assert_int_equal(kb_alg(IKE_ENCR_AES_GCM_16, 128,
 				IKE_INTEG_HMAC_SHA2_256_128), SGW_ALG_UNSPEC);
 }
 
-static uint8_t ek[36], ak[32];
+static uint8_t ek[36], ak[64];
 
 static struct ike_kernel_sa ksa(uint16_t encr, uint16_t bits, uint16_t integ,
 				size_t elen, size_t alen)
@@ -215,16 +223,37 @@ static void test_chacha(void **state)
 	assert_memory_equal(fk.key, ek, 36);
 }
 
-static void test_refusals(void **state)
+/* RFC 4868 in ESP: AES key, then the whole 48- or 64-byte HMAC key. */
+static void test_cbc_sha2_long(void **state)
 {
 	struct ike_kernel_sa sa = ksa(IKE_ENCR_AES_CBC, 128,
-				      IKE_INTEG_HMAC_SHA2_512_256, 16, 64);
+				      IKE_INTEG_HMAC_SHA2_384_192, 16, 48);
+
+	(void)state;
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.req.sa.alg, SGW_ALG_AES_CBC_128_SHA384);
+	assert_int_equal(fk.req.key_len, 64);
+	assert_memory_equal(fk.key, ek, 16);
+	assert_memory_equal(fk.key + 16, ak, 48);
+	sa = ksa(IKE_ENCR_AES_CBC, 256, IKE_INTEG_HMAC_SHA2_512_256, 32, 64);
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.req.sa.alg, SGW_ALG_AES_CBC_256_SHA512);
+	assert_int_equal(fk.req.key_len, 96);
+	assert_memory_equal(fk.key, ek, 32);
+	assert_memory_equal(fk.key + 32, ak, 64);
+}
+
+static void test_refusals(void **state)
+{
+	struct ike_kernel_sa sa = ksa(IKE_ENCR_AES_CBC, 192,
+				      IKE_INTEG_HMAC_SHA2_512_256, 24, 64);
 
 	(void)state;
 	assert_int_equal(kern.add_sa(kern.ctx, &sa), -EOPNOTSUPP);
 	assert_int_equal(fk.adds, 0);
 	assert_string_equal(fk.log, "cannot install SA c0ffee01: the sgw data "
-			    "plane has no ESP algorithm for aes128 with sha512");
+			    "plane has no ESP algorithm for encr12/192 with "
+			    "sha512");
 	/* Key material of the wrong length never reaches the kernel. */
 	sa = ksa(IKE_ENCR_AES_GCM_16, 256, 0, 32, 0);
 	assert_int_equal(kern.add_sa(kern.ctx, &sa), -EINVAL);
@@ -422,6 +451,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gcm_inbound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cbc_outbound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chacha, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cbc_sha2_long, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ts_prefixes, setup, teardown),

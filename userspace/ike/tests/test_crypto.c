@@ -64,6 +64,60 @@ static void test_hmac_rfc4231(void **state)
 		  "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
 }
 
+/*
+ * RFC 4868 §2.7.1 and §2.7.2, test case 1: keys as long as the hash output
+ * (48 and 64 bytes of 0x0b), as IKE and ESP use them. The AUTH vectors are
+ * the first 24 and 32 bytes of the same HMAC; ike_sk must send exactly those.
+ */
+static void test_hmac_rfc4868(void **state)
+{
+	static const char sha384[] =
+		"b6a8d5636f5c6a7224f9977dcf7ee6c7fb6d0c48cbdee9737a959796489bddbc"
+		"4c5df61d5b3297b4fb68dab9f1b582c2";
+	static const char sha512[] =
+		"637edc6e01dce7e6742a99451aae82df23da3e92439e590e43e761b33e910fb8"
+		"ac2878ebd5803f6f0b61dbce5e251ff8789a4722c1be65aea45fd464e89f8f5b";
+	static const struct {
+		uint16_t integ, prf;
+		size_t klen, icv;
+		const char *want;
+	} c[] = {
+		{ IKE_INTEG_HMAC_SHA2_384_192, IKE_PRF_HMAC_SHA2_384, 48, 24, sha384 },
+		{ IKE_INTEG_HMAC_SHA2_512_256, IKE_PRF_HMAC_SHA2_512, 64, 32, sha512 },
+	};
+	uint8_t key[64], want[64], msg[28 + 16 + 64 + 32], pt[16] = "payload";
+	size_t i, n, sealed;
+
+	(void)state;
+	memset(key, 0x0b, sizeof(key));
+	for (i = 0; i < 2; i++) {
+		struct ike_suite s = { .encr = IKE_ENCR_AES_CBC,
+				       .encr_bits = 128, .integ = c[i].integ };
+		struct ike_sk sk;
+		uint8_t ek[16] = { 0 }, mac[64];
+		struct ike_iov iov;
+
+		check_prf(c[i].prf, key, c[i].klen, "Hi There", c[i].want);
+		n = hex(want, c[i].want);
+		iov = (struct ike_iov){ "Hi There", 8 };
+		assert_int_equal(ike_prf(c[i].prf, key, c[i].klen, &iov, 1, mac), 0);
+		assert_memory_equal(mac, want, c[i].icv);
+		/* SK with this integrity: ICV = HMAC truncated to 192/256 bits. */
+		assert_int_equal(ike_sk_init(&sk, &s, ek, key), 0);
+		assert_int_equal(sk.icv_len, c[i].icv);
+		assert_int_equal(sk.akey_len, c[i].klen);
+		sealed = ike_sk_sealed_len(&sk, sizeof(pt));
+		assert_true(28 + sealed <= sizeof(msg));
+		memset(msg, 0x11, 28);
+		assert_int_equal(ike_sk_seal(&sk, msg, 28, pt, sizeof(pt)), 0);
+		iov = (struct ike_iov){ msg, 28 + sealed - c[i].icv };
+		assert_int_equal(ike_prf(c[i].prf, key, c[i].klen, &iov, 1, mac), 0);
+		assert_memory_equal(msg + 28 + sealed - c[i].icv, mac, c[i].icv);
+		assert_true(n == c[i].klen);
+		ike_sk_wipe(&sk);
+	}
+}
+
 /* §2.13 spelled out: T1 = prf(K, S | 1), T2 = prf(K, T1 | S | 2), ... */
 static void test_prf_plus(void **state)
 {
@@ -198,8 +252,13 @@ static void test_child_keymat(void **state)
 		    .integ = IKE_INTEG_HMAC_SHA2_256_128 }, 16, 32 },
 		{ { .encr = IKE_ENCR_AES_CBC, .encr_bits = 256,
 		    .integ = IKE_INTEG_HMAC_SHA2_256_128 }, 32, 32 },
+		/* RFC 4868 §2.4: the HMAC key is as long as the hash output. */
+		{ { .encr = IKE_ENCR_AES_CBC, .encr_bits = 128,
+		    .integ = IKE_INTEG_HMAC_SHA2_384_192 }, 16, 48 },
+		{ { .encr = IKE_ENCR_AES_CBC, .encr_bits = 256,
+		    .integ = IKE_INTEG_HMAC_SHA2_512_256 }, 32, 64 },
 	};
-	uint8_t skd[48], ni[32], nr[32], km[2 * 36 + 2 * 32];
+	uint8_t skd[48], ni[32], nr[32], km[2 * 36 + 2 * 64];
 	struct ike_iov iov[2] = { { ni, 32 }, { nr, 32 } };
 	struct ike_child_keys k;
 	size_t i, e, a;
@@ -225,12 +284,11 @@ static void test_child_keymat(void **state)
 		if (a)
 			assert_memory_equal(k.integ_r, km + 2 * e + a, a);
 	}
-	/* HMAC-SHA-512-256 is IKE-only here. */
+	/* AES-CBC without integrity is no ESP suite. */
 	assert_int_equal(ike_child_keymat(IKE_PRF_HMAC_SHA2_384, skd,
 					  &(struct ike_suite){
 						  .encr = IKE_ENCR_AES_CBC,
-						  .encr_bits = 128,
-						  .integ = IKE_INTEG_HMAC_SHA2_512_256 },
+						  .encr_bits = 128 },
 					  ni, 32, nr, 32, &k), -1);
 }
 
@@ -271,7 +329,8 @@ static void test_x25519_rfc7748(void **state)
 static void ecp_vector(uint16_t group, const char *i, const char *gi,
 		       const char *gr, const char *gir)
 {
-	uint8_t priv[48], pub[96], peer[96], want[96], out[IKE_DH_MAX], got[96];
+	uint8_t priv[66], pub[132], peer[132], want[132], out[IKE_DH_MAX];
+	uint8_t got[132];
 	size_t plen = hex(priv, i), publen = hex(pub, gi), n;
 	struct ike_dh *dh;
 
@@ -316,12 +375,36 @@ static void test_ecp_rfc5903(void **state)
 		   "F83FA40142209DFF5EAAD96DB9E6386C",
 		   "11187331C279962D93D604243FD592CB9D0A926F422E47187521287E7156C5C4"
 		   "D603135569B9E9D09CF5D4A270F59746");
+	/* §8.3: 521-bit random ECP group; 66-byte coordinates. */
+	ecp_vector(IKE_DH_ECP521,
+		   "0037ADE9319A89F4DABDB3EF411AACCCA5123C61ACAB57B5393DCE47608172A0"
+		   "95AA85A30FE1C2952C6771D937BA9777F5957B2639BAB072462F68C27A57382D"
+		   "4A52",
+		   "0015417E84DBF28C0AD3C278713349DC7DF153C897A1891BD98BAB4357C9ECBE"
+		   "E1E3BF42E00B8E380AEAE57C2D107564941885942AF5A7F4601723C4195D176C"
+		   "ED3E"
+		   "017CAE20B6641D2EEB695786D8C946146239D099E18E1D5A514C739D7CB4A10A"
+		   "D8A788015AC405D7799DC75E7B7D5B6CF2261A6A7F1507438BF01BEB6CA3926F"
+		   "9582",
+		   "00D0B3975AC4B799F5BEA16D5E13E9AF971D5E9B984C9F39728B5E5739735A21"
+		   "9B97C356436ADC6E95BB0352F6BE64A6C2912D4EF2D0433CED2B6171640012D9"
+		   "460F"
+		   "015C68226383956E3BD066E797B623C27CE0EAC2F551A10C2C724D9852077B87"
+		   "220B6536C5C408A1D2AEBB8E86D678AE49CB57091F4732296579AB44FCD17F0F"
+		   "C56A",
+		   "01144C7D79AE6956BC8EDB8E7C787C4521CB086FA64407F97894E5E6B2D79B04"
+		   "D1427E73CA4BAA240A34786859810C06B3C715A3A8CC3151F2BEE417996D19F3"
+		   "DDEA");
 }
 
 static void test_dh_agree(void **state)
 {
-	static const uint16_t groups[] = { IKE_DH_MODP2048, IKE_DH_ECP256,
-					   IKE_DH_ECP384, IKE_DH_CURVE25519 };
+	static const uint16_t groups[] = { IKE_DH_MODP2048, IKE_DH_MODP3072,
+					   IKE_DH_MODP4096, IKE_DH_ECP256,
+					   IKE_DH_ECP384, IKE_DH_ECP521,
+					   IKE_DH_CURVE25519 };
+	/* RFC 3526: public values and secrets are as long as the prime. */
+	static const size_t lens[] = { 256, 384, 512, 64, 96, 132, 32 };
 	uint8_t pa[IKE_DH_MAX], pb[IKE_DH_MAX], sa[IKE_DH_MAX], sb[IKE_DH_MAX];
 	size_t i, len, na, nb;
 
@@ -330,6 +413,7 @@ static void test_dh_agree(void **state)
 		struct ike_dh *a = ike_dh_new(groups[i]), *b = ike_dh_new(groups[i]);
 
 		len = ike_dh_pub_len(groups[i]);
+		assert_int_equal(len, lens[i]);
 		assert_non_null(a);
 		assert_int_equal(ike_dh_group(a), groups[i]);
 		assert_int_equal(ike_dh_public(a, pa, len), 0);
@@ -337,6 +421,9 @@ static void test_dh_agree(void **state)
 		assert_int_equal(ike_dh_derive(a, pb, len, sa, &na), 0);
 		assert_int_equal(ike_dh_derive(b, pa, len, sb, &nb), 0);
 		assert_int_equal(na, nb);
+		assert_int_equal(na, groups[i] == IKE_DH_ECP521 ? 66 :
+				 groups[i] == IKE_DH_CURVE25519 ? 32 :
+				 groups[i] >= IKE_DH_ECP256 ? len / 2 : len);
 		assert_memory_equal(sa, sb, na);
 		ike_dh_free(a);
 		ike_dh_free(b);
@@ -427,6 +514,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hmac_rfc4231),
+		cmocka_unit_test(test_hmac_rfc4868),
 		cmocka_unit_test(test_prf_plus),
 		cmocka_unit_test(test_ike_keys),
 		cmocka_unit_test(test_psk_auth),

@@ -34,7 +34,7 @@ static void test_parse(void **state)
 	};
 	static const char *const bad_esp[] = {
 		"aes128", "aes128gcm16-sha256", "prfsha256-aes128gcm16",
-		"sha384-aes128", "",
+		"sha384", "aes128-sha1", "",
 	};
 	struct ike_proposal p;
 	size_t i;
@@ -52,6 +52,12 @@ static void test_parse(void **state)
 	round_trip(IKE_PROTO_ESP, "aes128-sha256-esn", "aes128-sha256-esn");
 	round_trip(IKE_PROTO_ESP, "aes128gcm16-modp2048",
 		   "aes128gcm16-modp2048");
+	/* RFC 4868 integrity in ESP; the larger MODP groups and ecp521. */
+	round_trip(IKE_PROTO_ESP, "sha384-aes128", "aes128-sha384");
+	round_trip(IKE_PROTO_ESP, "aes256-sha512-modp4096",
+		   "aes256-sha512-modp4096");
+	round_trip(IKE_PROTO_IKE, "aes256-sha512-ecp521-modp3072",
+		   "aes256-sha512-prfsha512-ecp521-modp3072");
 	for (i = 0; i < sizeof(bad_ike) / sizeof(bad_ike[0]); i++)
 		assert_int_equal(ike_proposal_parse(&p, IKE_PROTO_IKE,
 						    bad_ike[i]), -1);
