@@ -368,6 +368,12 @@ static void check_tunnel(struct checker *c, size_t idx)
 		       "tunnel \"%s\": mss %u does not fit mtu %u (at most "
 		       "%u: the MTU less 40 bytes of IPv4 and TCP headers)",
 		       t->name, t->mss, t->mtu, t->mtu - 40);
+	if (t->encap && !t->nat_traversal)
+		report(c, SGW_CONF_SEV_ERROR, t->file,
+		       line_of(t, SGW_CONF_K_ENCAP), idx,
+		       "tunnel \"%s\": encap = yes needs nat-traversal = yes "
+		       "(UDP encapsulation is negotiated by NAT detection)",
+		       t->name);
 	if (t->dpd_delay == 0 && t->key_line[SGW_CONF_K_DPD_ACTION])
 		report(c, SGW_CONF_SEV_WARNING, t->file,
 		       line_of(t, SGW_CONF_K_DPD_ACTION), idx,

@@ -240,21 +240,19 @@ static const struct sgw_conf_key keys[] = {
 	}, {
 		.name = "nat-traversal", .id = SGW_CONF_K_NAT_TRAVERSAL,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_BOOL,
-		.offset = T(nat_traversal), .def = "no", .choices = yes_no,
-		.not_built = "NAT traversal",
+		.offset = T(nat_traversal), .def = "yes", .choices = yes_no,
 		.summary = "NAT detection and UDP encapsulation behind NAT",
 	}, {
 		.name = "encap", .id = SGW_CONF_K_ENCAP,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_BOOL,
 		.offset = T(encap), .def = "no", .choices = yes_no,
-		.not_built = "NAT traversal",
 		.summary = "UDP encapsulation even without NAT",
 	}, {
 		/* charon.keep_alive */
 		.name = "nat-keepalive", .id = SGW_CONF_K_NAT_KEEPALIVE,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_DURATION,
-		.offset = T(nat_keepalive), .def = "0s", .min = 0,
-		.max = HOUR, .not_built = "NAT traversal",
+		.offset = T(nat_keepalive), .def = "20s", .min = 0,
+		.max = HOUR,
 		.summary = "interval of NAT keepalives behind NAT",
 	},
 };

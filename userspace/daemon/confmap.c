@@ -236,6 +236,9 @@ int confmap_tunnel(const struct sgw_conf_tunnel *t,
 			  IKE_DPD_RESTART;
 	cfg->retrans_timeout_ms = t->retransmit_timeout * 1000;
 	cfg->retrans_tries = t->retransmit_tries;
+	cfg->nat_traversal = t->nat_traversal;
+	cfg->encap = t->encap;
+	cfg->keepalive_ms = t->nat_keepalive * 1000;
 	return 0;
 }
 

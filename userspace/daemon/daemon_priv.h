@@ -23,7 +23,7 @@
 #include "kbackend.h"
 #include "nl.h"
 
-#define MAX_SOCKS 64
+#define MAX_SOCKS 128	/* UDP 500 and 4500 of up to 64 addresses */
 #define MAX_CLIENTS 32
 #define MAX_WAIT 64
 #define REQUEST_TIMEOUT_MS 5000

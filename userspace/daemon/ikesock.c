@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The IKE sockets: one UDP 500 socket per local SGW address, opened as
+ * The IKE sockets: UDP 500 and UDP 4500 per local SGW address, opened as
  * tunnels need them and closed when none does; datagrams to and from the
- * engine.
+ * engine. On 4500 IKE travels behind the four-byte non-ESP marker (RFC
+ * 3948 section 2.2): it is added on send and taken off on receive. ESP in
+ * UDP on 4500 never gets here (sgw.ko takes it in its LOCAL_IN hook); a
+ * NAT keepalive (the one byte 0xff) is dropped here, and sent without the
+ * marker.
  */
 
 #include <arpa/inet.h>
@@ -11,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "daemon_priv.h"
@@ -39,20 +44,50 @@ static const char *sa_str(const struct sockaddr_storage *ss, char *buf,
 	return buf;
 }
 
+static uint16_t port_of(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET ?
+		     ((const struct sockaddr_in *)ss)->sin_port :
+		     ((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
 static struct usock *sock_find(struct daemon *d,
 			       const struct sockaddr_storage *addr)
 {
 	size_t i;
 
 	for (i = 0; i < d->n_socks; i++)
-		if (same_addr(&d->socks[i].addr, addr))
+		if (same_addr(&d->socks[i].addr, addr) &&
+		    port_of(&d->socks[i].addr) == port_of(addr))
 			return &d->socks[i];
 	return NULL;
 }
 
-/* The socket IKE of @addr leaves from, opened if needed. */
+static int open_one(struct daemon *d, const struct sockaddr_storage *addr,
+		    char *err, size_t errlen);
+
+/* The sockets IKE of @addr uses (its port and 4500), opened if needed. */
 int sock_open(struct daemon *d, const struct sockaddr_storage *addr,
 	      char *err, size_t errlen)
+{
+	struct sockaddr_storage natt = *addr;
+
+	if (open_one(d, addr, err, errlen))
+		return -1;
+	set_port(&natt, IKE_NATT_PORT);
+	return open_one(d, &natt, err, errlen);
+}
+
+static int open_one(struct daemon *d, const struct sockaddr_storage *addr,
+		    char *err, size_t errlen)
 {
 	socklen_t alen = addr->ss_family == AF_INET ?
 			 sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
@@ -64,7 +99,7 @@ int sock_open(struct daemon *d, const struct sockaddr_storage *addr,
 		return 0;
 	if (d->n_socks == MAX_SOCKS) {
 		snprintf(err, errlen, "more than %d local SGW addresses",
-			 MAX_SOCKS);
+			 MAX_SOCKS / 2);
 		return -1;
 	}
 	fd = socket(addr->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -80,12 +115,12 @@ int sock_open(struct daemon *d, const struct sockaddr_storage *addr,
 	u = &d->socks[d->n_socks++];
 	u->addr = *addr;
 	u->fd = fd;
-	dlog(d, SGW_CONF_LOG_DEBUG, NULL, "listening on UDP %s port 500",
-	     sa_str(addr, a, sizeof(a)));
+	dlog(d, SGW_CONF_LOG_DEBUG, NULL, "listening on UDP %s port %u",
+	     sa_str(addr, a, sizeof(a)), port_of(addr));
 	return 0;
 fail:
-	snprintf(err, errlen, "cannot open UDP port 500 on %s: %s%s",
-		 sa_str(addr, a, sizeof(a)), strerror(errno),
+	snprintf(err, errlen, "cannot open UDP port %u on %s: %s%s",
+		 port_of(addr), sa_str(addr, a, sizeof(a)), strerror(errno),
 		 errno == EADDRINUSE ? " (is another IKE daemon, such as "
 		 "charon, running in this namespace?)" : "");
 	if (fd >= 0)
@@ -123,10 +158,19 @@ int engine_send(void *ctx, const struct sockaddr_storage *local,
 	socklen_t alen = remote->ss_family == AF_INET ?
 			 sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
 
+	struct iovec iov[2];
+	struct msghdr mh = { .msg_name = (void *)remote, .msg_namelen = alen,
+			     .msg_iov = iov };
+	static const uint8_t marker[IKE_NON_ESP_MARKER];
+
 	if (!u)
 		return -ENOTCONN;
-	if (sendto(u->fd, buf, len, 0, (const struct sockaddr *)remote,
-		   alen) < 0) {
+	/* IKE on the NAT-T port goes behind the marker; a keepalive not. */
+	if (port_of(local) == IKE_NATT_PORT && !ike_is_keepalive(buf, len))
+		iov[mh.msg_iovlen++] = (struct iovec){ (void *)marker,
+						       sizeof(marker) };
+	iov[mh.msg_iovlen++] = (struct iovec){ (void *)buf, len };
+	if (sendmsg(u->fd, &mh, 0) < 0) {
 		int err = errno;
 		char a[64];
 
@@ -157,6 +201,17 @@ void sock_input(struct daemon *d, struct usock *u)
 
 		if (n < 0)
 			return;
+		if (port_of(&u->addr) == IKE_NATT_PORT) {
+			/* Keepalives, and anything not behind the marker. */
+			if (n < IKE_NON_ESP_MARKER ||
+			    memcmp(buf, "\0\0\0\0", IKE_NON_ESP_MARKER))
+				continue;
+			ike_engine_input(d->eng, &u->addr, &from,
+					 buf + IKE_NON_ESP_MARKER,
+					 (size_t)n - IKE_NON_ESP_MARKER,
+					 (ike_time_t)now_ms());
+			continue;
+		}
 		ike_engine_input(d->eng, &u->addr, &from, buf, (size_t)n,
 				 (ike_time_t)now_ms());
 	}

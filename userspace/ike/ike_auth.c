@@ -73,9 +73,11 @@ static bool verify_peer(struct ike_sa *sa, const struct ike_pl_id *id,
 	if (id->type != want->type || id->len != want->len ||
 	    memcmp(id->data, want->data, want->len)) {
 		/* Each identity cut at 400 characters: both always fit. */
+		char hint[200];
+
 		snprintf(why, len, "AUTHENTICATION_FAILED: we rejected peer %s: "
-			 "it identified as '%.400s', we expect '%.400s'", addr,
-			 gs, ws);
+			 "it identified as '%.400s', we expect '%.400s'%s", addr,
+			 gs, ws, ike_nat_hint(sa, hint, sizeof(hint)));
 		return false;
 	}
 	if (auth->method != IKE_AUTH_PSK) {
@@ -227,7 +229,8 @@ static void auth_response(struct ike_sa *sa, struct ike_msg *m)
 		ike_identity_format(&cfg->local_id, a, sizeof(a));
 		ike_sa_fail(sa, "AUTHENTICATION_FAILED: peer %s rejected our "
 			    "authentication as '%s' (pre-shared key or identity "
-			    "mismatch)", addr, a);
+			    "mismatch)%s", addr, a,
+			    ike_nat_hint(sa, b, sizeof(b)));
 		return;
 	}
 	n = ike_pl_notify_error(p);

@@ -74,6 +74,13 @@ static int install(struct ike_sa *sa, struct ike_child *c, enum ike_dir dir,
 		.hard_lifetime_s = cfg->child_hard_s,
 	};
 
+	if (sa->udp_encap) {
+		ks.encap_sport = ike_port(dir == IKE_DIR_OUT ? &sa->local :
+					  &sa->remote);
+		ks.encap_dport = ike_port(dir == IKE_DIR_OUT ? &sa->remote :
+					  &sa->local);
+	}
+
 	return sa->eng->kernel.add_sa(sa->eng->kernel.ctx, &ks);
 }
 

@@ -17,6 +17,8 @@ void ike_tunnel_config_defaults(struct ike_tunnel_config *c)
 	c->auto_refresh = true;
 	c->retrans_timeout_ms = 2000;
 	c->retrans_tries = 5;
+	c->nat_traversal = true;
+	c->keepalive_ms = 20000;	/* strongSwan's charon.keep_alive */
 }
 
 void ike_engine_config_defaults(struct ike_engine_config *c)

@@ -69,6 +69,15 @@ struct ike_tunnel_config {
 	enum ike_dpd_action dpd_action;
 	uint32_t retrans_timeout_ms;	/* first wait; doubles per try */
 	uint32_t retrans_tries;		/* transmissions before giving up */
+	/*
+	 * NAT traversal (RFC 7296 §2.23, RFC 3948): NAT_DETECTION_* in
+	 * IKE_SA_INIT; with a NAT seen (or @encap), IKE moves to UDP 4500 and
+	 * ESP goes in UDP; the side behind the NAT sends a keepalive every
+	 * @keepalive_ms (0: none). Without @nat_traversal none of it.
+	 */
+	bool nat_traversal;
+	bool encap;			/* ESP in UDP even without a NAT */
+	uint32_t keepalive_ms;
 };
 
 struct ike_engine_config {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -126,6 +127,36 @@ int ike_prf_plus(uint16_t prf, const uint8_t *key, size_t klen,
 		off += plen;
 	}
 	OPENSSL_cleanse(t, sizeof(t));
+	return 0;
+}
+
+int ike_natd_hash(uint64_t spi_i, uint64_t spi_r,
+		  const struct sockaddr_storage *addr, uint8_t *out)
+{
+	uint8_t in[8 + 8 + 16 + 2];
+	unsigned int n = 0;
+	size_t len;
+
+	ike_put64(in, spi_i);
+	ike_put64(in + 8, spi_r);
+	if (addr->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)addr;
+
+		memcpy(in + 16, &a->sin_addr, 4);
+		memcpy(in + 20, &a->sin_port, 2);
+		len = 22;
+	} else if (addr->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)addr;
+
+		memcpy(in + 16, &a->sin6_addr, 16);
+		memcpy(in + 32, &a->sin6_port, 2);
+		len = 34;
+	} else {
+		return -1;
+	}
+	if (!EVP_Digest(in, len, out, &n, EVP_sha1(), NULL) ||
+	    n != IKE_NATD_LEN)
+		return -1;
 	return 0;
 }
 

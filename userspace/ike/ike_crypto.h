@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "ike_alg.h"
 #include "ike_payload.h"
@@ -38,6 +39,14 @@ int ike_prf(uint16_t prf, const uint8_t *key, size_t klen,
 /* §2.13: T1 | T2 | ..., Tk = prf(K, Tk-1 | S | k); at most 255 blocks. */
 int ike_prf_plus(uint16_t prf, const uint8_t *key, size_t klen,
 		 const struct ike_iov *seed, int n, uint8_t *out, size_t len);
+
+/*
+ * RFC 7296 §2.23: a NAT_DETECTION_*_IP notification's data,
+ * SHA-1(SPIi | SPIr | IP address | port), SPIr zero in the request.
+ */
+#define IKE_NATD_LEN 20
+int ike_natd_hash(uint64_t spi_i, uint64_t spi_r,
+		  const struct sockaddr_storage *addr, uint8_t *out);
 
 struct ike_dh;
 

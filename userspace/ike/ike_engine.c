@@ -162,6 +162,7 @@ static void copy_local_settings(struct ike_tunnel_config *dst,
 	dst->dpd_action = src->dpd_action;
 	dst->retrans_timeout_ms = src->retrans_timeout_ms;
 	dst->retrans_tries = src->retrans_tries;
+	dst->keepalive_ms = src->keepalive_ms;
 }
 
 int ike_engine_update_tunnel(struct ike_engine *e,
@@ -441,12 +442,23 @@ void ike_engine_input(struct ike_engine *e,
 	initiator = !(m->hdr.flags & IKE_FLAG_I);
 	sa = ike_sa_find(e, initiator, initiator ? m->hdr.spi_i : m->hdr.spi_r);
 	if (!sa || m->hdr.spi_i != sa->spi_i ||
-	    (m->hdr.exchange != IKE_SA_INIT && m->hdr.spi_r != sa->spi_r) ||
-	    !ike_addr_equal(&sa->remote, remote) ||
-	    !ike_addr_equal(&sa->local, local)) {
+	    (m->hdr.exchange != IKE_SA_INIT && m->hdr.spi_r != sa->spi_r)) {
 		e->cnt.unknown_spi++;
 		goto out;
 	}
+	/*
+	 * From elsewhere: only with NAT traversal agreed (§2.23), and then
+	 * followed once the message proves authentic (ike_nat_authentic()).
+	 */
+	if ((!ike_addr_equal(&sa->remote, remote) ||
+	     !ike_addr_equal(&sa->local, local)) &&
+	    (!sa->natd || m->hdr.exchange == IKE_SA_INIT ||
+	     !ike_host_equal(&sa->local, local))) {
+		e->cnt.unknown_spi++;
+		goto out;
+	}
+	sa->rx_local = *local;
+	sa->rx_remote = *remote;
 	ike_xchg_input(sa, m);
 out:
 	ike_msg_release(m);
@@ -554,6 +566,13 @@ int ike_engine_status(const struct ike_engine *e, uint32_t id,
 	st->spi_i = sa->spi_i;
 	st->spi_r = sa->spi_r;
 	st->age_ms = e->now - sa->created;
+	st->local = sa->local;
+	st->remote = sa->remote;
+	st->natd = sa->natd;
+	st->nat_here = sa->nat_here;
+	st->nat_there = sa->nat_there;
+	st->udp_encap = sa->udp_encap;
+	st->keepalive_in_ms = in_ms(e, sa->keepalive_at);
 	if (sa->state == IKE_SA_ESTABLISHED) {
 		ike_suite_format(&sa->suite, IKE_PROTO_IKE, st->proposal,
 				 sizeof(st->proposal));

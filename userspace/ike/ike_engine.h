@@ -26,6 +26,20 @@ enum ike_log_level {
 	IKE_LOG_DEBUG,
 };
 
+/* RFC 7296 §2.23, RFC 3948: IKE moves to 4500 once a NAT is seen. */
+#define IKE_NATT_PORT 4500
+/* IKE on 4500 follows four zero bytes, which no ESP SPI can be. */
+#define IKE_NON_ESP_MARKER 4
+
+/*
+ * A NAT keepalive (RFC 3948 §2.3): the one byte 0xff. The engine hands
+ * it to ops.send like a message; it goes out without the non-ESP marker.
+ */
+static inline bool ike_is_keepalive(const uint8_t *buf, size_t len)
+{
+	return len == 1 && buf[0] == 0xff;
+}
+
 struct ike_engine_ops {
 	void *ctx;
 	int (*send)(void *ctx, const struct sockaddr_storage *local,
@@ -103,6 +117,14 @@ struct ike_tunnel_status {
 	unsigned int collisions;
 	unsigned int liveness_failures;
 	unsigned int restarts;
+	/* The IKE SA's addresses and ports now, and what NAT-D found. */
+	struct sockaddr_storage local;
+	struct sockaddr_storage remote;
+	bool natd;			/* the peer does NAT detection */
+	bool nat_here;			/* we are behind a NAT */
+	bool nat_there;			/* the peer is */
+	bool udp_encap;			/* IKE on 4500, ESP in UDP */
+	ike_time_t keepalive_in_ms;	/* IKE_TIME_NEVER: none sent */
 	unsigned int n_children;
 	struct ike_child_status child[IKE_STATUS_CHILDREN];
 	char last_failure[IKE_REASON_MAX];

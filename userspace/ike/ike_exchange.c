@@ -146,8 +146,11 @@ static void input_response(struct ike_sa *sa, struct ike_msg *m)
 		sa->eng->cnt.bad_msgid++;
 		return;
 	}
-	if (m->hdr.exchange != IKE_SA_INIT && decrypt(sa, m))
-		return;
+	if (m->hdr.exchange != IKE_SA_INIT) {
+		if (decrypt(sa, m))
+			return;
+		ike_nat_authentic(sa);
+	}
 	sa->last_rx = sa->eng->now;
 	r->handler(sa, m);
 }
@@ -179,6 +182,7 @@ static void input_request(struct ike_sa *sa, struct ike_msg *m)
 		if (!(responders[i].states & (1u << sa->state)) ||
 		    decrypt(sa, m))
 			break;
+		ike_nat_authentic(sa);
 		sa->last_rx = sa->eng->now;
 		responders[i].respond(sa, m);
 		return;

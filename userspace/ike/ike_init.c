@@ -41,6 +41,7 @@ static int send_init(struct ike_sa *sa)
 	}
 	ike_enc_ke(&o.chain, group, pub, publen);
 	ike_enc_nonce(&o.chain, sa->ni, sa->ni_len);
+	ike_nat_request(sa, &o);
 	if (ike_xchg_send_request(sa, &o, init_response))
 		return -1;
 	return ike_buf_set(&sa->init_req, sa->req.msg.data, sa->req.msg.len);
@@ -189,6 +190,8 @@ static void init_response(struct ike_sa *sa, struct ike_msg *m)
 		ike_sa_fail(sa, "key derivation failed");
 		return;
 	}
+	ike_nat_detect(sa, m);
+	ike_nat_float(sa);
 	ike_xchg_done(sa);
 	if (ike_auth_start(sa))
 		ike_sa_fail(sa, "could not build IKE_AUTH request");
@@ -298,6 +301,7 @@ static int respond(struct ike_sa *sa, struct ike_msg *m, int prop)
 	int ret;
 
 	sa->spi_i = m->hdr.spi_i;
+	ike_nat_detect(sa, m);
 	sa->ni_len = p->nonce.len;
 	memcpy(sa->ni, p->nonce.data, p->nonce.len);
 	sa->nr_len = NONCE_LEN;
@@ -320,6 +324,7 @@ static int respond(struct ike_sa *sa, struct ike_msg *m, int prop)
 	ike_enc_sa(&o.chain, &pl);
 	ike_enc_ke(&o.chain, sa->suite.dh, pub, publen);
 	ike_enc_nonce(&o.chain, sa->nr, sa->nr_len);
+	ike_nat_response(sa, &o);
 	if (ike_xchg_send_response(sa, &o, m))
 		return -1;
 	return ike_buf_set(&sa->init_resp, sa->last_resp.data,

@@ -40,6 +40,13 @@ struct ike_kernel_sa {
 	const struct ike_ts_list *remote_ts;
 	uint32_t soft_lifetime_s;
 	uint32_t hard_lifetime_s;
+	/*
+	 * ESP in UDP (RFC 3948), host order, 0 and 0 for plain ESP: the
+	 * ports of the packets this SA carries (outbound: ours, the peer's;
+	 * inbound: the peer's, ours), as xfrm's "encap espinudp".
+	 */
+	uint16_t encap_sport;
+	uint16_t encap_dport;
 };
 
 struct ike_kernel {
@@ -47,6 +54,16 @@ struct ike_kernel {
 	int (*add_sa)(void *ctx, const struct ike_kernel_sa *sa);
 	int (*del_sa)(void *ctx, uint32_t tunnel, enum ike_dir dir,
 		      uint32_t spi);
+	/*
+	 * Optional: the peer of one CHILD SA pair moved (a NAT mapping
+	 * changed, seen on an authenticated message): the tunnel's remote
+	 * address becomes @remote's, keeping its SAs, and with @encap the
+	 * SAs' UDP ports follow (@spi_out 0: no outbound yet).
+	 */
+	int (*move)(void *ctx, uint32_t tunnel,
+		    const struct sockaddr_storage *local,
+		    const struct sockaddr_storage *remote, uint32_t spi_in,
+		    uint32_t spi_out, bool encap);
 };
 
 #endif

@@ -236,6 +236,7 @@ void ike_life_timer(struct ike_sa *sa, ike_time_t now)
 	}
 	if (sa->superseded)
 		return;
+	ike_nat_timer(sa, now);
 	if (now >= sa->rekey_at) {
 		sa->rekey_at = IKE_TIME_NEVER;
 		if (!cfg->reauth) {
@@ -280,6 +281,7 @@ ike_time_t ike_life_next(const struct ike_sa *sa)
 	if (sa->superseded)
 		return next;
 	next = min_t(next, sa->rekey_at);
+	next = min_t(next, sa->keepalive_at);
 	for (c = sa->children; c; c = c->next) {
 		if (c->retiring)
 			next = min_t(next, c->retire_at);

@@ -665,6 +665,11 @@ static struct ike_sa *new_ike_sa(struct ike_sa *old, bool initiator,
 	n->suite = *suite;
 	n->peer_id = old->peer_id;
 	n->generation = old->generation + 1;
+	/* §2.23: what IKE_SA_INIT found about NATs holds for the new SA. */
+	n->natd = old->natd;
+	n->nat_here = old->nat_here;
+	n->nat_there = old->nat_there;
+	n->udp_encap = old->udp_encap;
 	return n;
 }
 

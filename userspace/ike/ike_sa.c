@@ -91,10 +91,29 @@ const char *ike_addr_str(const struct sockaddr_storage *ss, char *buf,
 	return buf;
 }
 
+uint16_t ike_port(const struct sockaddr_storage *ss)
+{
+	return port_of(ss);
+}
+
+void ike_set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
 bool ike_addr_equal(const struct sockaddr_storage *a,
 		    const struct sockaddr_storage *b)
 {
-	if (a->ss_family != b->ss_family || port_of(a) != port_of(b))
+	return port_of(a) == port_of(b) && ike_host_equal(a, b);
+}
+
+bool ike_host_equal(const struct sockaddr_storage *a,
+		    const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
 		return false;
 	if (a->ss_family == AF_INET)
 		return !memcmp(&((const struct sockaddr_in *)a)->sin_addr,
@@ -142,6 +161,7 @@ struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t,
 	sa->state = IKE_SA_NEW;
 	sa->gateway_at = IKE_TIME_NEVER;
 	sa->tunnel_at = IKE_TIME_NEVER;
+	sa->keepalive_at = IKE_TIME_NEVER;
 	ike_buf_init(&sa->init_req);
 	ike_buf_init(&sa->init_resp);
 	ike_buf_init(&sa->cookie);
@@ -178,6 +198,9 @@ int ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state to)
 		sa->last_rx = e->now;
 		ike_sa_set_lifetime(sa);
 		ike_gateway_established(sa);
+		/* RFC 3948 §2.3: the side behind the NAT keeps it open. */
+		if (sa->udp_encap && sa->nat_here && sa->tun->cfg.keepalive_ms)
+			sa->keepalive_at = e->now + sa->tun->cfg.keepalive_ms;
 	}
 	return 0;
 }

@@ -163,6 +163,19 @@ struct ike_sa {
 	/* The same for the tunnel-mode CHILD SA, once it went away. */
 	ike_time_t tunnel_at;
 	ike_time_t tunnel_delay;
+	/*
+	 * NAT traversal (RFC 7296 §2.23), settled in IKE_SA_INIT: the peer
+	 * sent NAT_DETECTION_*; a NAT changes our address (we are behind it)
+	 * or the peer's; ESP goes in UDP and IKE on 4500 (a NAT, or encap).
+	 */
+	bool natd;
+	bool nat_here;
+	bool nat_there;
+	bool udp_encap;
+	ike_time_t keepalive_at;	/* IKE_TIME_NEVER: none due */
+	/* Where the message being handled came from and went to. */
+	struct sockaddr_storage rx_local;
+	struct sockaddr_storage rx_remote;
 };
 
 struct ike_engine {
@@ -218,5 +231,24 @@ const char *ike_addr_str(const struct sockaddr_storage *ss, char *buf,
 			 size_t len);
 bool ike_addr_equal(const struct sockaddr_storage *a,
 		    const struct sockaddr_storage *b);
+/* The same address, whatever the ports. */
+bool ike_host_equal(const struct sockaddr_storage *a,
+		    const struct sockaddr_storage *b);
+uint16_t ike_port(const struct sockaddr_storage *ss);
+void ike_set_port(struct sockaddr_storage *ss, uint16_t port);
+
+/* ike_nat.c: NAT detection, the move to 4500, keepalives, new mappings. */
+void ike_nat_request(struct ike_sa *sa, struct ike_msg_out *o);
+/* Reads the peer's NAT_DETECTION_* of IKE_SA_INIT; as responder adds ours. */
+void ike_nat_detect(struct ike_sa *sa, const struct ike_msg *m);
+void ike_nat_response(struct ike_sa *sa, struct ike_msg_out *o);
+/* Initiator, after IKE_SA_INIT: to 4500 when a NAT was seen or encap. */
+void ike_nat_float(struct ike_sa *sa);
+/* An authenticated message came from sa->rx_*: follow a new mapping. */
+void ike_nat_authentic(struct ike_sa *sa);
+/* Keepalive timer: due time, or IKE_TIME_NEVER. */
+ike_time_t ike_nat_timer(struct ike_sa *sa, ike_time_t now);
+/* "we are behind a NAT ..." for failure messages; "" without one. */
+const char *ike_nat_hint(const struct ike_sa *sa, char *buf, size_t len);
 
 #endif

@@ -18,8 +18,11 @@ struct ike_tunnel *ike_select_next(struct ike_engine *e,
 	for (t = e->tunnels; t; t = t->next)
 		if ((!prev || t->cfg.id > prev->cfg.id) &&
 		    (!best || t->cfg.id < best->cfg.id) &&
-		    ike_addr_equal(&t->cfg.local, local) &&
-		    ike_addr_equal(&t->cfg.remote, remote))
+		    ike_host_equal(&t->cfg.local, local) &&
+		    ike_host_equal(&t->cfg.remote, remote) &&
+		    (t->cfg.nat_traversal ||
+		     (ike_addr_equal(&t->cfg.local, local) &&
+		      ike_addr_equal(&t->cfg.remote, remote))))
 			best = t;
 	return best;
 }
@@ -131,6 +134,8 @@ static void why_no_identity(struct ike_sa *sa, const struct ike_payloads *p,
 		}
 		first = false;
 	}
+	append(out->why, sizeof(out->why), "%s",
+	       ike_nat_hint(sa, id, sizeof(id)));
 }
 
 static void why_no_suite(struct ike_sa *sa, const struct ike_payloads *p,

@@ -88,7 +88,7 @@ static void every_error_once(void **state)
 		   "nonsense\n"					/* 14 */
 		   "[tunnel third]\n"				/* 15 */
 		   "id = 2\n"					/* 16 */
-		   "nat-traversal = yes\n");			/* 17 */
+		   "nat-traversal = maybe\n");			/* 17 */
 	expect_errors("sgw.conf", (const char *const[]){
 		"2: global: key \"log-level\": invalid value \"loud\" "
 		"(expected error, warning, info or debug)",
@@ -106,9 +106,8 @@ static void every_error_once(void **state)
 		"\"psk-file\"",
 		"16: tunnel \"third\": key \"id\": id 2 is already used by "
 		"tunnel \"branch\" (@/sgw.conf:8)",
-		"17: tunnel \"third\": key \"nat-traversal\": \"yes\" is not "
-		"supported: NAT traversal is not built yet (only \"no\", the "
-		"default, is accepted)",
+		"17: tunnel \"third\": key \"nat-traversal\": invalid value "
+		"\"maybe\" (expected yes or no)",
 		NULL }, &c);
 	/* The tunnels read, the broken ones marked. */
 	assert_int_equal(c.n_tunnels, 3);

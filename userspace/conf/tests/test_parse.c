@@ -81,9 +81,9 @@ static void tunnel_defaults(void **state)
 	assert_false(t->protect_gateways);
 	assert_int_equal(t->replay_window, 1024);
 	assert_false(t->esn);
-	assert_false(t->nat_traversal);
+	assert_true(t->nat_traversal);
 	assert_false(t->encap);
-	assert_int_equal(t->nat_keepalive, 0);
+	assert_int_equal(t->nat_keepalive, 20);
 	assert_int_equal(t->key_line[SGW_CONF_K_ID], 2);
 	assert_int_equal(t->key_line[SGW_CONF_K_MTU], 0);
 	assert_ptr_equal(sgw_conf_tunnel_find(&c, "hq"), t);

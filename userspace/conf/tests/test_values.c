@@ -433,26 +433,20 @@ static const struct row rows[] = {
 	OK("esn", "no", "no"),
 	BAD("esn", "1", "key \"esn\": invalid value \"1\" (expected yes or "
 	    "no)"),
-	/* NAT traversal is not built: only the keys' defaults pass. */
 	OK("nat-traversal", "no", "no"),
-	BAD("nat-traversal", "yes", "key \"nat-traversal\": \"yes\" is not "
-	    "supported: NAT traversal is not built yet (only \"no\", the "
-	    "default, is accepted)"),
+	OK("nat-traversal", "yes", "yes"),
 	BAD("nat-traversal", "off", "key \"nat-traversal\": invalid value "
 	    "\"off\" (expected yes or no)"),
 	OK("encap", "no", "no"),
-	BAD("encap", "yes", "key \"encap\": \"yes\" is not supported: NAT "
-	    "traversal is not built yet (only \"no\", the default, is "
-	    "accepted)"),
+	OK("encap", "yes", "yes"),
 	BAD("encap", "force", "key \"encap\": invalid value \"force\" "
 	    "(expected yes or no)"),
 	OK("reauth", "yes", "yes"),
 	BAD("reauth", "on", "key \"reauth\": invalid value \"on\" (expected yes or no)"),
 	OK("nat-keepalive", "0", "0s"),
 	OK("nat-keepalive", "0s", "0s"),
-	BAD("nat-keepalive", "20s", "key \"nat-keepalive\": \"20s\" is not "
-	    "supported: NAT traversal is not built yet (only \"0s\", the "
-	    "default, is accepted)"),
+	OK("nat-keepalive", "20s", "20s"),
+	OK("nat-keepalive", "1m", "1m"),
 	BAD("nat-keepalive", "2h", "key \"nat-keepalive\": invalid value "
 	    "\"2h\" (expected a duration 0s..1h)"),
 };

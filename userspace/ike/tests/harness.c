@@ -37,7 +37,49 @@ static int fake_add(void *ctx, const struct ike_kernel_sa *s)
 	f->ak_len = s->integ_key_len;
 	f->local_ts = *s->local_ts;
 	f->remote_ts = *s->remote_ts;
+	f->encap_sport = s->encap_sport;
+	f->encap_dport = s->encap_dport;
 	f->live = true;
+	return 0;
+}
+
+static uint16_t port_of(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET ?
+		     ((const struct sockaddr_in *)ss)->sin_port :
+		     ((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+/* As kbackend: the tunnel's remote moves, the SAs' ports follow. */
+static int fake_move(void *ctx, uint32_t tunnel,
+		     const struct sockaddr_storage *local,
+		     const struct sockaddr_storage *remote, uint32_t spi_in,
+		     uint32_t spi_out, bool encap)
+{
+	struct fake_kernel *k = ctx;
+	int i;
+
+	(void)local;
+	k->moves++;
+	k->moved_to = *remote;
+	for (i = 0; encap && i < k->n; i++) {
+		struct fake_sa *f = &k->sa[i];
+
+		if (!f->live || f->tunnel != tunnel)
+			continue;
+		if (f->dir == IKE_DIR_IN && f->spi == spi_in)
+			f->encap_sport = port_of(remote);
+		if (f->dir == IKE_DIR_OUT && spi_out && f->spi == spi_out)
+			f->encap_dport = port_of(remote);
+	}
 	return 0;
 }
 
@@ -65,8 +107,15 @@ static int fake_send(void *ctx, const struct sockaddr_storage *local,
 {
 	struct node *x = ctx;
 
-	(void)local;
+	if (ike_is_keepalive(buf, len)) {
+		if (x->keepalives < 8)
+			x->keepalive_at[x->keepalives] =
+				x->e->now;
+		x->keepalives++;
+		return 0;
+	}
 	assert_true(x->nout < QUEUE);
+	x->out[x->nout].from = *local;
 	x->out[x->nout].to = *remote;
 	assert_true(len <= PKT_MAX);
 	memcpy(x->out[x->nout].data, buf, len);
@@ -155,7 +204,7 @@ static void node_init(struct node *x, const char *name, bool ipv6,
 {
 	struct ike_engine_ops ops = { .ctx = x, .send = fake_send, .log = fake_log };
 	struct ike_kernel k = { .ctx = &x->k, .add_sa = fake_add,
-				.del_sa = fake_del };
+				.del_sa = fake_del, .move = fake_move };
 
 	struct ike_engine_config plain;
 
@@ -239,10 +288,43 @@ void net_step(struct net *n, struct node *from, bool drop)
 	assert_true(from->nout > 0);
 	p = from->out[0];
 	memmove(from->out, from->out + 1, sizeof(from->out[0]) * --from->nout);
+	if (n->nat.inside == from) {
+		uint16_t port = port_of(&p.from);
+
+		p.from = n->nat.pub;
+		set_port(&p.from, (uint16_t)(n->nat.base +
+					     (port == IKE_NATT_PORT)));
+		n->nat.translated++;
+	}
+	if (n->nat.inside == to) {
+		struct sockaddr_storage host = p.to;
+		uint16_t port = port_of(&p.to);
+
+		/* Only what is sent to the NAT's public address gets in. */
+		set_port(&host, port_of(&n->nat.pub));
+		if (memcmp(&host, &n->nat.pub, sizeof(host)) ||
+		    (port != n->nat.base && port != n->nat.base + 1))
+			return;
+		p.to = to->addr;
+		set_port(&p.to, port == n->nat.base ? 500 : IKE_NATT_PORT);
+	}
 	/* Datagrams to addresses other than the peer's vanish. */
-	if (!drop && !memcmp(&p.to, &to->addr, sizeof(p.to)))
-		ike_engine_input(to->e, &to->addr, &from->addr, p.data, p.len,
-				 n->now);
+	{
+		struct sockaddr_storage host = p.to;
+
+		set_port(&host, 500);
+		if (drop || memcmp(&host, &to->addr, sizeof(host)))
+			return;
+	}
+	ike_engine_input(to->e, &p.to, &p.from, p.data, p.len, n->now);
+}
+
+void net_nat(struct net *n, struct node *inside, const char *pub,
+	     uint16_t base)
+{
+	n->nat.inside = inside;
+	set_addr(&n->nat.pub, inside->ipv6, pub);
+	n->nat.base = base;
 }
 
 int net_run(struct net *n)

@@ -31,6 +31,7 @@ struct fake_sa {
 	uint8_t ak[64];
 	size_t ak_len;
 	struct ike_ts_list local_ts, remote_ts;
+	uint16_t encap_sport, encap_dport;	/* 0: plain ESP */
 	bool live;
 };
 
@@ -38,9 +39,12 @@ struct fake_kernel {
 	struct fake_sa sa[FAKE_SAS];
 	int n;			/* ever added, in order */
 	int dels;
+	int moves;		/* kernel.move calls */
+	struct sockaddr_storage moved_to;	/* the last one's remote */
 };
 
 struct pkt {
+	struct sockaddr_storage from;
 	struct sockaddr_storage to;
 	uint8_t data[PKT_MAX];
 	size_t len;
@@ -57,13 +61,32 @@ struct node {
 	char last_log[1024];
 	int log_lines;
 	char logs[LOG_KEEP][1024];	/* the last LOG_KEEP lines up to info */
+	int keepalives;			/* NAT keepalives sent (not delivered) */
+	ike_time_t keepalive_at[8];	/* when the first eight went out */
+};
+
+/*
+ * A NAT in front of node @inside (masquerade): its datagrams leave from
+ * @pub with port @base + their port's index (500: +0, 4500: +1), and
+ * datagrams to those ports go back in. Others to @pub vanish.
+ */
+struct nat {
+	struct node *inside;
+	struct sockaddr_storage pub;
+	uint16_t base;
+	int translated;
 };
 
 struct net {
 	struct node a;		/* site A: 192.0.2.1 / 2001:db8::a, 10.1/16 */
 	struct node b;		/* site B: 198.51.100.1 / 2001:db8::b, 10.2/16 */
 	ike_time_t now;
+	struct nat nat;		/* nat.inside NULL: none */
 };
+
+/* Put a NAT with public address @pub (port base @base) before @inside. */
+void net_nat(struct net *n, struct node *inside, const char *pub,
+	     uint16_t base);
 
 extern const char test_psk[];
 
