@@ -211,6 +211,8 @@ void print_sa(FILE *out, const struct sgw_sa_info *sa)
 		fprintf(out, " replay-window %u", sa->replay_window);
 	if (sa->esn)
 		fputs(" esn", out);
+	if (sa->encap_sport)
+		fprintf(out, " encap %u %u", sa->encap_sport, sa->encap_dport);
 	if (sa->soft_expired)
 		fputs(" soft-expired", out);
 	fprintf(out, "\n  seq %" PRIu64 "  bytes %" PRIu64 "  packets %" PRIu64
@@ -232,6 +234,10 @@ static void sa_json_fields(struct json *j, const struct sgw_sa_info *sa)
 	json_string(j, "mode", sgw_mode_name(sa->mode));
 	json_u64(j, "replay-window", sa->replay_window);
 	json_bool(j, "esn", sa->esn);
+	/* ESP in UDP: both ports, 0 and 0 with "encap" false. */
+	json_bool(j, "encap", sa->encap_sport != 0);
+	json_u64(j, "encap-sport", sa->encap_sport);
+	json_u64(j, "encap-dport", sa->encap_dport);
 	json_u64(j, "seq", sa->seq);
 	json_u64(j, "bytes", sa->bytes);
 	json_u64(j, "packets", sa->packets);
@@ -473,6 +479,14 @@ void print_event(FILE *out, const struct sgw_event *ev)
 			ev->tunnel_id, ev->spi);
 		return;
 	}
+	if (ev->type == SGW_EVENT_NEW_MAPPING) {
+		char src[INET6_ADDRSTRLEN];
+
+		sgw_addr_format(&ev->src, src, sizeof(src));
+		fprintf(out, "tunnel %u: sa in spi 0x%08x: ESP in UDP from a new address or port: %s port %u\n",
+			ev->tunnel_id, ev->spi, src, ev->port);
+		return;
+	}
 	if (ev->type == SGW_EVENT_ACQUIRE) {
 		char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 
@@ -503,6 +517,18 @@ void print_event_json(struct json *j, const struct sgw_event *ev)
 		json_string(j, "event", "unknown-spi");
 		json_u64(j, "tunnel", ev->tunnel_id);
 		json_u64(j, "spi", ev->spi);
+		json_object_close(j);
+		return;
+	}
+	if (ev->type == SGW_EVENT_NEW_MAPPING) {
+		char src[INET6_ADDRSTRLEN];
+
+		sgw_addr_format(&ev->src, src, sizeof(src));
+		json_string(j, "event", "new-mapping");
+		json_u64(j, "tunnel", ev->tunnel_id);
+		json_u64(j, "spi", ev->spi);
+		json_string(j, "addr", src);
+		json_u64(j, "port", ev->port);
 		json_object_close(j);
 		return;
 	}

@@ -122,6 +122,8 @@ static const struct nla_policy sa_policy[SGW_SA_A_MAX + 1] = {
 	[SGW_SA_A_AGE] = { .type = NLA_U64 },
 	[SGW_SA_A_SOFT_EXPIRED] = { .type = NLA_U8 },
 	[SGW_SA_A_HARD] = { .type = NLA_U8 },
+	[SGW_SA_A_ENCAP_SPORT] = { .type = NLA_U16 },
+	[SGW_SA_A_ENCAP_DPORT] = { .type = NLA_U16 },
 };
 
 /* The attribute's length decides the family, as the uapi says. */
@@ -249,6 +251,11 @@ int sgwnl_decode_sa(struct nlattr **tb, struct sgw_sa_info *sa)
 	sa->age = get_u64_or_0(a[SGW_SA_A_AGE]);
 	sa->soft_expired = a[SGW_SA_A_SOFT_EXPIRED] &&
 			   nla_get_u8(a[SGW_SA_A_SOFT_EXPIRED]);
+	/* Both or neither, as the module sends them. */
+	if (a[SGW_SA_A_ENCAP_SPORT] && a[SGW_SA_A_ENCAP_DPORT]) {
+		sa->encap_sport = nla_get_u16(a[SGW_SA_A_ENCAP_SPORT]);
+		sa->encap_dport = nla_get_u16(a[SGW_SA_A_ENCAP_DPORT]);
+	}
 	return 0;
 }
 
@@ -271,6 +278,30 @@ static int decode_acquire(struct nlattr **tb, struct sgw_event *ev)
 		return -EBADMSG;
 	ev->type = SGW_EVENT_ACQUIRE;
 	ev->tunnel_id = nla_get_u32(a[SGW_ACQUIRE_A_TUNNEL_ID]);
+	return 0;
+}
+
+static const struct nla_policy mapping_policy[SGW_MAPPING_A_MAX + 1] = {
+	[SGW_MAPPING_A_TUNNEL_ID] = { .type = NLA_U32 },
+	[SGW_MAPPING_A_SPI] = { .type = NLA_U32 },
+	[SGW_MAPPING_A_PORT] = { .type = NLA_U16 },
+};
+
+static int decode_mapping(struct nlattr **tb, struct sgw_event *ev)
+{
+	struct nlattr *a[SGW_MAPPING_A_MAX + 1];
+
+	if (!tb[SGW_A_MAPPING] ||
+	    nla_parse_nested(a, SGW_MAPPING_A_MAX, tb[SGW_A_MAPPING],
+			     mapping_policy) ||
+	    !a[SGW_MAPPING_A_TUNNEL_ID] || !a[SGW_MAPPING_A_SPI] ||
+	    !a[SGW_MAPPING_A_ADDR] || !a[SGW_MAPPING_A_PORT] ||
+	    get_addr(a[SGW_MAPPING_A_ADDR], &ev->src))
+		return -EBADMSG;
+	ev->type = SGW_EVENT_NEW_MAPPING;
+	ev->tunnel_id = nla_get_u32(a[SGW_MAPPING_A_TUNNEL_ID]);
+	ev->spi = nla_get_u32(a[SGW_MAPPING_A_SPI]);
+	ev->port = nla_get_u16(a[SGW_MAPPING_A_PORT]);
 	return 0;
 }
 
@@ -322,6 +353,8 @@ int sgwnl_decode_event(unsigned int cmd, struct nlattr **tb,
 		return decode_acquire(tb, ev);
 	if (cmd == SGW_CMD_UNKNOWN_SPI)
 		return decode_unknown_spi(tb, ev);
+	if (cmd == SGW_CMD_NEW_MAPPING)
+		return decode_mapping(tb, ev);
 	if (cmd != SGW_CMD_SA_EXPIRE)
 		return -ENOENT;
 	if (!tb[SGW_A_SA] ||
@@ -418,7 +451,10 @@ int sgwnl_put_sa(struct nl_msg *msg, const struct sgw_sa_request *req)
 	    put_u64_unless_0(msg, SGW_SA_A_SOFT_PACKETS, sa->soft_packets) ||
 	    put_u64_unless_0(msg, SGW_SA_A_HARD_PACKETS, sa->hard_packets) ||
 	    put_u64_unless_0(msg, SGW_SA_A_SOFT_SECONDS, sa->soft_seconds) ||
-	    put_u64_unless_0(msg, SGW_SA_A_HARD_SECONDS, sa->hard_seconds))
+	    put_u64_unless_0(msg, SGW_SA_A_HARD_SECONDS, sa->hard_seconds) ||
+	    (sa->encap_sport &&
+	     (nla_put_u16(msg, SGW_SA_A_ENCAP_SPORT, sa->encap_sport) ||
+	      nla_put_u16(msg, SGW_SA_A_ENCAP_DPORT, sa->encap_dport))))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -126,7 +126,8 @@ static void test_put_sa(void **state)
 		.sa = { .tunnel_id = 3, .spi = 0x2001, .dir = SGW_DIR_IN,
 			.mode = SGW_MODE_TUNNEL, .alg = SGW_ALG_AES_GCM_256,
 			.replay_window = 0, .esn = true, .seq = 4294967290ULL,
-			.hard_bytes = 1ULL << 40, .soft_seconds = 3000 },
+			.hard_bytes = 1ULL << 40, .soft_seconds = 3000,
+			.encap_sport = 31001, .encap_dport = 4500 },
 		.replay_window_given = true, .key = key, .key_len = sizeof(key),
 	};
 	struct nlattr *tb[SGW_A_MAX + 1], *a[SGW_SA_A_MAX + 1];
@@ -157,6 +158,8 @@ static void test_put_sa(void **state)
 	assert_null(a[SGW_SA_A_HARD_SECONDS]);
 	assert_null(a[SGW_SA_A_SOFT_PACKETS]);
 	assert_null(a[SGW_SA_A_HARD_PACKETS]);
+	assert_int_equal(nla_get_u16(a[SGW_SA_A_ENCAP_SPORT]), 31001);
+	assert_int_equal(nla_get_u16(a[SGW_SA_A_ENCAP_DPORT]), 4500);
 	sgwnl_msg_free(msg);
 
 	/* Defaults stay the kernel's: no window, ESN, sequence or lifetime. */
@@ -323,6 +326,8 @@ static struct nl_msg *sa_reply(uint8_t cmd, bool with_dir)
 	nla_put_u64(msg, SGW_SA_A_AGE, 7);
 	nla_put_u8(msg, SGW_SA_A_SOFT_EXPIRED, 1);
 	nla_put_u8(msg, SGW_SA_A_HARD, 1);
+	nla_put_u16(msg, SGW_SA_A_ENCAP_SPORT, 4500);
+	nla_put_u16(msg, SGW_SA_A_ENCAP_DPORT, 4501);
 	nla_nest_end(msg, sa);
 	return msg;
 }
@@ -349,6 +354,8 @@ static void test_decode_sa(void **state)
 	assert_true(sa.soft_seconds == 5 && sa.hard_seconds == 6);
 	assert_true(sa.bytes == 1234 && sa.packets == 10 && sa.age == 7);
 	assert_true(sa.soft_expired);
+	assert_int_equal(sa.encap_sport, 4500);
+	assert_int_equal(sa.encap_dport, 4501);
 	nlmsg_free(msg);
 
 	msg = sa_reply(SGW_CMD_SA_GET, false);
@@ -479,6 +486,58 @@ static void test_decode_unknown_spi(void **state)
 	nlmsg_free(msg);
 }
 
+static void test_decode_mapping(void **state)
+{
+	const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
+	const uint8_t v4[4] = { 198, 51, 100, 9 };
+	struct nlattr *tb[SGW_A_MAX + 1], *nest;
+	struct nl_msg *msg;
+	struct sgw_event ev;
+
+	(void)state;
+	msg = new_msg(SGW_CMD_NEW_MAPPING);
+	nest = nla_nest_start(msg, SGW_A_MAPPING);
+	nla_put_u32(msg, SGW_MAPPING_A_TUNNEL_ID, 4);
+	nla_put_u32(msg, SGW_MAPPING_A_SPI, 0x2001);
+	nla_put(msg, SGW_MAPPING_A_ADDR, sizeof(v4), v4);
+	nla_put_u16(msg, SGW_MAPPING_A_PORT, 31000);
+	nla_nest_end(msg, nest);
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_event(SGW_CMD_NEW_MAPPING, tb, &ev), 0);
+	assert_int_equal(ev.type, SGW_EVENT_NEW_MAPPING);
+	assert_int_equal(ev.tunnel_id, 4);
+	assert_int_equal(ev.spi, 0x2001);
+	assert_int_equal(ev.src.family, AF_INET);
+	assert_memory_equal(ev.src.bytes, v4, 4);
+	assert_int_equal(ev.port, 31000);
+	nlmsg_free(msg);
+
+	msg = new_msg(SGW_CMD_NEW_MAPPING);
+	nest = nla_nest_start(msg, SGW_A_MAPPING);
+	nla_put_u32(msg, SGW_MAPPING_A_TUNNEL_ID, 4);
+	nla_put_u32(msg, SGW_MAPPING_A_SPI, 0x2001);
+	nla_put(msg, SGW_MAPPING_A_ADDR, sizeof(v6), v6);
+	nla_put_u16(msg, SGW_MAPPING_A_PORT, 1);
+	nla_nest_end(msg, nest);
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_event(SGW_CMD_NEW_MAPPING, tb, &ev), 0);
+	assert_int_equal(ev.src.family, AF_INET6);
+	assert_memory_equal(ev.src.bytes, v6, 16);
+	assert_int_equal(ev.port, 1);
+	nlmsg_free(msg);
+
+	/* Without the port it is refused. */
+	msg = new_msg(SGW_CMD_NEW_MAPPING);
+	nest = nla_nest_start(msg, SGW_A_MAPPING);
+	nla_put_u32(msg, SGW_MAPPING_A_TUNNEL_ID, 4);
+	nla_put_u32(msg, SGW_MAPPING_A_SPI, 0x2001);
+	nla_put(msg, SGW_MAPPING_A_ADDR, sizeof(v4), v4);
+	nla_nest_end(msg, nest);
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_event(SGW_CMD_NEW_MAPPING, tb, &ev), -EBADMSG);
+	nlmsg_free(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_decode_event),
 		cmocka_unit_test(test_decode_tunnel_event),
 		cmocka_unit_test(test_decode_unknown_spi),
+		cmocka_unit_test(test_decode_mapping),
 		cmocka_unit_test(test_decode_acquire),
 	};
 
