@@ -57,6 +57,22 @@ void print_tunnel(FILE *out, const struct sgw_tunnel_info *t)
 	print_tunnel_pmtu(out, t);
 }
 
+/* The ctl "nat" value in words. */
+static const char *nat_words(const char *nat)
+{
+	if (!strcmp(nat, "none"))
+		return "none detected, plain ESP";
+	if (!strcmp(nat, "local"))
+		return "this SGW is behind a NAT; ESP in UDP, keepalives sent";
+	if (!strcmp(nat, "remote"))
+		return "the peer is behind a NAT; ESP in UDP";
+	if (!strcmp(nat, "both"))
+		return "both SGWs are behind NATs; ESP in UDP, keepalives sent";
+	if (!strcmp(nat, "encap"))
+		return "none detected; ESP in UDP (encap = yes)";
+	return "no NAT detection (nat-traversal = no or the peer's)";
+}
+
 /* MTU, how it was derived, the exemption and events: once a peer is set. */
 static void print_tunnel_pmtu(FILE *out, const struct sgw_tunnel_info *t)
 {
@@ -365,6 +381,9 @@ void print_ike(FILE *out, const struct ctl_tunnel *t)
 			t->spi_r, t->initiator ? "" : "*", t->proposal,
 			t->peer_id, age);
 	}
+	if (t->nat[0] && t->ike_local[0])
+		fprintf(out, "  IKE %s <-> %s, NAT: %s\n", t->ike_local,
+			t->ike_remote, nat_words(t->nat));
 	for (k = 0; k < t->n_children; k++) {
 		const struct ctl_child *c = &t->child[k];
 
@@ -421,6 +440,9 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 	json_string(j, "spi-r", spi);
 	json_string(j, "proposal", t->proposal);
 	json_string(j, "peer-id", t->peer_id);
+	json_string(j, "nat", t->nat);
+	json_string(j, "ike-local", t->ike_local);
+	json_string(j, "ike-remote", t->ike_remote);
 	json_u64(j, "age", t->age);
 	json_array_open(j, "children");
 	for (k = 0; k < t->n_children; k++) {

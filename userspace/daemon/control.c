@@ -38,6 +38,22 @@ static uint64_t secs(ike_time_t ms)
 	return ms < 1000 ? 1 : (ms + 999) / 1000;
 }
 
+/* "192.0.2.1:4500", "[2001:db8::1]:4500" */
+static void addr_port(const struct sockaddr_storage *ss, char *buf,
+		      size_t len)
+{
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+	char a[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET && inet_ntop(AF_INET, &s4->sin_addr, a,
+						  sizeof(a)))
+		snprintf(buf, len, "%s:%u", a, ntohs(s4->sin_port));
+	else if (ss->ss_family == AF_INET6 &&
+		 inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a)))
+		snprintf(buf, len, "[%s]:%u", a, ntohs(s6->sin6_port));
+}
+
 static void fill_status(struct daemon *d, const struct rtun *rt,
 			struct ctl_tunnel *ct)
 {
@@ -86,6 +102,14 @@ static void fill_status(struct daemon *d, const struct rtun *rt,
 	snprintf(ct->proposal, sizeof(ct->proposal), "%s", st.proposal);
 	snprintf(ct->peer_id, sizeof(ct->peer_id), "%s", st.peer_id);
 	ct->age = st.age_ms / 1000;
+	if (st.natd || st.state == IKE_TUNNEL_ESTABLISHED)
+		snprintf(ct->nat, sizeof(ct->nat), "%s",
+			 !st.natd ? "off" :
+			 st.nat_here && st.nat_there ? "both" :
+			 st.nat_here ? "local" : st.nat_there ? "remote" :
+			 st.udp_encap ? "encap" : "none");
+	addr_port(&st.local, ct->ike_local, sizeof(ct->ike_local));
+	addr_port(&st.remote, ct->ike_remote, sizeof(ct->ike_remote));
 	for (k = 0; k < st.n_children && k < CTL_CHILDREN; k++) {
 		struct ctl_child *c = &ct->child[ct->n_children++];
 

@@ -149,6 +149,35 @@ static void on_tunnel(struct daemon *d, const struct sgw_event *ev)
 		     "not through the daemon: negotiating as configured");
 }
 
+/* Authenticated ESP in UDP from a new place: the IKE SA follows it. */
+static void on_new_mapping(struct daemon *d, struct rtun *t,
+			   const struct sgw_event *ev)
+{
+	struct sockaddr_storage from;
+	char a[64];
+
+	if (!t || !t->in_engine)
+		return;
+	memset(&from, 0, sizeof(from));
+	if (ev->src.family == AF_INET) {
+		struct sockaddr_in *s = (struct sockaddr_in *)&from;
+
+		s->sin_family = AF_INET;
+		memcpy(&s->sin_addr, ev->src.bytes, 4);
+		s->sin_port = htons(ev->port);
+	} else {
+		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&from;
+
+		s->sin6_family = AF_INET6;
+		memcpy(&s->sin6_addr, ev->src.bytes, 16);
+		s->sin6_port = htons(ev->port);
+	}
+	inet_ntop(ev->src.family, ev->src.bytes, a, sizeof(a));
+	dlog(d, SGW_CONF_LOG_INFO, t->name, "ESP in UDP of SA 0x%08x came "
+	     "from %s port %u: the NAT mapping changed", ev->spi, a, ev->port);
+	ike_engine_new_mapping(d->eng, t->id, &from, (ike_time_t)now_ms());
+}
+
 int on_event(const struct sgw_event *ev, void *arg)
 {
 	struct daemon *d = arg;
@@ -167,9 +196,10 @@ int on_event(const struct sgw_event *ev, void *arg)
 		on_tunnel(d, ev);
 		return 0;
 	}
-	/* Not an expiry: NAT mappings are the IKE side's to follow. */
-	if (ev->type == SGW_EVENT_NEW_MAPPING)
+	if (ev->type == SGW_EVENT_NEW_MAPPING) {
+		on_new_mapping(d, t, ev);
 		return 0;
+	}
 
 	snprintf(name, sizeof(name), "%u", ev->tunnel_id);
 	/* Rekey on the soft limit; after the hard one the tunnel starts over. */

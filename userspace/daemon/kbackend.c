@@ -82,6 +82,11 @@ int kb_build(const struct ike_kernel_sa *sa, const struct kb_tunnel_opts *o,
 	req->sa.esn = sa->esn;
 	req->sa.soft_seconds = sa->soft_lifetime_s;
 	req->sa.hard_seconds = sa->hard_lifetime_s;
+	/* ESP in UDP: the engine's ports are the kernel's, both or none. */
+	if (sa->encap_sport && sa->encap_dport) {
+		req->sa.encap_sport = sa->encap_sport;
+		req->sa.encap_dport = sa->encap_dport;
+	}
 	if (o) {
 		/* Soft limits at 90%, where rekeying is to start. */
 		req->sa.hard_bytes = o->life_bytes;
@@ -431,9 +436,57 @@ static int del_sa(void *ctx, uint32_t tunnel, enum ike_dir dir, uint32_t spi)
 	return 0;
 }
 
+static uint16_t port_of(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET ?
+		     ((const struct sockaddr_in *)ss)->sin_port :
+		     ((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
+/* The tunnel's remote address follows the peer (the SAs stay); so do ports. */
+static int move(void *ctx, uint32_t tunnel,
+		const struct sockaddr_storage *local,
+		const struct sockaddr_storage *remote, uint32_t spi_in,
+		uint32_t spi_out, bool encap)
+{
+	struct kbackend *kb = ctx;
+	struct sgw_tunnel_ref ref = { .id = tunnel };
+	struct sgw_tunnel_config cfg = { .set_remote = true, .keep_sas = true };
+	struct sgw_sa_id in = { .tunnel_id = tunnel, .spi = ntohl(spi_in),
+				.dir = SGW_DIR_IN };
+	struct sgw_sa_id out = { .tunnel_id = tunnel, .spi = ntohl(spi_out),
+				 .dir = SGW_DIR_OUT };
+	int ret;
+
+	cfg.remote.family = remote->ss_family;
+	if (remote->ss_family == AF_INET)
+		memcpy(cfg.remote.bytes,
+		       &((const struct sockaddr_in *)remote)->sin_addr, 4);
+	else
+		memcpy(cfg.remote.bytes,
+		       &((const struct sockaddr_in6 *)remote)->sin6_addr, 16);
+	ret = sgwnl_tunnel_set(kb->nl, &ref, &cfg);
+	if (ret) {
+		kb_log(kb, tunnel, "cannot move the kernel tunnel to the "
+		       "peer's new address: %s", sgwnl_error(kb->nl));
+		return ret;
+	}
+	if (!encap)
+		return 0;
+	ret = sgwnl_sa_set_ports(kb->nl, &in, port_of(remote), port_of(local));
+	if (!ret && spi_out)
+		ret = sgwnl_sa_set_ports(kb->nl, &out, port_of(local),
+					 port_of(remote));
+	if (ret)
+		kb_log(kb, tunnel, "cannot move the SAs to the peer's new "
+		       "port: %s", sgwnl_error(kb->nl));
+	return ret;
+}
+
 void kb_kernel(struct kbackend *kb, struct ike_kernel *out)
 {
 	out->ctx = kb;
 	out->add_sa = add_sa;
 	out->del_sa = del_sa;
+	out->move = move;
 }

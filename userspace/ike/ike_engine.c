@@ -412,6 +412,32 @@ int ike_engine_delete_child(struct ike_engine *e, uint32_t id, uint32_t spi_in,
 	return ike_info_delete_children(t->ike) ? -EIO : 0;
 }
 
+int ike_engine_new_mapping(struct ike_engine *e, uint32_t id,
+			   const struct sockaddr_storage *from, ike_time_t now)
+{
+	struct ike_tunnel *t = tunnel_find(e, id);
+	struct ike_sa *sa;
+
+	e->now = now;
+	if (!t)
+		return -ENOENT;
+	sa = t->ike;
+	if (!sa || sa->state != IKE_SA_ESTABLISHED || !sa->udp_encap ||
+	    sa->remote.ss_family != from->ss_family)
+		return -EAGAIN;
+	if (ike_addr_equal(&sa->remote, from))
+		return 0;
+	sa->rx_local = sa->local;
+	sa->rx_remote = *from;
+	ike_nat_authentic(sa);
+	/* §2.23: see that IKE works there too; DPD deals with a wrong guess. */
+	if (!sa->req.active && !sa->tasks)
+		ike_info_liveness(sa);
+	else
+		sa->tasks |= IKE_TASK_LIVENESS;
+	return 0;
+}
+
 void ike_engine_input(struct ike_engine *e,
 		      const struct sockaddr_storage *local,
 		      const struct sockaddr_storage *remote,

@@ -189,6 +189,14 @@ int ike_engine_down(struct ike_engine *e, uint32_t id, ike_time_t now);
 int ike_engine_delete_child(struct ike_engine *e, uint32_t id, uint32_t spi_in,
 			    ike_time_t now);
 
+/*
+ * The kernel saw authenticated ESP in UDP of tunnel @id from @from (a NAT
+ * mapping changed): the IKE SA follows (kernel.move) and checks liveness
+ * there. -ENOENT, or -EAGAIN when the tunnel has no IKE SA in UDP.
+ */
+int ike_engine_new_mapping(struct ike_engine *e, uint32_t id,
+			   const struct sockaddr_storage *from, ike_time_t now);
+
 void ike_engine_input(struct ike_engine *e,
 		      const struct sockaddr_storage *local,
 		      const struct sockaddr_storage *remote,

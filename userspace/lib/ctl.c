@@ -108,6 +108,12 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 			put(f, "peer-id", t->peer_id);
 		put(f, "local", t->local);
 		put(f, "remote", t->remote);
+		if (t->nat[0])
+			put(f, "nat", t->nat);
+		if (t->ike_local[0])
+			put(f, "ike-local", t->ike_local);
+		if (t->ike_remote[0])
+			put(f, "ike-remote", t->ike_remote);
 		put(f, "local-id", t->local_id);
 		if (t->local_why[0])
 			put(f, "local-why", t->local_why);
@@ -248,6 +254,12 @@ static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 		copy(t->peer_id, sizeof(t->peer_id), v);
 	else if (!strcmp(k, "local"))
 		copy(t->local, sizeof(t->local), v);
+	else if (!strcmp(k, "nat"))
+		copy(t->nat, sizeof(t->nat), v);
+	else if (!strcmp(k, "ike-local"))
+		copy(t->ike_local, sizeof(t->ike_local), v);
+	else if (!strcmp(k, "ike-remote"))
+		copy(t->ike_remote, sizeof(t->ike_remote), v);
 	else if (!strcmp(k, "remote"))
 		copy(t->remote, sizeof(t->remote), v);
 	else if (!strcmp(k, "local-id"))

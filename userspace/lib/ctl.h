@@ -82,6 +82,13 @@ struct ctl_tunnel {
 	char local[64], remote[64];
 	char local_id[520];
 	char local_why[160];	/* local = auto: the route that chose it */
+	/*
+	 * NAT traversal of the IKE SA: "" (no NAT detection), "none",
+	 * "local" (we are behind a NAT), "remote", "both", or "encap" (none
+	 * seen, ESP in UDP forced); the IKE SA's ADDR:PORT pair in use.
+	 */
+	char nat[16];
+	char ike_local[64], ike_remote[64];
 	char failure[CTL_TEXT];
 	/* Auto refresh: the IKE SA's generation, what is due and what happened. */
 	uint32_t generation;

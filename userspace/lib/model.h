@@ -80,6 +80,7 @@ struct sgw_tunnel_info {
 struct sgw_tunnel_config {
 	bool set_local, set_remote, set_local_ts, set_remote_ts, set_enabled;
 	bool set_mtu, set_mss, set_outer_df, set_fragment, set_protect_gw;
+	bool keep_sas;		/* a new remote keeps the SAs (a NAT moved) */
 	struct sgw_ipaddr local, remote;
 	struct sgw_ts local_ts, remote_ts;
 	bool enabled, protect_gw;

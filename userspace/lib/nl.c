@@ -407,6 +407,17 @@ int sgwnl_sa_add(struct sgwnl *nl, const struct sgw_sa_request *req)
 	return send_built(nl, msg, sgwnl_put_sa(msg, req), NULL, NULL);
 }
 
+int sgwnl_sa_set_ports(struct sgwnl *nl, const struct sgw_sa_id *id,
+		       uint16_t sport, uint16_t dport)
+{
+	struct nl_msg *msg = new_request(nl, SGW_CMD_SA_SET, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	return send_built(nl, msg, sgwnl_put_sa_ports(msg, id, sport, dport),
+			  NULL, NULL);
+}
+
 int sgwnl_sa_del(struct sgwnl *nl, const struct sgw_sa_id *id)
 {
 	struct nl_msg *msg = new_request(nl, SGW_CMD_SA_DEL, 0);

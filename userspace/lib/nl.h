@@ -32,6 +32,9 @@ int sgwnl_tunnel_dump(struct sgwnl *nl, struct sgw_tunnel_list *out);
 /* The request's key is copied into a message that is wiped when freed. */
 int sgwnl_sa_add(struct sgwnl *nl, const struct sgw_sa_request *req);
 int sgwnl_sa_del(struct sgwnl *nl, const struct sgw_sa_id *id);
+/* SGW_CMD_SA_SET: new ESP-in-UDP ports of an SA that has them. */
+int sgwnl_sa_set_ports(struct sgwnl *nl, const struct sgw_sa_id *id,
+		       uint16_t sport, uint16_t dport);
 /* @tunnel_id 0: the SAs of every tunnel. */
 int sgwnl_sa_flush(struct sgwnl *nl, uint32_t tunnel_id);
 int sgwnl_sa_dump(struct sgwnl *nl, uint32_t tunnel_id,
@@ -61,6 +64,8 @@ int sgwnl_put_tunnel(struct nl_msg *msg, uint32_t id, const char *ifname,
 		     const struct sgw_tunnel_config *cfg);
 int sgwnl_put_sa(struct nl_msg *msg, const struct sgw_sa_request *req);
 int sgwnl_put_sa_id(struct nl_msg *msg, const struct sgw_sa_id *id);
+int sgwnl_put_sa_ports(struct nl_msg *msg, const struct sgw_sa_id *id,
+		       uint16_t sport, uint16_t dport);
 int sgwnl_decode_info(struct nlattr **tb, struct sgw_module_info *info);
 int sgwnl_decode_tunnel(struct nlattr **tb, struct sgw_tunnel_info *t);
 int sgwnl_decode_sa(struct nlattr **tb, struct sgw_sa_info *sa);

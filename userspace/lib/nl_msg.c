@@ -418,7 +418,8 @@ int sgwnl_put_tunnel(struct nl_msg *msg, uint32_t id, const char *ifname,
 	     (cfg->set_fragment &&
 	      nla_put_u8(msg, SGW_TUNNEL_A_FRAGMENT, cfg->fragment)) ||
 	     (cfg->set_protect_gw &&
-	      nla_put_u8(msg, SGW_TUNNEL_A_PROTECT_GATEWAYS, cfg->protect_gw ? 1 : 0))))
+	      nla_put_u8(msg, SGW_TUNNEL_A_PROTECT_GATEWAYS, cfg->protect_gw ? 1 : 0)) ||
+	     (cfg->keep_sas && nla_put_u8(msg, SGW_TUNNEL_A_KEEP_SAS, 1))))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -455,6 +456,21 @@ int sgwnl_put_sa(struct nl_msg *msg, const struct sgw_sa_request *req)
 	    (sa->encap_sport &&
 	     (nla_put_u16(msg, SGW_SA_A_ENCAP_SPORT, sa->encap_sport) ||
 	      nla_put_u16(msg, SGW_SA_A_ENCAP_DPORT, sa->encap_dport))))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int sgwnl_put_sa_ports(struct nl_msg *msg, const struct sgw_sa_id *id,
+		       uint16_t sport, uint16_t dport)
+{
+	struct nlattr *nest = nla_nest_start(msg, SGW_A_SA);
+
+	if (!nest || nla_put_u32(msg, SGW_SA_A_TUNNEL_ID, id->tunnel_id) ||
+	    nla_put_u32(msg, SGW_SA_A_SPI, id->spi) ||
+	    nla_put_u8(msg, SGW_SA_A_DIR, (uint8_t)id->dir) ||
+	    nla_put_u16(msg, SGW_SA_A_ENCAP_SPORT, sport) ||
+	    nla_put_u16(msg, SGW_SA_A_ENCAP_DPORT, dport))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

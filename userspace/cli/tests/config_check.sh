@@ -61,7 +61,7 @@ id = 3
 remote = 198.51.100.3
 psk-file = $key
 remote-network = 10.7.0.0/16
-nat-traversal = yes
+nat-traversal = maybe
 EOF
 run config check "$dir/sgw.conf"
 same "exit status with errors" "$rc" 1
@@ -71,7 +71,7 @@ warning: $dir/sgw.conf:9: tunnel \"br\": local 192.0.2.77 is not assigned to any
 error: $dir/sgw.conf:11: tunnel \"br\": psk-file $dir/empty.psk is empty: put the pre-shared key in it ('sgwctl genpsk' makes one)
 error: $dir/sgw.conf:13: tunnel \"br\": key \"mtu\": invalid value \"20\" (expected auto or 68..65535)
 error: $dir/sgw.conf:18: tunnel \"x\": unknown key \"remote-network\" (did you mean \"remote-networks\"?)
-error: $dir/sgw.conf:19: tunnel \"x\": key \"nat-traversal\": \"yes\" is not supported: NAT traversal is not built yet (only \"no\", the default, is accepted)"
+error: $dir/sgw.conf:19: tunnel \"x\": key \"nat-traversal\": invalid value \"maybe\" (expected yes or no)"
 same "summary" "$out" "$dir/sgw.conf: 3 tunnels, 5 errors, 1 warning, 0 notes"
 
 # --offline: the file alone, nothing of this host.
@@ -131,7 +131,7 @@ for p in d["problems"]:
 3 3 0 0
 error 13 key \"mtu\": invalid value \"20\" (expected 
 error 18 unknown key \"remote-network\" (did you me
-error 19 key \"nat-traversal\": \"yes\" is not suppor"
+error 19 key \"nat-traversal\": invalid value \"mayb"
 
 # Usage errors.
 run config check --bogus "$dir/good.conf"

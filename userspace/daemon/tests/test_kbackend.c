@@ -30,6 +30,9 @@ struct fake {
 	struct sgw_tunnel_ref ref;
 	struct sgw_tunnel_config set;
 	int fail_with, set_fails_with;
+	int port_sets;
+	struct sgw_sa_id port_id[2];
+	uint16_t sport[2], dport[2];
 	char log[512];
 	int logs;
 };
@@ -61,6 +64,19 @@ int sgwnl_tunnel_set(struct sgwnl *nl, const struct sgw_tunnel_ref *ref,
 	fk.ref = *ref;
 	fk.set = *cfg;
 	return fk.set_fails_with;
+}
+
+int sgwnl_sa_set_ports(struct sgwnl *nl, const struct sgw_sa_id *id,
+		       uint16_t sport, uint16_t dport)
+{
+	(void)nl;
+	if (fk.port_sets < 2) {
+		fk.port_id[fk.port_sets] = *id;
+		fk.sport[fk.port_sets] = sport;
+		fk.dport[fk.port_sets] = dport;
+	}
+	fk.port_sets++;
+	return 0;
 }
 
 const char *sgwnl_error(const struct sgwnl *nl)
@@ -241,6 +257,64 @@ static void test_cbc_sha2_long(void **state)
 	assert_int_equal(fk.req.key_len, 96);
 	assert_memory_equal(fk.key, ek, 32);
 	assert_memory_equal(fk.key + 32, ak, 64);
+	assert_int_equal(fk.req.sa.encap_sport, 0);
+	assert_int_equal(fk.req.sa.encap_dport, 0);
+}
+
+/*
+ * A NAT mapping moved: the kernel tunnel's remote changes keeping its SAs,
+ * inbound SPORT and outbound DPORT become the peer's new port.
+ */
+static void test_move(void **state)
+{
+	struct sockaddr_storage l, r;
+	struct sockaddr_in *l4 = (struct sockaddr_in *)&l;
+	struct sockaddr_in *r4 = (struct sockaddr_in *)&r;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	memset(&r, 0, sizeof(r));
+	l4->sin_family = r4->sin_family = AF_INET;
+	inet_pton(AF_INET, "198.51.100.1", &l4->sin_addr);
+	inet_pton(AF_INET, "203.0.113.5", &r4->sin_addr);
+	l4->sin_port = htons(4500);
+	r4->sin_port = htons(41001);
+	assert_int_equal(kern.move(kern.ctx, 5, &l, &r, htonl(0x11), htonl(0x22),
+				   true), 0);
+	assert_int_equal(fk.sets, 1);
+	assert_int_equal(fk.ref.id, 5);
+	assert_true(fk.set.set_remote && fk.set.keep_sas);
+	assert_false(fk.set.set_local);
+	assert_int_equal(fk.set.remote.family, AF_INET);
+	assert_memory_equal(fk.set.remote.bytes, "\xcb\x00\x71\x05", 4);
+	assert_int_equal(fk.port_sets, 2);
+	assert_int_equal(fk.port_id[0].spi, 0x11);
+	assert_int_equal(fk.port_id[0].dir, SGW_DIR_IN);
+	assert_int_equal(fk.sport[0], 41001);
+	assert_int_equal(fk.dport[0], 4500);
+	assert_int_equal(fk.port_id[1].spi, 0x22);
+	assert_int_equal(fk.port_id[1].dir, SGW_DIR_OUT);
+	assert_int_equal(fk.sport[1], 4500);
+	assert_int_equal(fk.dport[1], 41001);
+	/* Plain ESP: only the address. */
+	memset(&fk, 0, sizeof(fk));
+	assert_int_equal(kern.move(kern.ctx, 5, &l, &r, htonl(0x11), 0, false),
+			 0);
+	assert_int_equal(fk.sets, 1);
+	assert_int_equal(fk.port_sets, 0);
+}
+
+/* NAT traversal: the engine's ESP-in-UDP ports reach the kernel as given. */
+static void test_encap_ports(void **state)
+{
+	struct ike_kernel_sa sa = ksa(IKE_ENCR_AES_GCM_16, 128, 0, 20, 0);
+
+	(void)state;
+	sa.encap_sport = 40001;
+	sa.encap_dport = 4500;
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.req.sa.encap_sport, 40001);
+	assert_int_equal(fk.req.sa.encap_dport, 4500);
 }
 
 static void test_refusals(void **state)
@@ -453,6 +527,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_chacha, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cbc_sha2_long, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_encap_ports, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_move, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ts_prefixes, setup, teardown),
