@@ -1,0 +1,280 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# NAT traversal (RFC 7296 2.23, RFC 3948) with "sgwctl daemon": site A
+# behind an nftables source NAT that also changes ports, against sgw and
+# against strongSwan's charon; ESP in UDP on 4500 and no plain ESP on the
+# wire, SPIs crosswise, keepalives from the NATed side, a NAT mapping that
+# changes mid-session (followed, recovery time printed); encap = yes over a
+# path that drops ESP.
+#
+#   hA 10.1.0.2 -- gA 192.168.100.2 -- nat 192.168.100.1 | 203.0.113.1 -- 203.0.113.2 gB -- hB 10.2.0.2
+#
+# The NAT maps gA to 203.0.113.1 ports 40000-40009 (later 41000-41009).
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ike_lib.sh"
+
+NETS_A=10.1.0.0/24
+NETS_B=10.2.0.0/24
+
+# topo_nat: namespaces hA gA nat gB hB, counters of what crosses the NAT.
+topo_nat() {
+	local n l
+
+	setup_ns hA gA nat gB hB
+	ip link add wan0 netns "$gA" type veth peer name in0 netns "$nat"
+	ip link add out0 netns "$nat" type veth peer name wan0 netns "$gB"
+	ip link add eth0 netns "$hA" type veth peer name lan0 netns "$gA"
+	ip link add eth0 netns "$hB" type veth peer name lan0 netns "$gB"
+	ip -n "$gA" addr add 192.168.100.2/24 dev wan0
+	ip -n "$nat" addr add 192.168.100.1/24 dev in0
+	ip -n "$nat" addr add 203.0.113.1/24 dev out0
+	ip -n "$gB" addr add 203.0.113.2/24 dev wan0
+	ip -n "$hA" addr add 10.1.0.2/24 dev eth0
+	ip -n "$gA" addr add 10.1.0.1/24 dev lan0
+	ip -n "$hB" addr add 10.2.0.2/24 dev eth0
+	ip -n "$gB" addr add 10.2.0.1/24 dev lan0
+	for n in "$hA" "$gA" "$nat" "$gB" "$hB"; do
+		for l in $(ip -n "$n" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
+			ip -n "$n" link set "$l" up
+		done
+		ip netns exec "$n" sysctl -qw net.ipv4.ip_forward=1
+	done
+	ip -n "$hA" route add default via 10.1.0.1
+	ip -n "$hB" route add default via 10.2.0.1
+	ip -n "$gA" route add default via 192.168.100.1
+	ip netns exec "$nat" nft -f - <<-EOF
+	table ip nat {
+		chain post {
+			type nat hook postrouting priority srcnat;
+			oifname "out0" snat to 203.0.113.1:40000-40009
+		}
+	}
+	table ip count {
+		counter u4500 { }
+		counter keepalive { }
+		counter esp { }
+		chain fwd {
+			type filter hook forward priority 0;
+			iifname "in0" udp dport 4500 udp length 9 counter name keepalive
+			udp dport 4500 counter name u4500
+			meta l4proto esp counter name esp
+		}
+	}
+	EOF
+	work=$(mktemp -d)
+	defer rm -rf "$work"
+}
+
+# nat_count NAME: packets the NAT forwarded that the counter matched.
+nat_count() {
+	ip netns exec "$nat" nft list counter ip count "$1" |
+		awk '$1 == "packets" { print $2 }'
+}
+
+# count_at_least NAME N: the NAT's counter NAME reached N.
+count_at_least() {
+	[ "$(nat_count "$1")" -ge "$2" ]
+}
+
+# elapsed T0 T1: seconds between two "date +%s.%N", one decimal.
+elapsed() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'
+}
+
+# sgw_nat_pair [A-LINES] -- [B-LINES]: sgw at both ends; fqdn identities,
+# since a NAT makes A's address identity wrong at B.
+sgw_nat_pair() {
+	local a=() b=() side=a x
+
+	for x in "$@"; do
+		if [ "$x" = -- ]; then side=b; continue; fi
+		if [ $side = a ]; then a+=("$x"); else b+=("$x"); fi
+	done
+	psk "$work/gw.psk" "nat pair secret"
+	sgw_conf "$work/a.conf" gw 192.168.100.2 203.0.113.2 $NETS_A $NETS_B \
+		aes256gcm16-prfsha384-curve25519 aes256gcm16 \
+		"local-id = fqdn:a.example" "remote-id = fqdn:b.example" "${a[@]}"
+	sgw_conf "$work/b.conf" gw 203.0.113.2 203.0.113.1 $NETS_B $NETS_A \
+		aes256gcm16-prfsha384-curve25519 aes256gcm16 \
+		"local-id = fqdn:b.example" "remote-id = fqdn:a.example" "${b[@]}"
+	sgw_daemon "$gA" "$work/a.conf"
+	sgw_daemon "$gB" "$work/b.conf"
+	ip -n "$gA" route add $NETS_B dev sgw1
+	ip -n "$gB" route add $NETS_A dev sgw1
+}
+
+# sa_ports NS DIR: "SPORT DPORT" of tunnel 1's SA in that direction.
+sa_ports() {
+	ip netns exec "$1" "$SGWCTL" -j sa show 1 | python3 -c '
+import json, sys
+for s in json.load(sys.stdin):
+    if s["dir"] == sys.argv[1]:
+        print(s["encap-sport"], s["encap-dport"])' "$2"
+}
+
+# A behind the NAT initiates to sgw at B.
+test_nat_sgw_sgw() {
+	local bport k0 k1 t0 t1
+
+	require_module
+	topo_nat
+	sgw_nat_pair "nat-keepalive = 2s"
+	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" ||
+		{ cat "$work/up.out" "$work"/daemon-*.log; fail "up failed"; }
+	expect_eq "state A" "$(sgw_field "$gA" state)" established
+	expect_eq "state B" "$(sgw_field "$gB" state)" established
+	expect_eq "A sees itself behind the NAT" "$(sgw_field "$gA" nat)" local
+	expect_eq "B sees A behind the NAT" "$(sgw_field "$gB" nat)" remote
+	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike-local) $(sgw_field "$gA" ike-remote)" \
+		"192.168.100.2:4500 203.0.113.2:4500"
+	expect_match "B's IKE peer is the NAT's 4500 mapping" "$(sgw_field "$gB" ike-remote)" \
+		'^203\.0\.113\.1:4000[0-9]$'
+	bport=$(sgw_field "$gB" ike-remote | cut -d: -f2)
+	expect_eq "IKE SPIs" "$(sgw_ike_spis "$gA")" "$(sgw_ike_spis "$gB")"
+	expect_crosswise "sgw-sgw across NAT" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
+	expect_eq "A out ports" "$(sa_ports "$gA" out)" "4500 4500"
+	expect_eq "A in ports" "$(sa_ports "$gA" in)" "4500 4500"
+	expect_eq "B out ports" "$(sa_ports "$gB" out)" "4500 $bport"
+	expect_eq "B in ports" "$(sa_ports "$gB" in)" "$bport 4500"
+	expect_match "show says so" "$(ip netns exec "$gA" "$SGWCTL" show gw)" \
+		"IKE 192\.168\.100\.2:4500 <-> 203\.0\.113\.2:4500, NAT: this SGW is behind a NAT"
+	ping_ok "$hA" 10.2.0.2 || { cat "$work"/daemon-*.log; fail "no ping across the NAT"; }
+	ping_ok "$hB" 10.1.0.2 || fail "no ping back across the NAT"
+	expect_eq "no plain ESP crossed the NAT" "$(nat_count esp)" 0
+	[ "$(nat_count u4500)" -ge 6 ] || fail "UDP 4500 through the NAT: $(nat_count u4500)"
+	# Keepalives (one byte, UDP length 9) every 2 s from A: two within 10 s.
+	k0=$(nat_count keepalive)
+	t0=$(date +%s.%N)
+	wait_for 10 count_at_least keepalive $((k0 + 2)) ||
+		fail "keepalives: $(nat_count keepalive) after $k0 in 10 s"
+	t1=$(date +%s.%N)
+	echo "keepalives: 2 more in $(elapsed "$t0" "$t1") s (nat-keepalive = 2s)"
+	ip netns exec "$gA" "$SGWCTL" down gw > /dev/null
+	wait_for 5 no_sgw_sa "$gB" || fail "SAs left on B after down"
+}
+
+# The NAT forgets A (conntrack timeout while quiet) and maps it anew to
+# other ports: B follows on ESP's NEW_MAPPING and on IKE; traffic resumes.
+test_nat_mapping_change() {
+	local old new t0 t1
+
+	require_module
+	topo_nat
+	sgw_nat_pair "nat-keepalive = 0s" "dpd-delay = 0s" -- "dpd-delay = 0s"
+	ip netns exec "$nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=2
+	ip netns exec "$nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=2
+	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
+	ping_ok "$hA" 10.2.0.2 || fail "no ping before the change"
+	old=$(sgw_field "$gB" ike-remote)
+	ip netns exec "$nat" nft replace rule ip nat post handle \
+		"$(ip netns exec "$nat" nft -a list chain ip nat post | sed -n 's/.*snat.*# handle \([0-9]*\)/\1/p')" \
+		oifname out0 snat to 203.0.113.1:41000-41009
+	# Quiet until the old mappings time out (2 s; 6 s bound).
+	sleep 4
+	t0=$(date +%s.%N)
+	wait_for 30 ping_ok "$hA" 10.2.0.2 ||
+		{ cat "$work"/daemon-*.log; fail "no ping after the NAT mapping changed"; }
+	t1=$(date +%s.%N)
+	new=$(sgw_field "$gB" ike-remote)
+	expect_match "B follows the new mapping" "$new" '^203\.0\.113\.1:4100[0-9]$'
+	expect_eq "B's SAs follow" "$(sa_ports "$gB" out)" "4500 ${new#*:}"
+	expect_crosswise "after the change" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
+	grep -q "the NAT mapping changed" "$work/daemon-$gB.log" ||
+		fail "B did not log the new mapping"
+	echo "mapping $old -> $new: traffic back $(elapsed "$t0" "$t1") s after the first packet"
+}
+
+# A behind the NAT initiates to charon at B (charon cannot initiate: the
+# NAT has no port forward to A).
+test_nat_sgw_charon() {
+	require_module
+	require_cmd swanctl
+	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
+	topo_nat
+	psk "$work/gw.psk" "nat charon secret"
+	sgw_conf "$work/a.conf" gw 192.168.100.2 203.0.113.2 $NETS_A $NETS_B \
+		aes128gcm16-prfsha256-ecp256 aes128gcm16 \
+		"local-id = fqdn:a.example" "remote-id = fqdn:b.example"
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$gA" route add $NETS_B dev sgw1
+	ip -n "$gB" route add $NETS_A via 203.0.113.1 2>/dev/null || true
+	charon_start "$gB"
+	cat > "$work/charon-$gB/swanctl.conf" <<-EOC
+	connections {
+		c {
+			version = 2
+			local_addrs = 203.0.113.2
+			remote_addrs = %any
+			proposals = aes128gcm16-prfsha256-ecp256
+			local { auth = psk
+				id = b.example }
+			remote { auth = psk
+				id = a.example }
+			children { net { local_ts = $NETS_B
+					remote_ts = $NETS_A
+					esp_proposals = aes128gcm16 } }
+		}
+	}
+	secrets { ike-c { id-a = a.example
+			id-b = b.example
+			secret = "nat charon secret" } }
+	EOC
+	swanctl_ns "$gB" --load-all --noprompt --file "$work/charon-$gB/swanctl.conf" \
+		> /dev/null || fail "swanctl could not load"
+	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" 2>&1 ||
+		{ cat "$work/up.out" "$work/charon-$gB/charon.log"; fail "up to charon failed"; }
+	expect_eq "A behind the NAT" "$(sgw_field "$gA" nat)" local
+	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike-local) $(sgw_field "$gA" ike-remote)" \
+		"192.168.100.2:4500 203.0.113.2:4500"
+	expect_crosswise "sgw-charon across NAT" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
+	grep -q "local host is behind NAT\|remote host is behind NAT" "$work/charon-$gB/charon.log" ||
+		fail "charon did not see the NAT"
+	ping_ok "$hA" 10.2.0.2 || { tail -20 "$work/charon-$gB/charon.log"; fail "no ping sgw->charon across the NAT"; }
+	expect_eq "no plain ESP crossed the NAT" "$(nat_count esp)" 0
+	[ "$(nat_count u4500)" -ge 6 ] || fail "UDP 4500 through the NAT: $(nat_count u4500)"
+}
+
+# No NAT, but the path drops IP protocol 50: encap = yes at A carries ESP
+# in UDP 4500 both ways.
+test_encap_esp_blocked() {
+	require_module
+	topo_nat
+	ip netns exec "$nat" nft flush table ip nat
+	ip -n "$gB" route add 192.168.100.0/24 via 203.0.113.1
+	ip netns exec "$nat" nft add rule ip count fwd meta l4proto esp drop
+	psk "$work/gw.psk" "encap secret"
+	sgw_conf "$work/a.conf" gw 192.168.100.2 203.0.113.2 $NETS_A $NETS_B \
+		aes256gcm16-prfsha384-curve25519 aes256gcm16 "encap = yes"
+	sgw_conf "$work/b.conf" gw 203.0.113.2 192.168.100.2 $NETS_B $NETS_A \
+		aes256gcm16-prfsha384-curve25519 aes256gcm16
+	sgw_daemon "$gA" "$work/a.conf"
+	sgw_daemon "$gB" "$work/b.conf"
+	ip -n "$gA" route add $NETS_B dev sgw1
+	ip -n "$gB" route add $NETS_A dev sgw1
+	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
+	expect_eq "A: forced" "$(sgw_field "$gA" nat)" encap
+	expect_eq "B: sees a NAT (A's source hash matches nothing)" "$(sgw_field "$gB" nat)" remote
+	expect_eq "A out ports" "$(sa_ports "$gA" out)" "4500 4500"
+	expect_eq "B out ports" "$(sa_ports "$gB" out)" "4500 4500"
+	expect_crosswise "encap" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
+	ping_ok "$hA" 10.2.0.2 || fail "no ping with encap = yes over an ESP-dropping path"
+	expect_eq "no ESP offered to the path" "$(nat_count esp)" 0
+	[ "$(nat_count u4500)" -ge 6 ] || fail "UDP 4500: $(nat_count u4500)"
+	# No NAT here: no keepalives.
+	expect_eq "keepalives" "$(nat_count keepalive)" 0
+}
+
+tests=(
+	"sgw behind NAT -> sgw: UDP 4500, ports, keepalives, show" test_nat_sgw_sgw
+	"sgw behind NAT -> sgw: the NAT's mapping changes, B follows" test_nat_mapping_change
+	"sgw behind NAT -> charon: UDP 4500, SPIs crosswise" test_nat_sgw_charon
+	"sgw -> sgw, encap = yes over a path that drops ESP" test_encap_esp_blocked
+)
+ktap_begin $((${#tests[@]} / 2))
+load_ipsec_modules
+for ((i = 0; i < ${#tests[@]}; i += 2)); do
+	run_test "${tests[i]}" "${tests[i + 1]}"
+done
+ktap_end
