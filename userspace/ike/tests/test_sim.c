@@ -2,7 +2,8 @@
 /*
  * A randomized, seeded simulation of three IKE engines in one process:
  * hub A with two tunnels to B (the same identities, two subnet pairs) and
- * one to C. A virtual clock, a network that delays, loses, duplicates and
+ * one to C, which sits behind a NAT that changes ports (NAT traversal,
+ * UDP 4500) and forgets C's mapping whenever C pauses. A virtual clock, a network that delays, loses, duplicates and
  * reorders datagrams, a fake kernel with SA lifetimes, and a daemon-like
  * layer that turns traffic into acquires and unknown-SPI reactions.
  *
@@ -95,6 +96,8 @@ struct snode {
 struct spkt {
 	ike_time_t at;
 	int from, to;
+	struct sockaddr_storage src;	/* after the NAT */
+	uint16_t dport;
 	size_t len;
 	uint8_t *data;
 };
@@ -111,9 +114,14 @@ static const struct tundef tuns[TUNS] = {
 	{ 3, 0, 2, "10.21.0.0/16", "10.3.0.0/16" },
 };
 
+/* Where each node is, and where its peers send to (C: its NAT). */
 static const char *const addrs[NODES] = {
+	"192.0.2.1", "198.51.100.1", "192.168.3.2"
+};
+static const char *const pubs[NODES] = {
 	"192.0.2.1", "198.51.100.1", "203.0.113.1"
 };
+#define NATTED 2
 
 struct sim {
 	uint64_t seed;
@@ -126,6 +134,8 @@ struct sim {
 	unsigned int loss_pct, dup_pct;
 	ike_time_t delay_min, delay_max;
 	bool cut[NODES][NODES];
+	uint16_t nat_base;	/* C's 500 leaves as this port, 4500 as +1 */
+	unsigned int nat_remaps;
 	/* tunnel settings of this seed */
 	uint32_t child_soft, child_hard, ike_rekey, ike_hard;
 	bool reauth;
@@ -135,6 +145,8 @@ struct sim {
 };
 
 static bool verbose;
+
+static void set_addr(struct sockaddr_storage *ss, const char *a);
 
 static void sim_chaos(struct sim *s);
 
@@ -269,18 +281,33 @@ static int k_live(const struct snode *x, uint32_t tunnel)
 
 /* ---- network -------------------------------------------------------------- */
 
+static uint16_t port_of(const struct sockaddr_storage *a)
+{
+	return ntohs(((const struct sockaddr_in *)a)->sin_port);
+}
+
+static void set_port(struct sockaddr_storage *a, uint16_t port)
+{
+	((struct sockaddr_in *)a)->sin_port = htons(port);
+}
+
+/* The node a datagram to @a reaches: by public address, any port. */
 static int node_of(const struct sim *s, const struct sockaddr_storage *a)
 {
+	struct in_addr in;
 	int i;
 
+	(void)s;
 	for (i = 0; i < NODES; i++)
-		if (!memcmp(&s->n[i].addr, a, sizeof(*a)))
+		if (inet_pton(AF_INET, pubs[i], &in) == 1 &&
+		    !memcmp(&((const struct sockaddr_in *)a)->sin_addr, &in, 4))
 			return i;
 	return -1;
 }
 
-static void enqueue(struct sim *s, int from, int to, const uint8_t *buf,
-		    size_t len)
+static void enqueue(struct sim *s, int from, int to,
+		    const struct sockaddr_storage *src, uint16_t dport,
+		    const uint8_t *buf, size_t len)
 {
 	struct spkt *p;
 
@@ -294,6 +321,8 @@ static void enqueue(struct sim *s, int from, int to, const uint8_t *buf,
 	p->at = s->now + rnd_in(s, s->delay_min, s->delay_max);
 	p->from = from;
 	p->to = to;
+	p->src = *src;
+	p->dport = dport;
 	p->len = len;
 	p->data = malloc(len);
 	if (!p->data)
@@ -307,15 +336,21 @@ static int s_send(void *ctx, const struct sockaddr_storage *local,
 {
 	struct snode *x = ctx;
 	int to = node_of(cur, remote);
+	struct sockaddr_storage src = *local;
 
-	(void)local;
-	if (to < 0)
+	/* Keepalives only keep the NAT's mapping; nothing to deliver. */
+	if (to < 0 || ike_is_keepalive(buf, len))
 		return 0;
+	if (x->idx == NATTED) {
+		set_addr(&src, pubs[NATTED]);
+		set_port(&src, (uint16_t)(cur->nat_base +
+					  (port_of(local) == IKE_NATT_PORT)));
+	}
 	if (chance(cur, cur->loss_pct) || cur->cut[x->idx][to])
 		return 0;
-	enqueue(cur, x->idx, to, buf, len);
+	enqueue(cur, x->idx, to, &src, port_of(remote), buf, len);
 	if (chance(cur, cur->dup_pct))
-		enqueue(cur, x->idx, to, buf, len);
+		enqueue(cur, x->idx, to, &src, port_of(remote), buf, len);
 	return 0;
 }
 
@@ -353,7 +388,7 @@ static void tunnel_cfg(struct sim *s, struct ike_tunnel_config *c,
 	c->id = d->id;
 	snprintf(c->name, sizeof(c->name), "t%u", d->id);
 	set_addr(&c->local, addrs[self]);
-	set_addr(&c->remote, addrs[peer]);
+	set_addr(&c->remote, pubs[peer]);
 	snprintf(id, sizeof(id), "n%d.example", self);
 	ike_identity_parse(&c->local_id, id);
 	snprintf(id, sizeof(id), "n%d.example", peer);
@@ -686,6 +721,23 @@ static void kernel_events(struct sim *s, struct snode *x)
 }
 
 /* Run until @until; chaos actions every so often if @chaos. */
+/* Through C's NAT: only to the ports of its current mapping. */
+static void deliver(struct sim *s, struct snode *to, const struct spkt *p)
+{
+	struct sockaddr_storage dst = to->addr;
+
+	if (to->paused_until > s->now || s->cut[p->from][p->to])
+		return;
+	if (to->idx == NATTED) {
+		if (p->dport != s->nat_base && p->dport != s->nat_base + 1)
+			return;
+		set_port(&dst, p->dport == s->nat_base ? 500 : IKE_NATT_PORT);
+	} else {
+		set_port(&dst, p->dport);
+	}
+	ike_engine_input(to->e, &dst, &p->src, p->data, p->len, s->now);
+}
+
 static void run(struct sim *s, ike_time_t until, bool chaos,
 		ike_time_t traffic_every)
 {
@@ -751,10 +803,7 @@ static void run(struct sim *s, ike_time_t until, bool chaos,
 			struct snode *to = &s->n[p.to];
 
 			s->q[qi] = s->q[--s->nq];
-			if (to->paused_until <= s->now && !s->cut[p.from][p.to])
-				ike_engine_input(to->e, &to->addr,
-						 &s->n[p.from].addr, p.data,
-						 p.len, s->now);
+			deliver(s, to, &p);
 			free(p.data);
 		}
 		for (j = 0; j < NODES; j++) {
@@ -842,6 +891,11 @@ static void sim_chaos(struct sim *s)
 		break;
 	case 9:		/* stopped a while, state kept */
 		x->paused_until = s->now + rnd_in(s, 1000, 90000);
+		/* C's NAT forgets it meanwhile: new ports afterwards. */
+		if (x->idx == NATTED) {
+			s->nat_base = (uint16_t)(s->nat_base + 10);
+			s->nat_remaps++;
+		}
 		break;
 	case 10:	/* network conditions */
 		s->loss_pct = (unsigned int)rnd_in(s, 0, 30);
@@ -896,6 +950,7 @@ static int sim_seed(uint64_t seed, ike_time_t chaos_ms, uint64_t *events,
 	s.rng = seed * 0x2545f4914f6cdd1dULL;
 	harness_rng_seed(seed);
 	s.now = 1000;
+	s.nat_base = 40000;
 	s.loss_pct = (unsigned int)rnd_in(&s, 0, 20);
 	s.dup_pct = (unsigned int)rnd_in(&s, 0, 5);
 	s.delay_min = rnd_in(&s, 1, 30);
