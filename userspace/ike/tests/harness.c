@@ -292,8 +292,8 @@ void net_step(struct net *n, struct node *from, bool drop)
 		uint16_t port = port_of(&p.from);
 
 		p.from = n->nat.pub;
-		set_port(&p.from, (uint16_t)(n->nat.base +
-					     (port == IKE_NATT_PORT)));
+		set_port(&p.from, n->nat.forward ? port :
+			 (uint16_t)(n->nat.base + (port == IKE_NATT_PORT)));
 		n->nat.translated++;
 	}
 	if (n->nat.inside == to) {
@@ -302,11 +302,16 @@ void net_step(struct net *n, struct node *from, bool drop)
 
 		/* Only what is sent to the NAT's public address gets in. */
 		set_port(&host, port_of(&n->nat.pub));
-		if (memcmp(&host, &n->nat.pub, sizeof(host)) ||
-		    (port != n->nat.base && port != n->nat.base + 1))
+		if (memcmp(&host, &n->nat.pub, sizeof(host)))
 			return;
 		p.to = to->addr;
-		set_port(&p.to, port == n->nat.base ? 500 : IKE_NATT_PORT);
+		if (n->nat.forward && (port == 500 || port == IKE_NATT_PORT))
+			set_port(&p.to, port);
+		else if (port == n->nat.base || port == n->nat.base + 1)
+			set_port(&p.to, port == n->nat.base ? 500 :
+				 IKE_NATT_PORT);
+		else
+			return;
 	}
 	/* Datagrams to addresses other than the peer's vanish. */
 	{

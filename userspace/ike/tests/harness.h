@@ -74,6 +74,7 @@ struct nat {
 	struct node *inside;
 	struct sockaddr_storage pub;
 	uint16_t base;
+	bool forward;		/* port forwarding: 500 and 4500 kept */
 	int translated;
 };
 

@@ -145,6 +145,43 @@ static void test_initiator_behind_nat(void **state)
 	net_free(&n);
 }
 
+/*
+ * The responder behind a NAT that forwards UDP 500 and 4500 to it: A
+ * initiates to the NAT's address; B finds itself behind the NAT, A sees B
+ * behind one; B keeps the mapping with keepalives.
+ */
+static void test_responder_port_forward(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct ike_tunnel_status sa, sb;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	inet_pton(AF_INET, PUB, &((struct sockaddr_in *)&ca.remote)->sin_addr);
+	net_nat(&n, &n.b, PUB, 0);
+	n.nat.forward = true;
+	net_add(&n, &ca, &cb);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	net_run(&n);
+	assert_crosswise(&n);
+	status(&n.a, &sa);
+	status(&n.b, &sb);
+	assert_true(!sa.nat_here && sa.nat_there && sa.udp_encap);
+	assert_true(sb.nat_here && !sb.nat_there && sb.udp_encap);
+	assert_string_equal(host(&sa.remote), PUB);
+	assert_int_equal(port(&sa.remote), 4500);
+	assert_int_equal(port(&sb.local), 4500);
+	assert_ports(&n.a, 4500, 4500, 4500, 4500);
+	assert_ports(&n.b, 4500, 4500, 4500, 4500);
+	net_settle(&n, 45000);
+	assert_int_equal(n.b.keepalives, 2);
+	assert_int_equal(n.a.keepalives, 0);
+	net_free(&n);
+}
+
 /* RFC 3948 §2.3: only the side behind the NAT, every keepalive_ms. */
 static void test_keepalives(void **state)
 {
@@ -306,6 +343,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_nat),
 		cmocka_unit_test(test_initiator_behind_nat),
+		cmocka_unit_test(test_responder_port_forward),
 		cmocka_unit_test(test_keepalives),
 		cmocka_unit_test(test_mapping_change),
 		cmocka_unit_test(test_encap_forced),
