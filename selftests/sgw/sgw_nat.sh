@@ -236,6 +236,61 @@ test_nat_sgw_charon() {
 	[ "$(nat_count u4500)" -ge 6 ] || fail "UDP 4500 through the NAT: $(nat_count u4500)"
 }
 
+# charon behind the NAT initiates to sgw at B: sgw answers the NAT's
+# changed source port, follows charon to 4500 and installs SAs in UDP.
+test_nat_charon_sgw() {
+	local aport
+
+	require_module
+	require_cmd swanctl
+	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
+	topo_nat
+	psk "$work/gw.psk" "nat charon secret"
+	sgw_conf "$work/b.conf" gw 203.0.113.2 203.0.113.1 $NETS_B $NETS_A \
+		aes256gcm16-prfsha384-ecp384 aes256gcm16 \
+		"local-id = fqdn:b.example" "remote-id = fqdn:a.example"
+	sgw_daemon "$gB" "$work/b.conf"
+	ip -n "$gB" route add $NETS_A dev sgw1
+	charon_start "$gA"
+	cat > "$work/charon-$gA/swanctl.conf" <<-EOC
+	connections {
+		c {
+			version = 2
+			local_addrs = 192.168.100.2
+			remote_addrs = 203.0.113.2
+			proposals = aes256gcm16-prfsha384-ecp384
+			local { auth = psk
+				id = a.example }
+			remote { auth = psk
+				id = b.example }
+			children { net { local_ts = $NETS_A
+					remote_ts = $NETS_B
+					esp_proposals = aes256gcm16 } }
+		}
+	}
+	secrets { ike-c { id-a = a.example
+			id-b = b.example
+			secret = "nat charon secret" } }
+	EOC
+	swanctl_ns "$gA" --load-all --noprompt --file "$work/charon-$gA/swanctl.conf" \
+		> /dev/null || fail "swanctl could not load"
+	ip -n "$gA" route add $NETS_B via 192.168.100.1
+	swanctl_ns "$gA" --initiate --child net --timeout 30 > "$work/init.out" 2>&1 ||
+		{ tail -20 "$work/init.out"; cat "$work"/daemon-*.log; fail "charon could not initiate across the NAT"; }
+	wait_for 5 sh -c "[ \"\$(ip netns exec $gB $SGWCTL -j show 1 | grep -o '\"state\":\"established\"')\" ]" ||
+		fail "sgw not established after charon's initiate"
+	expect_eq "sgw sees the peer behind a NAT" "$(sgw_field "$gB" nat)" remote
+	expect_match "sgw's IKE peer is the NAT's 4500 mapping" "$(sgw_field "$gB" ike-remote)" \
+		'^203\.0\.113\.1:4000[0-9]$'
+	aport=$(sgw_field "$gB" ike-remote | cut -d: -f2)
+	expect_eq "sgw out ports" "$(sa_ports "$gB" out)" "4500 $aport"
+	expect_eq "sgw in ports" "$(sa_ports "$gB" in)" "$aport 4500"
+	expect_crosswise "charon-sgw across NAT" "$(sgw_sas "$gB")" "$(charon_sas "$gA")"
+	ping_ok "$hB" 10.1.0.2 || { tail -20 "$work/charon-$gA/charon.log"; fail "no ping sgw->charon across the NAT"; }
+	ping_ok "$hA" 10.2.0.2 || fail "no ping charon->sgw across the NAT"
+	expect_eq "no plain ESP crossed the NAT" "$(nat_count esp)" 0
+}
+
 # No NAT, but the path drops IP protocol 50: encap = yes at A carries ESP
 # in UDP 4500 both ways.
 test_encap_esp_blocked() {
@@ -270,6 +325,7 @@ tests=(
 	"sgw behind NAT -> sgw: UDP 4500, ports, keepalives, show" test_nat_sgw_sgw
 	"sgw behind NAT -> sgw: the NAT's mapping changes, B follows" test_nat_mapping_change
 	"sgw behind NAT -> charon: UDP 4500, SPIs crosswise" test_nat_sgw_charon
+	"charon behind NAT -> sgw: sgw answers, follows to 4500" test_nat_charon_sgw
 	"sgw -> sgw, encap = yes over a path that drops ESP" test_encap_esp_blocked
 )
 ktap_begin $((${#tests[@]} / 2))
