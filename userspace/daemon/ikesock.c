@@ -158,18 +158,20 @@ int engine_send(void *ctx, const struct sockaddr_storage *local,
 	socklen_t alen = remote->ss_family == AF_INET ?
 			 sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
 
-	struct iovec iov[2];
-	struct msghdr mh = { .msg_name = (void *)remote, .msg_namelen = alen,
-			     .msg_iov = iov };
 	static const uint8_t marker[IKE_NON_ESP_MARKER];
+	/* IKE on the NAT-T port goes behind the marker; a keepalive not. */
+	bool mark = port_of(local) == IKE_NATT_PORT &&
+		    !ike_is_keepalive(buf, len);
+	struct iovec iov[2] = {
+		{ (void *)marker, sizeof(marker) },
+		{ (void *)buf, len },
+	};
+	struct msghdr mh = { .msg_name = (void *)remote, .msg_namelen = alen,
+			     .msg_iov = mark ? iov : iov + 1,
+			     .msg_iovlen = mark ? 2 : 1 };
 
 	if (!u)
 		return -ENOTCONN;
-	/* IKE on the NAT-T port goes behind the marker; a keepalive not. */
-	if (port_of(local) == IKE_NATT_PORT && !ike_is_keepalive(buf, len))
-		iov[mh.msg_iovlen++] = (struct iovec){ (void *)marker,
-						       sizeof(marker) };
-	iov[mh.msg_iovlen++] = (struct iovec){ (void *)buf, len };
 	if (sendmsg(u->fd, &mh, 0) < 0) {
 		int err = errno;
 		char a[64];
