@@ -73,6 +73,10 @@ static void test_defaults(void **state)
 	assert_int_equal(c.retrans_tries, 5);
 	assert_false(c.protect_gateways);
 	assert_int_equal(c.psk_len, 0);
+	/* NAT traversal on, no forced encapsulation, charon's keepalive. */
+	assert_true(c.nat_traversal);
+	assert_false(c.encap);
+	assert_int_equal(c.keepalive_ms, 20000);
 	sgw_conf_free(&conf);
 }
 
@@ -117,7 +121,8 @@ static void test_explicit(void **state)
 		"esp-proposals = chacha20poly1305-ecp256\nesn = yes\n"
 		"child-lifetime = 20m\nrekey-margin = 1m\nrekey-jitter = 1m\n"
 		"ike-lifetime = 1h\nauto-refresh = off\n"
-		"retransmit-timeout = 2s\nretransmit-tries = 3\n";
+		"retransmit-timeout = 2s\nretransmit-tries = 3\n"
+		"encap = yes\nnat-keepalive = 5s\n";
 	struct ike_tunnel_config c;
 	struct sgw_conf conf;
 	char err[256], buf[512];
@@ -146,6 +151,10 @@ static void test_explicit(void **state)
 	assert_int_equal(c.child_soft_s, 0);
 	assert_int_equal(c.retrans_timeout_ms, 2000);
 	assert_int_equal(c.retrans_tries, 3);
+	/* NAT traversal as written. */
+	assert_true(c.nat_traversal);
+	assert_true(c.encap);
+	assert_int_equal(c.keepalive_ms, 5000);
 	sgw_conf_free(&conf);
 }
 
