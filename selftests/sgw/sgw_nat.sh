@@ -138,7 +138,7 @@ test_nat_sgw_sgw() {
 	expect_eq "A in ports" "$(sa_ports "$gA" in)" "4500 4500"
 	expect_eq "B out ports" "$(sa_ports "$gB" out)" "4500 $bport"
 	expect_eq "B in ports" "$(sa_ports "$gB" in)" "$bport 4500"
-	expect_match "show says so" "$(ip netns exec "$gA" "$SGWCTL" show gw)" \
+	expect_match "show says so" "$(ip netns exec "$gA" "$SGWCTL" show 1)" \
 		"IKE 192\.168\.100\.2:4500 <-> 203\.0\.113\.2:4500, NAT: this SGW is behind a NAT"
 	ping_ok "$hA" 10.2.0.2 || { cat "$work"/daemon-*.log; fail "no ping across the NAT"; }
 	ping_ok "$hB" 10.1.0.2 || fail "no ping back across the NAT"
