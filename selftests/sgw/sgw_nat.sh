@@ -48,18 +48,19 @@ topo_nat() {
 	table ip nat {
 		chain post {
 			type nat hook postrouting priority srcnat;
-			oifname "out0" snat to 203.0.113.1:40000-40009
+			oifname "out0" ip protocol udp snat to 203.0.113.1:40000-40009
+			oifname "out0" snat to 203.0.113.1
 		}
 	}
 	table ip count {
 		counter u4500 { }
 		counter keepalive { }
-		counter esp { }
-		chain fwd {
+		counter espc { }
+		chain fw {
 			type filter hook forward priority 0;
 			iifname "in0" udp dport 4500 udp length 9 counter name keepalive
 			udp dport 4500 counter name u4500
-			meta l4proto esp counter name esp
+			meta l4proto esp counter name espc
 		}
 	}
 	EOF
@@ -142,7 +143,7 @@ test_nat_sgw_sgw() {
 		"IKE 192\.168\.100\.2:4500 <-> 203\.0\.113\.2:4500, NAT: this SGW is behind a NAT"
 	ping_ok "$hA" 10.2.0.2 || { cat "$work"/daemon-*.log; fail "no ping across the NAT"; }
 	ping_ok "$hB" 10.1.0.2 || fail "no ping back across the NAT"
-	expect_eq "no plain ESP crossed the NAT" "$(nat_count esp)" 0
+	expect_eq "no plain ESP crossed the NAT" "$(nat_count espc)" 0
 	[ "$(nat_count u4500)" -ge 6 ] || fail "UDP 4500 through the NAT: $(nat_count u4500)"
 	# Keepalives (one byte, UDP length 9) every 2 s from A: two within 10 s.
 	k0=$(nat_count keepalive)
@@ -169,8 +170,8 @@ test_nat_mapping_change() {
 	ping_ok "$hA" 10.2.0.2 || fail "no ping before the change"
 	old=$(sgw_field "$gB" ike-remote)
 	ip netns exec "$nat" nft replace rule ip nat post handle \
-		"$(ip netns exec "$nat" nft -a list chain ip nat post | sed -n 's/.*snat.*# handle \([0-9]*\)/\1/p')" \
-		oifname out0 snat to 203.0.113.1:41000-41009
+		"$(ip netns exec "$nat" nft -a list chain ip nat post | sed -n 's/.*udp snat.*# handle \([0-9]*\)/\1/p')" \
+		oifname out0 ip protocol udp snat to 203.0.113.1:41000-41009
 	# Quiet until the old mappings time out (2 s; 6 s bound).
 	sleep 4
 	t0=$(date +%s.%N)
@@ -232,7 +233,7 @@ test_nat_sgw_charon() {
 	grep -q "local host is behind NAT\|remote host is behind NAT" "$work/charon-$gB/charon.log" ||
 		fail "charon did not see the NAT"
 	ping_ok "$hA" 10.2.0.2 || { tail -20 "$work/charon-$gB/charon.log"; fail "no ping sgw->charon across the NAT"; }
-	expect_eq "no plain ESP crossed the NAT" "$(nat_count esp)" 0
+	expect_eq "no plain ESP crossed the NAT" "$(nat_count espc)" 0
 	[ "$(nat_count u4500)" -ge 6 ] || fail "UDP 4500 through the NAT: $(nat_count u4500)"
 }
 
@@ -288,7 +289,7 @@ test_nat_charon_sgw() {
 	expect_crosswise "charon-sgw across NAT" "$(sgw_sas "$gB")" "$(charon_sas "$gA")"
 	ping_ok "$hB" 10.1.0.2 || { tail -20 "$work/charon-$gA/charon.log"; fail "no ping sgw->charon across the NAT"; }
 	ping_ok "$hA" 10.2.0.2 || fail "no ping charon->sgw across the NAT"
-	expect_eq "no plain ESP crossed the NAT" "$(nat_count esp)" 0
+	expect_eq "no plain ESP crossed the NAT" "$(nat_count espc)" 0
 }
 
 # No NAT, but the path drops IP protocol 50: encap = yes at A carries ESP
@@ -298,7 +299,7 @@ test_encap_esp_blocked() {
 	topo_nat
 	ip netns exec "$nat" nft flush table ip nat
 	ip -n "$gB" route add 192.168.100.0/24 via 203.0.113.1
-	ip netns exec "$nat" nft add rule ip count fwd meta l4proto esp drop
+	ip netns exec "$nat" nft add rule ip count fw meta l4proto esp drop
 	psk "$work/gw.psk" "encap secret"
 	sgw_conf "$work/a.conf" gw 192.168.100.2 203.0.113.2 $NETS_A $NETS_B \
 		aes256gcm16-prfsha384-curve25519 aes256gcm16 "encap = yes"
@@ -315,7 +316,7 @@ test_encap_esp_blocked() {
 	expect_eq "B out ports" "$(sa_ports "$gB" out)" "4500 4500"
 	expect_crosswise "encap" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping with encap = yes over an ESP-dropping path"
-	expect_eq "no ESP offered to the path" "$(nat_count esp)" 0
+	expect_eq "no ESP offered to the path" "$(nat_count espc)" 0
 	[ "$(nat_count u4500)" -ge 6 ] || fail "UDP 4500: $(nat_count u4500)"
 	# No NAT here: no keepalives.
 	expect_eq "keepalives" "$(nat_count keepalive)" 0
