@@ -236,8 +236,10 @@ test_charon_failures() {
 	swanctl_ns "$gB" --initiate --child net --timeout 15 > /dev/null 2>&1 &&
 		fail "charon established with a wrong PSK"
 	wait_for 3 sh -c "ip netns exec $gA $SGWCTL -j show 1 | grep -q 'we rejected peer'" || true
+	# charon moves IKE_AUTH to 4500 once both did NAT detection (it
+	# does so for MOBIKE even without a NAT); sgw follows it there.
 	expect_eq "responder failure" "$(sgw_field "$gA" failure)" \
-		"AUTHENTICATION_FAILED: we rejected peer 192.0.2.2:500 identity '192.0.2.2': its AUTH does not match our pre-shared key"
+		"AUTHENTICATION_FAILED: we rejected peer 192.0.2.2:4500 identity '192.0.2.2': its AUTH does not match our pre-shared key"
 	no_sgw_sa "$gA" || fail "an SA was installed with a wrong PSK"
 	# No common IKE proposal.
 	charon_side 4 aes256-sha512-modp2048 aes128gcm16 "interop secret"
@@ -367,7 +369,7 @@ test_charon_identities() {
 		expect_eq "tunnel $t: state" "$(sgw_field "$gA" state $t)" established
 		expect_eq "tunnel $t: peer" "$(sgw_field "$gA" peer-id $t)" "fqdn:c$t.example"
 		expect_crosswise "tunnel $t" "$(sgw_sas "$gA" $t)" "$(charon_sas "$gB" c$t)"
-		grep -qF "IKE_AUTH from 192.0.2.2:500 as 'fqdn:c$t.example': tunnel $t 'gw$t' answers (2 tunnels on this address pair; chosen by identity)" \
+		grep -qF "IKE_AUTH from 192.0.2.2:4500 as 'fqdn:c$t.example': tunnel $t 'gw$t' answers (2 tunnels on this address pair; chosen by identity)" \
 			"$work/daemon-$gA.log" || { cat "$work/daemon-$gA.log"; fail "tunnel $t: no choice logged"; }
 	done
 	# Traffic to each half of site B crosses its own tunnel.
@@ -384,7 +386,7 @@ print(sum(s["packets"] for s in json.load(sys.stdin) if s["dir"] == "out"))')
 		fail "charon established as c3.example"
 	wait_for 3 sh -c "ip netns exec $gA $SGWCTL -j show 1 | grep -q c3.example" || true
 	expect_eq "unknown identity" "$(sgw_field "$gA" failure 1)" \
-		"AUTHENTICATION_FAILED: we rejected peer 192.0.2.2:500: it identified as 'fqdn:c3.example' for 'fqdn:sgw.example', we expect 'fqdn:c1.example' for 'fqdn:sgw.example' (tunnel 1 'gw1') or 'fqdn:c2.example' for 'fqdn:sgw.example' (tunnel 2 'gw2')"
+		"AUTHENTICATION_FAILED: we rejected peer 192.0.2.2:4500: it identified as 'fqdn:c3.example' for 'fqdn:sgw.example', we expect 'fqdn:c1.example' for 'fqdn:sgw.example' (tunnel 1 'gw1') or 'fqdn:c2.example' for 'fqdn:sgw.example' (tunnel 2 'gw2')"
 	expect_eq "c3: no SA" "$(charon_sas "$gB" c3)" "in - out -"
 	expect_eq "tunnel 1 stays up" "$(sgw_field "$gA" state 1)" established
 }
