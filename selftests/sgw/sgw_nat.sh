@@ -223,7 +223,7 @@ test_nat_sgw_charon() {
 			secret = "nat charon secret" } }
 	EOC
 	swanctl_ns "$gB" --load-all --noprompt --file "$work/charon-$gB/swanctl.conf" \
-		> /dev/null || fail "swanctl could not load"
+		> "$work/swanctl.log" 2>&1 || { cat "$work/swanctl.log"; fail "swanctl could not load"; }
 	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" 2>&1 ||
 		{ cat "$work/up.out" "$work/charon-$gB/charon.log"; fail "up to charon failed"; }
 	expect_eq "A behind the NAT" "$(sgw_field "$gA" nat)" local
@@ -274,7 +274,7 @@ test_nat_charon_sgw() {
 			secret = "nat charon secret" } }
 	EOC
 	swanctl_ns "$gA" --load-all --noprompt --file "$work/charon-$gA/swanctl.conf" \
-		> /dev/null || fail "swanctl could not load"
+		> "$work/swanctl.log" 2>&1 || { cat "$work/swanctl.log"; fail "swanctl could not load"; }
 	ip -n "$gA" route add $NETS_B via 192.168.100.1
 	swanctl_ns "$gA" --initiate --child net --timeout 30 > "$work/init.out" 2>&1 ||
 		{ tail -20 "$work/init.out"; cat "$work"/daemon-*.log; fail "charon could not initiate across the NAT"; }
