@@ -124,6 +124,8 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 		put_u64(f, "liveness-failures", t->liveness_failures);
 		put_u64(f, "restarts", t->restarts);
 		put_u64(f, "reauths", t->reauths);
+		if (t->esp_silent[0])
+			put(f, "esp-silent", t->esp_silent);
 		for (k = 0; k < t->n_children && k < CTL_CHILDREN; k++) {
 			const struct ctl_child *c = &t->child[k];
 
@@ -286,6 +288,8 @@ static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 		t->restarts = (uint32_t)num(v, 10);
 	else if (!strcmp(k, "reauths"))
 		t->reauths = (uint32_t)num(v, 10);
+	else if (!strcmp(k, "esp-silent"))
+		copy(t->esp_silent, sizeof(t->esp_silent), v);
 }
 
 int ctl_decode_reply(const char *buf, size_t len, struct ctl_reply *r)

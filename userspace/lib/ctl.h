@@ -19,6 +19,7 @@
  *   generation N         rekey-in SECONDS  retry-in SECONDS  quiet SECONDS
  *   held 0|1             child-rekeys N  ike-rekeys N  collisions N
  *   liveness-failures N  restarts N  reauths N
+ *   esp-silent TEXT      (ESP from the peer stops arriving; why it may be)
  *   child SPI_IN SPI_OUT AGE ALGS      (hex SPIs, one line per CHILD SA)
  *   child-ts LOCAL REMOTE              (these describe the child line
  *   child-generation N                  before them)
@@ -92,6 +93,7 @@ struct ctl_tunnel {
 	uint32_t child_rekeys, ike_rekeys, collisions, liveness_failures;
 	uint32_t restarts;
 	uint32_t reauths;
+	char esp_silent[320];	/* "" unless outbound ESP gets no answer */
 	unsigned int n_children;
 	struct ctl_child child[CTL_CHILDREN];
 };
