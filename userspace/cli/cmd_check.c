@@ -729,7 +729,7 @@ static void check_tunnel(struct live *l, const struct sgw_conf_tunnel *t)
 		    "enabled but failed: %s", ct->failure[0] ? ct->failure :
 		    "no reason given");
 	if (ct && ct->esp_silent[0])
-		ADD(l, FINDING_ERROR, t->name, "esp-not-arriving",
+		ADD(l, FINDING_WARNING, t->name, "esp-not-arriving",
 		    "allow ESP (IP protocol 50) from the peer on every filter "
 		    "of the path, here and at the peer",
 		    "%s", ct->esp_silent);
