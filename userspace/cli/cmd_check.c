@@ -24,9 +24,12 @@
 #include "finding.h"
 #include "nftrules.h"
 #include "nl.h"
-/* The routing-table question the daemon asks for local = auto: the same
- * code, so that check and the daemon cannot disagree about a route. */
-#include "srcaddr.h"
+
+/* What "ip route get" answers: the device and the source address. */
+struct srcaddr {
+	char dev[IF_NAMESIZE];
+	struct sgw_conf_addr addr;	/* AF_UNSPEC when none is given */
+};
 
 struct live {
 	struct findings f;
@@ -43,6 +46,9 @@ struct live {
 	bool have_nft;
 	char nft_why[160];
 };
+
+static int route_get(const struct sgw_conf_addr *a, struct srcaddr *s,
+		     char *err, size_t errlen);
 
 #define ADD(l, sev, tun, code, fix, ...) \
 	finding_add(&(l)->f, sev, tun, code, fix, __VA_ARGS__)
@@ -193,7 +199,7 @@ static void check_running(struct live *l)
 	for (i = 0; i < l->conf.n_tunnels; i++) {
 		const struct sgw_conf_tunnel *t = &l->conf.tunnels[i];
 		const struct ctl_tunnel *ct = ike_by_name(l, t->name);
-		char want[64], have[64];
+		char want[64];
 		struct sgw_conf_addr a;
 
 		if (t->parse_error || (l->only && strcmp(t->name, l->only)))
@@ -211,14 +217,13 @@ static void check_running(struct live *l)
 		    !sgw_conf_addr_equal(&a, &t->remote) ||
 		    (t->local.family && (!parse_conf_addr(ct->local, &a) ||
 					  !sgw_conf_addr_equal(&a, &t->local)))) {
-			snprintf(have, sizeof(have), "%s", ct->remote);
 			ADD(l, FINDING_WARNING, t->name, "config-differs",
 			    "sgwctl reload",
 			    "the daemon runs another version of this tunnel "
 			    "than %s has (id %u, %s, remote %s there; id %u, "
 			    "%s, remote %s in the daemon)", l->path, t->id,
 			    t->enabled ? "enabled" : "disabled", want, ct->id,
-			    ct->enabled ? "enabled" : "disabled", have);
+			    ct->enabled ? "enabled" : "disabled", ct->remote);
 		}
 	}
 	for (i = 0; i < l->ike.n; i++)
@@ -295,7 +300,7 @@ static void check_routes(struct live *l, const struct sgw_conf_tunnel *t)
 
 		probe_addr(p, &a);
 		sgw_conf_prefix_str(p, net, sizeof(net));
-		if (srcaddr_lookup(&a, &s, err, sizeof(err)))
+		if (route_get(&a, &s, err, sizeof(err)))
 			snprintf(where, sizeof(where), "it has no route");
 		else if (strcmp(s.dev, t->interface))
 			snprintf(where, sizeof(where), "it goes via %s",
@@ -357,34 +362,42 @@ static bool default_route_into(const char *dev, int family)
 
 /* ---- firewall -------------------------------------------------------- */
 
-static void load_nft(struct live *l)
+/*
+ * Runs @argv (a tool's JSON output on standard output) and parses what
+ * it prints; NULL with @why set when it cannot be run or fails (the
+ * first line of its standard error then).
+ */
+static struct jsonp *run_json(char *const argv[], char *why, size_t whylen)
 {
-	int fds[2], status;
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
+	int out[2], err[2], status = 0;
+	size_t len = 0, cap = 0, elen = 0;
+	char *buf = NULL, ebuf[256];
+	struct jsonp *root = NULL;
 	pid_t pid;
-	ssize_t n;
 
-	if (pipe(fds))
-		return;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return;
+	if (pipe(out))
+		goto fail;
+	if (pipe(err)) {
+		close(out[0]);
+		close(out[1]);
+		goto fail;
 	}
+	pid = fork();
 	if (pid == 0) {
-		char *argv[] = { "nft", "-j", "list", "ruleset", NULL };
-
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		freopen("/dev/null", "w", stderr);
-		execvp("nft", argv);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		close(out[0]);
+		close(out[1]);
+		close(err[0]);
+		close(err[1]);
+		execvp(argv[0], argv);
 		_exit(127);
 	}
-	close(fds[1]);
-	for (;;) {
+	close(out[1]);
+	close(err[1]);
+	while (pid > 0) {
+		ssize_t n;
+
 		if (len + 4096 > cap) {
 			char *b = realloc(buf, cap = cap ? cap * 2 : 65536);
 
@@ -392,25 +405,80 @@ static void load_nft(struct live *l)
 				break;
 			buf = b;
 		}
-		n = read(fds[0], buf + len, cap - len);
+		n = read(out[0], buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		len += (size_t)n;
 	}
-	close(fds[0]);
+	while (pid > 0 && elen < sizeof(ebuf) - 1) {
+		ssize_t n = read(err[0], ebuf + elen, sizeof(ebuf) - 1 - elen);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		elen += (size_t)n;
+	}
+	ebuf[elen] = '\0';
+	ebuf[strcspn(ebuf, "\n")] = '\0';
+	close(out[0]);
+	close(err[0]);
+	if (pid < 0)
+		goto fail;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		snprintf(l->nft_why, sizeof(l->nft_why), "%s",
-			 WIFEXITED(status) && WEXITSTATUS(status) == 127 ?
-			 "nft is not installed" : "nft -j list ruleset failed");
-	} else if (nft_ruleset_parse(&l->nft, buf ? buf : "", len, l->nft_why,
-				     sizeof(l->nft_why)) == 0) {
-		l->have_nft = true;
-	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		snprintf(why, whylen, "%s is not installed", argv[0]);
+	else if (!WIFEXITED(status) || WEXITSTATUS(status))
+		snprintf(why, whylen, "%s", ebuf[0] ? ebuf : "failed");
+	else
+		root = jsonp_parse(buf ? buf : "", len, why, whylen);
 	free(buf);
+	return root;
+fail:
+	snprintf(why, whylen, "%s: %s", argv[0], strerror(errno));
+	return NULL;
+}
+
+static void load_nft(struct live *l)
+{
+	char *argv[] = { "nft", "-j", "list", "ruleset", NULL };
+	struct jsonp *root = run_json(argv, l->nft_why, sizeof(l->nft_why));
+
+	if (root && !nft_ruleset_adopt(&l->nft, root, l->nft_why,
+				       sizeof(l->nft_why)))
+		l->have_nft = true;
+}
+
+/* "ip -j route get ADDR": the device and source toward @a. */
+static int route_get(const struct sgw_conf_addr *a, struct srcaddr *s,
+			  char *err, size_t errlen)
+{
+	char addr[SGW_CONF_ADDRSTRLEN], why[256];
+	char *argv[] = { "ip", "-j", "route", "get", addr, NULL };
+	const struct jsonp *r;
+	struct jsonp *root;
+	const char *dev, *src;
+
+	memset(s, 0, sizeof(*s));
+	addr_of(a, addr, sizeof(addr));
+	root = run_json(argv, why, sizeof(why));
+	r = root && root->type == JSONP_ARR ? root->child : NULL;
+	dev = jsonp_str(r, "dev");
+	src = jsonp_str(r, "prefsrc");
+	if (!dev) {
+		snprintf(err, errlen, "no route to %s: %.160s", addr,
+			 root ? "ip route get names no device" : why);
+		jsonp_free(root);
+		return -1;
+	}
+	snprintf(s->dev, sizeof(s->dev), "%s", dev);
+	if (src)
+		parse_conf_addr(src, &s->addr);
+	jsonp_free(root);
+	return 0;
 }
 
 /* The nft match of the packet's source/destination for a fix. */
@@ -714,7 +782,7 @@ static void check_tunnel(struct live *l, const struct sgw_conf_tunnel *t)
 	const struct ctl_tunnel *ct = ike_by_name(l, t->name);
 	const struct sgw_tunnel_info *k = kernel_by_id(l, t->id);
 	struct sgw_conf_addr local = t->local, lan_a;
-	char r[SGW_CONF_ADDRSTRLEN], a[SGW_CONF_ADDRSTRLEN], err[256];
+	char r[SGW_CONF_ADDRSTRLEN], err[256];
 	char uplink[IF_NAMESIZE] = "", lan[IF_NAMESIZE] = "";
 	struct srcaddr s;
 
@@ -733,7 +801,7 @@ static void check_tunnel(struct live *l, const struct sgw_conf_tunnel *t)
 		    "allow ESP (IP protocol 50) from the peer on every filter "
 		    "of the path, here and at the peer",
 		    "%s", ct->esp_silent);
-	if (srcaddr_lookup(&t->remote, &s, err, sizeof(err))) {
+	if (route_get(&t->remote, &s, err, sizeof(err))) {
 		ADD(l, FINDING_ERROR, t->name, "peer-unrouted",
 		    "add a route to the remote SGW", "%s", err);
 	} else {
@@ -747,8 +815,10 @@ static void check_tunnel(struct live *l, const struct sgw_conf_tunnel *t)
 			    "exempts it and sends IKE and ESP via %s; other "
 			    "traffic to the SGW itself is not encrypted", r,
 			    s.dev, uplink);
-		} else if (t->local.family &&
+		} else if (t->local.family && s.addr.family &&
 			   !sgw_conf_addr_equal(&s.addr, &t->local)) {
+			char a[SGW_CONF_ADDRSTRLEN];
+
 			addr_of(&s.addr, a, sizeof(a));
 			ADD(l, FINDING_NOTE, t->name, "source-differs", NULL,
 			    "the route to %s (dev %s) picks source %s; sgw "
@@ -756,7 +826,7 @@ static void check_tunnel(struct live *l, const struct sgw_conf_tunnel *t)
 			    "have as its remote", r, s.dev, a,
 			    sgw_conf_addr_str(&t->local, err, sizeof(err)));
 		}
-		if (!local.family)
+		if (!local.family && s.addr.family)
 			local = s.addr;
 	}
 	check_forwarding(l, t);
@@ -773,7 +843,7 @@ static void check_tunnel(struct live *l, const struct sgw_conf_tunnel *t)
 		    "addresses are exempted)", t->interface);
 	if (t->local_networks.count) {
 		probe_addr(&t->local_networks.v[0], &lan_a);
-		if (!srcaddr_lookup(&lan_a, &s, err, sizeof(err)))
+		if (!route_get(&lan_a, &s, err, sizeof(err)))
 			snprintf(lan, sizeof(lan), "%s", s.dev);
 	}
 	if (local.family)

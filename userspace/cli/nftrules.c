@@ -74,11 +74,18 @@ static bool lookup(const struct name_num *t, const char *s, uint64_t *v)
 int nft_ruleset_parse(struct nft_ruleset *rs, const char *text, size_t len,
 		      char *err, size_t errlen)
 {
+	struct jsonp *root = jsonp_parse(text, len, err, errlen);
+
+	rs->root = NULL;
+	return root ? nft_ruleset_adopt(rs, root, err, errlen) : -1;
+}
+
+int nft_ruleset_adopt(struct nft_ruleset *rs, struct jsonp *root, char *err,
+		      size_t errlen)
+{
 	const struct jsonp *list;
 
-	rs->root = jsonp_parse(text, len, err, errlen);
-	if (!rs->root)
-		return -1;
+	rs->root = root;
 	list = jsonp_get(rs->root, "nftables");
 	if (!list || list->type != JSONP_ARR) {
 		snprintf(err, errlen, "no \"nftables\" array");
@@ -469,11 +476,12 @@ undecided:
 static enum result eval_chain(struct eval *e, const char *family,
 			      const char *table, const char *chain, int depth)
 {
-	const struct jsonp *it, *rule;
+	const struct jsonp *it;
 	enum result r;
 
 	for (it = items(e->rs); it; it = it->next) {
-		rule = jsonp_get(it, "rule");
+		const struct jsonp *rule = jsonp_get(it, "rule");
+
 		if (!rule || !same(jsonp_str(rule, "family"), family) ||
 		    !same(jsonp_str(rule, "table"), table) ||
 		    !same(jsonp_str(rule, "chain"), chain))

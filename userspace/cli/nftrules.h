@@ -57,6 +57,9 @@ struct nft_ruleset {
 /* Reads nft's JSON; 0, or -1 with @err set. */
 int nft_ruleset_parse(struct nft_ruleset *rs, const char *text, size_t len,
 		      char *err, size_t errlen);
+/* The same from a parsed tree, which @rs owns from then on (even on -1). */
+int nft_ruleset_adopt(struct nft_ruleset *rs, struct jsonp *root, char *err,
+		      size_t errlen);
 void nft_ruleset_free(struct nft_ruleset *rs);
 
 /*

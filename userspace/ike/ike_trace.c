@@ -126,12 +126,26 @@ void ike_trace_in(struct ike_engine *e, const struct ike_tunnel *t,
 		  const struct sockaddr_storage *from, const struct ike_msg *m,
 		  bool decrypted)
 {
-	if (decrypted)
-		trace(e, t, "received", "from", from, m->raw,
-		      m->pl.sk.inner_next, m->plain, m->plain_cap);
-	else
+	if (decrypted) {
+		/* The first inner type: the Next Payload field of SK. */
+		const uint8_t *p = m->raw + IKE_HDR_LEN;
+		size_t n = m->len - IKE_HDR_LEN, off = 0, plen;
+		uint8_t type = m->raw[16];
+
+		while (type != IKE_PL_SK && type != IKE_PL_NONE &&
+		       n - off >= 4 && (plen = ike_get16(p + off + 2)) >= 4 &&
+		       plen <= n - off) {
+			type = p[off];
+			off += plen;
+		}
+		if (type != IKE_PL_SK || n - off < 4)
+			return;
+		trace(e, t, "received", "from", from, m->raw, p[off], m->plain,
+		      m->plain_cap);
+	} else {
 		trace(e, t, "received", "from", from, m->raw, m->raw[16],
 		      m->raw + IKE_HDR_LEN, m->len - IKE_HDR_LEN);
+	}
 }
 
 enum ike_fail_kind ike_fail_classify(const char *r)
