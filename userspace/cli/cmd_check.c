@@ -550,13 +550,53 @@ static void set_addr(uint8_t *dst, const struct sgw_conf_addr *a)
 	memcpy(dst, a->bytes, 16);
 }
 
+/*
+ * IKE on UDP @port (0: ESP) between the SGWs: from the peer on input
+ * (@in), or to it on output and through postrouting's NAT.
+ */
+static void fw_gateway(struct live *l, const struct sgw_conf_tunnel *t,
+		       struct nft_pkt *p, bool in, uint16_t port,
+		       const char *from, const char *to)
+{
+	const char *ipk = p->family == AF_INET ? "ip" : "ip6";
+	char what[256], match[160], sel[96];
+
+	p->l4proto = port ? IPPROTO_UDP : IPPROTO_ESP;
+	p->sport = p->dport = port;
+	snprintf(sel, sizeof(sel), "%s %s %s", ipk, in ? "saddr" : "daddr",
+		 in ? from : to);
+	if (port == 4500)
+		snprintf(what, sizeof(what), "IKE and ESP in UDP 4500 (NAT "
+			 "traversal) from %s to %s", from, to);
+	else if (port)
+		snprintf(what, sizeof(what), "IKE (UDP %u) from %s to %s",
+			 port, from, to);
+	else
+		snprintf(what, sizeof(what), "ESP (IP protocol 50) from %s to "
+			 "%s", from, to);
+	if (port)
+		snprintf(match, sizeof(match), "%s udp dport %u", sel, port);
+	else
+		snprintf(match, sizeof(match), "%s meta l4proto esp", sel);
+	if (in) {
+		fw_packet(l, t, NFT_HOOK_INPUT, p, port == 4500 ?
+			  FINDING_WARNING : FINDING_ERROR, port == 4500 ?
+			  "natt-dropped" : port ? "ike-dropped" : "esp-dropped",
+			  what, match);
+		return;
+	}
+	fw_packet(l, t, NFT_HOOK_OUTPUT, p, FINDING_ERROR,
+		  port ? "ike-dropped" : "esp-dropped", what, match);
+	fw_packet(l, t, NFT_HOOK_POSTROUTING, p, FINDING_WARNING,
+		  port ? "nat-ike" : "nat-esp", what, match);
+}
+
 static void check_firewall(struct live *l, const struct sgw_conf_tunnel *t,
 			   const struct sgw_conf_addr *local,
 			   const char *uplink, const char *lan)
 {
 	char r[SGW_CONF_ADDRSTRLEN], lo[SGW_CONF_ADDRSTRLEN];
 	char what[256], match[160];
-	const char *ipk = t->remote.family == AF_INET ? "ip" : "ip6";
 	struct nft_pkt p;
 
 	if (!l->have_nft)
@@ -572,27 +612,10 @@ static void check_firewall(struct live *l, const struct sgw_conf_tunnel *t,
 	p.iif = uplink;
 	p.ct_state = "new";
 	p.icmp_type = -1;
-	p.l4proto = IPPROTO_UDP;
-	p.sport = p.dport = 500;
-	snprintf(what, sizeof(what), "IKE (UDP 500) from %s to %s", r, lo);
-	snprintf(match, sizeof(match), "%s saddr %s udp dport 500", ipk, r);
-	fw_packet(l, t, NFT_HOOK_INPUT, &p, FINDING_ERROR, "ike-dropped",
-		  what, match);
-	if (t->nat_traversal) {
-		p.sport = p.dport = 4500;
-		snprintf(what, sizeof(what), "IKE and ESP in UDP 4500 (NAT "
-			 "traversal) from %s to %s", r, lo);
-		snprintf(match, sizeof(match), "%s saddr %s udp dport 4500",
-			 ipk, r);
-		fw_packet(l, t, NFT_HOOK_INPUT, &p, FINDING_WARNING,
-			  "natt-dropped", what, match);
-	}
-	p.l4proto = IPPROTO_ESP;
-	p.sport = p.dport = 0;
-	snprintf(what, sizeof(what), "ESP (IP protocol 50) from %s to %s", r, lo);
-	snprintf(match, sizeof(match), "%s saddr %s meta l4proto esp", ipk, r);
-	fw_packet(l, t, NFT_HOOK_INPUT, &p, FINDING_ERROR, "esp-dropped",
-		  what, match);
+	fw_gateway(l, t, &p, true, 500, r, lo);
+	if (t->nat_traversal)
+		fw_gateway(l, t, &p, true, 4500, r, lo);
+	fw_gateway(l, t, &p, true, 0, r, lo);
 	/* ICMP about our ESP from a router on the path: "related". */
 	p.l4proto = p.family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 	p.icmp_type = p.family == AF_INET ? 3 : 2;
@@ -614,22 +637,8 @@ static void check_firewall(struct live *l, const struct sgw_conf_tunnel *t,
 	p.oif = uplink;
 	p.ct_state = "established";
 	p.icmp_type = -1;
-	p.l4proto = IPPROTO_UDP;
-	p.sport = p.dport = 500;
-	snprintf(what, sizeof(what), "IKE (UDP 500) from %s to %s", lo, r);
-	snprintf(match, sizeof(match), "%s daddr %s udp dport 500", ipk, r);
-	fw_packet(l, t, NFT_HOOK_OUTPUT, &p, FINDING_ERROR, "ike-dropped",
-		  what, match);
-	fw_packet(l, t, NFT_HOOK_POSTROUTING, &p, FINDING_WARNING,
-		  "nat-ike", what, match);
-	p.l4proto = IPPROTO_ESP;
-	p.sport = p.dport = 0;
-	snprintf(what, sizeof(what), "ESP (IP protocol 50) from %s to %s", lo, r);
-	snprintf(match, sizeof(match), "%s daddr %s meta l4proto esp", ipk, r);
-	fw_packet(l, t, NFT_HOOK_OUTPUT, &p, FINDING_ERROR, "esp-dropped",
-		  what, match);
-	fw_packet(l, t, NFT_HOOK_POSTROUTING, &p, FINDING_WARNING,
-		  "nat-esp", what, match);
+	fw_gateway(l, t, &p, false, 500, lo, r);
+	fw_gateway(l, t, &p, false, 0, lo, r);
 
 	/* Forwarded traffic through the tunnel device, both ways. */
 	if (t->remote_networks.count && t->local_networks.count) {
