@@ -8,7 +8,9 @@
 # strict rp_filter with the remote network's route missing, an enabled
 # tunnel the configuration does not know (stale), the remote SGW routed
 # into the tunnel. For each: the exact finding line, then the fix the
-# finding names is run as printed and the finding is gone.
+# finding names is run as printed and the finding is gone. With ESP
+# dropped, the daemon also says that ESP from the peer stopped arriving
+# (log, show) and clears it once ESP passes again.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ike_lib.sh"
@@ -54,15 +56,26 @@ handle() {
 		sed -n "s/^.*$2.* # handle \([0-9]*\)$/\1/p"
 }
 
+# silent_until SECONDS REGEX: waits (at most SECONDS) until A's esp-silent
+# matches REGEX.
+silent_until() {
+	local i
+
+	for i in $(seq "$1"); do
+		[[ $(sgw_field "$gA" esp-silent) =~ $2 ]] && return 0
+		sleep 1
+	done
+}
+
 test_check() {
-	local h l l2 out
+	local h l l2 out pid t0
 
 	require_module
 	require_cmd nft
 	topo
 	psk "$work/gw.psk" "sgw-check test secret"
 	sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 $NETS_A $NETS_B \
-		"$IKEP" aes256gcm16
+		"$IKEP" aes256gcm16 "dpd-delay = 3s"
 	sgw_conf "$work/b.conf" gw 192.0.2.2 192.0.2.1 $NETS_B $NETS_A \
 		"$IKEP" aes256gcm16
 	sgw_daemon "$gA" "$work/a.conf"
@@ -72,17 +85,69 @@ test_check() {
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping across"
 	clean "a working tunnel"
-	out=$(ip netns exec "$gA" "$SGWCTL" -j check | python3 -c '
+	# -j: the same findings as the text, as an array.
+	ip netns exec "$gA" nft add table ip n
+	ip netns exec "$gA" nft add chain ip n post \
+		'{ type nat hook postrouting priority 100; }'
+	ip netns exec "$gA" nft add rule ip n post oifname wan0 masquerade
+	expect_eq "check -j" "$(ip netns exec "$gA" "$SGWCTL" -j check | python3 -c '
 import json, sys
-print(len(json.load(sys.stdin)))')
-	[ "$out" -ge 0 ] || fail "check -j is no array"
+print(" ".join("%s/%s/%s" % (f["severity"], f["tunnel"], f["code"])
+	       for f in json.load(sys.stdin) if f["severity"] != "note"))')" \
+		"warning/gw/nat-ike warning/gw/nat-esp"
+	ip netns exec "$gA" nft delete table ip n
+	# The IKE trace at log-level = debug: one line per message each way.
+	grep -qE "gw: sending IKE_AUTH request 1 \[ IDi .*AUTH SA TSi TSr .*\] to 192\.0\.2\.2$" \
+		"$work/daemon-$gA.log" || { grep -E "sending|received" "$work/daemon-$gA.log"; fail "no IKE_AUTH request in the trace"; }
+	grep -qE "gw: received IKE_AUTH response 1 \[ IDr AUTH SA TSi TSr .*\] from 192\.0\.2\.2$" \
+		"$work/daemon-$gA.log" || { grep -E "sending|received" "$work/daemon-$gA.log"; fail "no IKE_AUTH response in the trace"; }
+	grep -E "sending|received" "$work/daemon-$gA.log" | head -n 4 | sed 's/^/# trace: /'
 
-	# The local firewall: ESP and ICMP dropped on input, forward closed.
+	# ESP from the peer dropped on input: pings die silently, but the
+	# daemon says so (within DATAPATH_SILENT_MS, a dead peer detection
+	# round and a counter reading) and check names the rule.
 	ip netns exec "$gA" nft -f - <<-EOF
 	table inet t {
 		chain in {
 			type filter hook input priority 0; policy accept;
 			ip protocol esp drop
+		}
+	}
+	EOF
+	h=$(handle "inet t" "ip protocol esp drop")
+	l="error: gw: ESP (IP protocol 50) from 192.0.2.2 to 192.0.2.1 is dropped by nft rule inet t in handle $h; fix: nft insert rule inet t in position $h ip saddr 192.0.2.2 meta l4proto esp accept"
+	has "$l"
+	ip netns exec "$hA" ping -q -i 0.5 -c 240 10.2.0.2 > /dev/null 2>&1 &
+	pid=$!
+	defer "kill $pid 2>/dev/null"
+	t0=$SECONDS
+	silent_until 60 .
+	expect_match "show: esp-silent" "$(sgw_field "$gA" esp-silent)" \
+		"^ESP from the peer 192\.0\.2\.2 is not arriving: ESP goes out, none has come in for [0-9]+ s, while the peer answers IKE; likely a filter dropping IP protocol 50"
+	echo "# esp-silent after $((SECONDS - t0)) s of pings (bound 60 s)"
+	grep -q "gw: ESP from the peer 192.0.2.2 is not arriving" \
+		"$work/daemon-$gA.log" || fail "no log line for the silent data path"
+	out=$(check)
+	grep -qE "^warning: gw: ESP from the peer 192\.0\.2\.2 is not arriving: .*; fix: allow ESP \(IP protocol 50\) from the peer on every filter of the path, here and at the peer$" <<< "$out" ||
+		{ printf '%s\n' "$out"; fail "check does not repeat the daemon's finding"; }
+	grep -qxF -- "$l" <<< "$out" || fail "check does not name the rule"
+	fix "$l"
+	t0=$SECONDS
+	silent_until 30 '^$'
+	expect_eq "esp-silent once ESP passes" "$(sgw_field "$gA" esp-silent)" ""
+	echo "# esp-silent cleared $((SECONDS - t0)) s after the fix (bound 30 s)"
+	grep -q "gw: ESP from the peer arrives again" "$work/daemon-$gA.log" ||
+		fail "no log line for ESP arriving again"
+	kill $pid 2>/dev/null || true
+	[ "$(grep -c "is not arriving" "$work/daemon-$gA.log")" -eq 1 ] ||
+		fail "the silent data path was logged more than once"
+	ip netns exec "$gA" nft delete table inet t
+
+	# The local firewall: ICMP dropped on input, forward closed.
+	ip netns exec "$gA" nft -f - <<-EOF
+	table inet t {
+		chain in {
+			type filter hook input priority 0; policy accept;
 			icmp type destination-unreachable drop
 		}
 		chain fwd {
@@ -90,15 +155,11 @@ print(len(json.load(sys.stdin)))')
 		}
 	}
 	EOF
-	h=$(handle "inet t" "ip protocol esp drop")
-	l="error: gw: ESP (IP protocol 50) from 192.0.2.2 to 192.0.2.1 is dropped by nft rule inet t in handle $h; fix: nft insert rule inet t in position $h ip saddr 192.0.2.2 meta l4proto esp accept"
-	has "$l"
 	h=$(handle "inet t" "icmp type destination-unreachable drop")
 	l2="warning: gw: ICMP fragmentation-needed arriving on wan0 is dropped by nft rule inet t in handle $h; fix: nft insert rule inet t in position $h icmp type destination-unreachable accept"
 	has "$l2"
 	has "error: gw: traffic from 10.2.0.0/24 arriving on sgw1 for 10.1.0.0/24 is dropped by nft chain inet t fwd policy; fix: nft add rule inet t fwd iifname sgw1 accept"
 	has "error: gw: traffic from 10.1.0.0/24 to 10.2.0.0/24 through sgw1 is dropped by nft chain inet t fwd policy; fix: nft add rule inet t fwd oifname sgw1 accept"
-	fix "$l"
 	fix "$l2"
 	fix "; fix: nft add rule inet t fwd iifname sgw1 accept"
 	fix "; fix: nft add rule inet t fwd oifname sgw1 accept"

@@ -815,7 +815,8 @@ static void check_tunnel(struct live *l, const struct sgw_conf_tunnel *t)
 		    "add a route to the remote SGW", "%s", err);
 	} else {
 		snprintf(uplink, sizeof(uplink), "%s", s.dev);
-		if (k && k->exempt_ifindex) {
+		/* The kernel reports the underlay route it would take. */
+		if (k && k->exempt_ifindex && !strcmp(s.dev, t->interface)) {
 			if_indextoname(k->exempt_ifindex, uplink);
 			ADD(l, FINDING_NOTE, t->name, "peer-route-exempt",
 			    t->protect_gateways ? NULL :
