@@ -37,6 +37,7 @@ struct live {
 	struct sgwnl *nl;
 	struct sgw_module_info info;
 	struct sgw_tunnel_list tunnels;
+	struct sgw_tunnel_list later;	/* read again 1 s later, or empty */
 	struct ctl_reply ike;
 	bool running;
 	struct sgw_conf conf;
@@ -714,20 +715,56 @@ static const struct {
 	  "sgwctl up TUNNEL and read its answer" },
 };
 
+#define N_MEANINGS (sizeof(drop_meaning) / sizeof(drop_meaning[0]))
+
+/*
+ * Counters tell what happened since the tunnel was made; whether it still
+ * happens takes a second reading: taken 1 s later when any is non-zero.
+ */
+static void read_counters_again(struct live *l)
+{
+	size_t i, k;
+	bool any = false;
+
+	for (i = 0; i < l->tunnels.n; i++)
+		for (k = 0; k < N_MEANINGS; k++)
+			any |= l->tunnels.v[i].drops[drop_meaning[k].reason] != 0;
+	if (!any || !l->nl)
+		return;
+	sleep(1);
+	if (sgwnl_tunnel_dump(l->nl, &l->later))
+		sgw_tunnel_list_free(&l->later);
+}
+
 static void check_kernel_tunnel(struct live *l, const struct sgw_conf_tunnel *t,
 				const struct sgw_tunnel_info *k)
 {
+	const struct sgw_tunnel_info *again = NULL;
 	size_t i;
 
-	for (i = 0; i < sizeof(drop_meaning) / sizeof(drop_meaning[0]); i++) {
-		uint64_t n = k->drops[drop_meaning[i].reason];
+	for (i = 0; i < l->later.n; i++)
+		if (l->later.v[i].id == k->id)
+			again = &l->later.v[i];
+	for (i = 0; i < N_MEANINGS; i++) {
+		unsigned int r = drop_meaning[i].reason;
+		uint64_t n = k->drops[r], more;
 
-		if (n)
+		if (!n)
+			continue;
+		more = again && again->drops[r] > n ? again->drops[r] - n : 0;
+		if (more)
 			ADD(l, drop_meaning[i].sev, t->name, "counter",
-			    drop_meaning[i].fix, "%s: %llu drop%s \"%s\": %s",
-			    k->ifname, (unsigned long long)n, n == 1 ? "" : "s",
-			    sgw_drop_name(drop_meaning[i].reason),
+			    drop_meaning[i].fix, "%s: drops \"%s\" rising (%llu "
+			    "in the last second, %llu in all): %s", k->ifname,
+			    sgw_drop_name(r), (unsigned long long)more,
+			    (unsigned long long)again->drops[r],
 			    drop_meaning[i].meaning);
+		else
+			ADD(l, FINDING_NOTE, t->name, "counter",
+			    drop_meaning[i].fix, "%s: %llu drop%s \"%s\", none "
+			    "in the last second: %s", k->ifname,
+			    (unsigned long long)n, n == 1 ? "" : "s",
+			    sgw_drop_name(r), drop_meaning[i].meaning);
 	}
 	if (k->mss == SGW_MSS_OFF)
 		ADD(l, FINDING_NOTE, t->name, "mss-off", "mss = auto",
@@ -911,6 +948,7 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	check_running(&l);
+	read_counters_again(&l);
 	load_nft(&l);
 	if (!l.have_nft)
 		ADD(&l, FINDING_NOTE, NULL, "firewall-unread",
@@ -929,6 +967,7 @@ out:
 		sgw_conf_free(&l.conf);
 	ctl_reply_free(&l.ike);
 	sgw_tunnel_list_free(&l.tunnels);
+	sgw_tunnel_list_free(&l.later);
 	if (l.nl)
 		sgwnl_close(l.nl);
 	findings_free(&l.f);
