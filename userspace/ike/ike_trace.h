@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The IKE message trace (log-level = debug): one line per message sent or
- * received, "sent IKE_AUTH request 1 [ IDi N(INITIAL_CONTACT) AUTH SA TSi
- * TSr ] to 192.0.2.2", with the payloads inside SK once decrypted; and
- * the kinds of failure counted per tunnel for "show".
+ * received, "sending IKE_AUTH request 1 [ IDi N(INITIAL_CONTACT) IDr AUTH
+ * SA TSi TSr ] to 192.0.2.2", with the payloads inside SK once decrypted;
+ * and the kinds of failure counted per tunnel for "show".
  */
 #ifndef IKE_TRACE_H
 #define IKE_TRACE_H
