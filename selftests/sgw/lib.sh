@@ -85,12 +85,13 @@ module_loaded() {
 	[ -d /sys/module/sgw ]
 }
 
+# SGW_MODULE_PARAMS: parameters for the module when this loads it.
 load_module() {
 	module_loaded && return 0
 	if [ -r "$SGW_KO" ]; then
-		insmod "$SGW_KO"
+		insmod "$SGW_KO" ${SGW_MODULE_PARAMS:-}
 	else
-		modprobe sgw
+		modprobe sgw ${SGW_MODULE_PARAMS:-}
 	fi
 }
 

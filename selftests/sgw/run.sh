@@ -9,7 +9,9 @@
 
 cd "$(dirname "$0")" || exit 1
 if [ $# -eq 0 ]; then
-	set -- $(sed -n 's/^TEST_PROGS := //p' Makefile)
+	# TEST_PROGS, continuation lines and all.
+	set -- $(sed -n '/^TEST_PROGS :=/,/[^\\]$/p' Makefile |
+		sed 's/^TEST_PROGS :=//; s/\\$//')
 fi
 
 pass=0 fail=0 skip=0 n=0 rc=0

@@ -54,5 +54,6 @@ int cmd_down(struct ctx *ctx, int argc, char **argv);
 int cmd_config(struct ctx *ctx, int argc, char **argv);
 int cmd_showconf(struct ctx *ctx, int argc, char **argv);
 int cmd_genpsk(struct ctx *ctx, int argc, char **argv);
+int cmd_check(struct ctx *ctx, int argc, char **argv);
 
 #endif

@@ -362,6 +362,25 @@ static void print_refresh(FILE *out, const struct ctl_tunnel *t)
 	}
 }
 
+/* IKE failures by kind, and inbound ESP that stopped arriving. */
+static void print_failures(FILE *out, const struct ctl_tunnel *t)
+{
+	const char *sep = "  IKE failures:";
+	unsigned int k;
+
+	for (k = 0; k < CTL_FAIL_KINDS; k++) {
+		if (!t->failures[k])
+			continue;
+		fprintf(out, "%s %s %" PRIu32, sep, ctl_fail_names[k],
+			t->failures[k]);
+		sep = ",";
+	}
+	if (*sep == ',')
+		fputc('\n', out);
+	if (t->esp_silent[0])
+		fprintf(out, "  data path: %s\n", t->esp_silent);
+}
+
 void print_ike(FILE *out, const struct ctl_tunnel *t)
 {
 	char age[32];
@@ -404,6 +423,7 @@ void print_ike(FILE *out, const struct ctl_tunnel *t)
 		fputc('\n', out);
 	}
 	print_refresh(out, t);
+	print_failures(out, t);
 	if (t->failure[0])
 		fprintf(out, "  last failure: %s\n", t->failure);
 }
@@ -475,6 +495,14 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 	json_u64(j, "restarts", t->restarts);
 	json_u64(j, "reauths", t->reauths);
 	json_object_close(j);
+	json_object_open(j, "ike-failures");
+	for (k = 0; k < CTL_FAIL_KINDS; k++)
+		json_u64(j, ctl_fail_names[k], t->failures[k]);
+	json_object_close(j);
+	if (t->esp_silent[0])
+		json_string(j, "esp-silent", t->esp_silent);
+	else
+		json_null(j, "esp-silent");
 	if (t->failure[0])
 		json_string(j, "failure", t->failure);
 	else

@@ -41,6 +41,8 @@ static const struct command commands[] = {
 	  "print the effective configuration (-a: with defaults)" },
 	{ "genpsk", cmd_genpsk, "",
 	  "print a new pre-shared key (0s, base64) for both ends" },
+	{ "check", cmd_check, "[-c FILE] [--strict] [TUNNEL]",
+	  "diagnose the live system against the configuration" },
 	{ "monitor", cmd_monitor, "[--count N]", "print SA lifetime events" },
 	{ "version", cmd_version, "", "show sgwctl and module versions" },
 	{ 0 }

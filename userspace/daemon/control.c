@@ -93,6 +93,9 @@ static void fill_status(struct daemon *d, const struct rtun *rt,
 	ct->liveness_failures = st.liveness_failures;
 	ct->restarts = st.restarts;
 	ct->reauths = st.reauths;
+	for (k = 0; k < CTL_FAIL_KINDS && k < IKE_FAIL_MAX; k++)
+		ct->failures[k] = st.failures[k];
+	snprintf(ct->esp_silent, sizeof(ct->esp_silent), "%s", rt->esp_silent);
 	if (st.state != IKE_TUNNEL_CONNECTING &&
 	    st.state != IKE_TUNNEL_ESTABLISHED)
 		return;

@@ -126,7 +126,7 @@ static void loop(struct daemon *d)
 		size_t n;
 		ike_time_t next = ike_engine_next_timeout(d->eng);
 		long long wait = next == IKE_TIME_NEVER ? 60000 :
-				 (long long)next - now;
+				 (long long)next - now, dp;
 		size_t n_socks = d->n_socks;
 
 		for (i = 0; i < MAX_CLIENTS; i++)
@@ -134,6 +134,9 @@ static void loop(struct daemon *d)
 				wait = d->clients[i].deadline - now;
 		if (wait < 0)
 			wait = 0;
+		dp = datapath_watch(d, now) - now;
+		if (wait > dp)
+			wait = dp;
 		if (wait > 60000)
 			wait = 60000;
 		pfd[FD_SIG] = (struct pollfd){ .fd = d->sig_fd, .events = POLLIN };

@@ -8,6 +8,7 @@
  *   ikesock.c  the UDP 500 sockets the engine sends and receives on
  *   control.c  the control socket (ctl.h): status and requests
  *   events.c   the kernel's events: ACQUIRE, unknown SPI, tunnel changes
+ *   datapath.c outbound ESP that gets no inbound ESP back: said once
  */
 #ifndef SGWCTL_DAEMON_PRIV_H
 #define SGWCTL_DAEMON_PRIV_H
@@ -30,6 +31,8 @@
 #define WAIT_TIMEOUT_MS (10 * 60 * 1000)
 #define ACQUIRE_RETRY_MS 10000
 #define UNKNOWN_SPI_RETRY_MS 10000
+#define DATAPATH_PERIOD_MS 2000		/* SA counters read this often */
+#define DATAPATH_SILENT_MS 10000	/* ESP out, none in: this long */
 
 /* A configured tunnel as the daemon runs it. */
 struct rtun {
@@ -46,6 +49,10 @@ struct rtun {
 	char error[CTL_TEXT];		/* why it is not in the engine */
 	struct sgw_conf_addr local, remote;	/* local: resolved if auto */
 	char local_why[160];		/* local = auto: which route chose it */
+	/* datapath.c: SA packet counters seen last, when ESP in stopped. */
+	uint64_t dp_in, dp_out;
+	long long dp_since;
+	char esp_silent[448];		/* what was logged; "" when fine */
 	struct ike_tunnel_config ike;	/* holds the key: wiped when dropped */
 };
 
@@ -81,6 +88,7 @@ struct daemon {
 	char sock_path[108], lock_path[128];
 	struct client clients[MAX_CLIENTS];
 	bool stop;
+	long long dp_next;		/* datapath.c: next counter reading */
 };
 
 struct apply_stats {
@@ -137,6 +145,9 @@ void check_waiter(struct daemon *d, struct client *c, bool force);
 enum ike_tunnel_state tunnel_state(struct daemon *d, const struct rtun *rt);
 /* Connecting or established. */
 bool tunnel_busy(struct daemon *d, const struct rtun *rt);
+
+/* datapath.c: reads the counters when due; the time of the next. */
+long long datapath_watch(struct daemon *d, long long now);
 
 /* events.c */
 int on_event(const struct sgw_event *ev, void *arg);

@@ -9,6 +9,7 @@
 #include "ike_child.h"
 #include "ike_exchange.h"
 #include "ike_proposal.h"
+#include "ike_trace.h"
 
 struct ike_engine *ike_engine_new(const struct ike_engine_config *cfg,
 				  const struct ike_engine_ops *ops,
@@ -460,6 +461,8 @@ void ike_engine_input(struct ike_engine *e,
 		e->cnt.malformed++;
 		goto out;
 	}
+	if (!ike_pl_has(&m->pl, IKE_PL_SK))
+		ike_trace_in(e, NULL, remote, m, false);
 	if (m->hdr.exchange == IKE_SA_INIT && !(m->hdr.flags & IKE_FLAG_R)) {
 		ike_init_respond(e, local, remote, m);
 		goto out;
@@ -571,6 +574,7 @@ int ike_engine_status(const struct ike_engine *e, uint32_t id,
 	st->state_name = tunnel_states[st->state];
 	st->sa_state = sa ? ike_sa_state_name(sa->state) : "";
 	memcpy(st->last_failure, t->reason, sizeof(st->last_failure));
+	memcpy(st->failures, t->stats.failures, sizeof(st->failures));
 	st->held = t->held;
 	st->retry_in_ms = in_ms(e, t->retry_at ? t->retry_at : IKE_TIME_NEVER);
 	st->child_rekeys = t->stats.child_rekeys;

@@ -40,6 +40,19 @@ static inline bool ike_is_keepalive(const uint8_t *buf, size_t len)
 	return len == 1 && buf[0] == 0xff;
 }
 
+/* IKE failures of a tunnel by kind, counted for "show" (ike_trace.h). */
+enum ike_fail_kind {
+	IKE_FAIL_TIMEOUT,	/* no response, peer unreachable */
+	IKE_FAIL_AUTH,		/* AUTHENTICATION_FAILED either way */
+	IKE_FAIL_PROPOSAL,	/* no common proposal, DH group */
+	IKE_FAIL_TS,		/* TS_UNACCEPTABLE, no CHILD SA */
+	IKE_FAIL_REFUSED,	/* another error notify from the peer */
+	IKE_FAIL_LOCAL,		/* the kernel or this host */
+	IKE_FAIL_MAX
+};
+
+extern const char *const ike_fail_names[IKE_FAIL_MAX];
+
 struct ike_engine_ops {
 	void *ctx;
 	int (*send)(void *ctx, const struct sockaddr_storage *local,
@@ -128,6 +141,7 @@ struct ike_tunnel_status {
 	unsigned int n_children;
 	struct ike_child_status child[IKE_STATUS_CHILDREN];
 	char last_failure[IKE_REASON_MAX];
+	unsigned int failures[IKE_FAIL_MAX];	/* by enum ike_fail_kind */
 };
 
 struct ike_engine;

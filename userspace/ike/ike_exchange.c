@@ -3,6 +3,7 @@
 
 #include "ike_child.h"
 #include "ike_exchange.h"
+#include "ike_trace.h"
 
 static uint8_t our_flags(const struct ike_sa *sa)
 {
@@ -31,6 +32,7 @@ int ike_xchg_send_request(struct ike_sa *sa, struct ike_msg_out *o,
 	uint8_t exchange = o->buf.len >= IKE_HDR_LEN ? o->buf.data[18] : 0;
 	int ret = -1;
 
+	ike_trace_out(sa->eng, sa->tun, &sa->remote, o);
 	if (ike_msg_out_finish(o, o->protect ? ike_sa_our_sk(sa) : NULL) ||
 	    ike_buf_set(&r->msg, o->buf.data, o->buf.len))
 		goto out;
@@ -97,6 +99,7 @@ int ike_xchg_send_response(struct ike_sa *sa, struct ike_msg_out *o,
 {
 	int ret = -1;
 
+	ike_trace_out(sa->eng, sa->tun, &sa->remote, o);
 	if (ike_msg_out_finish(o, o->protect ? ike_sa_our_sk(sa) : NULL) ||
 	    ike_buf_set(&sa->last_resp, o->buf.data, o->buf.len) ||
 	    ike_buf_set(&sa->last_req, req->raw, req->len))
@@ -134,6 +137,7 @@ static int decrypt(struct ike_sa *sa, struct ike_msg *m)
 			sa->eng->cnt.integrity_failed++;
 		return -1;
 	}
+	ike_trace_in(sa->eng, sa->tun, &sa->remote, m, true);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "ike_exchange.h"
 #include "ike_proposal.h"
 #include "ike_select.h"
+#include "ike_trace.h"
 
 /* §2.10: at least half the PRF key size; 32 covers SHA-512. */
 #define NONCE_LEN 32
@@ -209,6 +210,7 @@ static void send_stateless(struct ike_engine *e,
 	ike_msg_out_init(&o, req->hdr.spi_i, 0, IKE_SA_INIT, IKE_FLAG_R, 0,
 			 false);
 	ike_enc_notify(&o.chain, 0, NULL, 0, type, data, len);
+	ike_trace_out(e, NULL, remote, &o);
 	if (!ike_msg_out_finish(&o, NULL))
 		ike_send(e, local, remote, &o.buf);
 	ike_msg_out_release(&o);

@@ -8,6 +8,7 @@
 #include "ike_child.h"
 #include "ike_exchange.h"
 #include "ike_sa.h"
+#include "ike_trace.h"
 
 static const char *const state_names[IKE_SA_STATES] = {
 	[IKE_SA_NEW] = "NEW",
@@ -254,6 +255,7 @@ static void tunnel_vfail(struct ike_engine *e, struct ike_tunnel *t,
 {
 	vsnprintf(t->reason, sizeof(t->reason), fmt, ap);
 	t->failed = true;
+	t->stats.failures[ike_fail_classify(t->reason)]++;
 	ike_log(e, IKE_LOG_ERR, t, "%s", t->reason);
 }
 

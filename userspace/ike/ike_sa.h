@@ -92,6 +92,7 @@ struct ike_tunnel_stats {
 	unsigned int collisions;
 	unsigned int liveness_failures;
 	unsigned int restarts;
+	unsigned int failures[IKE_FAIL_MAX];
 	ike_time_t last_child_rekey;
 	ike_time_t last_ike_rekey;
 };

@@ -24,6 +24,10 @@ static const char *const verbs[] = {
 	[CTL_DISABLE] = "disable",
 };
 
+const char *const ctl_fail_names[CTL_FAIL_KINDS] = {
+	"timeout", "auth", "proposal", "ts", "refused", "local",
+};
+
 const char *ctl_verb_name(enum ctl_verb v)
 {
 	return (size_t)v < sizeof(verbs) / sizeof(verbs[0]) ? verbs[v] : "?";
@@ -130,6 +134,12 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 		put_u64(f, "liveness-failures", t->liveness_failures);
 		put_u64(f, "restarts", t->restarts);
 		put_u64(f, "reauths", t->reauths);
+		if (t->esp_silent[0])
+			put(f, "esp-silent", t->esp_silent);
+		fprintf(f, "ike-failures");
+		for (k = 0; k < CTL_FAIL_KINDS; k++)
+			fprintf(f, " %" PRIu32, t->failures[k]);
+		fputc('\n', f);
 		for (k = 0; k < t->n_children && k < CTL_CHILDREN; k++) {
 			const struct ctl_child *c = &t->child[k];
 
@@ -191,6 +201,20 @@ static void decode_child(struct ctl_tunnel *t, const char *v)
 	c->spi_out = out;
 	c->age = age;
 	copy(c->algs, sizeof(c->algs), v + used);
+}
+
+static void decode_failures(struct ctl_tunnel *t, const char *v)
+{
+	unsigned int k;
+	char *end;
+
+	for (k = 0; k < CTL_FAIL_KINDS; k++, v = end) {
+		unsigned long n = strtoul(v, &end, 10);
+
+		if (end == v)
+			return;
+		t->failures[k] = (uint32_t)n;
+	}
 }
 
 static void decode_child_ts(struct ctl_tunnel *t, const char *v)
@@ -298,6 +322,10 @@ static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 		t->restarts = (uint32_t)num(v, 10);
 	else if (!strcmp(k, "reauths"))
 		t->reauths = (uint32_t)num(v, 10);
+	else if (!strcmp(k, "esp-silent"))
+		copy(t->esp_silent, sizeof(t->esp_silent), v);
+	else if (!strcmp(k, "ike-failures"))
+		decode_failures(t, v);
 }
 
 int ctl_decode_reply(const char *buf, size_t len, struct ctl_reply *r)

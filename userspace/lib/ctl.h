@@ -19,6 +19,8 @@
  *   generation N         rekey-in SECONDS  retry-in SECONDS  quiet SECONDS
  *   held 0|1             child-rekeys N  ike-rekeys N  collisions N
  *   liveness-failures N  restarts N  reauths N
+ *   esp-silent TEXT      (ESP from the peer stops arriving; why it may be)
+ *   ike-failures N N N N N N  (IKE failures by kind, ctl_fail_names order)
  *   child SPI_IN SPI_OUT AGE ALGS      (hex SPIs, one line per CHILD SA)
  *   child-ts LOCAL REMOTE              (these describe the child line
  *   child-generation N                  before them)
@@ -40,6 +42,9 @@
 #define CTL_DIR "/run/sgw"
 #define CTL_CHILDREN 8
 #define CTL_TEXT 1024
+#define CTL_FAIL_KINDS 6	/* timeout auth proposal ts refused local */
+
+extern const char *const ctl_fail_names[CTL_FAIL_KINDS];
 
 enum ctl_verb {
 	CTL_STATUS,
@@ -99,6 +104,8 @@ struct ctl_tunnel {
 	uint32_t child_rekeys, ike_rekeys, collisions, liveness_failures;
 	uint32_t restarts;
 	uint32_t reauths;
+	char esp_silent[448];	/* "" unless outbound ESP gets no answer */
+	uint32_t failures[CTL_FAIL_KINDS];	/* IKE failures by kind */
 	unsigned int n_children;
 	struct ctl_child child[CTL_CHILDREN];
 };

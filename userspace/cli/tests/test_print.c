@@ -408,6 +408,43 @@ static void test_ike_local_auto(void **state)
 	fclose(f);
 	assert_non_null(strstr(buf, "\"local-auto\":\"auto: source of the route to "
 			       "198.51.100.1 via 192.0.2.254 dev eth0\""));
+	assert_non_null(strstr(buf, "\"ike-failures\":{\"timeout\":0,\"auth\":0,"
+			       "\"proposal\":0,\"ts\":0,\"refused\":0,"
+			       "\"local\":0},\"esp-silent\":null"));
+	free(buf);
+	buf = NULL;
+}
+
+/* IKE failures by kind, and ESP that stopped arriving. */
+static void test_ike_failures(void **state)
+{
+	struct ctl_tunnel t = { .id = 1 };
+	FILE *f = start();
+	struct json j;
+
+	(void)state;
+	strcpy(t.name, "gw");
+	strcpy(t.ifname, "sgw1");
+	strcpy(t.state, "idle");
+	strcpy(t.local, "192.0.2.1");
+	strcpy(t.local_id, "192.0.2.1");
+	strcpy(t.remote, "198.51.100.1");
+	t.failures[1] = 2;	/* auth */
+	t.failures[3] = 1;	/* ts */
+	strcpy(t.esp_silent, "ESP from the peer 198.51.100.1 is not arriving");
+	print_ike(f, &t);
+	finish(f, "ike gw (tunnel 1, sgw1): idle, 192.0.2.1 as 192.0.2.1 -> 198.51.100.1\n"
+		  "  IKE failures: auth 2, ts 1\n"
+		  "  data path: ESP from the peer 198.51.100.1 is not arriving\n");
+	f = start();
+	json_init(&j, f);
+	print_ike_json(&j, &t);
+	json_end(&j);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"ike-failures\":{\"timeout\":0,\"auth\":2,"
+			       "\"proposal\":0,\"ts\":1,\"refused\":0,"
+			       "\"local\":0},\"esp-silent\":\"ESP from the peer "
+			       "198.51.100.1 is not arriving\""));
 	free(buf);
 	buf = NULL;
 }
@@ -493,6 +530,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tunnel_human),
+		cmocka_unit_test(test_ike_failures),
 		cmocka_unit_test(test_tunnel_json),
 		cmocka_unit_test(test_sa_human),
 		cmocka_unit_test(test_sa_json),

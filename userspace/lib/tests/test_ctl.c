@@ -109,6 +109,10 @@ static struct ctl_tunnel sample(void)
 	t.liveness_failures = 2;
 	t.restarts = 2;
 	t.reauths = 4;
+	snprintf(t.esp_silent, sizeof(t.esp_silent), "ESP from the peer "
+		 "192.0.2.2 is not arriving");
+	t.failures[0] = 3;
+	t.failures[5] = 1;
 	return t;
 }
 
@@ -152,7 +156,9 @@ static void test_reply_round_trip(void **state)
 	assert_non_null(strstr(buf, "\ngeneration 2\nrekey-in 13000\n"
 			       "retry-in 0\nquiet 5\nheld 1\nchild-rekeys 3\n"
 			       "ike-rekeys 1\ncollisions 1\n"
-			       "liveness-failures 2\nrestarts 2\nreauths 4\n"));
+			       "liveness-failures 2\nrestarts 2\nreauths 4\n"
+			       "esp-silent ESP from the peer 192.0.2.2 is not "
+			       "arriving\nike-failures 3 0 0 0 0 1\n"));
 	assert_null(strstr(buf, "refresh "));
 	assert_null(strstr(buf, "child-life "));
 	assert_int_equal(ctl_decode_reply(buf, len, &back), 0);

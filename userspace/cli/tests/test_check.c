@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgwctl check's pure parts: the JSON reader, the nftables evaluation of
+ * one packet (on rulesets as "nft -j list ruleset" prints them) and the
+ * finding lines.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "finding.h"
+#include "jsonparse.h"
+#include "nftrules.h"
+
+/* nft 1.0.6's output for a ruleset with the usual pitfalls (abridged
+ * metainfo); rules as "nft -a list ruleset" shows them in comments. */
+static const char ruleset[] =
+	"{\"nftables\":[{\"metainfo\":{\"version\":\"1.0.6\",\"json_schema_version\":1}},"
+	"{\"table\":{\"family\":\"inet\",\"name\":\"filter\",\"handle\":1}},"
+	"{\"chain\":{\"family\":\"inet\",\"table\":\"filter\",\"name\":\"input\",\"handle\":1,\"type\":\"filter\",\"hook\":\"input\",\"prio\":0,\"policy\":\"accept\"}},"
+	"{\"chain\":{\"family\":\"inet\",\"table\":\"filter\",\"name\":\"sub\",\"handle\":2}},"
+	/* ct state established,related accept */
+	"{\"rule\":{\"family\":\"inet\",\"table\":\"filter\",\"chain\":\"input\",\"handle\":3,\"expr\":[{\"match\":{\"op\":\"in\",\"left\":{\"ct\":{\"key\":\"state\"}},\"right\":[\"established\",\"related\"]}},{\"accept\":null}]}},"
+	/* ip saddr 192.0.2.2 udp dport { 500, 4500 } counter accept */
+	"{\"rule\":{\"family\":\"inet\",\"table\":\"filter\",\"chain\":\"input\",\"handle\":5,\"expr\":[{\"match\":{\"op\":\"==\",\"left\":{\"payload\":{\"protocol\":\"ip\",\"field\":\"saddr\"}},\"right\":\"192.0.2.2\"}},{\"match\":{\"op\":\"==\",\"left\":{\"payload\":{\"protocol\":\"udp\",\"field\":\"dport\"}},\"right\":{\"set\":[500,4500]}}},{\"counter\":{\"packets\":0,\"bytes\":0}},{\"accept\":null}]}},"
+	/* iifname "wan*" meta l4proto esp drop */
+	"{\"rule\":{\"family\":\"inet\",\"table\":\"filter\",\"chain\":\"input\",\"handle\":6,\"expr\":[{\"match\":{\"op\":\"==\",\"left\":{\"meta\":{\"key\":\"iifname\"}},\"right\":\"wan*\"}},{\"match\":{\"op\":\"==\",\"left\":{\"meta\":{\"key\":\"l4proto\"}},\"right\":\"esp\"}},{\"drop\":null}]}},"
+	/* ip protocol esp drop comment "no esp" */
+	"{\"rule\":{\"family\":\"inet\",\"table\":\"filter\",\"chain\":\"input\",\"handle\":7,\"comment\":\"no esp\",\"expr\":[{\"match\":{\"op\":\"==\",\"left\":{\"payload\":{\"protocol\":\"ip\",\"field\":\"protocol\"}},\"right\":\"esp\"}},{\"drop\":null}]}},"
+	/* ip saddr 10.0.0.0/8 tcp dport 22-25 accept */
+	"{\"rule\":{\"family\":\"inet\",\"table\":\"filter\",\"chain\":\"input\",\"handle\":8,\"expr\":[{\"match\":{\"op\":\"==\",\"left\":{\"payload\":{\"protocol\":\"ip\",\"field\":\"saddr\"}},\"right\":{\"prefix\":{\"addr\":\"10.0.0.0\",\"len\":8}}}},{\"match\":{\"op\":\"==\",\"left\":{\"payload\":{\"protocol\":\"tcp\",\"field\":\"dport\"}},\"right\":{\"range\":[22,25]}}},{\"accept\":null}]}},"
+	/* icmp type destination-unreachable drop */
+	"{\"rule\":{\"family\":\"inet\",\"table\":\"filter\",\"chain\":\"input\",\"handle\":9,\"expr\":[{\"match\":{\"op\":\"==\",\"left\":{\"payload\":{\"protocol\":\"icmp\",\"field\":\"type\"}},\"right\":\"destination-unreachable\"}},{\"drop\":null}]}},"
+	/* jump sub */
+	"{\"rule\":{\"family\":\"inet\",\"table\":\"filter\",\"chain\":\"input\",\"handle\":11,\"expr\":[{\"jump\":{\"target\":\"sub\"}}]}},"
+	/* sub: udp sport != 500 return; drop */
+	"{\"rule\":{\"family\":\"inet\",\"table\":\"filter\",\"chain\":\"sub\",\"handle\":12,\"expr\":[{\"match\":{\"op\":\"!=\",\"left\":{\"payload\":{\"protocol\":\"udp\",\"field\":\"sport\"}},\"right\":500}},{\"return\":null}]}},"
+	"{\"rule\":{\"family\":\"inet\",\"table\":\"filter\",\"chain\":\"sub\",\"handle\":13,\"expr\":[{\"drop\":null}]}},"
+	"{\"table\":{\"family\":\"ip\",\"name\":\"nat\",\"handle\":2}},"
+	"{\"chain\":{\"family\":\"ip\",\"table\":\"nat\",\"name\":\"post\",\"handle\":1,\"type\":\"nat\",\"hook\":\"postrouting\",\"prio\":100,\"policy\":\"accept\"}},"
+	/* oifname "wan0" masquerade */
+	"{\"rule\":{\"family\":\"ip\",\"table\":\"nat\",\"chain\":\"post\",\"handle\":2,\"expr\":[{\"match\":{\"op\":\"==\",\"left\":{\"meta\":{\"key\":\"oifname\"}},\"right\":\"wan0\"}},{\"masquerade\":null}]}}]}";
+
+static struct nft_ruleset rs;
+
+static int setup(void **state)
+{
+	char err[128];
+
+	(void)state;
+	return nft_ruleset_parse(&rs, ruleset, strlen(ruleset), err, sizeof(err));
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	nft_ruleset_free(&rs);
+	return 0;
+}
+
+static struct nft_pkt pkt(uint8_t proto, const char *src, const char *dst,
+			  const char *iif, const char *oif, const char *ct)
+{
+	struct nft_pkt p;
+
+	memset(&p, 0, sizeof(p));
+	p.family = AF_INET;
+	inet_pton(AF_INET, src, p.saddr);
+	inet_pton(AF_INET, dst, p.daddr);
+	p.l4proto = proto;
+	p.iif = iif;
+	p.oif = oif;
+	p.ct_state = ct;
+	p.icmp_type = -1;
+	return p;
+}
+
+static const char *verdict(enum nft_hook hook, const struct nft_pkt *p)
+{
+	static char buf[256];
+	struct nft_verdict v;
+	char r[200];
+
+	nft_evaluate(&rs, hook, p, &v);
+	if (v.kind == NFT_ACCEPT)
+		return "accept";
+	nft_rule_format(&v.rule, r, sizeof(r));
+	snprintf(buf, sizeof(buf), "%s %s", v.rule.action, r);
+	return buf;
+}
+
+static void test_ike(void **state)
+{
+	struct nft_pkt p = pkt(IPPROTO_UDP, "192.0.2.2", "192.0.2.1", "wan0",
+			       NULL, "new");
+
+	(void)state;
+	p.sport = p.dport = 500;
+	assert_string_equal(verdict(NFT_HOOK_INPUT, &p), "accept");
+	/* From another host: the set does not hold it; sub drops sport 500. */
+	inet_pton(AF_INET, "198.51.100.7", p.saddr);
+	assert_string_equal(verdict(NFT_HOOK_INPUT, &p),
+			    "drop inet filter sub handle 13");
+	/* ...unless it is a reply. */
+	p.ct_state = "established";
+	assert_string_equal(verdict(NFT_HOOK_INPUT, &p), "accept");
+	/* sport 4500: sub returns, the policy accepts. */
+	p.ct_state = "new";
+	p.sport = 4500;
+	assert_string_equal(verdict(NFT_HOOK_INPUT, &p), "accept");
+}
+
+static void test_esp(void **state)
+{
+	struct nft_pkt p = pkt(IPPROTO_ESP, "192.0.2.2", "192.0.2.1", "wan0",
+			       NULL, "new");
+	struct nft_verdict v;
+
+	(void)state;
+	assert_string_equal(verdict(NFT_HOOK_INPUT, &p),
+			    "drop inet filter input handle 6");
+	/* Another interface: the wildcard misses, "ip protocol esp" hits. */
+	p.iif = "eth1";
+	nft_evaluate(&rs, NFT_HOOK_INPUT, &p, &v);
+	assert_int_equal(v.kind, NFT_DROP);
+	assert_int_equal(v.rule.handle, 7);
+	assert_string_equal(v.rule.comment, "no esp");
+	assert_false(v.undecided);
+	/* IPv6 ESP: "ip protocol" does not apply; meta l4proto does. */
+	p.family = AF_INET6;
+	p.iif = "wan1";
+	assert_string_equal(verdict(NFT_HOOK_INPUT, &p),
+			    "drop inet filter input handle 6");
+	p.iif = "eth1";
+	/* Neither; the jump's sub chain drops all but UDP sport != 500. */
+	assert_string_equal(verdict(NFT_HOOK_INPUT, &p),
+			    "drop inet filter sub handle 13");
+}
+
+static void test_icmp_and_ranges(void **state)
+{
+	struct nft_pkt p = pkt(IPPROTO_ICMP, "203.0.113.1", "192.0.2.1", "wan0",
+			       NULL, "related");
+
+	(void)state;
+	p.icmp_type = 3;
+	/* ct state related is accepted by the first rule. */
+	assert_string_equal(verdict(NFT_HOOK_INPUT, &p), "accept");
+	p.ct_state = "new";
+	assert_string_equal(verdict(NFT_HOOK_INPUT, &p),
+			    "drop inet filter input handle 9");
+	p = pkt(IPPROTO_TCP, "10.9.9.9", "192.0.2.1", "lan0", NULL, "new");
+	p.dport = 24;
+	assert_string_equal(verdict(NFT_HOOK_INPUT, &p), "accept");
+	p.dport = 26;
+	assert_string_equal(verdict(NFT_HOOK_INPUT, &p),
+			    "drop inet filter sub handle 13");
+}
+
+static void test_nat(void **state)
+{
+	struct nft_pkt p = pkt(IPPROTO_UDP, "192.0.2.1", "192.0.2.2", NULL,
+			       "wan0", "established");
+
+	(void)state;
+	p.sport = p.dport = 500;
+	assert_string_equal(verdict(NFT_HOOK_POSTROUTING, &p),
+			    "masquerade ip nat post handle 2");
+	p.oif = "wan1";
+	assert_string_equal(verdict(NFT_HOOK_POSTROUTING, &p), "accept");
+	/* No output chain: accepted. */
+	assert_string_equal(verdict(NFT_HOOK_OUTPUT, &p), "accept");
+}
+
+/* A policy drop, and a rule sgwctl cannot read in front of it. */
+static void test_policy_and_undecided(void **state)
+{
+	static const char text[] =
+		"{\"nftables\":[{\"chain\":{\"family\":\"ip\",\"table\":\"t\",\"name\":\"f\",\"handle\":1,\"type\":\"filter\",\"hook\":\"forward\",\"prio\":0,\"policy\":\"drop\"}},"
+		"{\"rule\":{\"family\":\"ip\",\"table\":\"t\",\"chain\":\"f\",\"handle\":2,\"expr\":[{\"xt\":{\"type\":\"match\",\"name\":\"policy\"}},{\"accept\":null}]}},"
+		"{\"rule\":{\"family\":\"ip\",\"table\":\"t\",\"chain\":\"f\",\"handle\":3,\"expr\":[{\"match\":{\"op\":\"==\",\"left\":{\"meta\":{\"key\":\"oifname\"}},\"right\":{\"set\":[\"sgw1\",\"sgw2\"]}}},{\"accept\":null}]}}]}";
+	struct nft_ruleset r2;
+	struct nft_pkt p = pkt(IPPROTO_ICMP, "10.2.0.1", "10.1.0.1", "sgw1",
+			       "lan0", "new");
+	struct nft_verdict v;
+	char err[128], buf[128];
+
+	(void)state;
+	assert_int_equal(nft_ruleset_parse(&r2, text, strlen(text), err,
+					   sizeof(err)), 0);
+	nft_evaluate(&r2, NFT_HOOK_FORWARD, &p, &v);
+	assert_int_equal(v.kind, NFT_DROP);
+	nft_rule_format(&v.rule, buf, sizeof(buf));
+	assert_string_equal(buf, "ip t f policy");
+	assert_true(v.undecided);
+	assert_int_equal(v.maybe.handle, 2);
+	p.oif = "sgw2";
+	nft_evaluate(&r2, NFT_HOOK_FORWARD, &p, &v);
+	assert_int_equal(v.kind, NFT_ACCEPT);
+	/* IPv6 packets do not meet an ip-family chain. */
+	p.family = AF_INET6;
+	p.oif = "lan0";
+	nft_evaluate(&r2, NFT_HOOK_FORWARD, &p, &v);
+	assert_int_equal(v.kind, NFT_ACCEPT);
+	nft_ruleset_free(&r2);
+}
+
+static void test_json_reader(void **state)
+{
+	static const char *const bad[] = {
+		"", "{", "[1,]", "{\"a\" 1}", "\"\\x\"", "01x", "[1] 2",
+		"\"\x01\"", "{\"a\":tru}", "[\"\\ud800\"", NULL,
+	};
+	char err[128], deep[200];
+	struct jsonp *n;
+	uint64_t v;
+	size_t i;
+	static const char good[] =
+		"{\"k\":[\"a\\u00e9\\ud83d\\ude00\\n\",1.5,7,null,true]}";
+
+	(void)state;
+	n = jsonp_parse(good, strlen(good), err, sizeof(err));
+	assert_non_null(n);
+	assert_string_equal(jsonp_get(n, "k")->child->str,
+			    "a\xc3\xa9\xf0\x9f\x98\x80\n");
+	assert_false(jsonp_uint(jsonp_get(n, "k")->child->next, &v));
+	assert_true(jsonp_uint(jsonp_get(n, "k")->child->next->next, &v));
+	assert_int_equal(v, 7);
+	jsonp_free(n);
+	for (i = 0; bad[i]; i++) {
+		n = jsonp_parse(bad[i], strlen(bad[i]), err, sizeof(err));
+		assert_null(n);
+		assert_true(strncmp(err, "offset ", 7) == 0);
+	}
+	memset(deep, '[', sizeof(deep));
+	assert_null(jsonp_parse(deep, sizeof(deep), err, sizeof(err)));
+	assert_non_null(strstr(err, "nested deeper than 64"));
+	assert_int_equal(nft_ruleset_parse(&(struct nft_ruleset){ 0 }, "[]", 2,
+					   err, sizeof(err)), -1);
+	assert_string_equal(err, "no \"nftables\" array");
+}
+
+static void test_findings(void **state)
+{
+	struct findings f = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	assert_int_equal(finding_add(&f, FINDING_NOTE, "hq", "mss-off", NULL,
+				     "clamping is off on %s", "sgw1"), 0);
+	assert_int_equal(finding_add(&f, FINDING_ERROR, NULL, "daemon-down",
+				     "systemctl start sgw", "no daemon"), 0);
+	assert_int_equal(finding_add(&f, FINDING_WARNING, "hq", "ct-state",
+				     "nft ...", "\"quoted\""), 0);
+	findings_sort(&f);
+	out = open_memstream(&buf, &len);
+	finding_print(out, &f.v[0]);
+	finding_print(out, &f.v[1]);
+	finding_print(out, &f.v[2]);
+	findings_json(out, &f);
+	fclose(out);
+	assert_string_equal(buf,
+		"error: -: no daemon; fix: systemctl start sgw\n"
+		"warning: hq: \"quoted\"; fix: nft ...\n"
+		"note: hq: clamping is off on sgw1\n"
+		"[{\"severity\":\"error\",\"tunnel\":null,\"code\":\"daemon-down\","
+		"\"text\":\"no daemon\",\"fix\":\"systemctl start sgw\"},"
+		"{\"severity\":\"warning\",\"tunnel\":\"hq\",\"code\":\"ct-state\","
+		"\"text\":\"\\\"quoted\\\"\",\"fix\":\"nft ...\"},"
+		"{\"severity\":\"note\",\"tunnel\":\"hq\",\"code\":\"mss-off\","
+		"\"text\":\"clamping is off on sgw1\",\"fix\":null}]\n");
+	assert_int_equal(f.errors, 1);
+	assert_int_equal(f.warnings, 1);
+	assert_int_equal(f.notes, 1);
+	free(buf);
+	findings_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ike),
+		cmocka_unit_test(test_esp),
+		cmocka_unit_test(test_icmp_and_ranges),
+		cmocka_unit_test(test_nat),
+		cmocka_unit_test(test_policy_and_undecided),
+		cmocka_unit_test(test_json_reader),
+		cmocka_unit_test(test_findings),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
