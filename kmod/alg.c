@@ -7,6 +7,7 @@
 #include <linux/kernel.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/udp.h>
 #include <net/esp.h>
 
 #include "alg.h"
@@ -30,33 +31,39 @@ static const struct sgw_alg_desc algs[] = {
 	}, {
 		.id = SGW_ALG_AES_CBC_128_SHA256, .name = "aes-cbc-128-sha256",
 		.crypto = "authenc(hmac(sha256),cbc(aes))",
+		.crypto_esn = "authencesn(hmac(sha256),cbc(aes))",
 		.enc_key_len = 16, .auth_key_len = 32, .iv_len = 16,
 		.icv_len = 16, .block = 16,
 	}, {
 		.id = SGW_ALG_AES_CBC_256_SHA256, .name = "aes-cbc-256-sha256",
 		.crypto = "authenc(hmac(sha256),cbc(aes))",
+		.crypto_esn = "authencesn(hmac(sha256),cbc(aes))",
 		.enc_key_len = 32, .auth_key_len = 32, .iv_len = 16,
 		.icv_len = 16, .block = 16,
 	}, {
 		/* RFC 4868: HMAC-SHA-384-192, 48-byte key */
 		.id = SGW_ALG_AES_CBC_128_SHA384, .name = "aes-cbc-128-sha384",
 		.crypto = "authenc(hmac(sha384),cbc(aes))",
+		.crypto_esn = "authencesn(hmac(sha384),cbc(aes))",
 		.enc_key_len = 16, .auth_key_len = 48, .iv_len = 16,
 		.icv_len = 24, .block = 16,
 	}, {
 		.id = SGW_ALG_AES_CBC_256_SHA384, .name = "aes-cbc-256-sha384",
 		.crypto = "authenc(hmac(sha384),cbc(aes))",
+		.crypto_esn = "authencesn(hmac(sha384),cbc(aes))",
 		.enc_key_len = 32, .auth_key_len = 48, .iv_len = 16,
 		.icv_len = 24, .block = 16,
 	}, {
 		/* RFC 4868: HMAC-SHA-512-256, 64-byte key */
 		.id = SGW_ALG_AES_CBC_128_SHA512, .name = "aes-cbc-128-sha512",
 		.crypto = "authenc(hmac(sha512),cbc(aes))",
+		.crypto_esn = "authencesn(hmac(sha512),cbc(aes))",
 		.enc_key_len = 16, .auth_key_len = 64, .iv_len = 16,
 		.icv_len = 32, .block = 16,
 	}, {
 		.id = SGW_ALG_AES_CBC_256_SHA512, .name = "aes-cbc-256-sha512",
 		.crypto = "authenc(hmac(sha512),cbc(aes))",
+		.crypto_esn = "authencesn(hmac(sha512),cbc(aes))",
 		.enc_key_len = 32, .auth_key_len = 64, .iv_len = 16,
 		.icv_len = 32, .block = 16,
 	},
@@ -80,14 +87,18 @@ unsigned int sgw_alg_key_len(const struct sgw_alg_desc *alg)
 /*
  * Largest inner packet that fits an outer packet of @outer_mtu bytes in
  * tunnel mode:
- *   outer IP + ESP header (SPI 4, seq 4) + IV + ALIGN(inner + 2, block) + ICV
- * where the 2 bytes are the pad length and next header fields.
+ *   outer IP [+ UDP 8] + ESP header (SPI 4, seq 4) + IV
+ *   + ALIGN(inner + 2, block) + ICV
+ * where the 2 bytes are the pad length and next header fields and the
+ * UDP header is there for ESP in UDP (@udp, RFC 3948).
  */
 unsigned int sgw_alg_payload_max(const struct sgw_alg_desc *alg,
-				 unsigned int outer_mtu, bool outer_ipv6)
+				 unsigned int outer_mtu, bool outer_ipv6,
+				 bool udp)
 {
 	unsigned int fixed = (outer_ipv6 ? sizeof(struct ipv6hdr) :
 			      sizeof(struct iphdr)) +
+			     (udp ? sizeof(struct udphdr) : 0) +
 			     sizeof(struct ip_esp_hdr) + alg->iv_len +
 			     alg->icv_len;
 	unsigned int room;
@@ -98,14 +109,16 @@ unsigned int sgw_alg_payload_max(const struct sgw_alg_desc *alg,
 	return room - 2;
 }
 
-/* The inner MTU that fits whatever algorithm and outer family are used. */
+/*
+ * The inner MTU that fits whatever algorithm, outer family and
+ * encapsulation are used.
+ */
 unsigned int sgw_alg_payload_max_any(unsigned int outer_mtu)
 {
 	unsigned int i, best = UINT_MAX;
 
-	for (i = 0; i < ARRAY_SIZE(algs); i++) {
-		best = min(best, sgw_alg_payload_max(&algs[i], outer_mtu, false));
-		best = min(best, sgw_alg_payload_max(&algs[i], outer_mtu, true));
-	}
+	for (i = 0; i < ARRAY_SIZE(algs); i++)
+		best = min(best, sgw_alg_payload_max(&algs[i], outer_mtu, true,
+						     true));
 	return best;
 }

@@ -16,12 +16,15 @@
  */
 
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/random.h>
+#include <linux/udp.h>
 #include <linux/slab.h>
 #include <asm/unaligned.h>
 #include <crypto/internal/aead.h>
 #include <net/esp.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 
 #include "compat.h"
 #include "esp.h"
@@ -57,18 +60,20 @@ void sgw_esp_ctx_free(struct sgw_esp_ctx *ctx)
 /*
  * Frame @skb as ESP (RFC 4303 section 2): the ESP header and IV go after
  * its first @hlen bytes (transport mode: the IP header; tunnel mode:
- * none), the trailer (padding 1, 2, 3, ..., pad length, @nexthdr) and
- * room for the ICV after the rest, with headroom for an @outer-byte
- * header and the link layer. Returns where the IV starts and in *@plen
- * the bytes to encrypt after it; NULL when the ESP packet would exceed
- * IP_MAX_MTU or memory ran out.
+ * none), for an SA with UDP encapsulation behind a UDP header (RFC 3948,
+ * checksum 0 until sgw_esp_udp6_csum()), the trailer (padding 1, 2, 3,
+ * ..., pad length, @nexthdr) and room for the ICV after the rest, with
+ * headroom for an @outer-byte header and the link layer. Returns where
+ * the IV starts and in *@plen the bytes to encrypt after it; NULL when
+ * the ESP packet would exceed IP_MAX_MTU or memory ran out.
  */
 u8 *sgw_esp_frame(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
 		  unsigned int hlen, unsigned int outer, u8 nexthdr,
 		  unsigned int *plen)
 {
 	const struct sgw_alg_desc *alg = sa->alg;
-	unsigned int esplen = sizeof(struct ip_esp_hdr) + alg->iv_len;
+	unsigned int udp = sgw_sa_udp_len(sa);
+	unsigned int esplen = udp + sizeof(struct ip_esp_hdr) + alg->iv_len;
 	unsigned int len = skb->len - hlen, padlen, tail, i;
 	struct ip_esp_hdr *esph;
 	int hroom, troom;
@@ -95,7 +100,14 @@ u8 *sgw_esp_frame(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
 	trailer[padlen + 1] = nexthdr;
 	skb_push(skb, esplen);
 	memmove(skb->data, skb->data + esplen, hlen);
-	esph = (struct ip_esp_hdr *)(skb->data + hlen);
+	if (udp) {
+		struct udphdr *uh = (struct udphdr *)(skb->data + hlen);
+
+		sgw_sa_ports(sa, &uh->source, &uh->dest);
+		uh->len = htons(skb->len - hlen);
+		uh->check = 0;
+	}
+	esph = (struct ip_esp_hdr *)(skb->data + hlen + udp);
 	esph->spi = sa->key.spi;
 	esph->seq_no = cpu_to_be32(lower_32_bits(seq));
 	/*
@@ -107,6 +119,26 @@ u8 *sgw_esp_frame(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
 	else
 		put_unaligned_be64(seq, esph + 1);
 	return (u8 *)(esph + 1);
+}
+
+/*
+ * The UDP checksum of encrypted ESP in UDP over IPv6, whose zero checksum
+ * is not allowed (RFC 8200 section 8.1; RFC 6936 exempts tunnels that
+ * negotiate it, which ESP in UDP does not). IPv4 sends 0 (RFC 3948 2.1).
+ * The IPv6 header is in place, the UDP header @off bytes into the packet.
+ */
+void sgw_esp_udp6_csum(struct sk_buff *skb, unsigned int off)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct udphdr *uh = (struct udphdr *)(skb->data + off);
+	unsigned int len = skb->len - off;
+
+	uh->check = 0;
+	uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, len,
+				    IPPROTO_UDP, skb_checksum(skb, off, len, 0));
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	skb->ip_summed = CHECKSUM_NONE;
 }
 
 /*

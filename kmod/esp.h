@@ -54,6 +54,7 @@ int sgw_esp_enqueue(struct sgw_esp_ctx *ctx, struct sk_buff *skb,
 		    void (*complete)(struct sgw_esp_ctx *ctx,
 				     struct sk_buff *skb, int err),
 		    bool take_seq);
+void sgw_esp_udp6_csum(struct sk_buff *skb, unsigned int off);
 void sgw_esp_setup(struct sgw_esp_ctx *ctx, u8 *iv_and_data,
 		   unsigned int cryptlen, unsigned int icv_in);
 void sgw_esp_submit(struct sgw_esp_ctx *ctx, bool encrypt);

@@ -88,6 +88,7 @@ static const struct nla_policy tunnel_policy[SGW_TUNNEL_A_MAX + 1] = {
 	[SGW_TUNNEL_A_FRAGMENT] = NLA_POLICY_MAX(NLA_U8, SGW_FRAGMENT_AFTER),
 	[SGW_TUNNEL_A_MSS] = { .type = NLA_U32 },
 	[SGW_TUNNEL_A_PROTECT_GATEWAYS] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SGW_TUNNEL_A_KEEP_SAS] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy sgw_policy[SGW_A_MAX + 1] = {
@@ -96,6 +97,7 @@ static const struct nla_policy sgw_policy[SGW_A_MAX + 1] = {
 	[SGW_A_SA] = { .type = NLA_NESTED },
 	[SGW_A_ACQUIRE] = { .type = NLA_REJECT },	/* events only */
 	[SGW_A_UNKNOWN_SPI] = { .type = NLA_REJECT },	/* events only */
+	[SGW_A_MAPPING] = { .type = NLA_REJECT },	/* events only */
 };
 
 void *sgw_genl_put_header(struct sk_buff *skb, struct genl_info *info, u8 cmd)
@@ -377,6 +379,26 @@ void sgw_genl_notify_unknown_spi(const struct sgw_tunnel *tunnel, __be32 spi)
 	event_send(tunnel, msg, hdr, nest);
 }
 
+void sgw_genl_notify_mapping(const struct sgw_tunnel *tunnel, __be32 spi,
+			     const struct sgw_addr *addr, u16 port)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = event_new(SGW_CMD_NEW_MAPPING, SGW_A_MAPPING, &hdr, &nest);
+	if (!msg)
+		return;
+	if (nla_put_u32(msg, SGW_MAPPING_A_TUNNEL_ID, tunnel->id) ||
+	    nla_put_u32(msg, SGW_MAPPING_A_SPI, be32_to_cpu(spi)) ||
+	    sgw_nl_put_addr(msg, SGW_MAPPING_A_ADDR, addr) ||
+	    nla_put_u16(msg, SGW_MAPPING_A_PORT, port)) {
+		nlmsg_free(msg);
+		return;
+	}
+	event_send(tunnel, msg, hdr, nest);
+}
+
 /*
  * Parse SGW_A_TUNNEL into @tb. Creating a tunnel may leave every attribute
  * to its default; the other commands must name a tunnel.
@@ -644,7 +666,10 @@ static int apply(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
 		return ret;
 	}
 	if (cfg)
-		ret = sgw_tunnel_set_cfg(tunnel, cfg, extack);
+		ret = sgw_tunnel_set_cfg(tunnel, cfg,
+					 tb[SGW_TUNNEL_A_KEEP_SAS] &&
+					 nla_get_u8(tb[SGW_TUNNEL_A_KEEP_SAS]),
+					 extack);
 	if (!ret && enable)
 		ret = sgw_tunnel_set_enabled(tunnel, true, extack);
 	if (!ret) {
@@ -847,6 +872,7 @@ static int (*const sgw_doits[])(struct sk_buff *skb, struct genl_info *info) = {
 	[SGW_CMD_SA_NEW] = sgw_nl_sa_new,
 	[SGW_CMD_SA_DEL] = sgw_nl_sa_del,
 	[SGW_CMD_SA_FLUSH] = sgw_nl_sa_flush,
+	[SGW_CMD_SA_SET] = sgw_nl_sa_set,
 };
 
 /*
@@ -917,6 +943,10 @@ static const struct genl_ops sgw_genl_ops[] = {
 	}, {
 		.cmd = SGW_CMD_SA_FLUSH,
 		.doit = SGW_DOIT(sgw_nl_sa_flush),
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = SGW_CMD_SA_SET,
+		.doit = SGW_DOIT(sgw_nl_sa_set),
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -34,6 +34,10 @@ void sgw_genl_notify_acquire(const struct sgw_tunnel *tunnel,
 			     const struct sgw_addr *dst);
 /* ESP from the tunnel's remote SGW with an SPI of no SA (rate-limited). */
 void sgw_genl_notify_unknown_spi(const struct sgw_tunnel *tunnel, __be32 spi);
+/* Authenticated ESP in UDP from a new address or port (rate-limited). */
+void sgw_genl_notify_mapping(const struct sgw_tunnel *tunnel, __be32 spi,
+			     const struct sgw_addr *addr, u16 port);
+int sgw_nl_sa_set(struct sk_buff *skb, struct genl_info *info);
 
 int sgw_genl_init(void);
 void sgw_genl_uninit(void);

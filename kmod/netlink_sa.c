@@ -43,6 +43,8 @@ const struct nla_policy sgw_sa_policy[SGW_SA_A_MAX + 1] = {
 	[SGW_SA_A_HARD_PACKETS] = { .type = NLA_U64 },
 	[SGW_SA_A_SOFT_SECONDS] = NLA_POLICY_FULL_RANGE(NLA_U64, &seconds_range),
 	[SGW_SA_A_HARD_SECONDS] = NLA_POLICY_FULL_RANGE(NLA_U64, &seconds_range),
+	[SGW_SA_A_ENCAP_SPORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[SGW_SA_A_ENCAP_DPORT] = NLA_POLICY_MIN(NLA_U16, 1),
 };
 
 static u64 get_u64(struct nlattr **tb, int type)
@@ -68,6 +70,25 @@ static int require(struct genl_info *info, struct nlattr **tb, int type,
 		return 0;
 	NL_SET_ERR_MSG_FMT(info->extack, "SA %s required", what);
 	return -EINVAL;
+}
+
+/* ESP in UDP: both ports or neither; 0 in *@sport and *@dport for none. */
+static int parse_encap(struct genl_info *info, struct nlattr **tb, u16 *sport,
+		       u16 *dport)
+{
+	*sport = 0;
+	*dport = 0;
+	if (!tb[SGW_SA_A_ENCAP_SPORT] != !tb[SGW_SA_A_ENCAP_DPORT]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    tb[SGW_SA_A_ENCAP_SPORT] ?: tb[SGW_SA_A_ENCAP_DPORT],
+				    "UDP encapsulation needs both ports");
+		return -EINVAL;
+	}
+	if (tb[SGW_SA_A_ENCAP_SPORT]) {
+		*sport = nla_get_u16(tb[SGW_SA_A_ENCAP_SPORT]);
+		*dport = nla_get_u16(tb[SGW_SA_A_ENCAP_DPORT]);
+	}
+	return 0;
 }
 
 static struct sgw_tunnel *sa_tunnel(struct genl_info *info, struct nlattr **tb)
@@ -154,6 +175,9 @@ int sgw_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 	cfg.life.hard_packets = get_u64(tb, SGW_SA_A_HARD_PACKETS);
 	cfg.life.soft_seconds = get_u64(tb, SGW_SA_A_SOFT_SECONDS);
 	cfg.life.hard_seconds = get_u64(tb, SGW_SA_A_HARD_SECONDS);
+	ret = parse_encap(info, tb, &cfg.encap_sport, &cfg.encap_dport);
+	if (ret)
+		goto wipe;
 
 	rtnl_lock();
 	tunnel = sa_tunnel(info, tb);
@@ -195,6 +219,54 @@ int sgw_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
 	ret = tunnel ? sgw_sa_remove(tunnel, nla_get_u8(tb[SGW_SA_A_DIR]),
 				     nla_get_u32(tb[SGW_SA_A_SPI]), info->extack) :
 		       -ENOENT;
+	rtnl_unlock();
+	return ret;
+}
+
+int sgw_nl_sa_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[SGW_SA_A_MAX + 1];
+	struct sgw_tunnel *tunnel;
+	u16 sport, dport;
+	struct sgw_sa *sa;
+	int ret, i;
+
+	ret = parse_sa(info, tb);
+	if (ret)
+		return ret;
+	/* Only the ports change in place. */
+	for (i = 0; i <= SGW_SA_A_MAX; i++) {
+		if (!tb[i] || i == SGW_SA_A_TUNNEL_ID || i == SGW_SA_A_SPI ||
+		    i == SGW_SA_A_DIR || i == SGW_SA_A_ENCAP_SPORT ||
+		    i == SGW_SA_A_ENCAP_DPORT)
+			continue;
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[i],
+				    "only the UDP ports of an SA can change; add a new SA");
+		return -EOPNOTSUPP;
+	}
+	ret = require(info, tb, SGW_SA_A_TUNNEL_ID, "tunnel id") ?:
+	      require(info, tb, SGW_SA_A_SPI, "SPI") ?:
+	      require(info, tb, SGW_SA_A_DIR, "direction") ?:
+	      require(info, tb, SGW_SA_A_ENCAP_SPORT, "UDP source port") ?:
+	      require(info, tb, SGW_SA_A_ENCAP_DPORT, "UDP destination port") ?:
+	      parse_encap(info, tb, &sport, &dport);
+	if (ret)
+		return ret;
+	rtnl_lock();
+	tunnel = sa_tunnel(info, tb);
+	sa = tunnel ? sgw_sa_find(tunnel, nla_get_u8(tb[SGW_SA_A_DIR]),
+				  nla_get_u32(tb[SGW_SA_A_SPI]), info->extack) :
+		      NULL;
+	if (!sa) {
+		ret = -ENOENT;
+	} else if (!sa->encap) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the SA carries plain ESP: add a new SA with UDP ports");
+		ret = -EINVAL;
+	} else {
+		/* One word: the data path reads both ports at once. */
+		WRITE_ONCE(sa->encap_ports, (u32)sport << 16 | dport);
+	}
 	rtnl_unlock();
 	return ret;
 }
@@ -249,6 +321,17 @@ static int put_sa_id(struct sk_buff *skb, const struct sgw_sa *sa)
 				 SGW_SA_A_PAD);
 }
 
+static int put_encap(struct sk_buff *skb, const struct sgw_sa *sa)
+{
+	__be16 sport, dport;
+
+	if (!sa->encap)
+		return 0;
+	sgw_sa_ports(sa, &sport, &dport);
+	return nla_put_u16(skb, SGW_SA_A_ENCAP_SPORT, ntohs(sport)) ||
+	       nla_put_u16(skb, SGW_SA_A_ENCAP_DPORT, ntohs(dport));
+}
+
 static int fill_sa(struct sk_buff *skb, const struct sgw_sa *sa)
 {
 	struct nlattr *nest = nla_nest_start(skb, SGW_A_SA);
@@ -265,6 +348,7 @@ static int fill_sa(struct sk_buff *skb, const struct sgw_sa *sa)
 	    nla_put_u8(skb, SGW_SA_A_SOFT_EXPIRED,
 		       test_bit(SGW_SA_SOFT_EXPIRED, &sa->flags)) ||
 	    put_lifetimes(skb, &sa->life) ||
+	    put_encap(skb, sa) ||
 	    (sa->replay && nla_put_u32(skb, SGW_SA_A_REPLAY_WINDOW, sa->replay->window))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

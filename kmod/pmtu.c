@@ -12,6 +12,7 @@
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/tcp.h>
+#include <linux/udp.h>
 #include <asm/unaligned.h>
 #include <net/checksum.h>
 #include <net/esp.h>
@@ -55,7 +56,7 @@ unsigned int sgw_tunnel_mtu(struct sgw_tunnel *tunnel, const struct sgw_sa *sa,
 		return mtu;
 	if (!sa)
 		return sgw_alg_payload_max_any(path_mtu);
-	return sgw_alg_payload_max(sa->alg, path_mtu, outer_ipv6);
+	return sgw_alg_payload_max(sa->alg, path_mtu, outer_ipv6, sa->encap);
 }
 
 /*
@@ -189,27 +190,61 @@ static void learn(struct sgw_tunnel *tunnel, unsigned int mtu,
 }
 
 /*
- * The tunnel whose outbound ESP (from @local to @remote with @spi) an ICMP
- * error quotes. Matching the SPI keeps forged errors about other traffic
- * from shrinking the tunnel.
+ * What an ICMP error quotes of the packet it is about: @proto, and at
+ * @data the first @len bytes after the quoted IP header.
+ */
+struct sgw_quote {
+	u8 proto;
+	const u8 *data;
+	unsigned int len;
+};
+
+/*
+ * The tunnel whose outbound ESP (from @local to @remote) an ICMP error
+ * quotes. Matching the SPI keeps forged errors about other traffic from
+ * shrinking the tunnel. ESP in UDP must match the SA's ports too; a
+ * quote of only the 8 bytes RFC 792 asks for shows no SPI, and the
+ * ports alone decide.
  */
 static struct sgw_tunnel *quoted_tunnel(struct net *net, const struct sgw_addr *local,
-					const struct sgw_addr *remote, __be32 spi)
+					const struct sgw_addr *remote,
+					const struct sgw_quote *q)
 {
 	struct sgw_tunnel *tunnel = sgw_tunnel_by_pair(sgw_net(net), local, remote);
+	const struct ip_esp_hdr *esph = (const void *)q->data;
+	bool udp = q->proto == IPPROTO_UDP;
+	unsigned int esp_off = 0;
 	struct sgw_sa *sa;
 
 	if (!tunnel)
 		return NULL;
 	sa = rcu_dereference(tunnel->sa_out);
-	return sa && sa->key.spi == spi ? tunnel : NULL;
+	if (!sa || sa->encap != udp)
+		return NULL;
+	if (sa->encap) {
+		const struct udphdr *uh = (const void *)q->data;
+		__be16 sport, dport;
+
+		if (q->len < sizeof(*uh))
+			return NULL;
+		sgw_sa_ports(sa, &sport, &dport);
+		if (uh->source != sport || uh->dest != dport)
+			return NULL;
+		esp_off = sizeof(*uh);
+		if (q->len < esp_off + sizeof(esph->spi))
+			return tunnel;
+		esph = (const void *)(q->data + esp_off);
+	}
+	if (q->len < esp_off + sizeof(esph->spi))
+		return NULL;
+	return esph->spi == sa->key.spi ? tunnel : NULL;
 }
 
 static void icmp4_error(struct net *net, struct sk_buff *skb)
 {
 	const struct icmphdr *icmph;
 	const struct iphdr *quoted;
-	struct ip_esp_hdr *esph;
+	struct sgw_quote q;
 	struct sgw_addr local, remote, from;
 	struct sgw_tunnel *tunnel;
 	unsigned int off = ip_hdrlen(skb), mtu;
@@ -221,16 +256,21 @@ static void icmp4_error(struct net *net, struct sk_buff *skb)
 		return;
 	quoted = (struct iphdr *)(icmph + 1);
 	off += sizeof(*icmph) + quoted->ihl * 4;
-	if (quoted->protocol != IPPROTO_ESP ||
-	    !pskb_may_pull(skb, off + sizeof(*esph)))
+	if ((quoted->protocol != IPPROTO_ESP &&
+	     quoted->protocol != IPPROTO_UDP) ||
+	    !pskb_may_pull(skb, off + 8))
 		return;
+	/* ESP in UDP: the SPI too, where the quote has it. */
+	pskb_may_pull(skb, min(skb->len, off + 12));
 	icmph = (struct icmphdr *)(skb->data + ip_hdrlen(skb));
 	quoted = (struct iphdr *)(icmph + 1);
-	esph = (struct ip_esp_hdr *)(skb->data + off);
+	q.proto = quoted->protocol;
+	q.data = skb->data + off;
+	q.len = skb_headlen(skb) - off;
 	sgw_addr_set4(&local, quoted->saddr);
 	sgw_addr_set4(&remote, quoted->daddr);
 	sgw_addr_set4(&from, ip_hdr(skb)->saddr);
-	tunnel = quoted_tunnel(net, &local, &remote, esph->spi);
+	tunnel = quoted_tunnel(net, &local, &remote, &q);
 	mtu = ntohs(icmph->un.frag.mtu);
 	/* Below 552 is what the kernel's min_pmtu refuses too. */
 	if (tunnel && mtu >= 552 && mtu < ntohs(quoted->tot_len))
@@ -244,21 +284,25 @@ static void icmp6_error(struct net *net, struct sk_buff *skb)
 	const struct ipv6hdr *quoted;
 	const struct icmp6hdr *icmp6h;
 	struct sgw_tunnel *tunnel;
-	struct ip_esp_hdr *esph;
+	struct sgw_quote q;
 
-	if (!pskb_may_pull(skb, off + sizeof(*icmp6h) + sizeof(*quoted) +
-			   sizeof(*esph)))
+	if (!pskb_may_pull(skb, off + sizeof(*icmp6h) + sizeof(*quoted) + 8))
 		return;
+	/* ESP in UDP: the SPI too, where the quote has it. */
+	pskb_may_pull(skb, min(skb->len, off + (unsigned int)sizeof(*icmp6h) +
+				 (unsigned int)sizeof(*quoted) + 12));
 	icmp6h = (struct icmp6hdr *)(skb->data + off);
 	quoted = (struct ipv6hdr *)(icmp6h + 1);
 	if (icmp6h->icmp6_type != ICMPV6_PKT_TOOBIG ||
-	    quoted->nexthdr != IPPROTO_ESP)
+	    (quoted->nexthdr != IPPROTO_ESP && quoted->nexthdr != IPPROTO_UDP))
 		return;
-	esph = (struct ip_esp_hdr *)(quoted + 1);
+	q.proto = quoted->nexthdr;
+	q.data = (const u8 *)(quoted + 1);
+	q.len = skb_headlen(skb) - (q.data - skb->data);
 	sgw_addr_set6(&local, &quoted->saddr);
 	sgw_addr_set6(&remote, &quoted->daddr);
 	sgw_addr_set6(&from, &ipv6_hdr(skb)->saddr);
-	tunnel = quoted_tunnel(net, &local, &remote, esph->spi);
+	tunnel = quoted_tunnel(net, &local, &remote, &q);
 	mtu = ntohl(icmp6h->icmp6_mtu);
 	if (tunnel && mtu >= IPV6_MIN_MTU &&
 	    mtu < ntohs(quoted->payload_len) + sizeof(*quoted))

@@ -4,8 +4,12 @@
  * to one of our inbound SAs for the local address it arrived at; any other
  * ESP is left to the kernel (its own xfrm ESP may own it), except ESP
  * between a tunnel's own gateways, which is ours and counted as unknown
- * SPI. LOCAL_IN runs after reassembly (IPv4) and after the filter table,
- * so the operator's INPUT rules see the ESP first. The same hook shows
+ * SPI. ESP in UDP (RFC 3948) is taken the same way by the same hook when
+ * its SPI is of an SA with UDP ports and it came to the SA's port; the
+ * rest of UDP (IKE behind its non-ESP marker, NAT keepalives) goes on to
+ * the sockets untouched (Documentation/datapath.md says why). LOCAL_IN
+ * runs after reassembly (IPv4) and after the filter table, so the
+ * operator's INPUT rules see the ESP first. The same hook shows
  * ICMP errors to the path MTU code, without taking them.
  */
 
@@ -14,6 +18,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/udp.h>
 #include <net/dsfield.h>
 #include <net/esp.h>
 #include <net/inet_ecn.h>
@@ -149,6 +154,38 @@ static void rx_enqueue(struct sgw_tunnel *tunnel, struct sk_buff *skb)
 	rcu_read_unlock();
 }
 
+/*
+ * ESP in UDP that proved authentic and new but came from another address
+ * or port than the tunnel and SA expect: a NAT between changed its
+ * mapping. The SAs stay as they are; the daemon decides whether to
+ * follow (RFC 7296 section 2.23), told at most once a second per tunnel.
+ */
+static void check_mapping(struct sgw_esp_ctx *ctx, struct sk_buff *skb)
+{
+	struct sgw_sa *sa = ctx->sa;
+	struct sgw_tunnel *tunnel = sa->tunnel;
+	const struct udphdr *uh = (void *)(skb->data + ctx->len -
+					   sizeof(struct udphdr));
+	const struct sgw_tunnel_cfg *cfg;
+	struct sgw_addr saddr;
+	__be16 sport, dport;
+	bool same;
+
+	if (skb->protocol == htons(ETH_P_IP))
+		sgw_addr_set4(&saddr, ip_hdr(skb)->saddr);
+	else
+		sgw_addr_set6(&saddr, &ipv6_hdr(skb)->saddr);
+	sgw_sa_ports(sa, &sport, &dport);
+	rcu_read_lock();
+	cfg = rcu_dereference(tunnel->cfg);
+	same = !cfg || (sgw_addr_equal(&saddr, &cfg->remote) &&
+			uh->source == sport);
+	rcu_read_unlock();
+	if (!same && __ratelimit(&tunnel->mapping_rs))
+		sgw_genl_notify_mapping(tunnel, sa->key.spi, &saddr,
+					ntohs(uh->source));
+}
+
 static void deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb)
 {
 	struct sgw_sa *sa = ctx->sa;
@@ -162,6 +199,8 @@ static void deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb)
 		sgw_tunnel_rx_drop(tunnel, SGW_DROP_REPLAY, skb);
 		return;
 	}
+	if (sa->encap)
+		check_mapping(ctx, skb);
 	padlen = payload[ctx->elen - 2];
 	nexthdr = payload[ctx->elen - 1];
 	if (padlen + 2 > ctx->elen ||
@@ -301,66 +340,113 @@ static void unknown_spi(struct sgw_tunnel *tunnel, __be32 spi)
 		sgw_genl_notify_unknown_spi(tunnel, spi);
 }
 
-static unsigned int sgw_nf_local_in(void *priv, struct sk_buff *skb,
-				    const struct nf_hook_state *state)
+/* The NAT-T port (RFC 3948), where ESP in UDP usually arrives. */
+#define SGW_NATT_PORT	4500
+
+/* Is @port 4500 or the local port of one of @tunnel's inbound SAs? */
+static bool encap_port(struct sgw_tunnel *tunnel, __be16 port)
+{
+	struct sgw_sa *sa;
+	__be16 sport, dport;
+	int i;
+
+	if (port == htons(SGW_NATT_PORT))
+		return true;
+	for (i = 0; i < SGW_SA_IN_MAX; i++) {
+		sa = rcu_dereference(tunnel->sa_in[i]);
+		if (sa && sa->encap) {
+			sgw_sa_ports(sa, &sport, &dport);
+			if (dport == port)
+				return true;
+		}
+		sa = rcu_dereference(tunnel->sa_in_tr[i]);
+		if (sa && sa->encap) {
+			sgw_sa_ports(sa, &sport, &dport);
+			if (dport == port)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The UDP checksum of a datagram that is ESP for us: IPv4 may send none
+ * (RFC 3948), IPv6 must (RFC 8200). A bad one leaves the datagram to the
+ * UDP layer, which counts and drops it.
+ */
+static bool udp_csum_ok(struct sk_buff *skb, unsigned int off,
+			const struct nf_hook_state *state)
+{
+	const struct udphdr *uh = (void *)(skb->data + off);
+
+	if (!uh->check)
+		return state->pf == NFPROTO_IPV4;
+	return !nf_checksum(skb, state->hook, off, IPPROTO_UDP, state->pf);
+}
+
+/*
+ * ESP (@udp false) or ESP in UDP (@udp true: the UDP header @uoff bytes
+ * in, ESP right after) that may be ours. Returns the verdict.
+ */
+static unsigned int take(struct sk_buff *skb, const struct nf_hook_state *state,
+			 unsigned int off, const struct sgw_addr *saddr,
+			 const struct sgw_addr *daddr, bool udp)
 {
 	struct sgw_net *sn = sgw_net(state->net);
-	struct sgw_addr saddr, daddr;
+	unsigned int uoff = off - sizeof(struct udphdr);
 	struct sgw_tunnel *tunnel;
 	struct ip_esp_hdr *esph;
+	__be16 sport, dport;
 	struct sgw_sa *sa;
-	int off;
-
-	if (state->pf == NFPROTO_IPV4) {
-		const struct iphdr *iph = ip_hdr(skb);
-
-		if (iph->protocol == IPPROTO_ICMP) {
-			sgw_pmtu_icmp(state->net, skb, state->pf);
-			return NF_ACCEPT;
-		}
-		if (iph->protocol != IPPROTO_ESP)
-			return NF_ACCEPT;
-		off = iph->ihl * 4;
-		sgw_addr_set4(&saddr, iph->saddr);
-		sgw_addr_set4(&daddr, iph->daddr);
-	} else {
-		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
-		__be16 frag_off;
-
-		if (nexthdr == IPPROTO_ICMPV6) {
-			sgw_pmtu_icmp(state->net, skb, state->pf);
-			return NF_ACCEPT;
-		}
-
-		off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
-				       &frag_off);
-		/*
-		 * nf_defrag_ipv6 reassembled before LOCAL_IN; frag_off (with
-		 * the MF bit) is non-zero only for a fragment it could not.
-		 */
-		if (off < 0 || nexthdr != IPPROTO_ESP || frag_off)
-			return NF_ACCEPT;
-		sgw_addr_set6(&saddr, &ipv6_hdr(skb)->saddr);
-		sgw_addr_set6(&daddr, &ipv6_hdr(skb)->daddr);
-	}
+	__be32 spi;
 
 	/* skb->data is at the network header in LOCAL_IN. */
 	if (!pskb_may_pull(skb, off + sizeof(*esph))) {
-		tunnel = sgw_tunnel_by_pair(sn, &daddr, &saddr);
+		/* A NAT keepalive (one byte 0xff) or IKE: for the socket. */
+		if (udp)
+			return NF_ACCEPT;
+		tunnel = sgw_tunnel_by_pair(sn, daddr, saddr);
 		if (!tunnel)
 			return NF_ACCEPT;
 		sgw_tunnel_rx_drop(tunnel, SGW_DROP_MALFORMED, skb);
 		return NF_STOLEN;
 	}
 	esph = (struct ip_esp_hdr *)(skb->data + off);
-	sa = sgw_sa_lookup_in(sn, esph->spi, &daddr);
+	spi = esph->spi;
+	if (udp) {
+		struct udphdr *uh = (struct udphdr *)(skb->data + uoff);
+
+		/* The non-ESP marker: IKE for the daemon's socket (RFC 3948). */
+		if (!spi || ntohs(uh->len) != skb->len - uoff)
+			return NF_ACCEPT;
+		sa = sgw_sa_lookup_in(sn, spi, daddr);
+		if (sa && sa->encap) {
+			sgw_sa_ports(sa, &sport, &dport);
+			if (uh->dest != dport)
+				return NF_ACCEPT;
+		} else if (sa) {
+			/* Our SPI, but this SA takes plain ESP only. */
+			if (uh->dest != htons(SGW_NATT_PORT))
+				return NF_ACCEPT;
+		} else {
+			tunnel = sgw_tunnel_by_pair(sn, daddr, saddr);
+			if (!tunnel || !encap_port(tunnel, uh->dest))
+				return NF_ACCEPT;
+		}
+		if (!udp_csum_ok(skb, uoff, state))
+			return NF_ACCEPT;
+		/* The checksum may have made the packet's head a copy. */
+		esph = (struct ip_esp_hdr *)(skb->data + off);
+	} else {
+		sa = sgw_sa_lookup_in(sn, spi, daddr);
+	}
 	if (!sa) {
-		tunnel = sgw_tunnel_by_pair(sn, &daddr, &saddr);
+		tunnel = sgw_tunnel_by_pair(sn, daddr, saddr);
 		if (!tunnel)
 			return NF_ACCEPT;
 		/* A disabled tunnel has no SAs: say why, not "unknown SPI". */
 		if (READ_ONCE(tunnel->enabled))
-			unknown_spi(tunnel, esph->spi);
+			unknown_spi(tunnel, spi);
 		sgw_tunnel_rx_drop(tunnel, READ_ONCE(tunnel->enabled) ?
 				   SGW_DROP_UNKNOWN_SPI : SGW_DROP_DISABLED, skb);
 		return NF_STOLEN;
@@ -370,12 +456,63 @@ static unsigned int sgw_nf_local_in(void *priv, struct sk_buff *skb,
 		sgw_tunnel_rx_drop(tunnel, SGW_DROP_DISABLED, skb);
 		return NF_STOLEN;
 	}
+	/* An SA with UDP ports takes ESP in UDP only, one without plain only. */
+	if (sa->encap != udp) {
+		sgw_tunnel_rx_drop(tunnel, SGW_DROP_ENCAP, skb);
+		return NF_STOLEN;
+	}
 	if (test_bit(SGW_SA_HARD_EXPIRED, &sa->flags) || !sgw_sa_hold(sa)) {
 		sgw_tunnel_rx_drop(tunnel, SGW_DROP_NO_SA, skb);
 		return NF_STOLEN;
 	}
 	receive(sa, skb, off);
 	return NF_STOLEN;
+}
+
+static unsigned int sgw_nf_local_in(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct sgw_addr saddr, daddr;
+	u8 proto;
+	int off;
+
+	if (state->pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		proto = iph->protocol;
+		if (proto == IPPROTO_ICMP) {
+			sgw_pmtu_icmp(state->net, skb, state->pf);
+			return NF_ACCEPT;
+		}
+		off = iph->ihl * 4;
+		sgw_addr_set4(&saddr, iph->saddr);
+		sgw_addr_set4(&daddr, iph->daddr);
+	} else {
+		__be16 frag_off;
+
+		proto = ipv6_hdr(skb)->nexthdr;
+		if (proto == IPPROTO_ICMPV6) {
+			sgw_pmtu_icmp(state->net, skb, state->pf);
+			return NF_ACCEPT;
+		}
+
+		off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &proto,
+				       &frag_off);
+		/*
+		 * nf_defrag_ipv6 reassembled before LOCAL_IN; frag_off (with
+		 * the MF bit) is non-zero only for a fragment it could not.
+		 */
+		if (off < 0 || frag_off)
+			return NF_ACCEPT;
+		sgw_addr_set6(&saddr, &ipv6_hdr(skb)->saddr);
+		sgw_addr_set6(&daddr, &ipv6_hdr(skb)->daddr);
+	}
+	if (proto == IPPROTO_ESP)
+		return take(skb, state, off, &saddr, &daddr, false);
+	if (proto == IPPROTO_UDP)
+		return take(skb, state, off + sizeof(struct udphdr), &saddr,
+			    &daddr, true);
+	return NF_ACCEPT;
 }
 
 static const struct nf_hook_ops sgw_nf_ops[] = {

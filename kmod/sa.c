@@ -55,8 +55,8 @@ static const struct rhashtable_params sa_in_params = {
 static const char *crypto_name(const struct sgw_alg_desc *alg, bool esn)
 {
 	/* HMAC over ESN needs the high sequence bits appended (RFC 4303 A2). */
-	if (esn && alg->auth_key_len)
-		return "authencesn(hmac(sha256),cbc(aes))";
+	if (esn && alg->crypto_esn)
+		return alg->crypto_esn;
 	return alg->crypto;
 }
 
@@ -175,6 +175,9 @@ struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
 	sa->mode = cfg->mode;
 	sa->esn = cfg->esn;
 	sa->force_async = READ_ONCE(force_async);
+	sa->encap = cfg->encap_sport && cfg->encap_dport;
+	if (sa->encap)
+		sa->encap_ports = (u32)cfg->encap_sport << 16 | cfg->encap_dport;
 	spin_lock_init(&sa->queue.lock);
 	INIT_LIST_HEAD(&sa->queue.list);
 	atomic64_set(&sa->seq, cfg->seq);
@@ -332,8 +335,9 @@ int sgw_sa_install(struct sgw_sa *sa, struct netlink_ext_ack *extack)
 	return 0;
 }
 
-int sgw_sa_remove(struct sgw_tunnel *tunnel, u8 dir, u32 spi,
-		  struct netlink_ext_ack *extack)
+/* The tunnel's SA of @dir with @spi, of either mode; under RTNL. */
+struct sgw_sa *sgw_sa_find(struct sgw_tunnel *tunnel, u8 dir, u32 spi,
+			   struct netlink_ext_ack *extack)
 {
 	struct sgw_sa __rcu **slot;
 	struct sgw_sa *sa = NULL;
@@ -354,8 +358,17 @@ int sgw_sa_remove(struct sgw_tunnel *tunnel, u8 dir, u32 spi,
 		NL_SET_ERR_MSG_FMT(extack, "tunnel %u has no %s SA with SPI 0x%08x",
 				   tunnel->id, dir == SGW_DIR_OUT ? "outbound" : "inbound",
 				   spi);
-		return -ENOENT;
 	}
+	return sa;
+}
+
+int sgw_sa_remove(struct sgw_tunnel *tunnel, u8 dir, u32 spi,
+		  struct netlink_ext_ack *extack)
+{
+	struct sgw_sa *sa = sgw_sa_find(tunnel, dir, spi, extack);
+
+	if (!sa)
+		return -ENOENT;
 	unlink_sa(sa);
 	return 0;
 }

@@ -36,6 +36,7 @@ struct sgw_sa_config {
 	bool esn;
 	u64 seq;
 	struct sgw_lifetime life;
+	u16 encap_sport, encap_dport;	/* ESP in UDP; 0, 0: plain ESP */
 };
 
 /* Inbound SAs are found by SPI and the local address the ESP came to. */
@@ -72,6 +73,8 @@ struct sgw_sa {
 	u8 mode;
 	bool esn;
 	bool force_async;		/* crypto completes from sgw's workqueue */
+	bool encap;			/* ESP in UDP (RFC 3948), for good */
+	u32 encap_ports;		/* sport << 16 | dport, host order */
 	atomic64_t seq;			/* outbound: last sequence number used */
 	struct sgw_replay *replay;	/* inbound */
 	struct sgw_sa_queue queue;
@@ -84,6 +87,24 @@ struct sgw_sa {
 	struct rcu_work free_work;
 };
 
+/* The SA's UDP ports in network order; the pair is read at once. */
+static inline void sgw_sa_ports(const struct sgw_sa *sa, __be16 *sport,
+				__be16 *dport)
+{
+	u32 ports = READ_ONCE(sa->encap_ports);
+
+	*sport = htons(ports >> 16);
+	*dport = htons(ports & 0xffff);
+}
+
+/* The UDP header ESP in UDP adds, 0 for plain ESP. */
+static inline unsigned int sgw_sa_udp_len(const struct sgw_sa *sa)
+{
+	return sa->encap ? 8 : 0;
+}
+
+struct sgw_sa *sgw_sa_find(struct sgw_tunnel *tunnel, u8 dir, u32 spi,
+			   struct netlink_ext_ack *extack);
 struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
 			     const struct sgw_sa_config *cfg,
 			     struct netlink_ext_ack *extack);

@@ -82,7 +82,10 @@ static bool exempt(struct sgw_tunnel *tunnel, struct sk_buff *skb)
 	return true;
 }
 
-/* Outer IP header on the encrypted packet, then out through the underlay. */
+/*
+ * Outer IP header on the encrypted packet (in front of its UDP header for
+ * ESP in UDP), then out through the underlay.
+ */
 static void transmit(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 		     struct sgw_esp_ctx *ctx)
 {
@@ -114,7 +117,8 @@ static void transmit(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 		iph->tos = dsfield;
 		iph->frag_off = df ? htons(IP_DF) : 0;
 		iph->ttl = ip4_dst_hoplimit(dst);
-		iph->protocol = IPPROTO_ESP;
+		/* ESP in UDP: checksum 0 (RFC 3948 section 2.1). */
+		iph->protocol = sa->encap ? IPPROTO_UDP : IPPROTO_ESP;
 		iph->saddr = sa->key.daddr.v4;
 		iph->daddr = remote.v4;
 		ip_select_ident(net, skb, NULL);
@@ -129,10 +133,13 @@ static void transmit(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 		ip6h = skb_push(skb, sizeof(*ip6h));
 		skb_reset_network_header(skb);
 		ip6_flow_hdr(ip6h, dsfield, 0);
-		ip6h->nexthdr = IPPROTO_ESP;
+		ip6h->nexthdr = sa->encap ? IPPROTO_UDP : IPPROTO_ESP;
 		ip6h->hop_limit = ip6_dst_hoplimit(dst);
 		ip6h->saddr = sa->key.daddr.v6;
 		ip6h->daddr = remote.v6;
+		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+		if (sa->encap)
+			sgw_esp_udp6_csum(skb, sizeof(*ip6h));
 		skb->protocol = htons(ETH_P_IPV6);
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 		IP6CB(skb)->frag_max_size = ctx->frag_size;

@@ -79,6 +79,8 @@ static void finish(struct sgw_esp_ctx *ctx, struct sk_buff *skb, int err)
 		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 		ip_local_out(dev_net(tunnel->dev), skb->sk, skb);
 	} else {
+		if (sa->encap)
+			sgw_esp_udp6_csum(skb, skb_transport_offset(skb));
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 		ip6_local_out(dev_net(tunnel->dev), skb->sk, skb);
 	}
@@ -109,7 +111,7 @@ static u8 *encapsulate(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
 	if (skb->protocol == htons(ETH_P_IP)) {
 		struct iphdr *iph = ip_hdr(skb);
 
-		iph->protocol = IPPROTO_ESP;
+		iph->protocol = sa->encap ? IPPROTO_UDP : IPPROTO_ESP;
 		iph->tot_len = htons(skb->len);
 		if (skb->len > mtu) {
 			iph->frag_off &= ~htons(IP_DF);
@@ -119,7 +121,7 @@ static u8 *encapsulate(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
 	} else {
 		struct ipv6hdr *ip6h = ipv6_hdr(skb);
 
-		ip6h->nexthdr = IPPROTO_ESP;
+		ip6h->nexthdr = sa->encap ? IPPROTO_UDP : IPPROTO_ESP;
 		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
 		if (skb->len > mtu)
 			skb->ignore_df = 1;
@@ -301,6 +303,35 @@ static void confirm_ct(struct sk_buff *skb)
 #endif
 }
 
+/*
+ * sgw's own ESP in UDP (to ports other than IKE's), which must leave as
+ * it is. Under RCU.
+ */
+static bool own_esp_in_udp(struct sgw_tunnel *tunnel, struct sk_buff *skb,
+			   unsigned int hlen)
+{
+	struct sgw_sa *sas[2];
+	const struct udphdr *uh;
+	__be16 sport, dport;
+	int i;
+
+	if ((skb->protocol == htons(ETH_P_IP) ? ip_hdr(skb)->protocol :
+	     ipv6_hdr(skb)->nexthdr) != IPPROTO_UDP)
+		return false;
+	/* classify() pulled the UDP header. */
+	uh = (void *)(skb_network_header(skb) + hlen);
+	sas[0] = rcu_dereference(tunnel->sa_out);
+	sas[1] = rcu_dereference(tunnel->sa_out_tr);
+	for (i = 0; i < ARRAY_SIZE(sas); i++) {
+		if (!sas[i] || !sas[i]->encap)
+			continue;
+		sgw_sa_ports(sas[i], &sport, &dport);
+		if (uh->source == sport && uh->dest == dport)
+			return true;
+	}
+	return false;
+}
+
 static unsigned int sgw_nf_local_out(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
@@ -312,7 +343,7 @@ static unsigned int sgw_nf_local_out(void *priv, struct sk_buff *skb,
 	if (!classify(skb, state->pf, &saddr, &daddr, &hlen, &clear) || clear)
 		return NF_ACCEPT;
 	tunnel = sgw_tunnel_protecting(sgw_net(state->net), &saddr, &daddr);
-	if (!tunnel)
+	if (!tunnel || own_esp_in_udp(tunnel, skb, hlen))
 		return NF_ACCEPT;
 	/* Extension headers would need the chain rewritten: not supported. */
 	if (state->pf == NFPROTO_IPV6 && ipv6_ext_hdr(ipv6_hdr(skb)->nexthdr)) {
@@ -465,8 +496,10 @@ void sgw_transport_deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb,
 {
 	struct sgw_sa *sa = ctx->sa;
 	struct sgw_tunnel *tunnel = sa->tunnel;
-	unsigned int off = ctx->len;
-	unsigned int esplen = sizeof(struct ip_esp_hdr) + sa->alg->iv_len;
+	/* The IP header, then the UDP header of ESP in UDP, then ESP. */
+	unsigned int off = ctx->len - sgw_sa_udp_len(sa);
+	unsigned int esplen = sgw_sa_udp_len(sa) + sizeof(struct ip_esp_hdr) +
+			      sa->alg->iv_len;
 	const struct sgw_tunnel_cfg *cfg;
 	bool ok;
 
@@ -506,8 +539,13 @@ void sgw_transport_deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb,
 		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
 		IP6CB(skb)->nhoff = offsetof(struct ipv6hdr, nexthdr);
 	}
-	/* The NIC's checksum covered the ciphertext; ESP's own is fresh. */
-	skb->ip_summed = CHECKSUM_NONE;
+	/*
+	 * The NIC's checksum covered the ciphertext; ESP's own is fresh.
+	 * Through a NAT (ESP in UDP), the plaintext's TCP or UDP checksum
+	 * covers addresses the NAT rewrote outside: the ICV vouches for
+	 * the payload instead (RFC 3948 section 3.1.2, as xfrm does).
+	 */
+	skb->ip_summed = sa->encap ? CHECKSUM_UNNECESSARY : CHECKSUM_NONE;
 	nf_reset_ct(skb);
 	if (!rx_queue(skb))
 		sgw_tunnel_rx_drop(tunnel, SGW_DROP_NOMEM, skb);

@@ -119,6 +119,7 @@ int sgw_tunnel_init(struct sgw_tunnel *tunnel)
 	tunnel->outer_df = SGW_OUTER_DF_CLEAR;
 	sgw_hold_init(tunnel);
 	sgw_ratelimit_init(&tunnel->unknown_spi_rs);
+	sgw_ratelimit_init(&tunnel->mapping_rs);
 	sgw_ratelimit_init(&tunnel->tr_log_rs);
 	RCU_INIT_POINTER(tunnel->cfg, cfg);
 	return 0;
@@ -162,7 +163,7 @@ void sgw_tunnel_free(struct sgw_tunnel *tunnel)
  * are bound to the address pair: a new pair removes them.
  */
 int sgw_tunnel_set_cfg(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
-		       struct netlink_ext_ack *extack)
+		       bool keep_sas, struct netlink_ext_ack *extack)
 {
 	struct sgw_net *sn = sgw_net(dev_net(tunnel->dev));
 	struct sgw_tunnel_cfg *old = sgw_tunnel_cfg_rtnl(tunnel);
@@ -179,6 +180,23 @@ int sgw_tunnel_set_cfg(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
 	}
 	moved = !sgw_addr_equal(&old->local, &cfg->local) ||
 		!sgw_addr_equal(&old->remote, &cfg->remote);
+	/*
+	 * A NAT moved the peer: its SAs go on from the new address. Inbound
+	 * SAs are found by the local address, which must stay.
+	 */
+	if (keep_sas && moved && old->local.family && old->remote.family) {
+		if (!sgw_addr_equal(&old->local, &cfg->local) ||
+		    old->remote.family != cfg->remote.family) {
+			NL_SET_ERR_MSG(extack,
+				       "keeping the SAs allows a new remote address of the same family only");
+			kfree(cfg);
+			return -EINVAL;
+		}
+		moved = false;
+		dst_cache_reset(&tunnel->dst_cache);
+		dst_cache_reset(&tunnel->exempt_cache);
+		WRITE_ONCE(tunnel->learned_pmtu, 0);
+	}
 	if (!sgw_addr_equal(&tunnel->remote_key, &cfg->remote)) {
 		if (tunnel->remote_key.family)
 			rhltable_remove(&sn->by_remote, &tunnel->remote_node,

@@ -68,6 +68,7 @@ struct sgw_tunnel {
 	unsigned long learned_expires;
 	struct sgw_hold hold;		/* packets waiting for an outbound SA */
 	struct ratelimit_state unknown_spi_rs;	/* unknown-SPI events */
+	struct ratelimit_state mapping_rs;	/* NAT mapping events */
 	struct sgw_tunnel_stats __percpu *stats;
 };
 
@@ -100,7 +101,7 @@ int sgw_tunnel_init(struct sgw_tunnel *tunnel);
 void sgw_tunnel_uninit(struct sgw_tunnel *tunnel);
 void sgw_tunnel_free(struct sgw_tunnel *tunnel);
 int sgw_tunnel_set_cfg(struct sgw_tunnel *tunnel, struct sgw_tunnel_cfg *cfg,
-		       struct netlink_ext_ack *extack);
+		       bool keep_sas, struct netlink_ext_ack *extack);
 int sgw_tunnel_set_enabled(struct sgw_tunnel *tunnel, bool enabled,
 			   struct netlink_ext_ack *extack);
 int sgw_tunnel_check_conflict(struct sgw_tunnel *tunnel,

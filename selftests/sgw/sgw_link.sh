@@ -16,12 +16,13 @@ esp_payload_max() {
 }
 
 # Worst case over the algorithms (GCM, ChaCha20: iv 8, block 4, icv 16;
-# CBC: iv 16, block 16, icv 16) and outer IPv4 (20) / IPv6 (40).
+# CBC: iv 16, block 16, icv 16 to 32 for HMAC-SHA-512-256) and outer
+# IPv4 (20) / IPv6 (40), with or without the UDP header of ESP in UDP (8).
 worst_mtu() {
 	local best=1000000 v ip
 
-	for ip in 20 40; do
-		for alg in "8 16 4" "16 16 16"; do
+	for ip in 20 28 40 48; do
+		for alg in "8 16 4" "16 16 16" "16 32 16"; do
 			v=$(esp_payload_max "$1" "$ip" $alg)
 			[ "$v" -lt "$best" ] && best=$v
 		done

@@ -49,8 +49,14 @@
  *     SGW_TUNNEL_A_PROTECT_GATEWAYS: NLA_U8, 0 (default) or 1: traffic
  *                       between the two SGW addresses, other than IKE,
  *                       only as transport-mode ESP (see below)
+ *     SGW_TUNNEL_A_KEEP_SAS: NLA_U8, 0 or 1, request only: with 1, a new
+ *                       SGW_TUNNEL_A_REMOTE (same family, local address
+ *                       unchanged) keeps the tunnel's SAs: the daemon
+ *                       follows a peer whose address a NAT changed
+ *                       (SGW_CMD_NEW_MAPPING). Refused with a new local.
  *   Local and remote must be of one family. Changing either address
- *   removes the tunnel's SAs, which were bound to the old pair.
+ *   removes the tunnel's SAs, which were bound to the old pair, unless
+ *   SGW_TUNNEL_A_KEEP_SAS is 1 and only the remote address changes.
  *
  * SGW_CMD_TUNNEL_DEL
  *   SGW_A_TUNNEL: NLA_NESTED
@@ -112,11 +118,42 @@
  *                   NLA_U64 lifetimes, 0 = unlimited; seconds at most
  *                   SGW_SA_SECONDS_MAX. Each hard limit holds on its own,
  *                   even below the soft one.
+ *     SGW_SA_A_ENCAP_SPORT, SGW_SA_A_ENCAP_DPORT: NLA_U16 in host byte
+ *                   order, 1..65535, both or neither: ESP in UDP (RFC
+ *                   3948), as xfrm's "encap espinudp SPORT DPORT". The
+ *                   ports are those of the packets the SA carries:
+ *                   outbound SPORT is ours and DPORT the peer's; inbound
+ *                   SPORT is the peer's and DPORT ours (usually 4500 and
+ *                   4500, or the port a NAT maps the peer to).
+ *                   Outbound, ESP leaves in UDP; IPv4 with UDP checksum
+ *                   0 (RFC 3948 section 2.1), IPv6 with a computed one
+ *                   (RFC 8200, RFC 6936). Inbound, an SA with ports
+ *                   accepts ESP only in UDP to its DPORT, an SA without
+ *                   only plain ESP; the other kind is dropped as
+ *                   SGW_DROP_ENCAP. ESP in UDP from another source
+ *                   address or port than the tunnel's remote address and
+ *                   the SA's SPORT is still accepted once authenticated,
+ *                   and reported with SGW_CMD_NEW_MAPPING.
+ *                   UDP datagrams to such a port that are no ESP of ours
+ *                   reach the sockets untouched: IKE with the non-ESP
+ *                   marker (four zero bytes) and the one-byte NAT
+ *                   keepalive 0xff, which the socket's owner ignores.
+ *                   ESP in UDP from a tunnel's remote SGW to 4500 or to
+ *                   the DPORT of one of its inbound SAs, whose SPI is of
+ *                   no SA, is dropped as SGW_DROP_UNKNOWN_SPI.
  *   A tunnel holds one outbound SA and up to SGW_SA_IN_MAX inbound SAs of
  *   each mode. A new outbound SA replaces the old one of its mode at once
  *   (the old one is freed). The tunnel needs its local and remote
  *   addresses first. Inbound SPIs of both modes share one space per local
  *   address. SA_DEL finds an SA of either mode by SPI and direction.
+ *
+ * SGW_CMD_SA_SET
+ *   SGW_A_SA: NLA_NESTED
+ *     SGW_SA_A_TUNNEL_ID, SGW_SA_A_SPI, SGW_SA_A_DIR: required
+ *     SGW_SA_A_ENCAP_SPORT, SGW_SA_A_ENCAP_DPORT: required, the new ports
+ *   Changes the UDP ports of an SA that has them (a NAT mapping moved);
+ *   nothing else of an SA changes in place, and an SA without
+ *   encapsulation cannot gain it (add a new SA instead).
  *
  * SGW_CMD_SA_DEL
  *   SGW_A_SA: NLA_NESTED
@@ -135,6 +172,7 @@
  *       SGW_SA_A_BYTES, SGW_SA_A_PACKETS: NLA_U64, inner bytes and packets
  *       SGW_SA_A_AGE: NLA_U64, seconds since the SA was added
  *       SGW_SA_A_SOFT_EXPIRED: NLA_U8, 1 once a soft limit was reached
+ *       SGW_SA_A_ENCAP_SPORT, SGW_SA_A_ENCAP_DPORT: only for an SA in UDP
  *
  * Multicast group SGW_MCGRP_EVENTS carries:
  *   SGW_CMD_TUNNEL_STATE, when a tunnel is enabled, disabled or changed:
@@ -156,6 +194,18 @@
  *     SGW_A_UNKNOWN_SPI: NLA_NESTED
  *       SGW_UNKNOWN_SPI_A_TUNNEL_ID: NLA_U32
  *       SGW_UNKNOWN_SPI_A_SPI: NLA_U32, the SPI's numeric value
+ *   SGW_CMD_NEW_MAPPING, when an authenticated, not replayed ESP-in-UDP
+ *   packet of an inbound SA came from another address than the tunnel's
+ *   remote SGW or another port than the SA's SPORT (a NAT mapping
+ *   changed; at most one per tunnel and second). The SAs are unchanged:
+ *   the daemon moves the tunnel with SGW_CMD_TUNNEL_SET (REMOTE and
+ *   KEEP_SAS) and the ports with SGW_CMD_SA_SET (outbound DPORT, inbound
+ *   SPORT) once it trusts the new mapping (RFC 7296 section 2.23).
+ *     SGW_A_MAPPING: NLA_NESTED
+ *       SGW_MAPPING_A_TUNNEL_ID: NLA_U32
+ *       SGW_MAPPING_A_SPI: NLA_U32, the inbound SA's SPI
+ *       SGW_MAPPING_A_ADDR: NLA_BINARY, 4 or 16 bytes, the new source
+ *       SGW_MAPPING_A_PORT: NLA_U16, host byte order, the new source port
  *
  * "No SA": while someone listens on SGW_MCGRP_EVENTS (an IKE daemon), a
  * packet routed into an enabled tunnel that has its addresses but no
@@ -214,6 +264,8 @@ enum sgw_cmd {
 	SGW_CMD_TUNNEL_STATE,
 	SGW_CMD_ACQUIRE,
 	SGW_CMD_UNKNOWN_SPI,
+	SGW_CMD_SA_SET,
+	SGW_CMD_NEW_MAPPING,
 	__SGW_CMD_MAX
 };
 
@@ -227,6 +279,7 @@ enum sgw_attr {
 	SGW_A_SA,
 	SGW_A_ACQUIRE,		/* events only; refused in requests */
 	SGW_A_UNKNOWN_SPI,	/* events only; refused in requests */
+	SGW_A_MAPPING,		/* events only; refused in requests */
 	__SGW_A_MAX
 };
 
@@ -267,6 +320,7 @@ enum sgw_tunnel_attr {
 	SGW_TUNNEL_A_TUNNEL_MTU,
 	SGW_TUNNEL_A_EVENTS,
 	SGW_TUNNEL_A_PROTECT_GATEWAYS,
+	SGW_TUNNEL_A_KEEP_SAS,
 	__SGW_TUNNEL_A_MAX
 };
 
@@ -299,6 +353,17 @@ enum sgw_unknown_spi_attr {
 };
 
 #define SGW_UNKNOWN_SPI_A_MAX (__SGW_UNKNOWN_SPI_A_MAX - 1)
+
+enum sgw_mapping_attr {
+	SGW_MAPPING_A_UNSPEC,
+	SGW_MAPPING_A_TUNNEL_ID,
+	SGW_MAPPING_A_SPI,
+	SGW_MAPPING_A_ADDR,
+	SGW_MAPPING_A_PORT,
+	__SGW_MAPPING_A_MAX
+};
+
+#define SGW_MAPPING_A_MAX (__SGW_MAPPING_A_MAX - 1)
 
 enum sgw_ts_attr {
 	SGW_TS_A_UNSPEC,
@@ -406,6 +471,7 @@ enum sgw_drop {
 	SGW_DROP_HOLD_TIMEOUT,	/* held, but no outbound SA came in time */
 	SGW_DROP_NO_TRANSPORT_SA, /* SGW-to-SGW packet, no outbound transport SA */
 	SGW_DROP_BACKLOG,	/* too many of the SA's packets in crypto already */
+	SGW_DROP_ENCAP,		/* ESP in UDP for a plain SA, or the reverse */
 	__SGW_DROP_MAX
 };
 

@@ -24,6 +24,7 @@ static const char *const drop_names[__SGW_DROP_MAX] = {
 	[SGW_DROP_HOLD_TIMEOUT] = "hold-timeout",
 	[SGW_DROP_NO_TRANSPORT_SA] = "no-transport-sa",
 	[SGW_DROP_BACKLOG] = "backlog",
+	[SGW_DROP_ENCAP] = "encap-mismatch",
 };
 
 /* Key lengths and layouts as RFC 4106, RFC 7634 and RFC 4868 define them. */
