@@ -257,6 +257,19 @@ int parse_prefix_list(const char *field, const char *s, struct sgw_ts *out,
 	return 0;
 }
 
+int parse_encap(const char *sport, const char *dport, uint16_t *sp,
+		uint16_t *dp, char *err, size_t errlen)
+{
+	uint32_t s, d;
+
+	if (parse_u32("encap source port", sport, 1, 65535, &s, err, errlen) ||
+	    parse_u32("encap destination port", dport, 1, 65535, &d, err, errlen))
+		return -EINVAL;
+	*sp = (uint16_t)s;
+	*dp = (uint16_t)d;
+	return 0;
+}
+
 int parse_spi(const char *s, uint32_t *out, char *err, size_t errlen)
 {
 	unsigned long long v;

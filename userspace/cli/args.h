@@ -35,6 +35,9 @@ int parse_prefix(const char *field, const char *s, struct sgw_ipprefix *out,
 int parse_prefix_list(const char *field, const char *s, struct sgw_ts *out,
 		      char *err, size_t errlen);
 int parse_spi(const char *s, uint32_t *out, char *err, size_t errlen);
+/* "encap SPORT DPORT": two UDP ports, 1 to 65535 each. */
+int parse_encap(const char *sport, const char *dport, uint16_t *sp,
+		uint16_t *dp, char *err, size_t errlen);
 int parse_dir(const char *s, unsigned int *out, char *err, size_t errlen);
 int parse_alg(const char *s, const struct sgw_alg_spec **out, char *err,
 	      size_t errlen);

@@ -146,27 +146,52 @@ static int check_sa_add(const struct sa_add_args *a)
 	return ret;
 }
 
+/* Keywords of "sa add"; any longer list repeats one. */
+#define SA_ADD_KEYWORDS	20
+
+static bool seen_before(char **argv, const int *kw, int n, int i)
+{
+	int k;
+
+	for (k = 0; k < n; k++)
+		if (!strcmp(argv[kw[k]], argv[i]))
+			return true;
+	return false;
+}
+
 static int sa_add(struct ctx *ctx, int argc, char **argv)
 {
 	struct sa_add_args a = { .req.sa.mode = SGW_MODE_TUNNEL };
+	int i, ret, kw[SA_ADD_KEYWORDS], n_kw = 0;
 	uint8_t key[SGW_KEY_MAX];
 	struct sgwnl *nl;
 	char err[320];
-	int i, ret;
 
 	(void)ctx;
 	if (argc < 1)
 		return usage_error("sa add: name a tunnel (id or interface)");
 	if (parse_tunnel_ref(argv[0], &a.ref, err, sizeof(err)))
 		return usage_error("sa add: %s", err);
+	/* KEYWORD VALUE pairs, and "encap SPORT DPORT" with two values. */
 	for (i = 1; i < argc; i += 2) {
 		if (i + 1 >= argc)
 			return usage_error("sa add: \"%s\" needs a value", argv[i]);
-		if (keyword_repeated(argv, 1, i))
+		if (seen_before(argv, kw, n_kw, i))
 			return usage_error("sa add: \"%s\" given twice", argv[i]);
-		ret = parse_sa_keyword(&a, argv[i], argv[i + 1], err, sizeof(err));
+		kw[n_kw++] = i;
+		if (!strcmp(argv[i], "encap")) {
+			if (i + 2 >= argc)
+				return usage_error("sa add: \"encap\" needs two values: the UDP source and destination ports");
+			ret = parse_encap(argv[i + 1], argv[i + 2],
+					  &a.req.sa.encap_sport,
+					  &a.req.sa.encap_dport, err, sizeof(err));
+			i++;
+		} else {
+			ret = parse_sa_keyword(&a, argv[i], argv[i + 1], err,
+					       sizeof(err));
+		}
 		if (ret == -ENOENT)
-			return usage_error("sa add: unknown keyword \"%s\" (expected dir, spi, mode, alg, key-file, replay-window, esn, seq or a lifetime such as soft-bytes)",
+			return usage_error("sa add: unknown keyword \"%s\" (expected dir, spi, mode, alg, key-file, replay-window, esn, seq, encap or a lifetime such as soft-bytes)",
 					   argv[i]);
 		if (ret)
 			return usage_error("sa add: %s", err);
@@ -343,7 +368,7 @@ static const struct command sa_cmds[] = {
 	{ "add", sa_add,
 	  "TUNNEL dir in|out spi SPI [mode tunnel|transport] alg ALG key-file FILE|- [replay-window N] "
 	  "[esn yes|no] [seq N] [soft-bytes N] [hard-bytes N] [soft-packets N] "
-	  "[hard-packets N] [soft-seconds N] [hard-seconds N]",
+	  "[hard-packets N] [soft-seconds N] [hard-seconds N] [encap SPORT DPORT]",
 	  "add an SA with a key read from FILE (hex); a new outbound SA replaces the old" },
 	{ "del", sa_del, "TUNNEL dir in|out spi SPI", "delete one SA" },
 	{ "flush", sa_flush, "[TUNNEL]", "delete the SAs of one tunnel or of all" },

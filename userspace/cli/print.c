@@ -211,6 +211,8 @@ void print_sa(FILE *out, const struct sgw_sa_info *sa)
 		fprintf(out, " replay-window %u", sa->replay_window);
 	if (sa->esn)
 		fputs(" esn", out);
+	if (sa->encap_sport)
+		fprintf(out, " encap %u %u", sa->encap_sport, sa->encap_dport);
 	if (sa->soft_expired)
 		fputs(" soft-expired", out);
 	fprintf(out, "\n  seq %" PRIu64 "  bytes %" PRIu64 "  packets %" PRIu64
@@ -232,6 +234,10 @@ static void sa_json_fields(struct json *j, const struct sgw_sa_info *sa)
 	json_string(j, "mode", sgw_mode_name(sa->mode));
 	json_u64(j, "replay-window", sa->replay_window);
 	json_bool(j, "esn", sa->esn);
+	/* ESP in UDP: both ports, 0 and 0 with "encap" false. */
+	json_bool(j, "encap", sa->encap_sport != 0);
+	json_u64(j, "encap-sport", sa->encap_sport);
+	json_u64(j, "encap-dport", sa->encap_dport);
 	json_u64(j, "seq", sa->seq);
 	json_u64(j, "bytes", sa->bytes);
 	json_u64(j, "packets", sa->packets);

@@ -113,6 +113,8 @@ struct sgw_sa_info {
 	uint64_t soft_seconds, hard_seconds;
 	uint64_t bytes, packets, age;
 	bool soft_expired;
+	/* ESP in UDP (RFC 3948): the UDP ports, 0 and 0 for plain ESP. */
+	uint16_t encap_sport, encap_dport;
 };
 
 /* An SA to add: the key stays with the caller, who wipes it. */

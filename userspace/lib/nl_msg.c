@@ -122,6 +122,8 @@ static const struct nla_policy sa_policy[SGW_SA_A_MAX + 1] = {
 	[SGW_SA_A_AGE] = { .type = NLA_U64 },
 	[SGW_SA_A_SOFT_EXPIRED] = { .type = NLA_U8 },
 	[SGW_SA_A_HARD] = { .type = NLA_U8 },
+	[SGW_SA_A_ENCAP_SPORT] = { .type = NLA_U16 },
+	[SGW_SA_A_ENCAP_DPORT] = { .type = NLA_U16 },
 };
 
 /* The attribute's length decides the family, as the uapi says. */
@@ -249,6 +251,11 @@ int sgwnl_decode_sa(struct nlattr **tb, struct sgw_sa_info *sa)
 	sa->age = get_u64_or_0(a[SGW_SA_A_AGE]);
 	sa->soft_expired = a[SGW_SA_A_SOFT_EXPIRED] &&
 			   nla_get_u8(a[SGW_SA_A_SOFT_EXPIRED]);
+	/* Both or neither, as the module sends them. */
+	if (a[SGW_SA_A_ENCAP_SPORT] && a[SGW_SA_A_ENCAP_DPORT]) {
+		sa->encap_sport = nla_get_u16(a[SGW_SA_A_ENCAP_SPORT]);
+		sa->encap_dport = nla_get_u16(a[SGW_SA_A_ENCAP_DPORT]);
+	}
 	return 0;
 }
 
@@ -418,7 +425,10 @@ int sgwnl_put_sa(struct nl_msg *msg, const struct sgw_sa_request *req)
 	    put_u64_unless_0(msg, SGW_SA_A_SOFT_PACKETS, sa->soft_packets) ||
 	    put_u64_unless_0(msg, SGW_SA_A_HARD_PACKETS, sa->hard_packets) ||
 	    put_u64_unless_0(msg, SGW_SA_A_SOFT_SECONDS, sa->soft_seconds) ||
-	    put_u64_unless_0(msg, SGW_SA_A_HARD_SECONDS, sa->hard_seconds))
+	    put_u64_unless_0(msg, SGW_SA_A_HARD_SECONDS, sa->hard_seconds) ||
+	    (sa->encap_sport &&
+	     (nla_put_u16(msg, SGW_SA_A_ENCAP_SPORT, sa->encap_sport) ||
+	      nla_put_u16(msg, SGW_SA_A_ENCAP_DPORT, sa->encap_dport))))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

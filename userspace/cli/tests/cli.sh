@@ -49,8 +49,16 @@ expect 2 'sgwctl: sa add: missing "key-file FILE" ("-" reads standard input)' \
 	sa add 1 dir out spi 0x1001 alg aes-gcm-128
 expect 2 'sgwctl: sa add: missing "dir in|out"' \
 	sa add 1 spi 0x1001 alg aes-gcm-128 key-file k
-expect 2 'sgwctl: sa add: unknown keyword "key" (expected dir, spi, mode, alg, key-file, replay-window, esn, seq or a lifetime such as soft-bytes)' \
+expect 2 'sgwctl: sa add: unknown keyword "key" (expected dir, spi, mode, alg, key-file, replay-window, esn, seq, encap or a lifetime such as soft-bytes)' \
 	sa add 1 dir out spi 0x1001 alg aes-gcm-128 key 00112233
+expect 2 'sgwctl: sa add: "encap" needs two values: the UDP source and destination ports' \
+	sa add 1 dir out spi 0x1001 alg aes-gcm-128 key-file k encap 4500
+expect 2 'sgwctl: sa add: encap destination port "0" is not valid: expected a number from 1 to 65535' \
+	sa add 1 dir out spi 0x1001 alg aes-gcm-128 encap 4500 0 key-file k
+expect 2 'sgwctl: sa add: "encap" given twice' \
+	sa add 1 dir out spi 0x1001 encap 4500 4500 alg aes-gcm-128 encap 1 2 key-file k
+expect 2 'sgwctl: sa add: "alg" given twice' \
+	sa add 1 dir out encap 4500 4500 alg aes-gcm-128 spi 0x1001 alg aes-gcm-256 key-file k
 expect 2 'sgwctl: sa add: replay-window applies to inbound SAs (dir in) only' \
 	sa add 1 dir out spi 0x1001 alg aes-gcm-128 key-file k replay-window 32
 expect 2 'sgwctl: sa add: replay-window "4097" is not valid: expected a number from 0 to 4096' \

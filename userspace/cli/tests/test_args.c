@@ -268,6 +268,32 @@ static void test_spi(void **state)
 	assert_int_equal(spi, 256);
 }
 
+static void test_encap(void **state)
+{
+	uint16_t sp = 7, dp = 7;
+	char err[200];
+
+	(void)state;
+	assert_int_equal(parse_encap("4500", "4500", &sp, &dp, err, sizeof(err)), 0);
+	assert_int_equal(sp, 4500);
+	assert_int_equal(dp, 4500);
+	assert_int_equal(parse_encap("1", "65535", &sp, &dp, err, sizeof(err)), 0);
+	assert_int_equal(sp, 1);
+	assert_int_equal(dp, 65535);
+
+	sp = dp = 7;
+	assert_int_not_equal(parse_encap("0", "4500", &sp, &dp, err, sizeof(err)), 0);
+	assert_string_equal(err, "encap source port \"0\" is not valid: expected a number from 1 to 65535");
+	assert_int_not_equal(parse_encap("4500", "65536", &sp, &dp, err, sizeof(err)), 0);
+	assert_string_equal(err, "encap destination port \"65536\" is not valid: expected a number from 1 to 65535");
+	assert_int_not_equal(parse_encap("4500", "", &sp, &dp, err, sizeof(err)), 0);
+	assert_int_not_equal(parse_encap("-1", "4500", &sp, &dp, err, sizeof(err)), 0);
+	assert_int_not_equal(parse_encap("4500x", "4500", &sp, &dp, err, sizeof(err)), 0);
+	/* Nothing written on failure. */
+	assert_int_equal(sp, 7);
+	assert_int_equal(dp, 7);
+}
+
 static void test_dir_alg(void **state)
 {
 	const struct sgw_alg_spec *alg = NULL;
@@ -499,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_prefix),
 		cmocka_unit_test(test_prefix_list),
 		cmocka_unit_test(test_spi),
+		cmocka_unit_test(test_encap),
 		cmocka_unit_test(test_dir_alg),
 		cmocka_unit_test(test_key_hex),
 		cmocka_unit_test(test_key_file),

@@ -150,7 +150,7 @@ static void test_tunnel_json(void **state)
 		  "\"local-ts\":[\"10.1.0.0/24\"],\"remote-ts\":[\"10.2.0.0/24\"],"
 		  "\"drops\":{\"no-sa\":3,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0,\"no-transport-sa\":0,\"backlog\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0,\"no-transport-sa\":0,\"backlog\":0,\"encap-mismatch\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
 		  "\"outer-df\":\"copy\",\"fragment\":\"before-encryption\","
 		  "\"path-mtu\":1500,\"tunnel-mtu\":1446,\"events\":{\"frag-needed\":0,"
 		  "\"packet-too-big\":0,\"fragmented-before\":0,\"fragmented-after\":0,"
@@ -175,7 +175,7 @@ static void test_tunnel_json(void **state)
 	json_init(&j, f);
 	print_tunnel_json(&j, &t);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"hold-timeout\":0,\"no-transport-sa\":4,\"backlog\":0}"));
+	assert_non_null(strstr(buf, "\"hold-timeout\":0,\"no-transport-sa\":4,\"backlog\":0,\"encap-mismatch\":0}"));
 	assert_non_null(strstr(buf, "},\"protect-gateways\":true}"));
 	free(buf);
 	buf = NULL;
@@ -193,7 +193,7 @@ static void test_tunnel_json(void **state)
 		  "\"local\":null,\"remote\":null,\"local-ts\":[],\"remote-ts\":[],"
 		  "\"drops\":{\"no-sa\":0,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0,\"no-transport-sa\":0,\"backlog\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0,\"no-transport-sa\":0,\"backlog\":0,\"encap-mismatch\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
 		  "\"outer-df\":\"copy\",\"fragment\":\"before-encryption\","
 		  "\"path-mtu\":0,\"tunnel-mtu\":0,\"events\":{\"frag-needed\":0,"
 		  "\"packet-too-big\":0,\"fragmented-before\":0,\"fragmented-after\":0,"
@@ -221,11 +221,13 @@ static void test_sa_human(void **state)
 	sa.dir = SGW_DIR_IN;
 	sa.replay_window = 64;
 	sa.esn = true;
+	sa.encap_sport = 31001;
+	sa.encap_dport = 4500;
 	print_sa(f, &sa);
 	finish(f, "tunnel 1: sa out spi 0x00001001 aes-gcm-128 tunnel\n"
 		  "  seq 12  bytes 1008  packets 12  age 5s\n"
 		  "  lifetime: soft 0 bytes/0 packets/3000s, hard 0 bytes/0 packets/3600s\n"
-		  "tunnel 1: sa in spi 0x00002001 aes-gcm-128 tunnel replay-window 64 esn\n"
+		  "tunnel 1: sa in spi 0x00002001 aes-gcm-128 tunnel replay-window 64 esn encap 31001 4500\n"
 		  "  seq 12  bytes 1008  packets 12  age 5s\n");
 
 	memset(&sa, 0, sizeof(sa));
@@ -265,16 +267,19 @@ static void test_sa_json(void **state)
 	sa.hard_packets = 4;
 	sa.soft_seconds = 5;
 	sa.hard_seconds = 6;
+	sa.encap_sport = 4500;
+	sa.encap_dport = 31001;
 	print_sa_json(&j, &sa);
 	json_array_close(&j);
 	json_end(&j);
 	finish(f, "[{\"tunnel\":1,\"dir\":\"out\",\"spi\":4097,\"alg\":\"aes-gcm-128\","
-		  "\"mode\":\"tunnel\",\"replay-window\":0,\"esn\":false,\"seq\":12,"
+		  "\"mode\":\"tunnel\",\"replay-window\":0,\"esn\":false,\"encap\":false,\"encap-sport\":0,\"encap-dport\":0,\"seq\":12,"
 		  "\"bytes\":1008,\"packets\":12,\"age\":5,\"soft-expired\":false,"
 		  "\"soft-bytes\":0,\"hard-bytes\":0,\"soft-packets\":0,\"hard-packets\":0,"
 		  "\"soft-seconds\":0,\"hard-seconds\":0},"
 		  "{\"tunnel\":1,\"dir\":\"in\",\"spi\":4097,\"alg\":\"aes-cbc-256-sha256\","
-		  "\"mode\":\"tunnel\",\"replay-window\":64,\"esn\":true,\"seq\":12,"
+		  "\"mode\":\"tunnel\",\"replay-window\":64,\"esn\":true,"
+		  "\"encap\":true,\"encap-sport\":4500,\"encap-dport\":31001,\"seq\":12,"
 		  "\"bytes\":1008,\"packets\":12,\"age\":5,\"soft-expired\":true,"
 		  "\"soft-bytes\":1,\"hard-bytes\":2,\"soft-packets\":3,\"hard-packets\":4,"
 		  "\"soft-seconds\":5,\"hard-seconds\":6}]\n");

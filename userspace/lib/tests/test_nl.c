@@ -126,7 +126,8 @@ static void test_put_sa(void **state)
 		.sa = { .tunnel_id = 3, .spi = 0x2001, .dir = SGW_DIR_IN,
 			.mode = SGW_MODE_TUNNEL, .alg = SGW_ALG_AES_GCM_256,
 			.replay_window = 0, .esn = true, .seq = 4294967290ULL,
-			.hard_bytes = 1ULL << 40, .soft_seconds = 3000 },
+			.hard_bytes = 1ULL << 40, .soft_seconds = 3000,
+			.encap_sport = 31001, .encap_dport = 4500 },
 		.replay_window_given = true, .key = key, .key_len = sizeof(key),
 	};
 	struct nlattr *tb[SGW_A_MAX + 1], *a[SGW_SA_A_MAX + 1];
@@ -157,6 +158,8 @@ static void test_put_sa(void **state)
 	assert_null(a[SGW_SA_A_HARD_SECONDS]);
 	assert_null(a[SGW_SA_A_SOFT_PACKETS]);
 	assert_null(a[SGW_SA_A_HARD_PACKETS]);
+	assert_int_equal(nla_get_u16(a[SGW_SA_A_ENCAP_SPORT]), 31001);
+	assert_int_equal(nla_get_u16(a[SGW_SA_A_ENCAP_DPORT]), 4500);
 	sgwnl_msg_free(msg);
 
 	/* Defaults stay the kernel's: no window, ESN, sequence or lifetime. */
@@ -323,6 +326,8 @@ static struct nl_msg *sa_reply(uint8_t cmd, bool with_dir)
 	nla_put_u64(msg, SGW_SA_A_AGE, 7);
 	nla_put_u8(msg, SGW_SA_A_SOFT_EXPIRED, 1);
 	nla_put_u8(msg, SGW_SA_A_HARD, 1);
+	nla_put_u16(msg, SGW_SA_A_ENCAP_SPORT, 4500);
+	nla_put_u16(msg, SGW_SA_A_ENCAP_DPORT, 4501);
 	nla_nest_end(msg, sa);
 	return msg;
 }
@@ -349,6 +354,8 @@ static void test_decode_sa(void **state)
 	assert_true(sa.soft_seconds == 5 && sa.hard_seconds == 6);
 	assert_true(sa.bytes == 1234 && sa.packets == 10 && sa.age == 7);
 	assert_true(sa.soft_expired);
+	assert_int_equal(sa.encap_sport, 4500);
+	assert_int_equal(sa.encap_dport, 4501);
 	nlmsg_free(msg);
 
 	msg = sa_reply(SGW_CMD_SA_GET, false);
