@@ -507,6 +507,14 @@ void print_event(FILE *out, const struct sgw_event *ev)
 			ev->tunnel_id, ev->spi);
 		return;
 	}
+	if (ev->type == SGW_EVENT_NEW_MAPPING) {
+		char src[INET6_ADDRSTRLEN];
+
+		sgw_addr_format(&ev->src, src, sizeof(src));
+		fprintf(out, "tunnel %u: sa in spi 0x%08x: ESP in UDP from a new address or port: %s port %u\n",
+			ev->tunnel_id, ev->spi, src, ev->port);
+		return;
+	}
 	if (ev->type == SGW_EVENT_ACQUIRE) {
 		char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 
@@ -537,6 +545,18 @@ void print_event_json(struct json *j, const struct sgw_event *ev)
 		json_string(j, "event", "unknown-spi");
 		json_u64(j, "tunnel", ev->tunnel_id);
 		json_u64(j, "spi", ev->spi);
+		json_object_close(j);
+		return;
+	}
+	if (ev->type == SGW_EVENT_NEW_MAPPING) {
+		char src[INET6_ADDRSTRLEN];
+
+		sgw_addr_format(&ev->src, src, sizeof(src));
+		json_string(j, "event", "new-mapping");
+		json_u64(j, "tunnel", ev->tunnel_id);
+		json_u64(j, "spi", ev->spi);
+		json_string(j, "addr", src);
+		json_u64(j, "port", ev->port);
 		json_object_close(j);
 		return;
 	}

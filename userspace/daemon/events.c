@@ -167,6 +167,9 @@ int on_event(const struct sgw_event *ev, void *arg)
 		on_tunnel(d, ev);
 		return 0;
 	}
+	/* Not an expiry: NAT mappings are the IKE side's to follow. */
+	if (ev->type == SGW_EVENT_NEW_MAPPING)
+		return 0;
 
 	snprintf(name, sizeof(name), "%u", ev->tunnel_id);
 	/* Rekey on the soft limit; after the hard one the tunnel starts over. */

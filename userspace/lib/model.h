@@ -142,6 +142,7 @@ enum sgw_event_type {
 	SGW_EVENT_ACQUIRE,		/* a packet found no outbound SA */
 	SGW_EVENT_UNKNOWN_SPI,		/* ESP from the peer for no SA of ours */
 	SGW_EVENT_TUNNEL,		/* enabled, disabled or changed */
+	SGW_EVENT_NEW_MAPPING,		/* ESP in UDP from a new address/port */
 };
 
 struct sgw_event {
@@ -151,8 +152,9 @@ struct sgw_event {
 	unsigned int dir;
 	bool hard;
 	uint64_t bytes, packets;
-	/* acquire: the packet's inner addresses */
+	/* acquire: the packet's inner addresses; new mapping: src, port */
 	struct sgw_ipaddr src, dst;
+	uint16_t port;
 	/* tunnel: its state after the change */
 	char ifname[SGW_IFNAMSIZ];
 	bool enabled;

@@ -281,6 +281,30 @@ static int decode_acquire(struct nlattr **tb, struct sgw_event *ev)
 	return 0;
 }
 
+static const struct nla_policy mapping_policy[SGW_MAPPING_A_MAX + 1] = {
+	[SGW_MAPPING_A_TUNNEL_ID] = { .type = NLA_U32 },
+	[SGW_MAPPING_A_SPI] = { .type = NLA_U32 },
+	[SGW_MAPPING_A_PORT] = { .type = NLA_U16 },
+};
+
+static int decode_mapping(struct nlattr **tb, struct sgw_event *ev)
+{
+	struct nlattr *a[SGW_MAPPING_A_MAX + 1];
+
+	if (!tb[SGW_A_MAPPING] ||
+	    nla_parse_nested(a, SGW_MAPPING_A_MAX, tb[SGW_A_MAPPING],
+			     mapping_policy) ||
+	    !a[SGW_MAPPING_A_TUNNEL_ID] || !a[SGW_MAPPING_A_SPI] ||
+	    !a[SGW_MAPPING_A_ADDR] || !a[SGW_MAPPING_A_PORT] ||
+	    get_addr(a[SGW_MAPPING_A_ADDR], &ev->src))
+		return -EBADMSG;
+	ev->type = SGW_EVENT_NEW_MAPPING;
+	ev->tunnel_id = nla_get_u32(a[SGW_MAPPING_A_TUNNEL_ID]);
+	ev->spi = nla_get_u32(a[SGW_MAPPING_A_SPI]);
+	ev->port = nla_get_u16(a[SGW_MAPPING_A_PORT]);
+	return 0;
+}
+
 static const struct nla_policy unknown_spi_policy[SGW_UNKNOWN_SPI_A_MAX + 1] = {
 	[SGW_UNKNOWN_SPI_A_TUNNEL_ID] = { .type = NLA_U32 },
 	[SGW_UNKNOWN_SPI_A_SPI] = { .type = NLA_U32 },
@@ -329,6 +353,8 @@ int sgwnl_decode_event(unsigned int cmd, struct nlattr **tb,
 		return decode_acquire(tb, ev);
 	if (cmd == SGW_CMD_UNKNOWN_SPI)
 		return decode_unknown_spi(tb, ev);
+	if (cmd == SGW_CMD_NEW_MAPPING)
+		return decode_mapping(tb, ev);
 	if (cmd != SGW_CMD_SA_EXPIRE)
 		return -ENOENT;
 	if (!tb[SGW_A_SA] ||

@@ -308,6 +308,27 @@ static void test_tunnel_event(void **state)
 		  "\"enabled\":true,\"mtu\":1446}\n");
 }
 
+static void test_mapping_event(void **state)
+{
+	struct sgw_event ev = {
+		.type = SGW_EVENT_NEW_MAPPING, .tunnel_id = 1, .spi = 0x2001,
+		.src = { .family = AF_INET, .bytes = { 198, 51, 100, 2 } },
+		.port = 31000,
+	};
+	FILE *f = start();
+	struct json j;
+
+	(void)state;
+	print_event(f, &ev);
+	finish(f, "tunnel 1: sa in spi 0x00002001: ESP in UDP from a new address or port: 198.51.100.2 port 31000\n");
+	f = start();
+	json_init(&j, f);
+	print_event_json(&j, &ev);
+	json_end(&j);
+	finish(f, "{\"event\":\"new-mapping\",\"tunnel\":1,\"spi\":8193,"
+		  "\"addr\":\"198.51.100.2\",\"port\":31000}\n");
+}
+
 static void test_event(void **state)
 {
 	struct sgw_event ev = {
@@ -513,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_tunnel_json),
 		cmocka_unit_test(test_sa_human),
 		cmocka_unit_test(test_sa_json),
+		cmocka_unit_test(test_mapping_event),
 		cmocka_unit_test(test_event),
 		cmocka_unit_test(test_acquire_event),
 		cmocka_unit_test(test_tunnel_event),

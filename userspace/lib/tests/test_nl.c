@@ -486,6 +486,58 @@ static void test_decode_unknown_spi(void **state)
 	nlmsg_free(msg);
 }
 
+static void test_decode_mapping(void **state)
+{
+	const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
+	const uint8_t v4[4] = { 198, 51, 100, 9 };
+	struct nlattr *tb[SGW_A_MAX + 1], *nest;
+	struct nl_msg *msg;
+	struct sgw_event ev;
+
+	(void)state;
+	msg = new_msg(SGW_CMD_NEW_MAPPING);
+	nest = nla_nest_start(msg, SGW_A_MAPPING);
+	nla_put_u32(msg, SGW_MAPPING_A_TUNNEL_ID, 4);
+	nla_put_u32(msg, SGW_MAPPING_A_SPI, 0x2001);
+	nla_put(msg, SGW_MAPPING_A_ADDR, sizeof(v4), v4);
+	nla_put_u16(msg, SGW_MAPPING_A_PORT, 31000);
+	nla_nest_end(msg, nest);
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_event(SGW_CMD_NEW_MAPPING, tb, &ev), 0);
+	assert_int_equal(ev.type, SGW_EVENT_NEW_MAPPING);
+	assert_int_equal(ev.tunnel_id, 4);
+	assert_int_equal(ev.spi, 0x2001);
+	assert_int_equal(ev.src.family, AF_INET);
+	assert_memory_equal(ev.src.bytes, v4, 4);
+	assert_int_equal(ev.port, 31000);
+	nlmsg_free(msg);
+
+	msg = new_msg(SGW_CMD_NEW_MAPPING);
+	nest = nla_nest_start(msg, SGW_A_MAPPING);
+	nla_put_u32(msg, SGW_MAPPING_A_TUNNEL_ID, 4);
+	nla_put_u32(msg, SGW_MAPPING_A_SPI, 0x2001);
+	nla_put(msg, SGW_MAPPING_A_ADDR, sizeof(v6), v6);
+	nla_put_u16(msg, SGW_MAPPING_A_PORT, 1);
+	nla_nest_end(msg, nest);
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_event(SGW_CMD_NEW_MAPPING, tb, &ev), 0);
+	assert_int_equal(ev.src.family, AF_INET6);
+	assert_memory_equal(ev.src.bytes, v6, 16);
+	assert_int_equal(ev.port, 1);
+	nlmsg_free(msg);
+
+	/* Without the port it is refused. */
+	msg = new_msg(SGW_CMD_NEW_MAPPING);
+	nest = nla_nest_start(msg, SGW_A_MAPPING);
+	nla_put_u32(msg, SGW_MAPPING_A_TUNNEL_ID, 4);
+	nla_put_u32(msg, SGW_MAPPING_A_SPI, 0x2001);
+	nla_put(msg, SGW_MAPPING_A_ADDR, sizeof(v4), v4);
+	nla_nest_end(msg, nest);
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_event(SGW_CMD_NEW_MAPPING, tb, &ev), -EBADMSG);
+	nlmsg_free(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_decode_event),
 		cmocka_unit_test(test_decode_tunnel_event),
 		cmocka_unit_test(test_decode_unknown_spi),
+		cmocka_unit_test(test_decode_mapping),
 		cmocka_unit_test(test_decode_acquire),
 	};
 
