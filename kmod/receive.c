@@ -435,8 +435,6 @@ static unsigned int take(struct sk_buff *skb, const struct nf_hook_state *state,
 		}
 		if (!udp_csum_ok(skb, uoff, state))
 			return NF_ACCEPT;
-		/* The checksum may have made the packet's head a copy. */
-		esph = (struct ip_esp_hdr *)(skb->data + off);
 	} else {
 		sa = sgw_sa_lookup_in(sn, spi, daddr);
 	}
