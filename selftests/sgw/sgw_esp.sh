@@ -1274,14 +1274,14 @@ test_udp_rx() {
 	ping_n "$hA" "$inB" 3 100 3
 	expect_eq "NEW_MAPPING events once followed" "$(grep -c "new address" "$tmp/events")" "$events"
 
-	# From gB's own address, port 4501: IKE, a keepalive, an unknown SPI.
-	n_exec "$gB" python3 "$here/esp.py" udp-send --src "$outB" --sport 4501 \
+	# From gB's own address, port 4502: IKE, a keepalive, an unknown SPI.
+	n_exec "$gB" python3 "$here/esp.py" udp-send --src "$outB" --sport 4502 \
 		--dst "$outA" --dport 4500 00000000494b45 ff \
 		dead000100000001000102030405060708090a0b0c0d0e0f
 	wait_eq "unknown-spi drops" 1 drop "$gA" sgw unknown-spi
 	wait_eq "datagrams at gA's socket" 3 bash -c "wc -l < $tmp/sock"
 	expect_eq "datagrams at gA's socket" "$(tail -n 2 "$tmp/sock")" \
-		"$outB 4501 00000000494b45"$'\n'"$outB 4501 ff"
+		"$outB 4502 00000000494b45"$'\n'"$outB 4502 ff"
 
 	# Plain ESP for the SA in UDP, as gB's kernel would send it.
 	craft_start
