@@ -1134,7 +1134,8 @@ udp_round() {
 	elif [ "$mode" = tunnel ]; then
 		udp_ping "$hA" "$inB"
 		len=$(inner_len 4 100)
-		if [ "$encap" = yes ]; then
+		# Once per overhead (IV, ICV, block) and outer family.
+		if [ "$encap" = yes ] && [[ $alg =~ ^(aes-gcm-128|aes-cbc-128-sha|aes-gcm-256) ]]; then
 			mtu=$(ctl "$gA" -j tunnel show sgw1 | json 'd[0]["tunnel-mtu"]')
 			expect_eq "$alg IPv$f outer in UDP: tunnel MTU" "$mtu" "$(udp_mtu "$f" "$alg")"
 		fi
@@ -1156,8 +1157,8 @@ udp_round() {
 
 # Every algorithm in ESP in UDP against the kernel's (ip xfrm ... encap
 # espinudp), both ways, in one topology: IPv4 outer for all nine, IPv6
-# outer for two, transport mode in both families, and the four SHA-384/512
-# algorithms as plain ESP too. The router's capture must hold exactly the
+# outer for two, transport mode in both families, and SHA-384 and SHA-512
+# as plain ESP too. The router's capture must hold exactly the
 # expected packets with their computed lengths and checksums (0 over IPv4,
 # valid over IPv6); the tunnel MTU counts the UDP header. One round uses
 # port 4501 with protect-gateways on.
@@ -1181,7 +1182,8 @@ test_udp_wire() {
 		udp_round 4 "$a" yes tunnel $n
 		n=$((n + 1))
 	done
-	for a in $ALGS_SHA2; do
+	# Plain ESP for SHA-384/512: the ESP in UDP rounds cover the key sizes.
+	for a in aes-cbc-128-sha384 aes-cbc-256-sha512; do
 		udp_round 4 "$a" no tunnel $n
 		n=$((n + 1))
 	done
