@@ -263,9 +263,11 @@ static void check_selectors(struct checker *c, size_t idx)
 		       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
 		       "tunnel \"%s\": the remote SGW %s lies inside "
 		       "remote-networks %s; sgw exempts it, so traffic to it "
-		       "does not enter the tunnel", t->name,
+		       "does not enter the tunnel%s", t->name,
 		       sgw_conf_addr_str(&t->remote, a, sizeof(a)),
-		       sgw_conf_prefix_str(&r->v[i], buf, sizeof(buf)));
+		       sgw_conf_prefix_str(&r->v[i], buf, sizeof(buf)),
+		       t->routes ? ", and the daemon routes it through the "
+		       "underlay" : "");
 		break;
 	}
 	if (r->count == 0)

@@ -29,6 +29,9 @@ static const char *const fragments[] = {
 static const struct sgw_conf_word mtu_words[] = {
 	{ "auto", SGW_CONF_MTU_AUTO }, { NULL, 0 }
 };
+static const struct sgw_conf_word table_words[] = {
+	{ "main", SGW_CONF_TABLE_MAIN }, { NULL, 0 }
+};
 static const struct sgw_conf_word mss_words[] = {
 	{ "auto", SGW_CONF_MSS_AUTO }, { "off", SGW_CONF_MSS_OFF }, { NULL, 0 }
 };
@@ -65,6 +68,24 @@ static const struct sgw_conf_key keys[] = {
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_IFNAME,
 		.offset = T(interface), .derived = "sgw<id>",
 		.summary = "the tunnel device's name",
+	}, {
+		.name = "routes", .id = SGW_CONF_K_ROUTES,
+		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_BOOL,
+		.offset = T(routes), .def = "yes", .choices = yes_no,
+		.summary = "whether the daemon routes remote-networks into the device",
+	}, {
+		/* The kernel's tables; 0 would mean "unspecified". */
+		.name = "route-table", .id = SGW_CONF_K_ROUTE_TABLE,
+		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_UINT,
+		.offset = T(route_table), .def = "main", .min = 1,
+		.max = UINT32_MAX, .words = table_words,
+		.summary = "the routing table of those routes",
+	}, {
+		.name = "route-metric", .id = SGW_CONF_K_ROUTE_METRIC,
+		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_UINT,
+		.offset = T(route_metric), .def = "0", .min = 0,
+		.max = UINT32_MAX,
+		.summary = "the metric (priority) of those routes",
 	}, {
 		.name = "local", .id = SGW_CONF_K_LOCAL,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_ADDR_AUTO,

@@ -135,6 +135,13 @@ static void gateway_inside_remote_network(void **state)
 	       (const char *const[]){
 		"note: sgw.conf:6: tunnel \"hq\": the remote SGW 10.9.9.9 lies "
 		"inside remote-networks 10.0.0.0/8; sgw exempts it, so traffic "
+		"to it does not enter the tunnel, and the daemon routes it "
+		"through the underlay", NULL });
+	expect(TUN("hq", 1, "192.0.2.1", "10.9.9.9")
+	       "remote-networks = 10.0.0.0/8\nroutes = no\n",
+	       (const char *const[]){
+		"note: sgw.conf:6: tunnel \"hq\": the remote SGW 10.9.9.9 lies "
+		"inside remote-networks 10.0.0.0/8; sgw exempts it, so traffic "
 		"to it does not enter the tunnel", NULL });
 }
 
