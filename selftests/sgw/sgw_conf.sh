@@ -7,7 +7,10 @@
 # lifetimes, dead peer detection, log level) keeps the IKE and CHILD SAs
 # and says so, while a change the peer sees (the ESP proposals) is
 # negotiated anew; one "sgwctl genpsk" key (0s, base64) in both sgw's
-# psk-file and charon's secret authenticates.
+# psk-file and charon's secret authenticates; routes, route-table and
+# route-metric: the daemon routes remote-networks into the device, with a
+# host route for a remote SGW inside them, and follows reloads, disabling,
+# restarts and removal.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ike_lib.sh"
@@ -122,8 +125,107 @@ test_genpsk_charon() {
 	ping_ok "$hA" 10.2.0.2 || fail "no ping across"
 }
 
-ktap_begin 2
+# routes NS: the daemon's routes (protocol 83) in every table, sorted, one
+# per line as "DST [via GW] dev DEV [src SRC] table T metric M".
+routes() {
+	{ ip -n "$1" -j -4 route show table all proto 83
+	  ip -n "$1" -j -6 route show table all proto 83; } | python3 -c '
+import json, sys
+text, dec, out = sys.stdin.read(), json.JSONDecoder(), []
+pos = 0
+while pos < len(text.rstrip()):
+    while text[pos].isspace():
+        pos += 1
+    doc, pos = dec.raw_decode(text, pos)
+    for r in doc:
+        line = r["dst"]
+        if "gateway" in r:
+            line += " via " + r["gateway"]
+        line += " dev " + r["dev"]
+        if "prefsrc" in r:
+            line += " src " + r["prefsrc"]
+        line += " table %s metric %s" % (r.get("table", "main"),
+                                          r.get("metric", 0))
+        out.append(line)
+print("\n".join(sorted(out)))'
+}
+
+# Remote SGW 203.0.113.2 behind gB, reached through A's default route:
+# remote-networks 203.0.113.0/24 would capture it.
+test_routes() {
+	local out want
+
+	require_module
+	topo
+	ip -n "$gB" addr add 203.0.113.2/32 dev lo
+	ip -n "$gA" route add default via 192.0.2.2
+	psk "$work/gw.psk" "sgw-conf test secret"
+	rconf() {
+		sgw_conf "$work/a.conf" gw 192.0.2.1 203.0.113.2 \
+			"10.1.0.0/24, fd01::/64" "$1" "$IKEP" aes256gcm16 "${@:2}"
+	}
+	rconf "10.2.0.0/24, 203.0.113.0/24, fd02::/64" "routes = yes"
+	sgw_daemon "$gA" "$work/a.conf"
+	want="10.2.0.0/24 dev sgw1 table main metric 0
+203.0.113.0/24 dev sgw1 table main metric 0
+203.0.113.2 via 192.0.2.2 dev wan0 src 192.0.2.1 table main metric 0
+fd02::/64 dev sgw1 table main metric 1024"
+	expect_eq "routes at start" "$(routes "$gA")" "$want"
+	# The gateway's own traffic to its peer: underlay, its SGW address.
+	expect_eq "route to the remote SGW" "$(ip -n "$gA" -j route get 203.0.113.2 |
+		python3 -c 'import json, sys; r = json.load(sys.stdin)[0]; print(r["dev"], r["prefsrc"])')" \
+		"wan0 192.0.2.1"
+	# gB has no route back to A's LAN: an answer proves the source.
+	ping_ok "$gA" 203.0.113.2 || fail "no answer from the remote SGW"
+
+	# Table and metric: applied in place.
+	rconf "10.2.0.0/24, 203.0.113.0/24, fd02::/64" "routes = yes" \
+		"route-table = 100" "route-metric = 50"
+	expect_match "reload of table and metric" "$(reload_a)" \
+		"1 updated without renegotiating"
+	expect_eq "routes in table 100" "$(routes "$gA")" \
+		"10.2.0.0/24 dev sgw1 table 100 metric 50
+203.0.113.0/24 dev sgw1 table 100 metric 50
+203.0.113.2 via 192.0.2.2 dev wan0 src 192.0.2.1 table 100 metric 50
+fd02::/64 dev sgw1 table 100 metric 50"
+
+	# Fewer networks: their routes and the host route go.
+	rconf "10.2.0.0/24, fd02::/64" "routes = yes"
+	expect_match "reload of the networks" "$(reload_a)" "1 changed"
+	want="10.2.0.0/24 dev sgw1 table main metric 0
+fd02::/64 dev sgw1 table main metric 1024"
+	expect_eq "routes after the reload" "$(routes "$gA")" "$want"
+
+	# Disabled: none; enabled again: back.
+	rconf "10.2.0.0/24, fd02::/64" "routes = yes" "enabled = no"
+	reload_a > /dev/null
+	expect_eq "routes of a disabled tunnel" "$(routes "$gA")" ""
+	rconf "10.2.0.0/24, fd02::/64" "routes = yes"
+	reload_a > /dev/null
+	expect_eq "routes enabled again" "$(routes "$gA")" "$want"
+
+	# A restart finds its routes again; routes = no leaves none.
+	kill "$(cat "$work/daemon-$gA.pid")"
+	wait "$(cat "$work/daemon-$gA.pid")" 2>/dev/null || true
+	sgw_daemon "$gA" "$work/a.conf"
+	expect_eq "routes after a restart" "$(routes "$gA")" "$want"
+	rconf "10.2.0.0/24, fd02::/64" "routes = no"
+	reload_a > /dev/null
+	expect_eq "routes = no" "$(routes "$gA")" ""
+
+	# The tunnel removed from the file: nothing left of it.
+	rconf "10.2.0.0/24, fd02::/64" "routes = yes"
+	reload_a > /dev/null
+	expect_eq "routes before the removal" "$(routes "$gA")" "$want"
+	echo "[global]" > "$work/a.conf"
+	reload_a > /dev/null
+	expect_eq "routes after the removal" "$(routes "$gA")" ""
+	! ip -n "$gA" link show sgw1 > /dev/null 2>&1 || fail "sgw1 remains"
+}
+
+ktap_begin 3
 load_ipsec_modules
 run_test "mtu, mss, outer-df, fragment from the file; reload in place or anew" test_keys_and_reload
 run_test "sgwctl genpsk: one 0s key on sgw and charon" test_genpsk_charon
+run_test "routes, route-table, route-metric from the file" test_routes
 ktap_end
