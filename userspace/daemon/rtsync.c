@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -287,6 +288,24 @@ static int wanted(struct daemon *d, struct rlist *want)
 	return 0;
 }
 
+/* The MTU of device @oif, 0 if unknown. */
+static unsigned int dev_mtu(unsigned int oif)
+{
+	struct ifreq ifr;
+	int fd, mtu = 0;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (!if_indextoname(oif, ifr.ifr_name))
+		return 0;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	if (!ioctl(fd, SIOCGIFMTU, &ifr))
+		mtu = ifr.ifr_mtu;
+	close(fd);
+	return mtu > 0 ? (unsigned int)mtu : 0;
+}
+
 static const char *tunnel_name(struct daemon *d, uint32_t id)
 {
 	struct rtun *rt = rtun_by_id(d, id);
@@ -351,6 +370,15 @@ void routes_sync(struct daemon *d)
 			     "table has a route to this prefix with this metric "
 			     "already; route-metric or route-table sets another",
 			     text);
+		else if (e && want.v[i].family == AF_INET6 &&
+			 dev_mtu(want.v[i].oif) &&
+			 dev_mtu(want.v[i].oif) < 1280)
+			dlog(d, SGW_CONF_LOG_ERROR,
+			     tunnel_name(d, want.v[i].tunnel), "route %s: the "
+			     "device's MTU %u is below 1280, IPv6's minimum, so "
+			     "the kernel has turned IPv6 off on it: no IPv6 "
+			     "traffic crosses this tunnel until the path (or "
+			     "mtu) allows 1280", text, dev_mtu(want.v[i].oif));
 		else if (e)
 			dlog(d, SGW_CONF_LOG_WARNING,
 			     tunnel_name(d, want.v[i].tunnel), "route %s: %s",
