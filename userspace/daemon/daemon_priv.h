@@ -88,6 +88,7 @@ struct daemon {
 	int ctl_fd, sig_fd, lock_fd;
 	char sock_path[108], lock_path[128];
 	struct client clients[MAX_CLIENTS];
+	char status[128];		/* the STATUS= line sent last */
 	bool stop;
 	long long dp_next;		/* datapath.c: next counter reading */
 };
