@@ -27,6 +27,14 @@ t = json.load(sys.stdin)[0]
 print(t["mtu"], t["mss"], t["outer-df"], t["fragment"])'
 }
 
+# brief NS: "state rx_bytes tx_bytes" of sgw1 from sgwctl -j show --brief.
+brief() {
+	ip netns exec "$1" "$SGWCTL" -j show --brief | python3 -c '
+import json, sys
+t = [t for t in json.load(sys.stdin) if t["ifname"] == "sgw1"][0]
+print(t["name"], t["state"], t["rx_bytes"], t["tx_bytes"])'
+}
+
 # conf_a ESP [KEY LINES...]: site A's file, with the lines given.
 conf_a() {
 	local esp=$1
@@ -42,7 +50,7 @@ reload_a() {
 }
 
 test_keys_and_reload() {
-	local spis sas sasb out
+	local spis sas sasb out name state rx1 tx1 rx2 tx2
 
 	require_module
 	topo
@@ -59,6 +67,13 @@ test_keys_and_reload() {
 	expect_eq "module at start" "$(kernel "$gA")" "1400 1300 set after-encryption"
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping across"
+	read -r name state rx1 tx1 <<< "$(brief "$gA")"
+	expect_eq "show --brief: name, state" "$name $state" "gw established"
+	[ "$rx1" -ge 252 ] && [ "$tx1" -ge 252 ] ||
+		fail "show --brief: rx $rx1, tx $tx1 bytes after 3 echoes of 84"
+	expect_match "show --brief, one line" \
+		"$(ip netns exec "$gA" "$SGWCTL" show --brief | sed -n 2p)" \
+		'^sgw1 +gw +established +192\.0\.2\.1 -> 192\.0\.2\.2 +[0-9.]+ (B|KiB) +[0-9.]+ (B|KiB)$'
 	spis=$(sgw_ike_spis "$gA")
 	sas=$(sgw_sas "$gA")
 	sasb=$(sgw_sas "$gB")
@@ -96,6 +111,10 @@ test_keys_and_reload() {
 	expect_eq "ESP after the change" "$(ip netns exec "$gA" "$SGWCTL" -j sa show 1 |
 		python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["alg"])')" aes-gcm-128
 	ping_ok "$hA" 10.2.0.2 || fail "no ping after renegotiating"
+	# The device's totals outlive the SAs.
+	read -r name state rx2 tx2 <<< "$(brief "$gA")"
+	[ "$rx2" -ge $((rx1 + 252)) ] && [ "$tx2" -ge $((tx1 + 252)) ] ||
+		fail "show --brief after new SAs: rx $rx1 -> $rx2, tx $tx1 -> $tx2"
 }
 
 # One 0s key made by sgwctl genpsk, the same string on both ends.
@@ -150,6 +169,19 @@ while pos < len(text.rstrip()):
 print("\n".join(sorted(out)))'
 }
 
+# status WANT: the daemon's last STATUS= to the service manager (a socket
+# standing in for systemd) becomes WANT within 10 s.
+status() {
+	local i got
+
+	for i in $(seq 100); do
+		got=$(grep '^STATUS=' "$work/notify.log" | tail -n 1)
+		[ "$got" = "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "systemd status: got \"$got\", expected \"$1\""
+}
+
 # Remote SGW 203.0.113.2 behind gB, reached through A's default route:
 # remote-networks 203.0.113.0/24 would capture it.
 test_routes() {
@@ -165,7 +197,18 @@ test_routes() {
 			"10.1.0.0/24, fd01::/64" "$1" "$IKEP" aes256gcm16 "${@:2}"
 	}
 	rconf "10.2.0.0/24, 203.0.113.0/24, fd02::/64" "routes = yes"
-	sgw_daemon "$gA" "$work/a.conf"
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a") as f:
+    while True:
+        f.write(s.recv(4096).decode().replace("\n", "|") + "\n")
+        f.flush()' "$work/notify.sock" "$work/notify.log" &
+	defer "kill $! 2>/dev/null"
+	for _ in $(seq 50); do [ -S "$work/notify.sock" ] && break; sleep 0.1; done
+	NOTIFY_SOCKET=$work/notify.sock sgw_daemon "$gA" "$work/a.conf"
+	status "STATUS=1 tunnel: 1 idle"
 	want="10.2.0.0/24 dev sgw1 table main metric 0
 203.0.113.0/24 dev sgw1 table main metric 0
 203.0.113.2 via 192.0.2.2 dev wan0 src 192.0.2.1 table main metric 0
@@ -200,14 +243,32 @@ fd02::/64 dev sgw1 table main metric 1024"
 	rconf "10.2.0.0/24, fd02::/64" "routes = yes" "enabled = no"
 	reload_a > /dev/null
 	expect_eq "routes of a disabled tunnel" "$(routes "$gA")" ""
+	status "STATUS=1 tunnel: 1 disabled"
 	rconf "10.2.0.0/24, fd02::/64" "routes = yes"
 	reload_a > /dev/null
 	expect_eq "routes enabled again" "$(routes "$gA")" "$want"
 
+	# mtu below 1280 with IPv6 networks: refused, nothing applied; an
+	# IPv4-only tunnel may have it.
+	rconf "10.2.0.0/24, fd02::/64" "routes = yes" "mtu = 1200"
+	expect_fail "reload of mtu 1200 with IPv6" \
+		ip netns exec "$gA" "$SGWCTL" reload
+	expect_match "mtu refusal" "$out" "mtu 1200 is below 1280, IPv6's minimum"
+	expect_eq "routes after the refusal" "$(routes "$gA")" "$want"
+	rconf "10.2.0.0/24" "routes = yes" "mtu = 1200"
+	reload_a > /dev/null
+	expect_eq "IPv4-only tunnel at mtu 1200" "$(routes "$gA"; \
+		ip -n "$gA" -j link show sgw1 | python3 -c \
+		'import json, sys; print(json.load(sys.stdin)[0]["mtu"])')" \
+		"10.2.0.0/24 dev sgw1 table main metric 0
+1200"
+	rconf "10.2.0.0/24, fd02::/64" "routes = yes"
+	reload_a > /dev/null
+
 	# A restart finds its routes again; routes = no leaves none.
 	kill "$(cat "$work/daemon-$gA.pid")"
 	wait "$(cat "$work/daemon-$gA.pid")" 2>/dev/null || true
-	sgw_daemon "$gA" "$work/a.conf"
+	NOTIFY_SOCKET=$work/notify.sock sgw_daemon "$gA" "$work/a.conf"
 	expect_eq "routes after a restart" "$(routes "$gA")" "$want"
 	rconf "10.2.0.0/24, fd02::/64" "routes = no"
 	reload_a > /dev/null
@@ -220,6 +281,7 @@ fd02::/64 dev sgw1 table main metric 1024"
 	echo "[global]" > "$work/a.conf"
 	reload_a > /dev/null
 	expect_eq "routes after the removal" "$(routes "$gA")" ""
+	status "STATUS=0 tunnels"
 	! ip -n "$gA" link show sgw1 > /dev/null 2>&1 || fail "sgw1 remains"
 }
 
