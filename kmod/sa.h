@@ -12,10 +12,10 @@
 
 #include "addr.h"
 #include "alg.h"
+#include "replay.h"
 
 struct sgw_tunnel;
 struct sgw_net;
-struct sgw_replay;
 struct netlink_ext_ack;
 
 struct sgw_lifetime {
@@ -73,7 +73,6 @@ struct sgw_sa {
 	bool esn;
 	bool force_async;		/* crypto completes from sgw's workqueue */
 	atomic64_t seq;			/* outbound: last sequence number used */
-	struct sgw_replay *replay;	/* inbound */
 	struct sgw_sa_queue queue;
 	struct sgw_lifetime life;
 	atomic64_t bytes;
@@ -82,6 +81,8 @@ struct sgw_sa {
 	unsigned long flags;
 	struct delayed_work lifetime_work;
 	struct rcu_work free_work;
+	/* Inbound only, with its bitmap after it; must stay last. */
+	struct sgw_replay replay ____cacheline_aligned_in_smp;
 };
 
 struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
