@@ -19,7 +19,7 @@
 #
 # Environment (defaults in brackets):
 #   BENCH_ROUNDS [5]   interleaved rounds; round r rotates the order by r
-#   BENCH_TIME [5]     seconds per iperf3 measurement (after 1 s omitted)
+#   BENCH_TIME [3]     seconds per iperf3 measurement (after 1 s omitted)
 #   BENCH_MODES [veth rps gro gro-nooffload]   underlay modes, one phase each:
 #                      veth = default veth; rps = rps_cpus on both ends;
 #                      gro = veth GRO (NAPI) with esp4_offload loaded;
@@ -31,11 +31,10 @@
 #   BENCH_TESTS        tests of the veth phase [tcp1 tcp4 bidir udp1400
 #                      udp64 ping ping_load]
 #   BENCH_MODE_CONFIGS, BENCH_MODE_TESTS   the same for the other modes
-#                      [veth xfrm:aes-gcm-128:1024 sgw:aes-gcm-128:1024;
-#                      tcp1 tcp4]
+#                      [xfrm:aes-gcm-128:1024 sgw:aes-gcm-128:1024; tcp1 tcp4]
 #   BENCH_MTU [1400]
-# The defaults take about 30 minutes under TCG; the script prints its
-# estimate first.
+# The defaults take about 35 minutes under TCG on an idle 2-core host; the
+# script prints its estimate first.
 #
 # Writes .bench/bench-DATE.json and .bench/latest.json: every measurement
 # with its per-CPU /proc/stat time, nstat-style counters of both namespaces
