@@ -129,9 +129,13 @@ def cpu_delta(a, b):
 
 
 def host_load(top):
+    """The host's 1-minute load, sampled by bench.sh; None when stale."""
     try:
-        return open(os.path.join(top, ".bench", "host-loadavg")).read().split()[0]
-    except (OSError, IndexError):
+        f = open(os.path.join(top, ".bench", "host-loadavg")).read().split()
+        if abs(time.time() - int(f[3])) > 30:
+            return None
+        return float(f[0])
+    except (OSError, IndexError, ValueError):
         return None
 
 

@@ -63,13 +63,13 @@ table)
 	# The guest cannot see the host's load: sample it into the shared tree.
 	(
 		while :; do
-			cat /proc/loadavg > "$out/host-loadavg.tmp" &&
+			echo "$(cut -d' ' -f1-3 /proc/loadavg) $(date +%s)" > "$out/host-loadavg.tmp" &&
 				mv "$out/host-loadavg.tmp" "$out/host-loadavg"
 			sleep 2
 		done
 	) &
 	sampler=$!
-	trap 'kill "$sampler" 2> /dev/null' EXIT
+	trap 'kill "$sampler" 2> /dev/null; rm -f "$out/host-loadavg"' EXIT
 	echo "bench: host load before boot: $(cat /proc/loadavg)"
 	env_args=()
 	for v in BENCH_ROUNDS BENCH_TIME BENCH_MODES BENCH_CONFIGS BENCH_TESTS \
