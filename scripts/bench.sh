@@ -46,58 +46,63 @@
 # measurement broke.
 
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/.bench
 
-case "${1:-}" in
-compare)
-	[ $# -eq 3 ] || { echo "usage: $0 compare OLD.json NEW.json" >&2; exit 2; }
-	exec python3 "$top/scripts/bench.py" compare "$2" "$3" ;;
-table)
-	[ $# -eq 2 ] || { echo "usage: $0 table FILE.json" >&2; exit 2; }
-	exec python3 "$top/scripts/bench.py" table "$2" ;;
---guest)
-	;;
-"")
-	mkdir -p "$out" || exit 1
-	# The guest cannot see the host's load: sample it into the shared tree.
-	(
-		while :; do
-			echo "$(cut -d' ' -f1-3 /proc/loadavg) $(date +%s)" > "$out/host-loadavg.tmp" &&
-				mv "$out/host-loadavg.tmp" "$out/host-loadavg"
-			sleep 2
+# One block, parsed whole before it runs: editing this file during a run
+# cannot change what the run does.
+{
+	top=$(cd "$(dirname "$0")/.." && pwd)
+	out=$top/.bench
+
+	case "${1:-}" in
+	compare)
+		[ $# -eq 3 ] || { echo "usage: $0 compare OLD.json NEW.json" >&2; exit 2; }
+		exec python3 "$top/scripts/bench.py" compare "$2" "$3" ;;
+	table)
+		[ $# -eq 2 ] || { echo "usage: $0 table FILE.json" >&2; exit 2; }
+		exec python3 "$top/scripts/bench.py" table "$2" ;;
+	--guest)
+		;;
+	"")
+		mkdir -p "$out" || exit 1
+		# The guest cannot see the host's load: sample it into the shared tree.
+		(
+			while :; do
+				echo "$(cut -d' ' -f1-3 /proc/loadavg) $(date +%s)" > "$out/host-loadavg.tmp" &&
+					mv "$out/host-loadavg.tmp" "$out/host-loadavg"
+				sleep 2
+			done
+		) &
+		sampler=$!
+		trap 'kill "$sampler" 2> /dev/null; rm -f "$out/host-loadavg"' EXIT
+		echo "bench: host load before boot: $(cat /proc/loadavg)"
+		env_args=()
+		for v in BENCH_ROUNDS BENCH_TIME BENCH_MODES BENCH_CONFIGS BENCH_TESTS \
+			BENCH_MODE_CONFIGS BENCH_MODE_TESTS BENCH_MTU SGW_KO; do
+			[ -n "${!v:-}" ] && env_args+=("$v=${!v}")
 		done
-	) &
-	sampler=$!
-	trap 'kill "$sampler" 2> /dev/null; rm -f "$out/host-loadavg"' EXIT
-	echo "bench: host load before boot: $(cat /proc/loadavg)"
-	env_args=()
-	for v in BENCH_ROUNDS BENCH_TIME BENCH_MODES BENCH_CONFIGS BENCH_TESTS \
-		BENCH_MODE_CONFIGS BENCH_MODE_TESTS BENCH_MTU SGW_KO; do
-		[ -n "${!v:-}" ] && env_args+=("$v=${!v}")
+		"$top/scripts/vm-run.sh" -t "${BENCH_VM_TIMEOUT:-3600}" -- \
+			env "${env_args[@]}" "$top/scripts/bench.sh" --guest
+		exit $? ;;
+	*)
+		sed -n '3,47p' "$0" | sed 's/^# \{0,1\}//' >&2
+		exit 2 ;;
+	esac
+
+	[ "$(id -u)" -eq 0 ] || { echo "bench: --guest needs root (it runs in the test guest)" >&2; exit 1; }
+	mkdir -p "$out" || exit 1
+	for m in aesni_intel ghash_clmulni_intel chacha_x86_64 poly1305_x86_64 chacha20poly1305 \
+		esp4 xfrm_user xfrm_interface wireguard veth; do
+		modprobe -q "$m" || echo "bench: cannot load $m" >&2
 	done
-	"$top/scripts/vm-run.sh" -t "${BENCH_VM_TIMEOUT:-3600}" -- \
-		env "${env_args[@]}" "$top/scripts/bench.sh" --guest
-	exit $? ;;
-*)
-	sed -n '3,47p' "$0" | sed 's/^# \{0,1\}//' >&2
-	exit 2 ;;
-esac
+	SGW_KO=${SGW_KO:-$top/sgw.ko}
+	[ -d /sys/module/sgw ] || insmod "$SGW_KO" || { echo "bench: cannot load $SGW_KO" >&2; exit 1; }
+	[ -x "${SGWCTL:-$top/userspace/sgwctl}" ] || { echo "bench: sgwctl not built" >&2; exit 1; }
+	command -v iperf3 > /dev/null || { echo "bench: iperf3 not installed" >&2; exit 1; }
 
-[ "$(id -u)" -eq 0 ] || { echo "bench: --guest needs root (it runs in the test guest)" >&2; exit 1; }
-mkdir -p "$out" || exit 1
-for m in aesni_intel ghash_clmulni_intel chacha_x86_64 poly1305_x86_64 chacha20poly1305 \
-	esp4 xfrm_user xfrm_interface wireguard veth; do
-	modprobe -q "$m" || echo "bench: cannot load $m" >&2
-done
-SGW_KO=${SGW_KO:-$top/sgw.ko}
-[ -d /sys/module/sgw ] || insmod "$SGW_KO" || { echo "bench: cannot load $SGW_KO" >&2; exit 1; }
-[ -x "${SGWCTL:-$top/userspace/sgwctl}" ] || { echo "bench: sgwctl not built" >&2; exit 1; }
-command -v iperf3 > /dev/null || { echo "bench: iperf3 not installed" >&2; exit 1; }
-
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-python3 "$top/scripts/bench.py" run "$out/bench-$stamp.json"
-rc=$?
-[ -s "$out/bench-$stamp.json" ] && cp "$out/bench-$stamp.json" "$out/latest.json"
-echo "bench: results in .bench/bench-$stamp.json"
-exit $rc
+	stamp=$(date -u +%Y%m%dT%H%M%SZ)
+	python3 "$top/scripts/bench.py" run "$out/bench-$stamp.json"
+	rc=$?
+	[ -s "$out/bench-$stamp.json" ] && cp "$out/bench-$stamp.json" "$out/latest.json"
+	echo "bench: results in .bench/bench-$stamp.json"
+	exit $rc
+}
