@@ -145,7 +145,7 @@ def host_load(top):
 class Config:
     def __init__(self, idx, spec, mtu, key_src):
         parts = spec.split(":")
-        self.impl = parts[0]
+        self.impl, _, self.module = parts[0].partition("@")
         self.aead = parts[1] if len(parts) > 1 else None
         self.window = int(parts[2]) if len(parts) > 2 else None
         self.name = spec
@@ -419,9 +419,17 @@ def pairs(configs):
     """(numerator, denominator) configurations that have equal features."""
     out = []
     by = {c: c.split(":") for c in configs}
+    first = {}
     for c, p in by.items():
-        if p[0] != "sgw":
+        if not p[0].startswith("sgw"):
             continue
+        # Two builds of the module: each later one against the first.
+        if "@" in p[0]:
+            rest = ":".join(p[1:])
+            if rest in first:
+                out.append((c, first[rest]))
+            else:
+                first[rest] = c
         x = "xfrm:" + ":".join(p[1:])
         if x in by:
             out.append((c, x))
@@ -500,6 +508,30 @@ def print_table(doc, out=sys.stdout):
 
 # --------------------------------------------------------------------------
 
+def setup_or_log(c, mode, sgwctl, errors):
+    try:
+        c.setup(mode, sgwctl)
+        return True
+    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        errors.append("%s %s: setup: %s" % (mode, c.name, e))
+        log(errors[-1])
+        c.teardown()
+        return False
+
+
+def load_module(path):
+    """Replace the loaded sgw.ko by PATH (its tunnels must be gone)."""
+    deadline = time.time() + 60
+    while os.path.isdir("/sys/module/sgw"):
+        # Deleted namespaces release their tunnels asynchronously.
+        if subprocess.run(["rmmod", "sgw"], capture_output=True).returncode == 0:
+            break
+        if time.time() > deadline:
+            raise RuntimeError("sgw.ko still in use after 60 s")
+        time.sleep(0.5)
+    sh(["insmod", path])
+
+
 def run(path):
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     rounds = int(env("BENCH_ROUNDS", "5"))
@@ -517,6 +549,19 @@ def run(path):
                    "xfrm:aes-gcm-128:1024 sgw:aes-gcm-128:1024").split()
     mtests = env("BENCH_MODE_TESTS", "tcp1 tcp4").split()
     sgwctl = env("SGWCTL", os.path.join(top, "userspace", "sgwctl"))
+    # Two (or more) builds of sgw.ko in one boot: LABEL=PATH ...; every sgw
+    # configuration runs once per build, swapping the module in each round.
+    modules = dict(m.split("=", 1) for m in env("BENCH_SGW_MODULES", "").split())
+    if modules:
+        def per_module(lst):
+            out = []
+            for c in lst:
+                if c.startswith("sgw:"):
+                    out += ["sgw@%s%s" % (label, c[3:]) for label in modules]
+                else:
+                    out.append(c)
+            return out
+        configs, mconfigs = per_module(configs), per_module(mconfigs)
     for m in modes:
         if m not in MODES:
             sys.exit("bench: unknown mode %s (known: %s)" % (m, " ".join(MODES)))
@@ -527,13 +572,13 @@ def run(path):
         p = c.split(":")
         if p[0] in ("veth", "wg") and len(p) == 1:
             continue
-        if p[0] not in ("xfrm", "sgw") or len(p) != 3 or p[1] not in AEADS \
+        if p[0].partition("@")[0] not in ("xfrm", "sgw") or len(p) != 3 or p[1] not in AEADS \
                 or not p[2].isdigit():
             sys.exit("bench: bad configuration %s (IMPL:AEAD:WINDOW, veth or wg)" % c)
     key = os.urandom(36).hex()
     meta = {"rounds": rounds, "time_s": t, "mtu": mtu, "modes": modes, "tests": tests,
             "configs": list(dict.fromkeys(configs + mconfigs)),
-            "mode_configs": mconfigs, "mode_tests": mtests,
+            "mode_configs": mconfigs, "mode_tests": mtests, "sgw_modules": modules,
             "kernel": os.uname().release, "ncpu": os.cpu_count(),
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "tcg": "hypervisor" in open("/proc/cpuinfo").read(),
@@ -556,24 +601,48 @@ def run(path):
         else:
             sh("modprobe -r esp4_offload", check=False)
         meta.setdefault("esp4_offload", {})[mode] = os.path.isdir("/sys/module/esp4_offload")
-        cfgs = []
+        cfgs, units = [], []
         for i, spec in enumerate(mc):
             c = Config(i, spec, mtu, key)
-            try:
-                c.setup(mode, sgwctl)
+            if c.module:
+                # Set up in its round, after its module is loaded.
+                for u in units:
+                    if isinstance(u, list) and u[0].module == c.module:
+                        u.append(c)
+                        break
+                else:
+                    units.append([c])
+                continue
+            if setup_or_log(c, mode, sgwctl, errors):
                 cfgs.append(c)
-            except (RuntimeError, subprocess.TimeoutExpired) as e:
-                errors.append("%s %s: setup: %s" % (mode, spec, e))
-                log(errors[-1])
-                c.teardown()
+                units.append(c)
         try:
             for r in range(rounds):
                 load = {"host": host_load(top),
                         "guest": open("/proc/loadavg").read().split()[0]}
-                order = cfgs[r % len(cfgs):] + cfgs[:r % len(cfgs)] if cfgs else []
+                uorder = units[r % len(units):] + units[:r % len(units)] if units else []
+                order = []
+                for u in uorder:
+                    if not isinstance(u, list):
+                        order.append(u)
+                        continue
+                    order.append(("load", u[0].module, modules[u[0].module]))
+                    order += u
+                    order.append(("unload", u))
                 log("%s round %d/%d, host load %s, order %s" % (
-                    mode, r + 1, rounds, load["host"], " ".join(c.name for c in order)))
+                    mode, r + 1, rounds, load["host"],
+                    " ".join(c.name for c in order if isinstance(c, Config))))
                 for c in order:
+                    if isinstance(c, tuple):
+                        if c[0] == "load":
+                            load_module(c[2])
+                        else:
+                            for x in c[1]:
+                                x.teardown()
+                        continue
+                    if c.module:
+                        if not setup_or_log(c, mode, sgwctl, errors):
+                            continue
                     for test in mt:
                         c0, p0, t0 = c.counters(sgwctl), read_cpus(), time.time()
                         try:
@@ -600,7 +669,7 @@ def run(path):
                             log(errors[-1])
                         samples.append(s)
         finally:
-            for c in cfgs:
+            for c in cfgs + [x for u in units if isinstance(u, list) for x in u]:
                 st = c.xfrm_states()
                 if st:
                     xstates["%s %s" % (mode, c.name)] = st

@@ -33,6 +33,10 @@
 #   BENCH_MODE_CONFIGS, BENCH_MODE_TESTS   the same for the other modes
 #                      [xfrm:aes-gcm-128:1024 sgw:aes-gcm-128:1024; tcp1 tcp4]
 #   BENCH_MTU [1400]
+#   BENCH_SGW_MODULES  two builds of the module in one boot, e.g.
+#                      "old=/path/old.ko new=/path/sgw.ko": every sgw
+#                      configuration runs once per build (named sgw@LABEL),
+#                      the module swapped in each round; ratios later/first
 # The defaults take about 35 minutes under TCG on an idle 2-core host; the
 # script prints its estimate first.
 #
@@ -77,14 +81,14 @@ set -u
 		echo "bench: host load before boot: $(cat /proc/loadavg)"
 		env_args=()
 		for v in BENCH_ROUNDS BENCH_TIME BENCH_MODES BENCH_CONFIGS BENCH_TESTS \
-			BENCH_MODE_CONFIGS BENCH_MODE_TESTS BENCH_MTU SGW_KO; do
+			BENCH_MODE_CONFIGS BENCH_MODE_TESTS BENCH_MTU SGW_KO BENCH_SGW_MODULES; do
 			[ -n "${!v:-}" ] && env_args+=("$v=${!v}")
 		done
 		"$top/scripts/vm-run.sh" -t "${BENCH_VM_TIMEOUT:-3600}" -- \
 			env "${env_args[@]}" "$top/scripts/bench.sh" --guest
 		exit $? ;;
 	*)
-		sed -n '3,47p' "$0" | sed 's/^# \{0,1\}//' >&2
+		sed -n '3,50p' "$0" | sed 's/^# \{0,1\}//' >&2
 		exit 2 ;;
 	esac
 
@@ -95,7 +99,7 @@ set -u
 		modprobe -q "$m" || echo "bench: cannot load $m" >&2
 	done
 	SGW_KO=${SGW_KO:-$top/sgw.ko}
-	[ -d /sys/module/sgw ] || insmod "$SGW_KO" || { echo "bench: cannot load $SGW_KO" >&2; exit 1; }
+	[ -n "${BENCH_SGW_MODULES:-}" ] || [ -d /sys/module/sgw ] || insmod "$SGW_KO" || { echo "bench: cannot load $SGW_KO" >&2; exit 1; }
 	[ -x "${SGWCTL:-$top/userspace/sgwctl}" ] || { echo "bench: sgwctl not built" >&2; exit 1; }
 	command -v iperf3 > /dev/null || { echo "bench: iperf3 not installed" >&2; exit 1; }
 
