@@ -5,8 +5,8 @@
 #   make check           static checks, unit tests, VM selftests
 #   make demo            a two-site IKEv2 demo inside a VM (PEER=strongswan:
 #                        charon on the second gateway)
-#   make bench           veth, xfrm ESP, sgw and WireGuard throughput and RTT
-#                        in a VM (BENCH_TIME seconds per run, default 10)
+#   make bench           veth, xfrm ESP, sgw and WireGuard, equal features, interleaved
+#                        in a VM (BENCH_ROUNDS, BENCH_TIME, ...: scripts/bench.sh)
 #   make install         module to /lib/modules/<ver>/extra, sgwctl, its man
 #                        pages, systemd units, bash completion and example
 #                        configuration to PREFIX (DESTDIR honoured)
@@ -170,9 +170,9 @@ demo: deps all
 	SGW_DEMO_PEER=$(PEER) scripts/vm-run.sh -- scripts/demo.sh
 
 # Timing only: the run fails when a setup breaks, never on a figure.
-BENCH_TIME ?= 10
+# BENCH_ROUNDS, BENCH_TIME, BENCH_MODES, ... select the matrix (bench.sh).
 bench: all
-	scripts/vm-run.sh -- env BENCH_TIME=$(BENCH_TIME) scripts/bench.sh
+	scripts/bench.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

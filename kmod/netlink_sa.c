@@ -349,7 +349,8 @@ static int fill_sa(struct sk_buff *skb, const struct sgw_sa *sa)
 		       test_bit(SGW_SA_SOFT_EXPIRED, &sa->flags)) ||
 	    put_lifetimes(skb, &sa->life) ||
 	    put_encap(skb, sa) ||
-	    (sa->replay && nla_put_u32(skb, SGW_SA_A_REPLAY_WINDOW, sa->replay->window))) {
+	    (sa->dir == SGW_DIR_IN &&
+	     nla_put_u32(skb, SGW_SA_A_REPLAY_WINDOW, sa->replay.window))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

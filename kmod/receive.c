@@ -195,7 +195,7 @@ static void deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb)
 	unsigned int hdr = ctx->len + sizeof(struct ip_esp_hdr) + alg->iv_len;
 	u8 *payload = skb->data + hdr, padlen, nexthdr;
 
-	if (!sgw_replay_advance(sa->replay, ctx->seq)) {
+	if (!sgw_replay_advance(&sa->replay, ctx->seq)) {
 		sgw_tunnel_rx_drop(tunnel, SGW_DROP_REPLAY, skb);
 		return;
 	}
@@ -298,8 +298,8 @@ static void receive(struct sgw_sa *sa, struct sk_buff *skb, unsigned int off)
 		goto put;
 	}
 	esph = (struct ip_esp_hdr *)(skb->data + off);
-	ctx->seq = sgw_replay_infer(sa->replay, be32_to_cpu(esph->seq_no));
-	if (!sgw_replay_check(sa->replay, ctx->seq)) {
+	ctx->seq = sgw_replay_infer(&sa->replay, be32_to_cpu(esph->seq_no));
+	if (!sgw_replay_check(&sa->replay, ctx->seq)) {
 		sgw_esp_ctx_free(ctx);
 		sgw_tunnel_rx_drop(tunnel, SGW_DROP_REPLAY, skb);
 		goto put;

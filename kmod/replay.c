@@ -1,32 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Anti-replay window. The check runs before the ICV is verified (cheap
- * rejection of duplicates), the advance only after: an attacker cannot move
- * the window without the key.
+ * rejection of duplicates, without a lock), the advance only after: an
+ * attacker cannot move the window without the key.
+ *
+ * The advance runs in the SA queue's completion order (kmod/esp.c), with
+ * BH off. Its lock makes two advances of one SA exclusive, so the bitmap
+ * is updated with plain (non-atomic) word stores; the lockless check reads
+ * top with acquire and the words with READ_ONCE, and the advance publishes
+ * a new top with release only after clearing the words it enters. A check
+ * that races with an advance may let a replay through (the advance refuses
+ * it) but never refuses a packet the advance would accept.
  */
 
 #include <linux/bitmap.h>
 #include <linux/log2.h>
-#include <linux/slab.h>
 
 #include "replay.h"
 
-struct sgw_replay *sgw_replay_alloc(u32 window, bool esn, u64 top, gfp_t gfp)
+static u32 map_bits(u32 window)
 {
-	u32 bits = roundup_pow_of_two(max_t(u32, window, 1) + BITS_PER_LONG);
-	struct sgw_replay *r;
+	return roundup_pow_of_two(max_t(u32, window, 1) + BITS_PER_LONG);
+}
 
-	r = kzalloc(struct_size(r, map, BITS_TO_LONGS(bits)), gfp);
-	if (!r)
-		return NULL;
+/* Bytes of bitmap that follow struct sgw_replay for @window. */
+size_t sgw_replay_map_size(u32 window)
+{
+	return BITS_TO_LONGS(map_bits(window)) * sizeof(unsigned long);
+}
+
+/* @r has sgw_replay_map_size(@window) bytes of bitmap after it. */
+void sgw_replay_init(struct sgw_replay *r, u32 window, bool esn, u64 top)
+{
+	u32 bits = map_bits(window);
+	unsigned int b = (top & (bits - 1)) + 1;
+
 	spin_lock_init(&r->lock);
 	r->window = window;
 	r->bits = bits;
 	r->esn = esn;
 	r->top = top;
-	/* Everything up to the initial top counts as already received. */
+	/*
+	 * Everything up to the initial top counts as already received; the
+	 * rest of top's word is what comes next, so it is clear.
+	 */
 	bitmap_fill(r->map, bits);
-	return r;
+	if (b % BITS_PER_LONG)
+		bitmap_clear(r->map, b, BITS_PER_LONG - b % BITS_PER_LONG);
 }
 
 /*
@@ -57,60 +77,63 @@ u64 sgw_replay_infer(const struct sgw_replay *r, u32 seq_lo)
 
 static bool seen(const struct sgw_replay *r, u64 seq)
 {
-	return test_bit(seq & (r->bits - 1), r->map);
+	unsigned long i = seq & (r->bits - 1);
+
+	return READ_ONCE(r->map[BIT_WORD(i)]) & BIT_MASK(i);
 }
 
-/* Caller holds r->lock. */
-static bool acceptable(const struct sgw_replay *r, u64 seq)
+static bool acceptable(const struct sgw_replay *r, u64 top, u64 seq)
 {
 	if (!r->esn && seq == 0)
 		return false;	/* 32-bit sequence numbers start at 1 */
-	if (!r->window || seq > r->top)
+	if (!r->window || seq > top)
 		return true;
-	if (r->top - seq >= r->window)
+	if (top - seq >= r->window)
 		return false;
 	return !seen(r, seq);
 }
 
-bool sgw_replay_check(struct sgw_replay *r, u64 seq)
+/* Lockless: false only for a packet that is certainly a replay. */
+bool sgw_replay_check(const struct sgw_replay *r, u64 seq)
 {
-	bool ok;
-
-	spin_lock_bh(&r->lock);
-	ok = acceptable(r, seq);
-	spin_unlock_bh(&r->lock);
-	return ok;
+	/* Pairs with the advance's release: the words of this top are clear. */
+	return acceptable(r, smp_load_acquire(&r->top), seq);
 }
 
 /*
- * Record an authenticated packet. Checks again: a duplicate may have been
- * verified in parallel on another CPU.
+ * Record an authenticated packet, or refuse it: a duplicate may have
+ * passed the check before its twin was recorded.
  */
 bool sgw_replay_advance(struct sgw_replay *r, u64 seq)
 {
-	u64 diff, i;
+	unsigned int nwords = r->bits / BITS_PER_LONG;
+	unsigned long i = seq & (r->bits - 1);
+	u64 w, last;
 
-	spin_lock_bh(&r->lock);
-	if (!acceptable(r, seq)) {
-		spin_unlock_bh(&r->lock);
+	spin_lock(&r->lock);
+	if (!acceptable(r, r->top, seq)) {
+		spin_unlock(&r->lock);
 		return false;
 	}
 	if (seq > r->top) {
-		diff = seq - r->top;
-		if (diff >= r->bits) {
-			bitmap_zero(r->map, r->bits);
-		} else {
-			for (i = r->top + 1; i < seq; i++)
-				clear_bit(i & (r->bits - 1), r->map);
+		/* Clear the words top enters, at most the whole bitmap. */
+		last = seq / BITS_PER_LONG;
+		w = r->top / BITS_PER_LONG;
+		if (last - w > nwords)
+			w = last - nwords;
+		while (w < last) {
+			w++;
+			WRITE_ONCE(r->map[w & (nwords - 1)], 0);
 		}
-		WRITE_ONCE(r->top, seq);
+		/* The cleared words before the new top (see the check). */
+		smp_store_release(&r->top, seq);
 	}
-	set_bit(seq & (r->bits - 1), r->map);
-	spin_unlock_bh(&r->lock);
+	WRITE_ONCE(r->map[BIT_WORD(i)], r->map[BIT_WORD(i)] | BIT_MASK(i));
+	spin_unlock(&r->lock);
 	return true;
 }
 
-u64 sgw_replay_top(struct sgw_replay *r)
+u64 sgw_replay_top(const struct sgw_replay *r)
 {
 	return READ_ONCE(r->top);
 }

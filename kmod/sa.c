@@ -97,7 +97,6 @@ static void sa_free_work(struct work_struct *work)
 					 free_work);
 
 	crypto_free_aead(sa->aead);
-	kfree(sa->replay);
 	dev_put(sa->tunnel->dev);
 	kfree_sensitive(sa);
 }
@@ -137,7 +136,9 @@ struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
 			       "tunnel has no local and remote address yet: set them first");
 		return ERR_PTR(-EDESTADDRREQ);
 	}
-	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+	sa = kzalloc(sizeof(*sa) + (cfg->dir == SGW_DIR_IN ?
+				    sgw_replay_map_size(cfg->replay_window) : 0),
+		     GFP_KERNEL);
 	if (!sa)
 		return ERR_PTR(-ENOMEM);
 	sa->aead = crypto_alloc_aead(crypto_name(alg, cfg->esn), 0, 0);
@@ -157,14 +158,9 @@ struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
 		NL_SET_ERR_MSG(extack, "the crypto API refused the key");
 		goto err;
 	}
-	if (cfg->dir == SGW_DIR_IN) {
-		sa->replay = sgw_replay_alloc(cfg->replay_window, cfg->esn,
-					      cfg->seq, GFP_KERNEL);
-		if (!sa->replay) {
-			ret = -ENOMEM;
-			goto err;
-		}
-	}
+	if (cfg->dir == SGW_DIR_IN)
+		sgw_replay_init(&sa->replay, cfg->replay_window, cfg->esn,
+				cfg->seq);
 	sa->key.spi = cpu_to_be32(cfg->spi);
 	sa->key.daddr = tcfg->local;
 	sa->tunnel = tunnel;
@@ -451,7 +447,7 @@ bool sgw_sa_usable(const struct sgw_sa *sa)
 u64 sgw_sa_seq(const struct sgw_sa *sa)
 {
 	return sa->dir == SGW_DIR_OUT ? (u64)atomic64_read(&sa->seq) :
-					sgw_replay_top(sa->replay);
+					sgw_replay_top(&sa->replay);
 }
 
 static void expire_hard(struct sgw_sa *sa)

@@ -12,10 +12,10 @@
 
 #include "addr.h"
 #include "alg.h"
+#include "replay.h"
 
 struct sgw_tunnel;
 struct sgw_net;
-struct sgw_replay;
 struct netlink_ext_ack;
 
 struct sgw_lifetime {
@@ -76,7 +76,6 @@ struct sgw_sa {
 	bool encap;			/* ESP in UDP (RFC 3948), for good */
 	u32 encap_ports;		/* sport << 16 | dport, host order */
 	atomic64_t seq;			/* outbound: last sequence number used */
-	struct sgw_replay *replay;	/* inbound */
 	struct sgw_sa_queue queue;
 	struct sgw_lifetime life;
 	atomic64_t bytes;
@@ -85,6 +84,8 @@ struct sgw_sa {
 	unsigned long flags;
 	struct delayed_work lifetime_work;
 	struct rcu_work free_work;
+	/* Inbound only, with its bitmap after it; must stay last. */
+	struct sgw_replay replay ____cacheline_aligned_in_smp;
 };
 
 /* The SA's UDP ports in network order; the pair is read at once. */

@@ -251,11 +251,11 @@ sgw_start gwA
 if [ "$peer" = sgw ]; then
 	sgw_config gwB 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24
 	sgw_start gwB
-	ip -n demo-gwB route add 10.1.0.0/24 dev sgw1
 else
 	charon_start gwB 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 192.0.2.1
 fi
-ip -n demo-gwA route add 10.2.0.0/24 dev sgw1
+say "The daemon routes remote-networks into sgw1 (routes = yes, the default)"
+run ip -n demo-gwA route show dev sgw1
 run in_ns gwA "$sgwctl" show site
 
 say "On demand: no SA yet; the first packet routed into sgw1 starts IKEv2"

@@ -74,5 +74,11 @@ rc=$?
 [ -n "$out" ] && echo "$out"
 result "$rc" "userspace include rule"
 
+# shellcheck over the bench scripts (its findings, info level included).
+out=$(cd scripts/tests && shellcheck -x ../bench.sh test-bench-compare.sh 2>&1)
+rc=$?
+[ -n "$out" ] && echo "$out"
+result "$rc" "shellcheck bench"
+
 echo "# lint: $pass passed, $failed failed"
 [ "$failed" -eq 0 ]

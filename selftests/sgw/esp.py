@@ -15,8 +15,10 @@ analysis and decryption, written independently of the module.
       and ICV), garbage (right SPI and sequence, random body), badicv.
   esp.py summary PCAP
       One line per IP packet: "esp SRC DST SPI SEQ OUTER_LEN" or
-      "other SRC DST PROTO OUTER_LEN". Link-local and multicast traffic
-      (ARP, neighbour discovery, MLD) is not listed.
+      "other SRC DST PROTO OUTER_LEN"; ESP in UDP (RFC 3948) as "espudp SRC
+      DST SPORT DPORT SPI SEQ OUTER_LEN CSUM", CSUM zero, ok or bad.
+      Link-local and multicast traffic (ARP, neighbour discovery, MLD) is
+      not listed. decrypt and analyze take ESP in UDP too.
   esp.py decrypt PCAP --alg A --key HEX --spi N
       Decrypt every ESP packet of that SPI, one line each:
       "SEQ OUTER_LEN INNER_LEN NEXT_HEADER PAD_LEN PAD_OK INNER_PROTO"; exit 1
@@ -29,6 +31,15 @@ analysis and decryption, written independently of the module.
   esp.py resend PCAP --iface IF --spi N --index I
       Send the I-th (from 0) captured ESP frame of that SPI again, byte for
       byte, out of IF.
+  esp.py encap-sock [--port P...]
+      Hold UDP sockets on each P (4500), IPv4 and IPv6, with UDP_ENCAP_ESPINUDP
+      set, as IKE daemons do for the kernel's ESP in UDP; "ready" once
+      bound.
+  esp.py udp-listen [--port P]
+      A plain UDP socket on P (IPv4): "ready", then "SRC SPORT HEX" for
+      each datagram it receives.
+  esp.py udp-send --src IP --sport P --dst IP --dport P HEX...
+      One datagram per HEX payload.
 
 Algorithms and key material as in Documentation/interface.md.
 """
@@ -52,7 +63,15 @@ ALGS = {
     "chacha20-poly1305": (36, 8, 16, 4),
     "aes-cbc-128-sha256": (48, 16, 16, 16),
     "aes-cbc-256-sha256": (64, 16, 16, 16),
+    "aes-cbc-128-sha384": (64, 16, 24, 16),
+    "aes-cbc-256-sha384": (80, 16, 24, 16),
+    "aes-cbc-128-sha512": (80, 16, 32, 16),
+    "aes-cbc-256-sha512": (96, 16, 32, 16),
 }
+
+# HMAC key bytes and hash of the CBC algorithms (RFC 4868 truncation: ICV).
+HMACS = {"sha256": (32, hashlib.sha256), "sha384": (48, hashlib.sha384),
+         "sha512": (64, hashlib.sha512)}
 
 
 class Sa:
@@ -79,12 +98,13 @@ class Sa:
         return ChaCha20Poly1305(self.key[:-4])
 
     def _cbc_keys(self):
-        return self.key[:-32], self.key[-32:]
+        n = HMACS[self.alg[-6:]][0]
+        return self.key[:-n], self.key[-n:]
 
     def _hmac(self, hkey, data, seq):
         if self.esn:
             data += struct.pack("!I", seq >> 32)
-        return hmac.new(hkey, data, hashlib.sha256).digest()[:16]
+        return hmac.new(hkey, data, HMACS[self.alg[-6:]][1]).digest()[:self.icvlen]
 
     def encrypt(self, plain, seq, iv=None):
         """plain: inner packet + padding + pad length + next header."""
@@ -110,7 +130,7 @@ class Sa:
                 return None
         from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
         ekey, hkey = self._cbc_keys()
-        ct, icv = body[:-16], body[-16:]
+        ct, icv = body[:-self.icvlen], body[-self.icvlen:]
         if not hmac.compare_digest(icv, self._hmac(hkey, esp[:8 + self.ivlen] + ct, seq)):
             return None
         dec = Cipher(algorithms.AES(ekey), modes.CBC(iv)).decryptor()
@@ -233,12 +253,36 @@ def local_only(src, dst, proto, payload):
     return proto == 58 and payload and payload[0] in (133, 134, 135, 136, 137)
 
 
+def udp_csum(ip, src, dst, udp):
+    """"zero", "ok" or "bad": the UDP checksum of @udp inside @ip."""
+    if struct.unpack("!H", udp[6:8])[0] == 0:
+        return "zero"
+    if ip[0] >> 4 == 4:
+        pseudo = src.packed + dst.packed + struct.pack("!BBH", 0, 17, len(udp))
+    else:
+        pseudo = src.packed + dst.packed + struct.pack("!IxxxB", len(udp), 17)
+    return "ok" if csum(pseudo + udp) == 0 else "bad"
+
+
+def esp_in_udp(proto, payload):
+    """The ESP inside a UDP datagram (RFC 3948), or None."""
+    if proto != 17 or len(payload) < 16 or payload[8:12] == b"\0\0\0\0":
+        return None
+    return payload[8:]
+
+
 def cmd_summary(a):
     for _, ip in read_pcap(a.pcap):
         src, dst, proto, length, payload = parse_ip(ip)
         if local_only(src, dst, proto, payload):
             continue
-        if proto == 50:
+        esp = esp_in_udp(proto, payload)
+        if esp is not None:
+            sport, dport = struct.unpack("!HH", payload[:4])
+            spi, seq = struct.unpack("!II", esp[:8])
+            print("espudp %s %s %d %d %d %d %d %s" % (src, dst, sport, dport, spi, seq, length,
+                                                     udp_csum(ip, src, dst, payload)))
+        elif proto == 50:
             spi, seq = struct.unpack("!II", payload[:8])
             print("esp %s %s %d %d %d" % (src, dst, spi, seq, length))
         else:
@@ -248,7 +292,12 @@ def cmd_summary(a):
 def esp_frames(path, spi):
     for frame, ip in read_pcap(path):
         _, _, proto, length, payload = parse_ip(ip)
-        if proto == 50 and struct.unpack("!I", payload[:4])[0] == spi:
+        esp = esp_in_udp(proto, payload)
+        if esp is not None:
+            payload = esp
+        elif proto != 50:
+            continue
+        if struct.unpack("!I", payload[:4])[0] == spi:
             yield frame, length, payload
 
 
@@ -302,6 +351,42 @@ def decrypt(pcap, sa, prefix):
     return rc
 
 
+def cmd_encap_sock(a):
+    """Hold UDP sockets on port 4500 that hand ESP in UDP to the kernel's
+    xfrm (UDP_ENCAP_ESPINUDP), IPv4 and IPv6, until killed."""
+    import time
+    socks = []
+    for port in a.port or [4500]:
+        for fam, addr in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET6, "::")):
+            s = socket.socket(fam, socket.SOCK_DGRAM)
+            if fam == socket.AF_INET6:
+                s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            s.setsockopt(socket.IPPROTO_UDP, 100, 2)    # UDP_ENCAP, ESPINUDP
+            s.bind((addr, port))
+            socks.append(s)
+    print("ready", flush=True)
+    while True:
+        time.sleep(3600)
+
+
+def cmd_udp_listen(a):
+    """Print each datagram to UDP port a.port (IPv4) in hex, one a line."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", a.port))
+    print("ready", flush=True)
+    while True:
+        data, peer = s.recvfrom(65535)
+        print("%s %d %s" % (peer[0], peer[1], data.hex() or "-"), flush=True)
+
+
+def cmd_udp_send(a):
+    """Send each hex payload as one datagram from a.src:a.sport to a.dst:a.dport."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((a.src, a.sport))
+    for h in a.payload:
+        s.sendto(bytes.fromhex(h), (a.dst, a.dport))
+
+
 def cmd_resend(a):
     frames = [f for f, _, _ in esp_frames(a.pcap, a.spi)]
     if a.index >= len(frames):
@@ -340,6 +425,16 @@ def main():
     s.add_argument("--alg", required=True)
     s.add_argument("--sa", action="append", default=[], help="SPI:KEY")
     sub.add_parser("serve")
+    s = sub.add_parser("encap-sock")
+    s.add_argument("--port", type=int, action="append")
+    s = sub.add_parser("udp-listen")
+    s.add_argument("--port", type=int, default=4500)
+    s = sub.add_parser("udp-send")
+    s.add_argument("--src", required=True)
+    s.add_argument("--sport", type=int, required=True)
+    s.add_argument("--dst", required=True)
+    s.add_argument("--dport", type=int, required=True)
+    s.add_argument("payload", nargs="+")
     s = sub.add_parser("resend")
     s.add_argument("pcap")
     s.add_argument("--iface", required=True)
@@ -348,7 +443,9 @@ def main():
     a = p.parse_args()
     a.parser = p
     return {"send": cmd_send, "summary": cmd_summary, "decrypt": cmd_decrypt,
-            "analyze": cmd_analyze, "serve": cmd_serve, "resend": cmd_resend}[a.cmd](a) or 0
+            "analyze": cmd_analyze, "serve": cmd_serve, "resend": cmd_resend,
+            "encap-sock": cmd_encap_sock, "udp-listen": cmd_udp_listen,
+            "udp-send": cmd_udp_send}[a.cmd](a) or 0
 
 
 if __name__ == "__main__":

@@ -68,6 +68,8 @@ sgw_conf() {
 		echo "esp-proposals = $esp"
 		echo "retransmit-timeout = ${RT_TIMEOUT:-2s}"
 		echo "retransmit-tries = ${RT_TRIES:-4}"
+		# Routes are the test's own unless a line sets "routes".
+		[[ " $* " == *" routes = "* ]] || echo "routes = no"
 		for line in "$@"; do echo "$line"; done
 	} > "$f"
 }

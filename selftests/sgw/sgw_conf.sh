@@ -7,7 +7,10 @@
 # lifetimes, dead peer detection, log level) keeps the IKE and CHILD SAs
 # and says so, while a change the peer sees (the ESP proposals) is
 # negotiated anew; one "sgwctl genpsk" key (0s, base64) in both sgw's
-# psk-file and charon's secret authenticates.
+# psk-file and charon's secret authenticates; routes, route-table and
+# route-metric: the daemon routes remote-networks into the device, with a
+# host route for a remote SGW inside them, and follows reloads, disabling,
+# restarts and removal.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ike_lib.sh"
@@ -22,6 +25,14 @@ kernel() {
 import json, sys
 t = json.load(sys.stdin)[0]
 print(t["mtu"], t["mss"], t["outer-df"], t["fragment"])'
+}
+
+# brief NS: "state rx_bytes tx_bytes" of sgw1 from sgwctl -j show --brief.
+brief() {
+	ip netns exec "$1" "$SGWCTL" -j show --brief | python3 -c '
+import json, sys
+t = [t for t in json.load(sys.stdin) if t["ifname"] == "sgw1"][0]
+print(t["name"], t["state"], t["rx_bytes"], t["tx_bytes"])'
 }
 
 # conf_a ESP [KEY LINES...]: site A's file, with the lines given.
@@ -39,7 +50,7 @@ reload_a() {
 }
 
 test_keys_and_reload() {
-	local spis sas sasb out
+	local spis sas sasb out name state rx1 tx1 rx2 tx2
 
 	require_module
 	topo
@@ -56,6 +67,13 @@ test_keys_and_reload() {
 	expect_eq "module at start" "$(kernel "$gA")" "1400 1300 set after-encryption"
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping across"
+	read -r name state rx1 tx1 <<< "$(brief "$gA")"
+	expect_eq "show --brief: name, state" "$name $state" "gw established"
+	[ "$rx1" -ge 252 ] && [ "$tx1" -ge 252 ] ||
+		fail "show --brief: rx $rx1, tx $tx1 bytes after 3 echoes of 84"
+	expect_match "show --brief, one line" \
+		"$(ip netns exec "$gA" "$SGWCTL" show --brief | sed -n 2p)" \
+		'^sgw1 +gw +established +192\.0\.2\.1 -> 192\.0\.2\.2 +[0-9.]+ (B|KiB) +[0-9.]+ (B|KiB)$'
 	spis=$(sgw_ike_spis "$gA")
 	sas=$(sgw_sas "$gA")
 	sasb=$(sgw_sas "$gB")
@@ -93,6 +111,10 @@ test_keys_and_reload() {
 	expect_eq "ESP after the change" "$(ip netns exec "$gA" "$SGWCTL" -j sa show 1 |
 		python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["alg"])')" aes-gcm-128
 	ping_ok "$hA" 10.2.0.2 || fail "no ping after renegotiating"
+	# The device's totals outlive the SAs.
+	read -r name state rx2 tx2 <<< "$(brief "$gA")"
+	[ "$rx2" -ge $((rx1 + 252)) ] && [ "$tx2" -ge $((tx1 + 252)) ] ||
+		fail "show --brief after new SAs: rx $rx1 -> $rx2, tx $tx1 -> $tx2"
 }
 
 # One 0s key made by sgwctl genpsk, the same string on both ends.
@@ -122,8 +144,150 @@ test_genpsk_charon() {
 	ping_ok "$hA" 10.2.0.2 || fail "no ping across"
 }
 
-ktap_begin 2
+# routes NS: the daemon's routes (protocol 83) in every table, sorted, one
+# per line as "DST [via GW] dev DEV [src SRC] table T metric M".
+routes() {
+	{ ip -n "$1" -j -4 route show table all proto 83
+	  ip -n "$1" -j -6 route show table all proto 83; } | python3 -c '
+import json, sys
+text, dec, out = sys.stdin.read(), json.JSONDecoder(), []
+pos = 0
+while pos < len(text.rstrip()):
+    while text[pos].isspace():
+        pos += 1
+    doc, pos = dec.raw_decode(text, pos)
+    for r in doc:
+        line = r["dst"]
+        if "gateway" in r:
+            line += " via " + r["gateway"]
+        line += " dev " + r["dev"]
+        if "prefsrc" in r:
+            line += " src " + r["prefsrc"]
+        line += " table %s metric %s" % (r.get("table", "main"),
+                                          r.get("metric", 0))
+        out.append(line)
+print("\n".join(sorted(out)))'
+}
+
+# status WANT: the daemon's last STATUS= to the service manager (a socket
+# standing in for systemd) becomes WANT within 10 s.
+status() {
+	local i got
+
+	for i in $(seq 100); do
+		got=$(grep '^STATUS=' "$work/notify.log" | tail -n 1)
+		[ "$got" = "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "systemd status: got \"$got\", expected \"$1\""
+}
+
+# Remote SGW 203.0.113.2 behind gB, reached through A's default route:
+# remote-networks 203.0.113.0/24 would capture it.
+test_routes() {
+	local out want
+
+	require_module
+	topo
+	ip -n "$gB" addr add 203.0.113.2/32 dev lo
+	ip -n "$gA" route add default via 192.0.2.2
+	psk "$work/gw.psk" "sgw-conf test secret"
+	rconf() {
+		sgw_conf "$work/a.conf" gw 192.0.2.1 203.0.113.2 \
+			"10.1.0.0/24, fd01::/64" "$1" "$IKEP" aes256gcm16 "${@:2}"
+	}
+	rconf "10.2.0.0/24, 203.0.113.0/24, fd02::/64" "routes = yes"
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a") as f:
+    while True:
+        f.write(s.recv(4096).decode().replace("\n", "|") + "\n")
+        f.flush()' "$work/notify.sock" "$work/notify.log" &
+	defer "kill $! 2>/dev/null"
+	for _ in $(seq 50); do [ -S "$work/notify.sock" ] && break; sleep 0.1; done
+	NOTIFY_SOCKET=$work/notify.sock sgw_daemon "$gA" "$work/a.conf"
+	status "STATUS=1 tunnel: 1 idle"
+	want="10.2.0.0/24 dev sgw1 table main metric 0
+203.0.113.0/24 dev sgw1 table main metric 0
+203.0.113.2 via 192.0.2.2 dev wan0 src 192.0.2.1 table main metric 0
+fd02::/64 dev sgw1 table main metric 1024"
+	expect_eq "routes at start" "$(routes "$gA")" "$want"
+	# The gateway's own traffic to its peer: underlay, its SGW address.
+	expect_eq "route to the remote SGW" "$(ip -n "$gA" -j route get 203.0.113.2 |
+		python3 -c 'import json, sys; r = json.load(sys.stdin)[0]; print(r["dev"], r["prefsrc"])')" \
+		"wan0 192.0.2.1"
+	# gB has no route back to A's LAN: an answer proves the source.
+	ping_ok "$gA" 203.0.113.2 || fail "no answer from the remote SGW"
+
+	# Table and metric: applied in place.
+	rconf "10.2.0.0/24, 203.0.113.0/24, fd02::/64" "routes = yes" \
+		"route-table = 100" "route-metric = 50"
+	expect_match "reload of table and metric" "$(reload_a)" \
+		"1 updated without renegotiating"
+	expect_eq "routes in table 100" "$(routes "$gA")" \
+		"10.2.0.0/24 dev sgw1 table 100 metric 50
+203.0.113.0/24 dev sgw1 table 100 metric 50
+203.0.113.2 via 192.0.2.2 dev wan0 src 192.0.2.1 table 100 metric 50
+fd02::/64 dev sgw1 table 100 metric 50"
+
+	# Fewer networks: their routes and the host route go.
+	rconf "10.2.0.0/24, fd02::/64" "routes = yes"
+	expect_match "reload of the networks" "$(reload_a)" "1 changed"
+	want="10.2.0.0/24 dev sgw1 table main metric 0
+fd02::/64 dev sgw1 table main metric 1024"
+	expect_eq "routes after the reload" "$(routes "$gA")" "$want"
+
+	# Disabled: none; enabled again: back.
+	rconf "10.2.0.0/24, fd02::/64" "routes = yes" "enabled = no"
+	reload_a > /dev/null
+	expect_eq "routes of a disabled tunnel" "$(routes "$gA")" ""
+	status "STATUS=1 tunnel: 1 disabled"
+	rconf "10.2.0.0/24, fd02::/64" "routes = yes"
+	reload_a > /dev/null
+	expect_eq "routes enabled again" "$(routes "$gA")" "$want"
+
+	# mtu below 1280 with IPv6 networks: refused, nothing applied; an
+	# IPv4-only tunnel may have it.
+	rconf "10.2.0.0/24, fd02::/64" "routes = yes" "mtu = 1200"
+	expect_fail "reload of mtu 1200 with IPv6" \
+		ip netns exec "$gA" "$SGWCTL" reload
+	expect_match "mtu refusal" "$out" "mtu 1200 is below 1280, IPv6's minimum"
+	expect_eq "routes after the refusal" "$(routes "$gA")" "$want"
+	rconf "10.2.0.0/24" "routes = yes" "mtu = 1200"
+	reload_a > /dev/null
+	expect_eq "IPv4-only tunnel at mtu 1200" "$(routes "$gA"; \
+		ip -n "$gA" -j link show sgw1 | python3 -c \
+		'import json, sys; print(json.load(sys.stdin)[0]["mtu"])')" \
+		"10.2.0.0/24 dev sgw1 table main metric 0
+1200"
+	rconf "10.2.0.0/24, fd02::/64" "routes = yes"
+	reload_a > /dev/null
+
+	# A restart finds its routes again; routes = no leaves none.
+	kill "$(cat "$work/daemon-$gA.pid")"
+	wait "$(cat "$work/daemon-$gA.pid")" 2>/dev/null || true
+	NOTIFY_SOCKET=$work/notify.sock sgw_daemon "$gA" "$work/a.conf"
+	expect_eq "routes after a restart" "$(routes "$gA")" "$want"
+	rconf "10.2.0.0/24, fd02::/64" "routes = no"
+	reload_a > /dev/null
+	expect_eq "routes = no" "$(routes "$gA")" ""
+
+	# The tunnel removed from the file: nothing left of it.
+	rconf "10.2.0.0/24, fd02::/64" "routes = yes"
+	reload_a > /dev/null
+	expect_eq "routes before the removal" "$(routes "$gA")" "$want"
+	echo "[global]" > "$work/a.conf"
+	reload_a > /dev/null
+	expect_eq "routes after the removal" "$(routes "$gA")" ""
+	status "STATUS=0 tunnels"
+	! ip -n "$gA" link show sgw1 > /dev/null 2>&1 || fail "sgw1 remains"
+}
+
+ktap_begin 3
 load_ipsec_modules
 run_test "mtu, mss, outer-df, fragment from the file; reload in place or anew" test_keys_and_reload
 run_test "sgwctl genpsk: one 0s key on sgw and charon" test_genpsk_charon
+run_test "routes, route-table, route-metric from the file" test_routes
 ktap_end

@@ -306,6 +306,7 @@ test_charon_identities() {
 			echo "remote-networks = 10.2.0.$(( (t - 1) * 128 ))/25"
 			echo "ike-proposals = aes128gcm16-prfsha256-ecp256"
 			echo "esp-proposals = aes128gcm16"
+			echo "routes = no"
 		done
 	} > "$work/a.conf"
 	sgw_daemon "$gA" "$work/a.conf"
@@ -440,6 +441,7 @@ test_charon_same_identity() {
 			echo "remote-networks = 10.2.0.$(( (t - 1) * 128 ))/25"
 			echo "ike-proposals = aes128gcm16-prfsha256-ecp256"
 			echo "esp-proposals = aes128gcm16"
+			echo "routes = no"
 		done
 	} > "$work/a.conf"
 	sgw_daemon "$gA" "$work/a.conf"

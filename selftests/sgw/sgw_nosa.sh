@@ -273,6 +273,7 @@ tun() { # NAME ID LOCAL REMOTE LNETS RNETS
 	esp-proposals = aes128gcm16
 	retransmit-timeout = 1s
 	retransmit-tries = 3
+	routes = no
 	EOC
 }
 

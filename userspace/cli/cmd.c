@@ -4,8 +4,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd.h"
+#include "conf_keys.h"
 #include "nl.h"
 
 static void vreport(const char *fmt, va_list ap)
@@ -85,12 +87,61 @@ static bool is_family(const struct command *c)
 	return c->run == cmd_tunnel || c->run == cmd_sa || c->run == cmd_config;
 }
 
+/*
+ * The command meant by an unknown word: swanctl's, wg's and ip's words
+ * for ours, a unique beginning, or a name within two edits. NULL if none.
+ */
+static const char *suggest(const struct command *cmds, const char *word)
+{
+	static const struct {
+		const char *word, *cmd;
+	} vocabulary[] = {
+		{ "status", "show" }, { "list-sas", "show" }, { "list", "show" },
+		{ "stats", "show" }, { "initiate", "up" }, { "terminate", "down" },
+		{ "load-all", "reload" }, { "load-conns", "reload" },
+		{ "genkey", "genpsk" }, { "check", "config" },
+		{ "remove", "del" }, { "delete", "del" }, { "change", "set" },
+		{ "modify", "set" }, { "create", "add" }, { "new", "add" },
+		{ "log", "monitor" }, { "watch", "monitor" },
+	};
+	const struct command *c, *hit = NULL;
+	unsigned int best = 3;
+	size_t i, len = strlen(word), n = 0;
+
+	for (i = 0; i < sizeof(vocabulary) / sizeof(vocabulary[0]); i++) {
+		if (strcasecmp(vocabulary[i].word, word))
+			continue;
+		for (c = cmds; c->name; c++)
+			if (!strcmp(c->name, vocabulary[i].cmd))
+				return c->name;
+	}
+	for (c = cmds; len >= 2 && c->name; c++)
+		if (!strncmp(c->name, word, len)) {
+			hit = c;
+			n++;
+		}
+	if (n == 1)
+		return hit->name;
+	hit = NULL;
+	for (c = cmds; c->name; c++) {
+		unsigned int d = sgw_conf_edit_distance(word, len, c->name,
+							strlen(c->name), 2);
+
+		if (d < best) {
+			best = d;
+			hit = c;
+		}
+	}
+	return hit ? hit->name : NULL;
+}
+
 int dispatch(struct ctx *ctx, const char *prog, const struct command *cmds,
 	     int argc, char **argv)
 {
 	/* Messages name the family, not the program: "sa: ...". */
 	const char *family = !strncmp(prog, "sgwctl", 6) ? prog + 6 : prog;
 	const struct command *c;
+	const char *hint;
 
 	while (*family == ' ')
 		family++;
@@ -113,10 +164,11 @@ int dispatch(struct ctx *ctx, const char *prog, const struct command *cmds,
 		}
 		return c->run(ctx, argc - 1, argv + 1);
 	}
-	if (*family)
-		return usage_error("%s: unknown command \"%s\"", family,
-				   argv[0]);
-	return usage_error("unknown command \"%s\"", argv[0]);
+	hint = suggest(cmds, argv[0]);
+	return usage_error("%s%sunknown command \"%s\"%s%s%s", family,
+			   *family ? ": " : "", argv[0],
+			   hint ? " (did you mean \"" : "", hint ? hint : "",
+			   hint ? "\"?)" : "");
 }
 
 struct sgwnl *open_kernel(void)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sgwctl show [TUNNEL]: the whole gateway at a glance: module, tunnels, the
- * daemon's IKE view of each and their SAs.
+ * sgwctl show [--brief] [TUNNEL]: the whole gateway at a glance: module,
+ * tunnels, the daemon's IKE view of each and their SAs; --brief: one line
+ * per tunnel with its state and transfer totals.
  */
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +125,112 @@ static void show_human(const struct view *v)
 	}
 }
 
+/*
+ * A device counter ("rx_bytes") from sysfs, as the network namespace of
+ * the caller sees it: the device's totals, across every SA and rekey.
+ */
+static uint64_t dev_counter(const char *ifname, const char *name)
+{
+	char path[128];
+	unsigned long long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s",
+		 ifname, name);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
+/* 1536 -> "1.5 KiB": bytes below 1 KiB as they are. */
+static void human_bytes(uint64_t n, char *buf, size_t len)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	int u = -1;
+
+	if (n < 1024) {
+		snprintf(buf, len, "%" PRIu64 " B", n);
+		return;
+	}
+	while (v >= 1024 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1f %s", v, units[u]);
+}
+
+/* The daemon's state, or the kernel's enabled flag without a daemon. */
+static const char *brief_state(const struct sgw_tunnel_info *t,
+			       const struct ctl_tunnel *ike)
+{
+	if (ike)
+		return ike->state;
+	return t->enabled ? "enabled" : "disabled";
+}
+
+static void show_brief(const struct view *v, bool json)
+{
+	const struct ctl_tunnel *ike;
+	struct json j;
+	size_t i;
+
+	if (json) {
+		json_init(&j, stdout);
+		json_array_open(&j, NULL);
+	} else {
+		printf("%-15s %-15s %-11s %-36s %10s %10s\n", "INTERFACE",
+		       "NAME", "STATE", "LOCAL -> REMOTE", "RX", "TX");
+	}
+	for (i = 0; i < v->tunnels.n; i++) {
+		const struct sgw_tunnel_info *t = &v->tunnels.v[i];
+		char local[SGW_PREFIX_STRLEN], remote[SGW_PREFIX_STRLEN];
+		char peers[2 * SGW_PREFIX_STRLEN + 8], rx[32], tx[32];
+		uint64_t rxb = dev_counter(t->ifname, "rx_bytes");
+		uint64_t txb = dev_counter(t->ifname, "tx_bytes");
+
+		if (!wanted(v, t->id))
+			continue;
+		ike = ike_of(v, t->id);
+		sgw_addr_format(&t->local, local, sizeof(local));
+		sgw_addr_format(&t->remote, remote, sizeof(remote));
+		if (json) {
+			json_object_open(&j, NULL);
+			json_u64(&j, "id", t->id);
+			json_string(&j, "ifname", t->ifname);
+			if (ike)
+				json_string(&j, "name", ike->name);
+			else
+				json_null(&j, "name");
+			json_string(&j, "state", brief_state(t, ike));
+			json_string(&j, "local", local);
+			json_string(&j, "remote", remote);
+			json_u64(&j, "rx_bytes", rxb);
+			json_u64(&j, "tx_bytes", txb);
+			json_u64(&j, "rx_packets",
+				 dev_counter(t->ifname, "rx_packets"));
+			json_u64(&j, "tx_packets",
+				 dev_counter(t->ifname, "tx_packets"));
+			json_object_close(&j);
+			continue;
+		}
+		snprintf(peers, sizeof(peers), "%s -> %s", local, remote);
+		human_bytes(rxb, rx, sizeof(rx));
+		human_bytes(txb, tx, sizeof(tx));
+		printf("%-15s %-15s %-11s %-36s %10s %10s\n", t->ifname,
+		       ike ? ike->name : "-", brief_state(t, ike), peers, rx,
+		       tx);
+	}
+	if (json) {
+		json_array_close(&j);
+		json_end(&j);
+	}
+}
+
 /* TUNNEL: an id, an interface name or a configured tunnel's name. */
 static int pick(struct view *v, const char *arg)
 {
@@ -146,9 +254,20 @@ int cmd_show(struct ctx *ctx, int argc, char **argv)
 {
 	struct view v;
 	struct sgwnl *nl;
-	int ret = 0;
+	bool brief = false;
+	int i, n = 0, ret = 0;
 
 	memset(&v, 0, sizeof(v));
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--brief") || !strcmp(argv[i], "-b"))
+			brief = true;
+		else if (argv[i][0] == '-')
+			return usage_error("show: unknown option \"%s\" (only "
+					   "--brief)", argv[i]);
+		else
+			argv[n++] = argv[i];
+	}
+	argc = n;
 	if (argc > 1)
 		return usage_error("show: at most one tunnel (name, id or interface)");
 	nl = open_kernel();
@@ -165,7 +284,9 @@ int cmd_show(struct ctx *ctx, int argc, char **argv)
 			   argv[0]);
 		goto out;
 	}
-	if (ctx->json)
+	if (brief)
+		show_brief(&v, ctx->json);
+	else if (ctx->json)
 		show_json(&v);
 	else
 		show_human(&v);

@@ -26,7 +26,7 @@ static int cmd_daemon(struct ctx *ctx, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{ "show", cmd_show, "[TUNNEL]",
+	{ "show", cmd_show, "[--brief] [TUNNEL]",
 	  "show the module, each tunnel, its IKE state and its SAs" },
 	{ "tunnel", cmd_tunnel, "add|set|del|show ...", "manage tunnels" },
 	{ "sa", cmd_sa, "add|del|flush|show|refresh ...",

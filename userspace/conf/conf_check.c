@@ -263,9 +263,11 @@ static void check_selectors(struct checker *c, size_t idx)
 		       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
 		       "tunnel \"%s\": the remote SGW %s lies inside "
 		       "remote-networks %s; sgw exempts it, so traffic to it "
-		       "does not enter the tunnel", t->name,
+		       "does not enter the tunnel%s", t->name,
 		       sgw_conf_addr_str(&t->remote, a, sizeof(a)),
-		       sgw_conf_prefix_str(&r->v[i], buf, sizeof(buf)));
+		       sgw_conf_prefix_str(&r->v[i], buf, sizeof(buf)),
+		       t->routes ? ", and the daemon routes it through the "
+		       "underlay" : "");
 		break;
 	}
 	if (r->count == 0)
@@ -331,6 +333,44 @@ static void check_lifetime(struct checker *c, size_t idx, const char *what,
 	       "be shorter than %s (%s)", t->name, m, j, what, l);
 }
 
+/* Whether @l admits @af: "any" does, a list if it names one. */
+static bool admits(const struct sgw_conf_prefix_list *l, int af)
+{
+	size_t i;
+
+	for (i = 0; i < l->count; i++)
+		if (l->v[i].addr.family == af)
+			return true;
+	return !l->count;
+}
+
+/*
+ * A device MTU below 1280 turns IPv6 off on the device (the kernel does,
+ * RFC 8200 §5): its IPv6 routes go and none can be added. An error where
+ * the file lists IPv6 networks, a warning where "any" would carry IPv6.
+ */
+static void check_mtu_ipv6(struct checker *c, size_t idx)
+{
+	const struct sgw_conf_tunnel *t = &c->conf->tunnels[idx];
+	bool listed;
+
+	if (t->mtu == SGW_CONF_MTU_AUTO || t->mtu >= 1280 ||
+	    !admits(&t->local_networks, AF_INET6) ||
+	    !admits(&t->remote_networks, AF_INET6))
+		return;
+	listed = t->local_networks.count || t->remote_networks.count;
+	report(c, listed ? SGW_CONF_SEV_ERROR : SGW_CONF_SEV_WARNING, t->file,
+	       line_of(t, SGW_CONF_K_MTU), idx,
+	       "tunnel \"%s\": mtu %u is below 1280, IPv6's minimum: the "
+	       "kernel turns IPv6 off on the device, so %s; set mtu to 1280 "
+	       "or more (IPv6 packets up to 1280 bytes then pass with their "
+	       "ESP packets fragmented)%s", t->name, t->mtu,
+	       listed ? "the tunnel's IPv6 networks get no route and no "
+	       "traffic" : "no IPv6 traffic crosses the tunnel",
+	       listed ? " or list only IPv4 networks" : " or list the "
+	       "tunnel's IPv4 networks");
+}
+
 static void check_tunnel(struct checker *c, size_t idx)
 {
 	const struct sgw_conf_tunnel *t = &c->conf->tunnels[idx];
@@ -368,6 +408,7 @@ static void check_tunnel(struct checker *c, size_t idx)
 		       "tunnel \"%s\": mss %u does not fit mtu %u (at most "
 		       "%u: the MTU less 40 bytes of IPv4 and TCP headers)",
 		       t->name, t->mss, t->mtu, t->mtu - 40);
+	check_mtu_ipv6(c, idx);
 	if (t->encap && !t->nat_traversal)
 		report(c, SGW_CONF_SEV_ERROR, t->file,
 		       line_of(t, SGW_CONF_K_ENCAP), idx,

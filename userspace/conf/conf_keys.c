@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf_keys.h"
 #include "conf_value.h"
@@ -28,6 +29,9 @@ static const char *const fragments[] = {
 };
 static const struct sgw_conf_word mtu_words[] = {
 	{ "auto", SGW_CONF_MTU_AUTO }, { NULL, 0 }
+};
+static const struct sgw_conf_word table_words[] = {
+	{ "main", SGW_CONF_TABLE_MAIN }, { NULL, 0 }
 };
 static const struct sgw_conf_word mss_words[] = {
 	{ "auto", SGW_CONF_MSS_AUTO }, { "off", SGW_CONF_MSS_OFF }, { NULL, 0 }
@@ -65,6 +69,24 @@ static const struct sgw_conf_key keys[] = {
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_IFNAME,
 		.offset = T(interface), .derived = "sgw<id>",
 		.summary = "the tunnel device's name",
+	}, {
+		.name = "routes", .id = SGW_CONF_K_ROUTES,
+		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_BOOL,
+		.offset = T(routes), .def = "yes", .choices = yes_no,
+		.summary = "whether the daemon routes remote-networks into the device",
+	}, {
+		/* The kernel's tables; 0 would mean "unspecified". */
+		.name = "route-table", .id = SGW_CONF_K_ROUTE_TABLE,
+		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_UINT,
+		.offset = T(route_table), .def = "main", .min = 1,
+		.max = UINT32_MAX, .words = table_words,
+		.summary = "the routing table of those routes",
+	}, {
+		.name = "route-metric", .id = SGW_CONF_K_ROUTE_METRIC,
+		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_UINT,
+		.offset = T(route_metric), .def = "0", .min = 0,
+		.max = UINT32_MAX,
+		.summary = "the metric (priority) of those routes",
 	}, {
 		.name = "local", .id = SGW_CONF_K_LOCAL,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_ADDR_AUTO,
@@ -335,13 +357,61 @@ unsigned int sgw_conf_edit_distance(const char *a, size_t alen,
 	return prev[blen] > cap ? cap + 1 : prev[blen];
 }
 
+/*
+ * Words of strongSwan (swanctl.conf, ipsec.conf), wg(8) and sgwctl's own
+ * command line that name a key of ours, compared without case.
+ */
+static const struct {
+	const char *word, *key;
+} vocabulary[] = {
+	{ "local_ts", "local-networks" }, { "local-ts", "local-networks" },
+	{ "leftsubnet", "local-networks" },
+	{ "remote_ts", "remote-networks" }, { "remote-ts", "remote-networks" },
+	{ "rightsubnet", "remote-networks" },
+	{ "allowedips", "remote-networks" },
+	{ "endpoint", "remote" }, { "remote_addrs", "remote" },
+	{ "right", "remote" }, { "local_addrs", "local" }, { "left", "local" },
+	{ "leftid", "local-id" }, { "rightid", "remote-id" },
+	{ "secret", "psk-file" }, { "psk", "psk-file" },
+	{ "presharedkey", "psk-file" },
+	{ "proposals", "ike-proposals" }, { "ike", "ike-proposals" },
+	{ "esp", "esp-proposals" },
+	{ "rekey_time", "ike-lifetime" }, { "ikelifetime", "ike-lifetime" },
+	{ "lifetime", "child-lifetime" }, { "keyingtries", "retransmit-tries" },
+	{ "start_action", "start" }, { "auto", "start" },
+	{ "dpd_action", "dpd-action" }, { "dpdaction", "dpd-action" },
+	{ "name", "interface" }, { "if_id_out", "interface" },
+	{ "table", "route-table" }, { "metric", "route-metric" },
+	{ "install_routes", "routes" },
+};
+
 const char *sgw_conf_key_suggest(enum sgw_conf_section section,
 				 const char *name, size_t len)
 {
+	const struct sgw_conf_key *k;
 	const char *best = NULL;
 	unsigned int best_d = 3;
-	size_t i;
+	size_t i, n = 0;
 
+	for (i = 0; i < sizeof(vocabulary) / sizeof(vocabulary[0]); i++) {
+		k = sgw_conf_key_find(SGW_CONF_SEC_TUNNEL, vocabulary[i].key,
+				      strlen(vocabulary[i].key));
+		if (section == SGW_CONF_SEC_TUNNEL && k &&
+		    strlen(vocabulary[i].word) == len &&
+		    !strncasecmp(vocabulary[i].word, name, len))
+			return k->name;
+	}
+	/* A beginning of exactly one key ("psk" of psk-file). */
+	for (i = 0; len >= 3 && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (keys[i].section == section &&
+		    !strncasecmp(keys[i].name, name, len)) {
+			best = keys[i].name;
+			n++;
+		}
+	}
+	if (n == 1)
+		return best;
+	best = NULL;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		unsigned int d;
 

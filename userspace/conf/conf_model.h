@@ -142,6 +142,7 @@ enum sgw_conf_fragment {
 #define SGW_CONF_MTU_AUTO	0u	/* derived from the path MTU */
 #define SGW_CONF_MSS_AUTO	0u	/* clamp to fit the tunnel MTU */
 #define SGW_CONF_MSS_OFF	1u	/* no clamping */
+#define SGW_CONF_TABLE_MAIN	254u	/* RT_TABLE_MAIN */
 
 /* Every key of both sections; indexes key_line[] below. */
 enum sgw_conf_key_id {
@@ -182,6 +183,9 @@ enum sgw_conf_key_id {
 	SGW_CONF_K_ENCAP,
 	SGW_CONF_K_NAT_KEEPALIVE,
 	SGW_CONF_K_REAUTH,
+	SGW_CONF_K_ROUTES,
+	SGW_CONF_K_ROUTE_TABLE,
+	SGW_CONF_K_ROUTE_METRIC,
 	SGW_CONF_KEY_COUNT,
 };
 
@@ -204,6 +208,9 @@ struct sgw_conf_tunnel {
 	uint32_t id;				/* 1..65535, unique */
 	bool enabled;
 	char interface[SGW_CONF_IFNAME_MAX + 1];
+	bool routes;				/* remote-networks into the device */
+	uint32_t route_table;			/* 254: main */
+	uint32_t route_metric;
 	struct sgw_conf_addr local;		/* AF_UNSPEC: auto */
 	struct sgw_conf_addr remote;
 	struct sgw_conf_ident local_id;		/* DEFAULT only with local auto */

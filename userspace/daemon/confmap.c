@@ -301,7 +301,8 @@ void confmap_kernel_pmtu(const struct sgw_conf_tunnel *t,
  * The keys a reload applies without negotiating: what the peer never
  * sees. The engine takes the lifetimes (for SAs from then on), DPD and
  * retransmission in place (ike_engine_update_tunnel()); the kernel the
- * path MTU settings at once and the SA options for the next SAs.
+ * path MTU settings at once and the SA options for the next SAs; the
+ * routes follow the file after every reload (routes_sync()).
  */
 static bool in_place_key(enum sgw_conf_key_id id)
 {
@@ -323,6 +324,9 @@ static bool in_place_key(enum sgw_conf_key_id id)
 	case SGW_CONF_K_OUTER_DF:
 	case SGW_CONF_K_FRAGMENT:
 	case SGW_CONF_K_REPLAY_WINDOW:
+	case SGW_CONF_K_ROUTES:
+	case SGW_CONF_K_ROUTE_TABLE:
+	case SGW_CONF_K_ROUTE_METRIC:
 		return true;
 	default:
 		return false;

@@ -393,6 +393,7 @@ static enum outcome set_enabled(struct daemon *d, struct rtun *rt,
 		if (sgwnl_tunnel_set(d->nl, &ref, &kc))
 			return answer(r, false, "%s: %s", rt->name,
 				      sgwnl_error(d->nl));
+		routes_sync(d);
 		dlog(d, SGW_CONF_LOG_INFO, rt->name, "disabled by request: IKE "
 		     "SA deleted, no negotiation until it is enabled");
 		return answer(r, true, "%s: disabled, IKE SA deleted", rt->name);
@@ -402,6 +403,7 @@ static enum outcome set_enabled(struct daemon *d, struct rtun *rt,
 	if (sgwnl_tunnel_set(d->nl, &ref, &kc))
 		return answer(r, false, "%s: %s", rt->name, sgwnl_error(d->nl));
 	engine_enable(d, ct, rt);
+	routes_sync(d);
 	if (rt->error[0]) {
 		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "%s", rt->error);
 		return answer(r, false, "%s: %s", rt->name, rt->error);

@@ -114,6 +114,32 @@ static void on_signal(struct daemon *d)
 	}
 }
 
+/*
+ * The tunnels' states for "systemctl status" (STATUS=), sent when the
+ * line changes: after start, reloads and every negotiation's outcome.
+ */
+static void notify_status(struct daemon *d)
+{
+	unsigned int count[SD_COUNTS] = { 0 };
+	static const enum sd_tunnel_count of[] = {
+		[IKE_TUNNEL_IDLE] = SD_IDLE,
+		[IKE_TUNNEL_CONNECTING] = SD_CONNECTING,
+		[IKE_TUNNEL_ESTABLISHED] = SD_ESTABLISHED,
+		[IKE_TUNNEL_FAILED] = SD_FAILED,
+	};
+	char line[sizeof(d->status)];
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		count[d->t[i].enabled ? of[tunnel_state(d, &d->t[i])] :
+		      SD_DISABLED]++;
+	sd_status_text(count, line, sizeof(line));
+	if (!strcmp(line, d->status))
+		return;
+	memcpy(d->status, line, sizeof(line));
+	sd_notify_state(line);
+}
+
 enum { FD_SIG, FD_CTL, FD_EV, FD_FIXED };
 
 static void loop(struct daemon *d)
@@ -193,6 +219,7 @@ static void loop(struct daemon *d)
 			else if (now >= c->deadline)
 				client_close(c);
 		}
+		notify_status(d);
 	}
 }
 
@@ -314,6 +341,7 @@ int daemon_run(const char *conf_path)
 	     "control socket %s", (long)getpid(), msg, d->path, d->sock_path);
 	/* Ready: the control socket answers and the tunnels are in place. */
 	sd_notify_state("READY=1");
+	notify_status(d);
 	loop(d);
 	sd_notify_state("STOPPING=1");
 	shutdown_all(d);

@@ -9,6 +9,7 @@
  *   control.c  the control socket (ctl.h): status and requests
  *   events.c   the kernel's events: ACQUIRE, unknown SPI, tunnel changes
  *   datapath.c outbound ESP that gets no inbound ESP back: said once
+ *   rtsync.c   the routes of routes.h kept in the kernel
  */
 #ifndef SGWCTL_DAEMON_PRIV_H
 #define SGWCTL_DAEMON_PRIV_H
@@ -87,6 +88,7 @@ struct daemon {
 	int ctl_fd, sig_fd, lock_fd;
 	char sock_path[108], lock_path[128];
 	struct client clients[MAX_CLIENTS];
+	char status[128];		/* the STATUS= line sent last */
 	bool stop;
 	long long dp_next;		/* datapath.c: next counter reading */
 };
@@ -148,6 +150,9 @@ bool tunnel_busy(struct daemon *d, const struct rtun *rt);
 
 /* datapath.c: reads the counters when due; the time of the next. */
 long long datapath_watch(struct daemon *d, long long now);
+
+/* rtsync.c: the tunnels' routes (routes.h) made true in the kernel. */
+void routes_sync(struct daemon *d);
 
 /* events.c */
 int on_event(const struct sgw_event *ev, void *arg);

@@ -136,12 +136,14 @@ static void on_tunnel(struct daemon *d, const struct sgw_event *ev)
 		engine_drop(d, rt);
 		rt->enabled = false;
 		rt->by_request = true;
+		routes_sync(d);
 		dlog(d, SGW_CONF_LOG_INFO, rt->name, "disabled in the kernel, "
 		     "not through the daemon: IKE SA deleted, no negotiation "
 		     "until it is enabled");
 		return;
 	}
 	engine_enable(d, ct, rt);
+	routes_sync(d);
 	if (rt->error[0])
 		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "%s", rt->error);
 	else

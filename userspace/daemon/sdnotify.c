@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,4 +39,36 @@ int sd_notify_state(const char *state)
 		      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
 	close(fd);
 	return sent < 0 ? -errno : 0;
+}
+
+void sd_status_text(const unsigned int count[SD_COUNTS], char *buf,
+		    size_t len)
+{
+	static const char *const names[SD_COUNTS] = {
+		[SD_ESTABLISHED] = "established", [SD_CONNECTING] = "connecting",
+		[SD_IDLE] = "idle", [SD_FAILED] = "failed",
+		[SD_DISABLED] = "disabled",
+	};
+	unsigned int total = 0;
+	const char *sep = ": ";
+	int i, n;
+
+	for (i = 0; i < SD_COUNTS; i++)
+		total += count[i];
+	n = snprintf(buf, len, "STATUS=%u tunnel%s", total,
+		     total == 1 ? "" : "s");
+	for (i = 0; i < SD_COUNTS; i++) {
+		size_t used;
+
+		if (n < 0 || (size_t)n >= len)
+			return;
+		used = (size_t)n;
+		if (!count[i])
+			continue;
+		n = snprintf(buf + used, len - used, "%s%u %s", sep, count[i],
+			     names[i]);
+		if (n >= 0)
+			n += (int)used;
+		sep = ", ";
+	}
 }

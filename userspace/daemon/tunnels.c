@@ -393,6 +393,7 @@ int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
 	sgw_conf_free(&d->conf);
 	d->conf = conf;
 	sock_gc(d);
+	routes_sync(d);
 	if (s->updated)
 		snprintf(updated, sizeof(updated), ", %u updated without "
 			 "renegotiating", s->updated);

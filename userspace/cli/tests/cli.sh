@@ -75,8 +75,16 @@ expect 2 'sgwctl: sa show: tunnel interface "a/b" is not valid: use 1 to 15 char
 expect 2 'sgwctl: monitor: --count "0" is not valid: expected a number from 1 to 18446744073709551615' \
 	monitor --count 0
 expect 2 'sgwctl: monitor: expected no arguments or "--count N"' monitor --follow
-expect 2 'sgwctl: sa: unknown command "list"' sa list
+expect 2 'sgwctl: sa: unknown command "list" (did you mean "show"?)' sa list
 expect 2 'sgwctl: unknown command "bogus"' bogus
+# Did you mean: a near name, a beginning, strongSwan's and wg's words.
+expect 2 'sgwctl: unknown command "shwo" (did you mean "show"?)' shwo
+expect 2 'sgwctl: unknown command "gen" (did you mean "genpsk"?)' gen
+expect 2 'sgwctl: unknown command "initiate" (did you mean "up"?)' initiate
+expect 2 'sgwctl: unknown command "status" (did you mean "show"?)' status
+expect 2 'sgwctl: unknown command "genkey" (did you mean "genpsk"?)' genkey
+expect 2 'sgwctl: tunnel: unknown command "remove" (did you mean "del"?)' tunnel remove
+expect 2 'sgwctl: sa: unknown command "flsh" (did you mean "flush"?)' sa flsh
 expect 2 'sgwctl: unknown option "-x"' -x show
 
 expect 2 'sgwctl: up: name one tunnel (name, id or interface)' up

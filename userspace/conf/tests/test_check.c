@@ -135,7 +135,45 @@ static void gateway_inside_remote_network(void **state)
 	       (const char *const[]){
 		"note: sgw.conf:6: tunnel \"hq\": the remote SGW 10.9.9.9 lies "
 		"inside remote-networks 10.0.0.0/8; sgw exempts it, so traffic "
+		"to it does not enter the tunnel, and the daemon routes it "
+		"through the underlay", NULL });
+	expect(TUN("hq", 1, "192.0.2.1", "10.9.9.9")
+	       "remote-networks = 10.0.0.0/8\nroutes = no\n",
+	       (const char *const[]){
+		"note: sgw.conf:6: tunnel \"hq\": the remote SGW 10.9.9.9 lies "
+		"inside remote-networks 10.0.0.0/8; sgw exempts it, so traffic "
 		"to it does not enter the tunnel", NULL });
+}
+
+/* A device MTU below 1280 and IPv6 in the tunnel. */
+static void mtu_below_ipv6_minimum(void **state)
+{
+	(void)state;
+	expect(TUN("hq", 1, "192.0.2.1", "198.51.100.1")
+	       "local-networks = 10.1.0.0/16, fd01::/48\n"
+	       "remote-networks = 10.2.0.0/16, fd02::/48\nmtu = 1200\n",
+	       (const char *const[]){
+		"error: sgw.conf:8: tunnel \"hq\": mtu 1200 is below 1280, "
+		"IPv6's minimum: the kernel turns IPv6 off on the device, so "
+		"the tunnel's IPv6 networks get no route and no traffic; set "
+		"mtu to 1280 or more (IPv6 packets up to 1280 bytes then pass "
+		"with their ESP packets fragmented) or list only IPv4 networks",
+		NULL });
+	/* "any" on both sides would carry IPv6: a warning. */
+	expect(TUN("hq", 1, "192.0.2.1", "198.51.100.1") "mtu = 1000\n",
+	       (const char *const[]){
+		"warning: sgw.conf:6: tunnel \"hq\": mtu 1000 is below 1280, "
+		"IPv6's minimum: the kernel turns IPv6 off on the device, so "
+		"no IPv6 traffic crosses the tunnel; set mtu to 1280 or more "
+		"(IPv6 packets up to 1280 bytes then pass with their ESP "
+		"packets fragmented) or list the tunnel's IPv4 networks",
+		NULL });
+	/* IPv4 only, 1280 itself, or auto: nothing to say. */
+	expect(TUN("hq", 1, "192.0.2.1", "198.51.100.1")
+	       "local-networks = 10.1.0.0/16\nremote-networks = 10.2.0.0/16\n"
+	       "mtu = 576\n", (const char *const[]){ NULL });
+	expect(TUN("hq", 1, "192.0.2.1", "198.51.100.1") "mtu = 1280\n",
+	       (const char *const[]){ NULL });
 }
 
 static void lifetimes(void **state)
@@ -164,7 +202,7 @@ static void mtu_and_friends(void **state)
 		"1400 (at most 1360: the MTU less 40 bytes of IPv4 and TCP "
 		"headers)", NULL });
 	expect(MIN_TUNNEL "mtu = 1400\nmss = 1360\n", none);
-	expect(MIN_TUNNEL "mtu = 576\nmss = off\n", none);
+	expect(MIN_TUNNEL "mtu = 1280\nmss = off\n", none);
 	expect(MIN_TUNNEL "dpd-delay = 0\ndpd-action = hold\n",
 	       (const char *const[]){
 		"warning: sgw.conf:6: tunnel \"hq\": dpd-action has no effect "
@@ -241,13 +279,13 @@ static void every_problem_reported(void **state)
 {
 	(void)state;
 	expect(TUN("a", 1, "192.0.2.1", "198.51.100.1")
-	       "mtu = 600\nmss = 1000\n"
+	       "mtu = 1300\nmss = 1300\n"
 	       TUN("b", 2, "192.0.2.1", "198.51.100.1")
 	       TUN("c", 3, "192.0.2.1", "198.51.100.1")
 	       "dpd-delay = 0\ndpd-action = hold\n",
 	       (const char *const[]){
-		"error: sgw.conf:7: tunnel \"a\": mss 1000 does not fit mtu 600 "
-		"(at most 560: the MTU less 40 bytes of IPv4 and TCP headers)",
+		"error: sgw.conf:7: tunnel \"a\": mss 1300 does not fit mtu 1300 "
+		"(at most 1260: the MTU less 40 bytes of IPv4 and TCP headers)",
 		"error: sgw.conf:8: tunnel \"b\" conflicts with tunnel \"a\" "
 		"(sgw.conf:1): both are enabled for the SGW pair 192.0.2.1 -> "
 		"198.51.100.1 and their networks overlap (local any and any, "
@@ -378,6 +416,7 @@ int main(void)
 		cmocka_unit_test(addresses),
 		cmocka_unit_test(selectors),
 		cmocka_unit_test(gateway_inside_remote_network),
+		cmocka_unit_test(mtu_below_ipv6_minimum),
 		cmocka_unit_test(lifetimes),
 		cmocka_unit_test(mtu_and_friends),
 		cmocka_unit_test(interfaces),

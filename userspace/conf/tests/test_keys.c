@@ -143,6 +143,27 @@ static void suggestions(void **state)
 						 "MTU", 3), "mtu");
 	assert_string_equal(sgw_conf_key_suggest(SGW_CONF_SEC_GLOBAL,
 						 "loglevel", 8), "log-level");
+	/* strongSwan's, wg's and the command line's words. */
+	assert_string_equal(sgw_conf_key_suggest(SGW_CONF_SEC_TUNNEL,
+						 "local_ts", 8), "local-networks");
+	assert_string_equal(sgw_conf_key_suggest(SGW_CONF_SEC_TUNNEL,
+						 "remote-ts", 9), "remote-networks");
+	assert_string_equal(sgw_conf_key_suggest(SGW_CONF_SEC_TUNNEL,
+						 "AllowedIPs", 10),
+			    "remote-networks");
+	assert_string_equal(sgw_conf_key_suggest(SGW_CONF_SEC_TUNNEL,
+						 "Endpoint", 8), "remote");
+	assert_string_equal(sgw_conf_key_suggest(SGW_CONF_SEC_TUNNEL,
+						 "secret", 6), "psk-file");
+	assert_string_equal(sgw_conf_key_suggest(SGW_CONF_SEC_TUNNEL,
+						 "proposals", 9), "ike-proposals");
+	/* A unique beginning beats a near word: psk, not mss. */
+	assert_string_equal(sgw_conf_key_suggest(SGW_CONF_SEC_TUNNEL,
+						 "psk", 3), "psk-file");
+	assert_string_equal(sgw_conf_key_suggest(SGW_CONF_SEC_TUNNEL,
+						 "protect", 7), "protect-gateways");
+	/* Not in [global]. */
+	assert_null(sgw_conf_key_suggest(SGW_CONF_SEC_GLOBAL, "secret", 6));
 	assert_null(sgw_conf_key_suggest(SGW_CONF_SEC_TUNNEL, "colour", 6));
 	assert_null(sgw_conf_key_suggest(SGW_CONF_SEC_GLOBAL, "mtu", 3));
 	assert_int_equal(sgw_conf_edit_distance("kitten", 6, "sitting", 7, 5),

@@ -105,10 +105,11 @@ static void full_output(void **state)
 	assert_non_null(out);
 	assert_true(strncmp(out, "[global]\nlog-level = info\n"
 			    "half-open-limit = 30\n\n[tunnel hq]\nid = 1\n"
-			    "enabled = yes\ninterface = sgw1\nlocal = auto\n"
-			    "remote = 198.51.100.1\n"
+			    "enabled = yes\ninterface = sgw1\nroutes = yes\n"
+			    "route-table = main\nroute-metric = 0\n"
+			    "local = auto\nremote = 198.51.100.1\n"
 			    "# local-id: the address chosen for local = auto\n"
-			    "remote-id = 198.51.100.1\n", 200) == 0);
+			    "remote-id = 198.51.100.1\n", 250) == 0);
 	/* Every key appears, as "key = " or, for local-id, as a comment. */
 	keys = sgw_conf_keys(&n);
 	for (i = 0; i < n; i++) {

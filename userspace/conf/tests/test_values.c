@@ -398,6 +398,22 @@ static const struct row rows[] = {
 	    "auto or 68..65535)"),
 	BAD("mtu", "off", "key \"mtu\": invalid value \"off\" (expected auto "
 	    "or 68..65535)"),
+	OK("routes", "yes", "yes"),
+	OK("routes", "no", "no"),
+	BAD("routes", "on", "key \"routes\": invalid value \"on\" (expected "
+	    "yes or no)"),
+	OK("route-table", "main", "main"),
+	OK("route-table", "254", "main"),
+	OK("route-table", "1", "1"),
+	OK("route-table", "4294967295", "4294967295"),
+	BAD("route-table", "0", "key \"route-table\": invalid value \"0\" "
+	    "(expected main or 1..4294967295)"),
+	BAD("route-table", "local", "key \"route-table\": invalid value "
+	    "\"local\" (expected main or 1..4294967295)"),
+	OK("route-metric", "0", "0"),
+	OK("route-metric", "4294967295", "4294967295"),
+	BAD("route-metric", "4294967296", "key \"route-metric\": invalid "
+	    "value \"4294967296\" (expected 0..4294967295)"),
 	OK("mss", "auto", "auto"),
 	OK("mss", "off", "off"),
 	OK("mss", "536", "536"),

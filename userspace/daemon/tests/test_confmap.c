@@ -289,6 +289,9 @@ static void test_in_place(void **state)
 			    "life-packets, auto-refresh, reauth, dpd-delay, "
 			    "dpd-action, retransmit-tries, retransmit-timeout, "
 			    "replay-window");
+	assert_true(in_place("routes = no\nroute-table = 100\n"
+			     "route-metric = 50\n", keys, sizeof(keys)));
+	assert_string_equal(keys, "routes, route-table, route-metric");
 	/* Nothing changed is not an in-place update. */
 	assert_false(in_place("", keys, sizeof(keys)));
 	/* What the peer sees, or the device, takes a new negotiation. */

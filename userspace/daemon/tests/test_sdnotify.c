@@ -69,9 +69,37 @@ static void test_no_manager(void **state)
 	assert_int_not_equal(sd_notify_state("READY=1"), 0);
 }
 
+static void test_status_text(void **state)
+{
+	unsigned int c[SD_COUNTS] = { 0 };
+	char buf[128], small[20];
+
+	(void)state;
+	sd_status_text(c, buf, sizeof(buf));
+	assert_string_equal(buf, "STATUS=0 tunnels");
+	c[SD_IDLE] = 1;
+	sd_status_text(c, buf, sizeof(buf));
+	assert_string_equal(buf, "STATUS=1 tunnel: 1 idle");
+	c[SD_ESTABLISHED] = 2;
+	c[SD_CONNECTING] = 1;
+	c[SD_IDLE] = 0;
+	sd_status_text(c, buf, sizeof(buf));
+	assert_string_equal(buf, "STATUS=3 tunnels: 2 established, "
+			    "1 connecting");
+	c[SD_FAILED] = 1;
+	c[SD_DISABLED] = 4;
+	sd_status_text(c, buf, sizeof(buf));
+	assert_string_equal(buf, "STATUS=8 tunnels: 2 established, "
+			    "1 connecting, 1 failed, 4 disabled");
+	/* Cut short, never overrun. */
+	sd_status_text(c, small, sizeof(small));
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_status_text),
 		cmocka_unit_test(test_path_socket),
 		cmocka_unit_test(test_abstract_socket),
 		cmocka_unit_test(test_no_manager),
