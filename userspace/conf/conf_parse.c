@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -824,7 +825,7 @@ static int parse_file(struct parser *p, const char *path)
 	char *buf = NULL;
 	size_t got = 0;
 	unsigned int i;
-	char why[64];
+	char why[PATH_MAX + 128];
 	int fd, r;
 
 	if (p->n_files == SGW_CONF_FILES_MAX) {
@@ -845,6 +846,25 @@ static int parse_file(struct parser *p, const char *path)
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		return fail_open(p, path, from_line, "not a regular file");
+	}
+	/*
+	 * The file decides where traffic goes and which keys protect it: as
+	 * sshd with its keys, refuse one that someone else could have changed.
+	 */
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		close(fd);
+		snprintf(why, sizeof(why), "writable by %s (mode %04o): refused; "
+			 "'chmod go-w %s' keeps it to its owner",
+			 (st.st_mode & S_IWOTH) ? "others" : "its group",
+			 (unsigned int)(st.st_mode & 07777), path);
+		return fail_open(p, path, from_line, why);
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		close(fd);
+		snprintf(why, sizeof(why), "owned by uid %u, neither root nor "
+			 "this user (uid %u): refused; 'chown root %s'",
+			 (unsigned int)st.st_uid, (unsigned int)geteuid(), path);
+		return fail_open(p, path, from_line, why);
 	}
 	if ((size_t)st.st_size > SGW_CONF_FILE_SIZE_MAX) {
 		close(fd);

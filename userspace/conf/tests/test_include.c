@@ -292,6 +292,41 @@ static void buffer_with_includes(void **state)
 	free(name);
 }
 
+/* A file someone else could have changed is refused, included or not. */
+static void writable_files_refused(void **state)
+{
+	char *top = xasprintf("%s/sgw.conf", tmpdir);
+	char *inc = xasprintf("%s/conf.d/a.conf", tmpdir);
+	struct sgw_conf c;
+
+	(void)state;
+	write_file(tmpdir, "sgw.conf", "include conf.d/*.conf\n");
+	put_tunnel("conf.d/a.conf", "a", 1);
+	assert_int_equal(chmod(top, 0644), 0);
+	assert_int_equal(chmod(inc, 0644), 0);
+	load_ok("sgw.conf", &c);
+	sgw_conf_free(&c);
+
+	assert_int_equal(chmod(top, 0666), 0);
+	load_err("sgw.conf", "@/sgw.conf: writable by others (mode 0666): "
+		 "refused; 'chmod go-w @/sgw.conf' keeps it to its owner");
+	assert_int_equal(chmod(top, 0644), 0);
+	assert_int_equal(chmod(inc, 0664), 0);
+	load_err("sgw.conf", "@/sgw.conf:1: include @/conf.d/a.conf: writable "
+		 "by its group (mode 0664): refused; 'chmod go-w "
+		 "@/conf.d/a.conf' keeps it to its owner");
+	assert_int_equal(chmod(inc, 0644), 0);
+	/* Owned by another user: only root can make one here. */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(inc, 65534, 65534), 0);
+		load_err("sgw.conf", "@/sgw.conf:1: include @/conf.d/a.conf: "
+			 "owned by uid 65534, neither root nor this user "
+			 "(uid 0): refused; 'chown root @/conf.d/a.conf'");
+	}
+	free(top);
+	free(inc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +347,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(duplicates_across_files,
 						tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(errors_name_the_included_file,
+						tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(writable_files_refused,
 						tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(buffer_with_includes, tmpdir_setup,
 						tmpdir_teardown),
