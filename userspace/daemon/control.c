@@ -192,14 +192,25 @@ void client_close(struct client *c)
 	c->len = 0;
 	c->waiting = false;
 	c->n_wait = 0;
+	outbox_free(&c->out);
 }
 
+/* Write what the socket takes; the rest goes on POLLOUT (daemon.c). */
+void client_send(struct client *c)
+{
+	if (outbox_flush(&c->out, c->fd) != OUTBOX_PENDING)
+		client_close(c);
+}
+
+/*
+ * The answer ends the exchange: once it is written, or once the client
+ * has not taken it within REQUEST_TIMEOUT_MS, the connection closes.
+ */
 static void client_reply(struct client *c, const struct ctl_reply *r)
 {
 	char *buf = NULL;
-	size_t len = 0, off = 0;
+	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	int flags;
 
 	if (!f) {
 		client_close(c);
@@ -207,19 +218,10 @@ static void client_reply(struct client *c, const struct ctl_reply *r)
 	}
 	ctl_encode_reply(f, r);
 	fclose(f);
-	flags = fcntl(c->fd, F_GETFL);
-	fcntl(c->fd, F_SETFL, flags & ~O_NONBLOCK);
-	while (off < len) {
-		ssize_t n = write(c->fd, buf + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	free(buf);
-	client_close(c);
+	outbox_set(&c->out, buf, len);
+	c->waiting = false;
+	c->deadline = now_ms() + REQUEST_TIMEOUT_MS;
+	client_send(c);
 }
 
 void reply_text(struct client *c, bool ok, const char *fmt, ...)

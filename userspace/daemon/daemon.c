@@ -173,9 +173,13 @@ static void loop(struct daemon *d)
 		for (i = 0; i < n_socks; i++)
 			pfd[n++] = (struct pollfd){ .fd = d->socks[i].fd,
 						    .events = POLLIN };
-		for (i = 0; i < MAX_CLIENTS; i++)
-			pfd[n++] = (struct pollfd){ .fd = d->clients[i].fd,
-				.events = d->clients[i].waiting ? 0 : POLLIN };
+		for (i = 0; i < MAX_CLIENTS; i++) {
+			const struct client *c = &d->clients[i];
+
+			pfd[n++] = (struct pollfd){ .fd = c->fd,
+				.events = outbox_pending(&c->out) ? POLLOUT :
+					  c->waiting ? 0 : POLLIN };
+		}
 		if (poll(pfd, n, (int)wait) < 0 && errno != EINTR) {
 			dlog(d, SGW_CONF_LOG_ERROR, NULL, "poll: %s",
 			     strerror(errno));
@@ -200,8 +204,12 @@ static void loop(struct daemon *d)
 		for (i = 0; i < MAX_CLIENTS; i++) {
 			struct client *c = &d->clients[i];
 
-			if (c->fd >= 0 && pfd[FD_FIXED + n_socks + i].revents &&
-			    c->fd == pfd[FD_FIXED + n_socks + i].fd)
+			if (c->fd < 0 || !pfd[FD_FIXED + n_socks + i].revents ||
+			    c->fd != pfd[FD_FIXED + n_socks + i].fd)
+				continue;
+			if (outbox_pending(&c->out))
+				client_send(c);
+			else
 				client_input(d, c);
 		}
 		if (pfd[FD_CTL].revents)
@@ -227,9 +235,12 @@ static void shutdown_all(struct daemon *d)
 {
 	size_t i;
 
-	for (i = 0; i < MAX_CLIENTS; i++)
+	/* One try each: a client that is not reading gets cut off. */
+	for (i = 0; i < MAX_CLIENTS; i++) {
 		if (d->clients[i].fd >= 0)
 			reply_text(&d->clients[i], false, "the daemon is stopping");
+		client_close(&d->clients[i]);
+	}
 	/* Tell each peer; the engine then removes the CHILD SAs. */
 	for (i = 0; d->eng && i < d->n; i++)
 		if (d->t[i].in_engine)

@@ -24,6 +24,7 @@
 #include "ike_engine.h"
 #include "kbackend.h"
 #include "nl.h"
+#include "outbox.h"
 
 #define MAX_SOCKS 128	/* UDP 500 and 4500 of up to 64 addresses */
 #define MAX_CLIENTS 32
@@ -67,6 +68,7 @@ struct client {
 	char buf[256];
 	size_t len;
 	long long deadline;
+	struct outbox out;	/* the reply, while the socket is full */
 	bool waiting;
 	size_t n_wait;
 	uint32_t wait[MAX_WAIT];
@@ -136,6 +138,7 @@ int engine_send(void *ctx, const struct sockaddr_storage *local,
 int ctl_open(struct daemon *d);
 void ctl_accept(struct daemon *d);
 void client_input(struct daemon *d, struct client *c);
+void client_send(struct client *c);
 void client_close(struct client *c);
 void reply_text(struct client *c, bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
