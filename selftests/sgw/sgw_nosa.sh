@@ -164,6 +164,62 @@ test_on_demand() {
 	expect_crosswise "SAs" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 }
 
+# event_flood NS N: N changes of a spare tunnel 99 in NS, each a kernel event.
+event_flood() {
+	x "$1" python3 - "$here" "$2" <<-'EOF'
+	import struct, sys
+	sys.path.insert(0, sys.argv[1])
+	from genl import Genl, attr
+	from genl_fuzz import E, TOP, TUNNEL, NLA_F_NESTED
+	g = Genl()
+	fam = g.family("sgw")
+	for i in range(int(sys.argv[2])):
+	    body = attr(TOP["TUNNEL"] | NLA_F_NESTED,
+	                attr(TUNNEL["ID"], struct.pack("=I", 99)) +
+	                attr(TUNNEL["ENABLED"], struct.pack("=B", i % 2)))
+	    err, msg, _ = g.request(fam, E["SGW_CMD_TUNNEL_SET"], body)
+	    if err:
+	        sys.exit("tunnel set: errno %d %s" % (err, msg))
+	EOF
+}
+
+# Kernel events lost to a full socket buffer: the ACQUIRE of a held packet
+# among them. The daemon reads the tunnels again and negotiates.
+test_lost_events() {
+	local pid
+
+	require_module
+	topo
+	psk "$work/gw.psk" "lost events secret"
+	sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16 "interface = nosa1"
+	sgw_conf "$work/b.conf" gw 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16 "interface = nosa1"
+	sgw_daemon "$gA" "$work/a.conf"
+	sgw_daemon "$gB" "$work/b.conf"
+	ip -n "$gA" route add 10.2.0.0/24 dev nosa1
+	ip -n "$gB" route add 10.1.0.0/24 dev nosa1
+	x "$gA" "$SGWCTL" tunnel add id 99 name spare99 > /dev/null
+	expect_eq "idle before" "$(sgw_field "$gA" state)" idle
+	pid=$(cat "$work/daemon-$gA.pid")
+	kill -STOP "$pid"
+	defer "kill -CONT $pid"
+	# Fill the stopped daemon's event socket, then the packet: its
+	# ACQUIRE finds no room.
+	event_flood "$gA" 3000
+	x "$hA" ping -c 1 -W 20 10.2.0.2 > "$work/ping" 2>&1 &
+	local ping=$!
+	sleep 1
+	kill -CONT "$pid"
+	wait "$ping" || { cat "$work/ping" "$work/daemon-$gA.log"; fail "the held ping was lost"; }
+	expect_eq "resync logged" "$(grep -cF "kernel events were lost (socket buffer full): 2 tunnels read again from the kernel" \
+		"$work/daemon-$gA.log")" 1
+	expect_eq "negotiated for the held packet" "$(grep -cF "negotiating on demand: the kernel holds packets that found no SA" \
+		"$work/daemon-$gA.log")" 1
+	expect_eq "established" "$(sgw_field "$gA" state)" established
+	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held-sent']")" 1
+}
+
 # nft_counter_setup NS: counts UDP 500 arriving there; nft_ike NS prints it.
 nft_counter_setup() {
 	x "$1" nft add table inet sgwt
@@ -372,6 +428,7 @@ tests=(
 	test_disable_charon "disable under ping against charon: DELETE first, no negotiation, enable resumes; the same past the daemon"
 	test_dead_peer "three tunnels, one peer dead: the others establish and stay up"
 	test_local_auto "local = auto: the source of the route to the peer, explained, re-read on reload"
+	test_lost_events "kernel events lost to a full socket buffer: read again, the held packet's negotiation follows"
 )
 sel=()
 for ((i = 0; i < ${#tests[@]}; i += 2)); do

@@ -189,8 +189,7 @@ static void loop(struct daemon *d)
 			on_signal(d);
 		if (pfd[FD_EV].revents &&
 		    sgwnl_events_read(d->nl, on_event, d) == -ENOBUFS)
-			dlog(d, SGW_CONF_LOG_WARNING, NULL,
-			     "kernel events were lost (socket buffer full)");
+			events_resync(d);
 		/* A reload may have closed sockets: match by fd. */
 		for (i = 0; i < n_socks; i++) {
 			size_t k;

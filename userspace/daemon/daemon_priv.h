@@ -159,5 +159,6 @@ void routes_sync(struct daemon *d);
 
 /* events.c */
 int on_event(const struct sgw_event *ev, void *arg);
+void events_resync(struct daemon *d);
 
 #endif

@@ -44,6 +44,9 @@ static void on_acquire(struct daemon *d, const struct sgw_event *ev)
 	else if (ret)
 		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "cannot initiate: %s",
 		     strerror(-ret));
+	else if (!ev->src.family)	/* from events_resync() */
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "negotiating on demand: "
+		     "the kernel holds packets that found no SA");
 	else
 		dlog(d, SGW_CONF_LOG_INFO, rt->name, "negotiating on demand: a "
 		     "packet %s -> %s found no SA", src, dst);
@@ -220,4 +223,107 @@ int on_event(const struct sgw_event *ev, void *arg)
 		     ", packets %" PRIu64 ")", sgw_dir_name(ev->dir), ev->spi,
 		     ev->bytes, ev->packets);
 	return 0;
+}
+
+/* Whether @l has an SA of @spi (network order) in direction @dir. */
+static bool sa_listed(const struct sgw_sa_list *l, unsigned int dir,
+		      uint32_t spi)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].dir == dir && htonl(l->v[i].spi) == spi)
+			return true;
+	return false;
+}
+
+/* Packets the kernel holds for tunnel @ti now, by its counters. */
+static uint64_t held_now(const struct sgw_tunnel_info *ti)
+{
+	uint64_t gone = ti->events[SGW_EV_HELD_SENT] +
+			ti->drops[SGW_DROP_HOLD_FULL] +
+			ti->drops[SGW_DROP_HOLD_TIMEOUT];
+
+	return ti->events[SGW_EV_HELD] > gone ?
+	       ti->events[SGW_EV_HELD] - gone : 0;
+}
+
+/* What lost events would have said about one tunnel, from the kernel. */
+static void resync_tunnel(struct daemon *d, const struct sgw_tunnel_info *ti)
+{
+	struct sgw_event ev = { .type = SGW_EVENT_TUNNEL, .tunnel_id = ti->id,
+				.enabled = ti->enabled };
+	struct rtun *rt = rtun_by_id(d, ti->id);
+	struct ike_tunnel_status st;
+	struct sgw_sa_list l = { 0 };
+	bool out = false;
+	size_t i;
+
+	on_tunnel(d, &ev);
+	if (!rt || !rt->enabled || !rt->in_engine ||
+	    sgwnl_sa_dump(d->nl, ti->id, &l))
+		return;
+	/* A soft limit reached: rekey (the engine ignores a repeat). */
+	for (i = 0; i < l.n; i++) {
+		const struct sgw_sa_info *sa = &l.v[i];
+
+		if (sa->dir == SGW_DIR_OUT && sa->mode == SGW_MODE_TUNNEL)
+			out = true;
+		if (sa->soft_expired)
+			ike_engine_sa_expired(d->eng, rt->id,
+					      sa->dir == SGW_DIR_IN ?
+					      IKE_DIR_IN : IKE_DIR_OUT,
+					      htonl(sa->spi), false,
+					      (ike_time_t)now_ms());
+	}
+	/* A hard limit reached: the kernel removed an SA the engine has. */
+	if (!ike_engine_status(d->eng, rt->id, &st)) {
+		for (i = 0; i < st.n_children && i < IKE_STATUS_CHILDREN; i++) {
+			const struct ike_child_status *c = &st.child[i];
+
+			if (c->spi_out && !sa_listed(&l, SGW_DIR_OUT, c->spi_out))
+				ike_engine_sa_expired(d->eng, rt->id,
+						      IKE_DIR_OUT, c->spi_out,
+						      true, (ike_time_t)now_ms());
+			if (c->spi_in && !sa_listed(&l, SGW_DIR_IN, c->spi_in))
+				ike_engine_sa_expired(d->eng, rt->id,
+						      IKE_DIR_IN, c->spi_in,
+						      true, (ike_time_t)now_ms());
+		}
+	}
+	sgw_sa_list_free(&l);
+	/* Packets held for negotiation: the ACQUIRE may be among the lost. */
+	if (!out && held_now(ti)) {
+		struct sgw_event acq = { .type = SGW_EVENT_ACQUIRE,
+					 .tunnel_id = ti->id };
+
+		on_acquire(d, &acq);
+	}
+}
+
+/*
+ * Kernel events were lost (the socket buffer overflowed while the daemon
+ * was stopped or busy): read the kernel's state and act on what they
+ * would have said. A tunnel enabled or disabled past the daemon, an SA's
+ * soft or hard limit and packets held for negotiation are not said
+ * twice; unknown-SPI and new-mapping events repeat while their cause
+ * lasts, so they need nothing here.
+ */
+void events_resync(struct daemon *d)
+{
+	struct sgw_tunnel_list tl = { 0 };
+	size_t i;
+	int ret;
+
+	ret = sgwnl_tunnel_dump(d->nl, &tl);
+	if (ret) {
+		dlog(d, SGW_CONF_LOG_ERROR, NULL, "kernel events were lost and "
+		     "the tunnels cannot be read again: %s", strerror(-ret));
+		return;
+	}
+	for (i = 0; i < tl.n; i++)
+		resync_tunnel(d, &tl.v[i]);
+	dlog(d, SGW_CONF_LOG_WARNING, NULL, "kernel events were lost (socket "
+	     "buffer full): %zu tunnels read again from the kernel", tl.n);
+	sgw_tunnel_list_free(&tl);
 }
