@@ -33,7 +33,7 @@ sec == "" { next }
 want == 1 && /^\.B / { key = substr($0, 4); want = 2; next }
 want == 2 { print sec "\t" key "\t" $0; want = 0; next }
 { want = 0 }
-' "$page" | sed -e 's/\\-/-/g' -e 's/\\(ti/~/g' -e 's/\\&//g' |
+' "$page" | sed -e 's/\\-/-/g' -e 's/\\(ti/~/g' -e 's/\\&//g' -e 's/\\://g' |
 	LC_ALL=C sort > "$tmp/page"
 
 if ! diff -u "$tmp/table" "$tmp/page" > "$tmp/diff"; then
