@@ -74,6 +74,17 @@ sgw_conf() {
 	} > "$f"
 }
 
+# fail_context: the end of each daemon's log, for failures seen only in CI.
+fail_context() {
+	local f
+
+	for f in "${work:-/nonexistent}"/daemon-*.log; do
+		[ -s "$f" ] || continue
+		echo "--- last lines of ${f##*/}"
+		tail -n 60 "$f"
+	done
+}
+
 # sgw_daemon NS CONF: starts the daemon, waits for its control socket.
 sgw_daemon() {
 	local ns=$1 conf=$2 i log=$work/daemon-$1.log

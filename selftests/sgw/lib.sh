@@ -21,8 +21,12 @@ tests_passed=0
 tests_failed=0
 tests_skipped=0
 
+# A suite may define fail_context to print what explains a failure (logs).
 fail() {
 	echo "FAIL: $*"
+	if declare -F fail_context > /dev/null; then
+		fail_context || true
+	fi
 	exit 1
 }
 
