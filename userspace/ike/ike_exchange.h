@@ -111,6 +111,11 @@ void ike_life_reauth_done(struct ike_sa *sa);
 /* Responder: @sa, without INITIAL_CONTACT, replaces the tunnel's old SAs. */
 void ike_life_replaces_old(struct ike_sa *sa);
 /*
+ * The peer deleted @sa, which replaced an SA by ike_life_replaces_old():
+ * that one is kept after all (crossed initiations). False if none.
+ */
+bool ike_life_replacement_deleted(struct ike_sa *sa);
+/*
  * @sa just came up while another IKE SA of its tunnel came up alongside
  * (both ends initiated at once): keep one, the same on both ends, and
  * delete the other.

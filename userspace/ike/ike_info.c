@@ -179,6 +179,6 @@ void ike_info_respond(struct ike_sa *sa, struct ike_msg *m)
 	}
 	ike_sa_close(sa);
 	/* Deleted, not refused: a tunnel that should be up comes back. */
-	if (deleted && !refused)
+	if (deleted && !refused && !ike_life_replacement_deleted(sa))
 		ike_life_lost(sa->eng, sa->tun);
 }

@@ -115,6 +115,8 @@ void ike_life_replaces_old(struct ike_sa *sa)
 			continue;
 		/* The peer deletes it; should it not, it goes anyway. */
 		old->superseded = true;
+		old->superseded_by = sa->seq_created;
+		old->expire_kept = old->expire_at;
 		old->expire_at = sa->eng->now + 2 * ike_xchg_span(old);
 		sa->generation = old->generation + 1;
 		sa->tun->stats.reauths++;
@@ -123,6 +125,39 @@ void ike_life_replaces_old(struct ike_sa *sa)
 			"_r replaces %016" PRIx64 "_i %016" PRIx64 "_r",
 			sa->spi_i, sa->spi_r, old->spi_i, old->spi_r);
 	}
+}
+
+/*
+ * The peer deleted @sa, which we took for its reauthentication of an SA
+ * still up: it was an initiation that crossed ours, seen in another order
+ * at the peer, whose ike_life_dedupe() kept the older SA. So do we.
+ */
+bool ike_life_replacement_deleted(struct ike_sa *sa)
+{
+	struct ike_tunnel *t = sa->tun;
+	struct ike_child *c;
+	struct ike_sa *old;
+
+	for (old = sa->eng->sas; old; old = old->next) {
+		if (old == sa || old->tun != t || !old->superseded ||
+		    old->superseded_by != sa->seq_created ||
+		    old->state != IKE_SA_ESTABLISHED)
+			continue;
+		old->superseded = false;
+		old->superseded_by = 0;
+		old->expire_at = old->expire_kept;
+		t->ike = old;
+		t->stats.reauths--;
+		t->stats.collisions++;
+		for (c = old->children; c; c = c->next)
+			ike_child_restore_out(old, c);
+		ike_log(sa->eng, IKE_LOG_INFO, t, "IKE SAs of both ends crossed:"
+			" the peer deleted %016" PRIx64 "_i %016" PRIx64 "_r and "
+			"keeps %016" PRIx64 "_i %016" PRIx64 "_r", sa->spi_i,
+			sa->spi_r, old->spi_i, old->spi_r);
+		return true;
+	}
+	return false;
 }
 
 static int nonce_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)

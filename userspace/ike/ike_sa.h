@@ -148,6 +148,9 @@ struct ike_sa {
 	struct ike_rekey rekey;
 	bool superseded;		/* rekeyed: the new SA does the work */
 	struct ike_sa *replaces;	/* reauthentication: the SA it replaces */
+	/* The peer's SA (its seq_created) taken for a reauthentication of this one. */
+	uint64_t superseded_by;
+	ike_time_t expire_kept;		/* expire_at before that */
 	ike_time_t created;
 	ike_time_t established;
 	/* Engine event order of creation and establishment (ike_engine.seq). */

@@ -107,6 +107,46 @@ static void test_crossing_without_initial_contact(void **state)
 	crossing(true, 2);
 }
 
+/*
+ * Both start, but @late's IKE_SA_INIT is lost: the other's SA comes up
+ * first, and @late's retransmission only then starts the second SA. To
+ * @late the two crossed; to the other, the second is a reauthentication.
+ * Whichever SA the lowest nonce condemns, both ends keep the other one.
+ */
+static void crossing_late(bool a_late, uint64_t seed)
+{
+	struct net n;
+	struct node *late, *early;
+
+	harness_rng_seed(seed);
+	setup(&n);
+	late = a_late ? &n.a : &n.b;
+	early = net_peer(&n, late);
+	assert_int_equal(ike_engine_up(late->e, 1, 0), 0);
+	assert_int_equal(ike_engine_up(early->e, 1, 0), 0);
+	net_step(&n, late, true);
+	net_run(&n);
+	assert_int_equal(ike_sas(early), 1);
+	net_settle(&n, 60 * 1000);
+	assert_converged(&n);
+	net_settle(&n, 30 * 60 * 1000);
+	assert_converged(&n);
+	net_free(&n);
+	harness_rng_seed(0);
+}
+
+static void test_crossing_first_init_lost(void **state)
+{
+	uint64_t seed;
+
+	(void)state;
+	/* Seeds enough for the lowest nonce to fall on either SA. */
+	for (seed = 1; seed <= 8; seed++) {
+		crossing_late(true, seed);
+		crossing_late(false, seed);
+	}
+}
+
 static void set_ts(struct ike_ts_list *l, const char *a)
 {
 	l->n = 1;
@@ -412,6 +452,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crossing_initial_contact),
 		cmocka_unit_test(test_crossing_without_initial_contact),
+		cmocka_unit_test(test_crossing_first_init_lost),
 		cmocka_unit_test(test_two_tunnels_one_peer),
 		cmocka_unit_test(test_childless_peer_delete),
 		cmocka_unit_test(test_childless_not_found),
