@@ -164,6 +164,50 @@ test_on_demand() {
 	expect_crosswise "SAs" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 }
 
+# refused_for NS DST [PING ARGS]: pings DST from NS until the daemon logs
+# that a packet to it found no SA and started nothing (10 s).
+refused_for() {
+	local ns=$1 dst=$2 i
+
+	shift 2
+	for i in $(seq 10); do
+		x "$ns" ping -c 1 -W 1 "$@" "$dst" > /dev/null 2>&1 || true
+		grep -qF -- "> ${dst%%%*} found no SA; not negotiating: it is not for remote-networks" \
+			"$work/daemon-$ns.log" && return 0
+	done
+	cat "$work/daemon-$ns.log"
+	return 1
+}
+
+# Packets into the tunnel that no CHILD SA would carry start no IKE: one
+# outside remote-networks, IPv6 multicast and link-local (the router
+# solicitations of an interface coming up). One inside does.
+test_on_demand_remote_only() {
+	require_module
+	topo
+	psk "$work/gw.psk" "on demand remote only secret"
+	sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16 "interface = nosa1"
+	sgw_conf "$work/b.conf" gw 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16 "interface = nosa1"
+	sgw_daemon "$gA" "$work/a.conf"
+	sgw_daemon "$gB" "$work/b.conf"
+	ip -n "$gA" route add 10.2.0.0/24 dev nosa1
+	ip -n "$gA" route add 10.9.0.0/24 dev nosa1
+	ip -n "$gB" route add 10.1.0.0/24 dev nosa1
+	# The kernel asks at most once a second: ask until the answer shows.
+	refused_for "$gA" 10.9.0.1 || fail "no log line for 10.9.0.1"
+	refused_for "$gA" ff02::1 -I nosa1 || fail "no log line for ff02::1"
+	refused_for "$gA" fe80::1%nosa1 || fail "no log line for fe80::1"
+	expect_eq "still idle" "$(sgw_field "$gA" state)" idle
+	expect_eq "B never asked" "$(sgw_field "$gB" state)" idle
+	grep -q "negotiating on demand" "$work/daemon-$gA.log" &&
+		fail "negotiated for a packet outside remote-networks"
+	x "$hA" ping -c 1 -W 5 10.2.0.2 > "$work/ping" ||
+		{ cat "$work/ping" "$work"/daemon-*.log; fail "first ping lost"; }
+	expect_eq "established" "$(sgw_field "$gA" state)" established
+}
+
 # event_flood NS N: N changes of a spare tunnel 99 in NS, each a kernel event.
 event_flood() {
 	x "$1" python3 - "$here" "$2" <<-'EOF'
@@ -425,6 +469,7 @@ tests=(
 	test_hold_timeout "held packets dropped after the timeout, acquire event, log lines"
 	test_hold_release "held packets sent when the SA comes, oldest pushed out, flushed on disable"
 	test_on_demand "first packet into an on-demand tunnel: IKE runs, the held ping arrives"
+	test_on_demand_remote_only "packets outside remote-networks, IPv6 multicast and link-local start no IKE"
 	test_disable_charon "disable under ping against charon: DELETE first, no negotiation, enable resumes; the same past the daemon"
 	test_dead_peer "three tunnels, one peer dead: the others establish and stay up"
 	test_local_auto "local = auto: the source of the route to the peer, explained, re-read on reload"

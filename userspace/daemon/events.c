@@ -13,6 +13,28 @@
 #include "daemon_priv.h"
 
 /*
+ * Whether a packet to @dst that found no SA is worth an IKE SA: unicast
+ * into remote-networks. Not the router solicitations and multicast the
+ * kernel sends out of any interface that comes up, which no CHILD SA
+ * carries. Without a packet (events_resync()), the kernel's word counts.
+ */
+static bool acquire_wanted(const struct rtun *rt, const struct sgw_ipaddr *dst)
+{
+	const uint8_t *b = dst->bytes;
+
+	switch (dst->family) {
+	case AF_INET:
+		return b[0] < 224 &&
+		       ike_ts_list_has_addr(&rt->ike.remote_ts, b, 4);
+	case AF_INET6:
+		return b[0] != 0xff && !(b[0] == 0xfe && (b[1] & 0xc0) == 0x80) &&
+		       ike_ts_list_has_addr(&rt->ike.remote_ts, b, 16);
+	default:
+		return true;
+	}
+}
+
+/*
  * A packet found tunnel @ev->tunnel_id without an SA (the kernel holds it
  * for a few seconds): negotiate, for tunnels that are idle or failed (an
  * at-start one too, unless a retry is already scheduled), at most once per
@@ -29,6 +51,14 @@ static void on_acquire(struct daemon *d, const struct sgw_event *ev)
 		return;
 	if (tunnel_busy(d, rt))
 		return;
+	if (!acquire_wanted(rt, &ev->dst)) {
+		sgw_addr_format(&ev->src, src, sizeof(src));
+		sgw_addr_format(&ev->dst, dst, sizeof(dst));
+		dlog(d, SGW_CONF_LOG_DEBUG, rt->name, "a packet %s -> %s found "
+		     "no SA; not negotiating: it is not for remote-networks",
+		     src, dst);
+		return;
+	}
 	if (rt->acquire_ms && now - rt->acquire_ms < ACQUIRE_RETRY_MS)
 		return;
 	ret = ike_engine_on_demand(d->eng, rt->id, (ike_time_t)now);

@@ -265,6 +265,22 @@ void ike_ts_narrow(const struct ike_ts_list *offered,
 	}
 }
 
+bool ike_ts_list_has_addr(const struct ike_ts_list *l, const uint8_t *addr,
+			  size_t alen)
+{
+	const struct ike_ts *t;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		t = &l->ts[i];
+		if (ike_ts_addr_len(t) == alen &&
+		    memcmp(addr, t->start, alen) >= 0 &&
+		    memcmp(addr, t->end, alen) <= 0)
+			return true;
+	}
+	return false;
+}
+
 bool ike_ts_list_subset(const struct ike_ts_list *sub,
 			const struct ike_ts_list *super)
 {

@@ -49,6 +49,9 @@ bool ike_ts_intersect(const struct ike_ts *a, const struct ike_ts *b,
 /* §2.9: everything of @offered that @allowed also covers. */
 void ike_ts_narrow(const struct ike_ts_list *offered,
 		   const struct ike_ts_list *allowed, struct ike_ts_list *out);
+/* Whether a selector of @l covers address @addr (@alen 4 or 16 bytes). */
+bool ike_ts_list_has_addr(const struct ike_ts_list *l, const uint8_t *addr,
+			  size_t alen);
 /* Whether every selector of @sub lies inside one of @super. */
 bool ike_ts_list_subset(const struct ike_ts_list *sub,
 			const struct ike_ts_list *super);
