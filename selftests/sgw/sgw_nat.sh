@@ -124,6 +124,8 @@ test_nat_sgw_sgw() {
 	sgw_nat_pair "nat-keepalive = 2s"
 	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" ||
 		{ cat "$work/up.out" "$work"/daemon-*.log; fail "up failed"; }
+	# One SA pair at both ends within 10 s, whatever crossed on the way.
+	wait_for 10 crosswise_sgw "$gA" "$gB" || fail "no crosswise SA pair"
 	expect_eq "state A" "$(sgw_field "$gA" state)" established
 	expect_eq "state B" "$(sgw_field "$gB" state)" established
 	expect_eq "A sees itself behind the NAT" "$(sgw_field "$gA" nat)" local
@@ -312,6 +314,7 @@ test_encap_esp_blocked() {
 	ip -n "$gA" route add $NETS_B dev sgw1
 	ip -n "$gB" route add $NETS_A dev sgw1
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
+	wait_for 10 crosswise_sgw "$gA" "$gB" || fail "no crosswise SA pair"
 	expect_eq "A: forced" "$(sgw_field "$gA" nat)" encap
 	expect_eq "B: sees a NAT (A's source hash matches nothing)" "$(sgw_field "$gB" nat)" remote
 	expect_eq "A out ports" "$(sa_ports "$gA" out)" "4500 4500"
