@@ -146,6 +146,35 @@ static void test_initiator_behind_nat(void **state)
 }
 
 /*
+ * B starts too, towards the NAT, which lets nothing in: its IKE_SA_INIT
+ * retransmits while A's SA comes up. A goes down: B keeps no SA, then or
+ * once its own attempt gave up.
+ */
+static void test_both_start_through_nat(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct net n;
+
+	(void)state;
+	setup_nat(&n, &ca, &cb);
+	net_add(&n, &ca, &cb);
+	assert_int_equal(ike_engine_up(n.b.e, 1, 0), 0);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	net_run(&n);
+	assert_crosswise(&n);
+	n.now += 3000;
+	ike_engine_tick(n.b.e, n.now);
+	net_run(&n);
+	assert_int_equal(ike_engine_down(n.a.e, 1, n.now), 0);
+	net_run(&n);
+	assert_int_equal(live_sas(&n.a), 0);
+	assert_int_equal(live_sas(&n.b), 0);
+	net_settle(&n, n.now + 120 * 1000);
+	assert_int_equal(live_sas(&n.b), 0);
+	net_free(&n);
+}
+
+/*
  * The responder behind a NAT that forwards UDP 500 and 4500 to it: A
  * initiates to the NAT's address; B finds itself behind the NAT, A sees B
  * behind one; B keeps the mapping with keepalives.
@@ -343,6 +372,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_nat),
 		cmocka_unit_test(test_initiator_behind_nat),
+		cmocka_unit_test(test_both_start_through_nat),
 		cmocka_unit_test(test_responder_port_forward),
 		cmocka_unit_test(test_keepalives),
 		cmocka_unit_test(test_mapping_change),
