@@ -135,10 +135,10 @@ test_hold_release() {
 	expect_eq "acquire events" "$(grep -c acquire "$work/events")" 3
 }
 
-test_on_demand() {
-	require_module
-	topo
-	psk "$work/gw.psk" "on demand secret"
+# on_demand_pair SECRET: sgw daemons at gA and gB, tunnel gw (interface
+# nosa1) on demand between 10.1.0.0/24 and 10.2.0.0/24, routes into it.
+on_demand_pair() {
+	psk "$work/gw.psk" "$1"
 	sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 \
 		aes128gcm16-prfsha256-curve25519 aes128gcm16 "interface = nosa1"
 	sgw_conf "$work/b.conf" gw 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
@@ -147,6 +147,12 @@ test_on_demand() {
 	sgw_daemon "$gB" "$work/b.conf"
 	ip -n "$gA" route add 10.2.0.0/24 dev nosa1
 	ip -n "$gB" route add 10.1.0.0/24 dev nosa1
+}
+
+test_on_demand() {
+	require_module
+	topo
+	on_demand_pair "on demand secret"
 	expect_eq "idle before" "$(sgw_field "$gA" state)" idle
 	# The first packet: held, acquire, IKE, then sent.
 	x "$hA" ping -c 1 -W 5 10.2.0.2 > "$work/ping" ||
@@ -185,16 +191,8 @@ refused_for() {
 test_on_demand_remote_only() {
 	require_module
 	topo
-	psk "$work/gw.psk" "on demand remote only secret"
-	sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 \
-		aes128gcm16-prfsha256-curve25519 aes128gcm16 "interface = nosa1"
-	sgw_conf "$work/b.conf" gw 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
-		aes128gcm16-prfsha256-curve25519 aes128gcm16 "interface = nosa1"
-	sgw_daemon "$gA" "$work/a.conf"
-	sgw_daemon "$gB" "$work/b.conf"
-	ip -n "$gA" route add 10.2.0.0/24 dev nosa1
+	on_demand_pair "on demand remote only secret"
 	ip -n "$gA" route add 10.9.0.0/24 dev nosa1
-	ip -n "$gB" route add 10.1.0.0/24 dev nosa1
 	# The kernel asks at most once a second: ask until the answer shows.
 	refused_for "$gA" 10.9.0.1 || fail "no log line for 10.9.0.1"
 	refused_for "$gA" ff02::1 -I nosa1 || fail "no log line for ff02::1"
@@ -234,15 +232,7 @@ test_lost_events() {
 
 	require_module
 	topo
-	psk "$work/gw.psk" "lost events secret"
-	sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 \
-		aes128gcm16-prfsha256-curve25519 aes128gcm16 "interface = nosa1"
-	sgw_conf "$work/b.conf" gw 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
-		aes128gcm16-prfsha256-curve25519 aes128gcm16 "interface = nosa1"
-	sgw_daemon "$gA" "$work/a.conf"
-	sgw_daemon "$gB" "$work/b.conf"
-	ip -n "$gA" route add 10.2.0.0/24 dev nosa1
-	ip -n "$gB" route add 10.1.0.0/24 dev nosa1
+	on_demand_pair "lost events secret"
 	x "$gA" "$SGWCTL" tunnel add id 99 name spare99 > /dev/null
 	expect_eq "idle before" "$(sgw_field "$gA" state)" idle
 	pid=$(cat "$work/daemon-$gA.pid")
