@@ -189,11 +189,14 @@ swanctl_ns() {
 		swanctl "$@"
 }
 
-# charon_conn NS NAME LOCAL REMOTE LTS RTS IKE ESP KEY [START]: loads one
-# connection (replacing the others) and its PSK.
+# charon_conn NS NAME LOCAL REMOTE LTS RTS IKE ESP KEY: loads one
+# connection (replacing the others) and its PSK. The identities are the
+# addresses, or CHARON_IDS="LOCAL-ID REMOTE-ID" (REMOTE may then be %any).
 charon_conn() {
 	local ns=$1 name=$2 l=$3 r=$4 lts=$5 rts=$6 ike=$7 esp=$8 key=$9
-	local f=$work/charon-$ns/swanctl.conf
+	local f=$work/charon-$ns/swanctl.conf lid rid
+
+	read -r lid rid <<< "${CHARON_IDS:-$l $r}"
 
 	cat > "$f" <<-EOC
 	connections {
@@ -204,11 +207,11 @@ charon_conn() {
 			proposals = $ike
 			local {
 				auth = psk
-				id = $l
+				id = $lid
 			}
 			remote {
 				auth = psk
-				id = $r
+				id = $rid
 			}
 			children {
 				net {
@@ -222,8 +225,8 @@ charon_conn() {
 	}
 	secrets {
 		ike-$name {
-			id-a = $l
-			id-b = $r
+			id-a = $lid
+			id-b = $rid
 			secret = "$key"
 		}
 	}

@@ -204,28 +204,8 @@ test_nat_sgw_charon() {
 	ip -n "$gA" route add $NETS_B dev sgw1
 	ip -n "$gB" route add $NETS_A via 203.0.113.1 2>/dev/null || true
 	charon_start "$gB"
-	cat > "$work/charon-$gB/swanctl.conf" <<-EOC
-	connections {
-		c {
-			version = 2
-			local_addrs = 203.0.113.2
-			remote_addrs = %any
-			proposals = aes128gcm16-prfsha256-ecp256
-			local { auth = psk
-				id = b.example }
-			remote { auth = psk
-				id = a.example }
-			children { net { local_ts = $NETS_B
-					remote_ts = $NETS_A
-					esp_proposals = aes128gcm16 } }
-		}
-	}
-	secrets { ike-c { id-a = a.example
-			id-b = b.example
-			secret = "nat charon secret" } }
-	EOC
-	swanctl_ns "$gB" --load-all --noprompt --file "$work/charon-$gB/swanctl.conf" \
-		> "$work/swanctl.log" 2>&1 || { cat "$work/swanctl.log"; fail "swanctl could not load"; }
+	CHARON_IDS="b.example a.example" charon_conn "$gB" c 203.0.113.2 %any \
+		$NETS_B $NETS_A aes128gcm16-prfsha256-ecp256 aes128gcm16 "nat charon secret"
 	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" 2>&1 ||
 		{ cat "$work/up.out" "$work/charon-$gB/charon.log"; fail "up to charon failed"; }
 	expect_eq "A behind the NAT" "$(sgw_field "$gA" nat)" local
@@ -257,28 +237,8 @@ test_nat_charon_sgw() {
 	sgw_daemon "$gB" "$work/b.conf"
 	ip -n "$gB" route add $NETS_A dev sgw1
 	charon_start "$gA"
-	cat > "$work/charon-$gA/swanctl.conf" <<-EOC
-	connections {
-		c {
-			version = 2
-			local_addrs = 192.168.100.2
-			remote_addrs = 203.0.113.2
-			proposals = aes256gcm16-prfsha384-ecp384
-			local { auth = psk
-				id = a.example }
-			remote { auth = psk
-				id = b.example }
-			children { net { local_ts = $NETS_A
-					remote_ts = $NETS_B
-					esp_proposals = aes256gcm16 } }
-		}
-	}
-	secrets { ike-c { id-a = a.example
-			id-b = b.example
-			secret = "nat charon secret" } }
-	EOC
-	swanctl_ns "$gA" --load-all --noprompt --file "$work/charon-$gA/swanctl.conf" \
-		> "$work/swanctl.log" 2>&1 || { cat "$work/swanctl.log"; fail "swanctl could not load"; }
+	CHARON_IDS="a.example b.example" charon_conn "$gA" c 192.168.100.2 203.0.113.2 \
+		$NETS_A $NETS_B aes256gcm16-prfsha384-ecp384 aes256gcm16 "nat charon secret"
 	ip -n "$gA" route add $NETS_B via 192.168.100.1
 	swanctl_ns "$gA" --initiate --child net --timeout 30 > "$work/init.out" 2>&1 ||
 		{ tail -20 "$work/init.out"; cat "$work"/daemon-*.log; fail "charon could not initiate across the NAT"; }
