@@ -638,3 +638,15 @@ const struct ike_counters *ike_engine_counters(const struct ike_engine *e)
 {
 	return &e->cnt;
 }
+
+void ike_engine_load(const struct ike_engine *e, struct ike_engine_load *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->half_open = e->half_open;
+	l->half_open_limit = e->cfg.cookie_threshold;
+	l->half_open_max = e->cfg.half_open_max;
+	l->cookies_demanded = ike_engine_cookies_demanded(e);
+	l->cookies_sent = e->cnt.cookies_sent;
+	l->half_open_dropped = e->cnt.half_open_dropped;
+	l->half_open_expired = e->cnt.half_open_expired;
+}

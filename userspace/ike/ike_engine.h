@@ -223,4 +223,25 @@ int ike_engine_status(const struct ike_engine *e, uint32_t id,
 		      struct ike_tunnel_status *st);
 const struct ike_counters *ike_engine_counters(const struct ike_engine *e);
 
+/*
+ * The responder's load under IKE_SA_INIT (RFC 7296 §2.6), engine-wide:
+ * responder SAs waiting for IKE_AUTH, the count from which an
+ * IKE_SA_INIT without a valid COOKIE is answered with one instead of
+ * state (cookie_threshold, "half-open-limit"), the count from which new
+ * ones are dropped (half_open_max), and what that has done so far.
+ */
+struct ike_engine_load {
+	unsigned int half_open;
+	unsigned int half_open_limit;
+	unsigned int half_open_max;
+	bool cookies_demanded;		/* ike_engine_cookies_demanded() */
+	uint64_t cookies_sent;
+	uint64_t half_open_dropped;
+	uint64_t half_open_expired;
+};
+
+/* Whether the next IKE_SA_INIT without a valid COOKIE gets one (§2.6). */
+bool ike_engine_cookies_demanded(const struct ike_engine *e);
+void ike_engine_load(const struct ike_engine *e, struct ike_engine_load *l);
+
 #endif

@@ -230,6 +230,11 @@ static struct ike_sa *half_open_for(struct ike_engine *e,
 	return NULL;
 }
 
+bool ike_engine_cookies_demanded(const struct ike_engine *e)
+{
+	return e->half_open >= e->cfg.cookie_threshold;
+}
+
 static bool cookie_ok(struct ike_engine *e,
 		      const struct sockaddr_storage *local,
 		      const struct sockaddr_storage *remote,
@@ -238,7 +243,7 @@ static bool cookie_ok(struct ike_engine *e,
 	const struct ike_pl_notify *n = ike_pl_notify_find(&m->pl, IKE_N_COOKIE);
 	uint8_t cookie[IKE_COOKIE_LEN];
 
-	if (e->half_open < e->cfg.cookie_threshold)
+	if (!ike_engine_cookies_demanded(e))
 		return true;
 	if (n && ike_cookie_check(&e->cookie, n->data, n->len,
 				  m->pl.nonce.data, m->pl.nonce.len, remote,

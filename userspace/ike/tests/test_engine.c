@@ -852,6 +852,60 @@ static void test_half_open_limits(void **state)
 	net_free(&n);
 }
 
+/*
+ * A flood of IKE_SA_INIT from the peer's address, each with its own
+ * initiator SPI (as spoofed ones arrive): once half-open SAs reach the
+ * limit, the engine-wide status says cookies are demanded and how many
+ * are half-open; after the half-open timeout it is calm again.
+ */
+static void test_cookie_load(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct ike_engine_config ec;
+	struct ike_engine_load l;
+	struct pkt p;
+	struct net n;
+	int i;
+
+	(void)state;
+	ike_engine_config_defaults(&ec);
+	ec.cookie_threshold = 8;
+	ec.half_open_max = 100;
+	net_init_ex(&n, false, &ec);
+	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	net_add(&n, &ca, &cb);
+	ike_engine_load(n.b.e, &l);
+	assert_int_equal(l.half_open, 0);
+	assert_int_equal(l.half_open_limit, 8);
+	assert_int_equal(l.half_open_max, 100);
+	assert_false(l.cookies_demanded);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	p = n.a.out[0];
+	n.a.nout = 0;
+	for (i = 0; i < 20; i++) {
+		p.data[0] = (uint8_t)(0x80 + i);
+		ike_engine_input(n.b.e, &n.b.addr, &n.a.addr, p.data, p.len,
+				 1000);
+		n.b.nout = 0;
+		ike_engine_load(n.b.e, &l);
+		assert_int_equal(l.cookies_demanded, i >= 7);
+	}
+	assert_int_equal(l.half_open, 8);
+	assert_int_equal(l.cookies_sent, 12);
+	assert_int_equal(l.half_open_dropped, 0);
+	assert_int_equal(l.half_open_expired, 0);
+	/* The half-open SAs expire 30 s on: calm again, the counts stay. */
+	assert_int_equal(ike_engine_next_timeout(n.b.e), 31000);
+	ike_engine_tick(n.b.e, 31000);
+	ike_engine_load(n.b.e, &l);
+	assert_false(l.cookies_demanded);
+	assert_int_equal(l.half_open, 0);
+	assert_int_equal(l.half_open_expired, 8);
+	assert_int_equal(l.cookies_sent, 12);
+	net_free(&n);
+}
+
 static void test_create_child_refused(void **state)
 {
 	struct net n;
@@ -1233,6 +1287,7 @@ int main(void)
 		cmocka_unit_test(test_dead_peer_isolated),
 		cmocka_unit_test(test_malformed_dropped),
 		cmocka_unit_test(test_half_open_limits),
+		cmocka_unit_test(test_cookie_load),
 		cmocka_unit_test(test_create_child_refused),
 		cmocka_unit_test(test_responder_by_identity),
 		cmocka_unit_test(test_responder_by_selectors),
