@@ -50,6 +50,48 @@ static bool wanted(const struct view *v, uint32_t id)
 	return !v->only || v->only == id;
 }
 
+/* The IKE responder's load (RFC 7296 §2.6); null without a daemon. */
+static void show_load_json(struct json *j, const struct view *v)
+{
+	const struct ctl_ike_load *l = &v->ike.load;
+
+	if (!v->running || !l->valid) {
+		json_null(j, "ike");
+		return;
+	}
+	json_object_open(j, "ike");
+	json_u64(j, "half-open", l->half_open);
+	json_u64(j, "half-open-limit", l->half_open_limit);
+	json_u64(j, "half-open-max", l->half_open_max);
+	json_bool(j, "cookies-demanded", l->cookies_demanded);
+	json_u64(j, "cookies-sent", l->cookies_sent);
+	json_u64(j, "half-open-dropped", l->half_open_dropped);
+	json_u64(j, "half-open-expired", l->half_open_expired);
+	json_object_close(j);
+}
+
+/*
+ * While COOKIEs are demanded, or once the responder has been under load
+ * since the daemon started: the half-open count, the limit and what the
+ * load did. Nothing on a gateway that never was.
+ */
+static void show_load_human(const struct view *v)
+{
+	const struct ctl_ike_load *l = &v->ike.load;
+
+	if (!v->running || !l->valid ||
+	    (!l->cookies_demanded && !l->cookies_sent && !l->half_open_dropped))
+		return;
+	printf("IKE: %" PRIu32 " half-open SA%s (limit %" PRIu32 ")%s\n",
+	       l->half_open, l->half_open == 1 ? "" : "s", l->half_open_limit,
+	       l->cookies_demanded ? ": demanding COOKIEs from initiators" :
+	       ", not demanding COOKIEs");
+	printf("  since start: %" PRIu64 " COOKIEs sent, %" PRIu64
+	       " half-open expired, %" PRIu64 " dropped at %" PRIu32 "\n",
+	       l->cookies_sent, l->half_open_expired, l->half_open_dropped,
+	       l->half_open_max);
+}
+
 static void show_json(const struct view *v)
 {
 	const struct ctl_tunnel *ike;
@@ -62,6 +104,7 @@ static void show_json(const struct view *v)
 	json_object_open(&j, "daemon");
 	json_bool(&j, "running", v->running);
 	json_string(&j, "status", v->running ? v->ike.message : "not running");
+	show_load_json(&j, v);
 	json_object_close(&j);
 	json_array_open(&j, "tunnels");
 	for (i = 0; i < v->tunnels.n; i++) {
@@ -105,6 +148,7 @@ static void show_human(const struct view *v)
 	printf("sgw module %s, %zu tunnel%s; daemon %s\n", v->info.version,
 	       v->tunnels.n, v->tunnels.n == 1 ? "" : "s",
 	       v->running ? v->ike.message : "not running (kernel state only)");
+	show_load_human(v);
 	for (i = 0; i < v->tunnels.n; i++) {
 		if (!wanted(v, v->tunnels.v[i].id))
 			continue;

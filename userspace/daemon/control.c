@@ -278,6 +278,20 @@ static enum outcome do_status(struct daemon *d, const struct rtun *only,
 	r->ok = true;
 	snprintf(r->message, sizeof(r->message), "pid %ld, %zu tunnel%s, %s",
 		 (long)getpid(), d->n, d->n == 1 ? "" : "s", d->path);
+	if (d->eng) {
+		struct ike_engine_load l;
+
+		ike_engine_load(d->eng, &l);
+		r->load = (struct ctl_ike_load){
+			.valid = true, .half_open = l.half_open,
+			.half_open_limit = l.half_open_limit,
+			.half_open_max = l.half_open_max,
+			.cookies_demanded = l.cookies_demanded,
+			.cookies_sent = l.cookies_sent,
+			.half_open_dropped = l.half_open_dropped,
+			.half_open_expired = l.half_open_expired,
+		};
+	}
 	for (i = 0; i < d->n; i++) {
 		if (only && only != &d->t[i])
 			continue;

@@ -92,6 +92,15 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 	unsigned int k;
 
 	put(f, r->ok ? "ok" : "error", r->message);
+	if (r->load.valid) {
+		put_u64(f, "half-open", r->load.half_open);
+		put_u64(f, "half-open-limit", r->load.half_open_limit);
+		put_u64(f, "half-open-max", r->load.half_open_max);
+		put_u64(f, "cookies-demanded", r->load.cookies_demanded);
+		put_u64(f, "cookies-sent", r->load.cookies_sent);
+		put_u64(f, "half-open-dropped", r->load.half_open_dropped);
+		put_u64(f, "half-open-expired", r->load.half_open_expired);
+	}
 	for (i = 0; i < r->n; i++) {
 		const struct ctl_tunnel *t = &r->v[i];
 
@@ -328,6 +337,28 @@ static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 		decode_failures(t, v);
 }
 
+/* The keys before the first tunnel line. */
+static void decode_load(struct ctl_ike_load *l, const char *k, const char *v)
+{
+	if (!strcmp(k, "half-open"))
+		l->half_open = (uint32_t)num(v, 10);
+	else if (!strcmp(k, "half-open-limit"))
+		l->half_open_limit = (uint32_t)num(v, 10);
+	else if (!strcmp(k, "half-open-max"))
+		l->half_open_max = (uint32_t)num(v, 10);
+	else if (!strcmp(k, "cookies-demanded"))
+		l->cookies_demanded = num(v, 10) != 0;
+	else if (!strcmp(k, "cookies-sent"))
+		l->cookies_sent = num(v, 10);
+	else if (!strcmp(k, "half-open-dropped"))
+		l->half_open_dropped = num(v, 10);
+	else if (!strcmp(k, "half-open-expired"))
+		l->half_open_expired = num(v, 10);
+	else
+		return;
+	l->valid = true;
+}
+
 int ctl_decode_reply(const char *buf, size_t len, struct ctl_reply *r)
 {
 	struct ctl_tunnel cur;
@@ -364,6 +395,8 @@ int ctl_decode_reply(const char *buf, size_t len, struct ctl_reply *r)
 			have = true;
 		} else if (have) {
 			decode_key(&cur, line, v);
+		} else {
+			decode_load(&r->load, line, v);
 		}
 	}
 	if (first)

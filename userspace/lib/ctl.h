@@ -10,6 +10,11 @@
  * "key value" per line (Documentation/ike.md, "Control socket"):
  *
  *   ok|error MESSAGE
+ *   half-open N          (status only, before the first tunnel: the IKE
+ *   half-open-limit N     responder's load, RFC 7296 §2.6; see
+ *   half-open-max N       struct ctl_ike_load)
+ *   cookies-demanded 0|1
+ *   cookies-sent N       half-open-dropped N  half-open-expired N
  *   tunnel ID            starts a tunnel record; the keys below belong to it
  *   name NAME            ifname IFNAME  enabled 0|1  state STATE
  *   ike-state STATE      initiator 0|1  spi-i HEX  spi-r HEX
@@ -110,9 +115,20 @@ struct ctl_tunnel {
 	struct ctl_child child[CTL_CHILDREN];
 };
 
+/* The IKE responder's load, daemon-wide (ike_engine_load()). */
+struct ctl_ike_load {
+	bool valid;			/* the reply carried it */
+	uint32_t half_open;		/* responder SAs waiting for IKE_AUTH */
+	uint32_t half_open_limit;	/* from here on COOKIEs are demanded */
+	uint32_t half_open_max;		/* from here on IKE_SA_INIT is dropped */
+	bool cookies_demanded;		/* now */
+	uint64_t cookies_sent, half_open_dropped, half_open_expired;
+};
+
 struct ctl_reply {
 	bool ok;
 	char message[CTL_TEXT];
+	struct ctl_ike_load load;	/* status replies */
 	size_t n;
 	struct ctl_tunnel *v;
 };

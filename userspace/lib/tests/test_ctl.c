@@ -136,6 +136,10 @@ static void test_reply_round_trip(void **state)
 
 	(void)state;
 	snprintf(r.message, sizeof(r.message), "pid 12, 2 tunnels");
+	r.load = (struct ctl_ike_load){ .valid = true, .half_open = 37,
+		.half_open_limit = 30, .half_open_max = 1024,
+		.cookies_demanded = true, .cookies_sent = 120,
+		.half_open_dropped = 2, .half_open_expired = 9 };
 	assert_int_equal(ctl_reply_push(&r, &t), 0);
 	memset(&u, 0, sizeof(u));
 	u.id = 8;
@@ -143,6 +147,11 @@ static void test_reply_round_trip(void **state)
 	snprintf(u.state, sizeof(u.state), "disabled");
 	assert_int_equal(ctl_reply_push(&r, &u), 0);
 	buf = encode(&r, &len);
+	assert_non_null(strstr(buf, "ok pid 12, 2 tunnels\nhalf-open 37\n"
+			       "half-open-limit 30\nhalf-open-max 1024\n"
+			       "cookies-demanded 1\ncookies-sent 120\n"
+			       "half-open-dropped 2\nhalf-open-expired 9\n"
+			       "tunnel "));
 	assert_non_null(strstr(buf, "failure first second\n"));
 	assert_non_null(strstr(buf, "spi-i 0123456789abcdef\n"));
 	assert_non_null(strstr(buf, "child c0000001 00000101 3 aes256gcm16\n"));
@@ -164,6 +173,14 @@ static void test_reply_round_trip(void **state)
 	assert_int_equal(ctl_decode_reply(buf, len, &back), 0);
 	assert_true(back.ok);
 	assert_string_equal(back.message, "pid 12, 2 tunnels");
+	assert_true(back.load.valid);
+	assert_int_equal(back.load.half_open, 37);
+	assert_int_equal(back.load.half_open_limit, 30);
+	assert_int_equal(back.load.half_open_max, 1024);
+	assert_true(back.load.cookies_demanded);
+	assert_int_equal(back.load.cookies_sent, 120);
+	assert_int_equal(back.load.half_open_dropped, 2);
+	assert_int_equal(back.load.half_open_expired, 9);
 	assert_int_equal(back.n, 2);
 	t.failure[5] = ' ';	/* the newline as it travels */
 	assert_memory_equal(&back.v[0], &t, sizeof(t));
@@ -191,6 +208,7 @@ static void test_reply_decode_edges(void **state)
 	assert_int_equal(ctl_decode_reply("maybe\n", 6, &r), -1);
 	assert_int_equal(ctl_decode_reply(unknown, strlen(unknown), &r), 0);
 	assert_false(r.ok);
+	assert_false(r.load.valid);
 	assert_string_equal(r.message, "no tunnel \"x\"");
 	assert_int_equal(r.n, 1);
 	assert_string_equal(r.v[0].name, "a");
