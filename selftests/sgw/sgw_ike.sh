@@ -87,6 +87,55 @@ sgw_reload() {
 	ip netns exec "$gA" "$SGWCTL" reload > /dev/null || fail "reload refused"
 }
 
+# ike_load NS EXPR: the Python expression EXPR holds over l, the daemon's
+# responder load ("ike" of "daemon" in sgwctl -j show), whose keys must
+# have one type each.
+ike_load() {
+	ip netns exec "$1" "$SGWCTL" -j show | python3 -c '
+import json, sys
+l = json.load(sys.stdin)["daemon"]["ike"]
+ints = ("half-open", "half-open-limit", "half-open-max", "cookies-sent",
+        "half-open-dropped", "half-open-expired")
+assert all(type(l[k]) is int for k in ints), l
+assert type(l["cookies-demanded"]) is bool, l
+sys.exit(0 if eval(sys.argv[1]) else 1)' "$2"
+}
+
+# init_flood NS DST N: N IKE_SA_INIT from NS to DST:500, each with its own
+# initiator SPI as a spoofed flood has them, offering
+# aes128gcm16-prfsha256-ecp256 with the curve's generator as key share
+# (a valid point, so each one gets as far as a half-open SA).
+init_flood() {
+	ip netns exec "$1" python3 - "$2" "$3" << 'EOF'
+import os, socket, struct, sys
+
+G = bytes.fromhex(
+    "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"
+    "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5")
+
+
+def payload(nxt, body):
+    return struct.pack("!BBH", nxt, 0, 4 + len(body)) + body
+
+
+def transform(more, ttype, tid, attr=b""):
+    return struct.pack("!BBHBBH", 3 if more else 0, 0, 8 + len(attr),
+                       ttype, 0, tid) + attr
+
+
+xf = (transform(True, 1, 20, struct.pack("!HH", 0x800e, 128)) +
+      transform(True, 2, 5) + transform(False, 4, 19))
+prop = struct.pack("!BBHBBBB", 0, 0, 8 + len(xf), 1, 1, 0, 3) + xf
+body = (payload(34, prop) + payload(40, struct.pack("!HH", 19, 0) + G) +
+        payload(0, os.urandom(32)))
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(int(sys.argv[2])):
+    hdr = struct.pack("!8s8sBBBBII", os.urandom(8), bytes(8), 33, 0x20, 34,
+                      0x08, 0, 28 + len(body))
+    s.sendto(hdr + body, (sys.argv[1], 500))
+EOF
+}
+
 # One interop case: WHO initiates (sgw or charon), FAMILY, IKE, ESP
 # [rekey: then sgw rekeys the CHILD SA, with the ESP proposal's DH for PFS].
 interop_case() {
@@ -269,6 +318,9 @@ test_charon_failures() {
 	out=$(ip netns exec "$gA" "$SGWCTL" reload) || fail "reload refused: $out"
 	expect_eq "reload message" "$out" \
 		"reloaded $work/a.conf: 1 tunnel: 0 added, 0 removed, 0 changed, 1 unchanged; half-open-limit 30 -> 0"
+	# With the limit 0, COOKIEs are demanded while nothing is half-open.
+	ike_load "$gA" 'l["cookies-demanded"] and l["half-open"] == 0 and l["half-open-limit"] == 0' ||
+		fail "show does not say COOKIEs are demanded at half-open-limit 0"
 	# charon initiating to a responder that demands a COOKIE (RFC 7296 §2.6).
 	swanctl_ns "$gB" --initiate --child net --timeout 30 > /dev/null 2>&1 ||
 		fail "charon could not initiate through the cookie exchange"
@@ -277,6 +329,25 @@ test_charon_failures() {
 	wait_for 5 sh -c "ip netns exec $gA $SGWCTL -j show 1 | grep -q '\"state\":\"established\"'" ||
 		fail "not established after the cookie exchange"
 	expect_crosswise "after cookie" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
+	# A flood of IKE_SA_INIT from the peer's address: the first 5 are
+	# half-open, the rest get a COOKIE, and show says so; once they expire
+	# (30 s without IKE_AUTH) it says COOKIEs are no longer demanded.
+	HALF_OPEN_LIMIT=5 RT_TIMEOUT=1s RT_TRIES=3 sgw_vs_charon_conf 4 aes128gcm16-prfsha256-ecp256 aes128gcm16
+	out=$(ip netns exec "$gA" "$SGWCTL" reload) || fail "reload refused: $out"
+	expect_eq "reload message" "$out" \
+		"reloaded $work/a.conf: 1 tunnel: 0 added, 0 removed, 0 changed, 1 unchanged; half-open-limit 0 -> 5"
+	ike_load "$gA" 'not l["cookies-demanded"] and l["half-open"] == 0' ||
+		fail "COOKIEs demanded before the flood"
+	init_flood "$gB" 192.0.2.1 40
+	wait_for 20 ike_load "$gA" 'l["cookies-demanded"] and l["half-open"] == 5 and l["cookies-sent"] > 1' ||
+		fail "show does not say COOKIEs are demanded during the flood: $(ip netns exec "$gA" "$SGWCTL" -j show)"
+	ip netns exec "$gA" "$SGWCTL" show | grep -qx 'IKE: 5 half-open SAs (limit 5): demanding COOKIEs from initiators' ||
+		fail "no COOKIE line in show: $(ip netns exec "$gA" "$SGWCTL" show | head -n 3)"
+	wait_for 60 ike_load "$gA" 'not l["cookies-demanded"] and l["half-open"] == 0 and l["half-open-expired"] == 5' ||
+		fail "still demanding COOKIEs after the half-open timeout: $(ip netns exec "$gA" "$SGWCTL" -j show)"
+	ip netns exec "$gA" "$SGWCTL" show | grep -qx 'IKE: 0 half-open SAs (limit 5), not demanding COOKIEs' ||
+		fail "no calm line in show: $(ip netns exec "$gA" "$SGWCTL" show | head -n 3)"
+	expect_eq "state after the flood" "$(sgw_field "$gA" state)" established
 }
 
 # Two tunnels between the same two SGWs, each with its own peer identity,
@@ -525,7 +596,7 @@ tests=(
 	"sgw <-> sgw: up, traffic, SPIs, down, refresh" test_sgw_sgw
 	"sgw <-> charon: proposal matrix, both initiators, IPv4 and IPv6" test_charon_matrix
 	"sgw <-> charon: sha384/512 ESP, modp3072/4096, ecp521 with PFS, default" test_charon_proposals
-	"sgw -> charon: wrong PSK, no proposal, TS, UDP 500 blocked; COOKIE" test_charon_failures
+	"sgw -> charon: wrong PSK, no proposal, TS, UDP 500 blocked; COOKIE, IKE_SA_INIT flood" test_charon_failures
 	"charon -> sgw: two tunnels to one SGW, chosen by identity" test_charon_identities
 	"sgw -> charon: two tunnels, the same identities, both up at once" test_charon_same_identity
 )
