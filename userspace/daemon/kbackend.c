@@ -483,10 +483,28 @@ static int move(void *ctx, uint32_t tunnel,
 	return ret;
 }
 
+/* For the NAT keepalive timer: the tunnel's outbound SA packets, summed. */
+static int out_packets(void *ctx, uint32_t tunnel, uint64_t *packets)
+{
+	struct kbackend *kb = ctx;
+	struct sgw_sa_list l = { 0 };
+	size_t i;
+	int ret;
+
+	*packets = 0;
+	ret = sgwnl_sa_dump(kb->nl, tunnel, &l);
+	for (i = 0; !ret && i < l.n; i++)
+		if (l.v[i].dir == SGW_DIR_OUT)
+			*packets += l.v[i].packets;
+	sgw_sa_list_free(&l);
+	return ret;
+}
+
 void kb_kernel(struct kbackend *kb, struct ike_kernel *out)
 {
 	out->ctx = kb;
 	out->add_sa = add_sa;
 	out->del_sa = del_sa;
 	out->move = move;
+	out->out_packets = out_packets;
 }

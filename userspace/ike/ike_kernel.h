@@ -64,6 +64,13 @@ struct ike_kernel {
 		    const struct sockaddr_storage *local,
 		    const struct sockaddr_storage *remote, uint32_t spi_in,
 		    uint32_t spi_out, bool encap);
+	/*
+	 * Optional: ESP packets sent so far on the tunnel's outbound SAs,
+	 * summed (the kernel's SA counters). The NAT keepalive timer asks it,
+	 * to send no keepalive while ESP keeps the mapping open. Without it,
+	 * or when it fails, keepalives go out as if no ESP did.
+	 */
+	int (*out_packets)(void *ctx, uint32_t tunnel, uint64_t *packets);
 };
 
 #endif

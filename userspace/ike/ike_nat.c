@@ -139,6 +139,46 @@ void ike_nat_authentic(struct ike_sa *sa)
 				       sa->udp_encap);
 }
 
+/*
+ * RFC 3948 §4: a keepalive only when nothing else went out through the
+ * NAT mapping within the interval. IKE messages the engine sends itself:
+ * each one on the SA's addresses restarts the interval (ike_nat_sent). ESP
+ * the engine never sees, so when the interval runs out it asks the kernel
+ * for the tunnel's outbound SA packet counters (kernel.out_packets) and
+ * sends nothing while they grew since the previous check. Asking at the
+ * timer, rather than the daemon feeding counters in, reads them once per
+ * interval and only on tunnels behind a NAT. A counter shows that ESP
+ * went out, not when: after the last ESP the mapping may wait up to two
+ * intervals for the first keepalive.
+ */
+void ike_nat_sent(struct ike_engine *e, const struct sockaddr_storage *local,
+		  const struct sockaddr_storage *remote)
+{
+	struct ike_sa *sa;
+
+	for (sa = e->sas; sa; sa = sa->next)
+		if (sa->keepalive_at != IKE_TIME_NEVER &&
+		    ike_addr_equal(&sa->local, local) &&
+		    ike_addr_equal(&sa->remote, remote))
+			sa->keepalive_at = e->now + sa->tun->cfg.keepalive_ms;
+}
+
+/* Whether the tunnel's outbound SAs sent ESP since the last check. */
+static bool esp_went_out(struct ike_sa *sa)
+{
+	struct ike_kernel *k = &sa->eng->kernel;
+	uint64_t packets;
+	bool grew;
+
+	if (!k->out_packets ||
+	    k->out_packets(k->ctx, sa->tun->cfg.id, &packets))
+		return false;
+	/* Fewer: an SA replaced; its successor came with IKE messages. */
+	grew = packets > sa->keepalive_esp;
+	sa->keepalive_esp = packets;
+	return grew;
+}
+
 ike_time_t ike_nat_timer(struct ike_sa *sa, ike_time_t now)
 {
 	static const uint8_t keepalive = 0xff;
@@ -153,8 +193,9 @@ ike_time_t ike_nat_timer(struct ike_sa *sa, ike_time_t now)
 	}
 	if (now < sa->keepalive_at)
 		return sa->keepalive_at;
-	ike_send(sa->eng, &sa->local, &sa->remote, &b);
 	sa->keepalive_at = now + sa->tun->cfg.keepalive_ms;
+	if (!esp_went_out(sa))
+		ike_send(sa->eng, &sa->local, &sa->remote, &b);
 	return sa->keepalive_at;
 }
 

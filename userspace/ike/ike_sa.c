@@ -58,6 +58,7 @@ void ike_send(struct ike_engine *e, const struct sockaddr_storage *local,
 {
 	e->cnt.tx++;
 	e->ops.send(e->ops.ctx, local, remote, b->data, b->len);
+	ike_nat_sent(e, local, remote);
 }
 
 static uint16_t port_of(const struct sockaddr_storage *ss)

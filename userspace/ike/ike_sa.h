@@ -177,6 +177,7 @@ struct ike_sa {
 	bool nat_there;
 	bool udp_encap;
 	ike_time_t keepalive_at;	/* IKE_TIME_NEVER: none due */
+	uint64_t keepalive_esp;		/* outbound ESP at the last check */
 	/* Where the message being handled came from and went to. */
 	struct sockaddr_storage rx_local;
 	struct sockaddr_storage rx_remote;
@@ -250,6 +251,9 @@ void ike_nat_response(struct ike_sa *sa, struct ike_msg_out *o);
 void ike_nat_float(struct ike_sa *sa);
 /* An authenticated message came from sa->rx_*: follow a new mapping. */
 void ike_nat_authentic(struct ike_sa *sa);
+/* An IKE datagram went from @local to @remote: no keepalive needed yet. */
+void ike_nat_sent(struct ike_engine *e, const struct sockaddr_storage *local,
+		  const struct sockaddr_storage *remote);
 /* Keepalive timer: due time, or IKE_TIME_NEVER. */
 ike_time_t ike_nat_timer(struct ike_sa *sa, ike_time_t now);
 /* "we are behind a NAT ..." for failure messages; "" without one. */

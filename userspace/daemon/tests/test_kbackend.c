@@ -35,6 +35,8 @@ struct fake {
 	uint16_t sport[2], dport[2];
 	char log[512];
 	int logs;
+	uint32_t dumped;		/* the tunnel of the last SA dump */
+	int dump_fails_with;
 };
 
 static struct fake fk;
@@ -76,6 +78,29 @@ int sgwnl_sa_set_ports(struct sgwnl *nl, const struct sgw_sa_id *id,
 		fk.dport[fk.port_sets] = dport;
 	}
 	fk.port_sets++;
+	return 0;
+}
+
+/* Tunnel 5's SAs: two outbound (an old one and its successor), one in. */
+int sgwnl_sa_dump(struct sgwnl *nl, uint32_t tunnel_id,
+		  struct sgw_sa_list *out)
+{
+	static const struct { unsigned int dir; uint64_t packets; } v[] = {
+		{ SGW_DIR_OUT, 7 }, { SGW_DIR_IN, 1000 }, { SGW_DIR_OUT, 35 },
+	};
+	size_t i;
+
+	(void)nl;
+	fk.dumped = tunnel_id;
+	if (fk.dump_fails_with)
+		return fk.dump_fails_with;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct sgw_sa_info sa = { .tunnel_id = tunnel_id,
+					  .dir = v[i].dir,
+					  .packets = v[i].packets };
+
+		assert_int_equal(sgw_sa_list_push(out, &sa), 0);
+	}
 	return 0;
 }
 
@@ -349,6 +374,21 @@ static void test_refusals(void **state)
 	assert_string_equal(fk.log, "the kernel refused SA c0ffee01: SPI already in use");
 }
 
+/* The keepalive timer's question: outbound ESP on the tunnel, summed. */
+static void test_out_packets(void **state)
+{
+	uint64_t packets = 1;
+
+	(void)state;
+	assert_non_null(kern.out_packets);
+	assert_int_equal(kern.out_packets(kern.ctx, 5, &packets), 0);
+	assert_int_equal(fk.dumped, 5);
+	assert_int_equal(packets, 42);
+	fk.dump_fails_with = -ENOENT;
+	assert_int_equal(kern.out_packets(kern.ctx, 5, &packets), -ENOENT);
+	assert_int_equal(packets, 0);
+}
+
 static void test_delete(void **state)
 {
 	(void)state;
@@ -532,6 +572,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_move, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_packets, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_ts_prefixes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_narrowed_selectors, setup,
 						teardown),

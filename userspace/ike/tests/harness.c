@@ -83,6 +83,21 @@ static int fake_move(void *ctx, uint32_t tunnel,
 	return 0;
 }
 
+/* As kbackend: the tunnel's outbound SAs' packet counters, summed. */
+static int fake_out_packets(void *ctx, uint32_t tunnel, uint64_t *packets)
+{
+	struct fake_kernel *k = ctx;
+	int i;
+
+	k->packet_reads++;
+	*packets = 0;
+	for (i = 0; i < k->n; i++)
+		if (k->sa[i].live && k->sa[i].tunnel == tunnel &&
+		    k->sa[i].dir == IKE_DIR_OUT)
+			*packets += k->sa[i].packets;
+	return 0;
+}
+
 static int fake_del(void *ctx, uint32_t tunnel, enum ike_dir dir, uint32_t spi)
 {
 	struct fake_kernel *k = ctx;
@@ -204,7 +219,8 @@ static void node_init(struct node *x, const char *name, bool ipv6,
 {
 	struct ike_engine_ops ops = { .ctx = x, .send = fake_send, .log = fake_log };
 	struct ike_kernel k = { .ctx = &x->k, .add_sa = fake_add,
-				.del_sa = fake_del, .move = fake_move };
+				.del_sa = fake_del, .move = fake_move,
+				.out_packets = fake_out_packets };
 
 	struct ike_engine_config plain;
 

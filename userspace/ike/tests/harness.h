@@ -32,6 +32,7 @@ struct fake_sa {
 	size_t ak_len;
 	struct ike_ts_list local_ts, remote_ts;
 	uint16_t encap_sport, encap_dport;	/* 0: plain ESP */
+	uint64_t packets;		/* ESP sent (out) or received; tests set it */
 	bool live;
 };
 
@@ -41,6 +42,7 @@ struct fake_kernel {
 	int dels;
 	int moves;		/* kernel.move calls */
 	struct sockaddr_storage moved_to;	/* the last one's remote */
+	int packet_reads;	/* kernel.out_packets calls */
 };
 
 struct pkt {

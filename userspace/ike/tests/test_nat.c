@@ -236,6 +236,73 @@ static void test_keepalives(void **state)
 }
 
 /*
+ * RFC 3948 §4: no keepalive while ESP goes out through the mapping (the
+ * kernel's outbound counters grow each interval); once it stops, the
+ * keepalives come back one interval after the last check that saw ESP.
+ */
+static void test_keepalives_not_with_esp(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct fake_sa *out;
+	struct net n;
+	int i;
+
+	(void)state;
+	setup_nat(&n, &ca, &cb);
+	ca.keepalive_ms = 20000;
+	net_add(&n, &ca, &cb);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	net_run(&n);
+	assert_crosswise(&n);
+	out = (struct fake_sa *)live(&n.a, IKE_DIR_OUT);
+	for (i = 1; i <= 5; i++) {
+		out->packets += 10;
+		net_settle(&n, 20000 * i);
+	}
+	assert_int_equal(n.a.keepalives, 0);
+	assert_true(n.a.k.packet_reads >= 5);
+	/* Quiet from 100 s on: the 100 s check still saw ESP. */
+	net_settle(&n, 145000);
+	assert_int_equal(n.a.keepalives, 2);
+	assert_int_equal(n.a.keepalive_at[0], 120000);
+	assert_int_equal(n.a.keepalive_at[1], 140000);
+	/* One packet again: the 160 s check skips, the next one sends. */
+	out->packets++;
+	net_settle(&n, 175000);
+	assert_int_equal(n.a.keepalives, 2);
+	net_settle(&n, 185000);
+	assert_int_equal(n.a.keepalives, 3);
+	assert_int_equal(n.a.keepalive_at[2], 180000);
+	assert_int_equal(n.b.keepalives, 0);
+	net_free(&n);
+}
+
+/*
+ * An IKE message sent to the peer (here A's liveness checks, every 30 s of
+ * quiet) refreshes the mapping: the next keepalive is an interval after it.
+ */
+static void test_keepalives_after_ike(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct net n;
+
+	(void)state;
+	setup_nat(&n, &ca, &cb);
+	ca.keepalive_ms = 20000;
+	ca.dpd_delay_ms = 30000;
+	net_add(&n, &ca, &cb);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	net_run(&n);
+	/* 20 s keepalive, 30 s check, 50 s keepalive, 60 s check, 80 s. */
+	net_settle(&n, 85000);
+	assert_int_equal(n.a.keepalives, 3);
+	assert_int_equal(n.a.keepalive_at[0], 20000);
+	assert_int_equal(n.a.keepalive_at[1], 50000);
+	assert_int_equal(n.a.keepalive_at[2], 80000);
+	net_free(&n);
+}
+
+/*
  * The NAT's mapping changes (a conntrack timeout): B follows A's new port
  * on the next authenticated message, kernel SAs included, and never on a
  * forged one.
@@ -375,6 +442,8 @@ int main(void)
 		cmocka_unit_test(test_both_start_through_nat),
 		cmocka_unit_test(test_responder_port_forward),
 		cmocka_unit_test(test_keepalives),
+		cmocka_unit_test(test_keepalives_not_with_esp),
+		cmocka_unit_test(test_keepalives_after_ike),
 		cmocka_unit_test(test_mapping_change),
 		cmocka_unit_test(test_encap_forced),
 		cmocka_unit_test(test_natt_off),
