@@ -117,7 +117,7 @@ for s in json.load(sys.stdin):
 
 # A behind the NAT initiates to sgw at B.
 test_nat_sgw_sgw() {
-	local bport k0 k1 t0 t1
+	local bport k0 k1 u0 u1 pid t0 t1
 
 	require_module
 	topo_nat
@@ -147,13 +147,28 @@ test_nat_sgw_sgw() {
 	ping_ok "$hB" 10.1.0.2 || fail "no ping back across the NAT"
 	expect_eq "no plain ESP crossed the NAT" "$(nat_count espc)" 0
 	[ "$(nat_count u4500)" -ge 6 ] || fail "UDP 4500 through the NAT: $(nat_count u4500)"
-	# Keepalives (one byte, UDP length 9) every 2 s from A: two within 10 s.
+	# RFC 3948 4: no keepalive while ESP goes out through the mapping. A
+	# ping stream (5 per s) for 7 s; from 2.5 s in (the keepalive check
+	# one interval after its start has seen ESP), none in two intervals.
+	ip netns exec "$hA" ping -q -c 35 -i 0.2 -W 2 10.2.0.2 > /dev/null &
+	pid=$!
+	sleep 2.5
+	k0=$(nat_count keepalive)
+	u0=$(nat_count u4500)
+	sleep 4
+	k1=$(nat_count keepalive)
+	u1=$(nat_count u4500)
+	wait "$pid" || fail "the ping stream across the NAT got no answer"
+	[ $((u1 - u0)) -ge 10 ] || fail "ESP in UDP during the stream: $((u1 - u0)) in 4 s"
+	expect_eq "keepalives while ESP flows" $((k1 - k0)) 0
+	# Quiet again: keepalives (one byte, UDP length 9) every 2 s from A,
+	# the first within two intervals of the last ESP: two within 15 s.
 	k0=$(nat_count keepalive)
 	t0=$(date +%s.%N)
-	wait_for 10 count_at_least keepalive $((k0 + 2)) ||
-		fail "keepalives: $(nat_count keepalive) after $k0 in 10 s"
+	wait_for 15 count_at_least keepalive $((k0 + 2)) ||
+		fail "keepalives: $(nat_count keepalive) after $k0 in 15 s"
 	t1=$(date +%s.%N)
-	echo "keepalives: 2 more in $(elapsed "$t0" "$t1") s (nat-keepalive = 2s)"
+	echo "keepalives: 2 more in $(elapsed "$t0" "$t1") s after the stream (nat-keepalive = 2s)"
 	ip netns exec "$gA" "$SGWCTL" down gw > /dev/null
 	wait_for 5 no_sgw_sa "$gB" || fail "SAs left on B after down"
 }
