@@ -74,13 +74,15 @@ sgw_conf() {
 	} > "$f"
 }
 
-# fail_context: the end of each daemon's log, for failures seen only in CI.
+# fail_context: the end of each daemon's and charon's log, for failures
+# seen only in CI.
 fail_context() {
 	local f
 
-	for f in "${work:-/nonexistent}"/daemon-*.log; do
+	for f in "${work:-/nonexistent}"/daemon-*.log \
+		 "${work:-/nonexistent}"/charon-*/charon.log; do
 		[ -s "$f" ] || continue
-		echo "--- last lines of ${f##*/}"
+		echo "--- last lines of ${f#"$work"/}"
 		tail -n 60 "$f"
 	done
 }
@@ -283,6 +285,18 @@ wait_crosswise() {
 }
 
 # wait_for SECONDS CMD...: until CMD succeeds.
+# until_s SECONDS CMD...: CMD succeeds within SECONDS of wall-clock time
+# (wait_for counts tries, which a slow guest stretches).
+until_s() {
+	local end=$(($(date +%s) + $1))
+
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+
 wait_for() {
 	local t=$1 i
 

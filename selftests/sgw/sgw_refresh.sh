@@ -563,6 +563,40 @@ test_child_terminated() {
 		fail "not logged: $(tail -5 "$work/daemon-$gA.log")"
 }
 
+# Traffic reaches both ends at the same moment: sgw (on demand) and charon
+# (start_action = trap) each start IKE. Within 60 s they hold one IKE SA
+# and one CHILD SA pair, and traffic flows both ways.
+test_both_on_traffic() {
+	local t0 t1 p1 p2
+
+	require_module
+	topo
+	charon_peer
+	sed -i 's/mode = tunnel/mode = tunnel\n\t\t\t\t\tstart_action = trap/' \
+		"$work/charon-$gB/swanctl.conf"
+	swanctl_ns "$gB" --load-all --noprompt --file "$work/charon-$gB/swanctl.conf" \
+		> /dev/null 2>&1 || fail "swanctl could not reload"
+	sgw_pair_conf
+	sgw_a_start
+	t0=$(date +%s%N)
+	ip netns exec "$hA" ping -c 1 -W 1 10.2.0.2 > /dev/null 2>&1 &
+	p1=$!
+	ip netns exec "$hB" ping -c 1 -W 1 10.1.0.2 > /dev/null 2>&1 &
+	p2=$!
+	wait "$p1" "$p2" || true
+	until_s 90 charon_matches || {
+		swanctl_ns "$gB" --list-sas 2>/dev/null
+		ip netns exec "$gA" "$SGWCTL" show 1
+		ip netns exec "$gA" "$SGWCTL" sa show 1
+		fail "no single matching SA pair within 90 s after both started"; }
+	until_s 60 charon_single || fail "charon keeps more than one SA"
+	wait_for 30 ping_ok "$hA" 10.2.0.2 || fail "no ping A -> B"
+	ping_ok "$hB" 10.1.0.2 || fail "no ping B -> A"
+	t1=$(date +%s%N)
+	echo "one working pair $(((t1 - t0) / 1000000)) ms after traffic at both ends (IKE SAs started by sgw: $(count_log "$gA" 'negotiating on demand'))"
+	wait_for 30 ike_spis_agree || fail "sgw and charon do not agree on the IKE SA"
+}
+
 # Our daemon restarts and forgets its SAs while the peer keeps them: the
 # peer's ESP, with an SPI we no longer have, makes us renegotiate (no
 # liveness checks on either side, no traffic from our LAN).
@@ -603,6 +637,7 @@ tests=(
 	recovery test_recovery
 	unknown_spi test_unknown_spi
 	child_terminated test_child_terminated
+	both_on_traffic test_both_on_traffic
 )
 # SGW_REFRESH_ONLY=REGEX runs only the cases whose name matches.
 sel=()
