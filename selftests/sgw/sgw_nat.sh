@@ -6,7 +6,7 @@
 # against strongSwan's charon; ESP in UDP on 4500 and no plain ESP on the
 # wire, SPIs crosswise, keepalives from the NATed side, a NAT mapping that
 # changes mid-session (followed, recovery time printed); encap = yes over a
-# path that drops ESP.
+# path that drops ESP; sgwctl check's NAT findings.
 #
 #   hA 10.1.0.2 -- gA 192.168.100.2 -- nat 192.168.100.1 | 203.0.113.1 -- 203.0.113.2 gB -- hB 10.2.0.2
 #
@@ -204,6 +204,108 @@ test_nat_mapping_change() {
 	echo "mapping $old -> $new: traffic back $(elapsed "$t0" "$t1") s after the first packet"
 }
 
+# nat_check NS: sgwctl check's lines in NS (it exits 1 on an error).
+nat_check() {
+	ip netns exec "$1" "$SGWCTL" check 2>&1 || true
+}
+
+# nat_has NS LINE...: one check in NS prints exactly each LINE.
+nat_has() {
+	local out l
+
+	out=$(nat_check "$1")
+	shift
+	for l in "$@"; do
+		grep -qxF -- "$l" <<< "$out" ||
+			{ printf '%s\n' "$out"; fail "missing finding: $l"; }
+	done
+}
+
+# nat_codes NS: "severity/code" of check -j's NAT findings in NS.
+nat_codes() {
+	ip netns exec "$1" "$SGWCTL" -j check | python3 -c '
+import json, sys
+print(" ".join("%s/%s" % (f["severity"], f["code"]) for f in json.load(sys.stdin)
+	       if f["tunnel"] == "gw" and f["code"].startswith("nat")))'
+}
+
+# tunnel_nat NS VALUE: the daemon in NS shows tunnel 1's nat as VALUE.
+tunnel_nat() {
+	[ "$(sgw_field "$1" nat)" = "$2" ]
+}
+
+# sgwctl check from the daemon's NAT detection, with the configuration
+# as users write it: A (behind the NAT) with nat-keepalive = 0s, B with a
+# rule dropping UDP 4500, then A with nat-traversal = no.
+test_nat_check() {
+	local bpeer h l note
+
+	require_module
+	require_cmd nft
+	topo_nat
+	sgw_nat_pair "nat-keepalive = 0s"
+	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
+	wait_for 10 crosswise_sgw "$gA" "$gB" || fail "no crosswise SA pair"
+	bpeer=$(sgw_field "$gB" ike-remote)
+	expect_match "B's IKE peer is the NAT's 4500 mapping" "$bpeer" \
+		'^203\.0\.113\.1:4000[0-9]$'
+	note="note: gw: NAT detection in IKE_SA_INIT found this gateway behind a NAT (the peer sees it at another address or port): IKE and ESP go in UDP between 192.168.100.2:4500 (here) and 203.0.113.2:4500 (the peer)"
+	l="warning: gw: this gateway is behind a NAT and nat-keepalive = 0s: no NAT keepalives go out, so the NAT forgets the mapping of 192.168.100.2:4500 while the tunnel is quiet, and the peer's IKE and ESP stop reaching this gateway; fix: nat-keepalive = 20s in [tunnel gw], then sgwctl reload"
+	nat_has "$gA" "$l" "$note; a NAT mapping that changes is followed (the new address and port are taken from authenticated IKE messages)"
+	expect_eq "A: check -j" "$(nat_codes "$gA")" \
+		"warning/nat-keepalive-off note/nat"
+	nat_has "$gB" "note: gw: NAT detection in IKE_SA_INIT found the peer behind a NAT (it sends from another address or port than it sees): IKE and ESP go in UDP between 203.0.113.2:4500 (here) and $bpeer (the peer); the peer's NAT keepalives hold its mapping open; a NAT mapping that changes is followed (the new address and port are taken from authenticated IKE messages)"
+	# The fix as printed: the key in the file, and a reload.
+	sed -i 's/^nat-keepalive = 0s$/nat-keepalive = 20s/' "$work/a.conf"
+	ip netns exec "$gA" "$SGWCTL" reload > /dev/null || fail "reload A"
+	# The changed tunnel starts over: up again, as an operator would.
+	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up after reload"
+	wait_for 10 crosswise_sgw "$gA" "$gB" || fail "no SA pair after reload"
+	bpeer=$(sgw_field "$gB" ike-remote)
+	nat_has "$gA" "$note; a NAT keepalive goes out whenever nothing else went to the peer for 20 s, holding this side's mapping open; a NAT mapping that changes is followed (the new address and port are taken from authenticated IKE messages)"
+	expect_eq "A: check -j after the fix" "$(nat_codes "$gA")" "note/nat"
+
+	# B's own filter drops UDP 4500, which this tunnel runs on.
+	ip netns exec "$gB" nft -f - <<-EOF
+	table inet t {
+		chain in {
+			type filter hook input priority 0; policy accept;
+			udp dport 4500 drop
+		}
+	}
+	EOF
+	h=$(ip netns exec "$gB" nft -a list table inet t |
+		sed -n 's/^.*udp dport 4500 drop # handle \([0-9]*\)$/\1/p')
+	l="error: gw: IKE and ESP in UDP from $bpeer to 203.0.113.2:4500, the NAT traversal this tunnel uses, is dropped by nft rule inet t in handle $h; fix: nft insert rule inet t in position $h ip saddr 203.0.113.1 udp dport 4500 accept"
+	nat_has "$gB" "$l"
+	expect_eq "B: check -j" "$(nat_codes "$gB")" "error/natt-dropped note/nat"
+	ip netns exec "$gB" "$SGWCTL" check > /dev/null &&
+		fail "check exits 0 with an error"
+	ip netns exec "$gB" sh -c "${l##*; fix: }" || fail "the fix failed"
+	expect_eq "B: check -j after the fix" "$(nat_codes "$gB")" "note/nat"
+	ip netns exec "$gB" "$SGWCTL" check > /dev/null ||
+		{ nat_check "$gB"; fail "check exits non-zero after the fix"; }
+	ip netns exec "$gB" nft delete table inet t
+
+	# nat-traversal = no at A: no NAT detection, and B sees the NAT only
+	# in the port A's IKE arrives from; ESP crosses it plain.
+	echo "nat-traversal = no" >> "$work/a.conf"
+	ip netns exec "$gA" "$SGWCTL" reload > /dev/null || fail "reload A"
+	wait_for 10 no_sgw_sa "$gB" || fail "SAs left on B after the reload"
+	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null ||
+		{ cat "$work"/daemon-*.log; fail "up without NAT traversal failed"; }
+	wait_for 10 tunnel_nat "$gB" off || fail "B's nat: $(sgw_field "$gB" nat)"
+	bpeer=$(sgw_field "$gB" ike-remote)
+	expect_match "B's IKE peer is the NAT's 500 mapping" "$bpeer" \
+		'^203\.0\.113\.1:4000[0-9]$'
+	nat_has "$gB" "warning: gw: the peer's IKE comes from $bpeer, not port 500: a NAT between the gateways rewrites it, and the peer does no NAT detection: ESP crosses the NAT unencapsulated (IP protocol 50), which most NATs do not pass, and a mapping that changes is not followed; fix: turn NAT traversal on at the peer (nat-traversal = yes there)"
+	expect_eq "B: check -j, the peer without NAT traversal" \
+		"$(nat_codes "$gB")" "warning/nat-no-traversal"
+	expect_eq "A: check -j, NAT traversal off" "$(nat_codes "$gA")" ""
+	daemon_alive "$gA"
+	daemon_alive "$gB"
+}
+
 # A behind the NAT initiates to charon at B (charon cannot initiate: the
 # NAT has no port forward to A).
 test_nat_sgw_charon() {
@@ -308,6 +410,7 @@ tests=(
 	"sgw behind NAT -> charon: UDP 4500, SPIs crosswise" test_nat_sgw_charon
 	"charon behind NAT -> sgw: sgw answers, follows to 4500" test_nat_charon_sgw
 	"sgw -> sgw, encap = yes over a path that drops ESP" test_encap_esp_blocked
+	"sgwctl check names the NAT from NAT detection" test_nat_check
 )
 ktap_begin $((${#tests[@]} / 2))
 load_ipsec_modules

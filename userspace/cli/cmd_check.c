@@ -592,12 +592,68 @@ static void fw_gateway(struct live *l, const struct sgw_conf_tunnel *t,
 		  port ? "nat-ike" : "nat-esp", what, match);
 }
 
+/*
+ * NAT traversal in use: IKE and ESP in UDP between the IKE SA's own
+ * addresses and ports (the peer as the NAT shows it), both ways.
+ */
+static void fw_natt(struct live *l, const struct sgw_conf_tunnel *t,
+		    const struct ctl_tunnel *ct, const char *uplink)
+{
+	char lh[64], rh[64], what[256], match[160];
+	struct sgw_conf_addr la, ra;
+	unsigned int lp = nat_port_of(ct->ike_local);
+	unsigned int rp = nat_port_of(ct->ike_remote);
+	struct nft_pkt p;
+	const char *ipk;
+
+	nat_host_of(ct->ike_local, lh, sizeof(lh));
+	nat_host_of(ct->ike_remote, rh, sizeof(rh));
+	if (!lp || !rp || !parse_conf_addr(lh, &la) ||
+	    !parse_conf_addr(rh, &ra) || la.family != ra.family)
+		return;
+	ipk = la.family == AF_INET ? "ip" : "ip6";
+	memset(&p, 0, sizeof(p));
+	p.family = la.family;
+	p.l4proto = IPPROTO_UDP;
+	p.icmp_type = -1;
+	set_addr(p.saddr, &ra);
+	set_addr(p.daddr, &la);
+	p.sport = (uint16_t)rp;
+	p.dport = (uint16_t)lp;
+	p.iif = uplink;
+	p.ct_state = "new";
+	snprintf(what, sizeof(what), "IKE and ESP in UDP from %s to %s, the "
+		 "NAT traversal this tunnel uses,", ct->ike_remote,
+		 ct->ike_local);
+	snprintf(match, sizeof(match), "%s saddr %s udp dport %u", ipk, rh, lp);
+	fw_packet(l, t, NFT_HOOK_INPUT, &p, FINDING_ERROR, "natt-dropped",
+		  what, match);
+	memset(&p, 0, sizeof(p));
+	p.family = la.family;
+	p.l4proto = IPPROTO_UDP;
+	p.icmp_type = -1;
+	set_addr(p.saddr, &la);
+	set_addr(p.daddr, &ra);
+	p.sport = (uint16_t)lp;
+	p.dport = (uint16_t)rp;
+	p.oif = uplink;
+	p.ct_state = "established";
+	snprintf(what, sizeof(what), "IKE and ESP in UDP from %s to %s, the "
+		 "NAT traversal this tunnel uses,", ct->ike_local,
+		 ct->ike_remote);
+	snprintf(match, sizeof(match), "%s daddr %s udp dport %u", ipk, rh, rp);
+	fw_packet(l, t, NFT_HOOK_OUTPUT, &p, FINDING_ERROR, "natt-dropped",
+		  what, match);
+}
+
 static void check_firewall(struct live *l, const struct sgw_conf_tunnel *t,
+			   const struct ctl_tunnel *ct,
 			   const struct sgw_conf_addr *local,
 			   const char *uplink, const char *lan)
 {
 	char r[SGW_CONF_ADDRSTRLEN], lo[SGW_CONF_ADDRSTRLEN];
 	char what[256], match[160];
+	bool natt = ct && nat_in_use(ct->nat);
 	struct nft_pkt p;
 
 	if (!l->have_nft)
@@ -614,9 +670,13 @@ static void check_firewall(struct live *l, const struct sgw_conf_tunnel *t,
 	p.ct_state = "new";
 	p.icmp_type = -1;
 	fw_gateway(l, t, &p, true, 500, r, lo);
-	if (t->nat_traversal)
+	if (natt)
+		fw_natt(l, t, ct, uplink);
+	else if (t->nat_traversal)
 		fw_gateway(l, t, &p, true, 4500, r, lo);
-	fw_gateway(l, t, &p, true, 0, r, lo);
+	/* ESP in UDP: a rule on IP protocol 50 does not meet it. */
+	if (!natt)
+		fw_gateway(l, t, &p, true, 0, r, lo);
 	/* ICMP about our ESP from a router on the path: "related". */
 	p.l4proto = p.family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 	p.icmp_type = p.family == AF_INET ? 3 : 2;
@@ -639,7 +699,8 @@ static void check_firewall(struct live *l, const struct sgw_conf_tunnel *t,
 	p.ct_state = "established";
 	p.icmp_type = -1;
 	fw_gateway(l, t, &p, false, 500, lo, r);
-	fw_gateway(l, t, &p, false, 0, lo, r);
+	if (!natt)
+		fw_gateway(l, t, &p, false, 0, lo, r);
 
 	/* Forwarded traffic through the tunnel device, both ways. */
 	if (t->remote_networks.count && t->local_networks.count) {
@@ -847,6 +908,17 @@ static void check_tunnel(struct live *l, const struct sgw_conf_tunnel *t)
 		    "allow ESP (IP protocol 50) from the peer on every filter "
 		    "of the path, here and at the peer",
 		    "%s", ct->esp_silent);
+	if (ct) {
+		struct nat_facts nf = {
+			.tunnel = t->name, .nat = ct->nat,
+			.ike_local = ct->ike_local, .ike_remote = ct->ike_remote,
+			.state = ct->state, .failure = ct->failure,
+			.nat_traversal = t->nat_traversal,
+			.encap = t->encap, .keepalive_s = t->nat_keepalive,
+		};
+
+		finding_nat(&l->f, &nf);
+	}
 	if (route_get(&t->remote, &s, err, sizeof(err))) {
 		ADD(l, FINDING_ERROR, t->name, "peer-unrouted",
 		    "add a route to the remote SGW", "%s", err);
@@ -894,7 +966,7 @@ static void check_tunnel(struct live *l, const struct sgw_conf_tunnel *t)
 			snprintf(lan, sizeof(lan), "%s", s.dev);
 	}
 	if (local.family)
-		check_firewall(l, t, &local, uplink[0] ? uplink : NULL,
+		check_firewall(l, t, ct, &local, uplink[0] ? uplink : NULL,
 			       lan[0] ? lan : NULL);
 	if (k)
 		check_kernel_tunnel(l, t, k);

@@ -94,3 +94,113 @@ void findings_json(FILE *out, const struct findings *f)
 	json_array_close(&j);
 	json_end(&j);
 }
+
+/* ---- NAT between the gateways, from the daemon's NAT detection ---- */
+
+bool nat_in_use(const char *nat)
+{
+	return nat && (!strcmp(nat, "local") || !strcmp(nat, "remote") ||
+		       !strcmp(nat, "both") || !strcmp(nat, "encap"));
+}
+
+unsigned int nat_port_of(const char *addr_port)
+{
+	const char *c = addr_port ? strrchr(addr_port, ':') : NULL;
+	char *end;
+	unsigned long v;
+
+	if (!c || !c[1])
+		return 0;
+	v = strtoul(c + 1, &end, 10);
+	return *end || v > 65535 ? 0 : (unsigned int)v;
+}
+
+void nat_host_of(const char *addr_port, char *buf, size_t len)
+{
+	const char *c = addr_port ? strrchr(addr_port, ':') : NULL;
+	size_t n;
+
+	buf[0] = '\0';
+	if (!c || !len)
+		return;
+	n = (size_t)(c - addr_port);
+	if (n >= 2 && addr_port[0] == '[' && addr_port[n - 1] == ']') {
+		addr_port++;
+		n -= 2;
+	}
+	snprintf(buf, len, "%.*s", (int)n, addr_port);
+}
+
+int finding_nat(struct findings *f, const struct nat_facts *n)
+{
+	const char *nat = n->nat ? n->nat : "";
+	bool here = !strcmp(nat, "local") || !strcmp(nat, "both");
+	unsigned int port = nat_port_of(n->ike_remote);
+	char keep[128] = "";
+	int r = 0;
+
+	if (here && n->keepalive_s)
+		snprintf(keep, sizeof(keep), "; a NAT keepalive goes out "
+			 "whenever nothing else went to the peer for %u s, "
+			 "holding this side's mapping open",
+			 n->keepalive_s);
+	else if (!strcmp(nat, "remote"))
+		snprintf(keep, sizeof(keep), "; the peer's NAT keepalives "
+			 "hold its mapping open");
+	if (nat_in_use(nat) && strcmp(nat, "encap"))
+		r |= finding_add(f, FINDING_NOTE, n->tunnel, "nat", NULL,
+			"NAT detection in IKE_SA_INIT found %s: IKE and ESP "
+			"go in UDP between %s (here) and %s (the peer)%s; a NAT "
+			"mapping that changes is followed (the new address and "
+			"port are taken from authenticated IKE messages)",
+			!strcmp(nat, "local") ? "this gateway behind a NAT "
+			"(the peer sees it at another address or port)" :
+			!strcmp(nat, "remote") ? "the peer behind a NAT (it "
+			"sends from another address or port than it sees)" :
+			"both gateways behind NATs", n->ike_local,
+			n->ike_remote, keep);
+	else if (!strcmp(nat, "encap"))
+		r |= finding_add(f, FINDING_NOTE, n->tunnel, "nat", NULL,
+			"NAT detection in IKE_SA_INIT found no NAT between the "
+			"gateways; IKE and ESP go in UDP between %s (here) and "
+			"%s (the peer) all the same, as encap = yes asks",
+			n->ike_local, n->ike_remote);
+	if (here && !n->keepalive_s) {
+		char fix[160];
+
+		snprintf(fix, sizeof(fix), "nat-keepalive = 20s in [tunnel "
+			 "%s], then sgwctl reload", n->tunnel);
+		r |= finding_add(f, FINDING_WARNING, n->tunnel,
+			"nat-keepalive-off", fix, "this gateway is behind a NAT "
+			"and nat-keepalive = 0s: no NAT keepalives go out, so "
+			"the NAT forgets the mapping of %s while the tunnel is "
+			"quiet, and the peer's IKE and ESP stop reaching this "
+			"gateway", n->ike_local);
+	}
+	/*
+	 * NAT detection on here found none at the peer, yet the peer's IKE
+	 * port was rewritten. (With nat-traversal = no here, the daemon
+	 * takes IKE from the remote's port 500 only.)
+	 */
+	if (n->nat_traversal && !strcmp(nat, "off") && port && port != 500 &&
+	    port != 4500)
+		r |= finding_add(f, FINDING_WARNING, n->tunnel,
+			"nat-no-traversal", "turn NAT traversal on at the peer "
+			"(nat-traversal = yes there)", "the peer's IKE comes "
+			"from %s, not port 500: a NAT between the gateways "
+			"rewrites it, and the peer does no NAT detection: ESP "
+			"crosses the NAT unencapsulated (IP protocol 50), which "
+			"most NATs do not pass, and a mapping that changes is "
+			"not followed", n->ike_remote);
+	/* The last failure stays after a success: only while it holds. */
+	if (n->state && (!strcmp(n->state, "failed") ||
+			 !strcmp(n->state, "connecting")) &&
+	    n->failure && strstr(n->failure, "a NAT is in the way"))
+		r |= finding_add(f, FINDING_WARNING, n->tunnel, "nat-identity",
+			"set local-id and remote-id to fqdn: identities at "
+			"both ends (local-id here equal to remote-id there), "
+			"then sgwctl reload", "IKE failed with a NAT between "
+			"the gateways: an address identity (the default) "
+			"names an address the NAT rewrites");
+	return r ? -1 : 0;
+}

@@ -10,6 +10,7 @@
 #ifndef SGWCTL_FINDING_H
 #define SGWCTL_FINDING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -39,5 +40,31 @@ const char *finding_sev_name(enum finding_sev s);
 void findings_sort(struct findings *f);
 void finding_print(FILE *out, const struct finding *x);
 void findings_json(FILE *out, const struct findings *f);
+
+/*
+ * What the daemon's NAT detection (RFC 7296 2.23) says of one tunnel's
+ * IKE SA, beside the tunnel's configuration: the findings "nat",
+ * "nat-keepalive-off", "nat-no-traversal" and "nat-identity".
+ */
+struct nat_facts {
+	const char *tunnel;
+	/* the daemon's "nat": "", "off", "none", "local", "remote", "both",
+	 * "encap" (see ctl.h) */
+	const char *nat;
+	const char *ike_local, *ike_remote;	/* "ADDR:PORT", "" for none */
+	const char *state;	/* the daemon's tunnel state ("failed"...) */
+	const char *failure;	/* the last IKE failure, "" (kept after) */
+	bool nat_traversal, encap;		/* the tunnel's keys */
+	unsigned int keepalive_s;		/* nat-keepalive, 0: off */
+};
+
+/* The IKE SA runs IKE and ESP in UDP (NAT seen, or encap = yes). */
+bool nat_in_use(const char *nat);
+/* The port of "ADDR:PORT" or "[ADDR]:PORT"; 0 when none. */
+unsigned int nat_port_of(const char *addr_port);
+/* The address of the same, without brackets, into @buf ("" for none). */
+void nat_host_of(const char *addr_port, char *buf, size_t len);
+/* Adds the NAT findings of one tunnel; -1 on memory, else 0. */
+int finding_nat(struct findings *f, const struct nat_facts *n);
 
 #endif

@@ -285,6 +285,172 @@ static void test_findings(void **state)
 	findings_free(&f);
 }
 
+/* The NAT findings' lines, as "sgwctl check" prints them. */
+static char *nat_lines(const struct nat_facts *n)
+{
+	struct findings f = { 0 };
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_int_equal(finding_nat(&f, n), 0);
+	findings_sort(&f);
+	for (i = 0; i < f.n; i++)
+		finding_print(out, &f.v[i]);
+	fclose(out);
+	findings_free(&f);
+	return buf;
+}
+
+static void expect_nat(const struct nat_facts *n, const char *want)
+{
+	char *got = nat_lines(n);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_nat_findings(void **state)
+{
+	struct nat_facts n = {
+		.tunnel = "gw", .nat = "local",
+		.ike_local = "192.168.100.2:4500",
+		.ike_remote = "203.0.113.2:4500", .failure = "",
+		.nat_traversal = true, .keepalive_s = 20,
+	};
+	char host[64], *got;
+
+	(void)state;
+	/* This side behind the NAT, keepalives on. */
+	expect_nat(&n, "note: gw: NAT detection in IKE_SA_INIT found this "
+		"gateway behind a NAT (the peer sees it at another address or "
+		"port): IKE and ESP go in UDP between 192.168.100.2:4500 (here) "
+		"and 203.0.113.2:4500 (the peer); a NAT keepalive goes out "
+		"whenever nothing else went to the peer for 20 s, holding this "
+		"side's mapping open; a NAT mapping that "
+		"changes is followed (the new address and port are taken from "
+		"authenticated IKE messages)\n");
+	/* ...keepalives off: the warning names the key and a value. */
+	n.keepalive_s = 0;
+	expect_nat(&n, "warning: gw: this gateway is behind a NAT and "
+		"nat-keepalive = 0s: no NAT keepalives go out, so the NAT "
+		"forgets the mapping of 192.168.100.2:4500 while the tunnel is "
+		"quiet, and the peer's IKE and ESP stop reaching this gateway; "
+		"fix: nat-keepalive = 20s in [tunnel gw], then sgwctl reload\n"
+		"note: gw: NAT detection in IKE_SA_INIT found this gateway "
+		"behind a NAT (the peer sees it at another address or port): IKE "
+		"and ESP go in UDP between 192.168.100.2:4500 (here) and "
+		"203.0.113.2:4500 (the peer); a NAT mapping that changes is "
+		"followed (the new address and port are taken from "
+		"authenticated IKE messages)\n");
+	/* The peer behind it: keepalives are its part, none warned here. */
+	n.nat = "remote";
+	n.ike_local = "203.0.113.2:4500";
+	n.ike_remote = "203.0.113.1:40003";
+	expect_nat(&n, "note: gw: NAT detection in IKE_SA_INIT found the peer "
+		"behind a NAT (it sends from another address or port than it "
+		"sees): IKE and ESP go in UDP between 203.0.113.2:4500 (here) "
+		"and 203.0.113.1:40003 (the peer); the peer's NAT keepalives "
+		"hold its mapping open; a NAT mapping that changes is followed "
+		"(the new address and port are taken from authenticated IKE "
+		"messages)\n");
+	/* Both behind NATs: this side's keepalives matter again. */
+	n.nat = "both";
+	got = nat_lines(&n);
+	assert_true(strncmp(got, "warning: gw: this gateway is behind a NAT "
+			    "and nat-keepalive = 0s", 62) == 0);
+	assert_non_null(strstr(got, "\nnote: gw: NAT detection in IKE_SA_INIT "
+			       "found both gateways behind NATs: "));
+	free(got);
+	/* No NAT, ESP in UDP forced. */
+	n.nat = "encap";
+	n.encap = true;
+	n.keepalive_s = 20;
+	expect_nat(&n, "note: gw: NAT detection in IKE_SA_INIT found no NAT "
+		"between the gateways; IKE and ESP go in UDP between "
+		"203.0.113.2:4500 (here) and 203.0.113.1:40003 (the peer) all "
+		"the same, as encap = yes asks\n");
+	/* Nothing to say: no NAT, or not negotiated yet. */
+	n.nat = "none";
+	expect_nat(&n, "");
+	n.nat = "";
+	n.ike_local = n.ike_remote = "";
+	expect_nat(&n, "");
+	/* NAT traversal on here, none at the peer, the port rewritten. */
+	n.nat = "off";
+	n.ike_local = "203.0.113.2:500";
+	n.ike_remote = "203.0.113.1:40001";
+	expect_nat(&n, "warning: gw: the peer's IKE comes from "
+		"203.0.113.1:40001, not port 500: a NAT between the gateways "
+		"rewrites it, and the peer does no NAT detection: ESP crosses "
+		"the NAT unencapsulated (IP protocol 50), which most NATs do "
+		"not pass, and a mapping that changes is not followed; fix: "
+		"turn NAT traversal on at the peer (nat-traversal = yes "
+		"there)\n");
+	/* Port 500 itself says nothing; nor does "off" from our own key. */
+	n.ike_remote = "203.0.113.1:500";
+	expect_nat(&n, "");
+	n.ike_remote = "203.0.113.1:40001";
+	n.nat_traversal = false;
+	expect_nat(&n, "");
+	/* A failure the daemon puts down to the NAT. */
+	n.nat = "";
+	n.ike_remote = "";
+	n.failure = "AUTHENTICATION_FAILED: we rejected peer 203.0.113.1: it "
+		"identified as '192.168.100.2', we expect '203.0.113.1'; a NAT "
+		"is in the way: the peer sits behind one, so its address "
+		"identity may be its private address";
+	n.state = "established";
+	expect_nat(&n, "");
+	n.state = "failed";
+	expect_nat(&n, "warning: gw: IKE failed with a NAT between the "
+		"gateways: an address identity (the default) names an address "
+		"the NAT rewrites; fix: set local-id and remote-id to fqdn: "
+		"identities at both ends (local-id here equal to remote-id "
+		"there), then sgwctl reload\n");
+	/* The helpers, IPv6 too. */
+	assert_true(nat_in_use("encap"));
+	assert_false(nat_in_use("off"));
+	assert_false(nat_in_use(NULL));
+	assert_int_equal(nat_port_of("[2001:db8::1]:4500"), 4500);
+	assert_int_equal(nat_port_of("192.0.2.1:"), 0);
+	assert_int_equal(nat_port_of("192.0.2.1:70000"), 0);
+	assert_int_equal(nat_port_of(""), 0);
+	nat_host_of("[2001:db8::1]:4500", host, sizeof(host));
+	assert_string_equal(host, "2001:db8::1");
+	nat_host_of("203.0.113.1:40003", host, sizeof(host));
+	assert_string_equal(host, "203.0.113.1");
+	nat_host_of("", host, sizeof(host));
+	assert_string_equal(host, "");
+}
+
+/* The NAT-T packet as check builds it, against a rule on UDP 4500. */
+static void test_natt_rule(void **state)
+{
+	static const char text[] =
+		"{\"nftables\":[{\"chain\":{\"family\":\"inet\",\"table\":\"t\",\"name\":\"in\",\"handle\":1,\"type\":\"filter\",\"hook\":\"input\",\"prio\":0,\"policy\":\"accept\"}},"
+		/* udp dport ipsec-nat-t drop */
+		"{\"rule\":{\"family\":\"inet\",\"table\":\"t\",\"chain\":\"in\",\"handle\":2,\"expr\":[{\"match\":{\"op\":\"==\",\"left\":{\"payload\":{\"protocol\":\"udp\",\"field\":\"dport\"}},\"right\":\"ipsec-nat-t\"}},{\"drop\":null}]}}]}";
+	struct nft_ruleset r2;
+	struct nft_pkt p = pkt(IPPROTO_UDP, "203.0.113.1", "203.0.113.2",
+			       "wan0", NULL, "new");
+	struct nft_verdict v;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(nft_ruleset_parse(&r2, text, strlen(text), err,
+					   sizeof(err)), 0);
+	p.sport = 40003;
+	p.dport = 4500;
+	nft_evaluate(&r2, NFT_HOOK_INPUT, &p, &v);
+	assert_int_equal(v.kind, NFT_DROP);
+	assert_int_equal(v.rule.handle, 2);
+	p.dport = 500;
+	nft_evaluate(&r2, NFT_HOOK_INPUT, &p, &v);
+	assert_int_equal(v.kind, NFT_ACCEPT);
+	nft_ruleset_free(&r2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +461,8 @@ int main(void)
 		cmocka_unit_test(test_policy_and_undecided),
 		cmocka_unit_test(test_json_reader),
 		cmocka_unit_test(test_findings),
+		cmocka_unit_test(test_nat_findings),
+		cmocka_unit_test(test_natt_rule),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
