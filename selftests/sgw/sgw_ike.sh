@@ -112,6 +112,8 @@ assert len(fam["sgw_tunnel_drops"].samples) == len(tunnel["drops"])
 for reason in ("timeout", "auth", "proposal", "ts", "refused", "local"):
     assert one("sgw_tunnel_ike_failures_total", reason=reason, **t) == 0, reason
 assert one("sgw_tunnel_child_rekeys_total", **t) == 0
+assert one("sgw_daemon_ike_half_open") == 0
+assert one("sgw_daemon_ike_cookies_sent_total") == 0
 print("ok: %d packets out, %d in" % (after["tx_packets"], after["rx_packets"]))
 EOF_PY
 }

@@ -119,6 +119,8 @@ static const char *ike_name(const struct ctl_tunnel *t)
 
 static void format_daemon(FILE *out, const struct metrics_view *v)
 {
+	const struct ctl_ike_load *l = v->ike ? &v->ike->load : NULL;
+
 	family(out, "sgw_daemon_up", "gauge",
 	       "Whether the IKE daemon answers on its control socket.");
 	fprintf(out, "sgw_daemon_up %d\n", v->ike ? 1 : 0);
@@ -133,6 +135,27 @@ static void format_daemon(FILE *out, const struct metrics_view *v)
 	family(out, "sgw_daemon_tunnels", "gauge",
 	       "Tunnels in the daemon's configuration.");
 	fprintf(out, "sgw_daemon_tunnels %zu\n", v->ike->n);
+	if (!l->valid)
+		return;
+	family(out, "sgw_daemon_ike_half_open", "gauge",
+	       "Responder IKE SAs waiting for IKE_AUTH.");
+	fprintf(out, "sgw_daemon_ike_half_open %" PRIu32 "\n", l->half_open);
+	family(out, "sgw_daemon_ike_cookies_demanded", "gauge",
+	       "Whether the responder now demands COOKIEs (RFC 7296 section 2.6).");
+	fprintf(out, "sgw_daemon_ike_cookies_demanded %d\n",
+		l->cookies_demanded ? 1 : 0);
+	family(out, "sgw_daemon_ike_cookies_sent_total", "counter",
+	       "COOKIEs the responder demanded from initiators.");
+	fprintf(out, "sgw_daemon_ike_cookies_sent_total %" PRIu64 "\n",
+		l->cookies_sent);
+	family(out, "sgw_daemon_ike_half_open_dropped_total", "counter",
+	       "IKE_SA_INIT requests dropped at the half-open maximum.");
+	fprintf(out, "sgw_daemon_ike_half_open_dropped_total %" PRIu64 "\n",
+		l->half_open_dropped);
+	family(out, "sgw_daemon_ike_half_open_expired_total", "counter",
+	       "Half-open responder IKE SAs that expired without IKE_AUTH.");
+	fprintf(out, "sgw_daemon_ike_half_open_expired_total %" PRIu64 "\n",
+		l->half_open_expired);
 }
 
 static void format_kernel(FILE *out, const struct metrics_view *v)

@@ -155,7 +155,12 @@ static void test_with_daemon(void **state)
 		  .failures = { [1] = 3 } },
 		{ .id = 9, .name = "", .ifname = "sgw9", .state = "weird" },
 	};
-	struct ctl_reply r = { .ok = true, .n = 2, .v = ike };
+	struct ctl_reply r = {
+		.ok = true, .n = 2, .v = ike,
+		.load = { .valid = true, .half_open = 2, .cookies_demanded = true,
+			  .cookies_sent = 7, .half_open_dropped = 1,
+			  .half_open_expired = 5 },
+	};
 	struct metrics_view v = { .tunnels = &tl, .stats = &st, .ike = &r,
 				  .uptime = 42 };
 	char *text;
@@ -166,6 +171,11 @@ static void test_with_daemon(void **state)
 	has(text, "sgw_daemon_up 1");
 	has(text, "sgw_daemon_uptime_seconds 42");
 	has(text, "sgw_daemon_tunnels 2");
+	has(text, "sgw_daemon_ike_half_open 2");
+	has(text, "sgw_daemon_ike_cookies_demanded 1");
+	has(text, "sgw_daemon_ike_cookies_sent_total 7");
+	has(text, "sgw_daemon_ike_half_open_dropped_total 1");
+	has(text, "sgw_daemon_ike_half_open_expired_total 5");
 	has(text, "sgw_tunnel_transmit_packets_total{tunnel=\"hq\",id=\"1\"} 5");
 	has(text, "sgw_tunnel_state{tunnel=\"hq\",id=\"1\",state=\"established\"} 1");
 	has(text, "sgw_tunnel_state{tunnel=\"hq\",id=\"1\",state=\"connecting\"} 0");
