@@ -68,7 +68,8 @@ UNITS := packaging/systemd/sgw.service packaging/systemd/sgw@.service
 USERSPACE_FILES = $(SBINDIR)/sgwctl \
 	$(foreach m,$(MANPAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
 	$(addprefix $(UNITDIR)/,$(notdir $(UNITS))) \
-	$(COMPLETIONDIR)/sgwctl $(DOCDIR)/examples/sgw.conf
+	$(COMPLETIONDIR)/sgwctl $(DOCDIR)/examples/sgw.conf \
+	$(addprefix $(DOCDIR)/examples/,sgw-metrics.service sgw-metrics.timer)
 
 # prune DIRS: removes each of DIRS (under DESTDIR) that is empty, and its
 # empty parents up to DESTDIR; nothing without DESTDIR.
@@ -97,6 +98,8 @@ install-sgwctl: sgwctl
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$(notdir $(u));)
 	install -D -m 0644 packaging/bash-completion/sgwctl $(DESTDIR)$(COMPLETIONDIR)/sgwctl
 	install -D -m 0644 packaging/sgw.conf.example $(DESTDIR)$(DOCDIR)/examples/sgw.conf
+	install -m 0644 packaging/sgw-metrics.service packaging/sgw-metrics.timer \
+		$(DESTDIR)$(DOCDIR)/examples/
 
 uninstall-module:
 	@test -n "$(KVER)" || { echo "cannot tell the kernel release of KDIR=$(KDIR)" >&2; exit 1; }

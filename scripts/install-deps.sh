@@ -21,7 +21,7 @@ pkgs=(
 	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio xz-utils systemd
 	# tools the tests and the demo run inside the VM
 	iproute2 iputils-ping iperf3 tcpdump nftables util-linux procps
-	python3 python3-scapy wireguard-tools strongswan-charon
+	python3 python3-scapy python3-prometheus-client wireguard-tools strongswan-charon
 	strongswan-swanctl libstrongswan-standard-plugins
 )
 

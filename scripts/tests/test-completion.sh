@@ -68,6 +68,7 @@ usage() {
 while read -r c; do
 	u=$(usage "$c")
 	[ -n "$u" ] || [ "$c" = reload ] || [ "$c" = version ] || [ "$c" = genpsk ] ||
+		[ "$c" = metrics ] ||
 		{ bad "usage line of \"$c\""; continue; }
 	toks=$(echo "$u" | tr -d '[]')
 	# The first positional argument: a placeholder that is no keyword's

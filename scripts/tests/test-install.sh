@@ -31,6 +31,8 @@ kver=$(modinfo -F vermagic "$top/sgw.ko" | cut -d' ' -f1)
 	echo "$prefix/lib/systemd/system/sgw@.service"
 	echo "$prefix/share/bash-completion/completions/sgwctl"
 	echo "$prefix/share/doc/sgw/examples/sgw.conf"
+	echo "$prefix/share/doc/sgw/examples/sgw-metrics.service"
+	echo "$prefix/share/doc/sgw/examples/sgw-metrics.timer"
 } | LC_ALL=C sort > "$tmp/want"
 (cd "$dest" && find . ! -type d | sed 's/^\.//' | LC_ALL=C sort) > "$tmp/got"
 if diff -u "$tmp/want" "$tmp/got" > "$tmp/diff"; then

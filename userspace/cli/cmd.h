@@ -55,5 +55,6 @@ int cmd_config(struct ctx *ctx, int argc, char **argv);
 int cmd_showconf(struct ctx *ctx, int argc, char **argv);
 int cmd_genpsk(struct ctx *ctx, int argc, char **argv);
 int cmd_check(struct ctx *ctx, int argc, char **argv);
+int cmd_metrics(struct ctx *ctx, int argc, char **argv);
 
 #endif

@@ -43,6 +43,7 @@ static const struct command commands[] = {
 	  "print a new pre-shared key (0s, base64) for both ends" },
 	{ "check", cmd_check, "[-c FILE] [--strict] [TUNNEL]",
 	  "diagnose the live system against the configuration" },
+	{ "metrics", cmd_metrics, "", "print Prometheus metrics of the tunnels and the daemon" },
 	{ "monitor", cmd_monitor, "[--count N]", "print SA lifetime events" },
 	{ "version", cmd_version, "", "show sgwctl and module versions" },
 	{ 0 }
