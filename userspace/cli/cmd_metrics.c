@@ -17,26 +17,9 @@
 
 #include "cmd.h"
 #include "daemon_client.h"
+#include "devstat.h"
 #include "metrics.h"
 #include "nl.h"
-
-/* A device counter ("rx_bytes") as the caller's network namespace sees it. */
-static uint64_t dev_counter(const char *ifname, const char *name)
-{
-	char path[128];
-	unsigned long long n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s",
-		 ifname, name);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%llu", &n) != 1)
-		n = 0;
-	fclose(f);
-	return n;
-}
 
 /*
  * The daemon's age: its pid from the namespace's lock file (ctl.h), its
@@ -116,10 +99,10 @@ int cmd_metrics(struct ctx *ctx, int argc, char **argv)
 	for (i = 0; i < tunnels.n; i++) {
 		const char *ifn = tunnels.v[i].ifname;
 
-		stats[i].rx_bytes = dev_counter(ifn, "rx_bytes");
-		stats[i].tx_bytes = dev_counter(ifn, "tx_bytes");
-		stats[i].rx_packets = dev_counter(ifn, "rx_packets");
-		stats[i].tx_packets = dev_counter(ifn, "tx_packets");
+		stats[i].rx_bytes = devstat_counter(ifn, "rx_bytes");
+		stats[i].tx_bytes = devstat_counter(ifn, "tx_bytes");
+		stats[i].rx_packets = devstat_counter(ifn, "rx_packets");
+		stats[i].tx_packets = devstat_counter(ifn, "tx_packets");
 	}
 	v.stats = stats;
 	running = daemon_status(&ike) == 0;

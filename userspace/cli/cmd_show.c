@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "daemon_client.h"
+#include "devstat.h"
 #include "json.h"
 #include "nl.h"
 #include "print.h"
@@ -169,27 +170,6 @@ static void show_human(const struct view *v)
 	}
 }
 
-/*
- * A device counter ("rx_bytes") from sysfs, as the network namespace of
- * the caller sees it: the device's totals, across every SA and rekey.
- */
-static uint64_t dev_counter(const char *ifname, const char *name)
-{
-	char path[128];
-	unsigned long long v = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s",
-		 ifname, name);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%llu", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v;
-}
-
 /* 1536 -> "1.5 KiB": bytes below 1 KiB as they are. */
 static void human_bytes(uint64_t n, char *buf, size_t len)
 {
@@ -234,8 +214,8 @@ static void show_brief(const struct view *v, bool json)
 		const struct sgw_tunnel_info *t = &v->tunnels.v[i];
 		char local[SGW_PREFIX_STRLEN], remote[SGW_PREFIX_STRLEN];
 		char peers[2 * SGW_PREFIX_STRLEN + 8], rx[32], tx[32];
-		uint64_t rxb = dev_counter(t->ifname, "rx_bytes");
-		uint64_t txb = dev_counter(t->ifname, "tx_bytes");
+		uint64_t rxb = devstat_counter(t->ifname, "rx_bytes");
+		uint64_t txb = devstat_counter(t->ifname, "tx_bytes");
 
 		if (!wanted(v, t->id))
 			continue;
@@ -256,9 +236,9 @@ static void show_brief(const struct view *v, bool json)
 			json_u64(&j, "rx_bytes", rxb);
 			json_u64(&j, "tx_bytes", txb);
 			json_u64(&j, "rx_packets",
-				 dev_counter(t->ifname, "rx_packets"));
+				 devstat_counter(t->ifname, "rx_packets"));
 			json_u64(&j, "tx_packets",
-				 dev_counter(t->ifname, "tx_packets"));
+				 devstat_counter(t->ifname, "tx_packets"));
 			json_object_close(&j);
 			continue;
 		}
