@@ -592,6 +592,21 @@ static void fw_gateway(struct live *l, const struct sgw_conf_tunnel *t,
 		  port ? "nat-ike" : "nat-esp", what, match);
 }
 
+/* A NAT-T datagram from @src:@sport to @dst:@dport. */
+static void natt_pkt(struct nft_pkt *p, const struct sgw_conf_addr *src,
+		     unsigned int sport, const struct sgw_conf_addr *dst,
+		     unsigned int dport)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = src->family;
+	p->l4proto = IPPROTO_UDP;
+	p->icmp_type = -1;
+	set_addr(p->saddr, src);
+	set_addr(p->daddr, dst);
+	p->sport = (uint16_t)sport;
+	p->dport = (uint16_t)dport;
+}
+
 /*
  * NAT traversal in use: IKE and ESP in UDP between the IKE SA's own
  * addresses and ports (the peer as the NAT shows it), both ways.
@@ -612,14 +627,7 @@ static void fw_natt(struct live *l, const struct sgw_conf_tunnel *t,
 	    !parse_conf_addr(rh, &ra) || la.family != ra.family)
 		return;
 	ipk = la.family == AF_INET ? "ip" : "ip6";
-	memset(&p, 0, sizeof(p));
-	p.family = la.family;
-	p.l4proto = IPPROTO_UDP;
-	p.icmp_type = -1;
-	set_addr(p.saddr, &ra);
-	set_addr(p.daddr, &la);
-	p.sport = (uint16_t)rp;
-	p.dport = (uint16_t)lp;
+	natt_pkt(&p, &ra, rp, &la, lp);
 	p.iif = uplink;
 	p.ct_state = "new";
 	snprintf(what, sizeof(what), "IKE and ESP in UDP from %s to %s, the "
@@ -628,14 +636,7 @@ static void fw_natt(struct live *l, const struct sgw_conf_tunnel *t,
 	snprintf(match, sizeof(match), "%s saddr %s udp dport %u", ipk, rh, lp);
 	fw_packet(l, t, NFT_HOOK_INPUT, &p, FINDING_ERROR, "natt-dropped",
 		  what, match);
-	memset(&p, 0, sizeof(p));
-	p.family = la.family;
-	p.l4proto = IPPROTO_UDP;
-	p.icmp_type = -1;
-	set_addr(p.saddr, &la);
-	set_addr(p.daddr, &ra);
-	p.sport = (uint16_t)lp;
-	p.dport = (uint16_t)rp;
+	natt_pkt(&p, &la, lp, &ra, rp);
 	p.oif = uplink;
 	p.ct_state = "established";
 	snprintf(what, sizeof(what), "IKE and ESP in UDP from %s to %s, the "
