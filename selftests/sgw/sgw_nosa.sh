@@ -170,6 +170,11 @@ test_on_demand() {
 	expect_crosswise "SAs" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 }
 
+# held_none NS: tunnel 1 holds no packet (each held one sent or dropped).
+held_none() {
+	[ "$(tfield "$1" "t['events']['held'] - t['events']['held-sent'] - t['drops']['hold-timeout'] - t['drops']['hold-full']")" = 0 ]
+}
+
 # refused_for NS DST [PING ARGS]: pings DST from NS until the daemon logs
 # that a packet to it found no SA and started nothing (10 s).
 refused_for() {
@@ -201,6 +206,9 @@ test_on_demand_remote_only() {
 	expect_eq "B never asked" "$(sgw_field "$gB" state)" idle
 	grep -q "negotiating on demand" "$work/daemon-$gA.log" &&
 		fail "negotiated for a packet outside remote-networks"
+	# The refused packets wait out the hold time (5 s after the first of
+	# them), and a packet queued behind them would go with them.
+	until_s 20 held_none "$gA" || fail "held packets not dropped in time"
 	x "$hA" ping -c 1 -W 5 10.2.0.2 > "$work/ping" ||
 		{ cat "$work/ping" "$work"/daemon-*.log; fail "first ping lost"; }
 	expect_eq "established" "$(sgw_field "$gA" state)" established
