@@ -9,7 +9,8 @@
 Frames go out of IF byte for byte (AF_PACKET), so outer headers can lie
 about their lengths. Each frame is one of: ESP of the real inbound SA with
 a valid ICV around a mangled plaintext (inner packet, next header and
-padding chosen at random), ESP with the right SPI and a random body, ESP of
+padding chosen at random), ESP with the right SPI and a random body, valid ESP with one bit flipped
+(the first frame of every run, then at random), ESP of
 an unknown SPI, fragments of a valid ESP packet (overlapping, missing,
 duplicated), ICMP errors quoting our outbound ESP with random MTUs and
 truncated quotes, broken outer IP headers, UDP to ports 500 and 4500
@@ -56,6 +57,7 @@ class Fuzz:
         self.sa = Sa(a.alg, bytes.fromhex(a.key), a.spi)
         self.seq = 1 << 20
         self.ident = 1
+        self.frames = 0
 
     def outer(self, proto, payload, **kw):
         if self.v6:
@@ -104,10 +106,20 @@ class Fuzz:
 
     def frame(self):
         r = self.r
-        kind = r.choice(["valid", "valid", "valid", "garbage", "spi", "frag", "icmp",
-                         "header", "udp", "ext6"])
+        # The first is a tampered one, so every run meets the ICV check.
+        kind = "tamper" if not self.frames else r.choice([
+            "valid", "valid", "valid", "garbage", "spi", "frag", "icmp",
+            "header", "udp", "ext6", "tamper"])
+        self.frames += 1
         if kind == "valid":
             return kind, self.outer(50, self.valid_esp())
+        if kind == "tamper":
+            # A new sequence number and one bit flipped after the header.
+            self.seq += 1
+            body = bytearray(self.sa.encrypt(icmp_echo(self.isrc, self.idst, 32, 0x4655, 1)
+                                             + bytes((1, 2, 2, 4)), self.seq))
+            body[r.randrange(8, len(body))] ^= 1 << r.randrange(8)
+            return kind, self.outer(50, bytes(body))
         if kind == "garbage":
             body = struct.pack("!II", self.a.spi, self.seq) + os.urandom(r.randrange(0, 200))
             return kind, self.outer(50, body[:r.randrange(0, len(body) + 1)])
