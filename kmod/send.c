@@ -271,6 +271,15 @@ static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 	int err;
 
 	cfg = rcu_dereference_bh(tunnel->cfg);
+	/*
+	 * The peer drops what lies outside the SA's selectors; so do we,
+	 * before it is held or spends a sequence number. A held packet is
+	 * checked again: the SA that releases it may have narrowed them.
+	 */
+	if (whole && cfg && !sgw_ts_out_allowed(cfg, skb)) {
+		drop(tunnel, SGW_DROP_SELECTOR, skb);
+		return;
+	}
 	/* Referenced before a sequence number is spent: a rekey loses nothing. */
 	sa = sgw_sa_get_out(tunnel, SGW_MODE_TUNNEL);
 	/* Without a usable SA, wait for the one IKE is asked to negotiate. */

@@ -451,3 +451,11 @@ bool sgw_ts_allows(const struct sgw_prefix *ts, unsigned int n,
 	}
 	return false;
 }
+
+/* Outbound: the source in the local selectors, the destination in the remote. */
+bool sgw_ts_out_allowed(const struct sgw_tunnel_cfg *cfg,
+			const struct sk_buff *skb)
+{
+	return sgw_ts_allows(cfg->local_ts, cfg->n_local_ts, skb, true) &&
+	       sgw_ts_allows(cfg->remote_ts, cfg->n_remote_ts, skb, false);
+}

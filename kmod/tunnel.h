@@ -119,6 +119,8 @@ struct sgw_tunnel *sgw_tunnel_protecting(struct sgw_net *sn,
 					 const struct sgw_addr *remote);
 bool sgw_ts_allows(const struct sgw_prefix *ts, unsigned int n,
 		   const struct sk_buff *skb, bool source);
+bool sgw_ts_out_allowed(const struct sgw_tunnel_cfg *cfg,
+			const struct sk_buff *skb);
 
 int sgw_remote_table_init(struct sgw_net *sn);
 void sgw_remote_table_uninit(struct sgw_net *sn);

@@ -791,7 +791,7 @@ test_selector() {
 		fi
 	}
 	one 10 10.9.9.9 10.2.0.2 no		# source outside remote-ts
-	one 11 10.1.0.7 10.2.0.2 yes		# source inside
+	one 11 10.1.0.2 10.2.0.2 yes		# source inside (hA: no ICMP error comes back)
 	one 12 10.1.0.2 10.3.0.2 no		# destination outside local-ts
 	one 13 fd01::2 fd02::2 no		# no IPv6 in remote-ts
 	one 14 10.1.1.2 10.2.0.2 no		# just past the /24
@@ -800,6 +800,22 @@ test_selector() {
 	expect_eq "drops" "$(drops_total "$gB")" $sel
 	expect_eq "in SA packets (selector drops after decryption count nothing)" \
 		"$(sa_get "$gB" sgw in $SPI_AB packets)" $rx
+
+	# Outbound: what the peer would drop never enters the SA. A route
+	# wider than remote-ts, and the gateway's own ping with its WAN source.
+	local out_sa
+	out_sa=$(sa_get "$gB" sgw out $SPI_BA packets)
+	n_exec "$gB" ip route add 10.3.0.0/24 dev sgw1
+	n_exec "$hB" ping -c 1 -W 1 10.3.0.9 > /dev/null 2>&1 || true
+	sel=$((sel + 1))
+	wait_eq "10.2.0.2 > 10.3.0.9: selector drops" $sel drop "$gB" sgw selector
+	n_exec "$gB" ping -c 1 -W 1 -I "$outB" "$inA" > /dev/null 2>&1 || true
+	sel=$((sel + 1))
+	wait_eq "$outB > $inA: selector drops" $sel drop "$gB" sgw selector
+	expect_eq "tx_dropped" "$(devstat "$gB" tx_dropped)" 2
+	expect_eq "out SA packets (nothing sent for them)" \
+		"$(sa_get "$gB" sgw out $SPI_BA packets)" "$out_sa"
+	ping_n "$hB" "$inA" 2 56 2
 }
 
 # ------------------------------------------------------ teardown under load

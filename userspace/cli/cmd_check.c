@@ -753,9 +753,13 @@ static const struct {
 	  "negotiation failed or is not started (FAQ: \"no SA\")",
 	  "sgwctl up TUNNEL and read its answer; auto-refresh keeps SAs" },
 	{ SGW_DROP_SELECTOR, FINDING_WARNING,
-	  "decrypted packets came from or went to addresses outside "
-	  "remote-networks/local-networks: the two ends list different "
-	  "networks", "make both ends list the same networks, mirrored" },
+	  "packets outside the tunnel's networks were dropped: decrypted "
+	  "ones when the two ends list different networks, outgoing ones "
+	  "routed into the tunnel from or to addresses outside "
+	  "local-networks/remote-networks (a route wider than "
+	  "remote-networks, the gateway's own traffic with its WAN source)",
+	  "list the same networks on both ends, mirrored, and route only "
+	  "remote-networks into the tunnel" },
 	{ SGW_DROP_REPLAY, FINDING_NOTE,
 	  "ESP arrived replayed or too far behind the replay window: "
 	  "reordering on the path or parallel decryption at high rates",
