@@ -7,8 +7,10 @@
  *
  * - At most SGW_HOLD_MAX packets per tunnel; a newer one pushes out the
  *   oldest (dropped as hold-full).
- * - The first held packet starts the timer; whatever still waits
- *   SGW_HOLD_TIMEOUT_S later is dropped (hold-timeout) with one log line.
+ * - Each packet waits at most SGW_HOLD_TIMEOUT_S from its own arrival,
+ *   then is dropped (hold-timeout): a packet queued behind an older one
+ *   gets its whole time. One log line tells how many timed out, once the
+ *   queue ran empty (or every SGW_HOLD_TIMEOUT_S while traffic goes on).
  * - An outbound SA being installed sends them, in order; disabling the
  *   tunnel drops them (disabled); deleting it frees them.
  * - Acquire events and the log line come at most once per second per
@@ -26,26 +28,63 @@
 #include "send.h"
 #include "tunnel.h"
 
+#define HOLD_TIMEOUT (SGW_HOLD_TIMEOUT_S * HZ)
+
+/* Under the queue lock: the oldest packet leaves, with its time. */
+static struct sk_buff *dequeue_oldest(struct sgw_hold *h)
+{
+	h->first = (h->first + 1) % SGW_HOLD_MAX;
+	return __skb_dequeue(&h->queue);
+}
+
+static void log_expired(struct sgw_tunnel *tunnel, unsigned int n)
+{
+	if (n)
+		pr_info("%s: tunnel %u: no SA within %u s: dropped %u held packet%s\n",
+			tunnel->dev->name, tunnel->id, SGW_HOLD_TIMEOUT_S, n,
+			n == 1 ? "" : "s");
+}
+
+/*
+ * Under the queue lock: @n more packets timed out. They are told in one
+ * line once the queue has run empty, or every SGW_HOLD_TIMEOUT_S while
+ * packets keep coming; returns how many to tell now.
+ */
+static unsigned int expired_to_tell(struct sgw_hold *h, unsigned int n)
+{
+	unsigned int tell = 0;
+
+	if (n && !h->expired)
+		h->expired_since = jiffies;
+	h->expired += n;
+	if (h->expired && (skb_queue_empty(&h->queue) ||
+			   time_after_eq(jiffies, h->expired_since + HOLD_TIMEOUT))) {
+		tell = h->expired;
+		h->expired = 0;
+	}
+	return tell;
+}
+
 static void hold_expired(struct timer_list *timer)
 {
 	struct sgw_hold *h = from_timer(h, timer, timer);
 	struct sgw_tunnel *tunnel = container_of(h, struct sgw_tunnel, hold);
 	struct sk_buff_head list;
-	unsigned int n = 0;
 	struct sk_buff *skb;
+	unsigned int tell;
 
 	__skb_queue_head_init(&list);
 	spin_lock_bh(&h->queue.lock);
-	skb_queue_splice_init(&h->queue, &list);
+	while (!skb_queue_empty(&h->queue) &&
+	       time_after_eq(jiffies, h->queued_at[h->first] + HOLD_TIMEOUT))
+		__skb_queue_tail(&list, dequeue_oldest(h));
+	if (!skb_queue_empty(&h->queue))
+		mod_timer(&h->timer, h->queued_at[h->first] + HOLD_TIMEOUT);
+	tell = expired_to_tell(h, skb_queue_len(&list));
 	spin_unlock_bh(&h->queue.lock);
-	while ((skb = __skb_dequeue(&list))) {
+	while ((skb = __skb_dequeue(&list)))
 		sgw_tunnel_tx_drop(tunnel, SGW_DROP_HOLD_TIMEOUT, skb);
-		n++;
-	}
-	if (n)
-		pr_info("%s: tunnel %u: no SA within %u s: dropped %u held packet%s\n",
-			tunnel->dev->name, tunnel->id, SGW_HOLD_TIMEOUT_S, n,
-			n == 1 ? "" : "s");
+	log_expired(tunnel, tell);
 }
 
 void sgw_hold_init(struct sgw_tunnel *tunnel)
@@ -118,9 +157,11 @@ void sgw_hold(struct sgw_tunnel *tunnel, struct sk_buff *skb)
 	ask = acquire_due(h);
 	if (listening) {
 		if (skb_queue_len(&h->queue) >= SGW_HOLD_MAX)
-			oldest = __skb_dequeue(&h->queue);
+			oldest = dequeue_oldest(h);
 		else if (skb_queue_empty(&h->queue))
-			mod_timer(&h->timer, jiffies + SGW_HOLD_TIMEOUT_S * HZ);
+			mod_timer(&h->timer, jiffies + HOLD_TIMEOUT);
+		h->queued_at[(h->first + skb_queue_len(&h->queue)) %
+			     SGW_HOLD_MAX] = jiffies;
 		__skb_queue_tail(&h->queue, skb);
 	}
 	spin_unlock(&h->queue.lock);
@@ -150,15 +191,21 @@ void sgw_hold(struct sgw_tunnel *tunnel, struct sk_buff *skb)
 		sgw_hold_flush(tunnel, SGW_DROP_DISABLED);
 }
 
-static void take_all(struct sgw_hold *h, struct sk_buff_head *list)
+/* Empties the queue; timeouts not yet told are told now. */
+static void take_all(struct sgw_tunnel *tunnel, struct sk_buff_head *list)
 {
+	struct sgw_hold *h = &tunnel->hold;
+	unsigned int tell;
+
 	__skb_queue_head_init(list);
 	spin_lock_bh(&h->queue.lock);
 	if (!skb_queue_empty(&h->queue)) {
 		skb_queue_splice_init(&h->queue, list);
 		timer_delete(&h->timer);
 	}
+	tell = expired_to_tell(h, 0);
 	spin_unlock_bh(&h->queue.lock);
+	log_expired(tunnel, tell);
 }
 
 /* An outbound SA was installed: send what waited for it, in order. */
@@ -167,7 +214,7 @@ void sgw_hold_release(struct sgw_tunnel *tunnel)
 	struct sk_buff_head list;
 	struct sk_buff *skb;
 
-	take_all(&tunnel->hold, &list);
+	take_all(tunnel, &list);
 	if (skb_queue_empty(&list))
 		return;
 	rcu_read_lock_bh();
@@ -183,7 +230,7 @@ void sgw_hold_flush(struct sgw_tunnel *tunnel, enum sgw_drop reason)
 	struct sk_buff_head list;
 	struct sk_buff *skb;
 
-	take_all(&tunnel->hold, &list);
+	take_all(tunnel, &list);
 	while ((skb = __skb_dequeue(&list)))
 		sgw_tunnel_tx_drop(tunnel, reason, skb);
 }

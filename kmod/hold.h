@@ -13,6 +13,11 @@ struct sgw_tunnel;
 /* Packets waiting for the tunnel's first outbound SA. */
 struct sgw_hold {
 	struct sk_buff_head queue;	/* its lock guards the fields below */
+	/* When each packet was queued (jiffies), in queue order from @first. */
+	unsigned long queued_at[SGW_HOLD_MAX];
+	unsigned int first;
+	unsigned int expired;		/* timed out, not yet logged */
+	unsigned long expired_since;	/* jiffies of the first of them */
 	struct timer_list timer;	/* drops what waited too long */
 	struct ratelimit_state acquire_rs;	/* acquire events */
 };

@@ -135,6 +135,36 @@ test_hold_release() {
 	expect_eq "acquire events" "$(grep -c acquire "$work/events")" 3
 }
 
+# Each held packet waits its own hold time: one queued behind an older
+# one is still sent when the SA comes after the older one timed out.
+test_hold_own_age() {
+	local p1 p2
+
+	require_module
+	topo
+	manual_pair
+	sa "$gA" in 0x2001
+	sa "$gB" out 0x2001
+	sa "$gB" in 0x1001
+	monitor_start "$gA" "$work/events"
+	log_mark
+	x "$hA" ping -c 1 -W 8 10.2.0.2 > "$work/ping1" 2>&1 &
+	p1=$!
+	sleep 3.5
+	x "$hA" ping -c 1 -W 10 10.2.0.2 > "$work/ping2" 2>&1 &
+	p2=$!
+	until_s 15 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j tunnel show 1 | grep -o '\"hold-timeout\":1,')\" ]" ||
+		fail "the first held packet did not time out: $(tfield "$gA" "t['drops']")"
+	expect_eq "held" "$(tfield "$gA" "t['events']['held']")" 2
+	sa "$gA" out 0x1001
+	wait "$p1" && fail "the timed-out packet was answered"
+	wait "$p2" || { cat "$work/ping2"; fail "the second held packet was lost with the first"; }
+	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held-sent']")" 1
+	expect_eq "hold-timeout" "$(tfield "$gA" "t['drops']['hold-timeout']")" 1
+	expect_eq "timeout log line" "$(log_count \
+		"nosa1: tunnel 1: no SA within 5 s: dropped 1 held packet")" 1
+}
+
 # on_demand_pair SECRET: sgw daemons at gA and gB, tunnel gw (interface
 # nosa1) on demand between 10.1.0.0/24 and 10.2.0.0/24, routes into it.
 on_demand_pair() {
@@ -453,6 +483,7 @@ test_local_auto() {
 tests=(
 	test_hold_timeout "held packets dropped after the timeout, acquire event, log lines"
 	test_hold_release "held packets sent when the SA comes, oldest pushed out, flushed on disable"
+	test_hold_own_age "each held packet waits its own hold time"
 	test_on_demand "first packet into an on-demand tunnel: IKE runs, the held ping arrives"
 	test_on_demand_remote_only "packets outside remote-networks, IPv6 multicast and link-local: dropped as selector, no IKE"
 	test_disable_charon "disable under ping against charon: DELETE first, no negotiation, enable resumes; the same past the daemon"
