@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sgwctl config check [--strict] [--offline] [FILE], sgwctl showconf
- * [-a] [FILE], sgwctl genpsk.
+ * [-a] [--peer TUNNEL [--format sgw|swanctl]] [FILE], sgwctl genpsk.
  */
 
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include "conf_check.h"
 #include "conf_host.h"
 #include "conf_parse.h"
+#include "conf_peer.h"
 #include "conf_print.h"
 #include "json.h"
 
@@ -138,25 +139,89 @@ int cmd_config(struct ctx *ctx, int argc, char **argv)
 	return dispatch(ctx, "sgwctl config", config_cmds, argc, argv);
 }
 
+/*
+ * The other gateway's side of tunnel @name: its sgw.conf section, or a
+ * strongSwan peer's swanctl.conf, which holds the key (read from the
+ * psk-file as the daemon reads it: the caller needs to be able to).
+ */
+static int showconf_peer(const char *path, const struct sgw_conf *conf,
+			 const char *name, bool swanctl)
+{
+	const struct sgw_conf_tunnel *t = sgw_conf_tunnel_find(conf, name);
+	uint8_t key[SGW_CONF_PSK_MAX];
+	char why[256], warn[256];
+	struct sgw_conf_tunnel m;
+	size_t keylen, i;
+	int r, err_no;
+
+	if (!t) {
+		fprintf(stderr, "sgwctl: showconf: no tunnel \"%s\" in %s "
+			"(its tunnels:", name, path);
+		for (i = 0; i < conf->n_tunnels; i++)
+			fprintf(stderr, " %s", conf->tunnels[i].name);
+		fprintf(stderr, "%s): name one of them\n",
+			conf->n_tunnels ? "" : " none");
+		return EXIT_USAGE;
+	}
+	if (sgw_conf_peer_mirror(t, &m, why, sizeof(why)))
+		return fail("showconf: %s", why);
+	if (!swanctl)
+		r = sgw_conf_peer_print(stdout, &m);
+	else if (sgw_conf_psk_read(t->psk_file, key, &keylen, warn,
+				   sizeof(warn), why, sizeof(why), &err_no))
+		return fail("showconf: %s (the swanctl.conf holds the key: "
+			    "run as a user who may read it, e.g. root)", why);
+	else
+		r = sgw_conf_peer_swanctl(stdout, &m, key, keylen);
+	explicit_bzero(key, sizeof(key));
+	return r ? fail("showconf: cannot write the configuration") : 0;
+}
+
 int cmd_showconf(struct ctx *ctx, int argc, char **argv)
 {
+	const char *peer = NULL, *format = "sgw";
 	unsigned int flags = 0;
 	struct sgw_conf conf;
-	int ret;
+	int ret, i, n = 0;
 
 	(void)ctx;
-	if (argc && (!strcmp(argv[0], "-a") || !strcmp(argv[0], "--all"))) {
-		flags = SGW_CONF_PRINT_DEFAULTS;
-		argc--;
-		argv++;
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all")) {
+			flags = SGW_CONF_PRINT_DEFAULTS;
+		} else if (!strcmp(argv[i], "--peer") ||
+			   !strcmp(argv[i], "--format")) {
+			if (i + 1 == argc)
+				return usage_error("showconf: %s needs a "
+						   "value", argv[i]);
+			if (argv[i][2] == 'p')
+				peer = argv[i + 1];
+			else
+				format = argv[i + 1];
+			i++;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage_error("showconf: unknown option \"%s\" "
+					   "(expected -a, --peer TUNNEL or "
+					   "--format sgw|swanctl)", argv[i]);
+		} else {
+			argv[n++] = argv[i];
+		}
 	}
-	if (argc && argv[0][0] == '-' && argv[0][1])
-		return usage_error("showconf: unknown option \"%s\" (expected "
-				   "-a)", argv[0]);
-	ret = load("showconf", argc, argv, &conf);
+	if (strcmp(format, "sgw") && strcmp(format, "swanctl"))
+		return usage_error("showconf: --format \"%s\": expected sgw "
+				   "or swanctl", format);
+	if (!peer && strcmp(format, "sgw"))
+		return usage_error("showconf: --format swanctl prints a peer: "
+				   "add --peer TUNNEL");
+	if (peer && flags)
+		return usage_error("showconf: -a and --peer do not go "
+				   "together");
+	ret = load("showconf", n, argv, &conf);
 	if (ret)
 		return ret;
-	if (sgw_conf_print(stdout, &conf, flags))
+	if (peer)
+		ret = showconf_peer(n ? argv[0] : SGW_CONF_DEFAULT_PATH, &conf,
+				    peer, !strcmp(format, "swanctl"));
+	else if (sgw_conf_print(stdout, &conf, flags))
 		ret = fail("showconf: cannot write the configuration");
 	sgw_conf_free(&conf);
 	return ret;

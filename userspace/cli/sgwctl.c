@@ -37,8 +37,10 @@ static const struct command commands[] = {
 	{ "reload", cmd_reload, "", "make the daemon read its configuration again" },
 	{ "config", cmd_config, "check [--strict] [--offline] [FILE]",
 	  "validate a configuration file" },
-	{ "showconf", cmd_showconf, "[-a] [FILE]",
-	  "print the effective configuration (-a: with defaults)" },
+	{ "showconf", cmd_showconf,
+	  "[-a] [--peer TUNNEL [--format sgw|swanctl]] [FILE]",
+	  "print the effective configuration (-a: with defaults), or the "
+	  "other gateway's side of a tunnel" },
 	{ "genpsk", cmd_genpsk, "",
 	  "print a new pre-shared key (0s, base64) for both ends" },
 	{ "check", cmd_check, "[-c FILE] [--strict] [TUNNEL]",

@@ -95,6 +95,18 @@ expect 2 'sgwctl: sa refresh: at most one tunnel (name, id or interface)' sa ref
 expect 2 'sgwctl: show: at most one tunnel (name, id or interface)' show a b
 expect 2 'sgwctl: config check: at most one FILE' config check a b
 
+# same WHAT GOT WANT
+same() {
+	if [ "$2" = "$3" ]; then
+		pass=$((pass + 1))
+	else
+		failed=$((failed + 1))
+		echo "not ok - $1"
+		echo "#   want: $3"
+		echo "#   got:  $2"
+	fi
+}
+
 # config check and showconf read files only: no kernel, no daemon.
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -117,19 +129,26 @@ else
 	failed=$((failed + 1)); echo "not ok - showconf round trip"
 fi
 expect 1 "sgwctl: $dir/nope.conf: No such file or directory" showconf "$dir/nope.conf"
-expect 2 'sgwctl: showconf: unknown option "-x" (expected -a)' showconf -x
-
-# same WHAT GOT WANT
-same() {
-	if [ "$2" = "$3" ]; then
-		pass=$((pass + 1))
-	else
-		failed=$((failed + 1))
-		echo "not ok - $1"
-		echo "#   want: $3"
-		echo "#   got:  $2"
-	fi
-}
+expect 2 'sgwctl: showconf: unknown option "-x" (expected -a, --peer TUNNEL or --format sgw|swanctl)' showconf -x
+# showconf --peer: the other gateway's side, which reads back mirrored.
+expect 2 "sgwctl: showconf: no tunnel \"branch\" in $dir/ok.conf (its tunnels: hq): name one of them" \
+	showconf --peer branch "$dir/ok.conf"
+expect 2 'sgwctl: showconf: --format swanctl prints a peer: add --peer TUNNEL' \
+	showconf --format swanctl "$dir/ok.conf"
+expect 2 'sgwctl: showconf: --peer needs a value' showconf --peer
+"$sgwctl" showconf --peer hq "$dir/ok.conf" > "$dir/peer.conf" 2>&1
+"$sgwctl" showconf --peer hq "$dir/peer.conf" | grep -v '^#' > "$dir/back.conf"
+same "showconf --peer: the peer's peer is this gateway" \
+	"$(grep -v '^#' "$dir/round.conf")" "$(cat "$dir/back.conf")"
+same "showconf --peer: swapped" "$(grep -c '^local = 192.0.2.2$\|^remote = 192.0.2.1$' "$dir/peer.conf")" 2
+(umask 077; printf '0x000102\n' > "$dir/k.psk")
+sed "s|psk-file = /k|psk-file = $dir/k.psk|" "$dir/ok.conf" > "$dir/k.conf"
+same "showconf --peer --format swanctl: the key" \
+	"$("$sgwctl" showconf --peer hq --format swanctl "$dir/k.conf" | grep "secret =")" \
+	"		secret = 0x000102"
+chmod 0644 "$dir/k.psk"
+expect 1 "sgwctl: showconf: psk-file $dir/k.psk is readable by others: refused; 'chmod 600 $dir/k.psk' keeps the key to root (the swanctl.conf holds the key: run as a user who may read it, e.g. root)" \
+	showconf --peer hq --format swanctl "$dir/k.conf"
 
 # Help: for the command right before it, on stdout, exit 0.
 same "tunnel add --help" "$("$sgwctl" tunnel add --help 2>&1 | head -n 1 | cut -c1-40); $?" \
