@@ -1,21 +1,48 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install every Debian package that building, testing, the VM runner and the
-# demo need. Idempotent: returns at once when everything is present.
+# Install the Debian packages sgw needs. Idempotent: returns at once when
+# everything is present.
+#
+#   install-deps.sh           everything building, testing, the VM runner
+#                             and the demo need (developers, CI)
+#   install-deps.sh --build   only what building sgw, its Debian packages
+#                             and the DKMS module needs: for a router
+#   install-deps.sh --list [--build]   print the package names, install nothing
 
 set -u
 
-pkgs=(
-	# build
+usage() {
+	sed -n '4,11s/^# \{0,1\}//p' "$0"
+}
+
+build_only=0 list=0
+for a in "$@"; do
+	case $a in
+	--build) build_only=1 ;;
+	--list) list=1 ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "install-deps: unknown option \"$a\"" >&2; usage >&2; exit 2 ;;
+	esac
+done
+
+# What a router builds and installs with: the compiler, the headers of
+# its kernel, libnl and OpenSSL, DKMS, and what "make deb" runs (the
+# Debian packaging tools, cmocka for the unit tests of the build, lintian).
+build_pkgs=(
 	gcc make pkg-config libc6-dev linux-headers-amd64 libnl-3-dev
 	libnl-genl-3-dev libssl-dev
-	# packaging: DKMS, the Debian packages and their checks, and every
-	# Debian 12 kernel flavour's headers for make compat-check
-	dkms dh-dkms debhelper lintian fakeroot man-db bash-completion
+	dkms dh-dkms debhelper fakeroot libcmocka-dev lintian
+)
+
+pkgs=(
+	"${build_pkgs[@]}"
+	# packaging checks, and every Debian 12 kernel flavour's headers for
+	# make compat-check
+	man-db bash-completion
 	linux-headers-cloud-amd64 linux-headers-rt-amd64
 	# unit tests, fuzzing and static checks
-	libcmocka-dev clang libclang-rt-14-dev sparse cppcheck linux-source-6.1
+	clang libclang-rt-14-dev sparse cppcheck linux-source-6.1
 	# the test VM: a Debian kernel booted by QEMU over the host's root
 	# (systemd: PID 1 of the guest that tests the units)
 	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio xz-utils systemd
@@ -24,6 +51,12 @@ pkgs=(
 	python3 python3-scapy python3-prometheus-client wireguard-tools strongswan-charon
 	strongswan-swanctl libstrongswan-standard-plugins
 )
+
+[ "$build_only" = 1 ] && pkgs=("${build_pkgs[@]}")
+if [ "$list" = 1 ]; then
+	printf '%s\n' "${pkgs[@]}"
+	exit 0
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do
