@@ -65,11 +65,14 @@ sgwctl:
 MODDIR = /lib/modules/$(KVER)/extra
 MANPAGES := $(wildcard Documentation/man/*.[1-9])
 UNITS := packaging/systemd/sgw.service packaging/systemd/sgw@.service
+# The operator's documents beside the examples.
+USER_DOCS := Documentation/quickstart.md Documentation/strongswan.md
 USERSPACE_FILES = $(SBINDIR)/sgwctl \
 	$(foreach m,$(MANPAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
 	$(addprefix $(UNITDIR)/,$(notdir $(UNITS))) \
 	$(COMPLETIONDIR)/sgwctl $(DOCDIR)/examples/sgw.conf \
-	$(addprefix $(DOCDIR)/examples/,sgw-metrics.service sgw-metrics.timer)
+	$(addprefix $(DOCDIR)/examples/,sgw-metrics.service sgw-metrics.timer) \
+	$(DOCDIR)/examples/sgw.nft $(addprefix $(DOCDIR)/,$(notdir $(USER_DOCS)))
 
 # prune DIRS: removes each of DIRS (under DESTDIR) that is empty, and its
 # empty parents up to DESTDIR; nothing without DESTDIR.
@@ -99,7 +102,8 @@ install-sgwctl: sgwctl
 	install -D -m 0644 packaging/bash-completion/sgwctl $(DESTDIR)$(COMPLETIONDIR)/sgwctl
 	install -D -m 0644 packaging/sgw.conf.example $(DESTDIR)$(DOCDIR)/examples/sgw.conf
 	install -m 0644 packaging/sgw-metrics.service packaging/sgw-metrics.timer \
-		$(DESTDIR)$(DOCDIR)/examples/
+		packaging/sgw.nft $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 $(USER_DOCS) $(DESTDIR)$(DOCDIR)/
 
 uninstall-module:
 	@test -n "$(KVER)" || { echo "cannot tell the kernel release of KDIR=$(KDIR)" >&2; exit 1; }

@@ -33,6 +33,9 @@ kver=$(modinfo -F vermagic "$top/sgw.ko" | cut -d' ' -f1)
 	echo "$prefix/share/doc/sgw/examples/sgw.conf"
 	echo "$prefix/share/doc/sgw/examples/sgw-metrics.service"
 	echo "$prefix/share/doc/sgw/examples/sgw-metrics.timer"
+	echo "$prefix/share/doc/sgw/examples/sgw.nft"
+	echo "$prefix/share/doc/sgw/quickstart.md"
+	echo "$prefix/share/doc/sgw/strongswan.md"
 } | LC_ALL=C sort > "$tmp/want"
 (cd "$dest" && find . ! -type d | sed 's/^\.//' | LC_ALL=C sort) > "$tmp/got"
 if diff -u "$tmp/want" "$tmp/got" > "$tmp/diff"; then
