@@ -151,10 +151,12 @@ static int showconf_peer(const char *path, const struct sgw_conf *conf,
 	uint8_t key[SGW_CONF_PSK_MAX];
 	char why[256], warn[256];
 	struct sgw_conf_tunnel m;
-	size_t keylen, i;
+	size_t keylen;
 	int r, err_no;
 
 	if (!t) {
+		size_t i;
+
 		fprintf(stderr, "sgwctl: showconf: no tunnel \"%s\" in %s "
 			"(its tunnels:", name, path);
 		for (i = 0; i < conf->n_tunnels; i++)
