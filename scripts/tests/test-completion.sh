@@ -23,6 +23,10 @@ if [ "\$*" = "-j tunnel show" ]; then
 	echo '[{"id":1,"ifname":"sgw1","enabled":true},{"id":7,"ifname":"branch7","enabled":false}]'
 	exit 0
 fi
+if [ "\$*" = "showconf" ]; then
+	printf '[tunnel hq]\nid = 1\n\n[tunnel branch-2]\nid = 2\n'
+	exit 0
+fi
 exec "$real" "\$@"
 EOS
 chmod +x "$tmp/bin/sgwctl"
@@ -117,6 +121,7 @@ same "used keywords are not offered again" "$(comp tunnel add id 3 name x local 
 	"enabled local-ts mtu remote remote-ts"
 same "a prefix narrows the tunnels" "$(comp up s)" "sgw1"
 same "files for config check" "$(cd "$top" && comp config check VERS)" "VERSION"
+same "showconf --peer: the tunnels of the file" "$(comp showconf --peer '')" "branch-2 hq"
 same "files for daemon -c" "$(cd "$top" && comp daemon -c VERS)" "VERSION"
 touch "$tmp/down"
 same "no tunnels when sgwctl cannot list them" "$(comp sa show '')" ""
