@@ -145,7 +145,7 @@ charon_start() {
 	cat > "$d/strongswan.conf" <<-EOC
 	charon {
 		load = random nonce openssl kdf pem pkcs1 x509 pubkey kernel-netlink socket-default vici
-		install_routes = no
+		install_routes = ${CHARON_INSTALL_ROUTES:-no}
 		retransmit_timeout = 1.0
 		retransmit_tries = 2
 		plugins {
