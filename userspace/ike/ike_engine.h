@@ -280,7 +280,7 @@ struct ike_probe_result {
 	char error[160];
 };
 
-#define IKE_PROBES_MAX 64
+#define IKE_PROBES_MAX 256
 
 /*
  * Sends the probe; its id in @id. -ENOENT for an unknown tunnel, -EINVAL
@@ -293,7 +293,10 @@ int ike_engine_probe(struct ike_engine *e, uint32_t tunnel, uint16_t port,
 /* -ENOENT for an unknown id. */
 int ike_engine_probe_result(const struct ike_engine *e, uint32_t id,
 			    struct ike_probe_result *r);
-/* The probe is forgotten; an answer that comes later is counted unknown. */
+/*
+ * The probe is forgotten; an answer that comes later is counted unknown.
+ * Probes nobody forgets go a minute after their timeout.
+ */
 void ike_engine_probe_forget(struct ike_engine *e, uint32_t id);
 
 /* Whether the next IKE_SA_INIT without a valid COOKIE gets one (§2.6). */

@@ -18,6 +18,7 @@
 #include "ike_trace.h"
 
 #define PROBE_NONCE_LEN 32
+#define IKE_PROBE_KEEP_MS 60000
 
 static struct ike_probe *probe_by_spi(const struct ike_engine *e,
 				      uint64_t spi)
@@ -108,6 +109,23 @@ static int probe_send(struct ike_engine *e, const struct ike_tunnel *t,
 	return ret;
 }
 
+/* Done and never collected (the asker went away): gone after a while. */
+static void probe_gc(struct ike_engine *e, ike_time_t now)
+{
+	struct ike_probe **pp = &e->probes, *p;
+
+	while ((p = *pp)) {
+		if (p->r.state != IKE_PROBE_WAITING &&
+		    now > p->deadline + IKE_PROBE_KEEP_MS) {
+			*pp = p->next;
+			e->n_probes--;
+			free(p);
+			continue;
+		}
+		pp = &p->next;
+	}
+}
+
 int ike_engine_probe(struct ike_engine *e, uint32_t tunnel, uint16_t port,
 		     ike_time_t timeout_ms, ike_time_t now, uint32_t *id)
 {
@@ -122,6 +140,7 @@ int ike_engine_probe(struct ike_engine *e, uint32_t tunnel, uint16_t port,
 		return -ENOENT;
 	if (!port || !timeout_ms || any_addr(&t->cfg.remote) || !t->cfg.n_ike)
 		return -EINVAL;
+	probe_gc(e, now);
 	if (e->n_probes >= IKE_PROBES_MAX)
 		return -EBUSY;
 	p = calloc(1, sizeof(*p));
