@@ -10,7 +10,10 @@
 # into the tunnel. For each: the exact finding line, then the fix the
 # finding names is run as printed and the finding is gone. With ESP
 # dropped, the daemon also says that ESP from the peer stopped arriving
-# (log, show) and clears it once ESP passes again.
+# (log, show) and clears it once ESP passes again. check --probe (one
+# IKE_SA_INIT on 500 and 4500) against the sgw peer and against charon:
+# the answer, "no answer" while the peer drops IKE_SA_INIT, and the
+# established SAs untouched at both ends.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ike_lib.sh"
@@ -56,6 +59,37 @@ handle() {
 		sed -n "s/^.*$2.* # handle \([0-9]*\)$/\1/p"
 }
 
+# probe [TIMEOUT]: sgwctl check --probe on gateway A (all its lines).
+probe() {
+	ip netns exec "$gA" "$SGWCTL" check --probe \
+		--probe-timeout "${1:-2}" 2>&1 || true
+}
+
+# has_in OUT LINE: OUT holds exactly this line.
+has_in() {
+	grep -qxF -- "$2" <<< "$1" || { printf '%s\n' "$1"; fail "missing finding: $2"; }
+}
+
+# half_open NS KEY: the daemon's responder load KEY ("half-open", ...).
+half_open() {
+	ip netns exec "$1" "$SGWCTL" -j show | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["daemon"]["ike"][sys.argv[1]])' "$2"
+}
+
+# probe_answers OUT PEER PROPOSAL: OUT has the answer lines of 500 and
+# 4500 (the round trip varies) and "no NAT".
+probe_answers() {
+	local port
+
+	for port in 500 4500; do
+		grep -qE "^note: gw: IKE on $2:$port answers in [0-9.]+ m?s \(probe from 192\.0\.2\.1:$port\): it chose $3\$" <<< "$1" ||
+			{ printf '%s\n' "$1"; fail "no probe answer on $port"; }
+	done
+	has_in "$1" "note: gw: no NAT between the gateways: the peer sees the probe from 192.0.2.1:500 as sent, and answers from $2:500 (NAT detection of the probe)"
+	grep -E "^note: gw: IKE on" <<< "$1" | sed 's/^/# probe: /'
+}
+
 # silent_until SECONDS REGEX: waits (at most SECONDS) until A's esp-silent
 # matches REGEX.
 silent_until() {
@@ -68,7 +102,7 @@ silent_until() {
 }
 
 test_check() {
-	local h l l2 out pid t0
+	local h l l2 out pid t0 sas spis blog prop rc
 
 	require_module
 	require_cmd nft
@@ -85,6 +119,41 @@ test_check() {
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping across"
 	clean "a working tunnel"
+
+	# --probe: one IKE_SA_INIT to the peer on 500 and on 4500, from the
+	# daemon's sockets. The SAs stay as they were, B answers from a
+	# half-open SA of its own that expires without a word on its tunnel.
+	t0=$SECONDS
+	sas=$(sgw_sas "$gA") spis=$(sgw_ike_spis "$gA")
+	blog=$(wc -l < "$work/daemon-$gB.log")
+	prop=$(sgw_field "$gA" proposal)
+	out=$(probe)
+	probe_answers "$out" 192.0.2.2 "$prop"
+	expect_eq "SAs after the probe" "$(sgw_sas "$gA")" "$sas"
+	expect_eq "IKE SA after the probe" "$(sgw_ike_spis "$gA")" "$spis"
+	expect_eq "B's IKE SA after the probe" "$(sgw_ike_spis "$gB")" "$spis"
+	expect_eq "B's half-open SAs: the two probes" "$(half_open "$gB" half-open)" 2
+	ping_ok "$hA" 10.2.0.2 || fail "no ping after the probe"
+	# B drops IKE_SA_INIT (exchange type 34) on UDP 500: the probe says
+	# so, exactly; other IKE (the tunnel's DPD) still passes.
+	ip netns exec "$gB" nft add table inet p
+	ip netns exec "$gB" nft add chain inet p in \
+		'{ type filter hook input priority 0; }'
+	ip netns exec "$gB" nft add rule inet p in udp dport 500 @th,208,8 34 drop
+	l="error: gw: no IKE answer from 192.0.2.2:500 in 2 s (probe from 192.0.2.1:500); fix: let UDP 500 between 192.0.2.1 and 192.0.2.2 pass every filter on the path and at the peer, and check that the peer runs IKE on 192.0.2.2"
+	rc=0
+	out=$(ip netns exec "$gA" "$SGWCTL" check --probe --probe-timeout 2 \
+		2>&1) || rc=$?
+	has_in "$out" "$l"
+	echo "# probe: $l"
+	expect_eq "check --probe without an answer: exit status" "$rc" 1
+	ip netns exec "$gB" nft delete table inet p
+	out=$(probe)
+	! grep -q "no IKE answer" <<< "$out" ||
+		{ printf '%s\n' "$out"; fail "the no-answer finding stayed"; }
+	probe_answers "$out" 192.0.2.2 "$prop"
+	expect_eq "SAs after three probes" "$(sgw_sas "$gA")" "$sas"
+	echo "# probe: three checks with --probe took $((SECONDS - t0)) s"
 	# -j: the same findings as the text, as an array.
 	ip netns exec "$gA" nft add table ip n
 	ip netns exec "$gA" nft add chain ip n post \
@@ -220,10 +289,65 @@ print(" ".join("%s/%s/%s" % (f["severity"], f["tunnel"], f["code"])
 	out=$(check)
 	! grep -q "peer-route\|goes into sgw1" <<< "$out" ||
 		{ printf '%s\n' "$out"; fail "the exemption note stayed"; }
+
+	# The probes' half-open SAs at B have expired (30 s after them):
+	# no failure and no warning on B's tunnel for them.
+	t0=$SECONDS
+	until_s 40 test "$(half_open "$gB" half-open)" = 0 ||
+		fail "B's half-open SAs did not expire"
+	# Five probes reached B: two, one (500 dropped), two.
+	expect_eq "B's expired half-open SAs" "$(half_open "$gB" half-open-expired)" 5
+	expect_eq "B's tunnel failure" "$(sgw_field "$gB" failure)" ""
+	expect_eq "B's tunnel state" "$(sgw_field "$gB" state)" established
+	! tail -n +"$((blog + 1))" "$work/daemon-$gB.log" |
+		grep -E "^sgw (error|warning): tunnel gw" ||
+		fail "B logged a failure or warning for its tunnel after the probes"
+	echo "# probe: waited $((SECONDS - t0)) s more for B's half-open SAs to expire"
 	daemon_alive "$gA"
 }
 
-ktap_begin 1
+# check --probe against charon: the answer on 500 and 4500 with the
+# proposal charon chose, and charon's IKE and CHILD SAs untouched.
+test_check_probe_charon() {
+	local out sas spis csas prop clog t0=$SECONDS
+
+	require_module
+	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
+	topo
+	psk "$work/gw.psk" "sgw-check probe secret"
+	sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 $NETS_A $NETS_B \
+		"$IKEP" aes256gcm16
+	# No daemon yet: nothing is probed, and check says why.
+	out=$(ip netns exec "$gA" "$SGWCTL" check -c "$work/a.conf" --probe 2>&1 || true)
+	has_in "$out" "note: -: nothing probed: --probe sends IKE_SA_INIT from the daemon's own IKE sockets (the path, ports and NAT mapping the tunnels' IKE uses), and no daemon runs; fix: start the daemon, then check --probe again"
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$gA" route add $NETS_B dev sgw1
+	ip -n "$gB" route add $NETS_A via 192.0.2.1
+	charon_start "$gB"
+	charon_conn "$gB" c 192.0.2.2 192.0.2.1 $NETS_B $NETS_A "$IKEP" \
+		aes256gcm16 "sgw-check probe secret"
+	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
+	ping_ok "$hA" 10.2.0.2 || fail "no ping across"
+	sas=$(sgw_sas "$gA") spis=$(charon_ike_spis "$gB")
+	csas=$(charon_sas "$gB") prop=$(sgw_field "$gA" proposal)
+	clog=$(wc -l < "$work/charon-$gB/charon.log")
+	out=$(probe)
+	probe_answers "$out" 192.0.2.2 "$prop"
+	expect_eq "SAs after the probe" "$(sgw_sas "$gA")" "$sas"
+	expect_eq "charon's IKE SA after the probe" "$(charon_ike_spis "$gB")" "$spis"
+	expect_eq "charon's CHILD SA after the probe" "$(charon_sas "$gB")" "$csas"
+	ping_ok "$hA" 10.2.0.2 || fail "no ping after the probe"
+	tail -n +"$((clog + 1))" "$work/charon-$gB/charon.log" |
+		grep -E "IKE_SA_INIT|failed|deleting" | sed 's/^/# charon: /'
+	! tail -n +"$((clog + 1))" "$work/charon-$gB/charon.log" |
+		grep -qiE "failed|deleting IKE_SA c\[1\]" ||
+		fail "charon logged a failure after the probe"
+	daemon_alive "$gA"
+	echo "# charon case: $((SECONDS - t0)) s in all"
+}
+
+ktap_begin 2
 load_ipsec_modules
 run_test "sgwctl check: each pitfall named exactly, gone once fixed" test_check
+run_test "sgwctl check --probe against charon: answered, SAs untouched" test_check_probe_charon
 ktap_end

@@ -238,7 +238,7 @@ tunnel_nat() {
 # as users write it: A (behind the NAT) with nat-keepalive = 0s, B with a
 # rule dropping UDP 4500, then A with nat-traversal = no.
 test_nat_check() {
-	local bpeer h l note
+	local bpeer h l note out sas
 
 	require_module
 	require_cmd nft
@@ -264,6 +264,18 @@ test_nat_check() {
 	bpeer=$(sgw_field "$gB" ike-remote)
 	nat_has "$gA" "$note; a NAT keepalive goes out whenever nothing else went to the peer for 20 s, holding this side's mapping open; a NAT mapping that changes is followed (the new address and port are taken from authenticated IKE messages)"
 	expect_eq "A: check -j after the fix" "$(nat_codes "$gA")" "note/nat"
+	# check --probe from behind the NAT: the probe's own NAT detection
+	# says so; the tunnel's SAs (ESP in UDP through the same mapping on
+	# 4500) stay as they were.
+	sas=$(sgw_sas "$gA")
+	out=$(ip netns exec "$gA" "$SGWCTL" check --probe --probe-timeout 2 2>&1 || true)
+	l="note: gw: NAT between the gateways: we are behind a NAT (the peer sees another address or port than ours) (NAT detection of the probe from 192.168.100.2:500 to 203.0.113.2:500); IKE and ESP go in UDP 4500"
+	grep -qxF -- "$l" <<< "$out" || { printf '%s\n' "$out"; fail "missing finding: $l"; }
+	grep -qE "^note: gw: IKE on 203\.0\.113\.2:4500 answers in " <<< "$out" ||
+		{ printf '%s\n' "$out"; fail "no probe answer on 4500 through the NAT"; }
+	echo "# probe: $l"
+	expect_eq "A's SAs after the probe" "$(sgw_sas "$gA")" "$sas"
+	wait_for 10 crosswise_sgw "$gA" "$gB" || fail "no SA pair after the probe"
 
 	# B's own filter drops UDP 4500, which this tunnel runs on.
 	ip netns exec "$gB" nft -f - <<-EOF

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sgwctl check [-c FILE] [--strict] [TUNNEL]: the live system against
- * the configuration, read only. Each finding names the tunnel, what is
- * wrong and the fix (finding.h); Documentation/check.md lists them all.
+ * sgwctl check [-c FILE] [--strict] [--probe [--probe-timeout S]]
+ * [TUNNEL]: the live system against the configuration, read only; with
+ * --probe the daemon also sends each tunnel's peer one IKE_SA_INIT.
+ * Each finding names the tunnel, what is wrong and the fix (finding.h);
+ * Documentation/check.md lists them all.
  */
 
 #include <arpa/inet.h>
@@ -46,6 +48,8 @@ struct live {
 	struct nft_ruleset nft;
 	bool have_nft;
 	char nft_why[160];
+	unsigned int probe_ms;		/* --probe: the wait; 0: no probe */
+	struct ctl_reply probe;		/* the daemon's probe reply */
 };
 
 static int route_get(const struct sgw_conf_addr *a, struct srcaddr *s,
@@ -889,6 +893,49 @@ static void check_stale(struct live *l)
 	}
 }
 
+/*
+ * --probe: the daemon sends one IKE_SA_INIT per tunnel from its own IKE
+ * sockets (UDP 500, and 4500 with NAT traversal) and says what came back.
+ */
+static void run_probe(struct live *l)
+{
+	struct ctl_request req = { .verb = CTL_PROBE, .ms = l->probe_ms };
+	char err[CTL_TEXT];
+	int ret;
+
+	if (!l->probe_ms)
+		return;
+	if (!l->running) {
+		ADD(l, FINDING_NOTE, NULL, "probe-no-daemon",
+		    "start the daemon, then check --probe again",
+		    "nothing probed: --probe sends IKE_SA_INIT from the "
+		    "daemon's own IKE sockets (the path, ports and NAT "
+		    "mapping the tunnels' IKE uses), and no daemon runs");
+		return;
+	}
+	if (l->only)
+		snprintf(req.arg, sizeof(req.arg), "%s", l->only);
+	ret = ctl_call(&req, (int)l->probe_ms + 5000, &l->probe, err,
+		       sizeof(err));
+	if (!ret && !l->probe.ok)
+		snprintf(err, sizeof(err), "%s", l->probe.message);
+	if (ret || !l->probe.ok) {
+		ADD(l, FINDING_ERROR, NULL, "probe-failed", NULL,
+		    "the daemon did not probe: %s", err);
+		ctl_reply_free(&l->probe);
+	}
+}
+
+static void check_probe(struct live *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->probe.n; i++)
+		if (!strcmp(l->probe.v[i].name, name))
+			finding_probe(&l->f, name, l->probe.v[i].probe,
+				      l->probe.v[i].n_probes);
+}
+
 static void check_tunnel(struct live *l, const struct sgw_conf_tunnel *t)
 {
 	const struct ctl_tunnel *ct = ike_by_name(l, t->name);
@@ -913,6 +960,7 @@ static void check_tunnel(struct live *l, const struct sgw_conf_tunnel *t)
 		    "allow ESP (IP protocol 50) from the peer on every filter "
 		    "of the path, here and at the peer",
 		    "%s", ct->esp_silent);
+	check_probe(l, t->name);
 	if (ct) {
 		struct nat_facts nf = {
 			.tunnel = t->name, .nat = ct->nat,
@@ -994,6 +1042,21 @@ static void output(struct ctx *ctx, struct live *l)
 	       l->f.notes == 1 ? "" : "s");
 }
 
+/* --probe without --probe-timeout waits this long for answers. */
+#define PROBE_MS 3000
+
+/* "3", "0.5", "3s": seconds, 0.1 to 60, into milliseconds. */
+static int parse_probe_timeout(const char *s, unsigned int *ms)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || (*end && strcmp(end, "s")) || !(v >= 0.1 && v <= 60))
+		return -1;
+	*ms = (unsigned int)(v * 1000 + 0.5);
+	return 0;
+}
+
 int cmd_check(struct ctx *ctx, int argc, char **argv)
 {
 	struct live l;
@@ -1008,9 +1071,18 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 			path = argv[++i];
 		else if (!strcmp(argv[i], "--strict"))
 			strict = true;
-		else if (argv[i][0] == '-')
+		else if (!strcmp(argv[i], "--probe"))
+			l.probe_ms = l.probe_ms ? l.probe_ms : PROBE_MS;
+		else if (!strcmp(argv[i], "--probe-timeout") &&
+			 i + 1 < (size_t)argc) {
+			if (parse_probe_timeout(argv[++i], &l.probe_ms))
+				return usage_error("check: --probe-timeout "
+						   "takes seconds from 0.1 to "
+						   "60, not \"%s\"", argv[i]);
+		} else if (argv[i][0] == '-')
 			return usage_error("check: unknown option \"%s\" "
-					   "(expected -c FILE or --strict)",
+					   "(expected -c FILE, --strict, "
+					   "--probe or --probe-timeout S)",
 					   argv[i]);
 		else if (l.only)
 			return usage_error("check: at most one TUNNEL");
@@ -1025,6 +1097,7 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	check_running(&l);
+	run_probe(&l);
 	read_counters_again(&l);
 	load_nft(&l);
 	if (!l.have_nft)
@@ -1043,6 +1116,7 @@ out:
 	if (l.have_conf)
 		sgw_conf_free(&l.conf);
 	ctl_reply_free(&l.ike);
+	ctl_reply_free(&l.probe);
 	sgw_tunnel_list_free(&l.tunnels);
 	sgw_tunnel_list_free(&l.later);
 	if (l.nl)

@@ -204,3 +204,156 @@ int finding_nat(struct findings *f, const struct nat_facts *n)
 			"names an address the NAT rewrites");
 	return r ? -1 : 0;
 }
+
+/* "12 ms", "3 s", "2.5 s" */
+static void probe_time(uint64_t ms, char *buf, size_t len)
+{
+	if (ms < 1000)
+		snprintf(buf, len, "%llu ms", (unsigned long long)ms);
+	else if (ms % 1000 == 0)
+		snprintf(buf, len, "%llu s", (unsigned long long)(ms / 1000));
+	else
+		snprintf(buf, len, "%llu.%llu s", (unsigned long long)(ms / 1000),
+			 (unsigned long long)(ms % 1000 / 100));
+}
+
+static int probe_answer(struct findings *f, const char *tunnel,
+			const struct ctl_probe *p)
+{
+	char t[32];
+
+	probe_time(p->ms, t, sizeof(t));
+	if (!strcmp(p->answer, "chosen"))
+		return finding_add(f, FINDING_NOTE, tunnel, "probe-answer",
+				   NULL, "IKE on %s answers in %s (probe from "
+				   "%s): it chose %s", p->to, t, p->from,
+				   p->detail);
+	if (!strcmp(p->answer, "cookie"))
+		return finding_add(f, FINDING_NOTE, tunnel, "probe-cookie",
+				   NULL, "IKE on %s answers in %s with a "
+				   "COOKIE: the peer is under load (many "
+				   "half-open IKE SAs) and has each initiator "
+				   "prove its address first; negotiation takes "
+				   "one round trip more", p->to, t);
+	if (!strcmp(p->answer, "invalid-ke")) {
+		/* "19 ecp256": the name after the number. */
+		const char *g = strchr(p->detail, ' ');
+		char fix[200];
+
+		g = g ? g + 1 : p->detail;
+		snprintf(fix, sizeof(fix), "put %s first in the DH groups of "
+			 "ike-proposals (or the peer's group of ours first "
+			 "there)", g);
+		return finding_add(f, FINDING_NOTE, tunnel, "probe-invalid-ke",
+				   fix, "IKE on %s answers in %s with "
+				   "INVALID_KE_PAYLOAD: the peer wants DH group "
+				   "%s, not our first proposal's; negotiation "
+				   "takes one round trip more", p->to, t, g);
+	}
+	if (!strcmp(p->answer, "refused") &&
+	    !strcmp(p->detail, "NO_PROPOSAL_CHOSEN"))
+		return finding_add(f, FINDING_ERROR, tunnel, "probe-refused",
+				   "give ike-proposals one proposal both "
+				   "gateways accept (the peer's log names what "
+				   "it accepts)", "IKE on %s answers in %s "
+				   "with NO_PROPOSAL_CHOSEN: the peer accepts "
+				   "none of our IKE proposals", p->to, t);
+	if (!strcmp(p->answer, "refused"))
+		return finding_add(f, FINDING_ERROR, tunnel, "probe-refused",
+				   "see the peer's log for why", "IKE on %s "
+				   "answers in %s but refuses IKE_SA_INIT: %s",
+				   p->to, t, p->detail);
+	return finding_add(f, FINDING_WARNING, tunnel, "probe-strange",
+			   NULL, "IKE on %s answers in %s, but not as IKEv2 "
+			   "should: %s", p->to, t, p->detail);
+}
+
+static int probe_nat(struct findings *f, const char *tunnel,
+		     const struct ctl_probe *p)
+{
+	if (!strcmp(p->nat, "off"))
+		return finding_add(f, FINDING_NOTE, tunnel, "probe-nat",
+				   "nat-traversal = yes at the peer",
+				   "the answer on %s carries no NAT detection: "
+				   "the peer does no NAT traversal, so a NAT "
+				   "between the gateways would go unnoticed",
+				   p->to);
+	if (!strcmp(p->nat, "none"))
+		return finding_add(f, FINDING_NOTE, tunnel, "probe-nat", NULL,
+				   "no NAT between the gateways: the peer sees "
+				   "the probe from %s as sent, and answers "
+				   "from %s (NAT detection of the probe)",
+				   p->from, p->to);
+	if (!strcmp(p->nat, "local") || !strcmp(p->nat, "remote") ||
+	    !strcmp(p->nat, "both"))
+		return finding_add(f, FINDING_NOTE, tunnel, "probe-nat", NULL,
+				   "NAT between the gateways: %s%s%s (NAT "
+				   "detection of the probe from %s to %s); IKE "
+				   "and ESP go in UDP 4500",
+				   strcmp(p->nat, "remote") ? "we are behind a "
+				   "NAT (the peer sees another address or port "
+				   "than ours)" : "",
+				   !strcmp(p->nat, "both") ? ", " : "",
+				   strcmp(p->nat, "local") ? "the peer is "
+				   "behind a NAT (it answers from another "
+				   "address or port than it sees)" : "",
+				   p->from, p->to);
+	return 0;
+}
+
+int finding_probe(struct findings *f, const char *tunnel,
+		  const struct ctl_probe *v, unsigned int n)
+{
+	bool ike_answers = false, nat_said = false;
+	unsigned int i;
+	char t[32], fix[320];
+	int r = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i].port != 4500 && !strcmp(v[i].result, "answered"))
+			ike_answers = true;
+	for (i = 0; i < n; i++) {
+		const struct ctl_probe *p = &v[i];
+		char from[64], to[64];
+
+		nat_host_of(p->from, from, sizeof(from));
+		nat_host_of(p->to, to, sizeof(to));
+		probe_time(p->ms, t, sizeof(t));
+		if (!strcmp(p->result, "answered")) {
+			r |= probe_answer(f, tunnel, p);
+			if (!nat_said && !strcmp(p->answer, "chosen") &&
+			    p->nat[0]) {
+				r |= probe_nat(f, tunnel, p);
+				nat_said = true;
+			}
+		} else if (!strcmp(p->result, "silent") && p->port == 4500 &&
+			   ike_answers) {
+			snprintf(fix, sizeof(fix), "let UDP 4500 between %s "
+				 "and %s pass every filter on the path and at "
+				 "the peer", from, to);
+			r |= finding_add(f, FINDING_WARNING, tunnel,
+				"probe-silent-4500", fix, "no IKE answer from "
+				"%s in %s, while UDP %u answers: with a NAT "
+				"between the gateways IKE and ESP move to UDP "
+				"4500 and would stop there", p->to, t,
+				v[0].port);
+		} else if (!strcmp(p->result, "silent")) {
+			snprintf(fix, sizeof(fix), "let UDP %u between %s "
+				 "and %s pass every filter on the path and at "
+				 "the peer, and check that the peer runs IKE on "
+				 "%s", p->port, from, to, to);
+			r |= finding_add(f, FINDING_ERROR, tunnel,
+				"probe-silent", fix, "no IKE answer from %s in "
+				"%s (probe from %s)", p->to, t, p->from);
+		} else if (!strcmp(p->result, "unsent")) {
+			r |= finding_add(f, FINDING_ERROR, tunnel,
+				"probe-unsent", NULL, "the probe to %s could "
+				"not be sent: %s", p->to, p->detail);
+		} else {
+			r |= finding_add(f, FINDING_NOTE, tunnel,
+				"probe-skipped", NULL, "not probed: %s",
+				p->detail);
+		}
+	}
+	return r ? -1 : 0;
+}

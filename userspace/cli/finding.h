@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "ctl.h"
+
 enum finding_sev { FINDING_ERROR, FINDING_WARNING, FINDING_NOTE };
 
 struct finding {
@@ -66,5 +68,13 @@ unsigned int nat_port_of(const char *addr_port);
 void nat_host_of(const char *addr_port, char *buf, size_t len);
 /* Adds the NAT findings of one tunnel; -1 on memory, else 0. */
 int finding_nat(struct findings *f, const struct nat_facts *n);
+
+/*
+ * What "check --probe" heard from one tunnel's peer (the daemon's
+ * "probe" reply, ctl.h): per port whether IKE answers, in how long and
+ * how, and the NAT detection of the answer. -1 on memory, else 0.
+ */
+int finding_probe(struct findings *f, const char *tunnel,
+		  const struct ctl_probe *v, unsigned int n);
 
 #endif

@@ -54,8 +54,8 @@ static void addr_port(const struct sockaddr_storage *ss, char *buf,
 		snprintf(buf, len, "[%s]:%u", a, ntohs(s6->sin6_port));
 }
 
-static void fill_status(struct daemon *d, const struct rtun *rt,
-			struct ctl_tunnel *ct)
+void fill_status(struct daemon *d, const struct rtun *rt,
+		 struct ctl_tunnel *ct)
 {
 	struct ike_tunnel_status st;
 	unsigned int k;
@@ -186,6 +186,7 @@ int ctl_open(struct daemon *d)
 
 void client_close(struct client *c)
 {
+	c->probing = false;
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
@@ -206,7 +207,7 @@ void client_send(struct client *c)
  * The answer ends the exchange: once it is written, or once the client
  * has not taken it within REQUEST_TIMEOUT_MS, the connection closes.
  */
-static void client_reply(struct client *c, const struct ctl_reply *r)
+void client_reply(struct client *c, const struct ctl_reply *r)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -311,6 +312,10 @@ void check_waiter(struct daemon *d, struct client *c, bool force)
 	struct ctl_tunnel ct;
 	size_t i, off = 0;
 
+	if (c->probing) {
+		probe_waiter(d, c, force);
+		return;
+	}
 	for (i = 0; i < c->n_wait && !force; i++) {
 		struct rtun *rt = rtun_by_id(d, c->wait[i]);
 
@@ -344,9 +349,7 @@ void check_waiter(struct daemon *d, struct client *c, bool force)
 	ctl_reply_free(&r);
 }
 
-/* Why @rt cannot be negotiated, or NULL. */
-static const char *not_negotiable(const struct rtun *rt, char *buf,
-				  size_t len)
+const char *not_negotiable(const struct rtun *rt, char *buf, size_t len)
 {
 	if (!rt->enabled)
 		snprintf(buf, len, "tunnel %s is disabled in the configuration",
@@ -533,6 +536,8 @@ static enum outcome handle(struct daemon *d, const struct ctl_request *req,
 			return ANSWER;
 	}
 	switch (req->verb) {
+	case CTL_PROBE:
+		return WAIT;	/* client_input() starts the probes */
 	case CTL_STATUS:
 		return do_status(d, rt, r);
 	case CTL_ENABLE:
@@ -586,9 +591,16 @@ void client_input(struct daemon *d, struct client *c)
 		ctl_reply_free(&r);
 		return;
 	}
+	c->waiting = true;
+	if (req.verb == CTL_PROBE) {
+		probe_start(d, c, req.arg[0] ? resolve(d, req.arg) : NULL,
+			    req.ms);
+		c->deadline = now_ms() + req.ms + 1000;
+		probe_waiter(d, c, false);
+		return;
+	}
 	memcpy(c->wait, w.id, w.n * sizeof(w.id[0]));
 	c->n_wait = w.n;
-	c->waiting = true;
 	c->deadline = now_ms() + WAIT_TIMEOUT_MS;
 	check_waiter(d, c, false);
 }

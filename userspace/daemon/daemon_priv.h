@@ -7,6 +7,7 @@
  *   tunnels.c  sgw.conf applied to the kernel tunnels and the engine
  *   ikesock.c  the UDP 500 sockets the engine sends and receives on
  *   control.c  the control socket (ctl.h): status and requests
+ *   probe.c    "probe": IKE_SA_INIT probes of tunnels, their answers
  *   events.c   the kernel's events: ACQUIRE, unknown SPI, tunnel changes
  *   datapath.c outbound ESP that gets no inbound ESP back: said once
  *   rtsync.c   the routes of routes.h kept in the kernel
@@ -72,6 +73,9 @@ struct client {
 	bool waiting;
 	size_t n_wait;
 	uint32_t wait[MAX_WAIT];
+	/* probe: the engine's probe ids per tunnel of wait[] (0: none) */
+	bool probing;
+	uint32_t probe[MAX_WAIT][CTL_PROBES];
 };
 
 struct daemon {
@@ -143,6 +147,11 @@ void client_close(struct client *c);
 void reply_text(struct client *c, bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void check_waiter(struct daemon *d, struct client *c, bool force);
+void client_reply(struct client *c, const struct ctl_reply *r);
+void fill_status(struct daemon *d, const struct rtun *rt,
+		 struct ctl_tunnel *ct);
+/* Why @rt cannot be negotiated (into @buf), or NULL. */
+const char *not_negotiable(const struct rtun *rt, char *buf, size_t len);
 /*
  * The engine's state of @rt: IDLE when disabled, FAILED when the engine
  * cannot run it (rt->error says why).
@@ -150,6 +159,14 @@ void check_waiter(struct daemon *d, struct client *c, bool force);
 enum ike_tunnel_state tunnel_state(struct daemon *d, const struct rtun *rt);
 /* Connecting or established. */
 bool tunnel_busy(struct daemon *d, const struct rtun *rt);
+
+/* probe.c: starts the probes of @only (NULL: every tunnel) for @c. */
+void probe_start(struct daemon *d, struct client *c,
+		 const struct rtun *only, unsigned int ms);
+/* Answers @c once its probes are done (or, with @force, as they are). */
+void probe_waiter(struct daemon *d, struct client *c, bool force);
+/* The ids kept in the engine for @c, forgotten. */
+void probe_forget(struct daemon *d, struct client *c);
 
 /* datapath.c: reads the counters when due; the time of the next. */
 long long datapath_watch(struct daemon *d, long long now);

@@ -77,6 +77,7 @@ void ike_engine_free(struct ike_engine *e)
 		tunnel_free(t);
 	}
 	ike_sa_sweep(e);
+	ike_probe_free_all(e);
 	ike_cookie_wipe(&e->cookie);
 	free(e);
 }
@@ -467,6 +468,8 @@ void ike_engine_input(struct ike_engine *e,
 		ike_init_respond(e, local, remote, m);
 		goto out;
 	}
+	if (ike_probe_input(e, local, remote, m))
+		goto out;
 	/* A message from the original initiator is for us as responder. */
 	initiator = !(m->hdr.flags & IKE_FLAG_I);
 	sa = ike_sa_find(e, initiator, initiator ? m->hdr.spi_i : m->hdr.spi_r);
@@ -515,6 +518,7 @@ void ike_engine_tick(struct ike_engine *e, ike_time_t now)
 	}
 	for (t = e->tunnels; t; t = t->next)
 		ike_life_tunnel_timer(e, t, now);
+	ike_probe_timer(e, now);
 	ike_sa_sweep(e);
 }
 
@@ -527,6 +531,8 @@ ike_time_t ike_engine_next_timeout(const struct ike_engine *e)
 	for (t = e->tunnels; t; t = t->next)
 		if (t->retry_at && t->retry_at < next)
 			next = t->retry_at;
+	if (ike_probe_next(e) < next)
+		next = ike_probe_next(e);
 	for (sa = e->sas; sa; sa = sa->next) {
 		if (ike_life_next(sa) < next)
 			next = ike_life_next(sa);

@@ -240,6 +240,65 @@ struct ike_engine_load {
 	uint64_t half_open_expired;
 };
 
+/*
+ * A probe (sgwctl check --probe): one IKE_SA_INIT of tunnel @tunnel, from
+ * its local address to its remote one on UDP @port (its own IKE port, or
+ * 4500 behind the non-ESP marker), with its IKE proposals and NAT
+ * detection, under a fresh initiator SPI that belongs to no SA. The
+ * answer is matched by that SPI and classified; nothing else follows (no
+ * IKE_AUTH, no retransmission) and no tunnel or SA is touched: the peer's
+ * half-open SA times out there.
+ */
+enum ike_probe_state {
+	IKE_PROBE_WAITING,
+	IKE_PROBE_ANSWERED,
+	IKE_PROBE_SILENT,		/* no answer within the timeout */
+	IKE_PROBE_UNSENT,		/* could not be sent: error says why */
+};
+
+enum ike_probe_answer {
+	IKE_PROBE_CHOSEN,		/* SA, KE, Nonce: chosen says what */
+	IKE_PROBE_COOKIE,		/* the peer demands a COOKIE (§2.6) */
+	IKE_PROBE_INVALID_KE,		/* it asks for DH group @group */
+	IKE_PROBE_REFUSED,		/* an error notify, @notify */
+	IKE_PROBE_STRANGE,		/* none of these: error says what */
+};
+
+struct ike_probe_result {
+	uint32_t tunnel;
+	enum ike_probe_state state;
+	enum ike_probe_answer answer;	/* IKE_PROBE_ANSWERED only */
+	struct sockaddr_storage local, remote;	/* sent from, to */
+	ike_time_t rtt_ms;		/* answered: the round trip */
+	ike_time_t timeout_ms;
+	uint16_t notify;		/* REFUSED: the error notify */
+	uint16_t group;			/* INVALID_KE: the group asked for */
+	char chosen[96];		/* CHOSEN: the peer's proposal */
+	/* NAT detection of the answer (RFC 7296 §2.23), as ike_nat.c */
+	bool natd;			/* the answer carried both kinds */
+	bool nat_here, nat_there;
+	char error[160];
+};
+
+#define IKE_PROBES_MAX 256
+
+/*
+ * Sends the probe; its id in @id. -ENOENT for an unknown tunnel, -EINVAL
+ * for a tunnel without a remote address, a port of 0 or a zero timeout,
+ * -EBUSY with IKE_PROBES_MAX probes kept. A send that fails still gives a
+ * probe (IKE_PROBE_UNSENT).
+ */
+int ike_engine_probe(struct ike_engine *e, uint32_t tunnel, uint16_t port,
+		     ike_time_t timeout_ms, ike_time_t now, uint32_t *id);
+/* -ENOENT for an unknown id. */
+int ike_engine_probe_result(const struct ike_engine *e, uint32_t id,
+			    struct ike_probe_result *r);
+/*
+ * The probe is forgotten; an answer that comes later is counted unknown.
+ * Probes nobody forgets go a minute after their timeout.
+ */
+void ike_engine_probe_forget(struct ike_engine *e, uint32_t id);
+
 /* Whether the next IKE_SA_INIT without a valid COOKIE gets one (§2.6). */
 bool ike_engine_cookies_demanded(const struct ike_engine *e);
 void ike_engine_load(const struct ike_engine *e, struct ike_engine_load *l);

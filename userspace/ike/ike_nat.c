@@ -45,20 +45,19 @@ void ike_nat_response(struct ike_sa *sa, struct ike_msg_out *o)
 		add_natd(sa, o, sa->spi_r);
 }
 
-void ike_nat_detect(struct ike_sa *sa, const struct ike_msg *m)
+bool ike_natd_eval(const struct ike_payloads *p, uint64_t spi_i,
+		   uint64_t spi_r, const struct sockaddr_storage *local,
+		   const struct sockaddr_storage *remote, bool *nat_here,
+		   bool *nat_there)
 {
-	const struct ike_payloads *p = &m->pl;
-	uint64_t spi_r = m->hdr.flags & IKE_FLAG_R ? m->hdr.spi_r : 0;
 	uint8_t peer[IKE_NATD_LEN], us[IKE_NATD_LEN];
 	bool src = false, dst = false, src_ok = false, dst_ok = true;
-	char l[64], r[64];
 	size_t i;
 
-	sa->natd = sa->nat_here = sa->nat_there = sa->udp_encap = false;
-	if (!sa->tun->cfg.nat_traversal ||
-	    ike_natd_hash(sa->spi_i, spi_r, &sa->remote, peer) ||
-	    ike_natd_hash(sa->spi_i, spi_r, &sa->local, us))
-		return;
+	*nat_here = *nat_there = false;
+	if (ike_natd_hash(spi_i, spi_r, remote, peer) ||
+	    ike_natd_hash(spi_i, spi_r, local, us))
+		return false;
 	for (i = 0; i < p->n_notify; i++) {
 		const struct ike_pl_notify *n = &p->notify[i];
 		bool same;
@@ -79,10 +78,26 @@ void ike_nat_detect(struct ike_sa *sa, const struct ike_msg *m)
 		}
 	}
 	if (!src || !dst)
+		return false;
+	*nat_there = !src_ok;
+	*nat_here = !dst_ok;
+	return true;
+}
+
+void ike_nat_detect(struct ike_sa *sa, const struct ike_msg *m)
+{
+	uint64_t spi_r = m->hdr.flags & IKE_FLAG_R ? m->hdr.spi_r : 0;
+	bool here, there;
+	char l[64], r[64];
+
+	sa->natd = sa->nat_here = sa->nat_there = sa->udp_encap = false;
+	if (!sa->tun->cfg.nat_traversal ||
+	    !ike_natd_eval(&m->pl, sa->spi_i, spi_r, &sa->local, &sa->remote,
+			   &here, &there))
 		return;
 	sa->natd = true;
-	sa->nat_there = !src_ok;
-	sa->nat_here = !dst_ok;
+	sa->nat_there = there;
+	sa->nat_here = here;
 	sa->udp_encap = sa->nat_here || sa->nat_there || sa->tun->cfg.encap;
 	ike_addr_str(&sa->local, l, sizeof(l));
 	ike_addr_str(&sa->remote, r, sizeof(r));

@@ -183,6 +183,19 @@ struct ike_sa {
 	struct sockaddr_storage rx_remote;
 };
 
+/* ike_probe.c: one probe under way or answered, until forgotten. */
+struct ike_probe {
+	struct ike_probe *next;
+	uint32_t id;
+	uint64_t spi_i;
+	ike_time_t sent, deadline;
+	struct ike_proposal ike[IKE_PROPOSALS_MAX];
+	uint8_t n_ike;
+	uint16_t dh_group;		/* of our KE */
+	bool nat_traversal;		/* NAT_DETECTION_* sent */
+	struct ike_probe_result r;
+};
+
 struct ike_engine {
 	struct ike_engine_config cfg;
 	struct ike_engine_ops ops;
@@ -194,6 +207,9 @@ struct ike_engine {
 	struct ike_counters cnt;
 	ike_time_t now;
 	uint64_t seq;		/* orders SA creations and establishments */
+	struct ike_probe *probes;
+	uint32_t probe_id;	/* the last one given */
+	unsigned int n_probes;
 };
 
 const char *ike_sa_state_name(enum ike_sa_state s);
@@ -256,6 +272,25 @@ void ike_nat_sent(struct ike_engine *e, const struct sockaddr_storage *local,
 		  const struct sockaddr_storage *remote);
 /* Keepalive timer: due time, or IKE_TIME_NEVER. */
 ike_time_t ike_nat_timer(struct ike_sa *sa, ike_time_t now);
+/*
+ * What the NAT_DETECTION_* notifies of @p say of a message between
+ * @local and @remote (ours; @spi_r 0 in a request): false when the peer
+ * sent not both kinds.
+ */
+bool ike_natd_eval(const struct ike_payloads *p, uint64_t spi_i,
+		   uint64_t spi_r, const struct sockaddr_storage *local,
+		   const struct sockaddr_storage *remote, bool *nat_here,
+		   bool *nat_there);
+
+/* ike_probe.c: an IKE_SA_INIT response to one of our probes; true if so. */
+bool ike_probe_input(struct ike_engine *e,
+		     const struct sockaddr_storage *local,
+		     const struct sockaddr_storage *remote,
+		     const struct ike_msg *m);
+void ike_probe_timer(struct ike_engine *e, ike_time_t now);
+ike_time_t ike_probe_next(const struct ike_engine *e);
+void ike_probe_free_all(struct ike_engine *e);
+
 /* "we are behind a NAT ..." for failure messages; "" without one. */
 const char *ike_nat_hint(const struct ike_sa *sa, char *buf, size_t len);
 

@@ -22,6 +22,7 @@ static const char *const verbs[] = {
 	[CTL_RELOAD] = "reload",
 	[CTL_ENABLE] = "enable",
 	[CTL_DISABLE] = "disable",
+	[CTL_PROBE] = "probe",
 };
 
 const char *const ctl_fail_names[CTL_FAIL_KINDS] = {
@@ -48,6 +49,17 @@ int ctl_parse_request(const char *line, struct ctl_request *req)
 	req->verb = (enum ctl_verb)i;
 	if (*arg == ' ')
 		arg++;
+	/* probe MS [TUNNEL] */
+	if (req->verb == CTL_PROBE) {
+		char *end;
+		unsigned long ms = strtoul(arg, &end, 10);
+
+		if (end == arg || (*end != ' ' && *end != '\n' && *end) ||
+		    ms < CTL_PROBE_MS_MIN || ms > CTL_PROBE_MS_MAX)
+			return -1;
+		req->ms = (unsigned int)ms;
+		arg = *end == ' ' ? end + 1 : end;
+	}
 	a = strcspn(arg, " \n");
 	if (a >= sizeof(req->arg) || (arg[a] == ' '))
 		return -1;
@@ -64,8 +76,13 @@ int ctl_parse_request(const char *line, struct ctl_request *req)
 
 int ctl_format_request(const struct ctl_request *req, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s%s%s\n", ctl_verb_name(req->verb),
-			 req->arg[0] ? " " : "", req->arg);
+	char ms[16] = "";
+	int n;
+
+	if (req->verb == CTL_PROBE)
+		snprintf(ms, sizeof(ms), " %u", req->ms);
+	n = snprintf(buf, len, "%s%s%s%s\n", ctl_verb_name(req->verb), ms,
+		     req->arg[0] ? " " : "", req->arg);
 
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }
@@ -160,6 +177,23 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 			if (c->role[0])
 				put(f, "child-role", c->role);
 			put(f, "child-mode", c->transport ? "transport" : "tunnel");
+		}
+		for (k = 0; k < t->n_probes && k < CTL_PROBES; k++) {
+			const struct ctl_probe *p = &t->probe[k];
+
+			put_u64(f, "probe", p->port);
+			put(f, "probe-result", p->result);
+			put_u64(f, "probe-ms", p->ms);
+			if (p->answer[0])
+				put(f, "probe-answer", p->answer);
+			if (p->detail[0])
+				put(f, "probe-detail", p->detail);
+			if (p->nat[0])
+				put(f, "probe-nat", p->nat);
+			if (p->from[0])
+				put(f, "probe-from", p->from);
+			if (p->to[0])
+				put(f, "probe-to", p->to);
 		}
 	}
 	return ferror(f) ? -1 : 0;
@@ -261,8 +295,45 @@ static void decode_child_key(struct ctl_tunnel *t, const char *k,
 		c->transport = !strcmp(v, "transport");
 }
 
+/* probe-* keys describe the probe of the last "probe" line. */
+static void decode_probe_key(struct ctl_tunnel *t, const char *k,
+			     const char *v)
+{
+	struct ctl_probe *p;
+
+	if (!strcmp(k, "probe")) {
+		if (t->n_probes >= CTL_PROBES)
+			return;
+		p = &t->probe[t->n_probes++];
+		memset(p, 0, sizeof(*p));
+		p->port = (unsigned int)num(v, 10);
+		return;
+	}
+	if (!t->n_probes)
+		return;
+	p = &t->probe[t->n_probes - 1];
+	if (!strcmp(k, "probe-result"))
+		copy(p->result, sizeof(p->result), v);
+	else if (!strcmp(k, "probe-ms"))
+		p->ms = num(v, 10);
+	else if (!strcmp(k, "probe-answer"))
+		copy(p->answer, sizeof(p->answer), v);
+	else if (!strcmp(k, "probe-detail"))
+		copy(p->detail, sizeof(p->detail), v);
+	else if (!strcmp(k, "probe-nat"))
+		copy(p->nat, sizeof(p->nat), v);
+	else if (!strcmp(k, "probe-from"))
+		copy(p->from, sizeof(p->from), v);
+	else if (!strcmp(k, "probe-to"))
+		copy(p->to, sizeof(p->to), v);
+}
+
 static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 {
+	if (!strncmp(k, "probe", 5) && (!k[5] || k[5] == '-')) {
+		decode_probe_key(t, k, v);
+		return;
+	}
 	if (!strcmp(k, "name"))
 		copy(t->name, sizeof(t->name), v);
 	else if (!strcmp(k, "ifname"))

@@ -5,7 +5,7 @@
  * A UNIX stream socket under /run/sgw/, one per network namespace (named
  * by the inode of /proc/self/ns/net, since namespaces usually share /run),
  * root only. The client sends one request line, "VERB [ARG]\n" (verbs:
- * status, up, down, refresh, reload, enable, disable), and reads the reply
+ * status, up, down, refresh, reload, enable, disable, probe), and reads the reply
  * until the daemon closes the connection. The reply is text, one
  * "key value" per line (Documentation/ike.md, "Control socket"):
  *
@@ -32,6 +32,17 @@
  *   child-rekey-in SECONDS
  *   child-role replaced|switching      (absent: the current one)
  *   child-mode tunnel|transport
+ *   probe PORT           (probe replies) one IKE_SA_INIT of the tunnel
+ *   probe-result R       answered|silent|unsent|skipped
+ *   probe-ms N           the round trip, or the time waited
+ *   probe-answer A       chosen|cookie|invalid-ke|refused|strange
+ *   probe-detail TEXT    the proposal, DH group, notify, or why
+ *   probe-nat NAT        off|none|local|remote|both (as "nat")
+ *   probe-from ADDR:PORT probe-to ADDR:PORT
+ *
+ * "probe MS [TUNNEL]" sends one probe per tunnel (each, or the one named)
+ * on its IKE port and, with NAT traversal, on 4500, and answers once all
+ * are answered or MS milliseconds passed (Documentation/check.md).
  *
  * Unknown keys are skipped, so that either side may learn new ones.
  * Values never contain a newline (the encoder replaces them).
@@ -59,11 +70,29 @@ enum ctl_verb {
 	CTL_RELOAD,
 	CTL_ENABLE,	/* "tunnel set ID enabled yes|no" of a daemon's tunnel */
 	CTL_DISABLE,
+	CTL_PROBE,	/* "probe MS [TUNNEL]": ms holds MS */
 };
+
+#define CTL_PROBE_MS_MIN 100
+#define CTL_PROBE_MS_MAX 60000
 
 struct ctl_request {
 	enum ctl_verb verb;
 	char arg[64];		/* tunnel name or id; "" for none */
+	unsigned int ms;	/* probe: how long to wait for answers */
+};
+
+#define CTL_PROBES 2
+
+/* One probe of a tunnel (probe replies). */
+struct ctl_probe {
+	unsigned int port;
+	char result[16];	/* answered, silent, unsent, skipped */
+	uint64_t ms;		/* round trip; silent: the time waited */
+	char answer[16];	/* answered: chosen, cookie, invalid-ke, ... */
+	char detail[256];
+	char nat[16];		/* answered: off, none, local, remote, both */
+	char from[64], to[64];
 };
 
 struct ctl_child {
@@ -113,6 +142,8 @@ struct ctl_tunnel {
 	uint32_t failures[CTL_FAIL_KINDS];	/* IKE failures by kind */
 	unsigned int n_children;
 	struct ctl_child child[CTL_CHILDREN];
+	unsigned int n_probes;
+	struct ctl_probe probe[CTL_PROBES];
 };
 
 /* The IKE responder's load, daemon-wide (ike_engine_load()). */

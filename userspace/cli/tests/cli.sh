@@ -94,6 +94,12 @@ expect 2 'sgwctl: daemon: expected no arguments or "-c FILE"' daemon /etc/sgw/sg
 expect 2 'sgwctl: sa refresh: at most one tunnel (name, id or interface)' sa refresh a b
 expect 2 'sgwctl: show: at most one tunnel (name, id or interface)' show a b
 expect 2 'sgwctl: config check: at most one FILE' config check a b
+expect 2 'sgwctl: check: --probe-timeout takes seconds from 0.1 to 60, not "0"' \
+	check --probe-timeout 0
+expect 2 'sgwctl: check: --probe-timeout takes seconds from 0.1 to 60, not "3m"' \
+	check --probe-timeout 3m
+expect 2 'sgwctl: check: unknown option "--probes" (expected -c FILE, --strict, --probe or --probe-timeout S)' \
+	check --probes
 
 # same WHAT GOT WANT
 same() {

@@ -310,6 +310,127 @@ static void expect_nat(const struct nat_facts *n, const char *want)
 	free(got);
 }
 
+/* The probe findings of one tunnel's probes, as check prints them. */
+static void expect_probe(const struct ctl_probe *v, unsigned int n,
+			 const char *want)
+{
+	struct findings f = { 0 };
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_int_equal(finding_probe(&f, "gw", v, n), 0);
+	findings_sort(&f);
+	for (i = 0; i < f.n; i++)
+		finding_print(out, &f.v[i]);
+	fclose(out);
+	findings_free(&f);
+	assert_string_equal(buf, want);
+	free(buf);
+}
+
+static void probe_set(struct ctl_probe *p, unsigned int port,
+		      const char *result, uint64_t ms, const char *answer,
+		      const char *detail, const char *nat)
+{
+	memset(p, 0, sizeof(*p));
+	p->port = port;
+	p->ms = ms;
+	snprintf(p->result, sizeof(p->result), "%s", result);
+	snprintf(p->answer, sizeof(p->answer), "%s", answer);
+	snprintf(p->detail, sizeof(p->detail), "%s", detail);
+	snprintf(p->nat, sizeof(p->nat), "%s", nat);
+	snprintf(p->from, sizeof(p->from), "192.0.2.1:%u", port);
+	snprintf(p->to, sizeof(p->to), "192.0.2.2:%u", port);
+}
+
+static void test_probe_findings(void **state)
+{
+	struct ctl_probe v[2];
+
+	(void)state;
+	/* Both answer, no NAT: said once, from the first answer. */
+	probe_set(&v[0], 500, "answered", 12, "chosen",
+		  "aes256gcm16-prfsha384-x25519", "none");
+	probe_set(&v[1], 4500, "answered", 9, "chosen",
+		  "aes256gcm16-prfsha384-x25519", "none");
+	expect_probe(v, 2,
+		"note: gw: IKE on 192.0.2.2:500 answers in 12 ms (probe from "
+		"192.0.2.1:500): it chose aes256gcm16-prfsha384-x25519\n"
+		"note: gw: no NAT between the gateways: the peer sees the probe "
+		"from 192.0.2.1:500 as sent, and answers from 192.0.2.2:500 "
+		"(NAT detection of the probe)\n"
+		"note: gw: IKE on 192.0.2.2:4500 answers in 9 ms (probe from "
+		"192.0.2.1:4500): it chose aes256gcm16-prfsha384-x25519\n");
+	/* 500 silent, 4500 answers behind a NAT. */
+	probe_set(&v[0], 500, "silent", 3000, "", "", "");
+	probe_set(&v[1], 4500, "answered", 1500, "chosen", "aes128-sha256-"
+		  "modp2048", "local");
+	expect_probe(v, 2,
+		"error: gw: no IKE answer from 192.0.2.2:500 in 3 s (probe "
+		"from 192.0.2.1:500); fix: let UDP 500 between 192.0.2.1 and "
+		"192.0.2.2 pass every filter on the path and at the peer, and "
+		"check that the peer runs IKE on 192.0.2.2\n"
+		"note: gw: IKE on 192.0.2.2:4500 answers in 1.5 s (probe from "
+		"192.0.2.1:4500): it chose aes128-sha256-modp2048\n"
+		"note: gw: NAT between the gateways: we are behind a NAT (the "
+		"peer sees another address or port than ours) (NAT detection "
+		"of the probe from 192.0.2.1:4500 to 192.0.2.2:4500); IKE and "
+		"ESP go in UDP 4500\n");
+	/* 500 refuses, 4500 silent: a warning for 4500 only. */
+	probe_set(&v[0], 500, "answered", 3, "refused", "NO_PROPOSAL_CHOSEN",
+		  "off");
+	probe_set(&v[1], 4500, "silent", 2500, "", "", "");
+	expect_probe(v, 2,
+		"error: gw: IKE on 192.0.2.2:500 answers in 3 ms with "
+		"NO_PROPOSAL_CHOSEN: the peer accepts none of our IKE "
+		"proposals; fix: give ike-proposals one proposal both gateways "
+		"accept (the peer's log names what it accepts)\n"
+		"warning: gw: no IKE answer from 192.0.2.2:4500 in 2.5 s, "
+		"while UDP 500 answers: with a NAT between the gateways IKE "
+		"and ESP move to UDP 4500 and would stop there; fix: let UDP "
+		"4500 between 192.0.2.1 and 192.0.2.2 pass every filter on the "
+		"path and at the peer\n");
+	/* A COOKIE, INVALID_KE, a peer without NAT detection, the rest. */
+	probe_set(&v[0], 500, "answered", 4, "cookie", "", "off");
+	expect_probe(v, 1,
+		"note: gw: IKE on 192.0.2.2:500 answers in 4 ms with a COOKIE: "
+		"the peer is under load (many half-open IKE SAs) and has each "
+		"initiator prove its address first; negotiation takes one "
+		"round trip more\n");
+	probe_set(&v[0], 500, "answered", 4, "invalid-ke", "19 ecp256", "off");
+	expect_probe(v, 1,
+		"note: gw: IKE on 192.0.2.2:500 answers in 4 ms with "
+		"INVALID_KE_PAYLOAD: the peer wants DH group ecp256, not our "
+		"first proposal's; negotiation takes one round trip more; fix: "
+		"put ecp256 first in the DH groups of ike-proposals (or the "
+		"peer's group of ours first there)\n");
+	probe_set(&v[0], 500, "answered", 4, "chosen", "aes128-sha256-"
+		  "modp2048", "off");
+	expect_probe(v, 1,
+		"note: gw: IKE on 192.0.2.2:500 answers in 4 ms (probe from "
+		"192.0.2.1:500): it chose aes128-sha256-modp2048\n"
+		"note: gw: the answer on 192.0.2.2:500 carries no NAT "
+		"detection: the peer does no NAT traversal, so a NAT between "
+		"the gateways would go unnoticed; fix: nat-traversal = yes at "
+		"the peer\n");
+	probe_set(&v[0], 500, "answered", 4, "refused",
+		  "AUTHENTICATION_FAILED", "off");
+	expect_probe(v, 1,
+		"error: gw: IKE on 192.0.2.2:500 answers in 4 ms but refuses "
+		"IKE_SA_INIT: AUTHENTICATION_FAILED; fix: see the peer's log "
+		"for why\n");
+	probe_set(&v[0], 500, "unsent", 0, "", "no IKE socket on that "
+		  "address and port", "");
+	expect_probe(v, 1,
+		"error: gw: the probe to 192.0.2.2:500 could not be sent: no "
+		"IKE socket on that address and port\n");
+	probe_set(&v[0], 500, "skipped", 0, "", "tunnel gw is disabled in "
+		  "the configuration", "");
+	expect_probe(v, 1, "note: gw: not probed: tunnel gw is disabled in "
+		     "the configuration\n");
+}
+
 static void test_nat_findings(void **state)
 {
 	struct nat_facts n = {
@@ -462,6 +583,7 @@ int main(void)
 		cmocka_unit_test(test_json_reader),
 		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_nat_findings),
+		cmocka_unit_test(test_probe_findings),
 		cmocka_unit_test(test_natt_rule),
 	};
 

@@ -56,6 +56,68 @@ static void test_requests(void **state)
 	assert_int_equal(ctl_format_request(&r, buf, 4), -1);
 }
 
+/* probe MS [TUNNEL]: the wait in bounds; the records round trip. */
+static void test_probe(void **state)
+{
+	struct ctl_reply r = { .ok = true }, back;
+	struct ctl_tunnel t = { .id = 4 };
+	struct ctl_request q;
+	char buf[128], *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(ctl_parse_request("probe 3000 gw\n", &q), 0);
+	assert_int_equal(q.verb, CTL_PROBE);
+	assert_int_equal(q.ms, 3000);
+	assert_string_equal(q.arg, "gw");
+	assert_int_equal(ctl_format_request(&q, buf, sizeof(buf)), 14);
+	assert_string_equal(buf, "probe 3000 gw\n");
+	assert_int_equal(ctl_parse_request("probe 500\n", &q), 0);
+	assert_int_equal(q.ms, 500);
+	assert_string_equal(q.arg, "");
+	ctl_format_request(&q, buf, sizeof(buf));
+	assert_string_equal(buf, "probe 500\n");
+	assert_int_equal(ctl_parse_request("probe\n", &q), -1);
+	assert_int_equal(ctl_parse_request("probe gw\n", &q), -1);
+	assert_int_equal(ctl_parse_request("probe 99 gw\n", &q), -1);
+	assert_int_equal(ctl_parse_request("probe 60001\n", &q), -1);
+	assert_int_equal(ctl_parse_request("probe 3000x gw\n", &q), -1);
+	assert_int_equal(ctl_parse_request("probe 3000 a b\n", &q), -1);
+
+	snprintf(t.name, sizeof(t.name), "gw");
+	t.n_probes = 2;
+	/* Compared whole, padding included: zeroed as the decoder does. */
+	memset(t.probe, 0, sizeof(t.probe));
+	t.probe[0].port = 500;
+	t.probe[0].ms = 12;
+	snprintf(t.probe[0].result, sizeof(t.probe[0].result), "answered");
+	snprintf(t.probe[0].answer, sizeof(t.probe[0].answer), "chosen");
+	snprintf(t.probe[0].detail, sizeof(t.probe[0].detail),
+		 "aes256gcm16-prfsha384-x25519");
+	snprintf(t.probe[0].nat, sizeof(t.probe[0].nat), "local");
+	snprintf(t.probe[0].from, sizeof(t.probe[0].from), "192.0.2.1:500");
+	snprintf(t.probe[0].to, sizeof(t.probe[0].to), "192.0.2.2:500");
+	t.probe[1].port = 4500;
+	t.probe[1].ms = 3000;
+	snprintf(t.probe[1].result, sizeof(t.probe[1].result), "silent");
+	assert_int_equal(ctl_reply_push(&r, &t), 0);
+	f = open_memstream(&out, &len);
+	assert_non_null(f);
+	assert_int_equal(ctl_encode_reply(f, &r), 0);
+	fclose(f);
+	assert_int_equal(ctl_decode_reply(out, len, &back), 0);
+	assert_int_equal(back.n, 1);
+	assert_int_equal(back.v[0].n_probes, 2);
+	assert_memory_equal(&back.v[0].probe[0], &t.probe[0],
+			    sizeof(t.probe[0]));
+	assert_memory_equal(&back.v[0].probe[1], &t.probe[1],
+			    sizeof(t.probe[1]));
+	free(out);
+	ctl_reply_free(&r);
+	ctl_reply_free(&back);
+}
+
 static struct ctl_tunnel sample(void)
 {
 	struct ctl_tunnel t;
@@ -292,6 +354,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_requests),
+		cmocka_unit_test(test_probe),
 		cmocka_unit_test(test_reply_round_trip),
 		cmocka_unit_test(test_reply_decode_edges),
 		cmocka_unit_test(test_reply_key_lines),
