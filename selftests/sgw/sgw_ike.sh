@@ -571,8 +571,11 @@ charon_two_up() {
 # later. sgw initiates: charon initiating the second tunnel reuses the
 # first tunnel's IKE SA (its reuse_ikesa default) for a CREATE_CHILD_SA,
 # which needs several CHILD SAs per IKE SA (Documentation/ike.md).
-test_charon_same_identity() {
-	local t who
+# same_identity_setup: sgw on gA with tunnels gw1 and gw2 (same
+# addresses, identities and key; 10.2.0.0/25 and 10.2.0.128/25), charon on
+# gB with one connection whose children r1 and r2 are those subnet pairs.
+same_identity_setup() {
+	local t
 
 	require_module
 	require_cmd swanctl
@@ -645,6 +648,12 @@ test_charon_same_identity() {
 	swanctl_ns "$gB" --load-all --noprompt --file "$work/charon-$gB/swanctl.conf" \
 		> "$work/charon-$gB/swanctl.log" 2>&1 ||
 		{ cat "$work/charon-$gB/swanctl.log"; fail "swanctl could not load"; }
+}
+
+test_charon_same_identity() {
+	local t who
+
+	same_identity_setup
 	for who in sgw; do
 		for t in 1 2; do
 			ip netns exec "$gA" "$SGWCTL" up gw$t > "$work/up.out" 2>&1 ||
@@ -674,6 +683,102 @@ test_charon_same_identity() {
 	done
 }
 
+# sgw_child_pair NS ID: "in X out Y" of the one current tunnel-mode CHILD
+# SA that sgwctl -j show lists for tunnel ID ("in - out -" otherwise).
+sgw_child_pair() {
+	ip netns exec "$1" "$SGWCTL" -j show "$2" | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["tunnels"][0]["ike"]
+c = [c for c in t["children"] if c["mode"] == "tunnel" and c["role"] == "current"]
+print("in %08x out %08x" % (c[0]["spi-in"], c[0]["spi-out"]) if len(c) == 1
+      else "in - out -")'
+}
+
+# same_identity_up N: charon holds N IKE SAs and two CHILD SAs; both sgw
+# tunnels are established, each with the kernel SAs show names for it,
+# which charon holds crosswise.
+same_identity_up() {
+	local t k
+
+	swanctl_ns "$gB" --list-sas > "$work/sas.txt" 2>/dev/null
+	[ "$(grep -c ESTABLISHED "$work/sas.txt")" = "$1" ] || return 1
+	[ "$(grep -c INSTALLED "$work/sas.txt")" = 2 ] || return 1
+	for t in 1 2; do
+		[ "$(sgw_field "$gA" state $t)" = established ] || return 1
+		k=$(sgw_sas "$gA" $t)
+		[ "$k" = "$(sgw_child_pair "$gA" $t)" ] || return 1
+		charon_has_pair "$k" || return 1
+	done
+}
+
+# Tunnel 2 has no CHILD SA left, in the kernel nor in show; tunnel 1 keeps its.
+same_identity_child2_gone() {
+	[ "$(sgw_sas "$gA" 2)" = "in - out -" ] &&
+		[ "$(sgw_child_pair "$gA" 2)" = "in - out -" ] &&
+		[ "$(sgw_field "$gA" state 2)" != established ] &&
+		[ "$(sgw_field "$gA" state 1)" = established ]
+}
+
+same_identity_diag() {
+	echo "charon: $(cat "$work/sas.txt")"
+	ip netns exec "$gA" "$SGWCTL" show
+}
+
+# charon initiates both subnet pairs: the second CHILD SA comes in a
+# CREATE_CHILD_SA on the IKE SA of the first (charon's way for two
+# children of one connection, and by reuse_ikesa for two connections to
+# the same peer). sgw takes it for tunnel 2, installs it there, and both
+# tunnels carry traffic; tunnel 2 loses its CHILD SA and gets it back; and
+# when charon deletes the shared IKE SA both tunnels come back by
+# themselves, each on an IKE SA of its own.
+test_charon_same_identity_charon() {
+	local n t t0
+
+	same_identity_setup
+	for n in 1 2; do
+		swanctl_ns "$gB" --initiate --child r$n --timeout 20 > "$work/init.out" 2>&1 ||
+			fail "charon: --initiate --child r$n: $(tail -n 2 "$work/init.out" | tr '\n' ' ')"
+	done
+	until_s 20 same_identity_up 1 ||
+		{ same_identity_diag; fail "charon: not both tunnels on charon's one IKE SA"; }
+	expect_eq "charon: tunnel 2 rides on tunnel 1's IKE SA" "$(sgw_field "$gA" ike-tunnel 2)" 1
+	expect_eq "charon: IKE SA of tunnel 2" \
+		"$(sgw_field "$gA" spi-i 2) $(sgw_field "$gA" spi-r 2)" "$(charon_ike_spis "$gB")"
+	ping_ok "$hA" 10.2.0.2 || fail "charon: no ping through tunnel 1"
+	ping_ok "$hA" 10.2.0.130 || fail "charon: no ping through tunnel 2"
+	# charon deletes tunnel 2's CHILD SA, then makes it again.
+	swanctl_ns "$gB" --terminate --child r2 > /dev/null 2>&1 ||
+		fail "charon: --terminate --child r2 failed"
+	until_s 10 same_identity_child2_gone ||
+		{ same_identity_diag; fail "charon: tunnel 2 kept its deleted CHILD SA"; }
+	ping_ok "$hA" 10.2.0.2 || fail "charon: tunnel 1 stopped with tunnel 2's CHILD SA"
+	swanctl_ns "$gB" --initiate --child r2 --timeout 20 > "$work/init.out" 2>&1 ||
+		fail "charon: --initiate --child r2 again: $(tail -n 2 "$work/init.out" | tr '\n' ' ')"
+	until_s 20 same_identity_up 1 ||
+		{ same_identity_diag; fail "charon: tunnel 2 not back on the shared IKE SA"; }
+	ping_ok "$hA" 10.2.0.130 || fail "charon: no ping through tunnel 2 made again"
+	# Kept up from now on: up starts no IKE SA for a tunnel whose CHILD
+	# SA rides on another tunnel's (up answers at once).
+	for t in 1 2; do
+		ip netns exec "$gA" "$SGWCTL" up gw$t > /dev/null 2>&1 || true
+	done
+	expect_eq "charon: tunnel 2 after up" "$(sgw_field "$gA" state 2) $(sgw_field "$gA" ike-tunnel 2)" \
+		"established 1"
+	# charon deletes the shared IKE SA: both tunnels negotiate again.
+	t0=$(date +%s)
+	swanctl_ns "$gB" --terminate --ike c > /dev/null 2>&1 ||
+		fail "charon: --terminate --ike c failed"
+	until_s 60 same_identity_up 2 ||
+		{ same_identity_diag; fail "charon: both tunnels not back within 60 s of the IKE SA's DELETE"; }
+	echo "# both tunnels back $(($(date +%s) - t0)) s after charon deleted the shared IKE SA"
+	ping_ok "$hA" 10.2.0.2 || fail "charon: no ping through tunnel 1 after the DELETE"
+	ping_ok "$hA" 10.2.0.130 || fail "charon: no ping through tunnel 2 after the DELETE"
+	for t in 1 2; do
+		ip netns exec "$gA" "$SGWCTL" down gw$t > /dev/null
+	done
+	wait_for 10 no_charon_sa "$gB" || fail "charon: charon kept SAs after down"
+}
+
 tests=(
 	"sgw <-> sgw: up, traffic, SPIs, down, refresh" test_sgw_sgw
 	"sgw <-> sgw: sgwctl metrics after known traffic, Prometheus parser" test_sgw_metrics
@@ -682,6 +787,7 @@ tests=(
 	"sgw -> charon: wrong PSK, no proposal, TS, UDP 500 blocked; COOKIE, IKE_SA_INIT flood" test_charon_failures
 	"charon -> sgw: two tunnels to one SGW, chosen by identity" test_charon_identities
 	"sgw -> charon: two tunnels, the same identities, both up at once" test_charon_same_identity
+	"charon -> sgw: two tunnels, the same identities, on one IKE SA" test_charon_same_identity_charon
 )
 # SGW_IKE_ONLY=REGEX runs only the tests whose function name matches.
 sel=()
