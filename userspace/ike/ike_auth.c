@@ -298,6 +298,7 @@ static void auth_response(struct ike_sa *sa, struct ike_msg *m)
 	}
 	sa->tun->failed = false;
 	log_up(sa, c);
+	ike_gateway_unhost(sa->eng, sa->tun);
 	if (sa->replaces)
 		ike_life_reauth_done(sa);
 	ike_gateway_timer(sa, sa->eng->now);
@@ -425,6 +426,7 @@ static uint16_t respond_child(struct ike_sa *sa, const struct ike_msg *m,
 	ike_enc_ts(&o->chain, IKE_PL_TSR, &tsr);
 	sa->tun->failed = false;
 	log_up(sa, child);
+	ike_gateway_unhost(sa->eng, sa->tun);
 	return 0;
 }
 

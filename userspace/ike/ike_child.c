@@ -52,7 +52,7 @@ static uint32_t soft_lifetime(const struct ike_tunnel_config *cfg)
 static int install(struct ike_sa *sa, struct ike_child *c, enum ike_dir dir,
 		   const uint8_t *ek, const uint8_t *ak, uint32_t soft_s)
 {
-	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
+	const struct ike_tunnel_config *cfg = &c->tun->cfg;
 	struct ike_kernel_sa ks = {
 		.tunnel = cfg->id,
 		.dir = dir,
@@ -101,15 +101,14 @@ static int put_out(struct ike_sa *sa, struct ike_child *c)
 
 	/* The keys stay until the CHILD SA goes: ike_child_restore_out(). */
 	ret = install(sa, c, IKE_DIR_OUT, c->out_ekey, c->out_akey,
-		      sa->tun->cfg.child_soft_s ? soft : 0);
+		      c->tun->cfg.child_soft_s ? soft : 0);
 	if (ret)
 		return ret;
 	/* The kernel keeps one outbound SA per mode: the old one is gone. */
 	for (s = e->sas; s; s = s->next)
-		if (s->tun == sa->tun)
-			for (o = s->children; o; o = o->next)
-				if (o->mode == c->mode)
-					o->out_live = false;
+		for (o = s->children; o; o = o->next)
+			if (o->tun == c->tun && o->mode == c->mode)
+				o->out_live = false;
 	c->out_live = true;
 	return 0;
 }
@@ -136,8 +135,8 @@ int ike_child_install_out(struct ike_sa *sa, struct ike_child *c)
 		return ret;
 	}
 	if (c->replaces) {
-		sa->tun->stats.child_rekeys++;
-		sa->tun->stats.last_child_rekey = e->now;
+		c->tun->stats.child_rekeys++;
+		c->tun->stats.last_child_rekey = e->now;
 	}
 	return 0;
 }
@@ -146,7 +145,8 @@ struct ike_child *ike_child_create(struct ike_sa *sa,
 				   const struct ike_child_params *p)
 {
 	struct ike_kernel *kern = &sa->eng->kernel;
-	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
+	struct ike_tunnel *t = p->tun ? p->tun : sa->tun;
+	const struct ike_tunnel_config *cfg = &t->cfg;
 	struct ike_child_keys k;
 	struct ike_child *c;
 	const uint8_t *in_e, *in_a;
@@ -155,6 +155,7 @@ struct ike_child *ike_child_create(struct ike_sa *sa,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
+	c->tun = t;
 	c->spi_in = p->spi_in;
 	c->spi_out = p->spi_out;
 	c->suite = *p->suite;
@@ -187,7 +188,7 @@ struct ike_child *ike_child_create(struct ike_sa *sa,
 	c->out_pending = true;
 	c->next = sa->children;
 	sa->children = c;
-	c->generation = ++sa->tun->generation;
+	c->generation = ++t->generation;
 	if (p->defer_out) {
 		c->out_deadline = sa->eng->now + ike_xchg_span(sa);
 		return c;
@@ -205,17 +206,30 @@ fail:
 	return NULL;
 }
 
+/*
+ * A hosted CHILD SA went without a successor: its tunnel has none left
+ * and recovers as one whose IKE SA went away (ike_life_lost()).
+ */
+static void hosted_gone(struct ike_sa *sa, struct ike_tunnel *t)
+{
+	if (t == sa->tun || t->ike || ike_tunnel_child(sa->eng, t, NULL))
+		return;
+	ike_log(sa->eng, IKE_LOG_INFO, t, "no CHILD SA left on the IKE SA of "
+		"tunnel %u, which carried this tunnel's", sa->tun->cfg.id);
+	ike_life_lost(sa->eng, t);
+}
+
 void ike_child_destroy(struct ike_sa *sa, struct ike_child *c)
 {
 	struct ike_kernel *kern = &sa->eng->kernel;
+	struct ike_tunnel *t = c->tun;
+	bool current = ike_child_current(c) && c->mode == IKE_MODE_TUNNEL;
 	struct ike_child **pp;
 
 	if (c->out_live)
-		kern->del_sa(kern->ctx, sa->tun->cfg.id, IKE_DIR_OUT,
-			     c->spi_out);
+		kern->del_sa(kern->ctx, t->cfg.id, IKE_DIR_OUT, c->spi_out);
 	if (!c->in_gone)
-		kern->del_sa(kern->ctx, sa->tun->cfg.id, IKE_DIR_IN,
-			     c->spi_in);
+		kern->del_sa(kern->ctx, t->cfg.id, IKE_DIR_IN, c->spi_in);
 	for (pp = &sa->children; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
@@ -224,20 +238,25 @@ void ike_child_destroy(struct ike_sa *sa, struct ike_child *c)
 	}
 	wipe_out_keys(c);
 	free(c);
+	if (current)
+		hosted_gone(sa, t);
 }
 
 void ike_child_retire(struct ike_sa *sa, struct ike_child *c)
 {
 	struct ike_kernel *kern = &sa->eng->kernel;
+	bool current = ike_child_current(c) && c->mode == IKE_MODE_TUNNEL;
 
 	if (c->out_live)
-		kern->del_sa(kern->ctx, sa->tun->cfg.id, IKE_DIR_OUT,
+		kern->del_sa(kern->ctx, c->tun->cfg.id, IKE_DIR_OUT,
 			     c->spi_out);
 	c->out_live = false;
 	c->out_pending = false;
 	wipe_out_keys(c);
 	c->retiring = true;
 	c->retire_at = sa->eng->now + IKE_CHILD_GRACE_MS;
+	if (current)
+		hosted_gone(sa, c->tun);
 }
 
 void ike_child_retire_all(struct ike_sa *from, struct ike_sa *to)
@@ -268,6 +287,50 @@ ike_time_t ike_child_reap(struct ike_sa *sa, ike_time_t now)
 			next = c->retire_at;
 	}
 	return next;
+}
+
+bool ike_child_current(const struct ike_child *c)
+{
+	return !c->rekeyed && !c->deleting && !c->delete_queued &&
+	       !c->retiring;
+}
+
+static struct ike_child *tunnel_child(const struct ike_engine *e,
+				      const struct ike_tunnel *t,
+				      struct ike_sa **sa, bool hosted)
+{
+	struct ike_child *c;
+	struct ike_sa *s;
+
+	for (s = e->sas; s; s = s->next) {
+		/* Not one the peer replaced: its CHILD SAs are on their way out. */
+		if (s->state != IKE_SA_ESTABLISHED || s->superseded ||
+		    (hosted && s->tun == t))
+			continue;
+		for (c = s->children; c; c = c->next) {
+			if (c->tun != t || c->mode != IKE_MODE_TUNNEL ||
+			    !ike_child_current(c))
+				continue;
+			if (sa)
+				*sa = s;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+struct ike_child *ike_tunnel_child(const struct ike_engine *e,
+				   const struct ike_tunnel *t,
+				   struct ike_sa **sa)
+{
+	return tunnel_child(e, t, sa, false);
+}
+
+struct ike_child *ike_tunnel_hosted(const struct ike_engine *e,
+				    const struct ike_tunnel *t,
+				    struct ike_sa **host)
+{
+	return tunnel_child(e, t, host, true);
 }
 
 struct ike_child *ike_child_successor(struct ike_sa *sa,

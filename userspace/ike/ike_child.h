@@ -16,9 +16,18 @@
 #include "ike_ts.h"
 
 struct ike_sa;
+struct ike_tunnel;
 
 struct ike_child {
 	struct ike_child *next;
+	/*
+	 * The tunnel it serves: its IKE SA's, or for a tunnel-mode CHILD SA
+	 * the peer asked for on the IKE SA of another tunnel between the
+	 * same identities, that tunnel (it rides on that IKE SA: hosted).
+	 * Its kernel SAs, selectors, proposals, stats and logs are this
+	 * tunnel's.
+	 */
+	struct ike_tunnel *tun;
 	uint32_t spi_in;		/* network byte order */
 	uint32_t spi_out;
 	struct ike_suite suite;
@@ -50,6 +59,7 @@ struct ike_child {
 
 /* What makes a CHILD SA: the negotiated result and the KEYMAT input. */
 struct ike_child_params {
+	struct ike_tunnel *tun;		/* NULL: the IKE SA's */
 	uint32_t spi_in;
 	uint32_t spi_out;
 	const struct ike_suite *suite;
@@ -99,6 +109,19 @@ void ike_child_retire_all(struct ike_sa *from, struct ike_sa *to);
 ike_time_t ike_child_reap(struct ike_sa *sa, ike_time_t now);
 struct ike_child *ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi);
 struct ike_child *ike_child_by_spi_out(struct ike_sa *sa, uint32_t spi);
+/* Not replaced, deleted or retiring: the one the tunnel uses. */
+bool ike_child_current(const struct ike_child *c);
+/*
+ * A current tunnel-mode CHILD SA of tunnel @t on an established IKE SA
+ * (its own or another tunnel's), and that SA in @sa; NULL if none.
+ */
+struct ike_child *ike_tunnel_child(const struct ike_engine *e,
+				   const struct ike_tunnel *t,
+				   struct ike_sa **sa);
+/* The same, only on an IKE SA of another tunnel (hosted). */
+struct ike_child *ike_tunnel_hosted(const struct ike_engine *e,
+				    const struct ike_tunnel *t,
+				    struct ike_sa **host);
 /* The CHILD SA that replaces @c (made by rekeying it), if any. */
 struct ike_child *ike_child_successor(struct ike_sa *sa,
 				      const struct ike_child *c);

@@ -58,11 +58,28 @@ static void tunnel_free(struct ike_tunnel *t)
 
 static void close_tunnel_sas(struct ike_engine *e, struct ike_tunnel *t)
 {
+	struct ike_child *c, *next;
 	struct ike_sa *sa;
 
-	for (sa = e->sas; sa; sa = sa->next)
-		if (sa->tun == t)
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (sa->tun == t) {
 			ike_sa_close(sa);
+			continue;
+		}
+		/*
+		 * Its CHILD SAs riding on other tunnels' IKE SAs go too, and
+		 * the answer to a rekey of one in flight is dropped.
+		 */
+		if (sa->rekey.active && !sa->rekey.ike && sa->rekey.tun == t)
+			sa->rekey.tun = NULL;
+		for (c = sa->children; c; c = next) {
+			next = c->next;
+			if (c->tun != t)
+				continue;
+			c->rekeyed = true;
+			ike_child_destroy(sa, c);
+		}
+	}
 }
 
 void ike_engine_free(struct ike_engine *e)
@@ -217,7 +234,8 @@ int ike_engine_up(struct ike_engine *e, uint32_t id, ike_time_t now)
 	t->want_up = true;
 	t->retry_at = 0;
 	t->retry_delay = 0;
-	if (t->ike)
+	/* Also while its CHILD SA rides on another tunnel's IKE SA. */
+	if (t->ike || ike_tunnel_hosted(e, t, NULL))
 		return -EALREADY;
 	e->now = now;
 	ret = ike_init_start(e, t) ? -EIO : 0;
@@ -234,7 +252,7 @@ int ike_engine_on_demand(struct ike_engine *e, uint32_t id, ike_time_t now)
 		return -ENOENT;
 	if (t->held)
 		return -EPERM;
-	if (t->ike || t->retry_at)
+	if (t->ike || t->retry_at || ike_tunnel_hosted(e, t, NULL))
 		return -EALREADY;
 	e->now = now;
 	ret = ike_init_start(e, t) ? -EIO : 0;
@@ -247,23 +265,27 @@ int ike_engine_rekey(struct ike_engine *e, uint32_t id, bool ike,
 {
 	struct ike_tunnel *t = tunnel_find(e, id);
 	struct ike_child *c, *next;
+	struct ike_sa *sa = NULL;
 	int ret = -EALREADY;
 
 	if (!t)
 		return -ENOENT;
-	if (!t->ike || t->ike->state != IKE_SA_ESTABLISHED)
+	/* Its own IKE SA, or the one its CHILD SA rides on. */
+	if (t->ike && t->ike->state == IKE_SA_ESTABLISHED)
+		sa = t->ike;
+	else if (!ike_tunnel_hosted(e, t, &sa))
 		return -ENOTCONN;
 	e->now = now;
 	if (ike) {
-		ret = ike_rekey_ike(t->ike);
+		ret = ike_rekey_ike(sa);
 	} else {
-		for (c = t->ike->children; c; c = next) {
+		for (c = sa->children; c; c = next) {
 			next = c->next;
-			if (!ike_rekey_child(t->ike, c))
+			if (c->tun == t && !ike_rekey_child(sa, c))
 				ret = 0;
 		}
 		/* Nothing to rekey: the tunnel's CHILD SA is made anew. */
-		if (ret && !ike_gateway_tunnel_now(t->ike))
+		if (ret && sa->tun == t && !ike_gateway_tunnel_now(sa))
 			ret = 0;
 	}
 	ike_sa_sweep(e);
@@ -279,12 +301,13 @@ static struct ike_child *child_of(struct ike_engine *e, struct ike_tunnel *t,
 	struct ike_sa *sa;
 
 	for (sa = e->sas; sa; sa = sa->next) {
-		if (sa->tun != t || sa->state == IKE_SA_CLOSED)
+		if (sa->state == IKE_SA_CLOSED)
 			continue;
 		/* Retiring ones included: their inbound half lingers. */
 		for (c = sa->children; c; c = c->next) {
-			if (dir == IKE_DIR_IN ? c->spi_in != spi :
-			    c->spi_out != spi)
+			if (c->tun != t || (dir == IKE_DIR_IN ?
+					    c->spi_in != spi :
+					    c->spi_out != spi))
 				continue;
 			*owner = sa;
 			return c;
@@ -295,9 +318,9 @@ static struct ike_child *child_of(struct ike_engine *e, struct ike_tunnel *t,
 
 /* The kernel removed half of @c: the rest goes, and the tunnel starts over. */
 static void child_hard_expired(struct ike_engine *e, struct ike_tunnel *t,
-			       struct ike_child *c, enum ike_dir dir)
+			       struct ike_sa *sa, struct ike_child *c,
+			       enum ike_dir dir)
 {
-	struct ike_sa *sa = t->ike;
 	struct ike_child *n = ike_child_successor(sa, c);
 
 	if (dir == IKE_DIR_OUT)
@@ -311,7 +334,21 @@ static void child_hard_expired(struct ike_engine *e, struct ike_tunnel *t,
 		c->rekeyed = true;
 		return;
 	}
-	/* Only the SGW-to-SGW SA is gone: ike_gateway.c makes it again. */
+	/*
+	 * Only the SGW-to-SGW SA is gone: ike_gateway.c makes it again; or
+	 * one riding on another tunnel's IKE SA, which stays: the tunnel
+	 * recovers as one whose IKE SA went (ike_life_lost()).
+	 */
+	if (c->mode == IKE_MODE_TUNNEL && sa->tun != t) {
+		ike_log(e, IKE_LOG_WARN, t, "CHILD SA in %08x out %08x (on the "
+			"IKE SA of tunnel %u) reached its hard lifetime; "
+			"deleting it", ntohl(c->spi_in), ntohl(c->spi_out),
+			sa->tun->cfg.id);
+		c->delete_queued = true;
+		ike_info_delete_children(sa);
+		ike_life_lost(e, t);
+		return;
+	}
 	if (c->mode == IKE_MODE_TRANSPORT) {
 		ike_log(e, IKE_LOG_WARN, t, "SGW-to-SGW CHILD SA in %08x out "
 			"%08x reached its hard lifetime; deleting it and "
@@ -355,9 +392,12 @@ int ike_engine_sa_expired(struct ike_engine *e, uint32_t id, enum ike_dir dir,
 	e->now = now;
 	/*
 	 * Of an IKE SA on its way out, or replaced already: the kernel has
-	 * removed it, that is all.
+	 * removed it, that is all. One riding on another tunnel's IKE SA
+	 * counts as the tunnel's own.
 	 */
-	if (owner != t->ike || c->retiring) {
+	if ((owner != t->ike && (owner->tun == t ||
+				 owner->state != IKE_SA_ESTABLISHED ||
+				 owner->superseded)) || c->retiring) {
 		if (hard && dir == IKE_DIR_OUT)
 			c->out_live = false;
 		else if (hard)
@@ -365,9 +405,9 @@ int ike_engine_sa_expired(struct ike_engine *e, uint32_t id, enum ike_dir dir,
 		return 0;
 	}
 	if (hard)
-		child_hard_expired(e, t, c, dir);
+		child_hard_expired(e, t, owner, c, dir);
 	else if (t->cfg.auto_refresh)
-		ret = ike_rekey_child(t->ike, c);
+		ret = ike_rekey_child(owner, c);
 	ike_sa_sweep(e);
 	return ret;
 }
@@ -375,6 +415,7 @@ int ike_engine_sa_expired(struct ike_engine *e, uint32_t id, enum ike_dir dir,
 int ike_engine_down(struct ike_engine *e, uint32_t id, ike_time_t now)
 {
 	struct ike_tunnel *t = tunnel_find(e, id);
+	struct ike_child *c;
 	struct ike_sa *sa;
 
 	if (!t)
@@ -384,6 +425,11 @@ int ike_engine_down(struct ike_engine *e, uint32_t id, ike_time_t now)
 	t->want_up = false;
 	t->held = false;
 	t->retry_at = 0;
+	/* A CHILD SA on another tunnel's IKE SA: DELETE of it alone. */
+	while ((c = ike_tunnel_hosted(e, t, &sa))) {
+		c->delete_queued = true;
+		ike_info_delete_children(sa);
+	}
 	for (sa = e->sas; sa; sa = sa->next) {
 		if (sa->tun != t)
 			continue;
@@ -402,16 +448,21 @@ int ike_engine_delete_child(struct ike_engine *e, uint32_t id, uint32_t spi_in,
 			    ike_time_t now)
 {
 	struct ike_tunnel *t = tunnel_find(e, id);
+	struct ike_sa *sa = NULL;
 	struct ike_child *c;
 
-	if (!t || !t->ike || t->ike->state != IKE_SA_ESTABLISHED)
+	if (!t)
 		return -ENOENT;
-	c = ike_child_by_spi_in(t->ike, spi_in);
-	if (!c || c->deleting)
+	if (t->ike && t->ike->state == IKE_SA_ESTABLISHED)
+		sa = t->ike;
+	else
+		ike_tunnel_hosted(e, t, &sa);
+	c = sa ? ike_child_by_spi_in(sa, spi_in) : NULL;
+	if (!c || c->deleting || c->tun != t)
 		return -ENOENT;
 	e->now = now;
 	c->delete_queued = true;
-	return ike_info_delete_children(t->ike) ? -EIO : 0;
+	return ike_info_delete_children(sa) ? -EIO : 0;
 }
 
 int ike_engine_new_mapping(struct ike_engine *e, uint32_t id,
@@ -564,13 +615,17 @@ int ike_engine_status(const struct ike_engine *e, uint32_t id,
 {
 	const struct ike_tunnel *t = tunnel_find(e, id);
 	const struct ike_child *c;
-	const struct ike_sa *sa;
+	struct ike_sa *sa, *host = NULL;
 
 	if (!t)
 		return -ENOENT;
 	memset(st, 0, sizeof(*st));
 	st->id = id;
 	sa = t->ike;
+	/* Its CHILD SA rides on another tunnel's IKE SA: that one is shown. */
+	if ((!sa || sa->state != IKE_SA_ESTABLISHED) &&
+	    ike_tunnel_hosted(e, t, &host))
+		sa = host;
 	if (sa && sa->state == IKE_SA_ESTABLISHED)
 		st->state = IKE_TUNNEL_ESTABLISHED;
 	else if (sa && sa->state != IKE_SA_DELETING)
@@ -592,6 +647,7 @@ int ike_engine_status(const struct ike_engine *e, uint32_t id,
 	st->rekey_in_ms = st->expire_in_ms = IKE_TIME_NEVER;
 	if (!sa)
 		return 0;
+	st->ike_tunnel = sa->tun->cfg.id;
 	st->generation = sa->generation;
 	if (sa->state == IKE_SA_ESTABLISHED) {
 		st->rekey_in_ms = in_ms(e, sa->rekey_at);
@@ -619,7 +675,7 @@ int ike_engine_status(const struct ike_engine *e, uint32_t id,
 	     c = c->next) {
 		struct ike_child_status *cs;
 
-		if (c->retiring)
+		if (c->retiring || c->tun != t)
 			continue;
 		cs = &st->child[st->n_children++];
 

@@ -130,6 +130,12 @@ struct ike_tunnel_status {
 	unsigned int collisions;
 	unsigned int liveness_failures;
 	unsigned int restarts;
+	/*
+	 * The tunnel whose IKE SA is shown: this one's, or another's between
+	 * the same identities that the tunnel's CHILD SA rides on (the peer
+	 * asked for it there); 0 without an IKE SA.
+	 */
+	uint32_t ike_tunnel;
 	/* The IKE SA's addresses and ports now, and what NAT-D found. */
 	struct sockaddr_storage local;
 	struct sockaddr_storage remote;

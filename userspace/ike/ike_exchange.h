@@ -64,6 +64,13 @@ int ike_rekey_ike_start(struct ike_sa *sa);
 void ike_rekey_timer(struct ike_sa *sa, ike_time_t now);
 /* A new CHILD SA of @mode, replacing none (ike_gateway.c). */
 int ike_create_child_start(struct ike_sa *sa, enum ike_mode mode);
+/*
+ * Ask the peer for a tunnel-mode CHILD SA of tunnel @t on @sa, the IKE SA
+ * of another tunnel between the same identities (what charon does with
+ * reuse_ikesa). Only the tests use it: sgw gives each tunnel its own IKE
+ * SA, and accepts the peer's request (ike_select_child()).
+ */
+int ike_create_child_for(struct ike_sa *sa, struct ike_tunnel *t);
 
 /*
  * CHILD SAs made with CREATE_CHILD_SA, not by rekeying (ike_gateway.c):
@@ -72,8 +79,9 @@ int ike_create_child_start(struct ike_sa *sa, enum ike_mode mode);
  */
 #define IKE_GATEWAY_WAIT_MS 5000
 /* Selectors of a CHILD SA of @mode: the tunnel's, or the two SGWs. */
-void ike_child_selectors(const struct ike_sa *sa, enum ike_mode mode,
-			 struct ike_ts_list *local, struct ike_ts_list *remote);
+void ike_child_selectors(const struct ike_sa *sa, const struct ike_tunnel *t,
+			 enum ike_mode mode, struct ike_ts_list *local,
+			 struct ike_ts_list *remote);
 /* Exactly the two SGW addresses, any protocol: what the module protects. */
 bool ike_gateway_ts_exact(const struct ike_sa *sa,
 			  const struct ike_ts_list *local,
@@ -97,6 +105,11 @@ bool ike_gateway_creating(const struct ike_sa *sa, enum ike_mode mode);
 int ike_gateway_tunnel_now(struct ike_sa *sa);
 void ike_gateway_up(struct ike_sa *sa, const struct ike_child *c,
 		    const char *how);
+/*
+ * Tunnel @t got a CHILD SA on an IKE SA of its own: one riding on another
+ * tunnel's IKE SA (both ends made one at once) is deleted.
+ */
+void ike_gateway_unhost(struct ike_engine *e, struct ike_tunnel *t);
 
 /* Lifetimes, liveness and recovery (ike_life.c). */
 void ike_life_peer_dead(struct ike_sa *sa);

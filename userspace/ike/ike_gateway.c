@@ -42,16 +42,19 @@ static void host_ts(const struct sockaddr_storage *ss, struct ike_ts_list *l)
 				   4, 32);
 }
 
-void ike_child_selectors(const struct ike_sa *sa, enum ike_mode mode,
-			 struct ike_ts_list *local, struct ike_ts_list *remote)
+void ike_child_selectors(const struct ike_sa *sa, const struct ike_tunnel *t,
+			 enum ike_mode mode, struct ike_ts_list *local,
+			 struct ike_ts_list *remote)
 {
 	if (mode == IKE_MODE_TRANSPORT) {
 		host_ts(&sa->local, local);
 		host_ts(&sa->remote, remote);
 		return;
 	}
-	*local = sa->tun->cfg.local_ts;
-	*remote = sa->tun->cfg.remote_ts;
+	if (!t)
+		t = sa->tun;
+	*local = t->cfg.local_ts;
+	*remote = t->cfg.remote_ts;
 }
 
 bool ike_gateway_ts_exact(const struct ike_sa *sa,
@@ -60,7 +63,7 @@ bool ike_gateway_ts_exact(const struct ike_sa *sa,
 {
 	struct ike_ts_list l, r;
 
-	ike_child_selectors(sa, IKE_MODE_TRANSPORT, &l, &r);
+	ike_child_selectors(sa, NULL, IKE_MODE_TRANSPORT, &l, &r);
 	return local->n == 1 && remote->n == 1 &&
 	       ike_ts_equal(&local->ts[0], &l.ts[0]) &&
 	       ike_ts_equal(&remote->ts[0], &r.ts[0]);
@@ -70,9 +73,10 @@ bool ike_gateway_have_child(const struct ike_sa *sa, enum ike_mode mode)
 {
 	const struct ike_child *c;
 
+	/* Its own: not one of another tunnel that rides on this SA. */
 	for (c = sa->children; c; c = c->next)
-		if (c->mode == mode && !c->rekeyed && !c->deleting &&
-		    !c->delete_queued && !c->retiring)
+		if (c->mode == mode && c->tun == sa->tun &&
+		    ike_child_current(c))
 			return true;
 	return false;
 }
@@ -86,7 +90,8 @@ static unsigned int task_of(enum ike_mode mode)
 bool ike_gateway_creating(const struct ike_sa *sa, enum ike_mode mode)
 {
 	return (sa->rekey.active && !sa->rekey.ike && sa->rekey.create &&
-		sa->rekey.mode == mode) || (sa->tasks & task_of(mode));
+		sa->rekey.mode == mode && sa->rekey.tun == sa->tun) ||
+	       (sa->tasks & task_of(mode));
 }
 
 /* The SA that carries the tunnel lacks its CHILD SA of @mode. */
@@ -95,7 +100,9 @@ static bool missing(const struct ike_sa *sa, enum ike_mode mode)
 	return (mode == IKE_MODE_TUNNEL || sa->tun->cfg.protect_gateways) &&
 	       sa->state == IKE_SA_ESTABLISHED && !sa->superseded &&
 	       sa->tun->ike == sa && !ike_gateway_creating(sa, mode) &&
-	       !ike_gateway_have_child(sa, mode);
+	       !ike_gateway_have_child(sa, mode) &&
+	       (mode == IKE_MODE_TRANSPORT ||
+		!ike_tunnel_hosted(sa->eng, sa->tun, NULL));
 }
 
 static ike_time_t *at_of(struct ike_sa *sa, enum ike_mode mode)
@@ -225,14 +232,39 @@ void ike_gateway_failed(struct ike_sa *sa, enum ike_mode mode,
 		(uint64_t)(*delay + 999) / 1000);
 }
 
+void ike_gateway_unhost(struct ike_engine *e, struct ike_tunnel *t)
+{
+	struct ike_sa *host;
+	struct ike_child *c;
+
+	while ((c = ike_tunnel_hosted(e, t, &host))) {
+		ike_log(e, IKE_LOG_INFO, t, "the tunnel has an IKE SA of its "
+			"own now; deleting its CHILD SA in %08x out %08x on the "
+			"IKE SA of tunnel %u", ntohl(c->spi_in),
+			ntohl(c->spi_out), host->tun->cfg.id);
+		c->delete_queued = true;
+		ike_info_delete_children(host);
+	}
+}
+
 void ike_gateway_up(struct ike_sa *sa, const struct ike_child *c,
 		    const char *how)
 {
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], esp[96];
 
+	ike_suite_format(&c->suite, IKE_PROTO_ESP, esp, sizeof(esp));
+	if (c->tun != sa->tun) {
+		c->tun->failed = false;
+		ike_log(sa->eng, IKE_LOG_INFO, c->tun, "CHILD SA in %08x out "
+			"%08x established%s on the IKE SA %016llx_i %016llx_r "
+			"of tunnel %u (the same identities) (%s)",
+			ntohl(c->spi_in), ntohl(c->spi_out), how,
+			(unsigned long long)sa->spi_i,
+			(unsigned long long)sa->spi_r, sa->tun->cfg.id, esp);
+		return;
+	}
 	*delay_of(sa, c->mode) = 0;
 	*at_of(sa, c->mode) = IKE_TIME_NEVER;
-	ike_suite_format(&c->suite, IKE_PROTO_ESP, esp, sizeof(esp));
 	if (c->mode == IKE_MODE_TUNNEL) {
 		sa->tun->failed = false;
 		ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "CHILD SA in %08x out "

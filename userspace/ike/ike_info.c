@@ -144,7 +144,7 @@ void ike_info_respond(struct ike_sa *sa, struct ike_msg *m)
 			    ike_child_by_spi_out(sa, spi) : NULL;
 			if (!c)
 				continue;
-			ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
+			ike_log(sa->eng, IKE_LOG_INFO, c->tun,
 				"peer %s deleted CHILD SA in %08x out %08x",
 				addr, ntohl(c->spi_in), ntohl(c->spi_out));
 			/* Make-before-break: the peer has switched, so do we. */

@@ -34,7 +34,8 @@ void ike_life_retry_later(struct ike_engine *e, struct ike_tunnel *t)
 
 void ike_life_lost(struct ike_engine *e, struct ike_tunnel *t)
 {
-	if (t->ike || !t->want_up || t->held || t->retry_at)
+	if (t->ike || !t->want_up || t->held || t->retry_at ||
+	    ike_tunnel_hosted(e, t, NULL))
 		return;
 	t->retry_delay = 0;
 	ike_life_retry_later(e, t);
@@ -338,7 +339,8 @@ ike_time_t ike_life_tunnel_timer(struct ike_engine *e, struct ike_tunnel *t,
 {
 	if (!t->retry_at)
 		return IKE_TIME_NEVER;
-	if (t->ike || t->held || !t->want_up) {
+	/* Its CHILD SA rides on another tunnel's IKE SA: nothing to do. */
+	if (t->ike || t->held || !t->want_up || ike_tunnel_hosted(e, t, NULL)) {
 		t->retry_at = 0;
 		return IKE_TIME_NEVER;
 	}

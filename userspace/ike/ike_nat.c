@@ -148,7 +148,7 @@ void ike_nat_authentic(struct ike_sa *sa)
 		return;
 	for (c = sa->children; c; c = c->next)
 		if (!c->in_gone)
-			e->kernel.move(e->kernel.ctx, sa->tun->cfg.id,
+			e->kernel.move(e->kernel.ctx, c->tun->cfg.id,
 				       &sa->local, &sa->remote, c->spi_in,
 				       c->out_live ? c->spi_out : 0,
 				       sa->udp_encap);

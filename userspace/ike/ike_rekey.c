@@ -21,6 +21,7 @@
 #include "ike_child.h"
 #include "ike_exchange.h"
 #include "ike_proposal.h"
+#include "ike_select.h"
 
 #define NONCE_LEN 32
 #define KE_TRIES 2
@@ -120,8 +121,8 @@ static uint16_t esp_dh_group(const struct ike_tunnel_config *cfg)
 
 static int child_send(struct ike_sa *sa)
 {
-	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
 	struct ike_rekey *r = &sa->rekey;
+	const struct ike_tunnel_config *cfg = &r->tun->cfg;
 	struct ike_ts_list tsi, tsr;
 	uint8_t pub[IKE_DH_MAX];
 	struct ike_msg_out o;
@@ -147,20 +148,26 @@ static int child_send(struct ike_sa *sa)
 		else
 			ike_enc_ke(&o.chain, g, pub, ike_dh_pub_len(g));
 	}
-	ike_child_selectors(sa, r->mode, &tsi, &tsr);
+	ike_child_selectors(sa, r->tun, r->mode, &tsi, &tsr);
 	ike_enc_ts(&o.chain, IKE_PL_TSI, &tsi);
 	ike_enc_ts(&o.chain, IKE_PL_TSR, &tsr);
 	return ike_xchg_send_request(sa, &o, child_response);
 }
 
-/* A CHILD SA of @mode replacing @c, or with @c NULL a new one. */
+/*
+ * A CHILD SA of @mode replacing @c, or with @c NULL a new one for tunnel
+ * @t (NULL: the IKE SA's).
+ */
 static int child_start(struct ike_sa *sa, struct ike_child *c,
-		       enum ike_mode mode)
+		       enum ike_mode mode, struct ike_tunnel *t)
 {
 	struct ike_rekey *r = &sa->rekey;
-	uint16_t group = esp_dh_group(&sa->tun->cfg);
+	uint16_t group;
 
+	t = c ? c->tun : t ? t : sa->tun;
+	group = esp_dh_group(&t->cfg);
 	rekey_end(sa);
+	r->tun = t;
 	r->active = true;
 	r->create = !c;
 	r->mode = mode;
@@ -172,15 +179,19 @@ static int child_start(struct ike_sa *sa, struct ike_child *c,
 		rekey_end(sa);
 		if (c)
 			rekey_later(sa, c);
-		else
+		else if (t == sa->tun)
 			ike_gateway_failed(sa, mode,
 					   "could not send the request");
 		return -1;
 	}
 	if (c)
-		ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
+		ike_log(sa->eng, IKE_LOG_INFO, t,
 			"rekeying CHILD SA in %08x out %08x", ntohl(c->spi_in),
 			ntohl(c->spi_out));
+	else if (t != sa->tun)
+		ike_log(sa->eng, IKE_LOG_INFO, t, "asking the peer for the "
+			"tunnel's CHILD SA on the IKE SA of tunnel %u",
+			sa->tun->cfg.id);
 	else if (mode == IKE_MODE_TRANSPORT)
 		ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "asking the peer for "
 			"the SGW-to-SGW CHILD SA (protect-gateways)");
@@ -189,7 +200,14 @@ static int child_start(struct ike_sa *sa, struct ike_child *c,
 
 int ike_create_child_start(struct ike_sa *sa, enum ike_mode mode)
 {
-	return child_start(sa, NULL, mode);
+	return child_start(sa, NULL, mode, NULL);
+}
+
+int ike_create_child_for(struct ike_sa *sa, struct ike_tunnel *t)
+{
+	if (sa->state != IKE_SA_ESTABLISHED || sa->req.active)
+		return -EBUSY;
+	return child_start(sa, NULL, IKE_MODE_TUNNEL, t);
 }
 
 static bool rekeyable(const struct ike_child *c)
@@ -232,7 +250,7 @@ void ike_rekey_child_next(struct ike_sa *sa)
 	if (!next)
 		return;
 	next->rekey_queued = false;
-	child_start(sa, next, next->mode);
+	child_start(sa, next, next->mode, NULL);
 }
 
 static void log_child_rekey(struct ike_sa *sa, const struct ike_child *old,
@@ -242,7 +260,7 @@ static void log_child_rekey(struct ike_sa *sa, const struct ike_child *old,
 	char esp[96];
 
 	ike_suite_format(&c->suite, IKE_PROTO_ESP, esp, sizeof(esp));
-	ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
+	ike_log(sa->eng, IKE_LOG_INFO, c->tun,
 		"CHILD SA in %08x out %08x rekeyed%s: now in %08x out %08x (%s, "
 		"generation %u)%s", ntohl(old ? old->spi_in : old_in),
 		ntohl(old ? old->spi_out : old_out), c->suite.dh ? " with PFS" :
@@ -254,8 +272,9 @@ static void log_child_rekey(struct ike_sa *sa, const struct ike_child *old,
 static void child_refused(struct ike_sa *sa, struct ike_child *old,
 			  const struct ike_pl_notify *n, const char *why)
 {
-	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
 	struct ike_rekey *r = &sa->rekey;
+	struct ike_tunnel *t = r->tun;
+	const struct ike_tunnel_config *cfg = &t->cfg;
 	char addr[64], list[512], msg[800], full[900];
 	uint32_t old_spi;
 	uint16_t group;
@@ -282,10 +301,15 @@ static void child_refused(struct ike_sa *sa, struct ike_child *old,
 		rekey_end(sa);
 		ike_xchg_done(sa);
 		snprintf(full, sizeof(full), "peer %s refused it: %s", addr, msg);
-		ike_gateway_failed(sa, mode, full);
+		if (t == sa->tun)
+			ike_gateway_failed(sa, mode, full);
+		else
+			ike_log(sa->eng, IKE_LOG_WARN, t, "no CHILD SA on the "
+				"IKE SA of tunnel %u: %s", sa->tun->cfg.id,
+				full);
 		return;
 	}
-	ike_log(sa->eng, IKE_LOG_WARN, sa->tun,
+	ike_log(sa->eng, IKE_LOG_WARN, t,
 		"peer %s refused to rekey CHILD SA in %08x: %s", addr,
 		ntohl(r->old_spi_in), msg);
 	old_spi = r->old_spi_in;
@@ -310,8 +334,8 @@ static const char *answer_problem(struct ike_sa *sa,
 				  struct ike_suite *suite, uint8_t *shared,
 				  size_t *slen)
 {
-	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
 	struct ike_rekey *r = &sa->rekey;
+	const struct ike_tunnel_config *cfg = &r->tun->cfg;
 	bool transport = ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE);
 	struct ike_ts_list l, rt;
 
@@ -326,7 +350,7 @@ static const char *answer_problem(struct ike_sa *sa,
 	if (transport != (r->mode == IKE_MODE_TRANSPORT))
 		return transport ? "answered in transport mode" :
 		       "answered in tunnel mode, not transport mode";
-	ike_child_selectors(sa, r->mode, &l, &rt);
+	ike_child_selectors(sa, r->tun, r->mode, &l, &rt);
 	if (!ike_ts_list_subset(&p->tsi, &l) ||
 	    !ike_ts_list_subset(&p->tsr, &rt) ||
 	    (transport && !ike_gateway_ts_exact(sa, &p->tsi, &p->tsr)))
@@ -349,6 +373,7 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 	struct ike_child *peer = r->collided_spi_in ?
 				 ike_child_by_spi_in(sa, r->collided_spi_in) :
 				 NULL;
+	struct ike_tunnel *t = r->tun;
 	uint8_t shared[IKE_DH_MAX];
 	struct ike_child_params cp;
 	struct ike_suite suite;
@@ -356,8 +381,14 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 	const char *why;
 	uint32_t old_spi;
 	size_t slen = 0;
-	bool lose, create;
+	bool lose, create, dup;
 
+	/* Its tunnel was removed meanwhile (ike_engine_remove_tunnel()). */
+	if (!t) {
+		rekey_end(sa);
+		ike_xchg_done(sa);
+		return;
+	}
 	why = ike_pl_notify_error(p) ? "" :
 	      answer_problem(sa, p, &suite, shared, &slen);
 	if (why) {
@@ -368,7 +399,10 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 	lose = peer && ours_redundant(r->ni, r->ni_len, p->nonce.data,
 				      p->nonce.len, peer->ni, peer->ni_len,
 				      peer->nr, peer->nr_len);
+	/* A hosted one whose tunnel got another meanwhile (its own IKE SA). */
+	dup = r->create && t != sa->tun && ike_tunnel_child(sa->eng, t, NULL);
 	cp = (struct ike_child_params){
+		.tun = t,
 		.spi_in = r->new_spi_in,
 		.suite = &suite,
 		.mode = r->mode,
@@ -382,7 +416,7 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 		.nr_len = p->nonce.len,
 		.we_initiated = true,
 		.replaces = r->old_spi_in,
-		.defer_out = lose,
+		.defer_out = lose || dup,
 	};
 	memcpy(&cp.spi_out, p->sa.prop[0].spi, 4);
 	c = ike_child_create(sa, &cp);
@@ -392,11 +426,15 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 	rekey_end(sa);
 	if (!c && create) {
 		ike_xchg_done(sa);
-		ike_gateway_failed(sa, cp.mode, "the kernel refused it");
+		if (t == sa->tun)
+			ike_gateway_failed(sa, cp.mode, "the kernel refused it");
+		else
+			ike_log(sa->eng, IKE_LOG_ERR, t, "the kernel refused "
+				"the CHILD SA");
 		return;
 	}
 	if (!c) {
-		ike_log(sa->eng, IKE_LOG_ERR, sa->tun, "the kernel refused the "
+		ike_log(sa->eng, IKE_LOG_ERR, t, "the kernel refused the "
 			"rekeyed CHILD SA; trying again shortly");
 		ike_xchg_done(sa);
 		old = old ? ike_child_by_spi_in(sa, old_spi) : NULL;
@@ -404,8 +442,16 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 			rekey_later(sa, old);
 		return;
 	}
+	if (dup && !peer) {
+		ike_log(sa->eng, IKE_LOG_INFO, t, "the tunnel has a CHILD SA "
+			"already; deleting the one just made on the IKE SA of "
+			"tunnel %u", sa->tun->cfg.id);
+		c->rekeyed = true;
+		c->delete_queued = true;
+		lose = true;
+	}
 	if (peer) {
-		sa->tun->stats.collisions++;
+		t->stats.collisions++;
 		/* The loser's SA goes; the winner deletes the old one. */
 		if (lose) {
 			c->rekeyed = true;
@@ -414,14 +460,14 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 			peer->rekeyed = true;
 		}
 		if (create)
-			ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "both ends made "
+			ike_log(sa->eng, IKE_LOG_INFO, t, "both ends made "
 				"the %s CHILD SA at once: %s (lowest nonce, RFC "
 				"7296 2.8.1)", cp.mode == IKE_MODE_TRANSPORT ?
 				"SGW-to-SGW" : "tunnel's", lose ? "the peer's "
 				"stays, ours is deleted" : "ours stays, the peer "
 				"deletes its own");
 		else
-			ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "rekey "
+			ike_log(sa->eng, IKE_LOG_INFO, t, "rekey "
 				"collision with the peer on CHILD SA in %08x: "
 				"%s (lowest nonce, RFC 7296 2.8.1)",
 				ntohl(cp.replaces), lose ? "the peer's new SA "
@@ -443,13 +489,14 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 
 /*
  * Answer the peer's CREATE_CHILD_SA: the rekey of CHILD SA @old, or with
- * @old NULL a new SGW-to-SGW one. A notify type on refusal.
+ * @old NULL a new one for tunnel @t (the SGW-to-SGW one: the IKE SA's).
+ * A notify type on refusal.
  */
 static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
-			      struct ike_child *old, struct ike_msg_out *o,
-			      uint16_t *ke_group)
+			      struct ike_child *old, struct ike_tunnel *t,
+			      struct ike_msg_out *o, uint16_t *ke_group)
 {
-	const struct ike_tunnel_config *cfg = &sa->tun->cfg;
+	const struct ike_tunnel_config *cfg = &t->cfg;
 	const struct ike_payloads *p = &m->pl;
 	uint8_t shared[IKE_DH_MAX], pub[IKE_DH_MAX], nr[NONCE_LEN];
 	char addr[64], what[64], a[512], b[512];
@@ -477,7 +524,7 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 	if (prop < 0) {
 		ike_pl_proposals_format(&p->sa, a, sizeof(a));
 		ike_proposals_format(cfg->esp, cfg->n_esp, b, sizeof(b));
-		ike_log(sa->eng, IKE_LOG_WARN, sa->tun, "NO_PROPOSAL_CHOSEN: "
+		ike_log(sa->eng, IKE_LOG_WARN, t, "NO_PROPOSAL_CHOSEN: "
 			"%s by %s: peer offered %s; we accept %s", what, addr, a,
 			b);
 		return IKE_N_NO_PROPOSAL_CHOSEN;
@@ -488,13 +535,13 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 		return IKE_N_INVALID_KE_PAYLOAD;
 	}
 	if (transport != (mode == IKE_MODE_TRANSPORT)) {
-		ike_log(sa->eng, IKE_LOG_WARN, sa->tun, "NO_PROPOSAL_CHOSEN: "
+		ike_log(sa->eng, IKE_LOG_WARN, t, "NO_PROPOSAL_CHOSEN: "
 			"%s by %s in %s mode; it is %s mode", what, addr,
 			transport ? "transport" : "tunnel",
 			transport ? "tunnel" : "transport");
 		return IKE_N_NO_PROPOSAL_CHOSEN;
 	}
-	ike_child_selectors(sa, mode, &lts, &rts);
+	ike_child_selectors(sa, t, mode, &lts, &rts);
 	ike_ts_narrow(&p->tsi, &rts, &tsi);
 	ike_ts_narrow(&p->tsr, &lts, &tsr);
 	/* The module protects all traffic between the SGWs, or none. */
@@ -502,7 +549,7 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 	    (transport && !ike_gateway_ts_exact(sa, &tsr, &tsi))) {
 		ike_ts_list_format(&p->tsi, a, sizeof(a));
 		ike_ts_list_format(&p->tsr, b, sizeof(b));
-		ike_log(sa->eng, IKE_LOG_WARN, sa->tun, "TS_UNACCEPTABLE: %s by "
+		ike_log(sa->eng, IKE_LOG_WARN, t, "TS_UNACCEPTABLE: %s by "
 			"%s: peer proposed TSi %s TSr %s", what, addr, a, b);
 		return IKE_N_TS_UNACCEPTABLE;
 	}
@@ -511,6 +558,7 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 		return IKE_N_TEMPORARY_FAILURE;
 	/* A rekey's responder holds its outbound back; a new SA has no other. */
 	cp = (struct ike_child_params){
+		.tun = t,
 		.spi_in = ike_child_alloc_spi(sa->eng),
 		.suite = &suite,
 		.mode = mode,
@@ -534,7 +582,8 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 	/* §2.8.1: the same rekey, or both making the SGW-to-SGW SA. */
 	if (sa->rekey.active && !sa->rekey.ike &&
 	    (old ? sa->rekey.old_spi_in == old->spi_in :
-	     sa->rekey.create && sa->rekey.mode == mode))
+	     sa->rekey.create && sa->rekey.mode == mode &&
+	     sa->rekey.tun == t))
 		sa->rekey.collided_spi_in = c->spi_in;
 	if (transport)
 		ike_enc_notify(&o->chain, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE,
@@ -868,9 +917,12 @@ void ike_rekey_respond(struct ike_sa *sa, struct ike_msg *m)
 {
 	const struct ike_payloads *p = &m->pl;
 	const struct ike_pl_notify *n = ike_pl_notify_find(p, IKE_N_REKEY_SA);
+	bool transport = ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE);
+	struct ike_tunnel *t = sa->tun;
 	struct ike_msg_out o;
 	struct ike_child *old = NULL;
-	uint16_t refused, group = 0;
+	uint16_t refused = 0, group = 0;
+	char why[700];
 	uint32_t spi;
 
 	if (!ike_pl_has(p, IKE_PL_SA)) {
@@ -893,17 +945,14 @@ void ike_rekey_respond(struct ike_sa *sa, struct ike_msg *m)
 	 * One tunnel-mode CHILD SA per tunnel, and with protect-gateways one
 	 * transport-mode SA between the SGWs: other new SAs are refused
 	 * (§2.25 allows it). A tunnel-mode one is made anew when it went
-	 * away, by either end (both at once: the collision rule).
+	 * away, by either end (both at once: the collision rule); one for
+	 * another tunnel between the same identities rides on this IKE SA
+	 * (ike_select_child()).
 	 */
-	if (!n && !(sa->tun->cfg.protect_gateways &&
-		    ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE)) &&
-	    !(!ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE) &&
-	      (!ike_gateway_have_child(sa, IKE_MODE_TUNNEL) ||
-	       ike_gateway_creating(sa, IKE_MODE_TUNNEL)))) {
-		if (ike_pl_notify_find(p, IKE_N_USE_TRANSPORT_MODE))
-			ike_log(sa->eng, IKE_LOG_WARN, sa->tun, "peer asked "
-				"for a transport-mode CHILD SA; refused, as "
-				"protect-gateways is off for this tunnel");
+	if (!n && transport && !sa->tun->cfg.protect_gateways) {
+		ike_log(sa->eng, IKE_LOG_WARN, sa->tun, "peer asked for a "
+			"transport-mode CHILD SA; refused, as protect-gateways "
+			"is off for this tunnel");
 		refuse(sa, m, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
 		return;
 	}
@@ -913,6 +962,14 @@ void ike_rekey_respond(struct ike_sa *sa, struct ike_msg *m)
 	    (n && (n->proto != IKE_PROTO_ESP || n->spi_size != 4))) {
 		refuse(sa, m, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return;
+	}
+	if (!n && !transport) {
+		t = ike_select_child(sa, p, &refused, why, sizeof(why));
+		if (!t) {
+			ike_log(sa->eng, IKE_LOG_WARN, sa->tun, "%s", why);
+			refuse(sa, m, refused, NULL, 0);
+			return;
+		}
 	}
 	if (n) {
 		memcpy(&spi, n->spi, 4);
@@ -924,13 +981,14 @@ void ike_rekey_respond(struct ike_sa *sa, struct ike_msg *m)
 			refuse(sa, m, IKE_N_CHILD_SA_NOT_FOUND, NULL, 0);
 			return;
 		}
+		t = old->tun;
 	}
 	if ((old && !rekeyable(old)) || (sa->rekey.active && sa->rekey.ike)) {
 		refuse(sa, m, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
 	ike_xchg_begin_response(sa, &o, m);
-	refused = child_respond(sa, m, old, &o, &group);
+	refused = child_respond(sa, m, old, t, &o, &group);
 	if (!refused) {
 		ike_xchg_send_response(sa, &o, m);
 		return;
@@ -951,7 +1009,7 @@ void ike_rekey_timer(struct ike_sa *sa, ike_time_t now)
 		    c->deleting)
 			continue;
 		if (now >= c->out_deadline) {
-			ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
+			ike_log(sa->eng, IKE_LOG_INFO, c->tun,
 				"no DELETE of the old CHILD SA from the peer; "
 				"switching outbound to %08x anyway",
 				ntohl(c->spi_out));

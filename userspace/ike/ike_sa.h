@@ -72,6 +72,7 @@ struct ike_rekey {
 	bool ike;			/* rekeying the IKE SA, else a CHILD SA */
 	bool create;			/* CHILD: a new one, replacing none */
 	enum ike_mode mode;		/* CHILD: of the new SA */
+	struct ike_tunnel *tun;		/* CHILD: the tunnel it serves */
 	uint32_t old_spi_in;		/* CHILD: the one being replaced */
 	uint32_t new_spi_in;		/* CHILD: our SPI for its successor */
 	uint64_t new_spi;		/* IKE: our SPI of the new IKE SA */

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ike_child.h"
+#include "ike_exchange.h"
 #include "ike_proposal.h"
 #include "ike_select.h"
 
@@ -216,4 +218,80 @@ void ike_select_auth(struct ike_sa *sa, const struct ike_payloads *p,
 		why_no_suite(sa, p, no_suite, out);
 	else
 		why_no_identity(sa, p, idr, out);
+}
+
+static bool identity_same(const struct ike_identity *a,
+			  const struct ike_identity *b)
+{
+	return a->type == b->type && a->len == b->len &&
+	       !memcmp(a->data, b->data, a->len);
+}
+
+/* Tunnel @t could take a CHILD SA the peer asks for on @sa. */
+static bool child_candidate(struct ike_sa *sa, const struct ike_tunnel *t)
+{
+	if (t == sa->tun)
+		return true;
+	return ike_host_equal(&t->cfg.local, &sa->local) &&
+	       ike_host_equal(&t->cfg.remote, &sa->remote) &&
+	       identity_same(&t->cfg.remote_id, &sa->peer_id) &&
+	       identity_same(&t->cfg.local_id, &sa->tun->cfg.local_id) &&
+	       suite_allowed(t, &sa->suite);
+}
+
+/* @t has no CHILD SA, or is making its own on @sa right now. */
+static bool child_free(struct ike_sa *sa, const struct ike_tunnel *t)
+{
+	if (t == sa->tun)
+		return (!ike_gateway_have_child(sa, IKE_MODE_TUNNEL) &&
+			!ike_tunnel_hosted(sa->eng, t, NULL)) ||
+		       ike_gateway_creating(sa, IKE_MODE_TUNNEL);
+	return !ike_tunnel_child(sa->eng, t, NULL) ||
+	       (sa->rekey.active && sa->rekey.create &&
+		sa->rekey.mode == IKE_MODE_TUNNEL && sa->rekey.tun == t);
+}
+
+struct ike_tunnel *ike_select_child(struct ike_sa *sa,
+				    const struct ike_payloads *p,
+				    uint16_t *refuse, char *why, size_t len)
+{
+	struct ike_tunnel *t, *best = NULL, *taken = NULL;
+	char a[300], b[300], label[64];
+	int score, best_score = 0;
+
+	for (t = sa->eng->tunnels; t; t = t->next) {
+		if (!child_candidate(sa, t))
+			continue;
+		score = ts_fit(t, p);
+		if (!score)
+			continue;
+		if (!child_free(sa, t)) {
+			if (!taken || t == sa->tun)
+				taken = t;
+			continue;
+		}
+		/* The best fit; the SA's own tunnel, then the lowest id. */
+		if (!best || score > best_score ||
+		    (score == best_score && best != sa->tun &&
+		     (t == sa->tun || t->cfg.id < best->cfg.id))) {
+			best = t;
+			best_score = score;
+		}
+	}
+	if (best)
+		return best;
+	ike_ts_list_format(&p->tsi, a, sizeof(a));
+	ike_ts_list_format(&p->tsr, b, sizeof(b));
+	if (taken) {
+		tunnel_label(taken, label, sizeof(label));
+		snprintf(why, len, "NO_ADDITIONAL_SAS: new CHILD SA for TSi %s "
+			 "TSr %s refused: %s has its CHILD SA", a, b, label);
+		*refuse = IKE_N_NO_ADDITIONAL_SAS;
+	} else {
+		snprintf(why, len, "TS_UNACCEPTABLE: new CHILD SA for TSi %s "
+			 "TSr %s refused: no tunnel between these identities "
+			 "has such selectors", a, b);
+		*refuse = IKE_N_TS_UNACCEPTABLE;
+	}
+	return NULL;
 }

@@ -37,4 +37,17 @@ struct ike_choice {
 void ike_select_auth(struct ike_sa *sa, const struct ike_payloads *p,
 		     struct ike_choice *out);
 
+/*
+ * The tunnel a new tunnel-mode CHILD SA the peer asks for on @sa (a
+ * CREATE_CHILD_SA without REKEY_SA) is for: the SA's own tunnel while it
+ * lacks its CHILD SA, or another tunnel on the same address pair between
+ * the same identities (the authenticated peer's and ours on @sa), whose
+ * IKE proposals allow the SA's, and that has no CHILD SA; of those the
+ * best fit of the selectors, the SA's own tunnel first, then the lowest
+ * id. NULL, with the notify to refuse with and why, if none.
+ */
+struct ike_tunnel *ike_select_child(struct ike_sa *sa,
+				    const struct ike_payloads *p,
+				    uint16_t *refuse, char *why, size_t len);
+
 #endif

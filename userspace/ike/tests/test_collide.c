@@ -10,6 +10,7 @@
 
 #include "harness.h"
 #include "ike_child.h"
+#include "ike_exchange.h"
 #include "ike_msg.h"
 #include "ike_sa.h"
 
@@ -278,6 +279,292 @@ static void test_two_tunnels_one_peer(void **state)
 	two_tunnels(node_b, true);
 }
 
+static struct ike_tunnel *tunnel_of(struct node *x, uint32_t id)
+{
+	struct ike_tunnel *t;
+
+	for (t = x->e->tunnels; t && t->cfg.id != id; t = t->next)
+		;
+	assert_non_null(t);
+	return t;
+}
+
+/*
+ * @x asks for tunnel 2's CHILD SA on tunnel 1's IKE SA: a CREATE_CHILD_SA
+ * without REKEY_SA whose selectors are tunnel 2's, as charon sends for a
+ * second child (or, by reuse_ikesa, a second connection to the peer).
+ */
+static void ask_hosted(struct node *x)
+{
+	struct ike_tunnel *t1 = tunnel_of(x, 1);
+
+	assert_non_null(t1->ike);
+	assert_int_equal(ike_create_child_for(t1->ike, tunnel_of(x, 2)), 0);
+}
+
+/* Both tunnels carry traffic; tunnel 2's CHILD SA rides on tunnel 1's IKE SA. */
+static void assert_hosted(struct net *n)
+{
+	struct ike_tunnel_status s1, s2;
+	struct node *x;
+
+	assert_tunnel_pair(n, 1);
+	assert_tunnel_pair(n, 2);
+	for (x = &n->a; x; x = x == &n->a ? &n->b : NULL) {
+		assert_int_equal(ike_sas(x), 1);
+		assert_int_equal(live_sas(x), 4);
+		assert_int_equal(ike_engine_status(x->e, 1, &s1), 0);
+		assert_int_equal(ike_engine_status(x->e, 2, &s2), 0);
+		assert_int_equal(s1.ike_tunnel, 1);
+		assert_int_equal(s2.ike_tunnel, 1);
+		assert_int_equal(s2.spi_i, s1.spi_i);
+		assert_int_equal(s2.spi_r, s1.spi_r);
+	}
+}
+
+/* Tunnel 2 has no CHILD SA and no IKE SA; tunnel 1 carries on. */
+static void assert_tunnel2_gone(struct net *n)
+{
+	struct ike_tunnel_status st;
+	struct node *x;
+
+	assert_tunnel_pair(n, 1);
+	for (x = &n->a; x; x = x == &n->a ? &n->b : NULL) {
+		assert_int_equal(ike_engine_status(x->e, 2, &st), 0);
+		assert_int_not_equal(st.state, IKE_TUNNEL_ESTABLISHED);
+		assert_int_equal(st.n_children, 0);
+		assert_int_equal(live_sas(x), 2);
+	}
+}
+
+static void hosted_setup(struct net *n)
+{
+	net_init(n, false);
+	add_pairs(n, &n->a);
+	add_pairs(n, &n->b);
+	assert_int_equal(ike_engine_up(n->a.e, 1, 0), 0);
+	net_run(n);
+	ask_hosted(&n->a);
+	net_run(n);
+	assert_hosted(n);
+}
+
+/* Let retired inbound SAs go (IKE_CHILD_GRACE_MS). */
+static void settle_a_little(struct net *n)
+{
+	net_settle(n, n->now + 5000);
+}
+
+/*
+ * The peer asks for tunnel 2's CHILD SA on tunnel 1's IKE SA (charon does,
+ * for a second child or connection to the same peer): B takes it for
+ * tunnel 2, in tunnel 2's kernel tunnel. Rekeys of both CHILD SAs and of
+ * the IKE SA from either end keep it so, as do hours of lifetimes.
+ */
+static void test_hosted_child_rekeys(void **state)
+{
+	struct ike_tunnel_status before, after;
+	struct net n;
+
+	(void)state;
+	hosted_setup(&n);
+	assert_int_equal(ike_engine_status(n.b.e, 2, &before), 0);
+	assert_int_equal(ike_engine_rekey(n.b.e, 2, false, n.now), 0);
+	net_run(&n);
+	settle_a_little(&n);
+	assert_hosted(&n);
+	assert_int_equal(ike_engine_status(n.b.e, 2, &after), 0);
+	assert_int_not_equal(after.child[0].spi_in, before.child[0].spi_in);
+	assert_int_equal(after.child_rekeys, 1);
+	assert_int_equal(ike_engine_rekey(n.a.e, 2, false, n.now), 0);
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, false, n.now), 0);
+	net_run(&n);
+	settle_a_little(&n);
+	assert_hosted(&n);
+	/* The IKE SA both ride on, rekeyed by either end. */
+	assert_int_equal(ike_engine_rekey(n.b.e, 2, true, n.now), 0);
+	net_run(&n);
+	settle_a_little(&n);
+	assert_hosted(&n);
+	assert_int_equal(ike_engine_rekey(n.a.e, 1, true, n.now), 0);
+	net_run(&n);
+	settle_a_little(&n);
+	assert_hosted(&n);
+	/* Lifetimes: both ends rekey both CHILD SAs and the IKE SA by time. */
+	net_settle(&n, n.now + 3 * 3600 * 1000);
+	settle_a_little(&n);
+	assert_hosted(&n);
+	net_free(&n);
+}
+
+/*
+ * DELETE of the hosted CHILD SA from either end: tunnel 2 loses it, and
+ * tunnel 1 carries on; asked for again, it is back. Tunnel 2 never
+ * started an IKE SA of its own meanwhile (nobody asked it up).
+ */
+static void test_hosted_child_deleted(void **state)
+{
+	struct ike_tunnel_status st;
+	struct node *x;
+	struct net n;
+
+	(void)state;
+	hosted_setup(&n);
+	for (x = &n.b; x; x = x == &n.b ? &n.a : NULL) {
+		assert_int_equal(ike_engine_status(x->e, 2, &st), 0);
+		assert_int_equal(ike_engine_delete_child(x->e, 2,
+							 st.child[0].spi_in,
+							 n.now), 0);
+		net_run(&n);
+		settle_a_little(&n);
+		assert_tunnel2_gone(&n);
+		assert_int_equal(ike_sas(&n.a), 1);
+		assert_int_equal(ike_sas(&n.b), 1);
+		ask_hosted(&n.a);
+		net_run(&n);
+		assert_hosted(&n);
+	}
+	/* A down of tunnel 2 deletes its CHILD SA alone. */
+	assert_int_equal(ike_engine_down(n.b.e, 2, n.now), 0);
+	net_run(&n);
+	settle_a_little(&n);
+	assert_tunnel2_gone(&n);
+	net_free(&n);
+}
+
+/*
+ * Tunnel 2 removed (a reload) while B rekeys its hosted CHILD SA: its
+ * kernel SAs go, the answer is dropped, and tunnel 1 carries on.
+ */
+static void test_hosted_tunnel_removed(void **state)
+{
+	struct ike_tunnel_status st;
+	struct net n;
+	int i;
+
+	(void)state;
+	hosted_setup(&n);
+	assert_int_equal(ike_engine_rekey(n.b.e, 2, false, n.now), 0);
+	assert_int_equal(ike_engine_remove_tunnel(n.b.e, 2), 0);
+	assert_int_equal(ike_engine_status(n.b.e, 2, &st), -ENOENT);
+	net_run(&n);
+	settle_a_little(&n);
+	for (i = 0; i < n.b.k.n; i++)
+		assert_false(n.b.k.sa[i].live && n.b.k.sa[i].tunnel == 2);
+	assert_int_equal(live_sas(&n.b), 2);
+	assert_int_equal(ike_engine_status(n.b.e, 1, &st), 0);
+	assert_int_equal(st.state, IKE_TUNNEL_ESTABLISHED);
+	assert_int_equal(st.n_children, 1);
+	net_settle(&n, n.now + 30 * 60 * 1000);
+	assert_int_equal(ike_engine_status(n.b.e, 1, &st), 0);
+	assert_int_equal(st.state, IKE_TUNNEL_ESTABLISHED);
+	net_free(&n);
+}
+
+/*
+ * B keeps both tunnels up: up starts no IKE SA for tunnel 2 while its
+ * CHILD SA rides on tunnel 1's. When the peer deletes that IKE SA (its
+ * daemon restarting), both tunnels come back on IKE SAs of their own.
+ */
+static void test_hosted_ike_deleted(void **state)
+{
+	struct net n;
+
+	(void)state;
+	hosted_setup(&n);
+	assert_int_equal(ike_engine_up(n.b.e, 2, n.now), -EALREADY);
+	assert_int_equal(ike_engine_up(n.b.e, 1, n.now), -EALREADY);
+	assert_int_equal(ike_engine_on_demand(n.b.e, 2, n.now), -EALREADY);
+	assert_int_equal(n.b.nout, 0);
+	net_settle(&n, n.now + 60 * 1000);
+	assert_hosted(&n);
+	assert_int_equal(ike_engine_down(n.a.e, 1, n.now), 0);
+	net_run(&n);
+	net_settle(&n, n.now + 60 * 1000);
+	assert_both_tunnels(&n);
+	net_settle(&n, n.now + 30 * 60 * 1000);
+	assert_both_tunnels(&n);
+	net_free(&n);
+}
+
+/*
+ * The mirror at once: A asks for tunnel 2's CHILD SA on tunnel 1's IKE
+ * SA while B starts tunnel 2 on an IKE SA of its own. Whatever the order
+ * of the datagrams, both ends end with one crosswise pair for tunnel 2.
+ */
+static void hosted_crossing(int order)
+{
+	struct ike_tunnel_status sa, sb;
+	struct net n;
+	int i = 0;
+
+	net_init(&n, false);
+	add_pairs(&n, &n.a);
+	add_pairs(&n, &n.b);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	net_run(&n);
+	ask_hosted(&n.a);
+	assert_int_equal(ike_engine_up(n.b.e, 2, 0), 0);
+	while (n.a.nout || n.b.nout) {
+		assert_true(i++ < 200);
+		if (n.a.nout && (order != 2 || !n.b.nout))
+			net_step(&n, &n.a, false);
+		if (n.b.nout && (order != 1 || !n.a.nout))
+			net_step(&n, &n.b, false);
+	}
+	net_settle(&n, 60 * 1000);
+	assert_tunnel_pair(&n, 1);
+	assert_tunnel_pair(&n, 2);
+	assert_int_equal(live_sas(&n.a), 4);
+	assert_int_equal(live_sas(&n.b), 4);
+	net_settle(&n, 30 * 60 * 1000);
+	assert_tunnel_pair(&n, 1);
+	assert_tunnel_pair(&n, 2);
+	assert_int_equal(ike_engine_status(n.a.e, 2, &sa), 0);
+	assert_int_equal(ike_engine_status(n.b.e, 2, &sb), 0);
+	assert_int_equal(sa.ike_tunnel, sb.ike_tunnel);
+	net_free(&n);
+}
+
+static void test_hosted_crossing(void **state)
+{
+	(void)state;
+	hosted_crossing(0);
+	hosted_crossing(1);
+	hosted_crossing(2);
+}
+
+/* Selectors no tunnel between these identities has: TS_UNACCEPTABLE. */
+static void test_hosted_unknown_ts(void **state)
+{
+	struct ike_tunnel *t2;
+	struct net n;
+
+	(void)state;
+	hosted_setup(&n);
+	/* B has no third subnet pair: A's tunnel 2 asks with others. */
+	t2 = tunnel_of(&n.a, 2);
+	assert_int_equal(ike_ts_parse(&t2->cfg.local_ts.ts[0], "10.21.0.0/16"),
+			 0);
+	assert_int_equal(ike_ts_parse(&t2->cfg.remote_ts.ts[0], "10.22.0.0/16"),
+			 0);
+	ask_hosted(&n.a);
+	net_run(&n);
+	assert_true(logged(&n.b, "TS_UNACCEPTABLE: new CHILD SA for TSi "
+			   "10.21.0.0/16 TSr 10.22.0.0/16 refused: no tunnel "
+			   "between these identities has such selectors"));
+	assert_int_equal(live_sas(&n.b), 4);
+	/* Tunnel 1's selectors again, while it has its CHILD SA. */
+	assert_int_equal(ike_create_child_for(tunnel_of(&n.a, 1)->ike,
+					      tunnel_of(&n.a, 1)), 0);
+	net_run(&n);
+	assert_true(logged(&n.b, "NO_ADDITIONAL_SAS: new CHILD SA for TSi "
+			   "10.1.0.0/16 TSr 10.2.0.0/16 refused: tunnel 1 "
+			   "'to-a-1' has its CHILD SA"));
+	assert_int_equal(live_sas(&n.b), 4);
+	net_free(&n);
+}
+
 static void established(struct net *n)
 {
 	setup(n);
@@ -454,6 +741,12 @@ int main(void)
 		cmocka_unit_test(test_crossing_without_initial_contact),
 		cmocka_unit_test(test_crossing_first_init_lost),
 		cmocka_unit_test(test_two_tunnels_one_peer),
+		cmocka_unit_test(test_hosted_child_rekeys),
+		cmocka_unit_test(test_hosted_child_deleted),
+		cmocka_unit_test(test_hosted_ike_deleted),
+		cmocka_unit_test(test_hosted_crossing),
+		cmocka_unit_test(test_hosted_tunnel_removed),
+		cmocka_unit_test(test_hosted_unknown_ts),
 		cmocka_unit_test(test_childless_peer_delete),
 		cmocka_unit_test(test_childless_not_found),
 		cmocka_unit_test(test_childless_refresh),
