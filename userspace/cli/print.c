@@ -399,6 +399,10 @@ void print_ike(FILE *out, const struct ctl_tunnel *t)
 			"peer %s, age %s\n", t->spi_i, t->initiator ? "*" : "",
 			t->spi_r, t->initiator ? "" : "*", t->proposal,
 			t->peer_id, age);
+		if (t->ike_tunnel && t->ike_tunnel != t->id)
+			fprintf(out, "    of tunnel %" PRIu32 ": this tunnel's "
+				"CHILD SA rides on it (the peer asked there)\n",
+				t->ike_tunnel);
 	}
 	if (t->nat[0] && t->ike_local[0])
 		fprintf(out, "  IKE %s <-> %s, NAT: %s\n", t->ike_local,
@@ -458,6 +462,10 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 	json_string(j, "spi-i", spi);
 	snprintf(spi, sizeof(spi), "%016" PRIx64, t->spi_r);
 	json_string(j, "spi-r", spi);
+	if (t->ike_tunnel)
+		json_u64(j, "ike-tunnel", t->ike_tunnel);
+	else
+		json_null(j, "ike-tunnel");
 	json_string(j, "proposal", t->proposal);
 	json_string(j, "peer-id", t->peer_id);
 	json_string(j, "nat", t->nat);

@@ -102,6 +102,7 @@ void fill_status(struct daemon *d, const struct rtun *rt,
 	ct->initiator = st.initiator;
 	ct->spi_i = st.spi_i;
 	ct->spi_r = st.spi_r;
+	ct->ike_tunnel = st.ike_tunnel;
 	snprintf(ct->proposal, sizeof(ct->proposal), "%s", st.proposal);
 	snprintf(ct->peer_id, sizeof(ct->peer_id), "%s", st.peer_id);
 	ct->age = st.age_ms / 1000;

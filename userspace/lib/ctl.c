@@ -131,6 +131,8 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 		put_u64(f, "initiator", t->initiator);
 		fprintf(f, "spi-i %016" PRIx64 "\nspi-r %016" PRIx64 "\n",
 			t->spi_i, t->spi_r);
+		if (t->ike_tunnel)
+			put_u64(f, "ike-tunnel", t->ike_tunnel);
 		if (t->proposal[0])
 			put(f, "proposal", t->proposal);
 		put_u64(f, "age", t->age);
@@ -350,6 +352,8 @@ static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 		t->spi_i = num(v, 16);
 	else if (!strcmp(k, "spi-r"))
 		t->spi_r = num(v, 16);
+	else if (!strcmp(k, "ike-tunnel"))
+		t->ike_tunnel = (uint32_t)num(v, 10);
 	else if (!strcmp(k, "proposal"))
 		copy(t->proposal, sizeof(t->proposal), v);
 	else if (!strcmp(k, "age"))

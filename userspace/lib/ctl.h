@@ -115,6 +115,7 @@ struct ctl_tunnel {
 	char ike_state[16];
 	bool initiator;
 	uint64_t spi_i, spi_r;
+	uint32_t ike_tunnel;	/* whose IKE SA that is (another's: shared) */
 	char proposal[128];
 	uint64_t age;
 	char peer_id[520];

@@ -449,6 +449,62 @@ static void test_ike_failures(void **state)
 	buf = NULL;
 }
 
+/* A tunnel whose CHILD SA rides on another tunnel's IKE SA says which. */
+static void test_ike_shared(void **state)
+{
+	struct ctl_tunnel t = { .id = 2 };
+	FILE *f = start();
+	struct json j;
+
+	(void)state;
+	strcpy(t.name, "gw2");
+	strcpy(t.ifname, "sgw2");
+	strcpy(t.state, "established");
+	strcpy(t.local, "192.0.2.1");
+	strcpy(t.local_id, "fqdn:sgw.example");
+	strcpy(t.remote, "192.0.2.2");
+	strcpy(t.proposal, "aes128gcm16-prfsha256-ecp256");
+	strcpy(t.peer_id, "fqdn:c.example");
+	t.spi_i = 0x0123456789abcdefULL;
+	t.spi_r = 0x1111222233334444ULL;
+	t.ike_tunnel = 1;
+	print_ike(f, &t);
+	finish(f, "ike gw2 (tunnel 2, sgw2): established, 192.0.2.1 as "
+		  "fqdn:sgw.example -> 192.0.2.2\n"
+		  "  IKE SA 0123456789abcdef_i 1111222233334444_r* "
+		  "aes128gcm16-prfsha256-ecp256, peer fqdn:c.example, age 0s\n"
+		  "    of tunnel 1: this tunnel's CHILD SA rides on it (the peer "
+		  "asked there)\n"
+		  "  refresh: 0 CHILD SA rekeys, 0 IKE SA rekeys, 0 collisions, "
+		  "0 liveness failures, 0 restarts\n");
+	f = start();
+	json_init(&j, f);
+	print_ike_json(&j, &t);
+	json_end(&j);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"spi-r\":\"1111222233334444\","
+			       "\"ike-tunnel\":1,"));
+	free(buf);
+	buf = NULL;
+	/* Its own: said in JSON only; none: null. */
+	t.ike_tunnel = 2;
+	f = start();
+	print_ike(f, &t);
+	fclose(f);
+	assert_null(strstr(buf, "of tunnel"));
+	free(buf);
+	buf = NULL;
+	t.ike_tunnel = 0;
+	f = start();
+	json_init(&j, f);
+	print_ike_json(&j, &t);
+	json_end(&j);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"ike-tunnel\":null,"));
+	free(buf);
+	buf = NULL;
+}
+
 /* An established tunnel after rekeys: what auto refresh did and will do. */
 static void test_ike_refresh(void **state)
 {
@@ -531,6 +587,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tunnel_human),
 		cmocka_unit_test(test_ike_failures),
+		cmocka_unit_test(test_ike_shared),
 		cmocka_unit_test(test_tunnel_json),
 		cmocka_unit_test(test_sa_human),
 		cmocka_unit_test(test_sa_json),

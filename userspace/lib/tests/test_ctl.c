@@ -132,6 +132,7 @@ static struct ctl_tunnel sample(void)
 	t.initiator = true;
 	t.spi_i = 0x0123456789abcdefULL;
 	t.spi_r = 0xfedcba9876543210ULL;
+	t.ike_tunnel = 3;
 	snprintf(t.proposal, sizeof(t.proposal), "aes256gcm16-prfsha384-ecp384");
 	t.age = 42;
 	snprintf(t.peer_id, sizeof(t.peer_id), "fqdn:branch.example");
@@ -215,7 +216,8 @@ static void test_reply_round_trip(void **state)
 			       "half-open-dropped 2\nhalf-open-expired 9\n"
 			       "tunnel "));
 	assert_non_null(strstr(buf, "failure first second\n"));
-	assert_non_null(strstr(buf, "spi-i 0123456789abcdef\n"));
+	assert_non_null(strstr(buf, "spi-i 0123456789abcdef\n"
+			       "spi-r fedcba9876543210\nike-tunnel 3\n"));
 	assert_non_null(strstr(buf, "child c0000001 00000101 3 aes256gcm16\n"));
 	/* One key per line, the child ones after their child line. */
 	assert_non_null(strstr(buf, "child ffffffff 00000100 0 aes128-sha256 esn\n"
