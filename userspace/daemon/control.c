@@ -467,8 +467,11 @@ static enum outcome do_up(struct daemon *d, struct rtun *rt,
 
 	if (not_negotiable(rt, why, sizeof(why)))
 		return answer(r, false, "%s", why);
-	if (!tunnel_busy(d, rt))
-		engine_start(d, rt);
+	/*
+	 * Busy too: the engine keeps it up from now on (one the peer
+	 * negotiated comes back after a DELETE), starting nothing new.
+	 */
+	engine_start(d, rt);
 	wait_add(w, rt);
 	return WAIT;
 }
