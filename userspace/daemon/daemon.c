@@ -33,6 +33,7 @@
 #include "confmap.h"
 #include "daemon.h"
 #include "daemon_priv.h"
+#include "journal.h"
 #include "sdnotify.h"
 
 long long now_ms(void)
@@ -226,6 +227,7 @@ static void loop(struct daemon *d)
 			else if (now >= c->deadline)
 				client_close(c);
 		}
+		log_events(d);
 		notify_status(d);
 	}
 }
@@ -277,6 +279,8 @@ int daemon_run(const char *conf_path)
 	d->path = conf_path;
 	d->level = SGW_CONF_LOG_INFO;
 	d->journal = getenv("JOURNAL_STREAM") != NULL;
+	if (journal_stderr())
+		d->journal_path = JOURNAL_SOCKET;
 	d->ctl_fd = d->sig_fd = d->lock_fd = -1;
 	for (i = 0; i < MAX_CLIENTS; i++)
 		d->clients[i].fd = -1;

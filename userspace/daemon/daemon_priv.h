@@ -56,6 +56,10 @@ struct rtun {
 	uint64_t dp_in, dp_out;
 	long long dp_since;
 	char esp_silent[448];		/* what was logged; "" when fine */
+	struct {			/* log.c: the state last logged */
+		enum ike_tunnel_state state;
+		uint64_t rekeys;
+	} ev;
 	struct ike_tunnel_config ike;	/* holds the key: wiped when dropped */
 };
 
@@ -82,6 +86,7 @@ struct daemon {
 	const char *path;
 	enum sgw_conf_log_level level;
 	bool journal;
+	const char *journal_path;	/* records to the journal: log.c */
 	struct sgw_conf conf;
 	struct sgwnl *nl;
 	struct ike_engine *eng;
@@ -113,6 +118,7 @@ void dlog(struct daemon *d, enum sgw_conf_log_level lvl, const char *tunnel,
 void engine_log(void *ctx, enum ike_log_level level, uint32_t tunnel,
 		const char *msg);
 void kb_log(void *ctx, uint32_t tunnel, const char *msg);
+void log_events(struct daemon *d);
 
 /* tunnels.c */
 struct rtun *rtun_by_id(struct daemon *d, uint32_t id);

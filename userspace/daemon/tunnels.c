@@ -354,6 +354,9 @@ int apply_config(struct daemon *d, struct apply_stats *s, char *msg,
 			sgw_conf_tunnel_by_id(&d->conf, ct->id);
 		struct rtun *old = rtun_by_id(d, ct->id);
 
+		if (old)
+			nt[i].ev = old->ev;
+
 		if (old && oc && sgw_conf_tunnel_equal(oc, ct) &&
 		    !old->by_request && !old->error[0] && !nt[i].error[0] &&
 		    !memcmp(&old->ike, &nt[i].ike, sizeof(old->ike))) {
