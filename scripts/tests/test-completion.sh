@@ -61,19 +61,27 @@ for f in $(echo "$cmds" | grep ' ' | cut -d' ' -f1 | sort -u); do
 		"$(echo "$cmds" | sed -n "s/^$f //p" | words)"
 done
 
-# Each command's usage line: "sgwctl CMD ARGS" from --help, or from the
-# family's usage ("sgwctl tunnel" alone prints it and does nothing else).
+# Each command's usage line, as "sgwctl CMD --help" prints it, its
+# wrapped lines (starting with a tab) joined: the arguments after
+# "sgwctl CMD". The same line must stand in "sgwctl --help" or the
+# family's "sgwctl FAMILY --help", where the completion reads it.
+joined() { sed ':a;N;$!ba;s/\n\t/ /g'; }
 usage() {
+	# shellcheck disable=SC2086
+	"$real" $1 --help 2>/dev/null | joined | sed -n "s/^Usage: sgwctl $1\( \|$\)//p"
+}
+table_usage() {
 	case $1 in
-	*' '*) "$real" "${1%% *}" --help 2>/dev/null | sed -n "s/^  sgwctl $1\( \|$\)//p" ;;
-	*) "$real" --help | sed -n "s/^  sgwctl $1\( \|$\)//p" ;;
-	esac
+	*' '*) "$real" "${1%% *}" --help 2>/dev/null ;;
+	*) "$real" --help ;;
+	esac | joined | sed -n "s/^  sgwctl $1\( \|$\)//p"
 }
 while read -r c; do
 	u=$(usage "$c")
 	[ -n "$u" ] || [ "$c" = reload ] || [ "$c" = version ] || [ "$c" = genpsk ] ||
 		[ "$c" = metrics ] ||
 		{ bad "usage line of \"$c\""; continue; }
+	same "usage of \"$c\" in its table" "$(table_usage "$c")" "$u"
 	toks=$(echo "$u" | tr -d '[]')
 	# The first positional argument: a placeholder that is no keyword's
 	# value ("[-a] [FILE]" has one, "[-c FILE]" has none).
@@ -108,7 +116,7 @@ while read -r c; do
 		shift
 		case $v in *'|'*) ;; *) continue ;; esac
 		case $k in *'|'*) continue ;; esac
-		want=$(echo "$v" | tr '|' '\n' | grep -E '^[a-z]+$' | words)
+		want=$(echo "$v" | tr '|' '\n' | grep -E '^[a-z][a-z0-9-]*$' | words)
 		[ -n "$want" ] || continue
 		pre=
 		[ "$first" = TUNNEL ] && pre=sgw1
@@ -117,8 +125,18 @@ while read -r c; do
 	done
 done <<< "$cmds"
 
+# A value the usage line only names: the algorithms sa add accepts, as
+# its refusal of an unknown one lists them.
+algs=$("$real" sa add x dir in spi 256 alg bogus key-file - 2>&1 |
+	sed -n 's/.*expected one of //p' | tr -d ',' | words)
+[ -n "$algs" ] || bad "the algorithms from sa add's refusal"
+same "values of \"sa add alg\"" "$(comp sa add sgw1 dir in alg '')" "$algs"
+same "a flag takes no value" "$(comp config check --strict -)" "--offline"
+same "a flag takes no value (file)" "$(cd "$top" && comp config check --strict VERS)" "VERSION"
+same "wrapped usage line: values of mss" "$(comp tunnel set sgw1 mss '')" "auto off"
+same "a keyword with a placeholder offers nothing" "$(comp tunnel add id '')" ""
 same "used keywords are not offered again" "$(comp tunnel add id 3 name x local 1.2.3.4 '')" \
-	"enabled local-ts mtu remote remote-ts"
+	"enabled fragment local-ts mss mtu outer-df protect-gateways remote remote-ts"
 same "a prefix narrows the tunnels" "$(comp up s)" "sgw1"
 same "files for config check" "$(cd "$top" && comp config check VERS)" "VERSION"
 same "showconf --peer: the tunnels of the file" "$(comp showconf --peer '')" "branch-2 hq"

@@ -72,6 +72,8 @@ int main(int argc, char **argv)
 			       "that command's\n\n");
 			print_usage(stdout, "sgwctl", commands);
 			return 0;
+		} else if (!strcmp(argv[i], "--complete-spec")) {
+			return complete_spec(&ctx, commands);
 		} else {
 			return usage_error("unknown option \"%s\"", argv[i]);
 		}
