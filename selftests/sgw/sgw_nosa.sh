@@ -194,6 +194,15 @@ test_on_demand() {
 	expect_eq "drops" "$(tfield "$gA" "sum(t['drops'].values())")" 0
 	expect_eq "log line" "$(grep -cF "sgw info: tunnel gw: negotiating on demand: a packet 10.1.0.2 -> 10.2.0.2 found no SA" \
 		"$work/daemon-$gA.log")" 1
+	# The state changes as event lines (journal records under systemd).
+	for g in "$gA" "$gB"; do
+		wait_for 5 grep -qF "sgw info: tunnel gw: established (IKE SA " \
+			"$work/daemon-$g.log" || fail "no established event in $g's log"
+		expect_eq "established event" "$(grep -cF "sgw info: tunnel gw: established (IKE SA " \
+			"$work/daemon-$g.log")" 1
+	done
+	expect_eq "connecting event" "$(grep -cxF "sgw info: tunnel gw: negotiating" \
+		"$work/daemon-$gA.log")" 1
 	x "$hA" ping -q -c 3 -i 0.2 -W 2 10.2.0.2 > /dev/null
 	expect_eq "tx_packets" "$(devstat "$gA" tx_packets)" 4
 	expect_eq "held after" "$(tfield "$gA" "t['events']['held']")" 1
