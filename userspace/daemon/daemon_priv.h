@@ -3,7 +3,7 @@
  * The daemon's units and what they share; private to userspace/daemon/.
  *
  *   daemon.c   start, the poll loop, signals, the lock, stop
- *   log.c      the daemon's log lines
+ *   log.c      the daemon's log: journal records or lines, tunnel events
  *   tunnels.c  sgw.conf applied to the kernel tunnels and the engine
  *   ikesock.c  the UDP 500 sockets the engine sends and receives on
  *   control.c  the control socket (ctl.h): status and requests
