@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "conf_check.h"
@@ -182,10 +183,18 @@ static bool side_overlap(const struct sgw_conf_prefix_list *a,
 	return false;
 }
 
+/* One remote SGW: the same address, or the same DNS name. */
+static bool same_remote(const struct sgw_conf_tunnel *a,
+			const struct sgw_conf_tunnel *b)
+{
+	return sgw_conf_addr_equal(&a->remote, &b->remote) &&
+	       strcasecmp(a->remote_name, b->remote_name) == 0;
+}
+
 static bool same_gateways(const struct sgw_conf_tunnel *a,
 			  const struct sgw_conf_tunnel *b)
 {
-	if (!sgw_conf_addr_equal(&a->remote, &b->remote))
+	if (!same_remote(a, b))
 		return false;
 	return a->local.family == AF_UNSPEC || b->local.family == AF_UNSPEC ||
 	       sgw_conf_addr_equal(&a->local, &b->local);
@@ -376,7 +385,16 @@ static void check_tunnel(struct checker *c, size_t idx)
 	const struct sgw_conf_tunnel *t = &c->conf->tunnels[idx];
 	char a[SGW_CONF_ADDRSTRLEN], b[SGW_CONF_ADDRSTRLEN];
 
-	if (t->local.family != AF_UNSPEC &&
+	if (t->remote_name[0])
+		report(c, SGW_CONF_SEV_NOTE, t->file,
+		       line_of(t, SGW_CONF_K_REMOTE), idx,
+		       "tunnel \"%s\": remote \"%s\" is a DNS name: the "
+		       "daemon resolves it (%s) at start, on reload and when "
+		       "the peer stops answering", t->name, t->remote_name,
+		       t->local.family == AF_INET ? "IPv4, as local" :
+		       t->local.family == AF_INET6 ? "IPv6, as local" :
+		       "the first address returned");
+	if (t->local.family != AF_UNSPEC && !t->remote_name[0] &&
 	    t->local.family != t->remote.family)
 		report(c, SGW_CONF_SEV_ERROR, t->file,
 		       line_of(t, SGW_CONF_K_LOCAL), idx,
@@ -386,7 +404,8 @@ static void check_tunnel(struct checker *c, size_t idx)
 		       family_name(t->local.family),
 		       sgw_conf_addr_str(&t->remote, b, sizeof(b)),
 		       family_name(t->remote.family));
-	else if (sgw_conf_addr_equal(&t->local, &t->remote))
+	else if (!t->remote_name[0] &&
+		 sgw_conf_addr_equal(&t->local, &t->remote))
 		report(c, SGW_CONF_SEV_ERROR, t->file,
 		       line_of(t, SGW_CONF_K_REMOTE), idx,
 		       "tunnel \"%s\": local and remote are both %s; the "
@@ -445,6 +464,8 @@ static int cmp_remote(const void *x, const void *y, void *arg)
 
 	if (!r)
 		r = memcmp(a->remote.bytes, b->remote.bytes, 16);
+	if (!r)
+		r = strcasecmp(a->remote_name, b->remote_name);
 	if (r)
 		return r;
 	return *(const size_t *)x < *(const size_t *)y ? -1 : 1;
@@ -484,7 +505,11 @@ static void pair_text(const struct sgw_conf_tunnel *a,
 		autot = b;
 	}
 	sgw_conf_addr_str(&fixed->local, l, sizeof(l));
-	sgw_conf_addr_str(&a->remote, r, sizeof(r));
+	if (a->remote_name[0])
+		snprintf(r, sizeof(r), "%.*s", (int)sizeof(r) - 1,
+			 a->remote_name);
+	else
+		sgw_conf_addr_str(&a->remote, r, sizeof(r));
 	if (autot)
 		snprintf(buf, len, "%s -> %s (tunnel \"%s\" has local = auto, "
 			 "which may pick %s)", l, r, autot->name, l);
@@ -501,9 +526,8 @@ static void check_conflicts(struct checker *c, size_t *order, size_t n)
 	qsort_r(order, n, sizeof(*order), cmp_remote, (void *)conf);
 	for (start = 0; start < n; start = end) {
 		for (end = start + 1; end < n; end++)
-			if (!sgw_conf_addr_equal(
-				&conf->tunnels[order[start]].remote,
-				&conf->tunnels[order[end]].remote))
+			if (!same_remote(&conf->tunnels[order[start]],
+					 &conf->tunnels[order[end]]))
 				break;
 		for (i = start; i < end; i++) {
 			const struct sgw_conf_tunnel *a =

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -285,6 +286,59 @@ static bool addr_is_local(const struct ifaddrs *list,
 	return false;
 }
 
+void sgw_conf_resolve_hints(uint8_t family, struct addrinfo *hints)
+{
+	memset(hints, 0, sizeof(*hints));
+	hints->ai_family = family;
+	hints->ai_socktype = SOCK_DGRAM;
+	hints->ai_protocol = IPPROTO_UDP;
+}
+
+int sgw_conf_pick_addr(const struct addrinfo *res, uint8_t family,
+		       struct sgw_conf_addr *out)
+{
+	for (; res; res = res->ai_next) {
+		const struct sockaddr *sa = res->ai_addr;
+
+		if (!sa || (family && sa->sa_family != family))
+			continue;
+		memset(out, 0, sizeof(*out));
+		if (sa->sa_family == AF_INET) {
+			out->family = AF_INET;
+			memcpy(out->bytes, &((const struct sockaddr_in *)
+				(const void *)sa)->sin_addr, 4);
+			return 0;
+		}
+		if (sa->sa_family == AF_INET6) {
+			out->family = AF_INET6;
+			memcpy(out->bytes, &((const struct sockaddr_in6 *)
+				(const void *)sa)->sin6_addr, 16);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int sgw_conf_resolve(const char *name, uint8_t family,
+		     struct sgw_conf_addr *out, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res = NULL;
+	int e;
+
+	sgw_conf_resolve_hints(family, &hints);
+	e = getaddrinfo(name, NULL, &hints, &res);
+	if (e) {
+		snprintf(err, errlen, "%s", gai_strerror(e));
+		return -1;
+	}
+	e = sgw_conf_pick_addr(res, family, out);
+	freeaddrinfo(res);
+	if (e)
+		snprintf(err, errlen, "no %s address",
+			 family == AF_INET ? "IPv4" : "IPv6");
+	return e;
+}
+
 static unsigned int line_of(const struct sgw_conf_tunnel *t,
 			    enum sgw_conf_key_id k)
 {
@@ -335,6 +389,20 @@ int sgw_conf_check_host(const struct sgw_conf *conf, unsigned int flags,
 		}
 		explicit_bzero(key, sizeof(key));
 local:
+		if (!r && t->remote_name[0]) {
+			struct sgw_conf_addr ra;
+
+			if (sgw_conf_resolve(t->remote_name, t->local.family,
+					     &ra, err, sizeof(err)))
+				r = sgw_conf_problem_add(out,
+					SGW_CONF_SEV_ERROR, t->file,
+					line_of(t, SGW_CONF_K_REMOTE), i,
+					"tunnel \"%s\": remote \"%s\" does "
+					"not resolve here: %s; add the name to "
+					"DNS or /etc/hosts, or write the "
+					"peer's address as remote", t->name,
+					t->remote_name, err);
+		}
 		if (r || !have_ifa || t->local.family == AF_UNSPEC ||
 		    addr_is_local(ifa, &t->local))
 			continue;

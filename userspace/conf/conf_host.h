@@ -47,6 +47,24 @@ int sgw_conf_psk_read(const char *path, uint8_t *key, size_t *keylen,
  */
 int sgw_conf_psk_generate(char *out, size_t outlen);
 
+struct addrinfo;
+
+/*
+ * remote = NAME: the first address of @res of @family (that of a literal
+ * local), or of either family when @family is AF_UNSPEC (local = auto),
+ * in the order the resolver returned them. Returns 0, or -1 if none fits.
+ */
+int sgw_conf_pick_addr(const struct addrinfo *res, uint8_t family,
+		       struct sgw_conf_addr *out);
+/* The hints of the lookup for @family (AF_UNSPEC: either). */
+void sgw_conf_resolve_hints(uint8_t family, struct addrinfo *hints);
+/*
+ * Resolves @name now (getaddrinfo(3), bounded by the resolver's own
+ * timeouts). Returns 0, or -1 with the reason in @err.
+ */
+int sgw_conf_resolve(const char *name, uint8_t family,
+		     struct sgw_conf_addr *out, char *err, size_t errlen);
+
 /* Flags of sgw_conf_check_host(). */
 #define SGW_CONF_HOST_OFFLINE	(1u << 0)	/* checked for another host */
 
@@ -55,7 +73,8 @@ int sgw_conf_psk_generate(char *out, size_t outlen);
  * tunnel (one with parse errors too, as far as it was read): a psk-file
  * it cannot use (error), or one
  * readable by its group or holding a short key (warning); a local address
- * not assigned to any interface here (warning). With
+ * not assigned to any interface here (warning); a remote DNS name that
+ * does not resolve (error). With
  * SGW_CONF_HOST_OFFLINE nothing is looked at. Returns the number of
  * errors added, or -1 when memory ran out.
  */

@@ -94,9 +94,9 @@ static const struct sgw_conf_key keys[] = {
 		.summary = "the local SGW address",
 	}, {
 		.name = "remote", .id = SGW_CONF_K_REMOTE,
-		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_ADDR,
+		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_ADDR_HOST,
 		.offset = T(remote), .required = true,
-		.summary = "the remote SGW address",
+		.summary = "the remote SGW address or DNS name",
 	}, {
 		.name = "local-id", .id = SGW_CONF_K_LOCAL_ID,
 		.section = SGW_CONF_SEC_TUNNEL, .type = SGW_CONF_T_IDENT,
@@ -475,6 +475,9 @@ static int type_text(const struct sgw_conf_key *k, char *buf, size_t len)
 		break;
 	case SGW_CONF_T_ADDR_AUTO:
 		n = snprintf(buf, len, "IP address | auto");
+		break;
+	case SGW_CONF_T_ADDR_HOST:
+		n = snprintf(buf, len, "IP address | DNS name");
 		break;
 	case SGW_CONF_T_IDENT:
 		n = snprintf(buf, len, "identity");

@@ -27,6 +27,7 @@ enum sgw_conf_type {
 	SGW_CONF_T_DURATION,		/* uint32_t seconds, suffixes s m h d */
 	SGW_CONF_T_ADDR,		/* struct sgw_conf_addr */
 	SGW_CONF_T_ADDR_AUTO,		/* struct sgw_conf_addr, or auto */
+	SGW_CONF_T_ADDR_HOST,		/* remote: an address or remote_name */
 	SGW_CONF_T_IDENT,		/* struct sgw_conf_ident */
 	SGW_CONF_T_PATH,		/* char *, absolute */
 	SGW_CONF_T_IFNAME,		/* char[SGW_CONF_IFNAME_MAX + 1] */

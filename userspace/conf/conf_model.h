@@ -20,6 +20,7 @@
 #define SGW_CONF_PROPOSALS_MAX	16	/* proposals per list */
 #define SGW_CONF_ALGS_MAX	8	/* algorithms of one class per proposal */
 #define SGW_CONF_PREFIXES_MAX	16	/* prefixes per selector list */
+#define SGW_CONF_HOST_MAX	253	/* a DNS name, RFC 1035 */
 
 /* An IP address; family AF_UNSPEC stands for "auto" where that is allowed. */
 struct sgw_conf_addr {
@@ -212,7 +213,8 @@ struct sgw_conf_tunnel {
 	uint32_t route_table;			/* 254: main */
 	uint32_t route_metric;
 	struct sgw_conf_addr local;		/* AF_UNSPEC: auto */
-	struct sgw_conf_addr remote;
+	struct sgw_conf_addr remote;		/* AF_UNSPEC: remote_name */
+	char remote_name[SGW_CONF_HOST_MAX + 1];	/* "": an address */
 	struct sgw_conf_ident local_id;		/* DEFAULT only with local auto */
 	struct sgw_conf_ident remote_id;
 	char *psk_file;				/* absolute path; never read here */
@@ -280,6 +282,8 @@ const char *sgw_conf_addr_str(const struct sgw_conf_addr *a, char *buf,
 			      size_t len);
 const char *sgw_conf_prefix_str(const struct sgw_conf_prefix *p, char *buf,
 				size_t len);
+/* Whether @s is a DNS name as "remote" takes it (RFC 1123 host name). */
+bool sgw_conf_host_name_valid(const char *s);
 bool sgw_conf_addr_equal(const struct sgw_conf_addr *a,
 			 const struct sgw_conf_addr *b);
 /* Whether two prefixes of one family share at least one address. */

@@ -17,6 +17,13 @@ int sgw_conf_peer_mirror(const struct sgw_conf_tunnel *t,
 			 t->name);
 		return -1;
 	}
+	if (t->remote_name[0]) {
+		snprintf(why, whylen, "tunnel \"%s\" has remote = %s, a DNS "
+			 "name: the other gateway's local must be its "
+			 "address; set remote to that address to mirror the "
+			 "tunnel", t->name, t->remote_name);
+		return -1;
+	}
 	*out = *t;
 	out->local = t->remote;
 	out->remote = t->local;

@@ -5,6 +5,7 @@
  * printer writes: that is what makes "sgwctl showconf" round-trip.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -303,6 +304,68 @@ static int parse_addr(const char *text, bool allow_auto,
 	if (why)
 		return refuse(v, "%s", why);
 	*out = a;
+	return 0;
+}
+
+/*
+ * A DNS name as RFC 1123 §2.1 writes host names: dot-separated labels of
+ * letters, digits and hyphens, 1 to 63 each, no hyphen at either end, 253
+ * at most; a trailing dot is allowed. The last label must not be all
+ * digits (RFC 3696 §2), so that a mistyped IPv4 address is no name.
+ */
+bool sgw_conf_host_name_valid(const char *s)
+{
+	size_t n = strlen(s), label = 0, i;
+	bool digits_only = true;
+
+	if (n && s[n - 1] == '.')
+		n--;
+	if (n == 0 || n > SGW_CONF_HOST_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			label = 0;
+			digits_only = true;
+			continue;
+		}
+		if (!isalnum((unsigned char)c) && c != '-')
+			return false;
+		if (c == '-' && label == 0)
+			return false;
+		if (!isdigit((unsigned char)c))
+			digits_only = false;
+		if (++label > 63)
+			return false;
+	}
+	return s[n - 1] != '-' && !digits_only;
+}
+
+static int parse_addr_host(const char *text, struct sgw_conf_tunnel *t,
+			   struct sgw_conf_verdict *v)
+{
+	struct sgw_conf_addr a;
+	const char *why;
+
+	if (addr_from_text(text, &a) == 0) {
+		why = unicast_problem(&a);
+		if (why)
+			return refuse(v, "%s", why);
+		t->remote = a;
+		t->remote_name[0] = '\0';
+		return 0;
+	}
+	/* Words sgw.conf gives meanings elsewhere are never names here. */
+	if (strchr(text, ':') || !sgw_conf_host_name_valid(text) ||
+	    !strcasecmp(text, "auto") || !strcasecmp(text, "any"))
+		return refuse(v, "expected an IPv4 or IPv6 address, or a DNS "
+			      "name of letters, digits, hyphens and dots, 253 "
+			      "at most");
+	memset(&t->remote, 0, sizeof(t->remote));
+	snprintf(t->remote_name, sizeof(t->remote_name), "%s", text);
 	return 0;
 }
 
@@ -1106,6 +1169,8 @@ int sgw_conf_value_parse(const struct sgw_conf_key *k, const char *text,
 	case SGW_CONF_T_ADDR:
 	case SGW_CONF_T_ADDR_AUTO:
 		return parse_addr(text, k->type == SGW_CONF_T_ADDR_AUTO, f, v);
+	case SGW_CONF_T_ADDR_HOST:
+		return parse_addr_host(text, base, v);
 	case SGW_CONF_T_IDENT:
 		return parse_ident(text, f, v);
 	case SGW_CONF_T_PATH:
@@ -1162,6 +1227,12 @@ int sgw_conf_value_print(const struct sgw_conf_key *k, const void *base,
 	case SGW_CONF_T_ADDR_AUTO:
 		sgw_conf_addr_str(p, buf, sizeof(buf));
 		return fputs(buf, f) < 0 ? -1 : 0;
+	case SGW_CONF_T_ADDR_HOST:
+		if (((const struct sgw_conf_tunnel *)base)->remote_name[0])
+			return fputs(((const struct sgw_conf_tunnel *)base)->
+				     remote_name, f) < 0 ? -1 : 0;
+		sgw_conf_addr_str(p, buf, sizeof(buf));
+		return fputs(buf, f) < 0 ? -1 : 0;
 	case SGW_CONF_T_IDENT:
 		return sgw_conf_ident_print(p, f);
 	case SGW_CONF_T_PATH:
@@ -1206,6 +1277,10 @@ bool sgw_conf_value_equal(const struct sgw_conf_key *k, const void *a,
 	case SGW_CONF_T_ADDR:
 	case SGW_CONF_T_ADDR_AUTO:
 		return sgw_conf_addr_equal(x, y);
+	case SGW_CONF_T_ADDR_HOST:
+		return sgw_conf_addr_equal(x, y) &&
+		       !strcmp(((const struct sgw_conf_tunnel *)a)->remote_name,
+			       ((const struct sgw_conf_tunnel *)b)->remote_name);
 	case SGW_CONF_T_IDENT: {
 		const struct sgw_conf_ident *i = x, *j = y;
 

@@ -101,6 +101,51 @@ static void addresses(void **state)
 	expect(TUN("hq", 1, "auto", "2001:db8::1"), none);
 }
 
+/*
+ * remote = NAME: a note that the daemon resolves it (and which family);
+ * no family check against local; tunnels to one name compete, to other
+ * names do not.
+ */
+static void remote_names(void **state)
+{
+	(void)state;
+	expect(TUN("hq", 1, "192.0.2.1", "peer.example"),
+	       (const char *const[]){
+		"note: sgw.conf:4: tunnel \"hq\": remote \"peer.example\" is "
+		"a DNS name: the daemon resolves it (IPv4, as local) at start, "
+		"on reload and when the peer stops answering", NULL });
+	expect(TUN("hq", 1, "auto", "peer.example"),
+	       (const char *const[]){
+		"note: sgw.conf:4: tunnel \"hq\": remote \"peer.example\" is "
+		"a DNS name: the daemon resolves it (the first address "
+		"returned) at start, on reload and when the peer stops "
+		"answering", NULL });
+	expect(TUN("a", 1, "192.0.2.1", "peer.example")
+	       TUN("b", 2, "192.0.2.1", "Peer.Example"),
+	       (const char *const[]){
+		"note: sgw.conf:4: tunnel \"a\": remote \"peer.example\" is "
+		"a DNS name: the daemon resolves it (IPv4, as local) at start, "
+		"on reload and when the peer stops answering",
+		"error: sgw.conf:6: tunnel \"b\" conflicts with tunnel \"a\" "
+		"(sgw.conf:1): both are enabled for the SGW pair 192.0.2.1 -> "
+		"peer.example and their networks overlap (local any and any, "
+		"remote any and any); disable one or make the networks "
+		"disjoint",
+		"note: sgw.conf:9: tunnel \"b\": remote \"Peer.Example\" is "
+		"a DNS name: the daemon resolves it (IPv4, as local) at start, "
+		"on reload and when the peer stops answering",
+		NULL });
+	expect(TUN("a", 1, "192.0.2.1", "peer.example")
+	       TUN("b", 2, "192.0.2.1", "other.example"),
+	       (const char *const[]){
+		"note: sgw.conf:4: tunnel \"a\": remote \"peer.example\" is "
+		"a DNS name: the daemon resolves it (IPv4, as local) at start, "
+		"on reload and when the peer stops answering",
+		"note: sgw.conf:9: tunnel \"b\": remote \"other.example\" is "
+		"a DNS name: the daemon resolves it (IPv4, as local) at start, "
+		"on reload and when the peer stops answering", NULL });
+}
+
 static void selectors(void **state)
 {
 	(void)state;
@@ -414,6 +459,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(clean_config),
 		cmocka_unit_test(addresses),
+		cmocka_unit_test(remote_names),
 		cmocka_unit_test(selectors),
 		cmocka_unit_test(gateway_inside_remote_network),
 		cmocka_unit_test(mtu_below_ipv6_minimum),

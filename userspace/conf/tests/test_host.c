@@ -3,10 +3,13 @@
  * Pre-shared keys (decoding, reading as the daemon does, generating) and
  * the host checks of "config check", on real files.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -254,6 +257,84 @@ static void host_checks(void **state)
 	free(good);
 }
 
+/*
+ * remote = NAME: a name this host resolves passes, one it does not is an
+ * error naming the key's line, the name and the fix; --offline looks
+ * nothing up. "localhost" is in every /etc/hosts; .invalid never
+ * resolves (RFC 6761 §6.4).
+ */
+static void host_names(void **state)
+{
+	struct sgw_conf_problems p;
+	struct sgw_conf c;
+	char *text, *good, *want;
+
+	(void)state;
+	good = psk_file("good.psk", "0x000102030405060708090a0b0c0d0e0f\n",
+			0600);
+	text = xasprintf(
+		"[tunnel named]\nid = 1\nlocal = 127.0.0.1\n"		/* 1-3 */
+		"remote = localhost\npsk-file = %s\n"			/* 4-5 */
+		"[tunnel lost]\nid = 2\nlocal = 127.0.0.1\n"		/* 6-8 */
+		"remote = nowhere.invalid\npsk-file = %s\n",		/* 9-10 */
+		good, good);
+	write_file(tmpdir, "sgw.conf", text);
+	free(text);
+	text = xasprintf("%s/sgw.conf", tmpdir);
+	assert_int_equal(sgw_conf_load_all(text, &c, &p), 0);
+	assert_string_equal(c.tunnels[0].remote_name, "localhost");
+	assert_int_equal(c.tunnels[0].remote.family, AF_UNSPEC);
+	assert_int_equal(sgw_conf_check_host(&c, 0, &p), 1);
+	assert_int_equal(p.count, 1);
+	assert_int_equal(p.v[0].severity, SGW_CONF_SEV_ERROR);
+	assert_int_equal(p.v[0].line, 9);
+	want = xasprintf("%s:9: tunnel \"lost\": remote \"nowhere.invalid\" "
+			 "does not resolve here: ", text);
+	assert_memory_equal(p.v[0].text, want, strlen(want));
+	free(want);
+	assert_non_null(strstr(p.v[0].text, "; add the name to DNS or "
+			       "/etc/hosts, or write the peer's address as "
+			       "remote"));
+	sgw_conf_problems_free(&p);
+	assert_int_equal(sgw_conf_check_host(&c, SGW_CONF_HOST_OFFLINE, &p),
+			 0);
+	assert_int_equal(p.count, 0);
+	sgw_conf_free(&c);
+	free(text);
+	free(good);
+}
+
+/* The address a name gives: of local's family, else the first. */
+static void pick_addr(void **state)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in s4 = { .sin_family = AF_INET };
+	struct addrinfo a6 = { .ai_family = AF_INET6,
+			       .ai_addr = (struct sockaddr *)&s6 };
+	struct addrinfo a4 = { .ai_family = AF_INET,
+			       .ai_addr = (struct sockaddr *)&s4 };
+	struct sgw_conf_addr out;
+	char buf[SGW_CONF_ADDRSTRLEN];
+
+	(void)state;
+	inet_pton(AF_INET6, "2001:db8::2", &s6.sin6_addr);
+	inet_pton(AF_INET, "192.0.2.2", &s4.sin_addr);
+	a6.ai_next = &a4;
+	assert_int_equal(sgw_conf_pick_addr(&a6, AF_UNSPEC, &out), 0);
+	assert_string_equal(sgw_conf_addr_str(&out, buf, sizeof(buf)),
+			    "2001:db8::2");
+	assert_int_equal(sgw_conf_pick_addr(&a6, AF_INET, &out), 0);
+	assert_string_equal(sgw_conf_addr_str(&out, buf, sizeof(buf)),
+			    "192.0.2.2");
+	assert_int_equal(sgw_conf_pick_addr(&a4, AF_INET6, &out), -1);
+	assert_int_equal(sgw_conf_pick_addr(NULL, AF_UNSPEC, &out), -1);
+	/* localhost is 127.0.0.1 in every /etc/hosts. */
+	assert_int_equal(sgw_conf_resolve("localhost", AF_INET, &out, buf,
+					  sizeof(buf)), 0);
+	assert_string_equal(sgw_conf_addr_str(&out, buf, sizeof(buf)),
+			    "127.0.0.1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +342,8 @@ int main(void)
 		cmocka_unit_test(generate),
 		cmocka_unit_test_setup_teardown(read_file, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(host_checks, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(host_names, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test(pick_addr),
 	};
 
 	return cmocka_run_group_tests_name("host", tests, NULL, NULL);

@@ -229,7 +229,7 @@ static void required_keys(void **state)
 	(void)state;
 	parse_err("[tunnel hq]\nid = 1\npsk-file = /k\n", "sgw.conf:1: "
 		  "tunnel \"hq\": missing required key \"remote\" (the remote "
-		  "SGW address)");
+		  "SGW address or DNS name)");
 	parse_err("[tunnel hq]\nid = 1\nremote = 198.51.100.1\n[global]\n",
 		  "sgw.conf:1: tunnel \"hq\": missing required key "
 		  "\"psk-file\" (the file holding the pre-shared key)");

@@ -119,6 +119,15 @@ static void mirror_refuses_local_auto(void **state)
 			    "gateway needs this one's address as its remote; "
 			    "set local to the address the peer reaches");
 	sgw_conf_free(&c);
+	parse_ok("[tunnel t]\nid = 1\nlocal = 192.0.2.1\nremote = gw.example\n"
+		 "psk-file = /k\n", &c);
+	assert_int_equal(sgw_conf_peer_mirror(&c.tunnels[0], &m, why,
+					      sizeof(why)), -1);
+	assert_string_equal(why, "tunnel \"t\" has remote = gw.example, a "
+			    "DNS name: the other gateway's local must be its "
+			    "address; set remote to that address to mirror "
+			    "the tunnel");
+	sgw_conf_free(&c);
 }
 
 /* The swanctl.conf, exactly: names, lifetimes, actions and the key. */

@@ -36,6 +36,8 @@ struct row {
 	"email:USER@DOMAIN or keyid:HEX"
 #define ADDR_EXPECT "expected an IPv4 or IPv6 address; host names are " \
 	"not resolved"
+#define REMOTE_EXPECT "expected an IPv4 or IPv6 address, or a DNS name of " \
+	"letters, digits, hyphens and dots, 253 at most"
 #define HOST_EXPECT "expected a host name of letters, digits, '-' and '_' " \
 	"in dot-separated labels"
 
@@ -119,11 +121,34 @@ static const struct row rows[] = {
 	OK("remote", "198.51.100.7", "198.51.100.7"),
 	OK("remote", "2001:db8:ffff::0001", "2001:db8:ffff::1"),
 	BAD("remote", "auto", "key \"remote\": invalid value \"auto\" ("
-	    ADDR_EXPECT ")"),
-	BAD("remote", "", "key \"remote\": invalid value \"\" (" ADDR_EXPECT
-	    ")"),
+	    REMOTE_EXPECT ")"),
+	BAD("remote", "any", "key \"remote\": invalid value \"any\" ("
+	    REMOTE_EXPECT ")"),
+	BAD("remote", "", "key \"remote\": invalid value \"\" ("
+	    REMOTE_EXPECT ")"),
 	BAD("remote", "198.51.100", "key \"remote\": invalid value "
-	    "\"198.51.100\" (" ADDR_EXPECT ")"),
+	    "\"198.51.100\" (" REMOTE_EXPECT ")"),
+	/* remote = NAME: RFC 1123 host names, resolved by the daemon. */
+	OK("remote", "peer.example", "peer.example"),
+	OK("remote", "Gw-1.Branch.example.", "Gw-1.Branch.example."),
+	OK("remote", "vpn", "vpn"),
+	OK("remote", "3com.example", "3com.example"),
+	BAD("remote", "198.51.100.300", "key \"remote\": invalid value "
+	    "\"198.51.100.300\" (" REMOTE_EXPECT ")"),
+	BAD("remote", "-gw.example", "key \"remote\": invalid value "
+	    "\"-gw.example\" (" REMOTE_EXPECT ")"),
+	BAD("remote", "gw-.example", "key \"remote\": invalid value "
+	    "\"gw-.example\" (" REMOTE_EXPECT ")"),
+	BAD("remote", "a..example", "key \"remote\": invalid value "
+	    "\"a..example\" (" REMOTE_EXPECT ")"),
+	BAD("remote", "gw_1.example", "key \"remote\": invalid value "
+	    "\"gw_1.example\" (" REMOTE_EXPECT ")"),
+	BAD("remote", "fe80::1%eth0", "key \"remote\": invalid value "
+	    "\"fe80::1%eth0\" (" REMOTE_EXPECT ")"),
+	BAD("remote", "a234567890123456789012345678901234567890123456789012345"
+	    "678901234.example", "key \"remote\": invalid value \"a23456789"
+	    "0123456789012345678901234567890123456789012345678901234.example"
+	    "\" (" REMOTE_EXPECT ")"),
 
 	OK("local-id", "192.0.2.9", "192.0.2.9"),
 	OK("local-id", "2001:db8::9", "2001:db8::9"),
