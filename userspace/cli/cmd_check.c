@@ -192,6 +192,19 @@ static void check_config(struct live *l)
 		    "sgwctl reload", "%s", p->text);
 	}
 	sgw_conf_problems_free(&probs);
+	/* remote = NAME: the address the daemon uses, or resolved here. */
+	for (i = 0; i < l->conf.n_tunnels; i++) {
+		struct sgw_conf_tunnel *t = &l->conf.tunnels[i];
+		const struct ctl_tunnel *ct = ike_by_name(l, t->name);
+
+		if (t->remote_name[0] &&
+		    (!ct || !parse_conf_addr(ct->remote, &t->remote))) {
+			char err[256];
+
+			sgw_conf_resolve(t->remote_name, t->local.family,
+					 &t->remote, err, sizeof(err));
+		}
+	}
 }
 
 /* The daemon runs what the file says (as far as status shows it). */

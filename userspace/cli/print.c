@@ -390,9 +390,14 @@ void print_ike(FILE *out, const struct ctl_tunnel *t)
 		t->state);
 	if (!strcmp(t->state, "connecting"))
 		fprintf(out, " (%s)", t->ike_state);
-	fprintf(out, ", %s as %s -> %s\n", t->local, t->local_id, t->remote);
+	fprintf(out, ", %s as %s -> %s\n", t->local, t->local_id,
+		t->remote[0] ? t->remote : t->remote_name);
 	if (t->local_why[0])
 		fprintf(out, "  local %s (%s)\n", t->local, t->local_why);
+	if (t->remote_name[0])
+		fprintf(out, "  remote %s (%s)\n",
+			t->remote[0] ? t->remote : "unresolved",
+			t->remote_name);
 	if (!strcmp(t->state, "established")) {
 		age_str(t->age, age, sizeof(age));
 		fprintf(out, "  IKE SA %016" PRIx64 "_i%s %016" PRIx64 "_r%s %s, "
@@ -451,7 +456,14 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 	json_string(j, "state", t->state);
 	json_string(j, "ike-state", t->ike_state);
 	json_string(j, "local", t->local);
-	json_string(j, "remote", t->remote);
+	if (t->remote[0])
+		json_string(j, "remote", t->remote);
+	else
+		json_null(j, "remote");
+	if (t->remote_name[0])
+		json_string(j, "remote-name", t->remote_name);
+	else
+		json_null(j, "remote-name");
 	json_string(j, "local-id", t->local_id);
 	if (t->local_why[0])
 		json_string(j, "local-auto", t->local_why);

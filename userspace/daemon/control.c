@@ -67,7 +67,10 @@ void fill_status(struct daemon *d, const struct rtun *rt,
 	ct->enabled = rt->enabled;
 	sgw_conf_addr_str(&rt->local, ct->local, sizeof(ct->local));
 	snprintf(ct->local_why, sizeof(ct->local_why), "%s", rt->local_why);
-	sgw_conf_addr_str(&rt->remote, ct->remote, sizeof(ct->remote));
+	if (rt->remote.family)
+		sgw_conf_addr_str(&rt->remote, ct->remote, sizeof(ct->remote));
+	snprintf(ct->remote_name, sizeof(ct->remote_name), "%s",
+		 rt->remote_name);
 	ike_identity_format(&rt->ike.local_id, ct->local_id,
 			    sizeof(ct->local_id));
 	if (!rt->enabled) {

@@ -164,6 +164,9 @@ static void loop(struct daemon *d)
 		dp = datapath_watch(d, now) - now;
 		if (wait > dp)
 			wait = dp;
+		dp = resolve_watch(d, now) - now;
+		if (wait > dp)
+			wait = dp;
 		if (wait > 60000)
 			wait = 60000;
 		pfd[FD_SIG] = (struct pollfd){ .fd = d->sig_fd, .events = POLLIN };
@@ -249,6 +252,7 @@ static void shutdown_all(struct daemon *d)
 	ike_engine_free(d->eng);
 	for (i = 0; i < d->n_socks; i++)
 		close(d->socks[i].fd);
+	resolve_free(d);
 	rtun_wipe(d->t, d->n);
 	kb_free(&d->kb);
 	sgw_conf_free(&d->conf);

@@ -11,6 +11,8 @@
  *   events.c   the kernel's events: ACQUIRE, unknown SPI, tunnel changes
  *   datapath.c outbound ESP that gets no inbound ESP back: said once
  *   rtsync.c   the routes of routes.h kept in the kernel
+ *   resolve.c  remote = NAME: resolved at start, on reload, when the peer
+ *              stops answering, and again while it does not resolve
  */
 #ifndef SGWCTL_DAEMON_PRIV_H
 #define SGWCTL_DAEMON_PRIV_H
@@ -36,6 +38,11 @@
 #define UNKNOWN_SPI_RETRY_MS 10000
 #define DATAPATH_PERIOD_MS 2000		/* SA counters read this often */
 #define DATAPATH_SILENT_MS 10000	/* ESP out, none in: this long */
+#define RESOLVE_PERIOD_MS 1000		/* lookups and peers checked this often */
+#define RESOLVE_WAIT_MS 5000		/* a lookup at start/reload waits this */
+#define RESOLVE_RETRY_MIN_MS 5000	/* a name that does not resolve: */
+#define RESOLVE_RETRY_MAX_MS 300000	/* retried, doubling, up to this */
+#define RESOLVE_PENDING 16		/* lookups in flight at once */
 
 /* A configured tunnel as the daemon runs it. */
 struct rtun {
@@ -52,6 +59,12 @@ struct rtun {
 	char error[CTL_TEXT];		/* why it is not in the engine */
 	struct sgw_conf_addr local, remote;	/* local: resolved if auto */
 	char local_why[160];		/* local = auto: which route chose it */
+	/* resolve.c: remote = NAME ("" for an address) */
+	char remote_name[SGW_CONF_HOST_MAX + 1];
+	bool unresolved;		/* rt->error says it does not resolve */
+	long long resolve_at;		/* next lookup while unresolved */
+	long long resolve_backoff;	/* ms until the one after that */
+	unsigned int seen_dead;		/* timeouts + DPD deaths seen so far */
 	/* datapath.c: SA packet counters seen last, when ESP in stopped. */
 	uint64_t dp_in, dp_out;
 	long long dp_since;
@@ -102,6 +115,8 @@ struct daemon {
 	char status[128];		/* the STATUS= line sent last */
 	bool stop;
 	long long dp_next;		/* datapath.c: next counter reading */
+	long long rs_next;		/* resolve.c: next look at the tunnels */
+	struct resolve_req *rs;		/* resolve.c: lookups in flight */
 };
 
 struct apply_stats {
@@ -173,6 +188,22 @@ void probe_start(struct daemon *d, struct client *c,
 void probe_waiter(struct daemon *d, struct client *c, bool force);
 /* The ids kept in the engine for @c, forgotten. */
 void probe_forget(struct daemon *d, struct client *c);
+
+/* tunnels.c: moves @rt to @remote (its name resolved anew), renegotiating. */
+void tunnel_retarget(struct daemon *d, struct rtun *rt,
+		     const struct sgw_conf_addr *remote);
+
+/* resolve.c */
+/*
+ * Resolves rt->remote_name for prepare(), waiting RESOLVE_WAIT_MS at most
+ * (the lookup goes on in the background after that). Returns 0 with
+ * @out set, or -1 with rt->error set and rt->unresolved.
+ */
+int resolve_now(struct daemon *d, struct rtun *rt, uint8_t family,
+		struct sgw_conf_addr *out);
+/* Lookups due and finished, peers gone silent; the time of the next. */
+long long resolve_watch(struct daemon *d, long long now);
+void resolve_free(struct daemon *d);
 
 /* datapath.c: reads the counters when due; the time of the next. */
 long long datapath_watch(struct daemon *d, long long now);

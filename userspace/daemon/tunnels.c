@@ -82,22 +82,27 @@ static int resolve_local(struct daemon *d, const struct sgw_conf_tunnel *ct,
 	struct srcaddr s;
 
 	*eff = *ct;
+	eff->remote = rt->remote;
 	if (ct->local.family != AF_UNSPEC)
 		return 0;
-	if (srcaddr_lookup(&ct->remote, &s, msg, sizeof(msg))) {
+	if (srcaddr_lookup(&rt->remote, &s, msg, sizeof(msg))) {
 		snprintf(rt->error, sizeof(rt->error), "local = auto: %s", msg);
 		return -1;
 	}
 	eff->local = rt->local = s.addr;
-	srcaddr_explain(&s, &ct->remote, rt->local_why, sizeof(rt->local_why));
+	srcaddr_explain(&s, &rt->remote, rt->local_why, sizeof(rt->local_why));
 	dlog(d, SGW_CONF_LOG_INFO, rt->name, "local %s (%s)",
 	     sgw_conf_addr_str(&s.addr, addr, sizeof(addr)), rt->local_why);
 	return 0;
 }
 
-/* Fills @rt from config tunnel @ct; rt->error says why it cannot run. */
-static void prepare(struct daemon *d, const struct sgw_conf_tunnel *ct,
-		    struct rtun *rt)
+/*
+ * Fills @rt from config tunnel @ct; rt->error says why it cannot run.
+ * remote = NAME: @remote is the address it resolved to, or NULL to
+ * resolve it now.
+ */
+static void prepare_to(struct daemon *d, const struct sgw_conf_tunnel *ct,
+		       struct rtun *rt, const struct sgw_conf_addr *remote)
 {
 	struct sgw_conf_tunnel eff;
 	char warn[512], list[512];
@@ -110,6 +115,19 @@ static void prepare(struct daemon *d, const struct sgw_conf_tunnel *ct,
 	rt->at_start = ct->start == SGW_CONF_START_AT_START;
 	rt->local = ct->local;
 	rt->remote = ct->remote;
+	snprintf(rt->remote_name, sizeof(rt->remote_name), "%s",
+		 ct->remote_name);
+	if (ct->remote_name[0]) {
+		char addr[SGW_CONF_ADDRSTRLEN];
+
+		if (remote)
+			rt->remote = *remote;
+		else if (resolve_now(d, rt, ct->local.family, &rt->remote))
+			return;
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "remote %s (%s)",
+		     sgw_conf_addr_str(&rt->remote, addr, sizeof(addr)),
+		     ct->remote_name);
+	}
 	if (resolve_local(d, ct, rt, &eff) ||
 	    confmap_tunnel(&eff, &rt->ike, rt->error, sizeof(rt->error)))
 		return;
@@ -129,6 +147,12 @@ static void prepare(struct daemon *d, const struct sgw_conf_tunnel *ct,
 		return;
 	if (warn[0])
 		dlog(d, SGW_CONF_LOG_WARNING, rt->name, "%s", warn);
+}
+
+static void prepare(struct daemon *d, const struct sgw_conf_tunnel *ct,
+		    struct rtun *rt)
+{
+	prepare_to(d, ct, rt, NULL);
 }
 
 static void link_up(struct daemon *d, const char *ifname)
@@ -163,9 +187,13 @@ static int kernel_sync(struct daemon *d, const struct sgw_conf_tunnel *ct,
 	struct sgw_tunnel_config kc;
 	struct sgw_tunnel_info kt;
 
+	/* remote = NAME not resolved: no address for the kernel yet. */
+	if (ct->remote_name[0] && !rt->remote.family)
+		return -1;
 	/* The local address resolved for local = auto, if it was. */
 	if (rt->local.family)
 		eff.local = rt->local;
+	eff.remote = rt->remote;
 	confmap_kernel_tunnel(&eff, &kc);
 	if (!sgwnl_tunnel_get(d->nl, &ref, &kt)) {
 		if (!strcmp(kt.ifname, ct->interface)) {
@@ -418,4 +446,32 @@ void engine_enable(struct daemon *d, const struct sgw_conf_tunnel *ct,
 	prepare(d, &on, rt);
 	rt->by_request = true;
 	engine_add(d, rt);
+}
+
+/* remote = NAME resolved anew to @remote: the tunnel moves there. */
+void tunnel_retarget(struct daemon *d, struct rtun *rt,
+		     const struct sgw_conf_addr *remote)
+{
+	const struct sgw_conf_tunnel *ct =
+		sgw_conf_tunnel_by_id(&d->conf, rt->id);
+	bool by_request = rt->by_request;
+	struct sgw_conf_tunnel c;
+
+	if (!ct)
+		return;
+	engine_drop(d, rt);
+	c = *ct;
+	c.enabled = rt->enabled;
+	prepare_to(d, &c, rt, remote);
+	rt->by_request = by_request;
+	if (!rt->error[0] && !kernel_sync(d, &c, rt)) {
+		engine_add(d, rt);
+		/* It was wanted up: negotiate at the new address now. */
+		if (rt->in_engine && !rt->at_start)
+			engine_start(d, rt);
+	}
+	if (rt->error[0])
+		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "%s", rt->error);
+	sock_gc(d);
+	routes_sync(d);
 }

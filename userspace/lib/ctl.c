@@ -139,7 +139,10 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 		if (t->peer_id[0])
 			put(f, "peer-id", t->peer_id);
 		put(f, "local", t->local);
-		put(f, "remote", t->remote);
+		if (t->remote[0])
+			put(f, "remote", t->remote);
+		if (t->remote_name[0])
+			put(f, "remote-name", t->remote_name);
 		if (t->nat[0])
 			put(f, "nat", t->nat);
 		if (t->ike_local[0])
@@ -374,6 +377,8 @@ static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 		copy(t->local_id, sizeof(t->local_id), v);
 	else if (!strcmp(k, "local-why"))
 		copy(t->local_why, sizeof(t->local_why), v);
+	else if (!strcmp(k, "remote-name"))
+		copy(t->remote_name, sizeof(t->remote_name), v);
 	else if (!strcmp(k, "failure"))
 		copy(t->failure, sizeof(t->failure), v);
 	else if (!strcmp(k, "child"))

@@ -21,6 +21,8 @@
  *   proposal TEXT        age SECONDS    peer-id TEXT  local ADDR
  *   remote ADDR          local-id TEXT  failure TEXT
  *   local-why TEXT       (local = auto: how the address was chosen)
+ *   remote-name NAME     (remote = NAME: the DNS name; remote is the
+ *                        address it resolved to, absent while it does not)
  *   generation N         rekey-in SECONDS  retry-in SECONDS  quiet SECONDS
  *   held 0|1             child-rekeys N  ike-rekeys N  collisions N
  *   liveness-failures N  restarts N  reauths N
@@ -122,6 +124,7 @@ struct ctl_tunnel {
 	char local[64], remote[64];
 	char local_id[520];
 	char local_why[160];	/* local = auto: the route that chose it */
+	char remote_name[256];	/* remote = NAME: the name ("" for none) */
 	/*
 	 * NAT traversal of the IKE SA: "" (no NAT detection), "none",
 	 * "local" (we are behind a NAT), "remote", "both", or "encap" (none

@@ -415,6 +415,53 @@ static void test_ike_local_auto(void **state)
 	buf = NULL;
 }
 
+/* remote = NAME: the address in use and the name; unresolved, the name. */
+static void test_ike_remote_name(void **state)
+{
+	struct ctl_tunnel t = { .id = 1 };
+	FILE *f = start();
+	struct json j;
+
+	(void)state;
+	strcpy(t.name, "gw");
+	strcpy(t.ifname, "sgw1");
+	strcpy(t.state, "idle");
+	strcpy(t.local, "192.0.2.1");
+	strcpy(t.local_id, "192.0.2.1");
+	strcpy(t.remote, "192.0.2.2");
+	strcpy(t.remote_name, "peer.example");
+	print_ike(f, &t);
+	finish(f, "ike gw (tunnel 1, sgw1): idle, 192.0.2.1 as 192.0.2.1 -> "
+		  "192.0.2.2\n"
+		  "  remote 192.0.2.2 (peer.example)\n");
+	f = start();
+	json_init(&j, f);
+	print_ike_json(&j, &t);
+	json_end(&j);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"remote\":\"192.0.2.2\",\"remote-name\":"
+			       "\"peer.example\""));
+	free(buf);
+	buf = NULL;
+
+	t.remote[0] = '\0';
+	strcpy(t.state, "failed");
+	f = start();
+	print_ike(f, &t);
+	finish(f, "ike gw (tunnel 1, sgw1): failed, 192.0.2.1 as 192.0.2.1 -> "
+		  "peer.example\n"
+		  "  remote unresolved (peer.example)\n");
+	f = start();
+	json_init(&j, f);
+	print_ike_json(&j, &t);
+	json_end(&j);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"remote\":null,\"remote-name\":"
+			       "\"peer.example\""));
+	free(buf);
+	buf = NULL;
+}
+
 /* IKE failures by kind, and ESP that stopped arriving. */
 static void test_ike_failures(void **state)
 {
@@ -596,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_acquire_event),
 		cmocka_unit_test(test_tunnel_event),
 		cmocka_unit_test(test_ike_local_auto),
+		cmocka_unit_test(test_ike_remote_name),
 		cmocka_unit_test(test_ike_refresh),
 	};
 

@@ -141,6 +141,7 @@ static struct ctl_tunnel sample(void)
 	snprintf(t.local_id, sizeof(t.local_id), "192.0.2.1");
 	snprintf(t.local_why, sizeof(t.local_why), "auto: source of the route "
 		 "to 198.51.100.1 via 192.0.2.254 dev eth0");
+	snprintf(t.remote_name, sizeof(t.remote_name), "peer.example");
 	/* A newline in a value must not split the record. */
 	snprintf(t.failure, sizeof(t.failure), "first\nsecond");
 	t.n_children = 2;
