@@ -489,6 +489,110 @@ test_local_auto() {
 		"$work/daemon-$gA.log")" 1
 }
 
+# state_is NS ID STATE: tunnel ID's IKE state in show -j.
+state_is() { [ "$(sgw_field "$1" state "$2")" = "$3" ]; }
+remote_is() { [ "$(sgw_field "$gA" remote)" = "$1" ]; }
+# unplaced_field NAME KEY: KEY of gA's configured tunnel NAME that has no
+# kernel tunnel ("unplaced" in show -j).
+unplaced_field() {
+	x "$gA" "$SGWCTL" -j show | python3 -c 'import json, sys
+t = [u for u in json.load(sys.stdin)["unplaced"] if u["name"] == sys.argv[1]][0]
+v = t.get(sys.argv[2])
+print(v if v is not None else "")' "$1" "$2"
+}
+
+# remote = NAME. The name lives in gA's own hosts file: ip netns exec
+# binds /etc/netns/NS/hosts and resolv.conf over /etc's (the guest's /etc
+# is a writable overlay); the resolv.conf points at a closed port, so a
+# name not in the file fails at once. The file is rewritten in place: the
+# bind mount keeps its inode.
+test_remote_name() {
+	local hosts gai
+
+	require_module
+	topo
+	mkdir -p "/etc/netns/$gA"
+	defer "rm -rf /etc/netns/$gA"
+	hosts=/etc/netns/$gA/hosts
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
+		> "/etc/netns/$gA/resolv.conf"
+	echo "192.0.2.2 peer.example" > "$hosts"
+	psk "$work/gw.psk" "a secret for the named peer"
+	psk "$work/lost.psk" "a secret for nobody at all"
+	# gB: local = auto, so that it follows its own address change.
+	RT_TIMEOUT=1s RT_TRIES=2 sgw_conf "$work/b.conf" gw auto 192.0.2.1 \
+		10.2.0.0/24 10.1.0.0/24 aes128gcm16-prfsha256-curve25519 \
+		aes128gcm16
+	RT_TIMEOUT=1s RT_TRIES=2 sgw_conf "$work/a.conf" gw 192.0.2.1 \
+		peer.example 10.1.0.0/24 10.2.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16 \
+		"start = at-start" "dpd-delay = 2s"
+	out=$(x "$gA" "$SGWCTL" config check "$work/a.conf" 2>&1) ||
+		fail "config check: $out"
+	expect_match "config check says it is resolved" "$out" \
+		'note: .*a\.conf:6: tunnel "gw": remote "peer\.example" is a DNS name: the daemon resolves it \(IPv4, as local\)'
+	sgw_daemon "$gB" "$work/b.conf"
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$gA" route add 10.2.0.0/24 dev sgw1
+	ip -n "$gB" route add 10.1.0.0/24 dev sgw1
+	until_s 20 state_is "$gA" 1 established ||
+		fail "not established by name: $(x "$gA" "$SGWCTL" show)"
+	expect_match "show: address and name" "$(x "$gA" "$SGWCTL" show)" \
+		"  remote 192\.0\.2\.2 \(peer\.example\)"
+	expect_eq "JSON remote" "$(sgw_field "$gA" remote)" 192.0.2.2
+	expect_eq "JSON remote-name" "$(sgw_field "$gA" remote-name)" peer.example
+	x "$hA" ping -c 1 -W 5 10.2.0.2 > /dev/null || fail "no traffic by name"
+
+	# The peer moves to 192.0.2.3 and its old address goes away; the
+	# name follows. DPD (2 s) finds the old one dead, the name is
+	# looked up again and the tunnel moves.
+	ip -n "$gB" addr del 192.0.2.2/24 dev wan0
+	ip -n "$gB" addr add 192.0.2.3/24 dev wan0
+	echo "192.0.2.3 peer.example" > "$hosts"
+	x "$gB" "$SGWCTL" reload > /dev/null
+	until_s 40 remote_is 192.0.2.3 ||
+		fail "did not move: $(x "$gA" "$SGWCTL" show)"
+	until_s 20 state_is "$gA" 1 established ||
+		fail "not established at the new address: $(x "$gA" "$SGWCTL" show)"
+	expect_eq "kernel tunnel remote" "$(tfield "$gA" "t['remote']")" 192.0.2.3
+	expect_match "show after the move" "$(x "$gA" "$SGWCTL" show)" \
+		"  remote 192\.0\.2\.3 \(peer\.example\)"
+	grep -qF 'remote "peer.example" resolves to 192.0.2.3 now (was 192.0.2.2): moving the tunnel there' \
+		"$work/daemon-$gA.log" || fail "no log line for the move"
+	x "$hA" ping -c 1 -W 5 10.2.0.2 > /dev/null || fail "no traffic after the move"
+
+	# A name that does not resolve: that tunnel fails with the
+	# resolver's words, the other stays up.
+	cat >> "$work/a.conf" <<-EOC
+	[tunnel lost]
+	id = 2
+	local = 192.0.2.1
+	remote = nowhere.invalid
+	psk-file = $work/lost.psk
+	local-networks = 10.1.1.0/24
+	remote-networks = 10.2.1.0/24
+	routes = no
+	EOC
+	gai=$(x "$gA" python3 -c 'import socket
+try:
+	socket.getaddrinfo("nowhere.invalid", None, socket.AF_INET)
+except socket.gaierror as e:
+	print(e.args[1])')
+	[ -n "$gai" ] || fail "nowhere.invalid resolves in $gA"
+	x "$gA" "$SGWCTL" reload > /dev/null || fail "reload refused"
+	# No address, no kernel tunnel: show lists it under "unplaced".
+	expect_eq "unresolved state" "$(unplaced_field lost state)" failed
+	expect_eq "unresolved reason" "$(unplaced_field lost failure)" \
+		"remote \"nowhere.invalid\" does not resolve: $gai"
+	expect_eq "no address" "$(unplaced_field lost remote)" ""
+	expect_eq "name" "$(unplaced_field lost remote-name)" nowhere.invalid
+	out=$(x "$gA" "$SGWCTL" show)
+	expect_match "show: failed" "$out" "ike lost \(tunnel 2, sgw2\): failed"
+	expect_match "show: unresolved" "$out" \
+		"  remote unresolved \(nowhere\.invalid\)"
+	expect_eq "the other tunnel" "$(sgw_field "$gA" state 1)" established
+}
+
 tests=(
 	test_hold_timeout "held packets dropped after the timeout, acquire event, log lines"
 	test_hold_release "held packets sent when the SA comes, oldest pushed out, flushed on disable"
@@ -498,6 +602,7 @@ tests=(
 	test_disable_charon "disable under ping against charon: DELETE first, no negotiation, enable resumes; the same past the daemon"
 	test_dead_peer "three tunnels, one peer dead: the others establish and stay up"
 	test_local_auto "local = auto: the source of the route to the peer, explained, re-read on reload"
+	test_remote_name "remote = NAME: up by name, moved when the name's address changes and the old one is dead, an unresolvable name failed with the resolver's reason"
 	test_lost_events "kernel events lost to a full socket buffer: read again, the held packet's negotiation follows"
 )
 sel=()
