@@ -492,6 +492,7 @@ test_local_auto() {
 # state_is NS ID STATE: tunnel ID's IKE state in show -j.
 state_is() { [ "$(sgw_field "$1" state "$2")" = "$3" ]; }
 remote_is() { [ "$(sgw_field "$gA" remote)" = "$1" ]; }
+host_route() { [ -n "$(ip -n "$gA" route show "$1/32" dev wan0)" ]; }
 # unplaced_field NAME KEY: KEY of gA's configured tunnel NAME that has no
 # kernel tunnel ("unplaced" in show -j).
 unplaced_field() {
@@ -520,23 +521,26 @@ test_remote_name() {
 	psk "$work/gw.psk" "a secret for the named peer"
 	psk "$work/lost.psk" "a secret for nobody at all"
 	# gB: local = auto, so that it follows its own address change.
+	# gA routes remote-networks, which hold the peer's addresses: the
+	# host route that exempts the peer follows the name.
 	RT_TIMEOUT=1s RT_TRIES=2 sgw_conf "$work/b.conf" gw auto 192.0.2.1 \
-		10.2.0.0/24 10.1.0.0/24 aes128gcm16-prfsha256-curve25519 \
-		aes128gcm16
+		"10.2.0.0/24, 192.0.2.0/24" 10.1.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16
 	RT_TIMEOUT=1s RT_TRIES=2 sgw_conf "$work/a.conf" gw 192.0.2.1 \
-		peer.example 10.1.0.0/24 10.2.0.0/24 \
+		peer.example 10.1.0.0/24 "10.2.0.0/24, 192.0.2.0/24" \
 		aes128gcm16-prfsha256-curve25519 aes128gcm16 \
-		"start = at-start" "dpd-delay = 2s"
+		"start = at-start" "dpd-delay = 2s" "routes = yes"
 	out=$(x "$gA" "$SGWCTL" config check "$work/a.conf" 2>&1) ||
 		fail "config check: $out"
 	expect_match "config check says it is resolved" "$out" \
 		'note: .*a\.conf:6: tunnel "gw": remote "peer\.example" is a DNS name: the daemon resolves it \(IPv4, as local\)'
 	sgw_daemon "$gB" "$work/b.conf"
 	sgw_daemon "$gA" "$work/a.conf"
-	ip -n "$gA" route add 10.2.0.0/24 dev sgw1
 	ip -n "$gB" route add 10.1.0.0/24 dev sgw1
 	until_s 20 state_is "$gA" 1 established ||
 		fail "not established by name: $(x "$gA" "$SGWCTL" show)"
+	until_s 10 host_route 192.0.2.2 ||
+		fail "no host route to 192.0.2.2: $(ip -n "$gA" route)"
 	expect_match "show: address and name" "$(x "$gA" "$SGWCTL" show)" \
 		"  remote 192\.0\.2\.2 \(peer\.example\)"
 	expect_eq "JSON remote" "$(sgw_field "$gA" remote)" 192.0.2.2
@@ -555,6 +559,9 @@ test_remote_name() {
 	until_s 20 state_is "$gA" 1 established ||
 		fail "not established at the new address: $(x "$gA" "$SGWCTL" show)"
 	expect_eq "kernel tunnel remote" "$(tfield "$gA" "t['remote']")" 192.0.2.3
+	until_s 10 host_route 192.0.2.3 ||
+		fail "no host route to 192.0.2.3: $(ip -n "$gA" route)"
+	host_route 192.0.2.2 && fail "host route to the old address stays"
 	expect_match "show after the move" "$(x "$gA" "$SGWCTL" show)" \
 		"  remote 192\.0\.2\.3 \(peer\.example\)"
 	grep -qF 'remote "peer.example" resolves to 192.0.2.3 now (was 192.0.2.2): moving the tunnel there' \

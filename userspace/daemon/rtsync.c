@@ -269,11 +269,18 @@ static int wanted(struct daemon *d, struct rlist *want)
 		const struct rtun *rt = &d->t[i];
 		const struct sgw_conf_tunnel *ct =
 			sgw_conf_tunnel_by_id(&d->conf, rt->id);
+		struct sgw_conf_tunnel named;
 		unsigned int oif;
 
 		/* A disabled tunnel takes part in nothing (sgw.conf(5)). */
 		if (!ct || !ct->routes || !rt->enabled)
 			continue;
+		/* remote = NAME: the address it resolved to is exempted. */
+		if (ct->remote_name[0]) {
+			named = *ct;
+			named.remote = rt->remote;
+			ct = &named;
+		}
 		oif = if_nametoindex(rt->ifname);
 		if (!oif)
 			continue;	/* its kernel tunnel failed, and says so */
