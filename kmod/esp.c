@@ -58,6 +58,19 @@ void sgw_esp_ctx_free(struct sgw_esp_ctx *ctx)
 }
 
 /*
+ * Bytes an SA's ESP adds up to a payload of @len bytes: the UDP header of
+ * ESP in UDP, the ESP header, IV, padding to the block, pad length, next
+ * header and ICV; the outer IP header not counted.
+ */
+unsigned int sgw_esp_wire_len(const struct sgw_sa *sa, unsigned int len)
+{
+	const struct sgw_alg_desc *alg = sa->alg;
+
+	return sgw_sa_udp_len(sa) + sizeof(struct ip_esp_hdr) + alg->iv_len +
+	       ALIGN(len + 2, alg->block) + alg->icv_len;
+}
+
+/*
  * Frame @skb as ESP (RFC 4303 section 2): the ESP header and IV go after
  * its first @hlen bytes (transport mode: the IP header; tunnel mode:
  * none), for an SA with UDP encapsulation behind a UDP header (RFC 3948,
@@ -82,7 +95,7 @@ u8 *sgw_esp_frame(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
 	*plen = ALIGN(len + 2, alg->block);
 	padlen = *plen - len - 2;
 	tail = padlen + 2 + alg->icv_len;
-	if (outer + skb->len + esplen + tail > IP_MAX_MTU)
+	if (outer + hlen + sgw_esp_wire_len(sa, len) > IP_MAX_MTU)
 		return NULL;
 	hroom = max_t(int, 0, outer + esplen +
 			      LL_RESERVED_SPACE(skb_dst(skb)->dev) -

@@ -47,6 +47,7 @@ struct sgw_esp_ctx {
 
 struct sgw_esp_ctx *sgw_esp_ctx_alloc(struct sgw_sa *sa, gfp_t gfp);
 void sgw_esp_ctx_free(struct sgw_esp_ctx *ctx);
+unsigned int sgw_esp_wire_len(const struct sgw_sa *sa, unsigned int len);
 u8 *sgw_esp_frame(struct sk_buff *skb, struct sgw_sa *sa, u64 seq,
 		  unsigned int hlen, unsigned int outer, u8 nexthdr,
 		  unsigned int *plen);

@@ -139,6 +139,18 @@ static bool acquire_due(struct sgw_hold *h)
 	return __ratelimit(&h->acquire_rs);
 }
 
+/* Would a packet without SA be held (an IKE daemon listens)? */
+bool sgw_hold_listened(struct sgw_tunnel *tunnel)
+{
+	return sgw_genl_events_listened(dev_net(tunnel->dev));
+}
+
+/* Packets waiting now, for a reader that takes no lock. */
+unsigned int sgw_hold_len(struct sgw_tunnel *tunnel)
+{
+	return skb_queue_len_lockless(&tunnel->hold.queue);
+}
+
 /*
  * Data path, BH disabled, under RCU: @skb, a whole valid inner packet,
  * found the tunnel without an outbound SA. Consumes it.
@@ -152,7 +164,7 @@ void sgw_hold(struct sgw_tunnel *tunnel, struct sk_buff *skb)
 	struct sgw_sa *sa;
 
 	inner_addrs(skb, &src, &dst);
-	listening = sgw_genl_events_listened(dev_net(tunnel->dev));
+	listening = sgw_hold_listened(tunnel);
 	spin_lock(&h->queue.lock);
 	ask = acquire_due(h);
 	if (listening) {

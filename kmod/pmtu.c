@@ -84,8 +84,8 @@ bool sgw_tunnel_mtus(struct sgw_tunnel *tunnel, unsigned int *path,
 }
 
 /* The MSS clamp for @tunnel_mtu, or 0 when clamping is off. */
-static unsigned int mss_limit(struct sgw_tunnel *tunnel, unsigned int tunnel_mtu,
-			      bool ipv6)
+unsigned int sgw_mss_limit(struct sgw_tunnel *tunnel, unsigned int tunnel_mtu,
+			   bool ipv6)
 {
 	u32 mss = READ_ONCE(tunnel->mss);
 	unsigned int hdr = (ipv6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr)) +
@@ -136,7 +136,7 @@ void sgw_mss_clamp(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 		if (!sgw_tunnel_mtus(tunnel, &path, &tunnel_mtu))
 			return;
 	}
-	limit = mss_limit(tunnel, tunnel_mtu, ipv6);
+	limit = sgw_mss_limit(tunnel, tunnel_mtu, ipv6);
 	if (!limit)
 		return;
 	if (skb_ensure_writable(skb, skb_network_offset(skb) + thoff + th->doff * 4))

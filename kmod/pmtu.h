@@ -14,6 +14,8 @@ unsigned int sgw_tunnel_mtu(struct sgw_tunnel *tunnel, const struct sgw_sa *sa,
 			    unsigned int path_mtu, bool outer_ipv6);
 bool sgw_tunnel_mtus(struct sgw_tunnel *tunnel, unsigned int *path,
 		     unsigned int *mtu);
+unsigned int sgw_mss_limit(struct sgw_tunnel *tunnel, unsigned int tunnel_mtu,
+			   bool ipv6);
 void sgw_mss_clamp(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 		   unsigned int tunnel_mtu);
 

@@ -44,6 +44,28 @@ static bool inner_valid(struct sk_buff *skb)
 	return false;
 }
 
+/* The inner packet's destination address. */
+void sgw_inner_daddr(const struct sk_buff *skb, struct sgw_addr *daddr)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		sgw_addr_set4(daddr, ip_hdr(skb)->daddr);
+	else
+		sgw_addr_set6(daddr, &ipv6_hdr(skb)->daddr);
+}
+
+/*
+ * The host-route exemption for a packet to @daddr: NULL when @daddr is no
+ * tunnel's remote SGW (*@peer NULL), else the route around every tunnel,
+ * cached by the tunnel of that remote SGW (*@peer), or an error pointer
+ * when there is none. Under RCU.
+ */
+struct dst_entry *sgw_exempt_route(struct net *net, const struct sgw_addr *daddr,
+				   struct sgw_tunnel **peer)
+{
+	*peer = sgw_tunnel_by_remote(sgw_net(net), daddr);
+	return *peer ? sgw_route_exempt(*peer, daddr) : NULL;
+}
+
 /*
  * Host-route exemption for the inner packet: traffic to any tunnel's
  * remote SGW (IKE, and anything else the gateways say to each other) that
@@ -57,14 +79,9 @@ static bool exempt(struct sgw_tunnel *tunnel, struct sk_buff *skb)
 	struct sgw_addr daddr;
 	struct dst_entry *dst;
 
-	if (skb->protocol == htons(ETH_P_IP))
-		sgw_addr_set4(&daddr, ip_hdr(skb)->daddr);
-	else
-		sgw_addr_set6(&daddr, &ipv6_hdr(skb)->daddr);
+	sgw_inner_daddr(skb, &daddr);
 	rcu_read_lock();
-	peer = sgw_tunnel_by_remote(sgw_net(net), &daddr);
-	/* The route is cached by the tunnel of that remote SGW. */
-	dst = peer ? sgw_route_exempt(peer, &daddr) : NULL;
+	dst = sgw_exempt_route(net, &daddr, &peer);
 	rcu_read_unlock();
 	if (!dst)
 		return false;
@@ -175,6 +192,35 @@ static int xmit_fragment(struct net *net, struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * What a whole inner packet of @len bytes gets at tunnel MTU @mtu; with
+ * SGW_SIZE_ICMP, *@icmp_mtu is the MTU the ICMP error names. @can_split:
+ * the packet may be fragmented here (whole, with its inner route).
+ */
+enum sgw_size_fate sgw_size_fate(struct sgw_tunnel *tunnel,
+				 const struct sk_buff *skb, unsigned int len,
+				 unsigned int mtu, bool can_split,
+				 unsigned int *icmp_mtu)
+{
+	if (len <= mtu)
+		return SGW_SIZE_FITS;
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		/* IPv6 links carry 1280 bytes: below that, fragment outside. */
+		if (len <= IPV6_MIN_MTU)
+			return SGW_SIZE_FRAG_AFTER;
+		*icmp_mtu = max_t(unsigned int, mtu, IPV6_MIN_MTU);
+		return SGW_SIZE_ICMP;
+	}
+	/* The sender's DF is honoured whatever the outer header gets. */
+	if (ip_hdr(skb)->frag_off & htons(IP_DF)) {
+		*icmp_mtu = mtu;
+		return SGW_SIZE_ICMP;
+	}
+	if (can_split && READ_ONCE(tunnel->fragment) == SGW_FRAGMENT_BEFORE)
+		return SGW_SIZE_FRAG_BEFORE;
+	return SGW_SIZE_FRAG_AFTER;
+}
+
+/*
  * An inner packet above the tunnel MTU. Returns true when it was taken
  * care of (refused with ICMP, or fragmented and sent); false when it goes
  * out whole as one ESP packet that is fragmented outside, with *@outer_frag
@@ -183,46 +229,41 @@ static int xmit_fragment(struct net *net, struct sock *sk, struct sk_buff *skb)
 static bool too_big(struct sgw_tunnel *tunnel, struct sk_buff *skb,
 		    unsigned int mtu, bool whole, bool *outer_frag)
 {
-	unsigned int len = skb->len;
+	unsigned int len = skb->len, icmp_mtu = 0;
 
-	if (skb->protocol == htons(ETH_P_IPV6)) {
-		/* IPv6 links carry 1280 bytes: below that, fragment outside. */
-		if (len <= IPV6_MIN_MTU) {
-			*outer_frag = true;
-			return false;
-		}
-		mtu = max_t(unsigned int, mtu, IPV6_MIN_MTU);
-		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
-		sgw_tunnel_event(tunnel, SGW_EV_PKT_TOO_BIG);
-		net_info_ratelimited("%s: tunnel %u: %pI6c -> %pI6c: %u bytes exceed the tunnel MTU %u: sent ICMPv6 packet too big (mtu %u)\n",
-				     tunnel->dev->name, tunnel->id, &ipv6_hdr(skb)->saddr,
-				     &ipv6_hdr(skb)->daddr, len, mtu, mtu);
-		consume_skb(skb);
-		return true;
-	}
-	/* The sender's DF is honoured whatever the outer header gets. */
-	if (ip_hdr(skb)->frag_off & htons(IP_DF)) {
-		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
-		sgw_tunnel_event(tunnel, SGW_EV_FRAG_NEEDED);
-		net_info_ratelimited("%s: tunnel %u: %pI4 -> %pI4: %u bytes exceed the tunnel MTU %u with DF set: sent ICMP fragmentation needed (mtu %u)\n",
-				     tunnel->dev->name, tunnel->id, &ip_hdr(skb)->saddr,
-				     &ip_hdr(skb)->daddr, len, mtu, mtu);
-		consume_skb(skb);
-		return true;
-	}
-	if (whole && READ_ONCE(tunnel->fragment) == SGW_FRAGMENT_BEFORE &&
-	    !(ip_hdr(skb)->frag_off & htons(IP_DF)) && skb_dst(skb)) {
+	switch (sgw_size_fate(tunnel, skb, len, mtu, whole && skb_dst(skb),
+			      &icmp_mtu)) {
+	case SGW_SIZE_ICMP:
+		break;
+	case SGW_SIZE_FRAG_BEFORE:
 		sgw_tunnel_event(tunnel, SGW_EV_FRAG_BEFORE);
 		IPCB(skb)->frag_max_size = mtu;
 		ip_do_fragment(dev_net(tunnel->dev), skb->sk, skb, xmit_fragment);
 		return true;
+	default:
+		*outer_frag = true;
+		return false;
 	}
-	*outer_frag = true;
-	return false;
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, icmp_mtu);
+		sgw_tunnel_event(tunnel, SGW_EV_PKT_TOO_BIG);
+		net_info_ratelimited("%s: tunnel %u: %pI6c -> %pI6c: %u bytes exceed the tunnel MTU %u: sent ICMPv6 packet too big (mtu %u)\n",
+				     tunnel->dev->name, tunnel->id, &ipv6_hdr(skb)->saddr,
+				     &ipv6_hdr(skb)->daddr, len, icmp_mtu, icmp_mtu);
+	} else {
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+			      htonl(icmp_mtu));
+		sgw_tunnel_event(tunnel, SGW_EV_FRAG_NEEDED);
+		net_info_ratelimited("%s: tunnel %u: %pI4 -> %pI4: %u bytes exceed the tunnel MTU %u with DF set: sent ICMP fragmentation needed (mtu %u)\n",
+				     tunnel->dev->name, tunnel->id, &ip_hdr(skb)->saddr,
+				     &ip_hdr(skb)->daddr, len, mtu, icmp_mtu);
+	}
+	consume_skb(skb);
+	return true;
 }
 
 /* The outer DF bit for this inner packet (IPv4 outer). */
-static bool outer_df(struct sgw_tunnel *tunnel, struct sk_buff *skb)
+bool sgw_outer_df(struct sgw_tunnel *tunnel, const struct sk_buff *skb)
 {
 	switch (READ_ONCE(tunnel->outer_df)) {
 	case SGW_OUTER_DF_SET:
@@ -233,6 +274,36 @@ static bool outer_df(struct sgw_tunnel *tunnel, struct sk_buff *skb)
 		return skb->protocol == htons(ETH_P_IPV6) ||
 		       (ip_hdr(skb)->frag_off & htons(IP_DF));
 	}
+}
+
+/* Has a packet without SA a tunnel to wait in (both addresses set)? */
+bool sgw_send_may_hold(const struct sgw_tunnel_cfg *cfg)
+{
+	return cfg && cfg->local.family && cfg->remote.family;
+}
+
+/*
+ * The outer route of @tunnel's ESP, or an error pointer with the reason
+ * the packet is dropped in *@reason.
+ */
+struct dst_entry *sgw_send_route(struct sgw_tunnel *tunnel,
+				 const struct sgw_tunnel_cfg *cfg,
+				 enum sgw_drop *reason)
+{
+	struct dst_entry *dst = sgw_route_to_peer(tunnel, cfg);
+
+	if (IS_ERR(dst)) {
+		*reason = SGW_DROP_NO_ROUTE;
+		return dst;
+	}
+	if (sgw_is_sgw_device(dst->dev)) {
+		net_dbg_ratelimited("%s: route to the remote SGW leads into %s: dropped\n",
+				    tunnel->dev->name, dst->dev->name);
+		dst_release(dst);
+		*reason = SGW_DROP_LOOP;
+		return ERR_PTR(-ELOOP);
+	}
+	return dst;
 }
 
 netdev_tx_t sgw_send(struct sk_buff *skb, struct net_device *dev)
@@ -264,6 +335,7 @@ static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 	unsigned int inner_len, plen, outer_len, path, mtu;
 	const struct sgw_tunnel_cfg *cfg;
 	struct sgw_esp_ctx *ctx;
+	enum sgw_drop reason;
 	bool outer_frag = false;
 	struct dst_entry *dst;
 	struct sgw_sa *sa;
@@ -283,7 +355,7 @@ static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 	/* Referenced before a sequence number is spent: a rekey loses nothing. */
 	sa = sgw_sa_get_out(tunnel, SGW_MODE_TUNNEL);
 	/* Without a usable SA, wait for the one IKE is asked to negotiate. */
-	if (!sa && whole && cfg && cfg->local.family && cfg->remote.family) {
+	if (!sa && whole && sgw_send_may_hold(cfg)) {
 		sgw_hold(tunnel, skb);
 		return;
 	}
@@ -293,18 +365,10 @@ static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 		drop(tunnel, SGW_DROP_NO_SA, skb);
 		return;
 	}
-	dst = sgw_route_to_peer(tunnel, cfg);
+	dst = sgw_send_route(tunnel, cfg, &reason);
 	if (IS_ERR(dst)) {
 		sgw_sa_put(sa);
-		drop(tunnel, SGW_DROP_NO_ROUTE, skb);
-		return;
-	}
-	if (sgw_is_sgw_device(dst->dev)) {
-		net_dbg_ratelimited("%s: route to the remote SGW leads into %s: dropped\n",
-				    tunnel->dev->name, dst->dev->name);
-		dst_release(dst);
-		sgw_sa_put(sa);
-		drop(tunnel, SGW_DROP_LOOP, skb);
+		drop(tunnel, reason, skb);
 		return;
 	}
 
@@ -348,7 +412,7 @@ static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 	ctx->dsfield = skb->protocol == htons(ETH_P_IP) ?
 		       ipv4_get_dsfield(ip_hdr(skb)) :
 		       ipv6_get_dsfield(ipv6_hdr(skb));
-	ctx->df = !outer_frag && outer_df(tunnel, skb);
+	ctx->df = !outer_frag && sgw_outer_df(tunnel, skb);
 	ctx->frag_size = outer_frag ? path : 0;
 
 	skb_scrub_packet(skb, false);
