@@ -98,6 +98,8 @@ static const struct nla_policy sgw_policy[SGW_A_MAX + 1] = {
 	[SGW_A_ACQUIRE] = { .type = NLA_REJECT },	/* events only */
 	[SGW_A_UNKNOWN_SPI] = { .type = NLA_REJECT },	/* events only */
 	[SGW_A_MAPPING] = { .type = NLA_REJECT },	/* events only */
+	/* Parsed strictly by the handler (trace.c). */
+	[SGW_A_TRACE] = { .type = NLA_NESTED },
 };
 
 void *sgw_genl_put_header(struct sk_buff *skb, struct genl_info *info, u8 cmd)
@@ -873,6 +875,7 @@ static int (*const sgw_doits[])(struct sk_buff *skb, struct genl_info *info) = {
 	[SGW_CMD_SA_DEL] = sgw_nl_sa_del,
 	[SGW_CMD_SA_FLUSH] = sgw_nl_sa_flush,
 	[SGW_CMD_SA_SET] = sgw_nl_sa_set,
+	[SGW_CMD_TRACE] = sgw_nl_trace,
 };
 
 /*
@@ -947,6 +950,11 @@ static const struct genl_ops sgw_genl_ops[] = {
 	}, {
 		.cmd = SGW_CMD_SA_SET,
 		.doit = SGW_DOIT(sgw_nl_sa_set),
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		/* Shows SPIs and routes: allowed as configuring is (pre_doit). */
+		.cmd = SGW_CMD_TRACE,
+		.doit = SGW_DOIT(sgw_nl_trace),
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -38,6 +38,8 @@ void sgw_genl_notify_unknown_spi(const struct sgw_tunnel *tunnel, __be32 spi);
 void sgw_genl_notify_mapping(const struct sgw_tunnel *tunnel, __be32 spi,
 			     const struct sgw_addr *addr, u16 port);
 int sgw_nl_sa_set(struct sk_buff *skb, struct genl_info *info);
+/* SGW_CMD_TRACE, in trace.c */
+int sgw_nl_trace(struct sk_buff *skb, struct genl_info *info);
 
 int sgw_genl_init(void);
 void sgw_genl_uninit(void);

@@ -174,6 +174,55 @@
  *       SGW_SA_A_SOFT_EXPIRED: NLA_U8, 1 once a soft limit was reached
  *       SGW_SA_A_ENCAP_SPORT, SGW_SA_A_ENCAP_DPORT: only for an SA in UDP
  *
+ * SGW_CMD_TRACE (doit; allowed to whoever may configure: it shows SPIs)
+ *   SGW_A_TRACE: NLA_NESTED
+ *     SGW_TRACE_A_SRC, SGW_TRACE_A_DST: NLA_BINARY, 4 or 16 bytes, one
+ *                   family, required: the inner packet's addresses
+ *     SGW_TRACE_A_PROTO: NLA_U8, IP protocol (default ICMP or ICMPv6)
+ *     SGW_TRACE_A_SPORT, SGW_TRACE_A_DPORT: NLA_U16, host order, for tcp,
+ *                   udp, sctp and udplite only
+ *     SGW_TRACE_A_SIZE: NLA_U32, the whole inner packet in bytes, from
+ *                   its IP header (40 for IPv6) to 65535; default the header
+ *     SGW_TRACE_A_DF: NLA_U8, 0 or 1, IPv4 only
+ *   What the send path would do with that packet in the caller's
+ *   namespace now, from its own decisions, without sending, holding or
+ *   counting anything. The route is an output lookup with the packet's
+ *   source, which need not be an address of this host. The reply, one
+ *   message, repeats the request's attributes (SPORT, DPORT only with a
+ *   protocol with ports) and adds in SGW_A_TRACE:
+ *     SGW_TRACE_A_VERDICT: NLA_U8, enum sgw_trace_verdict
+ *     SGW_TRACE_A_DROP: NLA_U8, enum sgw_drop, the counter a dropped
+ *                   packet would raise (verdict DROPPED)
+ *     SGW_TRACE_A_IFINDEX, SGW_TRACE_A_IFNAME (NLA_U32, NLA_NUL_STRING),
+ *     SGW_TRACE_A_VIA (NLA_BINARY, absent on link): the packet's route
+ *     SGW_TRACE_A_TUNNEL_ID, SGW_TRACE_A_ENABLED: the tunnel of an sgw
+ *                   device the route leads into
+ *     SGW_TRACE_A_LOCAL_TS_MATCH, SGW_TRACE_A_REMOTE_TS_MATCH: NLA_U8, 1
+ *                   when the source is in the local selectors, the
+ *                   destination in the remote ones
+ *     SGW_TRACE_A_EXEMPT_TUNNEL_ID: NLA_U32, the tunnel whose remote SGW
+ *                   the destination is (host-route exemption)
+ *     SGW_TRACE_A_UNDERLAY_IFINDEX, SGW_TRACE_A_UNDERLAY_IFNAME,
+ *     SGW_TRACE_A_UNDERLAY_VIA: the route around the tunnels, of the
+ *                   exempt packet or of the ESP
+ *     SGW_TRACE_A_LISTENED: NLA_U8, no SA: 1 when an IKE daemon listens
+ *                   (the packet is held), 0 (dropped as no-sa)
+ *     SGW_TRACE_A_HELD: NLA_U32, no SA: packets held now (at most
+ *                   SGW_HOLD_MAX)
+ *     SGW_TRACE_A_SPI, SGW_TRACE_A_ALG: NLA_U32, the outbound SA
+ *     SGW_TRACE_A_ENCAP_SPORT, SGW_TRACE_A_ENCAP_DPORT: NLA_U16, its UDP
+ *                   ports (ESP in UDP only)
+ *     SGW_TRACE_A_PATH_MTU, SGW_TRACE_A_TUNNEL_MTU: NLA_U32
+ *     SGW_TRACE_A_ICMP_MTU: NLA_U32, the MTU the ICMP error names
+ *     SGW_TRACE_A_MSS: NLA_U32, TCP only: the MSS a SYN is clamped to
+ *                   (0: clamping off)
+ *     SGW_TRACE_A_FRAGMENT: NLA_U8, enum sgw_trace_fragment
+ *     SGW_TRACE_A_OUTER_SRC, SGW_TRACE_A_OUTER_DST: NLA_BINARY
+ *     SGW_TRACE_A_OUTER_SIZE: NLA_U32, bytes of the (first) ESP packet
+ *                   with its outer IP header
+ *     SGW_TRACE_A_OUTER_DF: NLA_U8; SGW_TRACE_A_OUTER_PROTO: NLA_U8, 50
+ *                   (ESP) or 17 (ESP in UDP)
+ *
  * Multicast group SGW_MCGRP_EVENTS carries:
  *   SGW_CMD_TUNNEL_STATE, when a tunnel is enabled, disabled or changed:
  *     SGW_A_TUNNEL: as in SGW_CMD_TUNNEL_GET
@@ -266,6 +315,7 @@ enum sgw_cmd {
 	SGW_CMD_UNKNOWN_SPI,
 	SGW_CMD_SA_SET,
 	SGW_CMD_NEW_MAPPING,
+	SGW_CMD_TRACE,
 	__SGW_CMD_MAX
 };
 
@@ -280,6 +330,7 @@ enum sgw_attr {
 	SGW_A_ACQUIRE,		/* events only; refused in requests */
 	SGW_A_UNKNOWN_SPI,	/* events only; refused in requests */
 	SGW_A_MAPPING,		/* events only; refused in requests */
+	SGW_A_TRACE,
 	__SGW_A_MAX
 };
 
@@ -364,6 +415,67 @@ enum sgw_mapping_attr {
 };
 
 #define SGW_MAPPING_A_MAX (__SGW_MAPPING_A_MAX - 1)
+
+enum sgw_trace_attr {
+	SGW_TRACE_A_UNSPEC,
+	SGW_TRACE_A_SRC,
+	SGW_TRACE_A_DST,
+	SGW_TRACE_A_PROTO,
+	SGW_TRACE_A_SPORT,
+	SGW_TRACE_A_DPORT,
+	SGW_TRACE_A_SIZE,
+	SGW_TRACE_A_DF,
+	SGW_TRACE_A_VERDICT,
+	SGW_TRACE_A_DROP,
+	SGW_TRACE_A_IFINDEX,
+	SGW_TRACE_A_IFNAME,
+	SGW_TRACE_A_VIA,
+	SGW_TRACE_A_TUNNEL_ID,
+	SGW_TRACE_A_ENABLED,
+	SGW_TRACE_A_LOCAL_TS_MATCH,
+	SGW_TRACE_A_REMOTE_TS_MATCH,
+	SGW_TRACE_A_EXEMPT_TUNNEL_ID,
+	SGW_TRACE_A_UNDERLAY_IFINDEX,
+	SGW_TRACE_A_UNDERLAY_IFNAME,
+	SGW_TRACE_A_UNDERLAY_VIA,
+	SGW_TRACE_A_SPI,
+	SGW_TRACE_A_ALG,
+	SGW_TRACE_A_ENCAP_SPORT,
+	SGW_TRACE_A_ENCAP_DPORT,
+	SGW_TRACE_A_LISTENED,
+	SGW_TRACE_A_HELD,
+	SGW_TRACE_A_PATH_MTU,
+	SGW_TRACE_A_TUNNEL_MTU,
+	SGW_TRACE_A_ICMP_MTU,
+	SGW_TRACE_A_FRAGMENT,
+	SGW_TRACE_A_MSS,
+	SGW_TRACE_A_OUTER_SRC,
+	SGW_TRACE_A_OUTER_DST,
+	SGW_TRACE_A_OUTER_SIZE,
+	SGW_TRACE_A_OUTER_DF,
+	SGW_TRACE_A_OUTER_PROTO,
+	__SGW_TRACE_A_MAX
+};
+
+#define SGW_TRACE_A_MAX (__SGW_TRACE_A_MAX - 1)
+
+/* What SGW_CMD_TRACE says would happen to the packet. */
+enum sgw_trace_verdict {
+	SGW_TRACE_NO_ROUTE,	/* no route for the packet itself */
+	SGW_TRACE_CLEAR,	/* routed to a device that is no sgw tunnel */
+	SGW_TRACE_EXEMPT,	/* to a remote SGW: around the tunnels, in clear */
+	SGW_TRACE_DROPPED,	/* counted under SGW_TRACE_A_DROP */
+	SGW_TRACE_HELD,		/* held while an SA is negotiated */
+	SGW_TRACE_ICMP,		/* too big with DF: ICMP with SGW_TRACE_A_ICMP_MTU */
+	SGW_TRACE_ENCRYPTED,	/* leaves as ESP, see SGW_TRACE_A_FRAGMENT */
+};
+
+/* Where a packet above the tunnel MTU is fragmented. */
+enum sgw_trace_fragment {
+	SGW_TRACE_FRAG_NONE,	/* fits: one ESP packet, not fragmented */
+	SGW_TRACE_FRAG_BEFORE,	/* inner fragments, each its own ESP packet */
+	SGW_TRACE_FRAG_AFTER,	/* one ESP packet, fragmented outside */
+};
 
 enum sgw_ts_attr {
 	SGW_TS_A_UNSPEC,
