@@ -12,6 +12,7 @@
 #include "conf_parse.h"
 /* The one daemon header the CLI may include: "sgwctl daemon" runs it. */
 #include "daemon.h"
+#include "trace.h"
 
 static int cmd_daemon(struct ctx *ctx, int argc, char **argv)
 {
@@ -46,6 +47,8 @@ static const struct command commands[] = {
 	{ "check", cmd_check,
 	  "[-c FILE] [--strict] [--probe [--probe-timeout S]] [TUNNEL]",
 	  "diagnose the live system against the configuration" },
+	{ "trace", cmd_trace, TRACE_USAGE,
+	  "say what the module would do with a packet, from the live state" },
 	{ "metrics", cmd_metrics, "", "print Prometheus metrics of the tunnels and the daemon" },
 	{ "monitor", cmd_monitor, "[--count N]", "print SA lifetime events" },
 	{ "version", cmd_version, "", "show sgwctl and module versions" },

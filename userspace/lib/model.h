@@ -162,6 +162,57 @@ struct sgw_event {
 	uint32_t mtu;
 };
 
+/* "sgwctl trace": a packet to ask the module about (SGW_CMD_TRACE). */
+struct sgw_trace_request {
+	struct sgw_ipaddr src, dst;
+	bool set_proto, set_sport, set_dport, set_size;
+	uint8_t proto;
+	uint16_t sport, dport;
+	uint32_t size;
+	bool df;
+};
+
+/* The module's answer; the has_ fields say which parts it carried. */
+struct sgw_trace_result {
+	struct sgw_ipaddr src, dst;
+	uint8_t proto;
+	bool has_ports;
+	uint16_t sport, dport;
+	uint32_t size;
+	bool df;
+	unsigned int verdict;		/* enum sgw_trace_verdict */
+	bool has_drop;
+	unsigned int drop;		/* enum sgw_drop */
+	uint32_t ifindex;		/* 0: no route */
+	char ifname[SGW_IFNAMSIZ];
+	struct sgw_ipaddr via;		/* family 0: on link */
+	bool in_tunnel, enabled;
+	uint32_t tunnel_id;
+	bool has_ts, local_ts_match, remote_ts_match;
+	bool exempt;
+	uint32_t exempt_tunnel_id;
+	uint32_t underlay_ifindex;	/* 0: none */
+	char underlay_ifname[SGW_IFNAMSIZ];
+	struct sgw_ipaddr underlay_via;
+	bool no_sa, listened;
+	uint32_t held;
+	bool has_sa;
+	uint32_t spi, alg;
+	uint16_t encap_sport, encap_dport;	/* 0, 0: plain ESP */
+	bool has_mtu;
+	uint32_t path_mtu, tunnel_mtu;
+	bool has_icmp_mtu;
+	uint32_t icmp_mtu;
+	bool has_mss;
+	uint32_t mss;			/* 0: clamping off */
+	bool has_outer;
+	unsigned int fragment;		/* enum sgw_trace_fragment */
+	struct sgw_ipaddr outer_src, outer_dst;
+	uint32_t outer_size;
+	bool outer_df;
+	uint8_t outer_proto;
+};
+
 const char *sgw_drop_name(unsigned int reason);
 const char *sgw_event_name(unsigned int event);
 const char *sgw_outer_df_name(unsigned int v);

@@ -443,6 +443,22 @@ int sgwnl_sa_dump(struct sgwnl *nl, uint32_t tunnel_id,
 		    reset_sa_list, out);
 }
 
+static int parse_trace(struct nlattr **tb, void *arg)
+{
+	return sgwnl_decode_trace(tb, arg);
+}
+
+int sgwnl_trace(struct sgwnl *nl, const struct sgw_trace_request *req,
+		struct sgw_trace_result *out)
+{
+	struct nl_msg *msg = new_request(nl, SGW_CMD_TRACE, 0);
+
+	memset(out, 0, sizeof(*out));
+	if (!msg)
+		return -ENOMEM;
+	return send_built(nl, msg, sgwnl_put_trace(msg, req), parse_trace, out);
+}
+
 int sgwnl_events_join(struct sgwnl *nl)
 {
 	int group, ret;

@@ -40,6 +40,10 @@ int sgwnl_sa_flush(struct sgwnl *nl, uint32_t tunnel_id);
 int sgwnl_sa_dump(struct sgwnl *nl, uint32_t tunnel_id,
 		  struct sgw_sa_list *out);
 
+/* SGW_CMD_TRACE: what the module would do with the packet @req. */
+int sgwnl_trace(struct sgwnl *nl, const struct sgw_trace_request *req,
+		struct sgw_trace_result *out);
+
 /* Subscribes to the "events" multicast group on a socket of its own. */
 int sgwnl_events_join(struct sgwnl *nl);
 /* The events socket, to poll for input. */
@@ -66,6 +70,8 @@ int sgwnl_put_sa(struct nl_msg *msg, const struct sgw_sa_request *req);
 int sgwnl_put_sa_id(struct nl_msg *msg, const struct sgw_sa_id *id);
 int sgwnl_put_sa_ports(struct nl_msg *msg, const struct sgw_sa_id *id,
 		       uint16_t sport, uint16_t dport);
+int sgwnl_put_trace(struct nl_msg *msg, const struct sgw_trace_request *req);
+int sgwnl_decode_trace(struct nlattr **tb, struct sgw_trace_result *r);
 int sgwnl_decode_info(struct nlattr **tb, struct sgw_module_info *info);
 int sgwnl_decode_tunnel(struct nlattr **tb, struct sgw_tunnel_info *t);
 int sgwnl_decode_sa(struct nlattr **tb, struct sgw_sa_info *sa);

@@ -488,3 +488,140 @@ int sgwnl_put_sa_id(struct nl_msg *msg, const struct sgw_sa_id *id)
 	return 0;
 }
 
+
+int sgwnl_put_trace(struct nl_msg *msg, const struct sgw_trace_request *req)
+{
+	struct nlattr *nest = nla_nest_start(msg, SGW_A_TRACE);
+
+	if (!nest || put_addr(msg, SGW_TRACE_A_SRC, &req->src) ||
+	    put_addr(msg, SGW_TRACE_A_DST, &req->dst) ||
+	    (req->set_proto && nla_put_u8(msg, SGW_TRACE_A_PROTO, req->proto)) ||
+	    (req->set_sport && nla_put_u16(msg, SGW_TRACE_A_SPORT, req->sport)) ||
+	    (req->set_dport && nla_put_u16(msg, SGW_TRACE_A_DPORT, req->dport)) ||
+	    (req->set_size && nla_put_u32(msg, SGW_TRACE_A_SIZE, req->size)) ||
+	    (req->df && nla_put_u8(msg, SGW_TRACE_A_DF, 1)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static const struct nla_policy trace_policy[SGW_TRACE_A_MAX + 1] = {
+	[SGW_TRACE_A_PROTO] = { .type = NLA_U8 },
+	[SGW_TRACE_A_SPORT] = { .type = NLA_U16 },
+	[SGW_TRACE_A_DPORT] = { .type = NLA_U16 },
+	[SGW_TRACE_A_SIZE] = { .type = NLA_U32 },
+	[SGW_TRACE_A_DF] = { .type = NLA_U8 },
+	[SGW_TRACE_A_VERDICT] = { .type = NLA_U8 },
+	[SGW_TRACE_A_DROP] = { .type = NLA_U8 },
+	[SGW_TRACE_A_IFINDEX] = { .type = NLA_U32 },
+	[SGW_TRACE_A_IFNAME] = { .type = NLA_STRING },
+	[SGW_TRACE_A_TUNNEL_ID] = { .type = NLA_U32 },
+	[SGW_TRACE_A_ENABLED] = { .type = NLA_U8 },
+	[SGW_TRACE_A_LOCAL_TS_MATCH] = { .type = NLA_U8 },
+	[SGW_TRACE_A_REMOTE_TS_MATCH] = { .type = NLA_U8 },
+	[SGW_TRACE_A_EXEMPT_TUNNEL_ID] = { .type = NLA_U32 },
+	[SGW_TRACE_A_UNDERLAY_IFINDEX] = { .type = NLA_U32 },
+	[SGW_TRACE_A_UNDERLAY_IFNAME] = { .type = NLA_STRING },
+	[SGW_TRACE_A_SPI] = { .type = NLA_U32 },
+	[SGW_TRACE_A_ALG] = { .type = NLA_U32 },
+	[SGW_TRACE_A_ENCAP_SPORT] = { .type = NLA_U16 },
+	[SGW_TRACE_A_ENCAP_DPORT] = { .type = NLA_U16 },
+	[SGW_TRACE_A_LISTENED] = { .type = NLA_U8 },
+	[SGW_TRACE_A_HELD] = { .type = NLA_U32 },
+	[SGW_TRACE_A_PATH_MTU] = { .type = NLA_U32 },
+	[SGW_TRACE_A_TUNNEL_MTU] = { .type = NLA_U32 },
+	[SGW_TRACE_A_ICMP_MTU] = { .type = NLA_U32 },
+	[SGW_TRACE_A_FRAGMENT] = { .type = NLA_U8 },
+	[SGW_TRACE_A_MSS] = { .type = NLA_U32 },
+	[SGW_TRACE_A_OUTER_SIZE] = { .type = NLA_U32 },
+	[SGW_TRACE_A_OUTER_DF] = { .type = NLA_U8 },
+	[SGW_TRACE_A_OUTER_PROTO] = { .type = NLA_U8 },
+};
+
+static bool get_flag(const struct nlattr *a)
+{
+	return a && nla_get_u8((struct nlattr *)a);
+}
+
+/* An optional address: absent stays unset, a malformed one fails. */
+static int get_addr_opt(const struct nlattr *a, struct sgw_ipaddr *out)
+{
+	return a ? get_addr(a, out) : 0;
+}
+
+static int decode_trace_sa(struct nlattr **a, struct sgw_trace_result *r)
+{
+	r->has_sa = a[SGW_TRACE_A_SPI] && a[SGW_TRACE_A_ALG];
+	r->spi = get_u32_or_0(a[SGW_TRACE_A_SPI]);
+	r->alg = get_u32_or_0(a[SGW_TRACE_A_ALG]);
+	if (a[SGW_TRACE_A_ENCAP_SPORT] && a[SGW_TRACE_A_ENCAP_DPORT]) {
+		r->encap_sport = nla_get_u16(a[SGW_TRACE_A_ENCAP_SPORT]);
+		r->encap_dport = nla_get_u16(a[SGW_TRACE_A_ENCAP_DPORT]);
+	}
+	r->has_mtu = a[SGW_TRACE_A_PATH_MTU] && a[SGW_TRACE_A_TUNNEL_MTU];
+	r->path_mtu = get_u32_or_0(a[SGW_TRACE_A_PATH_MTU]);
+	r->tunnel_mtu = get_u32_or_0(a[SGW_TRACE_A_TUNNEL_MTU]);
+	r->has_icmp_mtu = a[SGW_TRACE_A_ICMP_MTU];
+	r->icmp_mtu = get_u32_or_0(a[SGW_TRACE_A_ICMP_MTU]);
+	r->has_mss = a[SGW_TRACE_A_MSS];
+	r->mss = get_u32_or_0(a[SGW_TRACE_A_MSS]);
+	r->has_outer = a[SGW_TRACE_A_OUTER_SRC] && a[SGW_TRACE_A_OUTER_DST] &&
+		       a[SGW_TRACE_A_OUTER_SIZE];
+	if (!r->has_outer)
+		return 0;
+	if (a[SGW_TRACE_A_FRAGMENT])
+		r->fragment = nla_get_u8(a[SGW_TRACE_A_FRAGMENT]);
+	r->outer_size = nla_get_u32(a[SGW_TRACE_A_OUTER_SIZE]);
+	r->outer_df = get_flag(a[SGW_TRACE_A_OUTER_DF]);
+	if (a[SGW_TRACE_A_OUTER_PROTO])
+		r->outer_proto = nla_get_u8(a[SGW_TRACE_A_OUTER_PROTO]);
+	return get_addr(a[SGW_TRACE_A_OUTER_SRC], &r->outer_src) ||
+	       get_addr(a[SGW_TRACE_A_OUTER_DST], &r->outer_dst) ? -EBADMSG : 0;
+}
+
+int sgwnl_decode_trace(struct nlattr **tb, struct sgw_trace_result *r)
+{
+	struct nlattr *a[SGW_TRACE_A_MAX + 1];
+
+	memset(r, 0, sizeof(*r));
+	if (!tb[SGW_A_TRACE] ||
+	    nla_parse_nested(a, SGW_TRACE_A_MAX, tb[SGW_A_TRACE], trace_policy) ||
+	    !a[SGW_TRACE_A_SRC] || !a[SGW_TRACE_A_DST] ||
+	    !a[SGW_TRACE_A_VERDICT] || get_addr(a[SGW_TRACE_A_SRC], &r->src) ||
+	    get_addr(a[SGW_TRACE_A_DST], &r->dst) ||
+	    get_addr_opt(a[SGW_TRACE_A_VIA], &r->via) ||
+	    get_addr_opt(a[SGW_TRACE_A_UNDERLAY_VIA], &r->underlay_via))
+		return -EBADMSG;
+	if (a[SGW_TRACE_A_PROTO])
+		r->proto = nla_get_u8(a[SGW_TRACE_A_PROTO]);
+	r->has_ports = a[SGW_TRACE_A_SPORT] && a[SGW_TRACE_A_DPORT];
+	if (r->has_ports) {
+		r->sport = nla_get_u16(a[SGW_TRACE_A_SPORT]);
+		r->dport = nla_get_u16(a[SGW_TRACE_A_DPORT]);
+	}
+	r->size = get_u32_or_0(a[SGW_TRACE_A_SIZE]);
+	r->df = get_flag(a[SGW_TRACE_A_DF]);
+	r->verdict = nla_get_u8(a[SGW_TRACE_A_VERDICT]);
+	r->has_drop = a[SGW_TRACE_A_DROP];
+	if (r->has_drop)
+		r->drop = nla_get_u8(a[SGW_TRACE_A_DROP]);
+	r->ifindex = get_u32_or_0(a[SGW_TRACE_A_IFINDEX]);
+	if (a[SGW_TRACE_A_IFNAME])
+		copy_string(r->ifname, sizeof(r->ifname), a[SGW_TRACE_A_IFNAME]);
+	r->in_tunnel = a[SGW_TRACE_A_TUNNEL_ID];
+	r->tunnel_id = get_u32_or_0(a[SGW_TRACE_A_TUNNEL_ID]);
+	r->enabled = get_flag(a[SGW_TRACE_A_ENABLED]);
+	r->has_ts = a[SGW_TRACE_A_LOCAL_TS_MATCH] && a[SGW_TRACE_A_REMOTE_TS_MATCH];
+	r->local_ts_match = get_flag(a[SGW_TRACE_A_LOCAL_TS_MATCH]);
+	r->remote_ts_match = get_flag(a[SGW_TRACE_A_REMOTE_TS_MATCH]);
+	r->exempt = a[SGW_TRACE_A_EXEMPT_TUNNEL_ID];
+	r->exempt_tunnel_id = get_u32_or_0(a[SGW_TRACE_A_EXEMPT_TUNNEL_ID]);
+	r->underlay_ifindex = get_u32_or_0(a[SGW_TRACE_A_UNDERLAY_IFINDEX]);
+	if (a[SGW_TRACE_A_UNDERLAY_IFNAME])
+		copy_string(r->underlay_ifname, sizeof(r->underlay_ifname),
+			    a[SGW_TRACE_A_UNDERLAY_IFNAME]);
+	r->no_sa = a[SGW_TRACE_A_LISTENED];
+	r->listened = get_flag(a[SGW_TRACE_A_LISTENED]);
+	r->held = get_u32_or_0(a[SGW_TRACE_A_HELD]);
+	return decode_trace_sa(a, r);
+}

@@ -538,6 +538,101 @@ static void test_decode_mapping(void **state)
 	nlmsg_free(msg);
 }
 
+static void test_put_trace(void **state)
+{
+	struct sgw_trace_request req = {
+		.src = { .family = AF_INET, .bytes = { 10, 1, 0, 1 } },
+		.dst = { .family = AF_INET, .bytes = { 10, 2, 0, 1 } },
+		.set_proto = true, .proto = 6, .set_dport = true, .dport = 443,
+		.set_size = true, .size = 1400, .df = true,
+	};
+	struct nlattr *tb[SGW_A_MAX + 1], *a[SGW_TRACE_A_MAX + 1];
+	struct nl_msg *msg = new_msg(SGW_CMD_TRACE);
+
+	(void)state;
+	assert_int_equal(sgwnl_put_trace(msg, &req), 0);
+	parse_top(msg, tb);
+	parse_nest(tb[SGW_A_TRACE], a, SGW_TRACE_A_MAX);
+	assert_int_equal(nla_len(a[SGW_TRACE_A_SRC]), 4);
+	assert_memory_equal(nla_data(a[SGW_TRACE_A_DST]), req.dst.bytes, 4);
+	assert_int_equal(nla_get_u8(a[SGW_TRACE_A_PROTO]), 6);
+	assert_null(a[SGW_TRACE_A_SPORT]);
+	assert_int_equal(nla_get_u16(a[SGW_TRACE_A_DPORT]), 443);
+	assert_int_equal(nla_get_u32(a[SGW_TRACE_A_SIZE]), 1400);
+	assert_int_equal(nla_get_u8(a[SGW_TRACE_A_DF]), 1);
+	nlmsg_free(msg);
+}
+
+static void test_decode_trace(void **state)
+{
+	static const uint8_t src[4] = { 10, 1, 0, 1 }, dst[4] = { 10, 2, 0, 1 };
+	static const uint8_t osrc[4] = { 192, 0, 2, 1 }, odst[4] = { 192, 0, 2, 2 };
+	struct nlattr *tb[SGW_A_MAX + 1], *nest;
+	struct nl_msg *msg = new_msg(SGW_CMD_TRACE);
+	struct sgw_trace_result r;
+
+	(void)state;
+	nest = nla_nest_start(msg, SGW_A_TRACE);
+	nla_put(msg, SGW_TRACE_A_SRC, 4, src);
+	nla_put(msg, SGW_TRACE_A_DST, 4, dst);
+	nla_put_u8(msg, SGW_TRACE_A_PROTO, 17);
+	nla_put_u16(msg, SGW_TRACE_A_SPORT, 1000);
+	nla_put_u16(msg, SGW_TRACE_A_DPORT, 53);
+	nla_put_u32(msg, SGW_TRACE_A_SIZE, 2000);
+	nla_put_u8(msg, SGW_TRACE_A_DF, 0);
+	nla_put_u8(msg, SGW_TRACE_A_VERDICT, SGW_TRACE_ENCRYPTED);
+	nla_put_u32(msg, SGW_TRACE_A_IFINDEX, 5);
+	nla_put_string(msg, SGW_TRACE_A_IFNAME, "sgw1");
+	nla_put_u32(msg, SGW_TRACE_A_TUNNEL_ID, 1);
+	nla_put_u8(msg, SGW_TRACE_A_ENABLED, 1);
+	nla_put_u8(msg, SGW_TRACE_A_LOCAL_TS_MATCH, 1);
+	nla_put_u8(msg, SGW_TRACE_A_REMOTE_TS_MATCH, 0);
+	nla_put_u32(msg, SGW_TRACE_A_UNDERLAY_IFINDEX, 3);
+	nla_put_string(msg, SGW_TRACE_A_UNDERLAY_IFNAME, "eth0");
+	nla_put(msg, SGW_TRACE_A_UNDERLAY_VIA, 4, odst);
+	nla_put_u32(msg, SGW_TRACE_A_SPI, 0xc0ffee01);
+	nla_put_u32(msg, SGW_TRACE_A_ALG, SGW_ALG_AES_GCM_128);
+	nla_put_u16(msg, SGW_TRACE_A_ENCAP_SPORT, 4500);
+	nla_put_u16(msg, SGW_TRACE_A_ENCAP_DPORT, 4501);
+	nla_put_u32(msg, SGW_TRACE_A_PATH_MTU, 1500);
+	nla_put_u32(msg, SGW_TRACE_A_TUNNEL_MTU, 1430);
+	nla_put_u8(msg, SGW_TRACE_A_FRAGMENT, SGW_TRACE_FRAG_AFTER);
+	nla_put(msg, SGW_TRACE_A_OUTER_SRC, 4, osrc);
+	nla_put(msg, SGW_TRACE_A_OUTER_DST, 4, odst);
+	nla_put_u32(msg, SGW_TRACE_A_OUTER_SIZE, 2066);
+	nla_put_u8(msg, SGW_TRACE_A_OUTER_DF, 0);
+	nla_put_u8(msg, SGW_TRACE_A_OUTER_PROTO, 17);
+	nla_nest_end(msg, nest);
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_trace(tb, &r), 0);
+	assert_true(r.has_ports && r.sport == 1000 && r.dport == 53);
+	assert_int_equal(r.verdict, SGW_TRACE_ENCRYPTED);
+	assert_false(r.has_drop);
+	assert_string_equal(r.ifname, "sgw1");
+	assert_true(r.in_tunnel && r.enabled && r.tunnel_id == 1);
+	assert_true(r.has_ts && r.local_ts_match && !r.remote_ts_match);
+	assert_false(r.no_sa || r.exempt || r.has_mss || r.has_icmp_mtu);
+	assert_string_equal(r.underlay_ifname, "eth0");
+	assert_memory_equal(r.underlay_via.bytes, odst, 4);
+	assert_true(r.has_sa && r.spi == 0xc0ffee01);
+	assert_true(r.encap_sport == 4500 && r.encap_dport == 4501);
+	assert_true(r.has_mtu && r.path_mtu == 1500 && r.tunnel_mtu == 1430);
+	assert_true(r.has_outer && r.fragment == SGW_TRACE_FRAG_AFTER);
+	assert_true(r.outer_size == 2066 && !r.outer_df && r.outer_proto == 17);
+	assert_memory_equal(r.outer_src.bytes, osrc, 4);
+	nlmsg_free(msg);
+
+	/* Without a verdict the reply is no answer. */
+	msg = new_msg(SGW_CMD_TRACE);
+	nest = nla_nest_start(msg, SGW_A_TRACE);
+	nla_put(msg, SGW_TRACE_A_SRC, 4, src);
+	nla_put(msg, SGW_TRACE_A_DST, 4, dst);
+	nla_nest_end(msg, nest);
+	parse_top(msg, tb);
+	assert_int_equal(sgwnl_decode_trace(tb, &r), -EBADMSG);
+	nlmsg_free(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -553,6 +648,8 @@ int main(void)
 		cmocka_unit_test(test_decode_unknown_spi),
 		cmocka_unit_test(test_decode_mapping),
 		cmocka_unit_test(test_decode_acquire),
+		cmocka_unit_test(test_put_trace),
+		cmocka_unit_test(test_decode_trace),
 	};
 
 	return cmocka_run_group_tests_name("nl", tests, NULL, NULL);
