@@ -359,6 +359,11 @@ static void trace_tunnel(struct net *net, struct sgw_tunnel *tunnel,
 		t->verdict = SGW_TRACE_EXEMPT;
 		return;
 	}
+	/* xmit(): outside the selectors, dropped before an SA is looked at. */
+	if (cfg && !sgw_ts_out_allowed(cfg, pkt)) {
+		dropped(t, SGW_DROP_SELECTOR);
+		return;
+	}
 	sa = sgw_sa_get_out(tunnel, SGW_MODE_TUNNEL);
 	if (!sa && sgw_send_may_hold(cfg)) {
 		t->no_sa = true;
