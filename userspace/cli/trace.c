@@ -188,7 +188,7 @@ int trace_parse(int argc, char **argv, struct sgw_trace_request *req,
 				   "unknown keyword \"%s\": expected proto, sport, dport, size or df",
 				   argv[i]);
 		if (seen[k])
-			return bad(err, errlen, "%s given twice: give it once",
+			return bad(err, errlen, "\"%s\" given twice: give it once",
 				   keywords[k]);
 		seen[k] = true;
 		if (k == KW_DF) {
@@ -196,7 +196,7 @@ int trace_parse(int argc, char **argv, struct sgw_trace_request *req,
 			continue;
 		}
 		if (i + 1 >= argc)
-			return bad(err, errlen, "%s needs a value: %s",
+			return bad(err, errlen, "\"%s\" needs a value: %s",
 				   keywords[k], value_hint[k]);
 		v = argv[++i];
 		switch (k) {

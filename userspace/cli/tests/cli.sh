@@ -101,6 +101,14 @@ expect 2 'sgwctl: check: --probe-timeout takes seconds from 0.1 to 60, not "3m"'
 expect 2 'sgwctl: check: unknown option "--probes" (expected -c FILE, --strict, --probe or --probe-timeout S)' \
 	check --probes
 
+expect 2 'sgwctl: trace: SRC 10.1.0.1 and DST fd00::1 are of two families: give two IPv4 or two IPv6 addresses' \
+	trace 10.1.0.1 fd00::1
+expect 2 'sgwctl: trace: size "70000" is not valid: expected a number from 1 to 65535' \
+	trace 10.1.0.1 10.2.0.1 size 70000
+expect 2 'sgwctl: trace: dport needs a protocol with ports: give "proto tcp" (or udp, sctp, udplite)' \
+	trace 10.1.0.1 10.2.0.1 dport 443
+expect 2 'sgwctl: trace: "df" given twice: give it once' trace 10.1.0.1 10.2.0.1 df df
+
 # same WHAT GOT WANT
 same() {
 	if [ "$2" = "$3" ]; then

@@ -114,11 +114,11 @@ static void test_parse_errors(void **state)
 	assert_string_equal(parse("10.1.0.1 10.2.0.1 size 65536", &r),
 			    "size \"65536\" is not valid: expected a number from 1 to 65535");
 	assert_string_equal(parse("10.1.0.1 10.2.0.1 size 100 size 200", &r),
-			    "size given twice: give it once");
+			    "\"size\" given twice: give it once");
 	assert_string_equal(parse("10.1.0.1 10.2.0.1 df df", &r),
-			    "df given twice: give it once");
+			    "\"df\" given twice: give it once");
 	assert_string_equal(parse("10.1.0.1 10.2.0.1 proto", &r),
-			    "proto needs a value: tcp, udp, icmp, icmpv6, sctp, udplite or a number 0..255");
+			    "\"proto\" needs a value: tcp, udp, icmp, icmpv6, sctp, udplite or a number 0..255");
 	assert_string_equal(parse("10.1.0.1 10.2.0.1 ttl 3", &r),
 			    "unknown keyword \"ttl\": expected proto, sport, dport, size or df");
 }
