@@ -56,8 +56,8 @@ int cmd_showconf(struct ctx *ctx, int argc, char **argv);
 int cmd_genpsk(struct ctx *ctx, int argc, char **argv);
 int cmd_check(struct ctx *ctx, int argc, char **argv);
 int cmd_metrics(struct ctx *ctx, int argc, char **argv);
+int cmd_trace(struct ctx *ctx, int argc, char **argv);
 /* complete.c: what the bash completion is built from. */
 int complete_spec(struct ctx *ctx, const struct command *cmds);
-int cmd_trace(struct ctx *ctx, int argc, char **argv);
 
 #endif
