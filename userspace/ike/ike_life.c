@@ -132,6 +132,8 @@ void ike_life_replaces_old(struct ike_sa *sa)
  * The peer deleted @sa, which we took for its reauthentication of an SA
  * still up: it was an initiation that crossed ours, seen in another order
  * at the peer, whose ike_life_dedupe() kept the older SA. So do we.
+ * Not if @sa was rekeyed: that DELETE ends every IKE rekey, and the new
+ * SA carries on the replacement.
  */
 bool ike_life_replacement_deleted(struct ike_sa *sa)
 {
@@ -139,6 +141,8 @@ bool ike_life_replacement_deleted(struct ike_sa *sa)
 	struct ike_child *c;
 	struct ike_sa *old;
 
+	if (sa->superseded)
+		return false;
 	for (old = sa->eng->sas; old; old = old->next) {
 		if (old == sa || old->tun != t || !old->superseded ||
 		    old->superseded_by != sa->seq_created ||

@@ -148,6 +148,54 @@ static void test_crossing_first_init_lost(void **state)
 	}
 }
 
+/*
+ * B took the tunnel down while the network was cut (its DELETE never
+ * arrived) and brought it up again afterwards: its new SA, without
+ * INITIAL_CONTACT, is to A a reauthentication of the SA B forgot, which
+ * A keeps until B deletes it or a short while passes. Then B rekeys the
+ * new SA and deletes it, as after every IKE rekey. That DELETE resolves
+ * no crossing: the SA it replaced must not come back (simulation seed
+ * 500093: two IKE SAs per tunnel on both ends for good).
+ */
+static void test_reauth_replacement_rekeyed(void **state)
+{
+	struct ike_tunnel_status sa, sb;
+	struct net n;
+
+	(void)state;
+	setup(&n);
+	assert_int_equal(ike_engine_up(n.b.e, 1, 0), 0);
+	net_run(&n);
+	assert_converged(&n);
+	assert_int_equal(ike_engine_down(n.b.e, 1, n.now), 0);
+	/* B's DELETE and every retransmission lost; A hears nothing. */
+	while (ike_sas(&n.b)) {
+		while (n.b.nout)
+			net_step(&n, &n.b, true);
+		n.now = ike_engine_next_timeout(n.b.e);
+		assert_true(n.now < 120 * 1000);
+		ike_engine_tick(n.b.e, n.now);
+	}
+	while (n.b.nout)
+		net_step(&n, &n.b, true);
+	assert_int_equal(ike_engine_up(n.b.e, 1, n.now), 0);
+	net_run(&n);
+	assert_int_equal(ike_sas(&n.a), 2);
+	assert_int_equal(ike_sas(&n.b), 1);
+	/* B rekeys its new SA at once: the old SA stays replaced. */
+	assert_int_equal(ike_engine_rekey(n.b.e, 1, true, n.now), 0);
+	net_run(&n);
+	status(&n.a, &sa);
+	status(&n.b, &sb);
+	assert_int_equal(sa.spi_i, sb.spi_i);
+	assert_int_equal(sa.spi_r, sb.spi_r);
+	net_settle(&n, n.now + 10 * 60 * 1000);
+	assert_converged(&n);
+	net_settle(&n, n.now + 60 * 60 * 1000);
+	assert_converged(&n);
+	net_free(&n);
+}
+
 static void set_ts(struct ike_ts_list *l, const char *a)
 {
 	l->n = 1;
@@ -740,6 +788,7 @@ int main(void)
 		cmocka_unit_test(test_crossing_initial_contact),
 		cmocka_unit_test(test_crossing_without_initial_contact),
 		cmocka_unit_test(test_crossing_first_init_lost),
+		cmocka_unit_test(test_reauth_replacement_rekeyed),
 		cmocka_unit_test(test_two_tunnels_one_peer),
 		cmocka_unit_test(test_hosted_child_rekeys),
 		cmocka_unit_test(test_hosted_child_deleted),
