@@ -16,6 +16,11 @@ int ike_info_delete_ike(struct ike_sa *sa)
 {
 	struct ike_msg_out o;
 
+	/*
+	 * On its way out, even while its DELETE waits behind an exchange:
+	 * never rekeyed or reauthenticated again, nor checked for liveness.
+	 */
+	sa->superseded = true;
 	if (sa->req.active) {
 		sa->tasks |= IKE_TASK_DELETE_IKE;
 		return 0;

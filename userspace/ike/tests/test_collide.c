@@ -196,6 +196,49 @@ static void test_reauth_replacement_rekeyed(void **state)
 	net_free(&n);
 }
 
+/*
+ * B reauthenticates (reauth = yes) every 50 s and checks liveness after
+ * 30 s of silence; A crashed and forgot SA 1. B's liveness check on it
+ * is still being retransmitted when an operator takes the tunnel down and
+ * up again: SA 1's DELETE waits behind that exchange, SA 2 is made.
+ * SA 1, on its way out, must not be reauthenticated at its time: that
+ * gave B a second chain of IKE SAs, each replacing the other at A in
+ * turn, for good (simulation seed 500278).
+ */
+static void test_down_up_delete_waits(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	ca.reauth = cb.reauth = true;
+	cb.ike_rekey_s = 50;
+	cb.ike_hard_s = 100;
+	cb.dpd_delay_ms = 30 * 1000;
+	net_add(&n, &ca, &cb);
+	assert_int_equal(ike_engine_up(n.b.e, 1, 0), 0);
+	net_run(&n);
+	assert_converged(&n);
+	node_restart(&n.a);
+	assert_int_equal(ike_engine_add_tunnel(n.a.e, &ca), 0);
+	/* B's liveness check of SA 1 (at 30 s) goes unanswered. */
+	net_settle(&n, 32 * 1000);
+	assert_int_equal(ike_sas(&n.a), 0);
+	assert_int_equal(ike_engine_down(n.b.e, 1, n.now), 0);
+	assert_int_equal(ike_engine_up(n.b.e, 1, n.now), 0);
+	net_run(&n);
+	assert_int_equal(ike_sas(&n.a), 1);
+	/* Checked halfway between two of B's reauthentications. */
+	net_settle(&n, n.now + 10 * 60 * 1000 + 25 * 1000);
+	assert_converged(&n);
+	net_settle(&n, n.now + 5 * 60 * 1000);
+	assert_converged(&n);
+	net_free(&n);
+}
+
 static void set_ts(struct ike_ts_list *l, const char *a)
 {
 	l->n = 1;
@@ -789,6 +832,7 @@ int main(void)
 		cmocka_unit_test(test_crossing_without_initial_contact),
 		cmocka_unit_test(test_crossing_first_init_lost),
 		cmocka_unit_test(test_reauth_replacement_rekeyed),
+		cmocka_unit_test(test_down_up_delete_waits),
 		cmocka_unit_test(test_two_tunnels_one_peer),
 		cmocka_unit_test(test_hosted_child_rekeys),
 		cmocka_unit_test(test_hosted_child_deleted),
