@@ -227,8 +227,13 @@ ike_time_t ike_xchg_timer(struct ike_sa *sa, ike_time_t now)
 		ike_sa_fail(sa, "no IKE response from %s after %u tries \xe2\x80\x94 "
 			    "is UDP 500 blocked on the path?", addr, r->tries);
 		ike_life_retry_later(sa->eng, sa->tun);
-	} else if (sa->state == IKE_SA_DELETING) {
-		/* Our delete went unanswered: the SA is gone all the same. */
+	} else if (sa->state == IKE_SA_DELETING || sa->superseded) {
+		/*
+		 * Our delete went unanswered, or the SA was on its way out
+		 * already (its DELETE waiting behind this exchange, or
+		 * replaced): gone all the same, and no dead-peer action for
+		 * the tunnel, which an operator may have taken down.
+		 */
 		ike_log(sa->eng, IKE_LOG_INFO, sa->tun,
 			"no answer to %s from %s after %u tries; SA removed",
 			ike_exchange_name(r->exchange), addr, r->tries);

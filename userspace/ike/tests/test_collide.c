@@ -239,6 +239,40 @@ static void test_down_up_delete_waits(void **state)
 	net_free(&n);
 }
 
+/*
+ * An operator takes the tunnel down while a liveness check of its SA goes
+ * unanswered (the peer crashed): the DELETE waits behind that exchange,
+ * and when the check gives up, the SA just goes. The dead-peer action
+ * (restart) is for a tunnel that should be up; this one stays down.
+ */
+static void test_down_behind_dead_peer(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct ike_tunnel_status st;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	cb.dpd_delay_ms = 30 * 1000;
+	net_add(&n, &ca, &cb);
+	assert_int_equal(ike_engine_up(n.b.e, 1, 0), 0);
+	net_run(&n);
+	assert_converged(&n);
+	node_restart(&n.a);
+	assert_int_equal(ike_engine_add_tunnel(n.a.e, &ca), 0);
+	net_settle(&n, 32 * 1000);
+	assert_int_equal(ike_engine_down(n.b.e, 1, n.now), 0);
+	net_settle(&n, n.now + 10 * 60 * 1000);
+	assert_int_equal(ike_sas(&n.a), 0);
+	assert_int_equal(ike_sas(&n.b), 0);
+	status(&n.b, &st);
+	assert_int_equal(st.state, IKE_TUNNEL_IDLE);
+	assert_int_equal(st.restarts, 0);
+	net_free(&n);
+}
+
 static void set_ts(struct ike_ts_list *l, const char *a)
 {
 	l->n = 1;
@@ -833,6 +867,7 @@ int main(void)
 		cmocka_unit_test(test_crossing_first_init_lost),
 		cmocka_unit_test(test_reauth_replacement_rekeyed),
 		cmocka_unit_test(test_down_up_delete_waits),
+		cmocka_unit_test(test_down_behind_dead_peer),
 		cmocka_unit_test(test_two_tunnels_one_peer),
 		cmocka_unit_test(test_hosted_child_rekeys),
 		cmocka_unit_test(test_hosted_child_deleted),
