@@ -215,9 +215,20 @@ static bool rekeyable(const struct ike_child *c)
 	return !c->rekeyed && !c->deleting && !c->delete_queued;
 }
 
+/*
+ * Ours to rekey: not if the peer rekeyed it already (we answered, and it
+ * only waits for the peer's DELETE). Rekeying it again made a second new
+ * SA, which the peer, seeing a collision where we saw none, left to us to
+ * delete.
+ */
+static bool ours_to_rekey(struct ike_sa *sa, const struct ike_child *c)
+{
+	return rekeyable(c) && !ike_child_successor(sa, c);
+}
+
 int ike_rekey_child(struct ike_sa *sa, struct ike_child *c)
 {
-	if (!rekeyable(c) || c->rekey_queued ||
+	if (!ours_to_rekey(sa, c) || c->rekey_queued ||
 	    (sa->rekey.active && !sa->rekey.ike &&
 	     sa->rekey.old_spi_in == c->spi_in))
 		return -EALREADY;
@@ -237,7 +248,7 @@ void ike_rekey_child_next(struct ike_sa *sa)
 	for (c = sa->children; c; c = c->next) {
 		if (!c->rekey_queued)
 			continue;
-		if (!rekeyable(c)) {
+		if (!ours_to_rekey(sa, c)) {
 			c->rekey_queued = false;
 			continue;
 		}

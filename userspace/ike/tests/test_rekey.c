@@ -190,6 +190,48 @@ static void test_child_rekey_collision(void **state)
 	net_free(&n);
 }
 
+/*
+ * B rekeys the CHILD SA; A answers, and a moment later (its answer still
+ * on the way) A's own rekey time for the old SA comes: the kernel's soft
+ * expiry. A has rekeyed nothing, but the peer has: the old SA only waits
+ * for B's DELETE, and is not rekeyed again. Rekeying it made a second new
+ * pair that B, which saw a collision where A saw none, expected A to
+ * delete: two CHILD SAs for good (simulation seed 511039).
+ */
+static void test_child_rekey_after_peer(void **state)
+{
+	struct ike_tunnel_status a, b;
+	struct net n;
+
+	(void)state;
+	setup(&n, DEF_ESP, DEF_ESP);
+	status(&n.a, &a);
+	assert_int_equal(ike_engine_rekey(n.b.e, 1, false, 0), 0);
+	net_step(&n, &n.b, false);
+	assert_int_equal(n.a.nout, 1);
+	ike_engine_sa_expired(n.a.e, 1, IKE_DIR_IN, a.child[0].spi_in, false,
+			      10);
+	/* Should A send anything, it overtakes A's answer. */
+	if (n.a.nout == 2) {
+		static struct pkt p;
+
+		p = n.a.out[0];
+		n.a.out[0] = n.a.out[1];
+		n.a.out[1] = p;
+	}
+	settle(&n);
+	net_settle(&n, 60 * 1000);
+	assert_int_equal(ike_sas(&n.a), 1);
+	assert_crosswise(&n);
+	status(&n.a, &a);
+	status(&n.b, &b);
+	assert_int_equal(a.child_rekeys, 1);
+	assert_int_equal(b.child_rekeys, 1);
+	assert_int_equal(a.collisions, 0);
+	assert_int_equal(b.collisions, 0);
+	net_free(&n);
+}
+
 static void test_child_rekey_lost_messages(void **state)
 {
 	struct ike_tunnel_status a;
@@ -706,6 +748,7 @@ int main(void)
 		cmocka_unit_test(test_child_rekey_make_before_break),
 		cmocka_unit_test(test_child_rekey_pfs_invalid_ke),
 		cmocka_unit_test(test_child_rekey_collision),
+		cmocka_unit_test(test_child_rekey_after_peer),
 		cmocka_unit_test(test_child_rekey_lost_messages),
 		cmocka_unit_test(test_ike_rekey),
 		cmocka_unit_test(test_ike_rekey_collision),

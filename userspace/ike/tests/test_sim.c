@@ -65,12 +65,14 @@
  *                crossing: the SA the rekeyed one had replaced came back
  *   500278       an IKE SA whose DELETE (tunnel down and up) waited for an
  *                exchange was still reauthenticated: two IKE SAs for good
+ *   511039       a CHILD SA the peer had just rekeyed was rekeyed again by
+ *                us: a second new pair, which neither end deleted
  * (use after free of a CHILD SA after a refused rekey: seeds 101-1100)
  */
 static const uint64_t regressions[] = {
 	3, 5, 6, 7, 9, 10, 11, 16, 18, 22, 209, 417, 420, 423, 587, 620, 677,
 	697, 783, 899, 1066, 1327, 1904, 1908, 1981, 3933, 10358, 500093,
-	500278,
+	500278, 511039,
 };
 
 struct ksa {
