@@ -121,6 +121,8 @@ ike_time_t ike_life_tunnel_timer(struct ike_engine *e, struct ike_tunnel *t,
 				 ike_time_t now);
 /* Initiator of a reauthentication: the new SA is up, the old one goes. */
 void ike_life_reauth_done(struct ike_sa *sa);
+/* A new IKE SA meant to replace @old (reauthentication) is being made. */
+bool ike_life_reauth_pending(const struct ike_sa *old);
 /* Responder: @sa, without INITIAL_CONTACT, replaces the tunnel's old SAs. */
 void ike_life_replaces_old(struct ike_sa *sa);
 /*

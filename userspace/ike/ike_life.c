@@ -252,8 +252,7 @@ static void expire(struct ike_sa *sa)
 	}
 }
 
-/* A new IKE SA meant to replace @old is still being negotiated. */
-static bool reauth_pending(const struct ike_sa *old)
+bool ike_life_reauth_pending(const struct ike_sa *old)
 {
 	const struct ike_sa *o;
 
@@ -281,7 +280,10 @@ void ike_life_timer(struct ike_sa *sa, ike_time_t now)
 		sa->rekey_at = IKE_TIME_NEVER;
 		if (!cfg->reauth) {
 			ike_rekey_ike(sa);
-		} else if (!reauth_pending(sa)) {
+		} else if (sa->rekey.active && sa->rekey.ike) {
+			/* A rekey (sa refresh) replaces it already. */
+			sa->rekey_at = now + 2 * ike_xchg_span(sa);
+		} else if (!ike_life_reauth_pending(sa)) {
 			/* Tried again if the new SA is not up by then. */
 			sa->rekey_at = now + 2 * ike_xchg_span(sa);
 			ike_log(sa->eng, IKE_LOG_INFO, sa->tun,

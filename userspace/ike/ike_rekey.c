@@ -646,11 +646,18 @@ int ike_rekey_ike_start(struct ike_sa *sa)
 	struct ike_rekey *r = &sa->rekey;
 	uint64_t spi;
 
-	if (sa->superseded || sa->state != IKE_SA_ESTABLISHED)
+	/*
+	 * One replacement of an IKE SA at a time: with its reauthentication
+	 * under way, a rekey made a second successor, which the peer took
+	 * for a crossing and we for the tunnel's SA.
+	 */
+	if (sa->superseded || sa->state != IKE_SA_ESTABLISHED ||
+	    ike_life_reauth_pending(sa))
 		return -EALREADY;
 	rekey_end(sa);
 	r->active = true;
 	r->ike = true;
+	r->seq_started = ++sa->eng->seq;
 	r->ni_len = NONCE_LEN;
 	do {
 		if (ike_random(&spi, sizeof(spi)))
@@ -672,6 +679,7 @@ int ike_rekey_ike_start(struct ike_sa *sa)
 int ike_rekey_ike(struct ike_sa *sa)
 {
 	if (sa->superseded || (sa->rekey.active && sa->rekey.ike) ||
+	    ike_life_reauth_pending(sa) ||
 	    (sa->tasks & IKE_TASK_REKEY_IKE))
 		return -EALREADY;
 	if (sa->req.active) {
@@ -817,6 +825,8 @@ static void ike_response(struct ike_sa *sa, struct ike_msg *m)
 	lose = peer && ours_redundant(r->ni, r->ni_len, p->nonce.data,
 				      p->nonce.len, peer->ni, peer->ni_len,
 				      peer->nr, peer->nr_len);
+	/* Its negotiation began with our request, as at the peer. */
+	ns->seq_created = r->seq_started;
 	ike_sa_set_state(ns, IKE_SA_ESTABLISHED);
 	rekey_end(sa);
 	/* Queued work belongs to the new SA now: none starts on the old one. */
@@ -848,6 +858,13 @@ static void ike_response(struct ike_sa *sa, struct ike_msg *m)
 	sa->tun->stats.last_ike_rekey = sa->eng->now;
 	log_ike_rekey(sa, ns, "");
 	ike_info_delete_ike(sa);
+	/*
+	 * Meanwhile a new IKE SA of the tunnel may have come up (our
+	 * reauthentication of @sa, or an initiation): to the peer, which
+	 * made the new SA answering our request, the two crossed. Resolve
+	 * it as the peer does, not by taking the tunnel over.
+	 */
+	ike_life_dedupe(ns);
 }
 
 static void ike_respond(struct ike_sa *sa, struct ike_msg *m)

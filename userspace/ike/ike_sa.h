@@ -76,6 +76,7 @@ struct ike_rekey {
 	uint32_t old_spi_in;		/* CHILD: the one being replaced */
 	uint32_t new_spi_in;		/* CHILD: our SPI for its successor */
 	uint64_t new_spi;		/* IKE: our SPI of the new IKE SA */
+	uint64_t seq_started;		/* IKE: when it began (ike_engine.seq) */
 	struct ike_dh *dh;		/* PFS or the new IKE SA's DH */
 	uint8_t ni[IKE_NONCE_MAX];
 	size_t ni_len;

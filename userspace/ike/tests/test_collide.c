@@ -273,6 +273,88 @@ static void test_down_behind_dead_peer(void **state)
 	net_free(&n);
 }
 
+/* Deliver the @i-th oldest datagram @from has sent, before the others. */
+static void step_nth(struct net *n, struct node *from, int i)
+{
+	static struct pkt p;
+
+	assert_true(i < from->nout);
+	p = from->out[i];
+	memmove(&from->out[1], &from->out[0], i * sizeof(p));
+	from->out[0] = p;
+	net_step(n, from, false);
+}
+
+/*
+ * One end (@x) starts reauthenticating SA 0 (reauth = yes), and B asks
+ * for a rekey of SA 0 at the same moment (sgwctl sa refresh). With @x
+ * B, one replacement at a time: the rekey waits for another day (it made
+ * a second successor of SA 0, taken for the tunnel's SA by B and for a
+ * crossing by A, simulation seed 500325). With @x A, the peer of the
+ * rekey: B has N up before the answer to its rekey makes R; to A the two
+ * crossed, so both ends keep the same one (B took R for the tunnel's SA,
+ * and negotiated anew when A deleted it).
+ */
+static void reauth_and_rekey(bool x_is_b, uint64_t seed)
+{
+	struct ike_tunnel_config ca, cb, *cx;
+	struct net n;
+	struct node *x;
+	int r;
+
+	harness_rng_seed(seed);
+	net_init(&n, false);
+	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	ca.reauth = cb.reauth = true;
+	x = x_is_b ? &n.b : &n.a;
+	cx = x_is_b ? &cb : &ca;
+	cx->ike_rekey_s = 100;
+	net_add(&n, &ca, &cb);
+	assert_int_equal(ike_engine_up(n.b.e, 1, 0), 0);
+	net_run(&n);
+	assert_converged(&n);
+	/* The new SAs reauthenticate only hours later. */
+	cx->ike_rekey_s = 4 * 3600;
+	assert_int_equal(ike_engine_update_tunnel(x->e, cx), 0);
+	n.now = 100 * 1000;
+	ike_engine_tick(x->e, n.now);
+	assert_int_equal(x->nout, 1);			/* IKE_SA_INIT of N */
+	r = ike_engine_rekey(n.b.e, 1, true, n.now);
+	if (x_is_b) {
+		assert_int_equal(r, -EALREADY);
+		assert_int_equal(n.b.nout, 1);
+		net_run(&n);
+	} else {
+		assert_int_equal(r, 0);
+		net_step(&n, &n.a, false);		/* N's IKE_SA_INIT */
+		net_step(&n, &n.b, false);		/* the rekey */
+		net_step(&n, &n.b, false);		/* N's INIT answer */
+		/* N is up at B before the rekey's answer comes. */
+		assert_int_equal(n.a.nout, 2);
+		step_nth(&n, &n.a, 1);
+		net_run(&n);
+	}
+	net_settle(&n, n.now + 10 * 60 * 1000);
+	assert_converged(&n);
+	net_settle(&n, n.now + 60 * 60 * 1000);
+	assert_converged(&n);
+	net_free(&n);
+	harness_rng_seed(0);
+}
+
+static void test_reauth_and_rekey(void **state)
+{
+	uint64_t seed;
+
+	(void)state;
+	/* Seeds enough for the lowest nonce to fall on either SA. */
+	for (seed = 1; seed <= 8; seed++) {
+		reauth_and_rekey(true, seed);
+		reauth_and_rekey(false, seed);
+	}
+}
+
 static void set_ts(struct ike_ts_list *l, const char *a)
 {
 	l->n = 1;
@@ -868,6 +950,7 @@ int main(void)
 		cmocka_unit_test(test_reauth_replacement_rekeyed),
 		cmocka_unit_test(test_down_up_delete_waits),
 		cmocka_unit_test(test_down_behind_dead_peer),
+		cmocka_unit_test(test_reauth_and_rekey),
 		cmocka_unit_test(test_two_tunnels_one_peer),
 		cmocka_unit_test(test_hosted_child_rekeys),
 		cmocka_unit_test(test_hosted_child_deleted),

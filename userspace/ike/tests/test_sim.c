@@ -67,12 +67,14 @@
  *                exchange was still reauthenticated: two IKE SAs for good
  *   511039       a CHILD SA the peer had just rekeyed was rekeyed again by
  *                us: a second new pair, which neither end deleted
+ *   500325       a rekey (sa refresh) of an IKE SA being reauthenticated:
+ *                its new SA taken for the tunnel's, beside the other
  * (use after free of a CHILD SA after a refused rekey: seeds 101-1100)
  */
 static const uint64_t regressions[] = {
 	3, 5, 6, 7, 9, 10, 11, 16, 18, 22, 209, 417, 420, 423, 587, 620, 677,
 	697, 783, 899, 1066, 1327, 1904, 1908, 1981, 3933, 10358, 500093,
-	500278, 511039,
+	500278, 511039, 500325,
 };
 
 struct ksa {
