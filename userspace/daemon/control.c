@@ -38,14 +38,13 @@ static uint64_t secs(ike_time_t ms)
 	return ms < 1000 ? 1 : (ms + 999) / 1000;
 }
 
-/* "192.0.2.1:4500", "[2001:db8::1]:4500" */
-static void addr_port(const struct sockaddr_storage *ss, char *buf,
-		      size_t len)
+void addr_port(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
 	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
 	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
 	char a[INET6_ADDRSTRLEN];
 
+	buf[0] = '\0';
 	if (ss->ss_family == AF_INET && inet_ntop(AF_INET, &s4->sin_addr, a,
 						  sizeof(a)))
 		snprintf(buf, len, "%s:%u", a, ntohs(s4->sin_port));

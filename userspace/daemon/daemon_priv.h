@@ -171,6 +171,8 @@ void check_waiter(struct daemon *d, struct client *c, bool force);
 void client_reply(struct client *c, const struct ctl_reply *r);
 void fill_status(struct daemon *d, const struct rtun *rt,
 		 struct ctl_tunnel *ct);
+/* "192.0.2.1:4500", "[2001:db8::1]:4500"; empty for another family. */
+void addr_port(const struct sockaddr_storage *ss, char *buf, size_t len);
 /* Why @rt cannot be negotiated (into @buf), or NULL. */
 const char *not_negotiable(const struct rtun *rt, char *buf, size_t len);
 /*

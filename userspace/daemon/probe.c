@@ -17,22 +17,6 @@
 #include "ike_alg.h"
 #include "ike_payload.h"
 
-static void addr_port(const struct sockaddr_storage *ss, char *buf,
-		      size_t len)
-{
-	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
-	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
-	char a[INET6_ADDRSTRLEN];
-
-	buf[0] = '\0';
-	if (ss->ss_family == AF_INET && inet_ntop(AF_INET, &s4->sin_addr, a,
-						  sizeof(a)))
-		snprintf(buf, len, "%s:%u", a, ntohs(s4->sin_port));
-	else if (ss->ss_family == AF_INET6 &&
-		 inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a)))
-		snprintf(buf, len, "[%s]:%u", a, ntohs(s6->sin6_port));
-}
-
 static uint16_t ike_port_of(const struct rtun *rt)
 {
 	const struct sockaddr_storage *ss = &rt->ike.remote;
