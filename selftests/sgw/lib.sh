@@ -141,6 +141,24 @@ cap_stop() {
 	wait "$cap_pid" || true
 }
 
+# run_selected REGEX FN DESC [FN DESC ...]: the cases whose function
+# matches REGEX (a file's SGW_*_ONLY), as one KTAP block.
+run_selected() {
+	local re=$1 i
+	local -a sel=()
+
+	shift
+	while [ $# -ge 2 ]; do
+		[[ $1 =~ $re ]] && sel+=("$1" "$2")
+		shift 2
+	done
+	ktap_begin $((${#sel[@]} / 2))
+	for ((i = 0; i < ${#sel[@]}; i += 2)); do
+		run_test "${sel[i + 1]}" "${sel[i]}"
+	done
+	ktap_end
+}
+
 # run_test NAME FUNCTION: one KTAP result line, output as diagnostics.
 #
 # SGW_TESTS="fn1 fn2" runs only the named functions (the others are skipped).

@@ -321,12 +321,4 @@ tests=(
 	test_trace_outcomes "trace answers each outcome exactly, and real packets agree"
 	test_trace_requests "trace requests: extack per attribute, admin only, usage errors"
 )
-sel=()
-for ((i = 0; i < ${#tests[@]}; i += 2)); do
-	[[ ${tests[i]} =~ ${SGW_TRACE_ONLY:-.} ]] && sel+=("${tests[i]}" "${tests[i + 1]}")
-done
-ktap_begin $((${#sel[@]} / 2))
-for ((i = 0; i < ${#sel[@]}; i += 2)); do
-	run_test "${sel[i + 1]}" "${sel[i]}"
-done
-ktap_end
+run_selected "${SGW_TRACE_ONLY:-.}" "${tests[@]}"
