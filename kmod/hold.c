@@ -15,8 +15,10 @@
  *   tunnel drops them (disabled); deleting it frees them.
  * - Acquire events and the log line come at most once per second per
  *   tunnel, so a dead peer never floods the daemon or the log.
- * - With nobody listening for events nobody can negotiate: the packet is
- *   dropped at once (no-sa), and the log line says so.
+ * - With no IKE daemon registered (SGW_CMD_REGISTER) in the tunnel's
+ *   namespace nobody can negotiate: the packet is dropped at once (no-sa),
+ *   and the log line says so. Listening to events alone (sgwctl monitor)
+ *   does not count.
  */
 
 #include <linux/ip.h>
@@ -117,7 +119,7 @@ static void inner_addrs(const struct sk_buff *skb, struct sgw_addr *src,
 
 /* The log line for the packet that asked, IPv4 or IPv6. */
 static void log_no_sa(struct sgw_tunnel *tunnel, const struct sgw_addr *src,
-		      const struct sgw_addr *dst, bool listening)
+		      const struct sgw_addr *dst, bool daemon)
 {
 	char pair[100];
 
@@ -125,11 +127,11 @@ static void log_no_sa(struct sgw_tunnel *tunnel, const struct sgw_addr *src,
 		snprintf(pair, sizeof(pair), "%pI4 -> %pI4", &src->v4, &dst->v4);
 	else
 		snprintf(pair, sizeof(pair), "%pI6c -> %pI6c", &src->v6, &dst->v6);
-	if (listening)
+	if (daemon)
 		pr_info("%s: tunnel %u: no SA: holding %s and asking the IKE daemon to negotiate\n",
 			tunnel->dev->name, tunnel->id, pair);
 	else
-		pr_info("%s: tunnel %u: no SA: dropped %s: no IKE daemon listens for acquire events\n",
+		pr_info("%s: tunnel %u: no SA: dropped %s: no IKE daemon is registered to negotiate\n",
 			tunnel->dev->name, tunnel->id, pair);
 }
 
@@ -139,10 +141,10 @@ static bool acquire_due(struct sgw_hold *h)
 	return __ratelimit(&h->acquire_rs);
 }
 
-/* Would a packet without SA be held (an IKE daemon listens)? */
-bool sgw_hold_listened(struct sgw_tunnel *tunnel)
+/* Would a packet without SA be held (an IKE daemon is registered)? */
+bool sgw_hold_daemon(struct sgw_tunnel *tunnel)
 {
-	return sgw_genl_events_listened(dev_net(tunnel->dev));
+	return sgw_daemon_registered(dev_net(tunnel->dev));
 }
 
 /* Packets waiting now, for a reader that takes no lock. */
@@ -160,14 +162,14 @@ void sgw_hold(struct sgw_tunnel *tunnel, struct sk_buff *skb)
 	struct sgw_hold *h = &tunnel->hold;
 	struct sk_buff *oldest = NULL;
 	struct sgw_addr src, dst;
-	bool listening, ask;
+	bool daemon, ask;
 	struct sgw_sa *sa;
 
 	inner_addrs(skb, &src, &dst);
-	listening = sgw_hold_listened(tunnel);
+	daemon = sgw_hold_daemon(tunnel);
 	spin_lock(&h->queue.lock);
 	ask = acquire_due(h);
-	if (listening) {
+	if (daemon) {
 		if (skb_queue_len(&h->queue) >= SGW_HOLD_MAX)
 			oldest = dequeue_oldest(h);
 		else if (skb_queue_empty(&h->queue))
@@ -179,8 +181,8 @@ void sgw_hold(struct sgw_tunnel *tunnel, struct sk_buff *skb)
 	spin_unlock(&h->queue.lock);
 
 	if (ask)
-		log_no_sa(tunnel, &src, &dst, listening);
-	if (!listening) {
+		log_no_sa(tunnel, &src, &dst, daemon);
+	if (!daemon) {
 		sgw_tunnel_tx_drop(tunnel, SGW_DROP_NO_SA, skb);
 		return;
 	}

@@ -24,7 +24,7 @@ struct sgw_hold {
 
 void sgw_hold_init(struct sgw_tunnel *tunnel);
 void sgw_hold_uninit(struct sgw_tunnel *tunnel);
-bool sgw_hold_listened(struct sgw_tunnel *tunnel);
+bool sgw_hold_daemon(struct sgw_tunnel *tunnel);
 unsigned int sgw_hold_len(struct sgw_tunnel *tunnel);
 void sgw_hold(struct sgw_tunnel *tunnel, struct sk_buff *skb);
 void sgw_hold_release(struct sgw_tunnel *tunnel);

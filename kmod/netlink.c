@@ -311,11 +311,45 @@ void sgw_genl_notify_tunnel(const struct sgw_tunnel *tunnel, gfp_t gfp)
 				0, gfp);
 }
 
-/* Is anyone (an IKE daemon) listening for events in @net? */
-bool sgw_genl_events_listened(struct net *net)
+/*
+ * Is an IKE daemon registered in @net? Not "does anyone listen to the
+ * events group": that counts listeners in every namespace, and a monitor
+ * must not change what the data path does.
+ */
+bool sgw_daemon_registered(const struct net *net)
 {
-	return genl_has_listeners(&sgw_genl_family, net, SGW_MCGRP_EVENTS_IDX);
+	return READ_ONCE(sgw_net(net)->daemon_portid) != 0;
 }
+
+/* SGW_CMD_REGISTER: the sending socket is this namespace's IKE daemon. */
+static int sgw_nl_register(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgw_net *sn = sgw_net(genl_info_net(info));
+	u32 old = cmpxchg(&sn->daemon_portid, 0, info->snd_portid);
+
+	if (old && old != info->snd_portid) {
+		NL_SET_ERR_MSG(info->extack,
+			       "another IKE daemon is registered in this network namespace");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* The registered socket closed: nobody negotiates in its namespace now. */
+static int sgw_nl_release(struct notifier_block *nb, unsigned long event,
+			  void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
+	    n->portid)
+		cmpxchg(&sgw_net(n->net)->daemon_portid, n->portid, 0);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block sgw_nl_release_nb = {
+	.notifier_call = sgw_nl_release,
+};
 
 /* An event message of @cmd with its nest @attr opened; NULL without memory. */
 static struct sk_buff *event_new(u8 cmd, int attr, void **hdr,
@@ -876,6 +910,7 @@ static int (*const sgw_doits[])(struct sk_buff *skb, struct genl_info *info) = {
 	[SGW_CMD_SA_FLUSH] = sgw_nl_sa_flush,
 	[SGW_CMD_SA_SET] = sgw_nl_sa_set,
 	[SGW_CMD_TRACE] = sgw_nl_trace,
+	[SGW_CMD_REGISTER] = sgw_nl_register,
 };
 
 /*
@@ -956,6 +991,10 @@ static const struct genl_ops sgw_genl_ops[] = {
 		.cmd = SGW_CMD_TRACE,
 		.doit = SGW_DOIT(sgw_nl_trace),
 		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = SGW_CMD_REGISTER,
+		.doit = SGW_DOIT(sgw_nl_register),
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
@@ -983,10 +1022,18 @@ struct genl_family sgw_genl_family __ro_after_init = {
 
 int __init sgw_genl_init(void)
 {
-	return genl_register_family(&sgw_genl_family);
+	int ret = netlink_register_notifier(&sgw_nl_release_nb);
+
+	if (ret)
+		return ret;
+	ret = genl_register_family(&sgw_genl_family);
+	if (ret)
+		netlink_unregister_notifier(&sgw_nl_release_nb);
+	return ret;
 }
 
 void sgw_genl_uninit(void)
 {
 	genl_unregister_family(&sgw_genl_family);
+	netlink_unregister_notifier(&sgw_nl_release_nb);
 }

@@ -27,7 +27,7 @@ int sgw_nl_sa_flush(struct sk_buff *skb, struct genl_info *info);
 int sgw_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb);
 void sgw_genl_notify_expire(struct sgw_sa *sa, bool hard, gfp_t gfp);
 void sgw_genl_notify_tunnel(const struct sgw_tunnel *tunnel, gfp_t gfp);
-bool sgw_genl_events_listened(struct net *net);
+bool sgw_daemon_registered(const struct net *net);
 int sgw_config_allowed_current(struct netlink_ext_ack *extack);
 void sgw_genl_notify_acquire(const struct sgw_tunnel *tunnel,
 			     const struct sgw_addr *src,

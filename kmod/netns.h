@@ -15,6 +15,7 @@ struct sgw_net {
 	unsigned int gen;	/* bumped on each change, for dump consistency */
 	struct rhashtable sa_in;	/* inbound SAs by (SPI, local SGW) */
 	struct rhltable by_remote;	/* tunnels by remote SGW address */
+	u32 daemon_portid;	/* the IKE daemon's socket (SGW_CMD_REGISTER); 0: none */
 };
 
 struct sgw_net *sgw_net(const struct net *net);

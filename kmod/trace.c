@@ -63,7 +63,7 @@ struct trace {
 	char ul_ifname[IFNAMSIZ];
 	struct sgw_addr ul_via;
 	bool no_sa;			/* the no-SA step decided */
-	bool listened;
+	bool daemon;
 	u32 held;
 	bool has_sa;
 	u32 spi, alg;
@@ -367,9 +367,9 @@ static void trace_tunnel(struct net *net, struct sgw_tunnel *tunnel,
 	sa = sgw_sa_get_out(tunnel, SGW_MODE_TUNNEL);
 	if (!sa && sgw_send_may_hold(cfg)) {
 		t->no_sa = true;
-		t->listened = sgw_hold_listened(tunnel);
+		t->daemon = sgw_hold_daemon(tunnel);
 		t->held = sgw_hold_len(tunnel);
-		if (t->listened)
+		if (t->daemon)
 			t->verdict = SGW_TRACE_HELD;
 		else
 			dropped(t, SGW_DROP_NO_SA);
@@ -441,7 +441,7 @@ static int fill_path(struct sk_buff *msg, const struct trace *t)
 	    sgw_nl_put_addr(msg, SGW_TRACE_A_UNDERLAY_VIA, &t->ul_via))
 		return -EMSGSIZE;
 	if (t->no_sa &&
-	    (nla_put_u8(msg, SGW_TRACE_A_LISTENED, t->listened) ||
+	    (nla_put_u8(msg, SGW_TRACE_A_DAEMON, t->daemon) ||
 	     nla_put_u32(msg, SGW_TRACE_A_HELD, t->held)))
 		return -EMSGSIZE;
 	return 0;

@@ -72,6 +72,31 @@ __run_deferred() {
 	done
 }
 
+# bg_in NS FILE CMD...: CMD in namespace NS in the background, its output
+# in FILE, stopped when the test ends; its pid in $bg_pid. Not through a
+# shell function: killing a function's subshell would leave CMD running.
+bg_in() {
+	local ns=$1 out=$2
+
+	shift 2
+	ip netns exec "$ns" "$@" > "$out" 2>&1 &
+	bg_pid=$!
+	defer "kill $bg_pid 2>/dev/null; wait $bg_pid 2>/dev/null"
+}
+
+# wait_subscribed NS: until a generic netlink socket in NS has joined a
+# multicast group (sgwctl monitor, the daemon), 5 s at most.
+wait_subscribed() {
+	local i
+
+	for i in $(seq 50); do
+		ip netns exec "$1" awk '$2 == 16 && $4 != "00000000" { f = 1 }
+			END { exit !f }' /proc/net/netlink && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # setup_ns VAR...: create uniquely named namespaces, loopback up.
 setup_ns() {
 	local var name

@@ -957,20 +957,13 @@ test_unload_load() {
 
 # ---------------------------------------------------------------- lifetimes
 
-# monitor_start FILE [COUNT]: sgwctl monitor -j in gA, up to COUNT (2)
-# events or 10 s.
+# monitor_start FILE [COUNT [OPTION...]]: sgwctl monitor -j in gA, up to
+# COUNT (2) events or 10 s.
 monitor_start() {
 	mon_file=$1
-	ip netns exec "$gA" timeout 10 "$SGWCTL" -j monitor --count "${2:-2}" > "$mon_file" 2>&1 &
-	mon_pid=$!
-	defer kill "$mon_pid"
-	# Subscribed once a generic netlink socket of it has a group.
-	for i in $(seq 50); do
-		n_exec "$gA" awk '$2 == 16 && $4 != "00000000" { f = 1 } END { exit !f }' \
-			/proc/net/netlink && return 0
-		sleep 0.1
-	done
-	sleep 1
+	bg_in "$gA" "$mon_file" timeout 10 "$SGWCTL" -j monitor --count "${2:-2}" "${@:3}"
+	mon_pid=$bg_pid
+	wait_subscribed "$gA" || fail "sgwctl monitor did not subscribe: $(cat "$mon_file")"
 }
 
 # expect_events FILE PYTHON-LIST: the lines of FILE as JSON, exactly.
@@ -1024,10 +1017,11 @@ test_hard_packets() {
 
 	l=$(inner_len 4 56)
 	lifetime_setup hard-packets 5
-	monitor_start "$tmp/events" 3
+	monitor_start "$tmp/events" 3 --hold
 	ping_n "$hA" "$inB" 10 56 5
-	# With a listener, the packets after the hard limit wait for a new SA
-	# that nobody negotiates here, and an acquire event asks for one.
+	# With a monitor standing in for the IKE daemon, the packets after the
+	# hard limit wait for a new SA that nobody negotiates here, and an
+	# acquire event asks for one.
 	expect_eq "held" "$(drop "$gA" sgw held)" 5
 	kill "$mon_pid"
 	expect_events "$tmp/events" "[{'event': 'sa-expire', 'tunnel': 1, 'dir': 'out', \

@@ -14,6 +14,7 @@ CMD_TUNNEL_DEL=3
 CMD_TUNNEL_GET=4
 CMD_SA_NEW=6
 CMD_SA_GET=8
+CMD_REGISTER=17
 A_TUNNEL=3
 A_SA=4
 T_ID=1
@@ -144,6 +145,11 @@ test_permissions() {
 	expect_fail "user namespace root: events" userns $GENL --join events
 	expect_eq "errno" "$out" "errno=1"
 	expect_fail "user namespace root: add" userns $GENL $CMD_TUNNEL_NEW "$A_TUNNEL:nest:{$T_ID:u32:3}"
+	expect_match "errno" "$out" "^errno=1 "
+	# Registering as the IKE daemon makes the kernel hold packets.
+	expect_fail "unprivileged register" nobody $GENL $CMD_REGISTER
+	expect_match "errno" "$out" "^errno=1 "
+	expect_fail "user namespace root: register" userns $GENL $CMD_REGISTER
 	expect_match "errno" "$out" "^errno=1 "
 	expect_eq "root reads, nothing changed" \
 		"$(ip netns exec "$n" "$SGWCTL" -j tunnel show | json_get '[t["id"] for t in d]')" "[4]"

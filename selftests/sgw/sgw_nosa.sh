@@ -47,18 +47,14 @@ sa() { # NS DIR SPI
 	x "$1" "$SGWCTL" sa add 1 dir "$2" spi "$3" alg aes-gcm-128 key-file "$key"
 }
 
-# monitor_start NS FILE: sgwctl -j monitor there until the test ends.
+# monitor_start NS FILE [OPTION...]: sgwctl -j monitor there until the
+# test ends.
 monitor_start() {
-	local i
+	local ns=$1 out=$2
 
-	x "$1" timeout 30 "$SGWCTL" -j monitor > "$2" 2>&1 &
-	defer "kill $! 2>/dev/null; wait $! 2>/dev/null"
-	for i in $(seq 50); do
-		x "$1" awk '$2 == 16 && $4 != "00000000" { f = 1 } END { exit !f }' \
-			/proc/net/netlink && return 0
-		sleep 0.1
-	done
-	fail "sgwctl monitor did not subscribe"
+	shift 2
+	bg_in "$ns" "$out" timeout 30 "$SGWCTL" -j monitor "$@"
+	wait_subscribed "$ns" || fail "sgwctl monitor did not subscribe: $(cat "$out")"
 }
 
 test_hold_timeout() {
@@ -66,14 +62,14 @@ test_hold_timeout() {
 	topo
 	manual_pair
 	log_mark
-	# Nobody listens for acquire events: nobody could negotiate.
+	# No IKE daemon is registered: nobody could negotiate.
 	x "$hA" ping -q -c 2 -i 0.2 -W 1 10.2.0.2 > /dev/null 2>&1 || true
-	expect_eq "no-sa drops without a listener" "$(tfield "$gA" "t['drops']['no-sa']")" 2
-	expect_eq "held without a listener" "$(tfield "$gA" "t['events']['held']")" 0
-	expect_eq "log line without a listener" "$(log_count \
-		"nosa1: tunnel 1: no SA: dropped 10.1.0.2 -> 10.2.0.2: no IKE daemon listens for acquire events")" 1
+	expect_eq "no-sa drops without a daemon" "$(tfield "$gA" "t['drops']['no-sa']")" 2
+	expect_eq "held without a daemon" "$(tfield "$gA" "t['events']['held']")" 0
+	expect_eq "log line without a daemon" "$(log_count \
+		"nosa1: tunnel 1: no SA: dropped 10.1.0.2 -> 10.2.0.2: no IKE daemon is registered to negotiate")" 1
 	sleep 1.1	# the per-tunnel rate limit
-	monitor_start "$gA" "$work/events"
+	monitor_start "$gA" "$work/events" --hold
 	x "$hA" ping -q -c 3 -i 0.2 -W 1 10.2.0.2 > /dev/null 2>&1 || true
 	expect_eq "held" "$(tfield "$gA" "t['events']['held']")" 3
 	expect_eq "acquire events" "$(tfield "$gA" "t['events']['acquire']")" 1
@@ -94,8 +90,57 @@ test_hold_timeout() {
 	expect_match "shown events" "$out" "events: held 3, acquire 1"
 }
 
+# trace_daemon NS SRC DST: what sgwctl trace says of the IKE daemon for
+# that packet into nosa1 (true: it would be held).
+trace_daemon() {
+	x "$1" "$SGWCTL" -j trace "$2" "$3" | python3 -c "import json, sys
+print(str(json.load(sys.stdin)['ike-daemon']).lower())"
+}
+
+# Holding follows this namespace's own registered negotiator: a passive
+# monitor here, or a negotiator in another namespace, leaves packets
+# without an SA dropped as no-sa; one negotiator per namespace; its end
+# ends the holding.
+test_hold_own_namespace() {
+	local out
+
+	require_module
+	topo
+	manual_pair
+	monitor_start "$gA" "$work/events-a"
+	monitor_start "$gB" "$work/events-b" --hold
+	x "$hA" ping -q -c 2 -i 0.2 -W 1 10.2.0.2 > /dev/null 2>&1 || true
+	expect_eq "no-sa drops" "$(tfield "$gA" "t['drops']['no-sa']")" 2
+	expect_eq "held" "$(tfield "$gA" "t['events']['held']")" 0
+	expect_eq "gB's negotiator, traced in gB" "$(trace_daemon "$gB" 10.2.0.2 10.1.0.2)" true
+
+	monitor_start "$gA" "$work/hold-a" --hold
+	hold_pid=$bg_pid
+	# gA has a subscribed monitor already: wait for the registration.
+	wait_for 5 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j trace 10.1.0.2 10.2.0.2 | grep -o '\"ike-daemon\":true')\" ]" ||
+		fail "monitor --hold did not register in gA: $(cat "$work/hold-a")"
+	x "$hA" ping -q -c 1 -W 1 10.2.0.2 > /dev/null 2>&1 || true
+	expect_eq "held with gA's negotiator" "$(tfield "$gA" "t['events']['held']")" 1
+	out=$(x "$gA" "$SGWCTL" monitor --hold 2>&1) && fail "a second negotiator was accepted"
+	expect_eq "second negotiator refused" "$out" \
+		"sgwctl: monitor: --hold: another IKE daemon is registered in this network namespace; only one IKE daemon (or monitor --hold) per network namespace"
+
+	# Its socket closed, nobody negotiates: dropped as no-sa again.
+	kill "$hold_pid"
+	wait "$hold_pid" 2>/dev/null || true
+	wait_for 5 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j trace 10.1.0.2 10.2.0.2 | grep -o '\"ike-daemon\":false')\" ]" ||
+		fail "the negotiator's end left gA holding: $(trace_daemon "$gA" 10.1.0.2 10.2.0.2)"
+	sleep 1.1	# the per-tunnel rate limit of the log line
+	log_mark
+	x "$hA" ping -q -c 1 -W 1 10.2.0.2 > /dev/null 2>&1 || true
+	expect_eq "no-sa drops after" "$(tfield "$gA" "t['drops']['no-sa']")" 3
+	expect_eq "log line after" "$(log_count \
+		"nosa1: tunnel 1: no SA: dropped 10.1.0.2 -> 10.2.0.2: no IKE daemon is registered to negotiate")" 1
+}
+
 # all_but_outbound: the manual pair with every SA but gA's outbound one,
-# and a listener for acquire events, so gA holds what it should send.
+# and sgwctl monitor --hold standing in for the IKE daemon, so gA holds
+# what it should send.
 all_but_outbound() {
 	require_module
 	topo
@@ -103,7 +148,7 @@ all_but_outbound() {
 	sa "$gA" in 0x2001
 	sa "$gB" out 0x2001
 	sa "$gB" in 0x1001
-	monitor_start "$gA" "$work/events"
+	monitor_start "$gA" "$work/events" --hold
 }
 
 test_hold_release() {
@@ -602,6 +647,7 @@ except socket.gaierror as e:
 
 tests=(
 	test_hold_timeout "held packets dropped after the timeout, acquire event, log lines"
+	test_hold_own_namespace "a passive monitor or one in another namespace does not make packets wait"
 	test_hold_release "held packets sent when the SA comes, oldest pushed out, flushed on disable"
 	test_hold_own_age "each held packet waits its own hold time"
 	test_on_demand "first packet into an on-demand tunnel: IKE runs, the held ping arrives"

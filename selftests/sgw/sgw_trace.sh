@@ -61,16 +61,11 @@ sa() { # NS DIR SPI [encap SPORT DPORT]
 		key-file "$work/key" "${@:3}"
 }
 
-# monitor_start NS: an events listener (sgwctl monitor) until the test ends.
+# monitor_start NS: sgwctl monitor --hold, standing in for the IKE
+# daemon, until the test ends.
 monitor_start() {
-	x "$1" timeout 60 "$SGWCTL" -j monitor > "$work/events" 2>&1 &
-	defer "kill $! 2>/dev/null; wait $! 2>/dev/null"
-	for _ in $(seq 50); do
-		x "$1" awk '$2 == 16 && $4 != "00000000" { f = 1 } END { exit !f }' \
-			/proc/net/netlink && return 0
-		sleep 0.1
-	done
-	fail "sgwctl monitor did not subscribe"
+	bg_in "$1" "$work/events" timeout 60 "$SGWCTL" -j monitor --hold
+	wait_subscribed "$1" || fail "sgwctl monitor did not subscribe: $(cat "$work/events")"
 }
 
 # Tunnel tr1 (id 1) between gA and gB, selectors 10.1/24 and fd01::/64
@@ -101,18 +96,18 @@ test_trace_outcomes() {
 
 	# No SA and nobody to negotiate one: dropped as no-sa.
 	t=$(trc 10.1.0.2 10.2.0.2)
-	expect_jq "no SA, no listener" "$t" '.verdict == "dropped" and
+	expect_jq "no SA, no daemon" "$t" '.verdict == "dropped" and
 		.drop == "no-sa" and .dev == "tr1" and .tunnel == 1 and
 		.enabled == true and ."local-ts-match" == true and
-		."remote-ts-match" == true and ."ike-listening" == false and
+		."remote-ts-match" == true and ."ike-daemon" == false and
 		.held == 0 and (has("spi") | not)'
 	text 10.1.0.2 10.2.0.2
-	has_line "no SA text" "sa: none; no IKE daemon listens: dropped as no-sa (0 of 8 held now)"
+	has_line "no SA text" "sa: none; no IKE daemon registered: dropped as no-sa (0 of 8 held now)"
 	has_line "no SA verdict" "verdict: dropped, counted as no-sa"
 	udp_to 10.2.0.2
 	wait_counter "no-sa counted" drops no-sa 1
 
-	# An IKE daemon listens: held for the SA it negotiates. All SAs but
+	# An IKE daemon is registered: held for the SA it negotiates. All SAs but
 	# gA's outbound one are there first, so that the held packet is sent
 	# long before its hold time ends.
 	monitor_start "$gA"
@@ -120,13 +115,13 @@ test_trace_outcomes() {
 	sa "$gB" out 0x2001
 	sa "$gB" in 0x1001
 	t=$(trc 10.1.0.2 10.2.0.2)
-	expect_jq "no SA, listener" "$t" '.verdict == "held" and
-		."ike-listening" == true and .held == 0'
+	expect_jq "no SA, daemon" "$t" '.verdict == "held" and
+		."ike-daemon" == true and .held == 0'
 	udp_to 10.2.0.2
 	wait_counter "held counted" events held 1
 	expect_jq "one held now" "$(trc 10.1.0.2 10.2.0.2)" '.verdict == "held" and .held == 1'
 	text 10.1.0.2 10.2.0.2
-	has_line "held text" "sa: none; an IKE daemon listens: held and an SA asked for (1 of 8 held now)"
+	has_line "held text" "sa: none; an IKE daemon is registered: held and an SA asked for (1 of 8 held now)"
 	sa "$gA" out 0x1001
 	expect_eq "held packet sent" "$(counter events held-sent)" 1
 

@@ -205,8 +205,8 @@
  *     SGW_TRACE_A_UNDERLAY_IFINDEX, SGW_TRACE_A_UNDERLAY_IFNAME,
  *     SGW_TRACE_A_UNDERLAY_VIA: the route around the tunnels, of the
  *                   exempt packet or of the ESP
- *     SGW_TRACE_A_LISTENED: NLA_U8, no SA: 1 when an IKE daemon listens
- *                   (the packet is held), 0 (dropped as no-sa)
+ *     SGW_TRACE_A_DAEMON: NLA_U8, no SA: 1 when an IKE daemon is
+ *                   registered (the packet is held), 0 (dropped as no-sa)
  *     SGW_TRACE_A_HELD: NLA_U32, no SA: packets held now (at most
  *                   SGW_HOLD_MAX)
  *     SGW_TRACE_A_SPI, SGW_TRACE_A_ALG: NLA_U32, the outbound SA
@@ -222,6 +222,13 @@
  *                   with its outer IP header
  *     SGW_TRACE_A_OUTER_DF: NLA_U8; SGW_TRACE_A_OUTER_PROTO: NLA_U8, 50
  *                   (ESP) or 17 (ESP in UDP)
+ *
+ * SGW_CMD_REGISTER (no attributes)
+ *   The sending socket becomes the namespace's IKE daemon: while it stays
+ *   open, packets without an SA are held and acquire events ask for one
+ *   ("No SA" below). Closing the socket ends the registration. Refused
+ *   with EBUSY while another open socket is registered in the namespace.
+ *   Listening on SGW_MCGRP_EVENTS alone changes nothing in the data path.
  *
  * Multicast group SGW_MCGRP_EVENTS carries:
  *   SGW_CMD_TUNNEL_STATE, when a tunnel is enabled, disabled or changed:
@@ -256,14 +263,15 @@
  *       SGW_MAPPING_A_ADDR: NLA_BINARY, 4 or 16 bytes, the new source
  *       SGW_MAPPING_A_PORT: NLA_U16, host byte order, the new source port
  *
- * "No SA": while someone listens on SGW_MCGRP_EVENTS (an IKE daemon), a
+ * "No SA": while an IKE daemon is registered (SGW_CMD_REGISTER), a
  * packet routed into an enabled tunnel that has its addresses but no
- * usable outbound SA (none, or expired) is held, up to SGW_HOLD_MAX packets per tunnel (the oldest
- * is dropped as SGW_DROP_HOLD_FULL), and sent as soon as an outbound SA is
- * added; held packets still waiting SGW_HOLD_TIMEOUT_S seconds after the
- * first of them are dropped as SGW_DROP_HOLD_TIMEOUT, and disabling the
- * tunnel drops them as SGW_DROP_DISABLED. With nobody listening, nobody
- * could negotiate: such packets are dropped at once as SGW_DROP_NO_SA.
+ * usable outbound SA (none, or expired) is held, up to SGW_HOLD_MAX
+ * packets per tunnel (the oldest is dropped as SGW_DROP_HOLD_FULL), and
+ * sent as soon as an outbound SA is added; a held packet still waiting
+ * SGW_HOLD_TIMEOUT_S seconds after it came is dropped as
+ * SGW_DROP_HOLD_TIMEOUT, and disabling the tunnel drops the held ones as
+ * SGW_DROP_DISABLED. With no daemon registered, nobody could negotiate:
+ * such packets are dropped at once as SGW_DROP_NO_SA.
  *
  * SGW-to-SGW protection (transport mode): the selectors of a tunnel's
  * transport-mode SAs are its two SGW addresses (/32 or /128). With
@@ -316,6 +324,7 @@ enum sgw_cmd {
 	SGW_CMD_SA_SET,
 	SGW_CMD_NEW_MAPPING,
 	SGW_CMD_TRACE,
+	SGW_CMD_REGISTER,
 	__SGW_CMD_MAX
 };
 
@@ -442,7 +451,7 @@ enum sgw_trace_attr {
 	SGW_TRACE_A_ALG,
 	SGW_TRACE_A_ENCAP_SPORT,
 	SGW_TRACE_A_ENCAP_DPORT,
-	SGW_TRACE_A_LISTENED,
+	SGW_TRACE_A_DAEMON,
 	SGW_TRACE_A_HELD,
 	SGW_TRACE_A_PATH_MTU,
 	SGW_TRACE_A_TUNNEL_MTU,

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,22 +83,33 @@ static int watch(struct sgwnl *nl, struct monitor *m)
 int cmd_monitor(struct ctx *ctx, int argc, char **argv)
 {
 	struct monitor m = { .ctx = ctx };
+	bool hold = false;
 	struct sgwnl *nl;
-	int ret;
+	int i, ret;
 
-	if (argc == 2 && !strcmp(argv[0], "--count")) {
+	for (i = 0; i < argc; i++) {
 		char err[256];
 
-		if (parse_u64("--count", argv[1], 1, UINT64_MAX, &m.left, err,
-			      sizeof(err)))
-			return usage_error("monitor: %s", err);
-	} else if (argc) {
-		return usage_error("monitor: expected no arguments or \"--count N\"");
+		if (!strcmp(argv[i], "--hold")) {
+			hold = true;
+		} else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
+			if (parse_u64("--count", argv[++i], 1, UINT64_MAX,
+				      &m.left, err, sizeof(err)))
+				return usage_error("monitor: %s", err);
+		} else {
+			return usage_error("monitor: unexpected \"%s\": the "
+					   "options are --count N and --hold",
+					   argv[i]);
+		}
 	}
 	nl = open_kernel();
 	if (!nl)
 		return EXIT_FAIL;
-	if (sgwnl_events_join(nl))
+	/* Registered before subscribed: once it listens, packets wait. */
+	if (hold && sgwnl_register(nl))
+		ret = fail("monitor: --hold: %s%s", sgwnl_error(nl),
+			   "; only one IKE daemon (or monitor --hold) per network namespace");
+	else if (sgwnl_events_join(nl))
 		ret = fail("monitor: %s", sgwnl_error(nl));
 	else
 		ret = watch(nl, &m);

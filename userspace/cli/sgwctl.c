@@ -50,7 +50,7 @@ static const struct command commands[] = {
 	{ "trace", cmd_trace, TRACE_USAGE,
 	  "say what the module would do with a packet, from the live state" },
 	{ "metrics", cmd_metrics, "", "print Prometheus metrics of the tunnels and the daemon" },
-	{ "monitor", cmd_monitor, "[--count N]", "print SA lifetime events" },
+	{ "monitor", cmd_monitor, "[--count N] [--hold]", "print kernel events" },
 	{ "version", cmd_version, "", "show sgwctl and module versions" },
 	{ 0 }
 };

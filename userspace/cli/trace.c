@@ -378,8 +378,8 @@ static void print_path(FILE *out, const struct sgw_trace_result *r)
 	}
 	if (r->no_sa)
 		fprintf(out, "sa: none; %s (%" PRIu32 " of %d held now)\n",
-			r->listened ? "an IKE daemon listens: held and an SA asked for" :
-				      "no IKE daemon listens: dropped as no-sa",
+			r->daemon ? "an IKE daemon is registered: held and an SA asked for" :
+				    "no IKE daemon registered: dropped as no-sa",
 			r->held, SGW_HOLD_MAX);
 	if (r->has_sa) {
 		fprintf(out, "sa: 0x%08" PRIx32 " %s", r->spi, alg_name(r->alg));
@@ -475,7 +475,7 @@ static void json_path(struct json *j, const struct sgw_trace_result *r)
 		json_addr(j, "underlay-via", &r->underlay_via);
 	}
 	if (r->no_sa) {
-		json_bool(j, "ike-listening", r->listened);
+		json_bool(j, "ike-daemon", r->daemon);
 		json_u64(j, "held", r->held);
 	}
 }

@@ -319,6 +319,14 @@ int daemon_run(const char *conf_path)
 			sgwnl_error(d->nl));
 		goto out;
 	}
+	ret = sgwnl_register(d->nl);
+	if (ret) {
+		fprintf(stderr, "sgwctl: daemon: cannot register with the sgw "
+			"module as this namespace's IKE daemon: %s%s\n",
+			sgwnl_error(d->nl), ret == -EBUSY ? "; fix: stop the "
+			"other daemon or \"sgwctl monitor --hold\" here" : "");
+		goto out;
+	}
 	if (signals(d)) {
 		fprintf(stderr, "sgwctl: daemon: signals: %s\n", strerror(errno));
 		goto out;

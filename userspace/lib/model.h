@@ -194,7 +194,7 @@ struct sgw_trace_result {
 	uint32_t underlay_ifindex;	/* 0: none */
 	char underlay_ifname[SGW_IFNAMSIZ];
 	struct sgw_ipaddr underlay_via;
-	bool no_sa, listened;
+	bool no_sa, daemon;
 	uint32_t held;
 	bool has_sa;
 	uint32_t spi, alg;

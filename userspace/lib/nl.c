@@ -459,6 +459,15 @@ int sgwnl_trace(struct sgwnl *nl, const struct sgw_trace_request *req,
 	return send_built(nl, msg, sgwnl_put_trace(msg, req), parse_trace, out);
 }
 
+int sgwnl_register(struct sgwnl *nl)
+{
+	struct nl_msg *msg = new_request(nl, SGW_CMD_REGISTER, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	return send_built(nl, msg, 0, NULL, NULL);
+}
+
 int sgwnl_events_join(struct sgwnl *nl)
 {
 	int group, ret;

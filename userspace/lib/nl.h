@@ -44,6 +44,12 @@ int sgwnl_sa_dump(struct sgwnl *nl, uint32_t tunnel_id,
 int sgwnl_trace(struct sgwnl *nl, const struct sgw_trace_request *req,
 		struct sgw_trace_result *out);
 
+/*
+ * Registers this handle as the namespace's IKE daemon (SGW_CMD_REGISTER):
+ * until it is closed, the kernel holds packets without an SA and asks for
+ * one. -EBUSY while another process is registered.
+ */
+int sgwnl_register(struct sgwnl *nl);
 /* Subscribes to the "events" multicast group on a socket of its own. */
 int sgwnl_events_join(struct sgwnl *nl);
 /* The events socket, to poll for input. */

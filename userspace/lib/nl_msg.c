@@ -526,7 +526,7 @@ static const struct nla_policy trace_policy[SGW_TRACE_A_MAX + 1] = {
 	[SGW_TRACE_A_ALG] = { .type = NLA_U32 },
 	[SGW_TRACE_A_ENCAP_SPORT] = { .type = NLA_U16 },
 	[SGW_TRACE_A_ENCAP_DPORT] = { .type = NLA_U16 },
-	[SGW_TRACE_A_LISTENED] = { .type = NLA_U8 },
+	[SGW_TRACE_A_DAEMON] = { .type = NLA_U8 },
 	[SGW_TRACE_A_HELD] = { .type = NLA_U32 },
 	[SGW_TRACE_A_PATH_MTU] = { .type = NLA_U32 },
 	[SGW_TRACE_A_TUNNEL_MTU] = { .type = NLA_U32 },
@@ -620,8 +620,8 @@ int sgwnl_decode_trace(struct nlattr **tb, struct sgw_trace_result *r)
 	if (a[SGW_TRACE_A_UNDERLAY_IFNAME])
 		copy_string(r->underlay_ifname, sizeof(r->underlay_ifname),
 			    a[SGW_TRACE_A_UNDERLAY_IFNAME]);
-	r->no_sa = a[SGW_TRACE_A_LISTENED];
-	r->listened = get_flag(a[SGW_TRACE_A_LISTENED]);
+	r->no_sa = a[SGW_TRACE_A_DAEMON];
+	r->daemon = get_flag(a[SGW_TRACE_A_DAEMON]);
 	r->held = get_u32_or_0(a[SGW_TRACE_A_HELD]);
 	return decode_trace_sa(a, r);
 }

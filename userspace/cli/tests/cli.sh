@@ -74,7 +74,7 @@ expect 2 'sgwctl: sa show: tunnel interface "a/b" is not valid: use 1 to 15 char
 	sa show a/b
 expect 2 'sgwctl: monitor: --count "0" is not valid: expected a number from 1 to 18446744073709551615' \
 	monitor --count 0
-expect 2 'sgwctl: monitor: expected no arguments or "--count N"' monitor --follow
+expect 2 'sgwctl: monitor: unexpected "--follow": the options are --count N and --hold' monitor --follow
 expect 2 'sgwctl: sa: unknown command "list" (did you mean "show"?)' sa list
 expect 2 'sgwctl: unknown command "bogus"' bogus
 # Did you mean: a near name, a beginning, strongSwan's and wg's words.

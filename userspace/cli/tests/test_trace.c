@@ -242,7 +242,7 @@ static void test_text_early(void **state)
 
 	(void)state;
 	r.no_sa = true;
-	r.listened = true;
+	r.daemon = true;
 	r.held = 2;
 	trace_print_text(f, &r);
 	finish(f,
@@ -250,7 +250,7 @@ static void test_text_early(void **state)
 	       "route: dev sgw1\n"
 	       "tunnel: 1, enabled\n"
 	       "selectors: source in local-ts yes, destination in remote-ts yes\n"
-	       "sa: none; an IKE daemon listens: held and an SA asked for (2 of 8 held now)\n"
+	       "sa: none; an IKE daemon is registered: held and an SA asked for (2 of 8 held now)\n"
 	       "verdict: held while the IKE daemon negotiates an SA (up to 5 s, then hold-timeout)\n");
 
 	r = early(SGW_TRACE_DROPPED);
@@ -342,7 +342,7 @@ static void test_json(void **state)
 	       "\"df\":false,\"verdict\":\"dropped\",\"drop\":\"no-sa\","
 	       "\"dev\":\"sgw1\",\"ifindex\":5,\"tunnel\":1,\"enabled\":true,"
 	       "\"local-ts-match\":true,\"remote-ts-match\":true,"
-	       "\"ike-listening\":false,\"held\":0}\n");
+	       "\"ike-daemon\":false,\"held\":0}\n");
 }
 
 static void test_names(void **state)
