@@ -6,11 +6,14 @@
 # against strongSwan's charon; ESP in UDP on 4500 and no plain ESP on the
 # wire, SPIs crosswise, keepalives from the NATed side, a NAT mapping that
 # changes mid-session (followed, recovery time printed); encap = yes over a
-# path that drops ESP; sgwctl check's NAT findings.
+# path that drops ESP; sgwctl check's NAT findings; site B behind a port
+# forward, alone and with A behind its NAT (against sgw and charon).
 #
 #   hA 10.1.0.2 -- gA 192.168.100.2 -- nat 192.168.100.1 | 203.0.113.1 -- 203.0.113.2 gB -- hB 10.2.0.2
 #
 # The NAT maps gA to 203.0.113.1 ports 40000-40009 (later 41000-41009).
+# With a port forward (topo_portfwd) gB is 192.168.200.2 behind the same
+# router, which forwards 203.0.113.2 UDP 500 and 4500 to it.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ike_lib.sh"
@@ -55,10 +58,12 @@ topo_nat() {
 	table ip count {
 		counter u4500 { }
 		counter keepalive { }
+		counter bkeep { }
 		counter espc { }
 		chain fw {
 			type filter hook forward priority 0;
 			iifname "in0" udp dport 4500 udp length 9 counter name keepalive
+			iifname "out0" udp dport 4500 udp length 9 counter name bkeep
 			udp dport 4500 counter name u4500
 			meta l4proto esp counter name espc
 		}
@@ -66,6 +71,39 @@ topo_nat() {
 	EOF
 	work=$(mktemp -d)
 	defer rm -rf "$work"
+	# Each gateway's own address, and the address the other sends to.
+	A_ADDR=192.168.100.2 A_SEEN=203.0.113.1
+	B_ADDR=203.0.113.2 B_SEEN=203.0.113.2
+}
+
+# topo_portfwd yes|no: topo_nat with B moved behind a port-forwarding
+# NAT in the same router: B is 192.168.200.2, its site's public address
+# 203.0.113.2 forwards UDP 500 and 4500 to it, and B's own traffic leaves
+# as 203.0.113.2. With "no", A is routed without NAT.
+topo_portfwd() {
+	topo_nat
+	ip -n "$gB" addr flush dev wan0
+	ip -n "$gB" addr add 192.168.200.2/24 dev wan0
+	ip -n "$gB" route add default via 192.168.200.1
+	ip -n "$nat" addr add 192.168.200.1/24 dev out0
+	ip -n "$nat" addr add 203.0.113.2/24 dev out0
+	ip netns exec "$nat" nft -f - <<-EOF
+	table ip portfwd {
+		chain pre {
+			type nat hook prerouting priority dstnat;
+			ip daddr 203.0.113.2 udp dport { 500, 4500 } dnat to 192.168.200.2
+		}
+		chain post {
+			type nat hook postrouting priority srcnat - 1;
+			ip saddr 192.168.200.2 snat to 203.0.113.2
+		}
+	}
+	EOF
+	B_ADDR=192.168.200.2
+	if [ "$1" = no ]; then
+		ip netns exec "$nat" nft flush table ip nat
+		A_SEEN=$A_ADDR
+	fi
 }
 
 # nat_count NAME: packets the NAT forwarded that the counter matched.
@@ -94,10 +132,10 @@ sgw_nat_pair() {
 		if [ $side = a ]; then a+=("$x"); else b+=("$x"); fi
 	done
 	psk "$work/gw.psk" "nat pair secret"
-	sgw_conf "$work/a.conf" gw 192.168.100.2 203.0.113.2 $NETS_A $NETS_B \
+	sgw_conf "$work/a.conf" gw $A_ADDR $B_SEEN $NETS_A $NETS_B \
 		aes256gcm16-prfsha384-curve25519 aes256gcm16 \
 		"local-id = fqdn:a.example" "remote-id = fqdn:b.example" "${a[@]}"
-	sgw_conf "$work/b.conf" gw 203.0.113.2 203.0.113.1 $NETS_B $NETS_A \
+	sgw_conf "$work/b.conf" gw $B_ADDR $A_SEEN $NETS_B $NETS_A \
 		aes256gcm16-prfsha384-curve25519 aes256gcm16 \
 		"local-id = fqdn:b.example" "remote-id = fqdn:a.example" "${b[@]}"
 	sgw_daemon "$gA" "$work/a.conf"
@@ -385,6 +423,91 @@ test_nat_charon_sgw() {
 	expect_eq "no plain ESP crossed the NAT" "$(nat_count espc)" 0
 }
 
+# nat_established: A initiates, one crosswise SA pair within 10 s, both
+# established, IKE SPIs equal, pings both ways, no plain ESP through the
+# NAT and UDP 4500 instead.
+nat_established() {
+	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" ||
+		{ cat "$work/up.out" "$work"/daemon-*.log; fail "up failed"; }
+	wait_for 10 crosswise_sgw "$gA" "$gB" || fail "no crosswise SA pair"
+	expect_eq "state A" "$(sgw_field "$gA" state)" established
+	expect_eq "state B" "$(sgw_field "$gB" state)" established
+	expect_eq "IKE SPIs" "$(sgw_ike_spis "$gA")" "$(sgw_ike_spis "$gB")"
+	ping_ok "$hA" 10.2.0.2 || { cat "$work"/daemon-*.log; fail "no ping A -> B"; }
+	ping_ok "$hB" 10.1.0.2 || fail "no ping B -> A"
+	expect_eq "no plain ESP crossed the NAT" "$(nat_count espc)" 0
+	[ "$(nat_count u4500)" -ge 6 ] || fail "UDP 4500 through the NAT: $(nat_count u4500)"
+}
+
+# B behind a port forward, A with a public address: B learns it is behind
+# the NAT, both float to 4500, B keeps the mapping alive.
+test_nat_portfwd_sgw() {
+	require_module
+	topo_portfwd no
+	sgw_nat_pair -- "nat-keepalive = 2s"
+	nat_established
+	expect_eq "A sees B behind a NAT" "$(sgw_field "$gA" nat)" remote
+	expect_eq "B sees itself behind a NAT" "$(sgw_field "$gB" nat)" local
+	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike-local) $(sgw_field "$gA" ike-remote)" \
+		"192.168.100.2:4500 203.0.113.2:4500"
+	expect_eq "B's IKE endpoints" "$(sgw_field "$gB" ike-local) $(sgw_field "$gB" ike-remote)" \
+		"192.168.200.2:4500 192.168.100.2:4500"
+	expect_eq "A out ports" "$(sa_ports "$gA" out)" "4500 4500"
+	expect_eq "B out ports" "$(sa_ports "$gB" out)" "4500 4500"
+	# Keepalives come from B, the side behind the NAT: two within 15 s.
+	wait_for 15 count_at_least bkeep 2 || fail "keepalives from B: $(nat_count bkeep) in 15 s"
+	expect_eq "no keepalives from A" "$(nat_count keepalive)" 0
+}
+
+# A behind a source NAT, B behind a port forward: both sides see a NAT
+# at both ends and settle on 4500 through both.
+test_nat_both_sgw() {
+	local aport
+
+	require_module
+	topo_portfwd yes
+	sgw_nat_pair
+	nat_established
+	expect_eq "A: NAT at both ends" "$(sgw_field "$gA" nat)" both
+	expect_eq "B: NAT at both ends" "$(sgw_field "$gB" nat)" both
+	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike-local) $(sgw_field "$gA" ike-remote)" \
+		"192.168.100.2:4500 203.0.113.2:4500"
+	expect_match "B's IKE peer is A's NAT mapping" "$(sgw_field "$gB" ike-remote)" \
+		'^203\.0\.113\.1:4000[0-9]$'
+	aport=$(sgw_field "$gB" ike-remote | cut -d: -f2)
+	expect_eq "B out ports" "$(sa_ports "$gB" out)" "4500 $aport"
+	expect_eq "B in ports" "$(sa_ports "$gB" in)" "$aport 4500"
+	expect_crosswise "sgw-sgw across two NATs" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
+}
+
+# sgw behind a source NAT initiates to charon behind a port forward.
+test_nat_both_charon() {
+	require_module
+	require_cmd swanctl
+	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
+	topo_portfwd yes
+	psk "$work/gw.psk" "nat charon secret"
+	sgw_conf "$work/a.conf" gw $A_ADDR $B_SEEN $NETS_A $NETS_B \
+		aes128gcm16-prfsha256-ecp256 aes128gcm16 \
+		"local-id = fqdn:a.example" "remote-id = fqdn:b.example"
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$gA" route add $NETS_B dev sgw1
+	charon_start "$gB"
+	CHARON_IDS="b.example a.example" charon_conn "$gB" c $B_ADDR %any \
+		$NETS_B $NETS_A aes128gcm16-prfsha256-ecp256 aes128gcm16 "nat charon secret"
+	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" 2>&1 ||
+		{ cat "$work/up.out" "$work/charon-$gB/charon.log"; fail "up to charon failed"; }
+	expect_eq "A: NAT at both ends" "$(sgw_field "$gA" nat)" both
+	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike-local) $(sgw_field "$gA" ike-remote)" \
+		"192.168.100.2:4500 203.0.113.2:4500"
+	expect_crosswise "sgw-charon across two NATs" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
+	expect_match "charon's view of A" "$(swanctl_ns "$gB" --list-sas 2>/dev/null)" \
+		"@ 203\.0\.113\.1\[4000[0-9]\]"
+	ping_ok "$hA" 10.2.0.2 || { tail -20 "$work/charon-$gB/charon.log"; fail "no ping sgw->charon across two NATs"; }
+	expect_eq "no plain ESP crossed the NAT" "$(nat_count espc)" 0
+	[ "$(nat_count u4500)" -ge 6 ] || fail "UDP 4500 through the NAT: $(nat_count u4500)"
+}
+
 # No NAT, but the path drops IP protocol 50: encap = yes at A carries ESP
 # in UDP 4500 both ways.
 test_encap_esp_blocked() {
@@ -421,6 +544,9 @@ tests=(
 	"sgw behind NAT -> sgw: the NAT's mapping changes, B follows" test_nat_mapping_change
 	"sgw behind NAT -> charon: UDP 4500, SPIs crosswise" test_nat_sgw_charon
 	"charon behind NAT -> sgw: sgw answers, follows to 4500" test_nat_charon_sgw
+	"sgw -> sgw behind a port forward: B behind NAT, keepalives from B" test_nat_portfwd_sgw
+	"sgw behind NAT -> sgw behind a port forward: NAT at both ends" test_nat_both_sgw
+	"sgw behind NAT -> charon behind a port forward" test_nat_both_charon
 	"sgw -> sgw, encap = yes over a path that drops ESP" test_encap_esp_blocked
 	"sgwctl check names the NAT from NAT detection" test_nat_check
 )
