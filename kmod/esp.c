@@ -279,6 +279,24 @@ static void deferred(struct work_struct *work)
 	aead_request_complete(esp_req(ctx), err);
 }
 
+#ifdef SGW_SELFTEST
+/*
+ * Process context, outside any SA queue (the self-tests): run the request
+ * sgw_esp_setup() built and wait for it, however the driver completes.
+ */
+int sgw_esp_crypt_wait(struct sgw_esp_ctx *ctx, bool encrypt)
+{
+	struct aead_request *req = esp_req(ctx);
+	DECLARE_CRYPTO_WAIT(wait);
+
+	ctx->encrypt = encrypt;
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP, crypto_req_done,
+				  &wait);
+	return crypto_wait_req(crypt(ctx), &wait);
+}
+#endif
+
 /* Start the crypto of a queued packet; it ends in sgw_esp_done(). */
 void sgw_esp_submit(struct sgw_esp_ctx *ctx, bool encrypt)
 {

@@ -59,6 +59,7 @@ void sgw_esp_udp6_csum(struct sk_buff *skb, unsigned int off);
 void sgw_esp_setup(struct sgw_esp_ctx *ctx, u8 *iv_and_data,
 		   unsigned int cryptlen, unsigned int icv_in);
 void sgw_esp_submit(struct sgw_esp_ctx *ctx, bool encrypt);
+int sgw_esp_crypt_wait(struct sgw_esp_ctx *ctx, bool encrypt);
 void sgw_esp_done(struct sgw_esp_ctx *ctx, int err);
 
 #endif /* _SGW_ESP_H */

@@ -17,12 +17,16 @@
 #include "netlink.h"
 #include "netns.h"
 #include "sa.h"
+#include "selftest.h"
 #include "transport.h"
 
 static int __init sgw_init(void)
 {
 	int ret;
 
+	ret = sgw_selftest();
+	if (ret)
+		return ret;
 	sgw_transport_init();
 	ret = sgw_sa_init();
 	if (ret)

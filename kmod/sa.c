@@ -52,7 +52,7 @@ static const struct rhashtable_params sa_in_params = {
 };
 
 /* The algorithm name the crypto API knows, for this SA's ESN setting. */
-static const char *crypto_name(const struct sgw_alg_desc *alg, bool esn)
+const char *sgw_sa_crypto_name(const struct sgw_alg_desc *alg, bool esn)
 {
 	/* HMAC over ESN needs the high sequence bits appended (RFC 4303 A2). */
 	if (esn && alg->crypto_esn)
@@ -88,6 +88,19 @@ static int set_key(struct crypto_aead *aead, const struct sgw_alg_desc *alg,
 	       alg->enc_key_len);
 	ret = crypto_aead_setkey(aead, buf, len);
 	kfree_sensitive(buf);
+	return ret;
+}
+
+/* Key @aead (allocated as sgw_sa_crypto_name() says) for @alg. */
+int sgw_sa_aead_key(struct crypto_aead *aead, const struct sgw_alg_desc *alg,
+		    const u8 *key)
+{
+	int ret = set_key(aead, alg, key);
+
+	if (!ret)
+		ret = crypto_aead_setauthsize(aead, alg->icv_len);
+	if (!ret && crypto_aead_ivsize(aead) != alg->iv_len)
+		ret = -EINVAL;
 	return ret;
 }
 
@@ -141,19 +154,15 @@ struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
 		     GFP_KERNEL);
 	if (!sa)
 		return ERR_PTR(-ENOMEM);
-	sa->aead = crypto_alloc_aead(crypto_name(alg, cfg->esn), 0, 0);
+	sa->aead = crypto_alloc_aead(sgw_sa_crypto_name(alg, cfg->esn), 0, 0);
 	if (IS_ERR(sa->aead)) {
 		ret = PTR_ERR(sa->aead);
 		NL_SET_ERR_MSG_FMT(extack, "crypto algorithm %s unavailable (%d)",
-				   crypto_name(alg, cfg->esn), ret);
+				   sgw_sa_crypto_name(alg, cfg->esn), ret);
 		kfree(sa);
 		return ERR_PTR(ret);
 	}
-	ret = set_key(sa->aead, alg, cfg->key);
-	if (!ret)
-		ret = crypto_aead_setauthsize(sa->aead, alg->icv_len);
-	if (!ret && crypto_aead_ivsize(sa->aead) != alg->iv_len)
-		ret = -EINVAL;
+	ret = sgw_sa_aead_key(sa->aead, alg, cfg->key);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "the crypto API refused the key");
 		goto err;

@@ -104,6 +104,9 @@ static inline unsigned int sgw_sa_udp_len(const struct sgw_sa *sa)
 	return sa->encap ? 8 : 0;
 }
 
+const char *sgw_sa_crypto_name(const struct sgw_alg_desc *alg, bool esn);
+int sgw_sa_aead_key(struct crypto_aead *aead, const struct sgw_alg_desc *alg,
+		    const u8 *key);
 struct sgw_sa *sgw_sa_find(struct sgw_tunnel *tunnel, u8 dir, u32 spi,
 			   struct netlink_ext_ack *extack);
 struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,

@@ -28,6 +28,26 @@ test_load_unload() {
 	expect_eq "exit status" "$?" 1
 }
 
+# A debug build (make CONFIG_SGW_DEBUG=y; make check builds one) runs its
+# known-answer self-tests at load and says so; make check sets
+# SGW_EXPECT_SELFTESTS so that a release build cannot skip this.
+test_selftests() {
+	local from
+
+	[ -r "$SGW_KO" ] || skip "no $SGW_KO"
+	unload
+	from=$(dmesg | wc -l)
+	insmod "$SGW_KO"
+	if [ ! -e /sys/module/sgw/parameters/passed ]; then
+		[ -z "${SGW_EXPECT_SELFTESTS:-}" ] ||
+			fail "SGW_EXPECT_SELFTESTS is set, but $SGW_KO is not a debug build"
+		skip "not a debug build (make CONFIG_SGW_DEBUG=y)"
+	fi
+	expect_eq "passed" "$(cat /sys/module/sgw/parameters/passed)" Y
+	expect_eq "log line" "$(dmesg | tail -n +$((from + 1)) | grep -o 'sgw: self-tests: .*')" \
+		"sgw: self-tests: pass (replay window, 18 ESP known answers)"
+}
+
 test_unload_with_tunnels() {
 	[ -r "$SGW_KO" ] || skip "no $SGW_KO"
 	load_module
@@ -64,8 +84,9 @@ test_netns_teardown() {
 	load_module
 }
 
-ktap_begin 3
+ktap_begin 4
 run_test "module load and unload" test_load_unload
+run_test "debug build: known-answer self-tests pass at load" test_selftests
 run_test "unload with tunnels in three namespaces" test_unload_with_tunnels
 run_test "namespace teardown releases tunnels" test_netns_teardown
 ktap_end
