@@ -39,12 +39,26 @@ static struct aead_request *esp_req(struct sgw_esp_ctx *ctx)
 	return (void *)((u8 *)ctx + req_offset());
 }
 
+/*
+ * The IV the request reads, after the request's own context and aligned
+ * as the AEAD's driver requires (a driver with an alignmask may read it
+ * with aligned loads; the crypto API does not realign an AEAD's IV).
+ */
+static u8 *esp_iv(struct sgw_esp_ctx *ctx)
+{
+	struct crypto_aead *aead = ctx->sa->aead;
+
+	return PTR_ALIGN((u8 *)(esp_req(ctx) + 1) + crypto_aead_reqsize(aead),
+			 crypto_aead_alignmask(aead) + 1);
+}
+
 struct sgw_esp_ctx *sgw_esp_ctx_alloc(struct sgw_sa *sa, gfp_t gfp)
 {
 	struct sgw_esp_ctx *ctx;
 
 	ctx = kmalloc(req_offset() + sizeof(struct aead_request) +
-		      crypto_aead_reqsize(sa->aead), gfp);
+		      crypto_aead_reqsize(sa->aead) +
+		      crypto_aead_alignmask(sa->aead) + SGW_IV_MAX, gfp);
 	if (ctx) {
 		ctx->sa = sa;
 		ctx->done = false;
@@ -249,7 +263,7 @@ void sgw_esp_setup(struct sgw_esp_ctx *ctx, u8 *iv_and_data,
 		ctx->aad[1] = cpu_to_be32(lower_32_bits(ctx->seq));
 		aadlen = 8;
 	}
-	memcpy(ctx->iv, iv_and_data, alg->iv_len);
+	memcpy(esp_iv(ctx), iv_and_data, alg->iv_len);
 	sg_init_table(ctx->sg, 2);
 	sg_set_buf(&ctx->sg[0], ctx->aad, aadlen);
 	sg_set_buf(&ctx->sg[1], iv_and_data, alg->iv_len + cryptlen + alg->icv_len);
@@ -258,7 +272,8 @@ void sgw_esp_setup(struct sgw_esp_ctx *ctx, u8 *iv_and_data,
 	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG, crypto_done,
 				  ctx);
 	aead_request_set_ad(req, aadlen + alg->iv_len);
-	aead_request_set_crypt(req, ctx->sg, ctx->sg, cryptlen + icv_in, ctx->iv);
+	aead_request_set_crypt(req, ctx->sg, ctx->sg, cryptlen + icv_in,
+			       esp_iv(ctx));
 }
 
 static int crypt(struct sgw_esp_ctx *ctx)

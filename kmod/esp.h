@@ -35,12 +35,14 @@ struct sgw_esp_ctx {
 	u64 seq;
 	unsigned int len;	/* send: inner length; receive: ESP offset */
 	unsigned int elen;	/* receive: encrypted payload + trailer */
-	u8 iv[16];
 	__be32 aad[3];
 	struct scatterlist sg[2];
 	struct work_struct work;	/* force_async */
 	bool encrypt;
 };
+
+/* The longest IV of sgw's algorithms (AES-CBC). */
+#define SGW_IV_MAX		16
 
 /* Packets of one SA in crypto at once; the rest are dropped as backlog. */
 #define SGW_ESP_QUEUE_MAX	1024

@@ -416,8 +416,9 @@ static int esp_selftest(void)
 		for (i = 0; i < ARRAY_SIZE(esp_kats); i++)
 			if (esp_kats[i].alg == j)
 				break;
-		if (i == ARRAY_SIZE(esp_kats)) {
-			pr_err("sgw: self-test: no known answer for %s\n",
+		if (i == ARRAY_SIZE(esp_kats) ||
+		    sgw_alg_get(j)->iv_len > SGW_IV_MAX) {
+			pr_err("sgw: self-test: %s: no known answer, or an IV longer than SGW_IV_MAX\n",
 			       sgw_alg_get(j)->name);
 			ret = -EINVAL;
 		}
