@@ -388,6 +388,25 @@ test_nat_sgw_charon() {
 	[ "$(nat_count u4500)" -ge 6 ] || fail "UDP 4500 through the NAT: $(nat_count u4500)"
 }
 
+# charon_nat_initiator: sgw at B (its address B_ADDR, A seen as A_SEEN)
+# and charon at A behind the NAT, which initiates; both established.
+charon_nat_initiator() {
+	psk "$work/gw.psk" "nat charon secret"
+	sgw_conf "$work/b.conf" gw $B_ADDR $A_SEEN $NETS_B $NETS_A \
+		aes256gcm16-prfsha384-ecp384 aes256gcm16 \
+		"local-id = fqdn:b.example" "remote-id = fqdn:a.example" "$@"
+	sgw_daemon "$gB" "$work/b.conf"
+	ip -n "$gB" route add $NETS_A dev sgw1
+	charon_start "$gA"
+	CHARON_IDS="a.example b.example" charon_conn "$gA" c $A_ADDR $B_SEEN \
+		$NETS_A $NETS_B aes256gcm16-prfsha384-ecp384 aes256gcm16 "nat charon secret"
+	ip -n "$gA" route add $NETS_B via 192.168.100.1
+	swanctl_ns "$gA" --initiate --child net --timeout 30 > "$work/init.out" 2>&1 ||
+		{ tail -20 "$work/init.out"; cat "$work"/daemon-*.log; fail "charon could not initiate across the NAT"; }
+	wait_for 5 sh -c "[ \"\$(ip netns exec $gB $SGWCTL -j show 1 | grep -o '\"state\":\"established\"')\" ]" ||
+		fail "sgw not established after charon's initiate"
+}
+
 # charon behind the NAT initiates to sgw at B: sgw answers the NAT's
 # changed source port, follows charon to 4500 and installs SAs in UDP.
 test_nat_charon_sgw() {
@@ -397,20 +416,7 @@ test_nat_charon_sgw() {
 	require_cmd swanctl
 	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
 	topo_nat
-	psk "$work/gw.psk" "nat charon secret"
-	sgw_conf "$work/b.conf" gw 203.0.113.2 203.0.113.1 $NETS_B $NETS_A \
-		aes256gcm16-prfsha384-ecp384 aes256gcm16 \
-		"local-id = fqdn:b.example" "remote-id = fqdn:a.example"
-	sgw_daemon "$gB" "$work/b.conf"
-	ip -n "$gB" route add $NETS_A dev sgw1
-	charon_start "$gA"
-	CHARON_IDS="a.example b.example" charon_conn "$gA" c 192.168.100.2 203.0.113.2 \
-		$NETS_A $NETS_B aes256gcm16-prfsha384-ecp384 aes256gcm16 "nat charon secret"
-	ip -n "$gA" route add $NETS_B via 192.168.100.1
-	swanctl_ns "$gA" --initiate --child net --timeout 30 > "$work/init.out" 2>&1 ||
-		{ tail -20 "$work/init.out"; cat "$work"/daemon-*.log; fail "charon could not initiate across the NAT"; }
-	wait_for 5 sh -c "[ \"\$(ip netns exec $gB $SGWCTL -j show 1 | grep -o '\"state\":\"established\"')\" ]" ||
-		fail "sgw not established after charon's initiate"
+	charon_nat_initiator
 	expect_eq "sgw sees the peer behind a NAT" "$(sgw_field "$gB" nat)" remote
 	expect_match "sgw's IKE peer is the NAT's 4500 mapping" "$(sgw_field "$gB" ike-remote)" \
 		'^203\.0\.113\.1:4000[0-9]$'
@@ -421,6 +427,52 @@ test_nat_charon_sgw() {
 	ping_ok "$hB" 10.1.0.2 || { tail -20 "$work/charon-$gA/charon.log"; fail "no ping sgw->charon across the NAT"; }
 	ping_ok "$hA" 10.2.0.2 || fail "no ping charon->sgw across the NAT"
 	expect_eq "no plain ESP crossed the NAT" "$(nat_count espc)" 0
+}
+
+# charon behind a source NAT initiates to sgw behind a port forward.
+test_nat_charon_both() {
+	require_module
+	require_cmd swanctl
+	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
+	topo_portfwd yes
+	charon_nat_initiator
+	expect_eq "sgw: NAT at both ends" "$(sgw_field "$gB" nat)" both
+	expect_eq "sgw's IKE local end" "$(sgw_field "$gB" ike-local)" 192.168.200.2:4500
+	expect_match "sgw's IKE peer is A's NAT mapping" "$(sgw_field "$gB" ike-remote)" \
+		'^203\.0\.113\.1:4000[0-9]$'
+	expect_crosswise "charon-sgw across two NATs" "$(sgw_sas "$gB")" "$(charon_sas "$gA")"
+	ping_ok "$hA" 10.2.0.2 || { tail -20 "$work/charon-$gA/charon.log"; fail "no ping charon->sgw across two NATs"; }
+	ping_ok "$hB" 10.1.0.2 || fail "no ping sgw->charon across two NATs"
+	expect_eq "no plain ESP crossed the NAT" "$(nat_count espc)" 0
+}
+
+# charon behind the NAT, whose mapping changes while quiet: sgw follows
+# charon's ESP and IKE to the new ports; traffic resumes.
+test_nat_mapping_change_charon() {
+	local new t0 t1
+
+	require_module
+	require_cmd swanctl
+	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
+	topo_nat
+	ip netns exec "$nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=2
+	ip netns exec "$nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=2
+	charon_nat_initiator "dpd-delay = 0s"
+	ping_ok "$hA" 10.2.0.2 || fail "no ping before the change"
+	ip netns exec "$nat" nft replace rule ip nat post handle \
+		"$(ip netns exec "$nat" nft -a list chain ip nat post | sed -n 's/.*udp snat.*# handle \([0-9]*\)/\1/p')" \
+		oifname out0 ip protocol udp snat to 203.0.113.1:41000-41009
+	# Quiet until the old mappings time out (2 s; 6 s bound).
+	sleep 4
+	t0=$(date +%s.%N)
+	wait_for 30 ping_ok "$hA" 10.2.0.2 ||
+		{ cat "$work"/daemon-*.log; fail "no ping after the NAT mapping changed"; }
+	t1=$(date +%s.%N)
+	new=$(sgw_field "$gB" ike-remote)
+	expect_match "sgw follows the new mapping" "$new" '^203\.0\.113\.1:4100[0-9]$'
+	expect_eq "sgw's SAs follow" "$(sa_ports "$gB" out)" "4500 ${new#*:}"
+	expect_crosswise "after the change" "$(sgw_sas "$gB")" "$(charon_sas "$gA")"
+	echo "charon's mapping -> $new: traffic back $(elapsed "$t0" "$t1") s after the first packet"
 }
 
 # nat_established: A initiates, one crosswise SA pair within 10 s, both
@@ -544,6 +596,8 @@ tests=(
 	"sgw behind NAT -> sgw: the NAT's mapping changes, B follows" test_nat_mapping_change
 	"sgw behind NAT -> charon: UDP 4500, SPIs crosswise" test_nat_sgw_charon
 	"charon behind NAT -> sgw: sgw answers, follows to 4500" test_nat_charon_sgw
+	"charon behind NAT -> sgw behind a port forward: NAT at both ends" test_nat_charon_both
+	"charon behind NAT -> sgw: the NAT's mapping changes, sgw follows" test_nat_mapping_change_charon
 	"sgw -> sgw behind a port forward: B behind NAT, keepalives from B" test_nat_portfwd_sgw
 	"sgw behind NAT -> sgw behind a port forward: NAT at both ends" test_nat_both_sgw
 	"sgw behind NAT -> charon behind a port forward" test_nat_both_charon
