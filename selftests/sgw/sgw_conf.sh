@@ -67,6 +67,13 @@ test_keys_and_reload() {
 	expect_eq "module at start" "$(kernel "$gA")" "1400 1300 set after-encryption"
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping across"
+	# The configured name wherever a tunnel is named, and in completion.
+	expect_eq "tunnel show by configured name" "$(ip netns exec "$gA" "$SGWCTL" -j tunnel show gw |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["ifname"])')" sgw1
+	expect_eq "sa show by configured name" "$(ip netns exec "$gA" "$SGWCTL" -j sa show gw |
+		python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" 2
+	expect_eq "completion: the daemon's names and interfaces" \
+		"$(ip netns exec "$gA" "$SGWCTL" --complete-tunnels | tr '\n' ' ')" "gw sgw1 "
 	read -r name state rx1 tx1 <<< "$(brief "$gA")"
 	expect_eq "show --brief: name, state" "$name $state" "gw established"
 	[ "$rx1" -ge 252 ] && [ "$tx1" -ge 252 ] ||

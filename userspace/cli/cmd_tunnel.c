@@ -201,8 +201,8 @@ static int tunnel_set(struct ctx *ctx, int argc, char **argv)
 
 	(void)ctx;
 	if (argc < 1)
-		return usage_error("tunnel set: name a tunnel (id or interface)");
-	if (parse_tunnel_ref(argv[0], &ref, err, sizeof(err)))
+		return usage_error("tunnel set: name a tunnel (id, interface or configured name)");
+	if (parse_tunnel_arg(argv[0], &ref, err, sizeof(err)))
 		return usage_error("tunnel set: %s", err);
 	for (i = 1; i < argc; i += 2) {
 		if (i + 1 >= argc)
@@ -252,8 +252,8 @@ static int tunnel_del(struct ctx *ctx, int argc, char **argv)
 
 	(void)ctx;
 	if (argc != 1)
-		return usage_error("tunnel del: name exactly one tunnel (id or interface)");
-	if (parse_tunnel_ref(argv[0], &ref, err, sizeof(err)))
+		return usage_error("tunnel del: name exactly one tunnel (id, interface or configured name)");
+	if (parse_tunnel_arg(argv[0], &ref, err, sizeof(err)))
 		return usage_error("tunnel del: %s", err);
 	nl = open_kernel();
 	if (!nl)
@@ -275,8 +275,8 @@ static int tunnel_show(struct ctx *ctx, int argc, char **argv)
 	int ret;
 
 	if (argc > 1)
-		return usage_error("tunnel show: at most one tunnel (id or interface)");
-	if (argc == 1 && parse_tunnel_ref(argv[0], &ref, err, sizeof(err)))
+		return usage_error("tunnel show: at most one tunnel (id, interface or configured name)");
+	if (argc == 1 && parse_tunnel_arg(argv[0], &ref, err, sizeof(err)))
 		return usage_error("tunnel show: %s", err);
 	nl = open_kernel();
 	if (!nl)

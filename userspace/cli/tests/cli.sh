@@ -69,7 +69,7 @@ expect 2 'sgwctl: sa add: soft-seconds 3600 is not below hard-seconds 3600; the 
 	sa add 1 dir in spi 0x1001 alg aes-gcm-128 key-file k soft-seconds 3600 hard-seconds 3600
 expect 2 'sgwctl: sa del: missing "spi SPI"' sa del 1 dir in
 expect 2 'sgwctl: sa del: dir "both" is not valid: expected in or out' sa del 1 dir both spi 256
-expect 2 'sgwctl: sa flush: at most one tunnel (id or interface)' sa flush 1 2
+expect 2 'sgwctl: sa flush: at most one tunnel (id, interface or configured name)' sa flush 1 2
 expect 2 'sgwctl: sa show: tunnel interface "a/b" is not valid: use 1 to 15 characters without '"'/'"', '"':'"' or spaces' \
 	sa show a/b
 expect 2 'sgwctl: monitor: --count "0" is not valid: expected a number from 1 to 18446744073709551615' \
