@@ -93,6 +93,21 @@ static int parse_setting(const char *key, const char *value,
 	return ret;
 }
 
+/* sgw.conf's words for the keywords, accepted here as well. */
+static void canonical_keyword(char **kw)
+{
+	static const char *const words[][2] = {
+		{ "local-networks", "local-ts" },
+		{ "remote-networks", "remote-ts" },
+		{ "interface", "name" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(*kw, words[i][0]))
+			*kw = (char *)words[i][1];
+}
+
 /* The kernel checks this too; here the message can name both values. */
 static int check_families(const char *cmd, const struct sgw_tunnel_config *cfg)
 {
@@ -118,6 +133,7 @@ static int tunnel_add(struct ctx *ctx, int argc, char **argv)
 	int i, ret;
 
 	for (i = 0; i < argc; i += 2) {
+		canonical_keyword(&argv[i]);
 		if (i + 1 >= argc)
 			return usage_error("tunnel add: \"%s\" needs a value", argv[i]);
 		if (keyword_repeated(argv, 0, i))
@@ -205,6 +221,7 @@ static int tunnel_set(struct ctx *ctx, int argc, char **argv)
 	if (parse_tunnel_arg(argv[0], &ref, err, sizeof(err)))
 		return usage_error("tunnel set: %s", err);
 	for (i = 1; i < argc; i += 2) {
+		canonical_keyword(&argv[i]);
 		if (i + 1 >= argc)
 			return usage_error("tunnel set: \"%s\" needs a value", argv[i]);
 		if (keyword_repeated(argv, 1, i))

@@ -39,8 +39,18 @@ expect 2 'sgwctl: tunnel set: nothing to change; give local, remote, local-ts, r
 	tunnel set sgw1
 expect 2 'sgwctl: tunnel set: "remote-ts" needs a value' \
 	tunnel set 1 remote-ts
-expect 2 'sgwctl: tunnel set: enabled "on" is not valid: expected yes or no' \
-	tunnel set 1 enabled on
+expect 2 'sgwctl: tunnel set: enabled "maybe" is not valid: expected yes or no' \
+	tunnel set 1 enabled maybe
+# yes/no and on/off alike, sgw.conf's key names as aliases: those pass,
+# and the last keyword's bad value is what stops them.
+expect 2 'sgwctl: tunnel set: mtu "5" is not valid: expected auto or a number from 68 to 65535' \
+	tunnel set 1 enabled on protect-gateways yes mtu 5
+expect 2 'sgwctl: tunnel add: mtu "5" is not valid: expected auto or a number from 68 to 65535' \
+	tunnel add interface x local-networks 10.1.0.0/24 remote-networks 10.2.0.0/24 enabled off mtu 5
+expect 2 'sgwctl: tunnel add: local-ts "10.1.0.5/24" has host bits set: did you mean 10.1.0.0/24?' \
+	tunnel add local-networks 10.1.0.5/24
+expect 2 'sgwctl: tunnel add: "name" given twice' \
+	tunnel add name x interface y
 expect 2 'sgwctl: tunnel set: tunnel id "0" is not valid: expected a number from 1 to 65535' \
 	tunnel set 0 enabled no
 expect 2 'sgwctl: sa add: spi "255" is not valid: 0 to 255 are reserved (RFC 4303); use 256 (0x100) to 4294967295 (0xffffffff)' \
