@@ -399,11 +399,15 @@ void print_ike(FILE *out, const struct ctl_tunnel *t)
 			t->remote[0] ? t->remote : "unresolved",
 			t->remote_name);
 	if (!strcmp(t->state, "established")) {
+		char quiet[32];
+
 		age_str(t->age, age, sizeof(age));
+		age_str(t->quiet, quiet, sizeof(quiet));
 		fprintf(out, "  IKE SA %016" PRIx64 "_i%s %016" PRIx64 "_r%s %s, "
-			"peer %s, age %s\n", t->spi_i, t->initiator ? "*" : "",
-			t->spi_r, t->initiator ? "" : "*", t->proposal,
-			t->peer_id, age);
+			"peer %s, age %s, last message from the peer %s ago\n",
+			t->spi_i, t->initiator ? "*" : "", t->spi_r,
+			t->initiator ? "" : "*", t->proposal, t->peer_id, age,
+			quiet);
 		if (t->ike_tunnel && t->ike_tunnel != t->id)
 			fprintf(out, "    of tunnel %" PRIu32 ": this tunnel's "
 				"CHILD SA rides on it (the peer asked there)\n",
