@@ -35,6 +35,15 @@ expect 2 'sgwctl: tunnel add: "local" given twice' \
 	tunnel add local 192.0.2.1 local 192.0.2.3
 expect 2 'sgwctl: tunnel add: unknown keyword "peer" (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)' \
 	tunnel add peer 192.0.2.1
+# did-you-mean by spelling and by swanctl's and wg's words
+expect 2 'sgwctl: tunnel add: unknown keyword "idd"; did you mean "id"? (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)' \
+	tunnel add idd 1
+expect 2 'sgwctl: tunnel add: unknown keyword "local_ts"; did you mean "local-ts"? (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)' \
+	tunnel add local_ts 10.1.0.0/24
+expect 2 'sgwctl: tunnel set: unknown keyword "AllowedIPs"; did you mean "remote-ts"? (expected local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)' \
+	tunnel set 1 AllowedIPs 10.2.0.0/24
+expect 2 'sgwctl: tunnel set: unknown keyword "Endpoint"; did you mean "remote"? (expected local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)' \
+	tunnel set 1 Endpoint 192.0.2.1
 expect 2 'sgwctl: tunnel set: nothing to change; give local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways' \
 	tunnel set sgw1
 expect 2 'sgwctl: tunnel set: "remote-ts" needs a value' \
