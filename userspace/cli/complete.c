@@ -101,12 +101,11 @@ static bool daemon_names(struct names *names, bool interfaces)
 
 	if (ctl_call(&req, 2000, &r, err, sizeof(err)))
 		return false;
-	if (r.ok)
-		for (i = 0; i < r.n; i++) {
-			add_name(names, r.v[i].name);
-			if (interfaces)
-				add_name(names, r.v[i].ifname);
-		}
+	for (i = 0; r.ok && i < r.n; i++) {
+		add_name(names, r.v[i].name);
+		if (interfaces)
+			add_name(names, r.v[i].ifname);
+	}
 	ctl_reply_free(&r);
 	return true;
 }
@@ -117,12 +116,13 @@ static void file_names(struct names *names, const char *path, bool interfaces)
 	struct sgw_conf conf;
 	size_t i;
 
-	if (sgw_conf_load_all(path, &conf, &probs) >= 0)
-		for (i = 0; i < conf.n_tunnels; i++) {
-			add_name(names, conf.tunnels[i].name);
-			if (interfaces)
-				add_name(names, conf.tunnels[i].interface);
-		}
+	/* Out of memory leaves @conf empty. */
+	sgw_conf_load_all(path, &conf, &probs);
+	for (i = 0; i < conf.n_tunnels; i++) {
+		add_name(names, conf.tunnels[i].name);
+		if (interfaces)
+			add_name(names, conf.tunnels[i].interface);
+	}
 	sgw_conf_free(&conf);
 	sgw_conf_problems_free(&probs);
 }
@@ -135,9 +135,10 @@ static void module_names(struct names *names)
 
 	if (sgwnl_open(&nl))
 		return;
-	if (!sgwnl_tunnel_dump(nl, &list))
-		for (i = 0; i < list.n; i++)
-			add_name(names, list.v[i].ifname);
+	if (sgwnl_tunnel_dump(nl, &list))
+		list.n = 0;
+	for (i = 0; i < list.n; i++)
+		add_name(names, list.v[i].ifname);
 	sgw_tunnel_list_free(&list);
 	sgwnl_close(nl);
 }
