@@ -84,6 +84,22 @@ journal_has() {
 	echo "$1" | grep -qxF "$2" || fail "journal: no $2 in: $1"
 }
 
+# esp_rx_recent NS: show -j says ESP from the peer arrived at most 10 s ago.
+esp_rx_recent() {
+	ip netns exec "$1" "$SGWCTL" -j show 2>/dev/null | python3 -c '
+import json, sys
+def find(o):
+    if isinstance(o, dict):
+        if "esp-rx-ago" in o:
+            yield o["esp-rx-ago"]
+        for v in o.values():
+            yield from find(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from find(v)
+sys.exit(0 if any(v is not None and v <= 10 for v in find(json.load(sys.stdin))) else 1)'
+}
+
 # reload_a: the daemon's answer to "sgwctl reload" on A.
 reload_a() {
 	ip netns exec "$gA" "$SGWCTL" reload 2>&1 || fail "reload refused"
@@ -112,6 +128,11 @@ test_keys_and_reload() {
 	expect_eq "module at start" "$(kernel "$gA")" "1400 1300 set after-encryption"
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping across"
+	# When ESP from the peer last arrived (the daemon reads the SA
+	# counters every 2 s), in JSON and in words.
+	until_s 20 esp_rx_recent "$gA" || fail "show: no recent esp-rx-ago after the pings"
+	expect_match "show: last ESP" "$(ip netns exec "$gA" "$SGWCTL" show gw)" \
+		"last ESP from the peer [0-9]+s ago"
 	# B's records reached the journal with their fields, from B's daemon.
 	out=$(journal_event "$(cat "$work/daemon-$gB.pid")" gw established)
 	journal_has "$out" "SGW_TUNNEL=gw"

@@ -408,6 +408,10 @@ void print_ike(FILE *out, const struct ctl_tunnel *t)
 			t->spi_i, t->initiator ? "*" : "", t->spi_r,
 			t->initiator ? "" : "*", t->proposal, t->peer_id, age,
 			quiet);
+		if (t->esp_rx_seen)
+			fprintf(out, "  last ESP from the peer %s ago\n",
+				(age_str(t->esp_rx_ago, quiet, sizeof(quiet)),
+				 quiet));
 		if (t->ike_tunnel && t->ike_tunnel != t->id)
 			fprintf(out, "    of tunnel %" PRIu32 ": this tunnel's "
 				"CHILD SA rides on it (the peer asked there)\n",
@@ -527,6 +531,10 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 		json_string(j, "esp-silent", t->esp_silent);
 	else
 		json_null(j, "esp-silent");
+	if (t->esp_rx_seen)
+		json_u64(j, "esp-rx-ago", t->esp_rx_ago);
+	else
+		json_null(j, "esp-rx-ago");
 	if (t->failure[0])
 		json_string(j, "failure", t->failure);
 	else

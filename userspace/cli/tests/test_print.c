@@ -574,6 +574,8 @@ static void test_ike_refresh(void **state)
 	strcpy(t.peer_id, "198.51.100.1");
 	t.age = 125;
 	t.quiet = 12;
+	t.esp_rx_seen = true;
+	t.esp_rx_ago = 3;
 	t.generation = 2;
 	t.rekey_in = 13500;
 	t.child_rekeys = 5;
@@ -604,6 +606,7 @@ static void test_ike_refresh(void **state)
 	print_ike(f, &t);
 	finish(f, "ike branch (tunnel 2, sgw2): established, 192.0.2.1 as 192.0.2.1 -> 198.51.100.1\n"
 		  "  IKE SA 1122334455667788_i* 99aabbccddeeff00_r aes256gcm16-prfsha384-ecp384, peer 198.51.100.1, age 2m05s, last message from the peer 12s ago\n"
+		  "  last ESP from the peer 3s ago\n"
 		  "  CHILD SA in 0xc1000002 out 0xc2000002 aes256gcm16, age 4s, 10.1.0.0/16 === 10.2.0.0/16\n"
 		  "    generation 6, rekey in 50m56s\n"
 		  "  CHILD SA in 0xc1000001 out 0xc2000001 aes256gcm16, age 4s, 10.1.0.0/16 === 10.2.0.0/16\n"
@@ -621,6 +624,7 @@ static void test_ike_refresh(void **state)
 			       "\"child-rekeys\":5,\"ike-rekeys\":1,\"collisions\":1,"
 			       "\"liveness-failures\":0,\"restarts\":0,"
 			       "\"reauths\":0}"));
+	assert_non_null(strstr(buf, "\"esp-silent\":null,\"esp-rx-ago\":3"));
 	assert_non_null(strstr(buf, "\"generation\":5,\"rekey-in\":null,"
 			       "\"role\":\"replaced\",\"mode\":\"tunnel\""));
 	assert_non_null(strstr(buf, "\"local-ts\":\"192.0.2.1/32\",\"remote-ts\":"
