@@ -72,7 +72,8 @@ USERSPACE_FILES = $(SBINDIR)/sgwctl \
 	$(addprefix $(UNITDIR)/,$(notdir $(UNITS))) \
 	$(COMPLETIONDIR)/sgwctl $(DOCDIR)/examples/sgw.conf \
 	$(addprefix $(DOCDIR)/examples/,sgw-metrics.service sgw-metrics.timer) \
-	$(DOCDIR)/examples/sgw.nft $(addprefix $(DOCDIR)/,$(notdir $(USER_DOCS)))
+	$(DOCDIR)/examples/sgw.nft $(DOCDIR)/examples/strongswan.nft \
+	$(addprefix $(DOCDIR)/,$(notdir $(USER_DOCS)))
 
 # prune DIRS: removes each of DIRS (under DESTDIR) that is empty, and its
 # empty parents up to DESTDIR; nothing without DESTDIR.
@@ -102,7 +103,7 @@ install-sgwctl: sgwctl
 	install -D -m 0644 packaging/bash-completion/sgwctl $(DESTDIR)$(COMPLETIONDIR)/sgwctl
 	install -D -m 0644 packaging/sgw.conf.example $(DESTDIR)$(DOCDIR)/examples/sgw.conf
 	install -m 0644 packaging/sgw-metrics.service packaging/sgw-metrics.timer \
-		packaging/sgw.nft $(DESTDIR)$(DOCDIR)/examples/
+		packaging/sgw.nft packaging/strongswan.nft $(DESTDIR)$(DOCDIR)/examples/
 	install -m 0644 $(USER_DOCS) $(DESTDIR)$(DOCDIR)/
 
 uninstall-module:

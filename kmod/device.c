@@ -27,6 +27,34 @@ static struct rtnl_link_ops sgw_link_ops;
 /* Set under RTNL when the module goes: no device may appear any more. */
 static bool sgw_devices_closed;
 
+/*
+ * The largest MTU among the devices of @net that are up, other than
+ * loopback and sgw's own: no packet reaches a tunnel larger than that from
+ * outside the gateway. Under RTNL.
+ */
+static unsigned int feed_mtu(struct net *net)
+{
+	struct net_device *dev;
+	unsigned int mtu = 0;
+
+	for_each_netdev(net, dev)
+		if ((dev->flags & IFF_UP) && !(dev->flags & IFF_LOOPBACK) &&
+		    !sgw_is_sgw_device(dev))
+			mtu = max(mtu, dev->mtu);
+	return mtu;
+}
+
+/*
+ * A floor for the device MTU of tunnels in auto mode: with it, a packet
+ * from the LAN larger than a narrow uplink still reaches sgw, which
+ * answers with the exact tunnel MTU, where the stack would answer with
+ * the device MTU first. Under RTNL; kept by the netdev notifier.
+ */
+unsigned int sgw_device_feed_mtu(struct net *net)
+{
+	return sgw_net(net)->feed_mtu;
+}
+
 static int sgw_dev_init(struct net_device *dev)
 {
 	struct sgw_tunnel *tunnel = sgw_tunnel_of(dev);
@@ -41,6 +69,7 @@ static int sgw_dev_init(struct net_device *dev)
 		return -ENOMEM;
 	}
 	tunnel->dev = dev;
+	sgw_net(dev_net(dev))->feed_mtu = feed_mtu(dev_net(dev));
 	ret = sgw_tunnel_init(tunnel);
 	if (ret)
 		goto err_stats;
@@ -232,21 +261,32 @@ static struct rtnl_link_ops sgw_link_ops __read_mostly = {
 /*
  * Underlay devices changing MTU or state move the device MTU of tunnels
  * in auto mode (a configured MTU depends on no device). A device's MTU
- * matters only to the tunnels whose path leads through it; a device
- * going up or down may change any path.
+ * matters only to the tunnels whose path leads through it, unless it
+ * moves the namespace's feed MTU; a device going up or down may change
+ * any path.
  */
 static int sgw_netdev_event(struct notifier_block *nb, unsigned long event,
 			    void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct sgw_tunnel *tunnel;
+	struct sgw_net *sn;
+	unsigned int feed;
 	unsigned long id;
 
 	if (sgw_is_sgw_device(dev) ||
 	    (event != NETDEV_CHANGEMTU && event != NETDEV_UP &&
 	     event != NETDEV_DOWN && event != NETDEV_CHANGE))
 		return NOTIFY_DONE;
-	xa_for_each(&sgw_net(dev_net(dev))->tunnels, id, tunnel) {
+	sn = sgw_net(dev_net(dev));
+	if (xa_empty(&sn->tunnels))
+		return NOTIFY_DONE;
+	feed = feed_mtu(dev_net(dev));
+	if (feed != sn->feed_mtu) {
+		sn->feed_mtu = feed;
+		event = NETDEV_CHANGE;	/* every auto tunnel */
+	}
+	xa_for_each(&sn->tunnels, id, tunnel) {
 		if (tunnel->mtu)
 			continue;
 		if (event == NETDEV_CHANGEMTU && tunnel->underlay_ifindex &&

@@ -16,6 +16,7 @@ struct sgw_net {
 	struct rhashtable sa_in;	/* inbound SAs by (SPI, local SGW) */
 	struct rhltable by_remote;	/* tunnels by remote SGW address */
 	u32 daemon_portid;	/* the IKE daemon's socket (SGW_CMD_REGISTER); 0: none */
+	unsigned int feed_mtu;	/* RTNL: see sgw_device_feed_mtu() */
 };
 
 struct sgw_net *sgw_net(const struct net *net);

@@ -14,6 +14,7 @@
 #include <net/netlink.h>
 
 #include "compat.h"
+#include "device.h"
 #include "netns.h"
 #include "route.h"
 #include "sa.h"
@@ -325,9 +326,10 @@ int sgw_tunnel_set_enabled(struct sgw_tunnel *tunnel, bool enabled,
 
 /*
  * The device MTU: the configured tunnel MTU, or in auto mode the path MTU
- * toward the remote SGW, so that every packet the tunnel cannot carry
- * whole reaches sgw, which answers it with the exact tunnel MTU of its SA
- * (and counts it) instead of the stack answering with a guess.
+ * toward the remote SGW but no less than the largest MTU a packet can
+ * arrive with, so that every packet the tunnel cannot carry whole reaches
+ * sgw, which answers it with the exact tunnel MTU of its SA (and counts
+ * it) instead of the stack answering with a guess.
  */
 void sgw_tunnel_update_dev_mtu(struct sgw_tunnel *tunnel)
 {
@@ -345,7 +347,7 @@ void sgw_tunnel_update_dev_mtu(struct sgw_tunnel *tunnel)
 		rcu_read_unlock();
 		if (IS_ERR(dst))
 			return;
-		target = dst_mtu(dst);
+		target = max(dst_mtu(dst), sgw_device_feed_mtu(dev_net(dev)));
 		tunnel->underlay_ifindex = dst->dev->ifindex;
 		dst_release(dst);
 	}

@@ -97,9 +97,10 @@ fi
 dpkg-query -L sgw-dkms sgwctl > "$work/files"
 check "DKMS knows sgw/$ver" bash -c "dkms status -m sgw -v $ver | grep -q ."
 check "sgwctl is /usr/sbin/sgwctl $ver" bash -c "/usr/sbin/sgwctl --version | grep -qx 'sgwctl $ver'"
-check "quickstart.md, strongswan.md and examples/sgw.nft are installed, as the quick start names them" \
+check "quickstart.md, strongswan.md, examples/sgw.nft and strongswan.nft are installed, as the quick start names them" \
 	bash -c "d=/usr/share/doc/sgwctl; grep -qx \$d/quickstart.md.gz $work/files &&
-		grep -qx \$d/strongswan.md.gz $work/files && grep -qx \$d/examples/sgw.nft $work/files"
+		grep -qx \$d/strongswan.md.gz $work/files && grep -qx \$d/examples/sgw.nft $work/files &&
+		grep -qx \$d/examples/strongswan.nft $work/files"
 
 # 3. What DKMS built on installation (for the running kernel and the newest
 # one; for every kernel when the running one has no /lib/modules, as on a

@@ -3,8 +3,9 @@
 # The bash completion (packaging/bash-completion/sgwctl) offers what sgwctl
 # accepts: the commands and subcommands of its dispatch tables
 # (packaging/sgwctl-commands), each command's keywords and options and the
-# choices of their values as its usage line spells them, and the tunnels'
-# interface names from "sgwctl -j tunnel show" where TUNNEL is expected.
+# choices of their values as its usage line spells them, and the
+# configured tunnels' names and interfaces (and the module's) where
+# TUNNEL is expected ("sgwctl --complete-tunnels").
 
 . "$(dirname "$0")/lib.sh"
 
@@ -14,23 +15,34 @@ if [ ! -x "$real" ]; then
 		{ cat "$tmp/make.log"; bad "build sgwctl"; exit 1; }
 fi
 
-# sgwctl as the completion sees it: two tunnels, else the real binary.
+# A configuration of two tunnels, one with its own interface name.
+cat > "$tmp/sgw.conf" <<EOC
+[tunnel hq]
+id = 1
+local = 192.0.2.1
+remote = 198.51.100.1
+psk-file = $tmp/psk
+
+[tunnel branch-2]
+id = 7
+interface = branch7
+local = 192.0.2.1
+remote = 198.51.100.7
+psk-file = $tmp/psk
+EOC
+# sgwctl as the completion sees it: the real binary, whose tunnel list
+# reads that file (no daemon and no module here).
 mkdir "$tmp/bin"
 cat > "$tmp/bin/sgwctl" <<EOS
 #!/bin/sh
-if [ "\$*" = "-j tunnel show" ]; then
+if [ "\$1" = "--complete-tunnels" ]; then
 	[ -e "$tmp/down" ] && exit 1
-	echo '[{"id":1,"ifname":"sgw1","enabled":true},{"id":7,"ifname":"branch7","enabled":false}]'
-	exit 0
-fi
-if [ "\$*" = "showconf" ]; then
-	printf '[tunnel hq]\nid = 1\n\n[tunnel branch-2]\nid = 2\n'
-	exit 0
+	exec "$real" "\$@" "$tmp/sgw.conf"
 fi
 exec "$real" "\$@"
 EOS
 chmod +x "$tmp/bin/sgwctl"
-tunnels="branch7 sgw1"
+tunnels="branch-2 branch7 hq sgw1"
 
 # comp WORD...: the sorted completions of the last WORD after "sgwctl".
 comp() {
@@ -138,6 +150,9 @@ same "a keyword with a placeholder offers nothing" "$(comp tunnel add id '')" ""
 same "used keywords are not offered again" "$(comp tunnel add id 3 name x local 1.2.3.4 '')" \
 	"enabled fragment local-ts mss mtu outer-df protect-gateways remote remote-ts"
 same "a prefix narrows the tunnels" "$(comp up s)" "sgw1"
+same "configured names where a tunnel is named" "$(comp tunnel del h)" "hq"
+same "configured names only (file)" \
+	"$("$real" --complete-tunnels configured "$tmp/sgw.conf" | tr '\n' ' ')" "branch-2 hq "
 same "files for config check" "$(cd "$top" && comp config check VERS)" "VERSION"
 same "showconf --peer: the tunnels of the file" "$(comp showconf --peer '')" "branch-2 hq"
 same "files for daemon -c" "$(cd "$top" && comp daemon -c VERS)" "VERSION"

@@ -34,6 +34,7 @@ kver=$(modinfo -F vermagic "$top/sgw.ko" | cut -d' ' -f1)
 	echo "$prefix/share/doc/sgw/examples/sgw-metrics.service"
 	echo "$prefix/share/doc/sgw/examples/sgw-metrics.timer"
 	echo "$prefix/share/doc/sgw/examples/sgw.nft"
+	echo "$prefix/share/doc/sgw/examples/strongswan.nft"
 	echo "$prefix/share/doc/sgw/quickstart.md"
 	echo "$prefix/share/doc/sgw/strongswan.md"
 } | LC_ALL=C sort > "$tmp/want"

@@ -10,7 +10,9 @@
 # psk-file and charon's secret authenticates; routes, route-table and
 # route-metric: the daemon routes remote-networks into the device, with a
 # host route for a remote SGW inside them, and follows reloads, disabling,
-# restarts and removal.
+# restarts and removal; the daemon's records reach a real journal (a
+# systemd-journald of the test's own) with their fields (SGW_TUNNEL,
+# SGW_PEER, SGW_EVENT).
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ike_lib.sh"
@@ -44,6 +46,60 @@ conf_a() {
 		"$IKEP" "$esp" "$@"
 }
 
+# journal_start: a journal for the daemon to log into: the running one
+# (a systemd host), else systemd-journald on its own, without a systemd
+# boot (the guest's /run and /var/log are its own, in memory).
+journal_start() {
+	local jd=/lib/systemd/systemd-journald i
+
+	[ -S /run/systemd/journal/socket ] && return 0
+	require_cmd "$jd" journalctl
+	"$jd" > "$work/journald.log" 2>&1 &
+	# shellcheck disable=SC2064
+	defer "kill $! 2>/dev/null; wait $! 2>/dev/null; rm -rf /run/systemd/journal /run/log/journal"
+	for i in $(seq 100); do
+		[ -S /run/systemd/journal/socket ] && return 0
+		sleep 0.1
+	done
+	cat "$work/journald.log"
+	fail "systemd-journald did not open its socket"
+}
+
+# journal_event PID TUNNEL EVENT: process PID's journal records (export
+# format) with these fields, once there is one (journald writes
+# asynchronously).
+journal_event() {
+	local i out
+
+	for i in $(seq 100); do
+		out=$(journalctl -q -o export --no-pager "_PID=$1" "SGW_TUNNEL=$2" \
+			"SGW_EVENT=$3" 2>/dev/null)
+		[ -n "$out" ] && { echo "$out"; return 0; }
+		sleep 0.1
+	done
+}
+
+# journal_has RECORDS FIELD=VALUE: one of the export lines is that.
+journal_has() {
+	echo "$1" | grep -qxF "$2" || fail "journal: no $2 in: $1"
+}
+
+# esp_rx_recent NS: show -j says ESP from the peer arrived at most 10 s ago.
+esp_rx_recent() {
+	ip netns exec "$1" "$SGWCTL" -j show 2>/dev/null | python3 -c '
+import json, sys
+def find(o):
+    if isinstance(o, dict):
+        if "esp-rx-ago" in o:
+            yield o["esp-rx-ago"]
+        for v in o.values():
+            yield from find(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from find(v)
+sys.exit(0 if any(v is not None and v <= 10 for v in find(json.load(sys.stdin))) else 1)'
+}
+
 # reload_a: the daemon's answer to "sgwctl reload" on A.
 reload_a() {
 	ip netns exec "$gA" "$SGWCTL" reload 2>&1 || fail "reload refused"
@@ -60,13 +116,37 @@ test_keys_and_reload() {
 	sgw_conf "$work/b.conf" gw 192.0.2.2 192.0.2.1 $NETS_B $NETS_A \
 		"$IKEP" aes256gcm16-aes128gcm16
 	sgw_daemon "$gA" "$work/a.conf"
-	sgw_daemon "$gB" "$work/b.conf"
+	# B logs into the journal, as under systemd: stderr is the stream
+	# that JOURNAL_STREAM names.
+	journal_start
+	touch "$work/daemon-$gB.log"
+	JOURNAL_STREAM=$(stat -c %d:%i "$work/daemon-$gB.log") \
+		sgw_daemon "$gB" "$work/b.conf"
 	ip -n "$gA" route add $NETS_B dev sgw1
 	ip -n "$gB" route add $NETS_A dev sgw1
 	# At start, from the file.
 	expect_eq "module at start" "$(kernel "$gA")" "1400 1300 set after-encryption"
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping across"
+	# When ESP from the peer last arrived (the daemon reads the SA
+	# counters every 2 s), in JSON and in words.
+	until_s 20 esp_rx_recent "$gA" || fail "show: no recent esp-rx-ago after the pings"
+	expect_match "show: last ESP" "$(ip netns exec "$gA" "$SGWCTL" show gw)" \
+		"last ESP from the peer [0-9]+s ago"
+	# B's records reached the journal with their fields, from B's daemon.
+	out=$(journal_event "$(cat "$work/daemon-$gB.pid")" gw established)
+	journal_has "$out" "SGW_TUNNEL=gw"
+	journal_has "$out" "SGW_EVENT=established"
+	journal_has "$out" "SGW_PEER=192.0.2.1"
+	journal_has "$out" "PRIORITY=6"
+	echo "$out" | grep -qx 'MESSAGE=.*established.*' || fail "journal: no message: $out"
+	# The configured name wherever a tunnel is named, and in completion.
+	expect_eq "tunnel show by configured name" "$(ip netns exec "$gA" "$SGWCTL" -j tunnel show gw |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["ifname"])')" sgw1
+	expect_eq "sa show by configured name" "$(ip netns exec "$gA" "$SGWCTL" -j sa show gw |
+		python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" 2
+	expect_eq "completion: the daemon's names and interfaces" \
+		"$(ip netns exec "$gA" "$SGWCTL" --complete-tunnels | tr '\n' ' ')" "gw sgw1 "
 	read -r name state rx1 tx1 <<< "$(brief "$gA")"
 	expect_eq "show --brief: name, state" "$name $state" "gw established"
 	[ "$rx1" -ge 252 ] && [ "$tx1" -ge 252 ] ||

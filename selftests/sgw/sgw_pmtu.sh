@@ -105,11 +105,14 @@ test_mtu_formula() {
 			expect_eq "$alg over IPv$fam: tunnel MTU" "$(field "$a" "t['tunnel-mtu']")" \
 				"$(inner_mtu 1500 "$ip" "$iv" "$icv" "$block")"
 		done
-		# The underlay shrinks: the tunnel follows, and so does the device.
+		# The underlay shrinks: the tunnel follows; the device keeps the
+		# LAN's MTU until the LAN shrinks too, then follows the path.
 		ip -n "$a" link set wan0 mtu 1400
 		expect_eq "IPv$fam: path after" "$(field "$a" "t['path-mtu']")" 1400
 		expect_eq "IPv$fam: tunnel MTU after" "$(field "$a" "t['tunnel-mtu']")" \
 			"$(inner_mtu 1400 "$ip" "$iv" "$icv" "$block")"
+		expect_eq "IPv$fam: device MTU, LAN wider" "$(x "$a" cat /sys/class/net/sgw1/mtu)" 1500
+		ip -n "$a" link set lan0 mtu 1400
 		expect_eq "IPv$fam: device MTU" "$(x "$a" cat /sys/class/net/sgw1/mtu)" 1400
 		x "$a" "$SGWCTL" tunnel set 1 mtu 1300
 		expect_eq "IPv$fam: configured" "$(field "$a" "t['tunnel-mtu']")" 1300
@@ -265,6 +268,31 @@ test_pmtu_learning() {
 		fail "a packet of the learned tunnel MTU must pass"
 }
 
+# The gateway's own uplink is narrower than its LAN (a 1280-byte WAN, a
+# 1500-byte LAN): the first ICMP a too-big DF packet draws must carry the
+# exact tunnel MTU, not the uplink's MTU (two rounds of path MTU discovery
+# where one should do).
+test_narrow_uplink() {
+	require_module
+	require_cmd tcpdump
+	setup 4
+	local mtu cap
+	mtu=$(inner_mtu 1280 20 8 16 4)
+	ip -n "$a" link set wan0 mtu 1280
+	ip -n "$r" link set ra mtu 1280
+	expect_eq "path MTU" "$(field "$a" "t['path-mtu']")" 1280
+	expect_eq "tunnel MTU" "$(field "$a" "t['tunnel-mtu']")" "$mtu"
+	cap=$(capture "$h" eth0 "icmp and src host 10.1.0.1" \
+		x "$h" ping -M do -c 1 -W 2 -s 1400 10.2.0.2)
+	expect_eq "ICMP errors for the 1428-byte packet" "$(echo "$cap" | grep -c 'need to frag')" 1
+	expect_match "the first ICMP's MTU" "$cap" "need to frag \(mtu $mtu\)"
+	expect_eq "frag-needed counter" "$(field "$a" "t['events']['frag-needed']")" 1
+	x "$h" ping -M do -c 1 -W 2 -s $((mtu - 28)) 10.2.0.2 > /dev/null ||
+		fail "a packet of exactly the tunnel MTU must pass"
+	# The device is never narrower than the LAN it is fed from.
+	expect_eq "device MTU" "$(x "$a" cat /sys/class/net/sgw1/mtu)" 1500
+}
+
 # Send 1 MB from h to k over TCP; prints the bytes k received in @1 s, or
 # -1 when no connection was made.
 tcp_transfer() {
@@ -382,12 +410,13 @@ s.settimeout(8); c, _ = s.accept()' &
 	expect_match "SYN-ACK clamped" "$(echo "$cap" | grep '10.2.0.2.5002 >')" "mss $((mtu - 40)),"
 }
 
-ktap_begin 8
+ktap_begin 9
 run_test "tunnel MTU equals the overhead formula, follows the underlay" test_mtu_formula
 run_test "DF set: ICMP fragmentation needed / packet too big with the exact MTU" test_df_icmp
 run_test "fragmentation before and after encryption; DF honoured with any outer-df" test_fragment_modes
 run_test "outer DF bit: copy, set, clear" test_outer_df
 run_test "path MTU learned from ICMP about our ESP" test_pmtu_learning
+run_test "uplink narrower than the LAN: the first ICMP has the exact MTU" test_narrow_uplink
 run_test "MSS clamping saves TCP across an ICMP black hole" test_mss_black_hole
 run_test "IPv6: 1280-byte packets pass a tunnel with a smaller MTU" test_ipv6_1280
 run_test "kernel ESP (as under strongSwan) as the peer: same ICMP and MSS clamp" test_xfrm_peer

@@ -117,6 +117,7 @@ test_quickstart_sgw() {
 }
 
 test_quickstart_charon() {
+	local out
 	require_cmd swanctl
 	[ -x "$CHARON" ] || skip "charon is not installed"
 	setup
@@ -127,11 +128,20 @@ test_quickstart_charon() {
 		"$(cut -c3- "/etc/netns/$gA/sgw/site.psk" | base64 -d | od -An -tx1 | tr -d ' \n')"
 	CHARON_INSTALL_ROUTES=yes charon_start "$gB"
 	export STRONGSWAN_CONF=$work/charon-$gB/strongswan.conf
-	ip netns exec "$gB" sysctl -qw net.ipv4.ip_forward=1
 	run_side "$gB" "B swanctl"
 	unset STRONGSWAN_CONF
 	reaches
 	expect_crosswise "sgw and charon" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
+	# Both ways through B's firewall (strongswan.nft), whose forward
+	# policy is drop: B's side starts a flow too.
+	ping_ok "$hB" 10.1.0.2 || fail "hB cannot reach hA through B's firewall"
+	expect_eq "B forwards" "$(ip netns exec "$gB" sysctl -n net.ipv4.ip_forward)" 1
+	out=$(ip netns exec "$gB" nft list chain inet strongswan forward)
+	expect_match "B's forward policy" "$out" "policy drop"
+	expect_match "B's rule out to A's network" "$out" \
+		'iifname "lan0" ip daddr 10\.1\.0\.0/24 rt ipsec exists accept'
+	expect_match "B's rule in from A's network" "$out" \
+		'ip saddr 10\.1\.0\.0/24 oifname "lan0" meta ipsec exists accept'
 }
 
 tests=(

@@ -92,9 +92,10 @@ int parse_tunnel_ref(const char *s, struct sgw_tunnel_ref *ref, char *err,
 int parse_yes_no(const char *field, const char *s, bool *out, char *err,
 		 size_t errlen)
 {
-	if (!strcmp(s, "yes")) {
+	/* on and off too, as everywhere in sgwctl and sgw.conf. */
+	if (!strcmp(s, "yes") || !strcmp(s, "on")) {
 		*out = true;
-	} else if (!strcmp(s, "no")) {
+	} else if (!strcmp(s, "no") || !strcmp(s, "off")) {
 		*out = false;
 	} else {
 		snprintf(err, errlen, "%s \"%s\" is not valid: expected yes or no",

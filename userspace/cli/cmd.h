@@ -59,5 +59,6 @@ int cmd_metrics(struct ctx *ctx, int argc, char **argv);
 int cmd_trace(struct ctx *ctx, int argc, char **argv);
 /* complete.c: what the bash completion is built from. */
 int complete_spec(struct ctx *ctx, const struct command *cmds);
+int complete_tunnels(int argc, char **argv);
 
 #endif

@@ -169,8 +169,8 @@ static int sa_add(struct ctx *ctx, int argc, char **argv)
 
 	(void)ctx;
 	if (argc < 1)
-		return usage_error("sa add: name a tunnel (id or interface)");
-	if (parse_tunnel_ref(argv[0], &a.ref, err, sizeof(err)))
+		return usage_error("sa add: name a tunnel (id, interface or configured name)");
+	if (parse_tunnel_arg(argv[0], &a.ref, err, sizeof(err)))
 		return usage_error("sa add: %s", err);
 	/* KEYWORD VALUE pairs, and "encap SPORT DPORT" with two values. */
 	for (i = 1; i < argc; i += 2) {
@@ -233,8 +233,8 @@ static int sa_del(struct ctx *ctx, int argc, char **argv)
 
 	(void)ctx;
 	if (argc < 1)
-		return usage_error("sa del: name a tunnel (id or interface)");
-	if (parse_tunnel_ref(argv[0], &ref, err, sizeof(err)))
+		return usage_error("sa del: name a tunnel (id, interface or configured name)");
+	if (parse_tunnel_arg(argv[0], &ref, err, sizeof(err)))
 		return usage_error("sa del: %s", err);
 	for (i = 1; i < argc; i += 2) {
 		if (i + 1 >= argc)
@@ -274,8 +274,8 @@ static int optional_tunnel(const char *cmd, int argc, char **argv,
 
 	memset(ref, 0, sizeof(*ref));
 	if (argc > 1)
-		return usage_error("%s: at most one tunnel (id or interface)", cmd);
-	if (argc == 1 && parse_tunnel_ref(argv[0], ref, err, sizeof(err)))
+		return usage_error("%s: at most one tunnel (id, interface or configured name)", cmd);
+	if (argc == 1 && parse_tunnel_arg(argv[0], ref, err, sizeof(err)))
 		return usage_error("%s: %s", cmd, err);
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "conf_keys.h"
 #include "ctl.h"
 #include "daemon_client.h"
 #include "json.h"
@@ -93,6 +94,46 @@ static int parse_setting(const char *key, const char *value,
 	return ret;
 }
 
+/* sgw.conf's words for the keywords, accepted here as well. */
+static void canonical_keyword(char **kw)
+{
+	static const char *const words[][2] = {
+		{ "local-networks", "local-ts" },
+		{ "remote-networks", "remote-ts" },
+		{ "interface", "name" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(*kw, words[i][0]))
+			*kw = (char *)words[i][1];
+}
+
+/*
+ * "; did you mean ..." for an unknown @word, naming the one of @keywords
+ * (space-separated) it most likely meant by sgw.conf's matcher (the
+ * beginning of one key, swanctl's and wg's words, a near spelling);
+ * "" when none.
+ */
+static void keyword_hint(const char *word, const char *keywords, char *buf,
+			 size_t len)
+{
+	const char *key = sgw_conf_key_suggest(SGW_CONF_SEC_TUNNEL, word,
+					       strlen(word));
+	char name[48], list[192], pad[52];
+	char *kw = name;
+
+	*buf = '\0';
+	if (!key || strlen(key) >= sizeof(name))
+		return;
+	strcpy(name, key);
+	canonical_keyword(&kw);
+	snprintf(list, sizeof(list), " %s ", keywords);
+	snprintf(pad, sizeof(pad), " %s ", kw);
+	if (strstr(list, pad))
+		snprintf(buf, len, "; did you mean \"%s\"?", kw);
+}
+
 /* The kernel checks this too; here the message can name both values. */
 static int check_families(const char *cmd, const struct sgw_tunnel_config *cfg)
 {
@@ -110,7 +151,7 @@ static int check_families(const char *cmd, const struct sgw_tunnel_config *cfg)
 
 static int tunnel_add(struct ctx *ctx, int argc, char **argv)
 {
-	char ifname[SGW_IFNAMSIZ] = "", err[256];
+	char ifname[SGW_IFNAMSIZ] = "", err[256], hint[64];
 	struct sgw_tunnel_config cfg = { 0 };
 	struct sgw_tunnel_info t;
 	struct sgwnl *nl;
@@ -118,6 +159,7 @@ static int tunnel_add(struct ctx *ctx, int argc, char **argv)
 	int i, ret;
 
 	for (i = 0; i < argc; i += 2) {
+		canonical_keyword(&argv[i]);
 		if (i + 1 >= argc)
 			return usage_error("tunnel add: \"%s\" needs a value", argv[i]);
 		if (keyword_repeated(argv, 0, i))
@@ -131,9 +173,12 @@ static int tunnel_add(struct ctx *ctx, int argc, char **argv)
 		else
 			ret = parse_setting(argv[i], argv[i + 1], &cfg, err,
 					    sizeof(err));
-		if (ret == -ENOENT)
-			return usage_error("tunnel add: unknown keyword \"%s\" (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)",
-					   argv[i]);
+		if (ret == -ENOENT) {
+			keyword_hint(argv[i], "id name local remote local-ts remote-ts enabled mtu mss outer-df fragment protect-gateways",
+				     hint, sizeof(hint));
+			return usage_error("tunnel add: unknown keyword \"%s\"%s (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)",
+					   argv[i], hint);
+		}
 		if (ret)
 			return usage_error("tunnel add: %s", err);
 	}
@@ -196,23 +241,27 @@ static int tunnel_set(struct ctx *ctx, int argc, char **argv)
 	struct sgw_tunnel_config cfg = { 0 };
 	struct sgw_tunnel_ref ref;
 	struct sgwnl *nl;
-	char err[256];
+	char err[256], hint[64];
 	int i, ret;
 
 	(void)ctx;
 	if (argc < 1)
-		return usage_error("tunnel set: name a tunnel (id or interface)");
-	if (parse_tunnel_ref(argv[0], &ref, err, sizeof(err)))
+		return usage_error("tunnel set: name a tunnel (id, interface or configured name)");
+	if (parse_tunnel_arg(argv[0], &ref, err, sizeof(err)))
 		return usage_error("tunnel set: %s", err);
 	for (i = 1; i < argc; i += 2) {
+		canonical_keyword(&argv[i]);
 		if (i + 1 >= argc)
 			return usage_error("tunnel set: \"%s\" needs a value", argv[i]);
 		if (keyword_repeated(argv, 1, i))
 			return usage_error("tunnel set: \"%s\" given twice", argv[i]);
 		ret = parse_setting(argv[i], argv[i + 1], &cfg, err, sizeof(err));
-		if (ret == -ENOENT)
-			return usage_error("tunnel set: unknown keyword \"%s\" (expected local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)",
-					   argv[i]);
+		if (ret == -ENOENT) {
+			keyword_hint(argv[i], "local remote local-ts remote-ts enabled mtu mss outer-df fragment protect-gateways",
+				     hint, sizeof(hint));
+			return usage_error("tunnel set: unknown keyword \"%s\"%s (expected local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)",
+					   argv[i], hint);
+		}
 		if (ret)
 			return usage_error("tunnel set: %s", err);
 	}
@@ -252,8 +301,8 @@ static int tunnel_del(struct ctx *ctx, int argc, char **argv)
 
 	(void)ctx;
 	if (argc != 1)
-		return usage_error("tunnel del: name exactly one tunnel (id or interface)");
-	if (parse_tunnel_ref(argv[0], &ref, err, sizeof(err)))
+		return usage_error("tunnel del: name exactly one tunnel (id, interface or configured name)");
+	if (parse_tunnel_arg(argv[0], &ref, err, sizeof(err)))
 		return usage_error("tunnel del: %s", err);
 	nl = open_kernel();
 	if (!nl)
@@ -275,8 +324,8 @@ static int tunnel_show(struct ctx *ctx, int argc, char **argv)
 	int ret;
 
 	if (argc > 1)
-		return usage_error("tunnel show: at most one tunnel (id or interface)");
-	if (argc == 1 && parse_tunnel_ref(argv[0], &ref, err, sizeof(err)))
+		return usage_error("tunnel show: at most one tunnel (id, interface or configured name)");
+	if (argc == 1 && parse_tunnel_arg(argv[0], &ref, err, sizeof(err)))
 		return usage_error("tunnel show: %s", err);
 	nl = open_kernel();
 	if (!nl)

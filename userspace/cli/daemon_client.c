@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The CLI's calls to the IKE daemon over the control socket (ctl.h). */
 
+#include <ctype.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "args.h"
 #include "cmd.h"
+#include "conf_check.h"
+#include "conf_model.h"
+#include "conf_parse.h"
 #include "ctl.h"
 #include "daemon_client.h"
 #include "json.h"
@@ -73,4 +79,51 @@ int daemon_status(struct ctl_reply *r)
 		return -EIO;
 	}
 	return 0;
+}
+
+/*
+ * The id of the configured tunnel @name: the running daemon's, else the
+ * one in /etc/sgw/sgw.conf; 0 when there is none.
+ */
+static uint32_t configured_id(const char *name)
+{
+	struct ctl_request req = { .verb = CTL_STATUS };
+	struct sgw_conf_problems probs;
+	struct sgw_conf conf;
+	struct ctl_reply r;
+	uint32_t id = 0;
+	char err[256];
+	size_t i;
+
+	if (!ctl_call(&req, 10000, &r, err, sizeof(err))) {
+		for (i = 0; r.ok && i < r.n && !id; i++)
+			if (!strcmp(r.v[i].name, name))
+				id = r.v[i].id;
+		ctl_reply_free(&r);
+		return id;
+	}
+	if (sgw_conf_load_all(SGW_CONF_DEFAULT_PATH, &conf, &probs) >= 0)
+		for (i = 0; i < conf.n_tunnels && !id; i++)
+			if (!strcmp(conf.tunnels[i].name, name))
+				id = conf.tunnels[i].id;
+	sgw_conf_free(&conf);
+	sgw_conf_problems_free(&probs);
+	return id;
+}
+
+int parse_tunnel_arg(const char *s, struct sgw_tunnel_ref *ref, char *err,
+		     size_t errlen)
+{
+	int ret = parse_tunnel_ref(s, ref, err, errlen);
+	uint32_t id;
+
+	if (ret && isdigit((unsigned char)*s))
+		return ret;
+	/* Not an interface here: perhaps a configured tunnel's name. */
+	if ((ret || !if_nametoindex(ref->ifname)) && (id = configured_id(s))) {
+		memset(ref, 0, sizeof(*ref));
+		ref->id = id;
+		return 0;
+	}
+	return ret;
 }

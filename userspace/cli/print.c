@@ -399,11 +399,19 @@ void print_ike(FILE *out, const struct ctl_tunnel *t)
 			t->remote[0] ? t->remote : "unresolved",
 			t->remote_name);
 	if (!strcmp(t->state, "established")) {
+		char quiet[32];
+
 		age_str(t->age, age, sizeof(age));
+		age_str(t->quiet, quiet, sizeof(quiet));
 		fprintf(out, "  IKE SA %016" PRIx64 "_i%s %016" PRIx64 "_r%s %s, "
-			"peer %s, age %s\n", t->spi_i, t->initiator ? "*" : "",
-			t->spi_r, t->initiator ? "" : "*", t->proposal,
-			t->peer_id, age);
+			"peer %s, age %s, last message from the peer %s ago\n",
+			t->spi_i, t->initiator ? "*" : "", t->spi_r,
+			t->initiator ? "" : "*", t->proposal, t->peer_id, age,
+			quiet);
+		if (t->esp_rx_seen)
+			fprintf(out, "  last ESP from the peer %s ago\n",
+				(age_str(t->esp_rx_ago, quiet, sizeof(quiet)),
+				 quiet));
 		if (t->ike_tunnel && t->ike_tunnel != t->id)
 			fprintf(out, "    of tunnel %" PRIu32 ": this tunnel's "
 				"CHILD SA rides on it (the peer asked there)\n",
@@ -523,6 +531,10 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 		json_string(j, "esp-silent", t->esp_silent);
 	else
 		json_null(j, "esp-silent");
+	if (t->esp_rx_seen)
+		json_u64(j, "esp-rx-ago", t->esp_rx_ago);
+	else
+		json_null(j, "esp-rx-ago");
 	if (t->failure[0])
 		json_string(j, "failure", t->failure);
 	else

@@ -77,6 +77,8 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--complete-spec")) {
 			return complete_spec(&ctx, commands);
+		} else if (!strcmp(argv[i], "--complete-tunnels")) {
+			return complete_tunnels(argc - i - 1, argv + i + 1);
 		} else {
 			return usage_error("unknown option \"%s\"", argv[i]);
 		}

@@ -298,6 +298,15 @@ const struct sgw_conf_key *sgw_conf_key_by_id(enum sgw_conf_key_id id)
 	return NULL;
 }
 
+/* sgwctl's words for tunnel keys, accepted in the file as well. */
+static const struct {
+	const char *alias, *key;
+} cli_words[] = {
+	{ "local-ts", "local-networks" },
+	{ "remote-ts", "remote-networks" },
+	{ "name", "interface" },
+};
+
 const struct sgw_conf_key *sgw_conf_key_find(enum sgw_conf_section section,
 					     const char *name, size_t len)
 {
@@ -308,6 +317,12 @@ const struct sgw_conf_key *sgw_conf_key_find(enum sgw_conf_section section,
 		    strlen(keys[i].name) == len &&
 		    memcmp(keys[i].name, name, len) == 0)
 			return &keys[i];
+	for (i = 0; section == SGW_CONF_SEC_TUNNEL &&
+	     i < sizeof(cli_words) / sizeof(cli_words[0]); i++)
+		if (strlen(cli_words[i].alias) == len &&
+		    memcmp(cli_words[i].alias, name, len) == 0)
+			return sgw_conf_key_find(section, cli_words[i].key,
+						 strlen(cli_words[i].key));
 	return NULL;
 }
 

@@ -109,6 +109,13 @@ static int parse_choice(const struct sgw_conf_key *k, const char *text,
 			return 0;
 		}
 	}
+	/* Every switch takes yes/no and on/off alike, as the CLI does. */
+	if (k->type == SGW_CONF_T_BOOL &&
+	    (!strcmp(text, "yes") || !strcmp(text, "on") ||
+	     !strcmp(text, "no") || !strcmp(text, "off"))) {
+		*out = !strcmp(text, "yes") || !strcmp(text, "on");
+		return 0;
+	}
 	if (k->type == SGW_CONF_T_BOOL)
 		return refuse(v, "expected %s or %s", k->choices[1],
 			      k->choices[0]);

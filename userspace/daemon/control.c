@@ -88,6 +88,10 @@ void fill_status(struct daemon *d, const struct rtun *rt,
 	ct->rekey_in = secs(st.rekey_in_ms);
 	ct->retry_in = secs(st.retry_in_ms);
 	ct->quiet = st.quiet_ms / 1000;
+	if (rt->dp_rx_at) {
+		ct->esp_rx_seen = true;
+		ct->esp_rx_ago = (uint64_t)(now_ms() - rt->dp_rx_at) / 1000;
+	}
 	ct->held = st.held;
 	ct->child_rekeys = st.child_rekeys;
 	ct->ike_rekeys = st.ike_rekeys;

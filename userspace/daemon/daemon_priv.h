@@ -69,6 +69,7 @@ struct rtun {
 	uint64_t dp_in, dp_out;
 	long long dp_since;
 	char esp_silent[448];		/* what was logged; "" when fine */
+	long long dp_rx_at;		/* when ESP from the peer was last seen */
 	struct {			/* log.c: the state last logged */
 		enum ike_tunnel_state state;
 		uint64_t rekeys;

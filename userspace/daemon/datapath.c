@@ -50,7 +50,10 @@ static void watch(struct daemon *d, struct rtun *rt, long long now)
 	if (in < rt->dp_in || out < rt->dp_out) {
 		/* Other SAs (a rekey): a new baseline. */
 		rt->dp_since = 0;
+		if (in)
+			rt->dp_rx_at = now;
 	} else if (in > rt->dp_in) {
+		rt->dp_rx_at = now;
 		if (rt->esp_silent[0])
 			dlog(d, SGW_CONF_LOG_INFO, rt->name, "ESP from the "
 			     "peer arrives again");

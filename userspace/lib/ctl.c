@@ -158,6 +158,8 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 		put_u64(f, "rekey-in", t->rekey_in);
 		put_u64(f, "retry-in", t->retry_in);
 		put_u64(f, "quiet", t->quiet);
+		if (t->esp_rx_seen)
+			put_u64(f, "esp-rx-ago", t->esp_rx_ago);
 		put_u64(f, "held", t->held);
 		put_u64(f, "child-rekeys", t->child_rekeys);
 		put_u64(f, "ike-rekeys", t->ike_rekeys);
@@ -397,6 +399,10 @@ static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 		t->retry_in = num(v, 10);
 	else if (!strcmp(k, "quiet"))
 		t->quiet = num(v, 10);
+	else if (!strcmp(k, "esp-rx-ago")) {
+		t->esp_rx_seen = true;
+		t->esp_rx_ago = num(v, 10);
+	}
 	else if (!strcmp(k, "held"))
 		t->held = num(v, 10) != 0;
 	else if (!strcmp(k, "child-rekeys"))

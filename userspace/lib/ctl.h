@@ -138,6 +138,8 @@ struct ctl_tunnel {
 	uint64_t rekey_in;		/* seconds, at least 1; 0: none */
 	uint64_t retry_in;		/* seconds, at least 1; 0: none */
 	uint64_t quiet;			/* seconds since the peer last spoke */
+	bool esp_rx_seen;		/* ESP from the peer seen (while up) */
+	uint64_t esp_rx_ago;		/* seconds since, to the daemon's poll */
 	bool held;
 	uint32_t child_rekeys, ike_rekeys, collisions, liveness_failures;
 	uint32_t restarts;

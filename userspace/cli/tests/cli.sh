@@ -35,12 +35,31 @@ expect 2 'sgwctl: tunnel add: "local" given twice' \
 	tunnel add local 192.0.2.1 local 192.0.2.3
 expect 2 'sgwctl: tunnel add: unknown keyword "peer" (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)' \
 	tunnel add peer 192.0.2.1
+# did-you-mean by spelling and by swanctl's and wg's words
+expect 2 'sgwctl: tunnel add: unknown keyword "idd"; did you mean "id"? (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)' \
+	tunnel add idd 1
+expect 2 'sgwctl: tunnel add: unknown keyword "local_ts"; did you mean "local-ts"? (expected id, name, local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)' \
+	tunnel add local_ts 10.1.0.0/24
+expect 2 'sgwctl: tunnel set: unknown keyword "AllowedIPs"; did you mean "remote-ts"? (expected local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)' \
+	tunnel set 1 AllowedIPs 10.2.0.0/24
+expect 2 'sgwctl: tunnel set: unknown keyword "Endpoint"; did you mean "remote"? (expected local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways)' \
+	tunnel set 1 Endpoint 192.0.2.1
 expect 2 'sgwctl: tunnel set: nothing to change; give local, remote, local-ts, remote-ts, enabled, mtu, mss, outer-df, fragment or protect-gateways' \
 	tunnel set sgw1
 expect 2 'sgwctl: tunnel set: "remote-ts" needs a value' \
 	tunnel set 1 remote-ts
-expect 2 'sgwctl: tunnel set: enabled "on" is not valid: expected yes or no' \
-	tunnel set 1 enabled on
+expect 2 'sgwctl: tunnel set: enabled "maybe" is not valid: expected yes or no' \
+	tunnel set 1 enabled maybe
+# yes/no and on/off alike, sgw.conf's key names as aliases: those pass,
+# and the last keyword's bad value is what stops them.
+expect 2 'sgwctl: tunnel set: mtu "5" is not valid: expected auto or a number from 68 to 65535' \
+	tunnel set 1 enabled on protect-gateways yes mtu 5
+expect 2 'sgwctl: tunnel add: mtu "5" is not valid: expected auto or a number from 68 to 65535' \
+	tunnel add interface x local-networks 10.1.0.0/24 remote-networks 10.2.0.0/24 enabled off mtu 5
+expect 2 'sgwctl: tunnel add: local-ts "10.1.0.5/24" has host bits set: did you mean 10.1.0.0/24?' \
+	tunnel add local-networks 10.1.0.5/24
+expect 2 'sgwctl: tunnel add: "name" given twice' \
+	tunnel add name x interface y
 expect 2 'sgwctl: tunnel set: tunnel id "0" is not valid: expected a number from 1 to 65535' \
 	tunnel set 0 enabled no
 expect 2 'sgwctl: sa add: spi "255" is not valid: 0 to 255 are reserved (RFC 4303); use 256 (0x100) to 4294967295 (0xffffffff)' \
@@ -69,7 +88,7 @@ expect 2 'sgwctl: sa add: soft-seconds 3600 is not below hard-seconds 3600; the 
 	sa add 1 dir in spi 0x1001 alg aes-gcm-128 key-file k soft-seconds 3600 hard-seconds 3600
 expect 2 'sgwctl: sa del: missing "spi SPI"' sa del 1 dir in
 expect 2 'sgwctl: sa del: dir "both" is not valid: expected in or out' sa del 1 dir both spi 256
-expect 2 'sgwctl: sa flush: at most one tunnel (id or interface)' sa flush 1 2
+expect 2 'sgwctl: sa flush: at most one tunnel (id, interface or configured name)' sa flush 1 2
 expect 2 'sgwctl: sa show: tunnel interface "a/b" is not valid: use 1 to 15 characters without '"'/'"', '"':'"' or spaces' \
 	sa show a/b
 expect 2 'sgwctl: monitor: --count "0" is not valid: expected a number from 1 to 18446744073709551615' \

@@ -105,6 +105,10 @@ static void test_yes_no(void **state)
 	assert_true(v);
 	assert_int_equal(parse_yes_no("esn", "no", &v, err, sizeof(err)), 0);
 	assert_false(v);
+	assert_int_equal(parse_yes_no("enabled", "on", &v, err, sizeof(err)), 0);
+	assert_true(v);
+	assert_int_equal(parse_yes_no("enabled", "off", &v, err, sizeof(err)), 0);
+	assert_false(v);
 	assert_int_not_equal(parse_yes_no("enabled", "true", &v, err, sizeof(err)), 0);
 	assert_string_equal(err, "enabled \"true\" is not valid: expected yes or no");
 	assert_int_not_equal(parse_yes_no("enabled", "YES", &v, err, sizeof(err)), 0);

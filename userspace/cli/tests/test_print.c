@@ -519,7 +519,8 @@ static void test_ike_shared(void **state)
 	finish(f, "ike gw2 (tunnel 2, sgw2): established, 192.0.2.1 as "
 		  "fqdn:sgw.example -> 192.0.2.2\n"
 		  "  IKE SA 0123456789abcdef_i 1111222233334444_r* "
-		  "aes128gcm16-prfsha256-ecp256, peer fqdn:c.example, age 0s\n"
+		  "aes128gcm16-prfsha256-ecp256, peer fqdn:c.example, age 0s, "
+		  "last message from the peer 0s ago\n"
 		  "    of tunnel 1: this tunnel's CHILD SA rides on it (the peer "
 		  "asked there)\n"
 		  "  refresh: 0 CHILD SA rekeys, 0 IKE SA rekeys, 0 collisions, "
@@ -572,6 +573,9 @@ static void test_ike_refresh(void **state)
 	strcpy(t.proposal, "aes256gcm16-prfsha384-ecp384");
 	strcpy(t.peer_id, "198.51.100.1");
 	t.age = 125;
+	t.quiet = 12;
+	t.esp_rx_seen = true;
+	t.esp_rx_ago = 3;
 	t.generation = 2;
 	t.rekey_in = 13500;
 	t.child_rekeys = 5;
@@ -601,7 +605,8 @@ static void test_ike_refresh(void **state)
 	strcpy(t.child[2].remote_ts, "198.51.100.1/32");
 	print_ike(f, &t);
 	finish(f, "ike branch (tunnel 2, sgw2): established, 192.0.2.1 as 192.0.2.1 -> 198.51.100.1\n"
-		  "  IKE SA 1122334455667788_i* 99aabbccddeeff00_r aes256gcm16-prfsha384-ecp384, peer 198.51.100.1, age 2m05s\n"
+		  "  IKE SA 1122334455667788_i* 99aabbccddeeff00_r aes256gcm16-prfsha384-ecp384, peer 198.51.100.1, age 2m05s, last message from the peer 12s ago\n"
+		  "  last ESP from the peer 3s ago\n"
 		  "  CHILD SA in 0xc1000002 out 0xc2000002 aes256gcm16, age 4s, 10.1.0.0/16 === 10.2.0.0/16\n"
 		  "    generation 6, rekey in 50m56s\n"
 		  "  CHILD SA in 0xc1000001 out 0xc2000001 aes256gcm16, age 4s, 10.1.0.0/16 === 10.2.0.0/16\n"
@@ -615,10 +620,11 @@ static void test_ike_refresh(void **state)
 	json_end(&j);
 	fclose(f);
 	assert_non_null(strstr(buf, "\"refresh\":{\"generation\":2,\"rekey-in\":13500,"
-			       "\"retry-in\":null,\"quiet\":0,\"held\":false,"
+			       "\"retry-in\":null,\"quiet\":12,\"held\":false,"
 			       "\"child-rekeys\":5,\"ike-rekeys\":1,\"collisions\":1,"
 			       "\"liveness-failures\":0,\"restarts\":0,"
 			       "\"reauths\":0}"));
+	assert_non_null(strstr(buf, "\"esp-silent\":null,\"esp-rx-ago\":3"));
 	assert_non_null(strstr(buf, "\"generation\":5,\"rekey-in\":null,"
 			       "\"role\":\"replaced\",\"mode\":\"tunnel\""));
 	assert_non_null(strstr(buf, "\"local-ts\":\"192.0.2.1/32\",\"remote-ts\":"

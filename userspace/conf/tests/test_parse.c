@@ -207,6 +207,28 @@ static void line_errors(void **state)
 		  "is not allowed here");
 }
 
+/* sgwctl's words for three keys, and on/off for yes/no, in the file. */
+static void cli_words(void **state)
+{
+	struct sgw_conf c;
+	const struct sgw_conf_tunnel *t;
+
+	(void)state;
+	parse_ok(MIN_TUNNEL "local-ts = 10.1.0.0/24\nremote-ts = 10.2.0.0/24, "
+		 "10.3.0.0/24\nname = hq0\nenabled = on\nroutes = off\n", &c);
+	t = &c.tunnels[0];
+	assert_int_equal(t->local_networks.count, 1);
+	assert_int_equal(t->local_networks.v[0].plen, 24);
+	assert_int_equal(t->remote_networks.count, 2);
+	assert_string_equal(t->interface, "hq0");
+	assert_true(t->enabled);
+	assert_false(t->routes);
+	sgw_conf_free(&c);
+	parse_err(MIN_TUNNEL "local-networks = 10.1.0.0/24\nlocal-ts = 10.1.0.0/24\n",
+		  "sgw.conf:6: tunnel \"hq\": duplicate key \"local-networks\" "
+		  "(first set on line 5)");
+}
+
 static void duplicates(void **state)
 {
 	(void)state;
@@ -398,6 +420,7 @@ int main(void)
 		cmocka_unit_test(several_tunnels_and_global),
 		cmocka_unit_test(section_errors),
 		cmocka_unit_test(line_errors),
+		cmocka_unit_test(cli_words),
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test(required_keys),
 		cmocka_unit_test(bad_bytes),

@@ -77,8 +77,8 @@ static const struct row rows[] = {
 
 	OK("enabled", "yes", "yes"),
 	OK("enabled", "no", "no"),
-	BAD("enabled", "on", "key \"enabled\": invalid value \"on\" (expected "
-	    "yes or no)"),
+	OK("enabled", "on", "yes"),
+	OK("enabled", "off", "no"),
 	BAD("enabled", "Yes", "key \"enabled\": invalid value \"Yes\" "
 	    "(expected yes or no)"),
 
@@ -379,8 +379,10 @@ static const struct row rows[] = {
 
 	OK("auto-refresh", "on", "on"),
 	OK("auto-refresh", "off", "off"),
-	BAD("auto-refresh", "yes", "key \"auto-refresh\": invalid value "
-	    "\"yes\" (expected on or off)"),
+	OK("auto-refresh", "yes", "on"),
+	OK("auto-refresh", "no", "off"),
+	BAD("auto-refresh", "true", "key \"auto-refresh\": invalid value "
+	    "\"true\" (expected on or off)"),
 
 	OK("start", "on-demand", "on-demand"),
 	OK("start", "at-start", "at-start"),
@@ -425,7 +427,8 @@ static const struct row rows[] = {
 	    "or 68..65535)"),
 	OK("routes", "yes", "yes"),
 	OK("routes", "no", "no"),
-	BAD("routes", "on", "key \"routes\": invalid value \"on\" (expected "
+	OK("routes", "on", "yes"),
+	BAD("routes", "true", "key \"routes\": invalid value \"true\" (expected "
 	    "yes or no)"),
 	OK("route-table", "main", "main"),
 	OK("route-table", "254", "main"),
@@ -476,14 +479,16 @@ static const struct row rows[] = {
 	    "no)"),
 	OK("nat-traversal", "no", "no"),
 	OK("nat-traversal", "yes", "yes"),
-	BAD("nat-traversal", "off", "key \"nat-traversal\": invalid value "
-	    "\"off\" (expected yes or no)"),
+	OK("nat-traversal", "off", "no"),
+	BAD("nat-traversal", "maybe", "key \"nat-traversal\": invalid value "
+	    "\"maybe\" (expected yes or no)"),
 	OK("encap", "no", "no"),
 	OK("encap", "yes", "yes"),
 	BAD("encap", "force", "key \"encap\": invalid value \"force\" "
 	    "(expected yes or no)"),
 	OK("reauth", "yes", "yes"),
-	BAD("reauth", "on", "key \"reauth\": invalid value \"on\" (expected yes or no)"),
+	OK("reauth", "on", "yes"),
+	BAD("reauth", "1", "key \"reauth\": invalid value \"1\" (expected yes or no)"),
 	OK("nat-keepalive", "0", "0s"),
 	OK("nat-keepalive", "0s", "0s"),
 	OK("nat-keepalive", "20s", "20s"),

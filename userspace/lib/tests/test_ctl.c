@@ -166,6 +166,8 @@ static struct ctl_tunnel sample(void)
 	t.rekey_in = 13000;
 	t.retry_in = 0;
 	t.quiet = 5;
+	t.esp_rx_seen = true;
+	t.esp_rx_ago = 3;
 	t.held = true;
 	t.child_rekeys = 3;
 	t.ike_rekeys = 1;
@@ -228,7 +230,8 @@ static void test_reply_round_trip(void **state)
 	assert_non_null(strstr(buf, "child-generation 4\nchild-rekey-in 2999\n"
 			       "child-mode tunnel\n"));
 	assert_non_null(strstr(buf, "\ngeneration 2\nrekey-in 13000\n"
-			       "retry-in 0\nquiet 5\nheld 1\nchild-rekeys 3\n"
+			       "retry-in 0\nquiet 5\nesp-rx-ago 3\nheld 1\n"
+			       "child-rekeys 3\n"
 			       "ike-rekeys 1\ncollisions 1\n"
 			       "liveness-failures 2\nrestarts 2\nreauths 4\n"
 			       "esp-silent ESP from the peer 192.0.2.2 is not "
@@ -253,6 +256,7 @@ static void test_reply_round_trip(void **state)
 	assert_string_equal(back.v[1].state, "disabled");
 	assert_int_equal(back.v[1].n_children, 0);
 	assert_false(back.v[1].enabled);
+	assert_false(back.v[1].esp_rx_seen);
 	ctl_reply_free(&back);
 	ctl_reply_free(&r);
 	free(buf);
