@@ -67,7 +67,8 @@ print(sum(s["packets"] for s in json.load(sys.stdin) if s["dir"] == "out"))')
 metrics_check() {
 	local ns=$1 m=$work/metrics-$1
 
-	ip netns exec "$ns" "$SGWCTL" -j show --brief > "$m.before" &&
+	ip netns exec "$ns" "$SGWCTL" -j show > "$m.show" &&
+		ip netns exec "$ns" "$SGWCTL" -j show --brief > "$m.before" &&
 		ip netns exec "$ns" "$SGWCTL" -j tunnel show 1 > "$m.tbefore" &&
 		ip netns exec "$ns" "$SGWCTL" metrics > "$m.prom" &&
 		ip netns exec "$ns" "$SGWCTL" -j show --brief > "$m.after" &&
@@ -114,6 +115,15 @@ for reason in ("timeout", "auth", "proposal", "ts", "refused", "local"):
 assert one("sgw_tunnel_child_rekeys_total", **t) == 0
 assert one("sgw_daemon_ike_half_open") == 0
 assert one("sgw_daemon_ike_cookies_sent_total") == 0
+# A started the IKE SA: its IKE_SA_INIT and IKE_AUTH, answered by B.
+xchg = json.load(open(m + ".show"))["daemon"]["ike"]["exchanges"]
+for x in ("IKE_SA_INIT", "IKE_AUTH", "CREATE_CHILD_SA", "INFORMATIONAL"):
+    for who, key in (("local", "initiated"), ("peer", "answered")):
+        got = one("sgw_daemon_ike_exchanges_total", exchange=x, initiator=who)
+        assert got == xchg[x.lower()][key], (x, who, got, xchg)
+for x in ("IKE_SA_INIT", "IKE_AUTH"):
+    assert xchg[x.lower()] == {"initiated": 1, "answered": 0}, xchg
+assert xchg["create_child_sa"] == {"initiated": 0, "answered": 0}, xchg
 print("ok: %d packets out, %d in" % (after["tx_packets"], after["rx_packets"]))
 EOF_PY
 }

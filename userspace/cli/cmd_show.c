@@ -5,6 +5,7 @@
  * per tunnel with its state and transfer totals.
  */
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,8 @@ static bool wanted(const struct view *v, uint32_t id)
 static void show_load_json(struct json *j, const struct view *v)
 {
 	const struct ctl_ike_load *l = &v->ike.load;
+	unsigned int k;
+	size_t i;
 
 	if (!v->running || !l->valid) {
 		json_null(j, "ike");
@@ -68,6 +71,20 @@ static void show_load_json(struct json *j, const struct view *v)
 	json_u64(j, "cookies-sent", l->cookies_sent);
 	json_u64(j, "half-open-dropped", l->half_open_dropped);
 	json_u64(j, "half-open-expired", l->half_open_expired);
+	json_object_open(j, "exchanges");
+	for (k = 0; k < CTL_EXCHANGE_KINDS; k++) {
+		char key[32];
+
+		/* JSON keys are lower case: "ike_sa_init". */
+		for (i = 0; ctl_exchange_names[k][i] && i + 1 < sizeof(key); i++)
+			key[i] = (char)tolower((unsigned char)ctl_exchange_names[k][i]);
+		key[i] = '\0';
+		json_object_open(j, key);
+		json_u64(j, "initiated", l->exchanges[k][0]);
+		json_u64(j, "answered", l->exchanges[k][1]);
+		json_object_close(j);
+	}
+	json_object_close(j);
 	json_object_close(j);
 }
 

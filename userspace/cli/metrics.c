@@ -120,6 +120,7 @@ static const char *ike_name(const struct ctl_tunnel *t)
 static void format_daemon(FILE *out, const struct metrics_view *v)
 {
 	const struct ctl_ike_load *l = v->ike ? &v->ike->load : NULL;
+	unsigned int k;
 
 	family(out, "sgw_daemon_up", "gauge",
 	       "Whether the IKE daemon answers on its control socket.");
@@ -156,6 +157,14 @@ static void format_daemon(FILE *out, const struct metrics_view *v)
 	       "Half-open responder IKE SAs that expired without IKE_AUTH.");
 	fprintf(out, "sgw_daemon_ike_half_open_expired_total %" PRIu64 "\n",
 		l->half_open_expired);
+	family(out, "sgw_daemon_ike_exchanges_total", "counter",
+	       "IKE exchanges completed since start, by type and by who started them.");
+	for (k = 0; k < CTL_EXCHANGE_KINDS; k++) {
+		fprintf(out, "sgw_daemon_ike_exchanges_total{exchange=\"%s\",initiator=\"local\"} %" PRIu64 "\n",
+			ctl_exchange_names[k], l->exchanges[k][0]);
+		fprintf(out, "sgw_daemon_ike_exchanges_total{exchange=\"%s\",initiator=\"peer\"} %" PRIu64 "\n",
+			ctl_exchange_names[k], l->exchanges[k][1]);
+	}
 }
 
 static void format_kernel(FILE *out, const struct metrics_view *v)

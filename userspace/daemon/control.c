@@ -299,6 +299,8 @@ static enum outcome do_status(struct daemon *d, const struct rtun *only,
 			.half_open_dropped = l.half_open_dropped,
 			.half_open_expired = l.half_open_expired,
 		};
+		memcpy(r->load.exchanges, l.exchanges,
+		       sizeof(r->load.exchanges));
 	}
 	for (i = 0; i < d->n; i++) {
 		if (only && only != &d->t[i])

@@ -711,4 +711,5 @@ void ike_engine_load(const struct ike_engine *e, struct ike_engine_load *l)
 	l->cookies_sent = e->cnt.cookies_sent;
 	l->half_open_dropped = e->cnt.half_open_dropped;
 	l->half_open_expired = e->cnt.half_open_expired;
+	memcpy(l->exchanges, e->cnt.exchanges, sizeof(l->exchanges));
 }

@@ -64,6 +64,9 @@ struct ike_engine_ops {
 };
 
 /* Datagrams dropped without any state change, by reason. */
+/* The four exchange types of RFC 7296, counted from IKE_SA_INIT. */
+#define IKE_EXCHANGE_KINDS	4
+
 struct ike_counters {
 	uint64_t rx;
 	uint64_t tx;
@@ -81,6 +84,12 @@ struct ike_counters {
 	uint64_t half_open_expired;
 	uint64_t initial_contact_rx;	/* authenticated INITIAL_CONTACTs */
 	uint64_t init_refused;		/* IKE_SA_INIT refused: no proposal */
+	/*
+	 * Exchanges completed, by type (IKE_SA_INIT .. INFORMATIONAL, from
+	 * 0) and role: [0] ours, answered by the peer (an authentic
+	 * response); [1] the peer's, answered by us (a new response sent).
+	 */
+	uint64_t exchanges[IKE_EXCHANGE_KINDS][2];
 };
 
 enum ike_tunnel_state {
@@ -244,6 +253,7 @@ struct ike_engine_load {
 	uint64_t cookies_sent;
 	uint64_t half_open_dropped;
 	uint64_t half_open_expired;
+	uint64_t exchanges[IKE_EXCHANGE_KINDS][2];	/* ike_counters' */
 };
 
 /*

@@ -5,6 +5,13 @@
 #include "ike_exchange.h"
 #include "ike_trace.h"
 
+/* One more exchange of @exchange completed in @role (ike_counters). */
+static void count_exchange(struct ike_engine *e, uint8_t exchange, int role)
+{
+	if (exchange >= IKE_SA_INIT && exchange <= IKE_INFORMATIONAL)
+		e->cnt.exchanges[exchange - IKE_SA_INIT][role]++;
+}
+
 static uint8_t our_flags(const struct ike_sa *sa)
 {
 	return sa->initiator ? IKE_FLAG_I : 0;
@@ -106,6 +113,7 @@ int ike_xchg_send_response(struct ike_sa *sa, struct ike_msg_out *o,
 		goto out;
 	sa->peer_msgid = req->hdr.msgid + 1;
 	ike_send(sa->eng, &sa->local, &sa->remote, &sa->last_resp);
+	count_exchange(sa->eng, req->hdr.exchange, 1);
 	ret = 0;
 out:
 	ike_msg_out_release(o);
@@ -156,6 +164,7 @@ static void input_response(struct ike_sa *sa, struct ike_msg *m)
 		ike_nat_authentic(sa);
 	}
 	sa->last_rx = sa->eng->now;
+	count_exchange(sa->eng, m->hdr.exchange, 0);
 	r->handler(sa, m);
 }
 

@@ -117,6 +117,16 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 		put_u64(f, "cookies-sent", r->load.cookies_sent);
 		put_u64(f, "half-open-dropped", r->load.half_open_dropped);
 		put_u64(f, "half-open-expired", r->load.half_open_expired);
+		for (k = 0; k < CTL_EXCHANGE_KINDS; k++) {
+			char key[64], v[64];
+
+			snprintf(key, sizeof(key), "exchanges-%s",
+				 ctl_exchange_names[k]);
+			snprintf(v, sizeof(v), "%" PRIu64 " %" PRIu64,
+				 r->load.exchanges[k][0],
+				 r->load.exchanges[k][1]);
+			put(f, key, v);
+		}
 	}
 	for (i = 0; i < r->n; i++) {
 		const struct ctl_tunnel *t = &r->v[i];
@@ -423,6 +433,22 @@ static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 		decode_failures(t, v);
 }
 
+const char *const ctl_exchange_names[CTL_EXCHANGE_KINDS] = {
+	"IKE_SA_INIT", "IKE_AUTH", "CREATE_CHILD_SA", "INFORMATIONAL",
+};
+
+/* "exchanges-TYPE OURS THEIRS" */
+static void decode_exchanges(struct ctl_ike_load *l, const char *type,
+			     const char *v)
+{
+	unsigned int k;
+
+	for (k = 0; k < CTL_EXCHANGE_KINDS; k++)
+		if (!strcmp(type, ctl_exchange_names[k]))
+			sscanf(v, "%" SCNu64 " %" SCNu64, &l->exchanges[k][0],
+			       &l->exchanges[k][1]);
+}
+
 /* The keys before the first tunnel line. */
 static void decode_load(struct ctl_ike_load *l, const char *k, const char *v)
 {
@@ -440,6 +466,8 @@ static void decode_load(struct ctl_ike_load *l, const char *k, const char *v)
 		l->half_open_dropped = num(v, 10);
 	else if (!strcmp(k, "half-open-expired"))
 		l->half_open_expired = num(v, 10);
+	else if (!strncmp(k, "exchanges-", 10))
+		decode_exchanges(l, k + 10, v);
 	else
 		return;
 	l->valid = true;

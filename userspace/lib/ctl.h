@@ -152,6 +152,10 @@ struct ctl_tunnel {
 	struct ctl_probe probe[CTL_PROBES];
 };
 
+/* IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL (RFC 7296). */
+#define CTL_EXCHANGE_KINDS	4
+extern const char *const ctl_exchange_names[CTL_EXCHANGE_KINDS];
+
 /* The IKE responder's load, daemon-wide (ike_engine_load()). */
 struct ctl_ike_load {
 	bool valid;			/* the reply carried it */
@@ -160,6 +164,8 @@ struct ctl_ike_load {
 	uint32_t half_open_max;		/* from here on IKE_SA_INIT is dropped */
 	bool cookies_demanded;		/* now */
 	uint64_t cookies_sent, half_open_dropped, half_open_expired;
+	/* Exchanges completed since start, by type: [0] ours, [1] the peers'. */
+	uint64_t exchanges[CTL_EXCHANGE_KINDS][2];
 };
 
 struct ctl_reply {

@@ -103,6 +103,21 @@ static void test_bringup(void **state)
 	assert_int_equal(ike_engine_counters(n.a.e)->tx, 2);
 	assert_int_equal(ike_engine_counters(n.b.e)->tx, 2);
 	assert_int_equal(ike_engine_counters(n.b.e)->rx, 2);
+	{
+		/* Two exchanges each: A's answered by B, B's answers. */
+		struct ike_engine_load la, lb;
+
+		ike_engine_load(n.a.e, &la);
+		ike_engine_load(n.b.e, &lb);
+		assert_int_equal(la.exchanges[0][0], 1);	/* IKE_SA_INIT */
+		assert_int_equal(la.exchanges[1][0], 1);	/* IKE_AUTH */
+		assert_int_equal(lb.exchanges[0][1], 1);
+		assert_int_equal(lb.exchanges[1][1], 1);
+		assert_int_equal(la.exchanges[0][1] + la.exchanges[1][1] +
+				 la.exchanges[2][0] + la.exchanges[2][1] +
+				 la.exchanges[3][0] + la.exchanges[3][1], 0);
+		assert_int_equal(lb.exchanges[0][0] + lb.exchanges[1][0], 0);
+	}
 	/* Nothing to retransmit: only the cookie secret's rotation is due. */
 	assert_int_equal(ike_engine_next_timeout(n.a.e), 300000);
 	net_free(&n);

@@ -205,7 +205,8 @@ static void test_reply_round_trip(void **state)
 	r.load = (struct ctl_ike_load){ .valid = true, .half_open = 37,
 		.half_open_limit = 30, .half_open_max = 1024,
 		.cookies_demanded = true, .cookies_sent = 120,
-		.half_open_dropped = 2, .half_open_expired = 9 };
+		.half_open_dropped = 2, .half_open_expired = 9,
+		.exchanges = { { 1, 0 }, { 1, 2 }, { 0, 5 }, { 7, 3 } } };
 	assert_int_equal(ctl_reply_push(&r, &t), 0);
 	memset(&u, 0, sizeof(u));
 	u.id = 8;
@@ -217,7 +218,9 @@ static void test_reply_round_trip(void **state)
 			       "half-open-limit 30\nhalf-open-max 1024\n"
 			       "cookies-demanded 1\ncookies-sent 120\n"
 			       "half-open-dropped 2\nhalf-open-expired 9\n"
-			       "tunnel "));
+			       "exchanges-IKE_SA_INIT 1 0\nexchanges-IKE_AUTH 1 2\n"
+			       "exchanges-CREATE_CHILD_SA 0 5\n"
+			       "exchanges-INFORMATIONAL 7 3\ntunnel "));
 	assert_non_null(strstr(buf, "failure first second\n"));
 	assert_non_null(strstr(buf, "spi-i 0123456789abcdef\n"
 			       "spi-r fedcba9876543210\nike-tunnel 3\n"));
@@ -249,6 +252,8 @@ static void test_reply_round_trip(void **state)
 	assert_int_equal(back.load.cookies_sent, 120);
 	assert_int_equal(back.load.half_open_dropped, 2);
 	assert_int_equal(back.load.half_open_expired, 9);
+	assert_memory_equal(back.load.exchanges, r.load.exchanges,
+			    sizeof(r.load.exchanges));
 	assert_int_equal(back.n, 2);
 	t.failure[5] = ' ';	/* the newline as it travels */
 	assert_memory_equal(&back.v[0], &t, sizeof(t));
