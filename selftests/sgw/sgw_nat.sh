@@ -122,6 +122,30 @@ elapsed() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'
 }
 
+# nat_short_timeouts: the NAT forgets quiet UDP mappings after 2 s.
+nat_short_timeouts() {
+	ip netns exec "$nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=2
+	ip netns exec "$nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=2
+}
+
+# nat_remap_recover: the NAT maps A's UDP to ports 41000-41009 from now
+# on; quiet until the old mappings time out, then hA pings until B
+# answers (30 s bound). $recovery: seconds from the first ping.
+nat_remap_recover() {
+	local t0 t1
+
+	ip netns exec "$nat" nft replace rule ip nat post handle \
+		"$(ip netns exec "$nat" nft -a list chain ip nat post | sed -n 's/.*udp snat.*# handle \([0-9]*\)/\1/p')" \
+		oifname out0 ip protocol udp snat to 203.0.113.1:41000-41009
+	# Quiet until the old mappings time out (2 s; 6 s bound).
+	sleep 4
+	t0=$(date +%s.%N)
+	wait_for 30 ping_ok "$hA" 10.2.0.2 ||
+		{ cat "$work"/daemon-*.log; fail "no ping after the NAT mapping changed"; }
+	t1=$(date +%s.%N)
+	recovery=$(elapsed "$t0" "$t1")
+}
+
 # sgw_nat_pair [A-LINES] -- [B-LINES]: sgw at both ends; fqdn identities,
 # since a NAT makes A's address identity wrong at B.
 sgw_nat_pair() {
@@ -214,32 +238,23 @@ test_nat_sgw_sgw() {
 # The NAT forgets A (conntrack timeout while quiet) and maps it anew to
 # other ports: B follows on ESP's NEW_MAPPING and on IKE; traffic resumes.
 test_nat_mapping_change() {
-	local old new t0 t1
+	local old new
 
 	require_module
 	topo_nat
 	sgw_nat_pair "nat-keepalive = 0s" "dpd-delay = 0s" -- "dpd-delay = 0s"
-	ip netns exec "$nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=2
-	ip netns exec "$nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=2
+	nat_short_timeouts
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping before the change"
 	old=$(sgw_field "$gB" ike-remote)
-	ip netns exec "$nat" nft replace rule ip nat post handle \
-		"$(ip netns exec "$nat" nft -a list chain ip nat post | sed -n 's/.*udp snat.*# handle \([0-9]*\)/\1/p')" \
-		oifname out0 ip protocol udp snat to 203.0.113.1:41000-41009
-	# Quiet until the old mappings time out (2 s; 6 s bound).
-	sleep 4
-	t0=$(date +%s.%N)
-	wait_for 30 ping_ok "$hA" 10.2.0.2 ||
-		{ cat "$work"/daemon-*.log; fail "no ping after the NAT mapping changed"; }
-	t1=$(date +%s.%N)
+	nat_remap_recover
 	new=$(sgw_field "$gB" ike-remote)
 	expect_match "B follows the new mapping" "$new" '^203\.0\.113\.1:4100[0-9]$'
 	expect_eq "B's SAs follow" "$(sa_ports "$gB" out)" "4500 ${new#*:}"
 	expect_crosswise "after the change" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 	grep -q "the NAT mapping changed" "$work/daemon-$gB.log" ||
 		fail "B did not log the new mapping"
-	echo "mapping $old -> $new: traffic back $(elapsed "$t0" "$t1") s after the first packet"
+	echo "mapping $old -> $new: traffic back $recovery s after the first packet"
 }
 
 # nat_check NS: sgwctl check's lines in NS (it exits 1 on an error).
@@ -449,30 +464,21 @@ test_nat_charon_both() {
 # charon behind the NAT, whose mapping changes while quiet: sgw follows
 # charon's ESP and IKE to the new ports; traffic resumes.
 test_nat_mapping_change_charon() {
-	local new t0 t1
+	local new
 
 	require_module
 	require_cmd swanctl
 	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
 	topo_nat
-	ip netns exec "$nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=2
-	ip netns exec "$nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=2
+	nat_short_timeouts
 	charon_nat_initiator "dpd-delay = 0s"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping before the change"
-	ip netns exec "$nat" nft replace rule ip nat post handle \
-		"$(ip netns exec "$nat" nft -a list chain ip nat post | sed -n 's/.*udp snat.*# handle \([0-9]*\)/\1/p')" \
-		oifname out0 ip protocol udp snat to 203.0.113.1:41000-41009
-	# Quiet until the old mappings time out (2 s; 6 s bound).
-	sleep 4
-	t0=$(date +%s.%N)
-	wait_for 30 ping_ok "$hA" 10.2.0.2 ||
-		{ cat "$work"/daemon-*.log; fail "no ping after the NAT mapping changed"; }
-	t1=$(date +%s.%N)
+	nat_remap_recover
 	new=$(sgw_field "$gB" ike-remote)
 	expect_match "sgw follows the new mapping" "$new" '^203\.0\.113\.1:4100[0-9]$'
 	expect_eq "sgw's SAs follow" "$(sa_ports "$gB" out)" "4500 ${new#*:}"
 	expect_crosswise "after the change" "$(sgw_sas "$gB")" "$(charon_sas "$gA")"
-	echo "charon's mapping -> $new: traffic back $(elapsed "$t0" "$t1") s after the first packet"
+	echo "charon's mapping -> $new: traffic back $recovery s after the first packet"
 }
 
 # nat_established: A initiates, one crosswise SA pair within 10 s, both
