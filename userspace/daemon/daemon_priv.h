@@ -62,6 +62,7 @@ struct rtun {
 	/* resolve.c: remote = NAME ("" for an address) */
 	char remote_name[SGW_CONF_HOST_MAX + 1];
 	bool unresolved;		/* rt->error says it does not resolve */
+	bool remote_any;		/* remote = any: responder only */
 	long long resolve_at;		/* next lookup while unresolved */
 	long long resolve_backoff;	/* ms until the one after that */
 	unsigned int seen_dead;		/* timeouts + DPD deaths seen so far */
