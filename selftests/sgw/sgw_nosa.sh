@@ -645,6 +645,86 @@ except socket.gaierror as e:
 	expect_eq "the other tunnel" "$(sgw_field "$gA" state 1)" established
 }
 
+# sa_packets NS DIR: packets of tunnel 1's kernel SAs of direction DIR,
+# with the number of such SAs: "N in M SAs".
+sa_packets() {
+	x "$1" "$SGWCTL" -j sa show 1 | python3 -c 'import json, sys
+v = [s for s in json.load(sys.stdin) if s["dir"] == sys.argv[1]]
+print(sum(s["packets"] for s in v), "in", len(v), "SAs")' "$2"
+}
+
+# remote = any: gA answers a branch known by its identity only. gB
+# connects from 192.0.2.2, then moves to 198.51.100.2 (another subnet on
+# its veth) and connects again from there; gA's IKE SA and kernel
+# tunnel follow it. Converged within 30 s of the move, or failed.
+test_remote_any() {
+	local t0 t1 out
+
+	require_module
+	topo
+	psk "$work/br.psk" "a secret for the branch on a dynamic address"
+	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/a.conf" br 192.0.2.1 any \
+		10.1.0.0/24 10.2.0.0/24 aes128gcm16-prfsha256-curve25519 \
+		aes128gcm16 "remote-id = fqdn:branch.example"
+	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/b.conf" br 192.0.2.2 \
+		192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16 \
+		"local-id = fqdn:branch.example" "start = at-start"
+	out=$(x "$gA" "$SGWCTL" config check "$work/a.conf" 2>&1) ||
+		fail "config check: $out"
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$gA" route add 10.2.0.0/24 dev sgw1
+	# It never initiates, and says so.
+	out=$(x "$gA" "$SGWCTL" up br 2>&1) && fail "up succeeded: $out"
+	expect_match "up refused" "$out" \
+		"tunnel br has remote = any: it only answers; the peer \('fqdn:branch\.example'\) starts it"
+	expect_match "show before" "$(x "$gA" "$SGWCTL" show)" \
+		"  remote any \(no peer connected\)"
+	expect_eq "JSON remote-any" "$(sgw_field "$gA" remote-any)" True
+	expect_eq "JSON remote before" "$(sgw_field "$gA" remote)" ""
+
+	sgw_daemon "$gB" "$work/b.conf"
+	ip -n "$gB" route add 10.1.0.0/24 dev sgw1
+	until_s 20 state_is "$gA" 1 established ||
+		fail "not established: $(x "$gA" "$SGWCTL" show)"
+	expect_eq "JSON remote" "$(sgw_field "$gA" remote)" 192.0.2.2
+	expect_eq "kernel tunnel remote" "$(tfield "$gA" "t['remote']")" 192.0.2.2
+	expect_match "show" "$(x "$gA" "$SGWCTL" show)" \
+		"  remote any \(now 192\.0\.2\.2\)"
+	x "$hB" ping -q -c 3 -i 0.2 -W 5 10.1.0.2 > /dev/null ||
+		fail "no traffic from the branch"
+	expect_eq "hub inbound" "$(sa_packets "$gA" in)" "3 in 1 SAs"
+	expect_eq "hub outbound" "$(sa_packets "$gA" out)" "3 in 1 SAs"
+
+	# The branch gets another address on another subnet; its old one
+	# is gone (the DELETE it tries from there never leaves).
+	ip -n "$gB" addr del 192.0.2.2/24 dev wan0
+	ip -n "$gB" addr add 198.51.100.2/24 dev wan0
+	ip -n "$gB" route add 192.0.2.0/24 dev wan0
+	ip -n "$gA" route add 198.51.100.0/24 dev wan0
+	sed -i 's/^local = 192.0.2.2$/local = 198.51.100.2/' "$work/b.conf"
+	t0=$(date +%s)
+	x "$gB" "$SGWCTL" reload > /dev/null || fail "branch reload"
+	until_s 30 remote_is 198.51.100.2 ||
+		fail "hub did not follow: $(x "$gA" "$SGWCTL" show)"
+	until_s 30 state_is "$gA" 1 established ||
+		fail "not established from the new address: $(x "$gA" "$SGWCTL" show)"
+	t1=$(date +%s)
+	echo "remote = any: hub followed the branch in $((t1 - t0)) s (bound 30 s)"
+	expect_eq "kernel tunnel remote after" "$(tfield "$gA" "t['remote']")" \
+		198.51.100.2
+	expect_match "show after" "$(x "$gA" "$SGWCTL" show)" \
+		"  remote any \(now 198\.51\.100\.2\)"
+	grep -qF "the peer moved from 192.0.2.2:500 to 198.51.100.2:500: IKE SA" \
+		"$work/daemon-$gA.log" || fail "no log line for the move"
+	x "$hB" ping -q -c 3 -i 0.2 -W 5 10.1.0.2 > /dev/null ||
+		fail "no traffic after the move"
+	# Only the new SAs remain, and they carried the pings.
+	expect_eq "hub inbound after" "$(sa_packets "$gA" in)" "3 in 1 SAs"
+	expect_eq "hub outbound after" "$(sa_packets "$gA" out)" "3 in 1 SAs"
+	daemon_alive "$gA"
+}
+
 tests=(
 	test_hold_timeout "held packets dropped after the timeout, acquire event, log lines"
 	test_hold_own_namespace "a passive monitor or one in another namespace does not make packets wait"
@@ -656,6 +736,7 @@ tests=(
 	test_dead_peer "three tunnels, one peer dead: the others establish and stay up"
 	test_local_auto "local = auto: the source of the route to the peer, explained, re-read on reload"
 	test_remote_name "remote = NAME: up by name, moved when the name's address changes and the old one is dead, an unresolvable name failed with the resolver's reason"
+	test_remote_any "remote = any: the branch connects by identity, moves to another subnet and connects again; the hub follows"
 	test_lost_events "kernel events lost to a full socket buffer: read again, the held packet's negotiation follows"
 )
 run_selected "${SGW_NOSA_ONLY:-.}" "${tests[@]}"
