@@ -87,6 +87,7 @@ static int resolve_local(struct daemon *d, const struct sgw_conf_tunnel *ct,
 		return 0;
 	if (srcaddr_lookup(&rt->remote, &s, msg, sizeof(msg))) {
 		snprintf(rt->error, sizeof(rt->error), "local = auto: %s", msg);
+		rt->local_gone = true;	/* addrwatch.c retries on routes */
 		return -1;
 	}
 	eff->local = rt->local = s.addr;
@@ -137,6 +138,7 @@ static void prepare_to(struct daemon *d, const struct sgw_conf_tunnel *ct,
 	if (!address_is_local(&eff.local, list, sizeof(list))) {
 		char addr[SGW_CONF_ADDRSTRLEN];
 
+		rt->local_gone = true;	/* addrwatch.c: back with it */
 		snprintf(rt->error, sizeof(rt->error), "local %s is not an "
 			 "address of this host (addresses here: %s)",
 			 sgw_conf_addr_str(&eff.local, addr, sizeof(addr)),
