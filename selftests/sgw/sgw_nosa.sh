@@ -651,6 +651,44 @@ except socket.gaierror as e:
 	expect_eq "the other tunnel" "$(sgw_field "$gA" state 1)" established
 }
 
+# remote = NAME with an IPv6 local address: the name's AAAA record (here
+# the namespace's hosts file, which has an IPv4 address for it too).
+test_remote_name6() {
+	local out
+
+	require_module
+	topo
+	mkdir -p "/etc/netns/$gA"
+	defer "rm -rf /etc/netns/$gA"
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
+		> "/etc/netns/$gA/resolv.conf"
+	printf '192.0.2.2 peer6.example\n2001:db8::2 peer6.example\n' \
+		> "/etc/netns/$gA/hosts"
+	psk "$work/gw.psk" "a secret for the peer named in IPv6"
+	sgw_conf "$work/b.conf" gw 2001:db8::2 2001:db8::1 fd02::/64 fd01::/64 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16
+	sgw_conf "$work/a.conf" gw 2001:db8::1 peer6.example fd01::/64 \
+		fd02::/64 aes128gcm16-prfsha256-curve25519 aes128gcm16 \
+		"start = at-start"
+	out=$(x "$gA" "$SGWCTL" config check "$work/a.conf" 2>&1) ||
+		fail "config check: $out"
+	expect_match "config check: IPv6" "$out" \
+		'remote "peer6\.example" is a DNS name: the daemon resolves it \(IPv6, as local\)'
+	sgw_daemon "$gB" "$work/b.conf"
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$gA" -6 route add fd02::/64 dev sgw1
+	ip -n "$gB" -6 route add fd01::/64 dev sgw1
+	until_s 20 state_is "$gA" 1 established ||
+		fail "not established by an IPv6 name: $(x "$gA" "$SGWCTL" show)"
+	expect_eq "JSON remote" "$(sgw_field "$gA" remote)" 2001:db8::2
+	expect_eq "kernel tunnel remote" "$(tfield "$gA" "t['remote']")" 2001:db8::2
+	expect_match "show" "$(x "$gA" "$SGWCTL" show)" \
+		"  remote 2001:db8::2 \(peer6\.example\)"
+	x "$hA" ping -6 -c 2 -i 0.3 -W 5 fd02::2 > /dev/null ||
+		fail "no IPv6 traffic by name"
+	expect_eq "peer saw" "$(sgw_field "$gB" peer-id)" 2001:db8::1
+}
+
 # sa_packets NS DIR: packets of tunnel 1's kernel SAs of direction DIR,
 # with the number of such SAs: "N in M SAs".
 sa_packets() {
@@ -817,6 +855,7 @@ tests=(
 	test_dead_peer "three tunnels, one peer dead: the others establish and stay up"
 	test_local_auto "local = auto: the source of the route to the peer, explained, followed when the route changes"
 	test_remote_name "remote = NAME: up by name, moved when the name's address changes and the old one is dead, an unresolvable name failed with the resolver's reason"
+	test_remote_name6 "remote = NAME with an IPv6 local: the AAAA address, traffic over IPv6"
 	test_remote_any "remote = any: the branch connects by identity, moves to another subnet and connects again; the hub follows"
 	test_wan_change "the gateways' own WAN addresses change under ping, no reload: local = auto follows, a literal local goes down and comes back"
 	test_lost_events "kernel events lost to a full socket buffer: read again, the held packet's negotiation follows"
