@@ -726,6 +726,12 @@ test_remote_any() {
 		"  remote any \(no peer connected\)"
 	expect_eq "JSON remote-any" "$(sgw_field "$gA" remote-any)" True
 	expect_eq "JSON remote before" "$(sgw_field "$gA" remote)" ""
+	out=$(x "$gA" "$SGWCTL" check 2>&1) || true
+	[[ $out == *"note: br: remote = any and no peer connected: the route and the firewall toward the peer are checked once one is"* ]] ||
+		fail "check before: $out"
+	[[ $out != *"add a route to the remote SGW"* && \
+	   $out != *"another version"* && $out != *"error: br:"* ]] ||
+		fail "check before: $out"
 
 	sgw_daemon "$gB" "$work/b.conf"
 	ip -n "$gB" route add 10.1.0.0/24 dev sgw1
@@ -739,6 +745,10 @@ test_remote_any() {
 		fail "no traffic from the branch"
 	expect_eq "hub inbound" "$(sa_packets "$gA" in)" "3 in 1 SAs"
 	expect_eq "hub outbound" "$(sa_packets "$gA" out)" "3 in 1 SAs"
+	out=$(x "$gA" "$SGWCTL" check 2>&1) || true
+	[[ $out != *"error: br:"* && $out != *"another version"* && \
+	   $out != *"no peer connected"* ]] ||
+		fail "check with the branch up: $out"
 
 	# The branch gets another address on another subnet; its old one
 	# is gone (the DELETE it tries from there never leaves).

@@ -989,6 +989,13 @@ static void check_tunnel(struct live *l, const struct sgw_conf_tunnel *t)
 
 		finding_nat(&l->f, &nf);
 	}
+	/* remote = any: the path is the connected peer's, if one is. */
+	if (t->remote_any && !t->remote.family) {
+		ADD(l, FINDING_NOTE, t->name, "remote-any-waiting", NULL,
+		    "remote = any and no peer connected: the route and the "
+		    "firewall toward the peer are checked once one is");
+		return;
+	}
 	if (route_get(&t->remote, &s, err, sizeof(err))) {
 		ADD(l, FINDING_ERROR, t->name, "peer-unrouted",
 		    "add a route to the remote SGW", "%s", err);
