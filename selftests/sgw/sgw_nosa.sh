@@ -523,17 +523,23 @@ test_local_auto() {
 	expect_eq "peer saw" "$(sgw_field "$gB" peer-id)" 192.0.2.1
 	expect_eq "JSON" "$(sgw_field "$gA" local-auto)" \
 		"auto: source of the route to 203.0.113.2 via 192.0.2.2 dev wan0"
-	# The route moves to the other uplink: a reload picks its address.
+	# The route moves to the other uplink: the daemon follows the route
+	# event (no reload) and picks its address.
 	ip -n "$gA" route replace 203.0.113.0/24 via 198.51.100.254 dev up1
-	x "$gA" "$SGWCTL" reload > /dev/null
-	expect_match "after reload" "$(x "$gA" "$SGWCTL" show)" \
+	until_s 10 local_is "$gA" 198.51.100.1 ||
+		fail "local did not follow the route: $(x "$gA" "$SGWCTL" show)"
+	expect_match "after the route change" "$(x "$gA" "$SGWCTL" show)" \
 		"  local 198\.51\.100\.1 \(auto: source of the route to 203\.0\.113\.2 via 198\.51\.100\.254 dev up1\)"
-	expect_eq "kernel tunnel local after reload" "$(tfield "$gA" "t['local']")" 198.51.100.1
-	expect_eq "identity after reload" "$(sgw_field "$gA" local-id)" 198.51.100.1
+	expect_eq "kernel tunnel local after the change" "$(tfield "$gA" "t['local']")" 198.51.100.1
+	expect_eq "identity after the change" "$(sgw_field "$gA" local-id)" 198.51.100.1
+	grep -qF "local = auto: the route toward the peer now leaves from 198.51.100.1 (was 192.0.2.1): moving the tunnel there" \
+		"$work/daemon-$gA.log" || fail "no log line for the move"
 	expect_eq "log line" "$(grep -cF "sgw info: tunnel gw: local 198.51.100.1 (auto: source of the route to 203.0.113.2 via 198.51.100.254 dev up1)" \
 		"$work/daemon-$gA.log")" 1
 }
 
+# local_is NS ADDR: the daemon's local address of tunnel 1.
+local_is() { [ "$(sgw_field "$1" local)" = "$2" ]; }
 # state_is NS ID STATE: tunnel ID's IKE state in show -j.
 state_is() { [ "$(sgw_field "$1" state "$2")" = "$3" ]; }
 remote_is() { [ "$(sgw_field "$gA" remote)" = "$1" ]; }
@@ -645,6 +651,209 @@ except socket.gaierror as e:
 	expect_eq "the other tunnel" "$(sgw_field "$gA" state 1)" established
 }
 
+# remote = NAME with an IPv6 local address: the name's AAAA record (here
+# the namespace's hosts file, which has an IPv4 address for it too).
+test_remote_name6() {
+	local out
+
+	require_module
+	topo
+	mkdir -p "/etc/netns/$gA"
+	defer "rm -rf /etc/netns/$gA"
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
+		> "/etc/netns/$gA/resolv.conf"
+	printf '192.0.2.2 peer6.example\n2001:db8::2 peer6.example\n' \
+		> "/etc/netns/$gA/hosts"
+	psk "$work/gw.psk" "a secret for the peer named in IPv6"
+	sgw_conf "$work/b.conf" gw 2001:db8::2 2001:db8::1 fd02::/64 fd01::/64 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16
+	sgw_conf "$work/a.conf" gw 2001:db8::1 peer6.example fd01::/64 \
+		fd02::/64 aes128gcm16-prfsha256-curve25519 aes128gcm16 \
+		"start = at-start"
+	out=$(x "$gA" "$SGWCTL" config check "$work/a.conf" 2>&1) ||
+		fail "config check: $out"
+	expect_match "config check: IPv6" "$out" \
+		'remote "peer6\.example" is a DNS name: the daemon resolves it \(IPv6, as local\)'
+	sgw_daemon "$gB" "$work/b.conf"
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$gA" -6 route add fd02::/64 dev sgw1
+	ip -n "$gB" -6 route add fd01::/64 dev sgw1
+	until_s 20 state_is "$gA" 1 established ||
+		fail "not established by an IPv6 name: $(x "$gA" "$SGWCTL" show)"
+	expect_eq "JSON remote" "$(sgw_field "$gA" remote)" 2001:db8::2
+	expect_eq "kernel tunnel remote" "$(tfield "$gA" "t['remote']")" 2001:db8::2
+	expect_match "show" "$(x "$gA" "$SGWCTL" show)" \
+		"  remote 2001:db8::2 \(peer6\.example\)"
+	x "$hA" ping -6 -c 2 -i 0.3 -W 5 fd02::2 > /dev/null ||
+		fail "no IPv6 traffic by name"
+	expect_eq "peer saw" "$(sgw_field "$gB" peer-id)" 2001:db8::1
+}
+
+# sa_packets NS DIR: packets of tunnel 1's kernel SAs of direction DIR,
+# with the number of such SAs: "N in M SAs".
+sa_packets() {
+	x "$1" "$SGWCTL" -j sa show 1 | python3 -c 'import json, sys
+v = [s for s in json.load(sys.stdin) if s["dir"] == sys.argv[1]]
+print(sum(s["packets"] for s in v), "in", len(v), "SAs")' "$2"
+}
+
+# remote = any: gA answers a branch known by its identity only. gB
+# connects from 192.0.2.2, then moves to 198.51.100.2 (another subnet on
+# its veth) and connects again from there; gA's IKE SA and kernel
+# tunnel follow it. Converged within 30 s of the move, or failed.
+test_remote_any() {
+	local t0 t1 out
+
+	require_module
+	topo
+	psk "$work/br.psk" "a secret for the branch on a dynamic address"
+	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/a.conf" br 192.0.2.1 any \
+		10.1.0.0/24 10.2.0.0/24 aes128gcm16-prfsha256-curve25519 \
+		aes128gcm16 "remote-id = fqdn:branch.example"
+	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/b.conf" br 192.0.2.2 \
+		192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16 \
+		"local-id = fqdn:branch.example" "start = at-start"
+	out=$(x "$gA" "$SGWCTL" config check "$work/a.conf" 2>&1) ||
+		fail "config check: $out"
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$gA" route add 10.2.0.0/24 dev sgw1
+	# It never initiates, and says so.
+	out=$(x "$gA" "$SGWCTL" up br 2>&1) && fail "up succeeded: $out"
+	expect_match "up refused" "$out" \
+		"tunnel br has remote = any: it only answers; the peer \('fqdn:branch\.example'\) starts it"
+	expect_match "show before" "$(x "$gA" "$SGWCTL" show)" \
+		"  remote any \(no peer connected\)"
+	expect_eq "JSON remote-any" "$(sgw_field "$gA" remote-any)" True
+	expect_eq "JSON remote before" "$(sgw_field "$gA" remote)" ""
+	out=$(x "$gA" "$SGWCTL" check 2>&1) || true
+	[[ $out == *"note: br: remote = any and no peer connected: the route and the firewall toward the peer are checked once one is"* ]] ||
+		fail "check before: $out"
+	[[ $out != *"add a route to the remote SGW"* && \
+	   $out != *"another version"* && $out != *"error: br:"* ]] ||
+		fail "check before: $out"
+
+	sgw_daemon "$gB" "$work/b.conf"
+	ip -n "$gB" route add 10.1.0.0/24 dev sgw1
+	until_s 20 state_is "$gA" 1 established ||
+		fail "not established: $(x "$gA" "$SGWCTL" show)"
+	expect_eq "JSON remote" "$(sgw_field "$gA" remote)" 192.0.2.2
+	expect_eq "kernel tunnel remote" "$(tfield "$gA" "t['remote']")" 192.0.2.2
+	expect_match "show" "$(x "$gA" "$SGWCTL" show)" \
+		"  remote any \(now 192\.0\.2\.2\)"
+	x "$hB" ping -q -c 3 -i 0.2 -W 5 10.1.0.2 > /dev/null ||
+		fail "no traffic from the branch"
+	expect_eq "hub inbound" "$(sa_packets "$gA" in)" "3 in 1 SAs"
+	expect_eq "hub outbound" "$(sa_packets "$gA" out)" "3 in 1 SAs"
+	out=$(x "$gA" "$SGWCTL" check 2>&1) || true
+	[[ $out != *"error: br:"* && $out != *"another version"* && \
+	   $out != *"no peer connected"* ]] ||
+		fail "check with the branch up: $out"
+
+	# The branch gets another address on another subnet; its old one
+	# is gone (the DELETE it tries from there never leaves).
+	ip -n "$gB" addr del 192.0.2.2/24 dev wan0
+	ip -n "$gB" addr add 198.51.100.2/24 dev wan0
+	ip -n "$gB" route add 192.0.2.0/24 dev wan0
+	ip -n "$gA" route add 198.51.100.0/24 dev wan0
+	sed -i 's/^local = 192.0.2.2$/local = 198.51.100.2/' "$work/b.conf"
+	t0=$(date +%s)
+	x "$gB" "$SGWCTL" reload > /dev/null || fail "branch reload"
+	until_s 30 remote_is 198.51.100.2 ||
+		fail "hub did not follow: $(x "$gA" "$SGWCTL" show)"
+	until_s 30 state_is "$gA" 1 established ||
+		fail "not established from the new address: $(x "$gA" "$SGWCTL" show)"
+	t1=$(date +%s)
+	echo "remote = any: hub followed the branch in $((t1 - t0)) s (bound 30 s)"
+	expect_eq "kernel tunnel remote after" "$(tfield "$gA" "t['remote']")" \
+		198.51.100.2
+	expect_match "show after" "$(x "$gA" "$SGWCTL" show)" \
+		"  remote any \(now 198\.51\.100\.2\)"
+	grep -qF "the peer moved from 192.0.2.2:500 to 198.51.100.2:500: IKE SA" \
+		"$work/daemon-$gA.log" || fail "no log line for the move"
+	x "$hB" ping -q -c 3 -i 0.2 -W 5 10.1.0.2 > /dev/null ||
+		fail "no traffic after the move"
+	# Only the new SAs remain, and they carried the pings.
+	expect_eq "hub inbound after" "$(sa_packets "$gA" in)" "3 in 1 SAs"
+	expect_eq "hub outbound after" "$(sa_packets "$gA" out)" "3 in 1 SAs"
+	daemon_alive "$gA"
+}
+
+# replies FILE: echo replies ping wrote to FILE so far.
+replies() { grep -c "bytes from" "$1" || true; }
+
+# The gateways' own addresses change under traffic, no reload anywhere.
+# Branch gB (local = auto) moves to another subnet: it follows its route
+# and negotiates from there, and the hub (remote = any) follows it. Then
+# the hub's literal local goes away: its tunnel goes down, saying so, and
+# comes back with the address; the branch's dead peer detection brings the
+# SAs back. Each converges within its bound (30 s, 60 s) while a ping
+# runs, and traffic crosses again.
+test_wan_change() {
+	local t0 n out
+
+	require_module
+	topo
+	psk "$work/br.psk" "a secret for the branch on a dynamic address"
+	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/a.conf" br 192.0.2.1 any \
+		10.1.0.0/24 10.2.0.0/24 aes128gcm16-prfsha256-curve25519 \
+		aes128gcm16 "remote-id = fqdn:branch.example"
+	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/b.conf" br auto 192.0.2.1 \
+		10.2.0.0/24 10.1.0.0/24 aes128gcm16-prfsha256-curve25519 \
+		aes128gcm16 "local-id = fqdn:branch.example" \
+		"start = at-start" "dpd-delay = 2s"
+	sgw_daemon "$gA" "$work/a.conf"
+	sgw_daemon "$gB" "$work/b.conf"
+	ip -n "$gA" route add 10.2.0.0/24 dev sgw1
+	ip -n "$gB" route add 10.1.0.0/24 dev sgw1
+	until_s 20 state_is "$gA" 1 established ||
+		fail "not established: $(x "$gA" "$SGWCTL" show)"
+	x "$hB" ping -i 0.2 -w 120 10.1.0.2 > "$work/ping" 2>&1 &
+	defer "kill $! 2>/dev/null; wait $! 2>/dev/null"
+	until_s 10 eval '[ "$(replies "$work/ping")" -ge 3 ]' ||
+		fail "no traffic before the change: $(cat "$work/ping")"
+
+	# The branch's WAN address changes to another subnet.
+	t0=$(date +%s)
+	ip -n "$gB" addr del 192.0.2.2/24 dev wan0
+	ip -n "$gB" addr add 198.51.100.2/24 dev wan0
+	ip -n "$gB" route add 192.0.2.0/24 dev wan0
+	ip -n "$gA" route add 198.51.100.0/24 dev wan0
+	n=$(replies "$work/ping")
+	until_s 30 eval '[ "$(replies "$work/ping")" -ge $((n + 3)) ]' ||
+		fail "no traffic after the branch moved: $(x "$gB" "$SGWCTL" show; x "$gA" "$SGWCTL" show)"
+	echo "branch WAN change: traffic again after $(($(date +%s) - t0)) s (bound 30 s)"
+	expect_eq "branch local" "$(sgw_field "$gB" local)" 198.51.100.2
+	expect_eq "branch kernel tunnel local" "$(tfield "$gB" "t['local']")" 198.51.100.2
+	expect_eq "branch identity" "$(sgw_field "$gB" local-id)" fqdn:branch.example
+	expect_eq "hub remote" "$(sgw_field "$gA" remote)" 198.51.100.2
+	expect_eq "hub kernel tunnel remote" "$(tfield "$gA" "t['remote']")" 198.51.100.2
+	grep -qF "local = auto: the route toward the peer now leaves from 198.51.100.2 (was 192.0.2.2): moving the tunnel there" \
+		"$work/daemon-$gB.log" || fail "no log line for the branch's move"
+
+	# The hub's literal local address goes away, then comes back.
+	t0=$(date +%s)
+	ip -n "$gA" addr del 192.0.2.1/24 dev wan0
+	until_s 10 state_is "$gA" 1 failed ||
+		fail "hub tunnel not down: $(x "$gA" "$SGWCTL" show)"
+	expect_eq "hub failure" "$(sgw_field "$gA" failure)" \
+		"local 192.0.2.1 is not an address of this host (it went away)"
+	grep -qF "local 192.0.2.1 is no longer an address of this host: the tunnel is down until it returns" \
+		"$work/daemon-$gA.log" || fail "no log line for the lost address"
+	# The last IPv4 address of wan0 took its routes along: back too.
+	ip -n "$gA" addr add 192.0.2.1/24 dev wan0
+	ip -n "$gA" route replace 198.51.100.0/24 dev wan0
+	n=$(replies "$work/ping")
+	until_s 60 eval '[ "$(replies "$work/ping")" -ge $((n + 3)) ]' ||
+		fail "no traffic after the hub's address returned: $(x "$gA" "$SGWCTL" show; x "$gB" "$SGWCTL" show)"
+	echo "hub WAN address lost and back: traffic again after $(($(date +%s) - t0)) s (bound 60 s)"
+	grep -qF "local 192.0.2.1 is an address of this host again: the tunnel comes back" \
+		"$work/daemon-$gA.log" || fail "no log line for the address back"
+	expect_eq "hub state" "$(sgw_field "$gA" state)" established
+	daemon_alive "$gA"
+	daemon_alive "$gB"
+}
+
 tests=(
 	test_hold_timeout "held packets dropped after the timeout, acquire event, log lines"
 	test_hold_own_namespace "a passive monitor or one in another namespace does not make packets wait"
@@ -654,8 +863,11 @@ tests=(
 	test_on_demand_remote_only "packets outside remote-networks, IPv6 multicast and link-local: dropped as selector, no IKE"
 	test_disable_charon "disable under ping against charon: DELETE first, no negotiation, enable resumes; the same past the daemon"
 	test_dead_peer "three tunnels, one peer dead: the others establish and stay up"
-	test_local_auto "local = auto: the source of the route to the peer, explained, re-read on reload"
+	test_local_auto "local = auto: the source of the route to the peer, explained, followed when the route changes"
 	test_remote_name "remote = NAME: up by name, moved when the name's address changes and the old one is dead, an unresolvable name failed with the resolver's reason"
+	test_remote_name6 "remote = NAME with an IPv6 local: the AAAA address, traffic over IPv6"
+	test_remote_any "remote = any: the branch connects by identity, moves to another subnet and connects again; the hub follows"
+	test_wan_change "the gateways' own WAN addresses change under ping, no reload: local = auto follows, a literal local goes down and comes back"
 	test_lost_events "kernel events lost to a full socket buffer: read again, the held packet's negotiation follows"
 )
 run_selected "${SGW_NOSA_ONLY:-.}" "${tests[@]}"

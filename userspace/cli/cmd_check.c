@@ -197,6 +197,9 @@ static void check_config(struct live *l)
 		struct sgw_conf_tunnel *t = &l->conf.tunnels[i];
 		const struct ctl_tunnel *ct = ike_by_name(l, t->name);
 
+		/* remote = any: the peer's address now, if one is up. */
+		if (t->remote_any && ct)
+			parse_conf_addr(ct->remote, &t->remote);
 		if (t->remote_name[0] &&
 		    (!ct || !parse_conf_addr(ct->remote, &t->remote))) {
 			char err[256];
@@ -231,8 +234,9 @@ static void check_running(struct live *l)
 		}
 		addr_of(&t->remote, want, sizeof(want));
 		if (ct->id != t->id || ct->enabled != t->enabled ||
-		    !parse_conf_addr(ct->remote, &a) ||
-		    !sgw_conf_addr_equal(&a, &t->remote) ||
+		    t->remote_any != ct->remote_any ||
+		    (!t->remote_any && (!parse_conf_addr(ct->remote, &a) ||
+					!sgw_conf_addr_equal(&a, &t->remote))) ||
 		    (t->local.family && (!parse_conf_addr(ct->local, &a) ||
 					  !sgw_conf_addr_equal(&a, &t->local)))) {
 			ADD(l, FINDING_WARNING, t->name, "config-differs",
@@ -984,6 +988,13 @@ static void check_tunnel(struct live *l, const struct sgw_conf_tunnel *t)
 		};
 
 		finding_nat(&l->f, &nf);
+	}
+	/* remote = any: the path is the connected peer's, if one is. */
+	if (t->remote_any && !t->remote.family) {
+		ADD(l, FINDING_NOTE, t->name, "remote-any-waiting", NULL,
+		    "remote = any and no peer connected: the route and the "
+		    "firewall toward the peer are checked once one is");
+		return;
 	}
 	if (route_get(&t->remote, &s, err, sizeof(err))) {
 		ADD(l, FINDING_ERROR, t->name, "peer-unrouted",

@@ -391,9 +391,14 @@ void print_ike(FILE *out, const struct ctl_tunnel *t)
 	if (!strcmp(t->state, "connecting"))
 		fprintf(out, " (%s)", t->ike_state);
 	fprintf(out, ", %s as %s -> %s\n", t->local, t->local_id,
-		t->remote[0] ? t->remote : t->remote_name);
+		t->remote[0] ? t->remote : t->remote_any ? "any" :
+		t->remote_name);
 	if (t->local_why[0])
 		fprintf(out, "  local %s (%s)\n", t->local, t->local_why);
+	if (t->remote_any && t->remote[0])
+		fprintf(out, "  remote any (now %s)\n", t->remote);
+	else if (t->remote_any)
+		fprintf(out, "  remote any (no peer connected)\n");
 	if (t->remote_name[0])
 		fprintf(out, "  remote %s (%s)\n",
 			t->remote[0] ? t->remote : "unresolved",
@@ -472,6 +477,7 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 		json_string(j, "remote-name", t->remote_name);
 	else
 		json_null(j, "remote-name");
+	json_bool(j, "remote-any", t->remote_any);
 	json_string(j, "local-id", t->local_id);
 	if (t->local_why[0])
 		json_string(j, "local-auto", t->local_why);

@@ -183,19 +183,67 @@ static bool side_overlap(const struct sgw_conf_prefix_list *a,
 	return false;
 }
 
-/* One remote SGW: the same address, or the same DNS name. */
+/* One remote SGW: the same address, or the same DNS name (not any). */
 static bool same_remote(const struct sgw_conf_tunnel *a,
 			const struct sgw_conf_tunnel *b)
 {
-	return sgw_conf_addr_equal(&a->remote, &b->remote) &&
+	return !a->remote_any && !b->remote_any &&
+	       sgw_conf_addr_equal(&a->remote, &b->remote) &&
 	       strcasecmp(a->remote_name, b->remote_name) == 0;
 }
 
+/*
+ * The identity @t's peer proves: remote-id, or else the remote address;
+ * false where that is known only at run time (a DNS name).
+ */
+static bool peer_ident(const struct sgw_conf_tunnel *t,
+		       struct sgw_conf_ident *id)
+{
+	if (t->remote_id.type != SGW_CONF_IDENT_DEFAULT) {
+		*id = t->remote_id;
+		return true;
+	}
+	if (t->remote_any || t->remote_name[0])
+		return false;
+	sgw_conf_ident_from_addr(id, &t->remote);
+	return true;
+}
+
+static bool same_ident(const struct sgw_conf_ident *a,
+		       const struct sgw_conf_ident *b)
+{
+	return a->type == b->type && a->len == b->len &&
+	       memcmp(a->data, b->data, a->len) == 0;
+}
+
+/* "fqdn:branch.example", as the file writes it. */
+static void ident_text(const struct sgw_conf_ident *id, char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	sgw_conf_ident_print(id, f);
+	fclose(f);
+}
+
+/*
+ * With remote = any on either side the peer's address says nothing: one
+ * peer could be both when the identity it proves is the same.
+ */
 static bool same_gateways(const struct sgw_conf_tunnel *a,
 			  const struct sgw_conf_tunnel *b)
 {
-	if (!same_remote(a, b))
+	struct sgw_conf_ident ia, ib;
+
+	if (a->remote_any || b->remote_any) {
+		if (!peer_ident(a, &ia) || !peer_ident(b, &ib) ||
+		    !same_ident(&ia, &ib))
+			return false;
+	} else if (!same_remote(a, b)) {
 		return false;
+	}
 	return a->local.family == AF_UNSPEC || b->local.family == AF_UNSPEC ||
 	       sgw_conf_addr_equal(&a->local, &b->local);
 }
@@ -211,6 +259,12 @@ bool sgw_conf_tunnels_conflict(const struct sgw_conf_tunnel *a,
 
 	if (!same_gateways(a, b))
 		return false;
+	/* Both answer any address: the identity alone picks one. */
+	if (a->remote_any && b->remote_any) {
+		ident_text(&a->remote_id, la, sizeof(la));
+		snprintf(why, len, "both remote = any with remote-id %s", la);
+		return true;
+	}
 	for (i = 0; i < 2; i++) {
 		int f = families[i];
 
@@ -380,6 +434,47 @@ static void check_mtu_ipv6(struct checker *c, size_t idx)
 	       "tunnel's IPv4 networks");
 }
 
+/*
+ * remote = any: a responder for a peer whose address is not known here,
+ * told apart by the identity it proves. What needs a peer address or
+ * our initiative is refused.
+ */
+static void check_remote_any(struct checker *c, size_t idx)
+{
+	const struct sgw_conf_tunnel *t = &c->conf->tunnels[idx];
+
+	if (t->remote_id.type == SGW_CONF_IDENT_DEFAULT)
+		report(c, SGW_CONF_SEV_ERROR, t->file,
+		       line_of(t, SGW_CONF_K_REMOTE), idx,
+		       "tunnel \"%s\": remote = any needs remote-id: the "
+		       "peer is known only by the identity it authenticates "
+		       "as (e.g. remote-id = fqdn:branch.example)", t->name);
+	if (t->local.family == AF_UNSPEC)
+		report(c, SGW_CONF_SEV_ERROR, t->file,
+		       line_of(t, SGW_CONF_K_LOCAL), idx,
+		       "tunnel \"%s\": remote = any needs a local address: "
+		       "local = auto takes the source of the route toward "
+		       "the remote SGW, which is unknown", t->name);
+	if (t->start == SGW_CONF_START_AT_START)
+		report(c, SGW_CONF_SEV_ERROR, t->file,
+		       line_of(t, SGW_CONF_K_START), idx,
+		       "tunnel \"%s\": start = at-start with remote = any: "
+		       "the tunnel only answers (there is no address to "
+		       "initiate to); the peer starts it", t->name);
+	if (t->reauth)
+		report(c, SGW_CONF_SEV_ERROR, t->file,
+		       line_of(t, SGW_CONF_K_REAUTH), idx,
+		       "tunnel \"%s\": reauth = yes with remote = any: a "
+		       "reauthentication is a new IKE SA started by this "
+		       "side, and this side never initiates; set reauth on "
+		       "the peer", t->name);
+	if (t->protect_gateways)
+		report(c, SGW_CONF_SEV_ERROR, t->file,
+		       line_of(t, SGW_CONF_K_PROTECT_GATEWAYS), idx,
+		       "tunnel \"%s\": protect-gateways needs a fixed remote "
+		       "SGW address, not remote = any", t->name);
+}
+
 static void check_tunnel(struct checker *c, size_t idx)
 {
 	const struct sgw_conf_tunnel *t = &c->conf->tunnels[idx];
@@ -394,7 +489,9 @@ static void check_tunnel(struct checker *c, size_t idx)
 		       t->local.family == AF_INET ? "IPv4, as local" :
 		       t->local.family == AF_INET6 ? "IPv6, as local" :
 		       "the first address returned");
-	if (t->local.family != AF_UNSPEC && !t->remote_name[0] &&
+	if (t->remote_any)
+		check_remote_any(c, idx);
+	else if (t->local.family != AF_UNSPEC && !t->remote_name[0] &&
 	    t->local.family != t->remote.family)
 		report(c, SGW_CONF_SEV_ERROR, t->file,
 		       line_of(t, SGW_CONF_K_LOCAL), idx,
@@ -558,6 +655,60 @@ static void check_conflicts(struct checker *c, size_t *order, size_t n)
 	}
 }
 
+/*
+ * Tunnels with remote = any against every other: the peer's identity
+ * stands in for its address. Two such tunnels need distinct remote-ids;
+ * one and a tunnel to an address or name conflict when the identity is
+ * the same and the networks overlap.
+ */
+static void check_any_conflicts(struct checker *c)
+{
+	const struct sgw_conf *conf = c->conf;
+	char why[512], id[SGW_CONF_IDENT_MAX + 16], l[SGW_CONF_ADDRSTRLEN];
+	size_t i, j;
+
+	for (i = 0; i < conf->n_tunnels; i++) {
+		const struct sgw_conf_tunnel *a = &conf->tunnels[i];
+
+		if (!a->enabled || a->parse_error)
+			continue;
+		for (j = i + 1; j < conf->n_tunnels; j++) {
+			const struct sgw_conf_tunnel *b = &conf->tunnels[j];
+
+			if (!b->enabled || b->parse_error ||
+			    (!a->remote_any && !b->remote_any) ||
+			    !sgw_conf_tunnels_conflict(a, b, why, sizeof(why)))
+				continue;
+			ident_text(&(a->remote_any ? a : b)->remote_id, id,
+				   sizeof(id));
+			sgw_conf_addr_str(a->local.family ? &a->local :
+					  &b->local, l, sizeof(l));
+			if (a->remote_any && b->remote_any)
+				report(c, SGW_CONF_SEV_ERROR, b->file,
+				       line_of(b, SGW_CONF_K_REMOTE_ID),
+				       j, "tunnel \"%s\" conflicts "
+				       "with tunnel \"%s\" (%s:%u): both are "
+				       "remote = any on local %s with "
+				       "remote-id %s, so a peer proving it "
+				       "could be either; give each its own "
+				       "remote-id", b->name, a->name, a->file,
+				       a->line, l, id);
+			else
+				report(c, SGW_CONF_SEV_ERROR, b->file, b->line,
+				       j, "tunnel \"%s\" conflicts "
+				       "with tunnel \"%s\" (%s:%u): tunnel "
+				       "\"%s\" has remote = any and both "
+				       "expect the peer %s on local %s, and "
+				       "their networks overlap (%s); give the "
+				       "peer another identity in one or make "
+				       "the networks disjoint", b->name,
+				       a->name, a->file, a->line,
+				       (a->remote_any ? a : b)->name, id, l,
+				       why);
+		}
+	}
+}
+
 static int cmp_problem(const void *x, const void *y, void *arg)
 {
 	const struct sgw_conf *conf = arg;
@@ -626,6 +777,7 @@ int sgw_conf_check(const struct sgw_conf *conf, struct sgw_conf_problems *out)
 					order[n++] = i;
 			check_interfaces(&c, order, n);
 			check_conflicts(&c, order, n);
+			check_any_conflicts(&c);
 		}
 		free(order);
 	}

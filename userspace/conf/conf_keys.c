@@ -492,7 +492,7 @@ static int type_text(const struct sgw_conf_key *k, char *buf, size_t len)
 		n = snprintf(buf, len, "IP address | auto");
 		break;
 	case SGW_CONF_T_ADDR_HOST:
-		n = snprintf(buf, len, "IP address | DNS name");
+		n = snprintf(buf, len, "IP address | DNS name | any");
 		break;
 	case SGW_CONF_T_IDENT:
 		n = snprintf(buf, len, "identity");

@@ -213,8 +213,13 @@ struct sgw_conf_tunnel {
 	uint32_t route_table;			/* 254: main */
 	uint32_t route_metric;
 	struct sgw_conf_addr local;		/* AF_UNSPEC: auto */
-	struct sgw_conf_addr remote;		/* AF_UNSPEC: remote_name */
+	struct sgw_conf_addr remote;		/* AF_UNSPEC: a name or any */
 	char remote_name[SGW_CONF_HOST_MAX + 1];	/* "": an address */
+	/*
+	 * remote = any: responder only, for a peer on an address unknown in
+	 * advance, chosen by the identity it authenticates as (remote-id).
+	 */
+	bool remote_any;
 	struct sgw_conf_ident local_id;		/* DEFAULT only with local auto */
 	struct sgw_conf_ident remote_id;
 	char *psk_file;				/* absolute path; never read here */

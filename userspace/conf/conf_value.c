@@ -363,15 +363,23 @@ static int parse_addr_host(const char *text, struct sgw_conf_tunnel *t,
 			return refuse(v, "%s", why);
 		t->remote = a;
 		t->remote_name[0] = '\0';
+		t->remote_any = false;
+		return 0;
+	}
+	if (!strcasecmp(text, "any")) {
+		memset(&t->remote, 0, sizeof(t->remote));
+		t->remote_name[0] = '\0';
+		t->remote_any = true;
 		return 0;
 	}
 	/* Words sgw.conf gives meanings elsewhere are never names here. */
 	if (strchr(text, ':') || !sgw_conf_host_name_valid(text) ||
-	    !strcasecmp(text, "auto") || !strcasecmp(text, "any"))
-		return refuse(v, "expected an IPv4 or IPv6 address, or a DNS "
-			      "name of letters, digits, hyphens and dots, 253 "
-			      "at most");
+	    !strcasecmp(text, "auto"))
+		return refuse(v, "expected an IPv4 or IPv6 address, any, or a "
+			      "DNS name of letters, digits, hyphens and dots, "
+			      "253 at most");
 	memset(&t->remote, 0, sizeof(t->remote));
+	t->remote_any = false;
 	snprintf(t->remote_name, sizeof(t->remote_name), "%s", text);
 	return 0;
 }
@@ -1235,6 +1243,8 @@ int sgw_conf_value_print(const struct sgw_conf_key *k, const void *base,
 		sgw_conf_addr_str(p, buf, sizeof(buf));
 		return fputs(buf, f) < 0 ? -1 : 0;
 	case SGW_CONF_T_ADDR_HOST:
+		if (((const struct sgw_conf_tunnel *)base)->remote_any)
+			return fputs("any", f) < 0 ? -1 : 0;
 		if (((const struct sgw_conf_tunnel *)base)->remote_name[0])
 			return fputs(((const struct sgw_conf_tunnel *)base)->
 				     remote_name, f) < 0 ? -1 : 0;
@@ -1286,6 +1296,8 @@ bool sgw_conf_value_equal(const struct sgw_conf_key *k, const void *a,
 		return sgw_conf_addr_equal(x, y);
 	case SGW_CONF_T_ADDR_HOST:
 		return sgw_conf_addr_equal(x, y) &&
+		       ((const struct sgw_conf_tunnel *)a)->remote_any ==
+		       ((const struct sgw_conf_tunnel *)b)->remote_any &&
 		       !strcmp(((const struct sgw_conf_tunnel *)a)->remote_name,
 			       ((const struct sgw_conf_tunnel *)b)->remote_name);
 	case SGW_CONF_T_IDENT: {

@@ -202,7 +202,19 @@ int confmap_tunnel(const struct sgw_conf_tunnel *t,
 	cfg->id = t->id;
 	snprintf(cfg->name, sizeof(cfg->name), "%s", t->name);
 	to_sockaddr(&t->local, &cfg->local);
-	to_sockaddr(&t->remote, &cfg->remote);
+	if (t->remote_any) {
+		/* The unspecified address of local's family: responder only. */
+		struct sgw_conf_addr any = { .family = t->local.family };
+
+		if (t->remote_id.type == SGW_CONF_IDENT_DEFAULT) {
+			snprintf(err, errlen, "tunnel \"%s\": remote = any "
+				 "needs remote-id", t->name);
+			return -1;
+		}
+		to_sockaddr(&any, &cfg->remote);
+	} else {
+		to_sockaddr(&t->remote, &cfg->remote);
+	}
 	if (confmap_identity(&t->local_id, &t->local, &cfg->local_id) ||
 	    confmap_identity(&t->remote_id, &t->remote, &cfg->remote_id)) {
 		snprintf(err, errlen, "tunnel \"%s\": identity cannot be used",
@@ -266,6 +278,9 @@ void confmap_kernel_tunnel(const struct sgw_conf_tunnel *t,
 {
 	memset(out, 0, sizeof(*out));
 	out->set_local = out->set_remote = t->local.family != AF_UNSPEC;
+	/* remote = any: the peer's address is set when it connects (kbackend). */
+	if (t->remote_any)
+		out->set_remote = false;
 	to_sgw_addr(&t->local, &out->local);
 	to_sgw_addr(&t->remote, &out->remote);
 	out->set_local_ts = out->set_remote_ts = true;

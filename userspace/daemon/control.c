@@ -70,6 +70,7 @@ void fill_status(struct daemon *d, const struct rtun *rt,
 		sgw_conf_addr_str(&rt->remote, ct->remote, sizeof(ct->remote));
 	snprintf(ct->remote_name, sizeof(ct->remote_name), "%s",
 		 rt->remote_name);
+	ct->remote_any = rt->remote_any;
 	ike_identity_format(&rt->ike.local_id, ct->local_id,
 			    sizeof(ct->local_id));
 	if (!rt->enabled) {
@@ -120,6 +121,13 @@ void fill_status(struct daemon *d, const struct rtun *rt,
 			 st.udp_encap ? "encap" : "none");
 	addr_port(&st.local, ct->ike_local, sizeof(ct->ike_local));
 	addr_port(&st.remote, ct->ike_remote, sizeof(ct->ike_remote));
+	/* remote = any: the peer's address now, from its IKE SA. */
+	if (rt->remote_any && st.remote.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)&st.remote)->
+			  sin_addr, ct->remote, sizeof(ct->remote));
+	else if (rt->remote_any && st.remote.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)&st.remote)->
+			  sin6_addr, ct->remote, sizeof(ct->remote));
 	for (k = 0; k < st.n_children && k < CTL_CHILDREN; k++) {
 		struct ctl_child *c = &ct->child[ct->n_children++];
 
@@ -392,6 +400,9 @@ static enum outcome refresh_one(struct daemon *d, struct rtun *rt,
 				      "asking the peer for a new one" :
 				      "rekeying its CHILD SAs");
 	}
+	if (rt->remote_any && state != IKE_TUNNEL_CONNECTING)
+		return answer(r, false, "tunnel %s has remote = any and is not "
+			      "up: only the peer starts it", rt->name);
 	if (state != IKE_TUNNEL_CONNECTING)
 		engine_start(d, rt);
 	wait_add(w, rt);
@@ -475,6 +486,17 @@ static enum outcome do_up(struct daemon *d, struct rtun *rt,
 
 	if (not_negotiable(rt, why, sizeof(why)))
 		return answer(r, false, "%s", why);
+	if (rt->remote_any) {
+		char id[2 * IKE_ID_MAX + 8];
+
+		ike_identity_format(&rt->ike.remote_id, id, sizeof(id));
+		if (tunnel_state(d, rt) == IKE_TUNNEL_ESTABLISHED)
+			return answer(r, true, "%s: up, started by the peer "
+				      "(remote = any)", rt->name);
+		return answer(r, false, "tunnel %s has remote = any: it only "
+			      "answers; the peer ('%s') starts it", rt->name,
+			      id);
+	}
 	/*
 	 * Busy too: the engine keeps it up from now on (one the peer
 	 * negotiated comes back after a DELETE), starting nothing new.

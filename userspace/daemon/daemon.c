@@ -141,7 +141,7 @@ static void notify_status(struct daemon *d)
 	sd_notify_state(line);
 }
 
-enum { FD_SIG, FD_CTL, FD_EV, FD_FIXED };
+enum { FD_SIG, FD_CTL, FD_EV, FD_AW, FD_FIXED };
 
 static void loop(struct daemon *d)
 {
@@ -167,12 +167,16 @@ static void loop(struct daemon *d)
 		dp = resolve_watch(d, now) - now;
 		if (wait > dp)
 			wait = dp;
+		dp = addrwatch_watch(d, now) - now;
+		if (wait > dp)
+			wait = dp;
 		if (wait > 60000)
 			wait = 60000;
 		pfd[FD_SIG] = (struct pollfd){ .fd = d->sig_fd, .events = POLLIN };
 		pfd[FD_CTL] = (struct pollfd){ .fd = d->ctl_fd, .events = POLLIN };
 		pfd[FD_EV] = (struct pollfd){ .fd = sgwnl_events_fd(d->nl),
 					      .events = POLLIN };
+		pfd[FD_AW] = (struct pollfd){ .fd = d->aw_fd, .events = POLLIN };
 		n = FD_FIXED;
 		for (i = 0; i < n_socks; i++)
 			pfd[n++] = (struct pollfd){ .fd = d->socks[i].fd,
@@ -194,6 +198,8 @@ static void loop(struct daemon *d)
 		if (pfd[FD_EV].revents &&
 		    sgwnl_events_read(d->nl, on_event, d) == -ENOBUFS)
 			events_resync(d);
+		if (pfd[FD_AW].revents)
+			addrwatch_input(d);
 		/* A reload may have closed sockets: match by fd. */
 		for (i = 0; i < n_socks; i++) {
 			size_t k;
@@ -253,6 +259,7 @@ static void shutdown_all(struct daemon *d)
 	for (i = 0; i < d->n_socks; i++)
 		close(d->socks[i].fd);
 	resolve_free(d);
+	addrwatch_close(d);
 	rtun_wipe(d->t, d->n);
 	kb_free(&d->kb);
 	sgw_conf_free(&d->conf);
@@ -285,7 +292,7 @@ int daemon_run(const char *conf_path)
 	d->journal = getenv("JOURNAL_STREAM") != NULL;
 	if (journal_stderr())
 		d->journal_path = JOURNAL_SOCKET;
-	d->ctl_fd = d->sig_fd = d->lock_fd = -1;
+	d->ctl_fd = d->sig_fd = d->lock_fd = d->aw_fd = -1;
 	for (i = 0; i < MAX_CLIENTS; i++)
 		d->clients[i].fd = -1;
 	sgw_conf_init(&d->conf);
@@ -325,6 +332,12 @@ int daemon_run(const char *conf_path)
 			"module as this namespace's IKE daemon: %s%s\n",
 			sgwnl_error(d->nl), ret == -EBUSY ? "; fix: stop the "
 			"other daemon or \"sgwctl monitor --hold\" here" : "");
+		goto out;
+	}
+	/* Before the tunnels: no address change between them is missed. */
+	if (addrwatch_open(d)) {
+		fprintf(stderr, "sgwctl: daemon: address events: %s\n",
+			strerror(errno));
 		goto out;
 	}
 	if (signals(d)) {

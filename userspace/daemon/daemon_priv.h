@@ -13,6 +13,8 @@
  *   rtsync.c   the routes of routes.h kept in the kernel
  *   resolve.c  remote = NAME: resolved at start, on reload, when the peer
  *              stops answering, and again while it does not resolve
+ *   addrwatch.c  this host's addresses and routes followed: local = auto
+ *              moved, a literal local that went away and came back
  */
 #ifndef SGWCTL_DAEMON_PRIV_H
 #define SGWCTL_DAEMON_PRIV_H
@@ -43,6 +45,7 @@
 #define RESOLVE_RETRY_MIN_MS 5000	/* a name that does not resolve: */
 #define RESOLVE_RETRY_MAX_MS 300000	/* retried, doubling, up to this */
 #define RESOLVE_PENDING 16		/* lookups in flight at once */
+#define ADDRWATCH_SETTLE_MS 500		/* quiet after address events */
 
 /* A configured tunnel as the daemon runs it. */
 struct rtun {
@@ -62,6 +65,9 @@ struct rtun {
 	/* resolve.c: remote = NAME ("" for an address) */
 	char remote_name[SGW_CONF_HOST_MAX + 1];
 	bool unresolved;		/* rt->error says it does not resolve */
+	bool remote_any;		/* remote = any: responder only */
+	/* addrwatch.c: out for want of its local address (or route). */
+	bool local_gone;
 	long long resolve_at;		/* next lookup while unresolved */
 	long long resolve_backoff;	/* ms until the one after that */
 	unsigned int seen_dead;		/* timeouts + DPD deaths seen so far */
@@ -118,6 +124,8 @@ struct daemon {
 	long long dp_next;		/* datapath.c: next counter reading */
 	long long rs_next;		/* resolve.c: next look at the tunnels */
 	struct resolve_req *rs;		/* resolve.c: lookups in flight */
+	int aw_fd;			/* addrwatch.c: rtnetlink events */
+	long long aw_due;		/* when to look; 0: nothing seen */
 };
 
 struct apply_stats {
@@ -207,6 +215,13 @@ int resolve_now(struct daemon *d, struct rtun *rt, uint8_t family,
 /* Lookups due and finished, peers gone silent; the time of the next. */
 long long resolve_watch(struct daemon *d, long long now);
 void resolve_free(struct daemon *d);
+
+/* addrwatch.c */
+int addrwatch_open(struct daemon *d);
+void addrwatch_close(struct daemon *d);
+void addrwatch_input(struct daemon *d);
+/* Tunnels looked at again once events settled; the time of the next. */
+long long addrwatch_watch(struct daemon *d, long long now);
 
 /* datapath.c: reads the counters when due; the time of the next. */
 long long datapath_watch(struct daemon *d, long long now);

@@ -67,7 +67,11 @@ static void on_acquire(struct daemon *d, const struct sgw_event *ev)
 	rt->acquire_ms = now;
 	sgw_addr_format(&ev->src, src, sizeof(src));
 	sgw_addr_format(&ev->dst, dst, sizeof(dst));
-	if (ret == -EPERM)
+	if (ret == -EOPNOTSUPP)
+		dlog(d, SGW_CONF_LOG_INFO, rt->name, "a packet %s -> %s found no "
+		     "SA; not negotiating: remote = any, only the peer starts "
+		     "the tunnel", src, dst);
+	else if (ret == -EPERM)
 		dlog(d, SGW_CONF_LOG_INFO, rt->name, "a packet %s -> %s found no "
 		     "SA; not negotiating: the dead peer holds the tunnel "
 		     "(dpd-action hold; 'sgwctl up' retries)", src, dst);
@@ -147,6 +151,8 @@ static void on_unknown_spi(struct daemon *d, const struct sgw_event *ev)
 	dlog(d, SGW_CONF_LOG_INFO, rt->name, "ESP with unknown SPI 0x%08x from "
 	     "the peer: it holds SAs we do not; %s", ev->spi,
 	     ret == -EPERM ? "not negotiating: held after a dead peer" :
+	     ret == -EOPNOTSUPP ? "not negotiating: remote = any, only the "
+	     "peer starts the tunnel" :
 	     ret ? "negotiation is already pending" : "negotiating anew");
 }
 

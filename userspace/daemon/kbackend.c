@@ -370,6 +370,50 @@ static void forget(struct kbackend *kb, struct kb_tunnel *t, uint32_t spi,
 	}
 }
 
+static void to_ipaddr(const struct sockaddr_storage *ss, struct sgw_ipaddr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = ss->ss_family;
+	if (ss->ss_family == AF_INET)
+		memcpy(a->bytes, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+	else
+		memcpy(a->bytes, &((const struct sockaddr_in6 *)ss)->sin6_addr,
+		       16);
+}
+
+/*
+ * remote = any: the kernel tunnel's remote becomes the address of the
+ * peer that negotiated @sa, before its first SA goes in. SAs of an
+ * earlier address stay until the engine deletes them.
+ */
+static int follow_peer(struct kbackend *kb, const struct ike_kernel_sa *sa)
+{
+	struct sgw_tunnel_ref ref = { .id = sa->tunnel };
+	struct sgw_tunnel_config cfg = { .set_remote = true };
+	struct sgw_tunnel_info kt;
+	char now[INET6_ADDRSTRLEN] = "?";
+	size_t len = sa->remote->ss_family == AF_INET ? 4 : 16;
+
+	to_ipaddr(sa->remote, &cfg.remote);
+	if (sgwnl_tunnel_get(kb->nl, &ref, &kt)) {
+		kb_log(kb, sa->tunnel, "cannot read the kernel tunnel: %s",
+		       sgwnl_error(kb->nl));
+		return -EIO;
+	}
+	if (kt.remote.family == cfg.remote.family &&
+	    !memcmp(kt.remote.bytes, cfg.remote.bytes, len))
+		return 0;
+	cfg.keep_sas = kt.remote.family == cfg.remote.family;
+	inet_ntop(cfg.remote.family, cfg.remote.bytes, now, sizeof(now));
+	if (sgwnl_tunnel_set(kb->nl, &ref, &cfg)) {
+		kb_log(kb, sa->tunnel, "cannot set the kernel tunnel's remote "
+		       "to the peer's address %s: %s", now,
+		       sgwnl_error(kb->nl));
+		return -EIO;
+	}
+	return 0;
+}
+
 static int add_sa(void *ctx, const struct ike_kernel_sa *sa)
 {
 	struct kbackend *kb = ctx;
@@ -384,6 +428,11 @@ static int add_sa(void *ctx, const struct ike_kernel_sa *sa)
 	if (ret) {
 		kb_log(kb, sa->tunnel, "cannot install SA %s: %s", spi, err);
 		goto out;
+	}
+	if (t && t->opts.remote_any && sa->dir == IKE_DIR_IN) {
+		ret = follow_peer(kb, sa);
+		if (ret)
+			goto out;
 	}
 	if (t && sa->mode == IKE_MODE_TUNNEL) {
 		ret = narrow(kb, t, sa, spi);

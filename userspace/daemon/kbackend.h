@@ -29,6 +29,12 @@ struct kb_tunnel_opts {
 	uint32_t replay_window;
 	uint64_t life_bytes;		/* 0: unlimited */
 	uint64_t life_packets;
+	/*
+	 * remote = any: the kernel tunnel's remote address is set to the
+	 * peer's when a CHILD SA is installed (the peer's address is known
+	 * only once it negotiated).
+	 */
+	bool remote_any;
 };
 
 /* One tunnel-mode SA in the kernel. */

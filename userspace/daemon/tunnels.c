@@ -87,6 +87,7 @@ static int resolve_local(struct daemon *d, const struct sgw_conf_tunnel *ct,
 		return 0;
 	if (srcaddr_lookup(&rt->remote, &s, msg, sizeof(msg))) {
 		snprintf(rt->error, sizeof(rt->error), "local = auto: %s", msg);
+		rt->local_gone = true;	/* addrwatch.c retries on routes */
 		return -1;
 	}
 	eff->local = rt->local = s.addr;
@@ -117,6 +118,7 @@ static void prepare_to(struct daemon *d, const struct sgw_conf_tunnel *ct,
 	rt->remote = ct->remote;
 	snprintf(rt->remote_name, sizeof(rt->remote_name), "%s",
 		 ct->remote_name);
+	rt->remote_any = ct->remote_any;
 	if (ct->remote_name[0]) {
 		char addr[SGW_CONF_ADDRSTRLEN];
 
@@ -136,6 +138,7 @@ static void prepare_to(struct daemon *d, const struct sgw_conf_tunnel *ct,
 	if (!address_is_local(&eff.local, list, sizeof(list))) {
 		char addr[SGW_CONF_ADDRSTRLEN];
 
+		rt->local_gone = true;	/* addrwatch.c: back with it */
 		snprintf(rt->error, sizeof(rt->error), "local %s is not an "
 			 "address of this host (addresses here: %s)",
 			 sgw_conf_addr_str(&eff.local, addr, sizeof(addr)),
@@ -183,6 +186,7 @@ static int kernel_sync(struct daemon *d, const struct sgw_conf_tunnel *ct,
 		.replay_window = ct->replay_window,
 		.life_bytes = ct->life_bytes,
 		.life_packets = ct->life_packets,
+		.remote_any = ct->remote_any,
 	};
 	struct sgw_tunnel_config kc;
 	struct sgw_tunnel_info kt;
@@ -251,7 +255,7 @@ void engine_start(struct daemon *d, struct rtun *rt)
 	int ret;
 
 	ret = ike_engine_up(d->eng, rt->id, (ike_time_t)now_ms());
-	if (ret && ret != -EALREADY)
+	if (ret && ret != -EALREADY && ret != -EOPNOTSUPP)
 		dlog(d, SGW_CONF_LOG_ERROR, rt->name, "cannot initiate: %s",
 		     strerror(-ret));
 }

@@ -356,6 +356,34 @@ static void drop_old_sas(struct ike_sa *sa)
 	}
 }
 
+/*
+ * remote = any: the peer authenticated from another address than its
+ * IKE SA of this tunnel (a new address, a new NAT): that SA and its
+ * CHILD SAs are gone with the old address. The new SA takes over.
+ */
+static void drop_moved_sas(struct ike_sa *sa)
+{
+	char was[64], now[64];
+	struct ike_sa *old;
+
+	if (!ike_host_any(&sa->tun->cfg.remote))
+		return;
+	for (old = sa->eng->sas; old; old = old->next) {
+		if (old == sa || old->tun != sa->tun ||
+		    (old->state != IKE_SA_ESTABLISHED &&
+		     old->state != IKE_SA_DELETING) ||
+		    ike_host_equal(&old->remote, &sa->remote))
+			continue;
+		ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "the peer moved from "
+			"%s to %s: IKE SA %016llx_i %016llx_r replaced",
+			ike_addr_str(&old->remote, was, sizeof(was)),
+			ike_addr_str(&sa->remote, now, sizeof(now)),
+			(unsigned long long)old->spi_i,
+			(unsigned long long)old->spi_r);
+		ike_sa_close(old);
+	}
+}
+
 /* Choose and install the CHILD SA; a notify type on refusal, 0 on success. */
 static uint16_t respond_child(struct ike_sa *sa, const struct ike_msg *m,
 			      struct ike_msg_out *o, bool replacing)
@@ -471,6 +499,7 @@ void ike_auth_respond(struct ike_sa *sa, struct ike_msg *m)
 		ike_sa_fail(sa, "%s", why);
 		return;
 	}
+	drop_moved_sas(sa);
 	if (ike_pl_notify_find(p, IKE_N_INITIAL_CONTACT)) {
 		sa->eng->cnt.initial_contact_rx++;
 		drop_old_sas(sa);

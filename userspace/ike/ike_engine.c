@@ -230,6 +230,9 @@ int ike_engine_up(struct ike_engine *e, uint32_t id, ike_time_t now)
 
 	if (!t)
 		return -ENOENT;
+	/* remote = any: only the peer starts it. */
+	if (ike_host_any(&t->cfg.remote))
+		return -EOPNOTSUPP;
 	t->held = false;
 	t->want_up = true;
 	t->retry_at = 0;
@@ -250,6 +253,8 @@ int ike_engine_on_demand(struct ike_engine *e, uint32_t id, ike_time_t now)
 
 	if (!t)
 		return -ENOENT;
+	if (ike_host_any(&t->cfg.remote))
+		return -EOPNOTSUPP;
 	if (t->held)
 		return -EPERM;
 	if (t->ike || t->retry_at || ike_tunnel_hosted(e, t, NULL))

@@ -81,8 +81,16 @@ int ike_init_reauth(struct ike_sa *old)
 
 int ike_init_start(struct ike_engine *e, struct ike_tunnel *t)
 {
-	struct ike_sa *sa = init_new(e, t);
+	struct ike_sa *sa;
 
+	/* remote = any: nowhere to send it; the peer comes back itself. */
+	if (ike_host_any(&t->cfg.remote)) {
+		t->want_up = false;
+		ike_log(e, IKE_LOG_INFO, t, "remote = any: waiting for the "
+			"peer to negotiate");
+		return 0;
+	}
+	sa = init_new(e, t);
 	if (!sa)
 		return -1;
 	t->ike = sa;

@@ -62,8 +62,12 @@ void ike_life_peer_dead(struct ike_sa *sa)
 		    " after %u tries), %s", addr,
 		    (uint64_t)(e->now - sa->last_rx) / 1000, liveness ?
 		    "liveness check" : ike_exchange_name(r->exchange), r->tries,
+		    ike_host_any(&t->cfg.remote) ? "SAs removed; remote = any: "
+		    "waiting for the peer to negotiate again" :
 		    what[t->cfg.dpd_action]);
-	switch (t->cfg.dpd_action) {
+	/* remote = any: nothing to restart; the peer starts again. */
+	switch (ike_host_any(&t->cfg.remote) ? IKE_DPD_CLEAR :
+		t->cfg.dpd_action) {
 	case IKE_DPD_RESTART:
 		t->want_up = true;
 		t->retry_delay = 0;

@@ -124,6 +124,26 @@ bool ike_host_equal(const struct sockaddr_storage *a,
 		       &((const struct sockaddr_in6 *)b)->sin6_addr, 16);
 }
 
+bool ike_host_any(const struct sockaddr_storage *ss)
+{
+	static const uint8_t zero[16];
+
+	if (ss->ss_family == AF_INET)
+		return !((const struct sockaddr_in *)ss)->sin_addr.s_addr;
+	return !memcmp(&((const struct sockaddr_in6 *)ss)->sin6_addr, zero,
+		       sizeof(zero));
+}
+
+bool ike_remote_fits(const struct ike_tunnel_config *c,
+		     const struct sockaddr_storage *remote)
+{
+	if (c->remote.ss_family != remote->ss_family)
+		return false;
+	if (!ike_host_any(&c->remote) && !ike_host_equal(&c->remote, remote))
+		return false;
+	return c->nat_traversal || port_of(&c->remote) == port_of(remote);
+}
+
 static uint64_t new_spi(struct ike_engine *e, bool initiator)
 {
 	uint64_t spi;

@@ -257,6 +257,15 @@ bool ike_addr_equal(const struct sockaddr_storage *a,
 /* The same address, whatever the ports. */
 bool ike_host_equal(const struct sockaddr_storage *a,
 		    const struct sockaddr_storage *b);
+/* The unspecified address (0.0.0.0, ::): a tunnel's remote = any. */
+bool ike_host_any(const struct sockaddr_storage *ss);
+/*
+ * Whether the peer at @remote may be tunnel @c's: its address, or any
+ * address of the family for a responder-only tunnel (remote = any);
+ * the port as well without NAT traversal.
+ */
+bool ike_remote_fits(const struct ike_tunnel_config *c,
+		     const struct sockaddr_storage *remote);
 uint16_t ike_port(const struct sockaddr_storage *ss);
 void ike_set_port(struct sockaddr_storage *ss, uint16_t port);
 

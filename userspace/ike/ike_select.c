@@ -21,10 +21,9 @@ struct ike_tunnel *ike_select_next(struct ike_engine *e,
 		if ((!prev || t->cfg.id > prev->cfg.id) &&
 		    (!best || t->cfg.id < best->cfg.id) &&
 		    ike_host_equal(&t->cfg.local, local) &&
-		    ike_host_equal(&t->cfg.remote, remote) &&
+		    ike_remote_fits(&t->cfg, remote) &&
 		    (t->cfg.nat_traversal ||
-		     (ike_addr_equal(&t->cfg.local, local) &&
-		      ike_addr_equal(&t->cfg.remote, remote))))
+		     ike_addr_equal(&t->cfg.local, local)))
 			best = t;
 	return best;
 }
@@ -233,7 +232,8 @@ static bool child_candidate(struct ike_sa *sa, const struct ike_tunnel *t)
 	if (t == sa->tun)
 		return true;
 	return ike_host_equal(&t->cfg.local, &sa->local) &&
-	       ike_host_equal(&t->cfg.remote, &sa->remote) &&
+	       (ike_host_any(&t->cfg.remote) ||
+		ike_host_equal(&t->cfg.remote, &sa->remote)) &&
 	       identity_same(&t->cfg.remote_id, &sa->peer_id) &&
 	       identity_same(&t->cfg.local_id, &sa->tun->cfg.local_id) &&
 	       suite_allowed(t, &sa->suite);

@@ -153,6 +153,8 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 			put(f, "remote", t->remote);
 		if (t->remote_name[0])
 			put(f, "remote-name", t->remote_name);
+		if (t->remote_any)
+			put_u64(f, "remote-any", 1);
 		if (t->nat[0])
 			put(f, "nat", t->nat);
 		if (t->ike_local[0])
@@ -391,6 +393,8 @@ static void decode_key(struct ctl_tunnel *t, const char *k, const char *v)
 		copy(t->local_why, sizeof(t->local_why), v);
 	else if (!strcmp(k, "remote-name"))
 		copy(t->remote_name, sizeof(t->remote_name), v);
+	else if (!strcmp(k, "remote-any"))
+		t->remote_any = num(v, 10) != 0;
 	else if (!strcmp(k, "failure"))
 		copy(t->failure, sizeof(t->failure), v);
 	else if (!strcmp(k, "child"))

@@ -23,6 +23,8 @@
  *   local-why TEXT       (local = auto: how the address was chosen)
  *   remote-name NAME     (remote = NAME: the DNS name; remote is the
  *                        address it resolved to, absent while it does not)
+ *   remote-any 1         (remote = any: remote is the address of the peer
+ *                        now negotiating or connected, absent without one)
  *   generation N         rekey-in SECONDS  retry-in SECONDS  quiet SECONDS
  *   held 0|1             child-rekeys N  ike-rekeys N  collisions N
  *   liveness-failures N  restarts N  reauths N
@@ -125,6 +127,7 @@ struct ctl_tunnel {
 	char local_id[520];
 	char local_why[160];	/* local = auto: the route that chose it */
 	char remote_name[256];	/* remote = NAME: the name ("" for none) */
+	bool remote_any;	/* remote = any: remote is the peer's now */
 	/*
 	 * NAT traversal of the IKE SA: "" (no NAT detection), "none",
 	 * "local" (we are behind a NAT), "remote", "both", or "encap" (none

@@ -146,6 +146,78 @@ static void remote_names(void **state)
 		"on reload and when the peer stops answering", NULL });
 }
 
+/*
+ * remote = any: remote-id and a local address required, nothing that
+ * initiates; two of them need distinct remote-ids, one and a tunnel to
+ * an address expecting the same identity need disjoint networks.
+ */
+static void remote_any(void **state)
+{
+	(void)state;
+	expect(TUN("br", 1, "192.0.2.1", "any")
+	       "remote-id = fqdn:br.example\n", none);
+	expect(TUN("br", 1, "auto", "any") "start = at-start\n"
+	       "reauth = yes\nprotect-gateways = yes\n",
+	       (const char *const[]){
+		"error: sgw.conf:3: tunnel \"br\": remote = any needs a local "
+		"address: local = auto takes the source of the route toward "
+		"the remote SGW, which is unknown",
+		"error: sgw.conf:4: tunnel \"br\": remote = any needs "
+		"remote-id: the peer is known only by the identity it "
+		"authenticates as (e.g. remote-id = fqdn:branch.example)",
+		"error: sgw.conf:6: tunnel \"br\": start = at-start with "
+		"remote = any: the tunnel only answers (there is no address "
+		"to initiate to); the peer starts it",
+		"error: sgw.conf:7: tunnel \"br\": reauth = yes with remote = "
+		"any: a reauthentication is a new IKE SA started by this "
+		"side, and this side never initiates; set reauth on the peer",
+		"error: sgw.conf:8: tunnel \"br\": protect-gateways needs a "
+		"fixed remote SGW address, not remote = any", NULL });
+	/* Two any tunnels: one remote-id each, whatever the networks. */
+	expect(TUN("a", 1, "192.0.2.1", "any") "remote-id = fqdn:x.example\n"
+	       "remote-networks = 10.1.0.0/24\n"
+	       TUN("b", 2, "192.0.2.1", "any") "remote-id = fqdn:x.example\n"
+	       "remote-networks = 10.2.0.0/24\n",
+	       (const char *const[]){
+		"error: sgw.conf:13: tunnel \"b\" conflicts with tunnel \"a\" "
+		"(sgw.conf:1): both are remote = any on local 192.0.2.1 with "
+		"remote-id fqdn:x.example, so a peer proving it could be "
+		"either; give each its own remote-id", NULL });
+	expect(TUN("a", 1, "192.0.2.1", "any") "remote-id = fqdn:x.example\n"
+	       TUN("b", 2, "192.0.2.1", "any") "remote-id = fqdn:y.example\n",
+	       none);
+	/* Another local address: another listener, no conflict. */
+	expect(TUN("a", 1, "192.0.2.1", "any") "remote-id = fqdn:x.example\n"
+	       TUN("b", 2, "192.0.2.9", "any") "remote-id = fqdn:x.example\n",
+	       none);
+	/* any and an address, the same identity: the networks decide. */
+	expect(TUN("a", 1, "192.0.2.1", "198.51.100.1")
+	       "remote-id = fqdn:x.example\nremote-networks = 10.1.0.0/16\n"
+	       TUN("b", 2, "192.0.2.1", "any") "remote-id = fqdn:x.example\n"
+	       "remote-networks = 10.1.2.0/24\n",
+	       (const char *const[]){
+		"error: sgw.conf:8: tunnel \"b\" conflicts with tunnel \"a\" "
+		"(sgw.conf:1): tunnel \"b\" has remote = any and both expect "
+		"the peer fqdn:x.example on local 192.0.2.1, and their "
+		"networks overlap (local any and any, remote 10.1.0.0/16 and "
+		"10.1.2.0/24); give the peer another identity in one or make "
+		"the networks disjoint", NULL });
+	expect(TUN("a", 1, "192.0.2.1", "198.51.100.1")
+	       "remote-id = fqdn:x.example\nremote-networks = 10.1.0.0/16\n"
+	       TUN("b", 2, "192.0.2.1", "any") "remote-id = fqdn:x.example\n"
+	       "remote-networks = 10.2.0.0/24\n", none);
+	/* The address stands for the identity when remote-id is unset. */
+	expect(TUN("a", 1, "192.0.2.1", "198.51.100.1")
+	       TUN("b", 2, "192.0.2.1", "any") "remote-id = 198.51.100.1\n",
+	       (const char *const[]){
+		"error: sgw.conf:6: tunnel \"b\" conflicts with tunnel \"a\" "
+		"(sgw.conf:1): tunnel \"b\" has remote = any and both expect "
+		"the peer 198.51.100.1 on local 192.0.2.1, and their networks "
+		"overlap (local any and any, remote any and any); give the "
+		"peer another identity in one or make the networks disjoint",
+		NULL });
+}
+
 static void selectors(void **state)
 {
 	(void)state;
@@ -460,6 +532,7 @@ int main(void)
 		cmocka_unit_test(clean_config),
 		cmocka_unit_test(addresses),
 		cmocka_unit_test(remote_names),
+		cmocka_unit_test(remote_any),
 		cmocka_unit_test(selectors),
 		cmocka_unit_test(gateway_inside_remote_network),
 		cmocka_unit_test(mtu_below_ipv6_minimum),

@@ -93,8 +93,9 @@ static void every_error_once(void **state)
 		"2: global: key \"log-level\": invalid value \"loud\" "
 		"(expected error, warning, info or debug)",
 		"5: tunnel \"hq\": key \"remote\": invalid value "
-		"\"198.51.100.300\" (expected an IPv4 or IPv6 address, or a "
-		"DNS name of letters, digits, hyphens and dots, 253 at most)",
+		"\"198.51.100.300\" (expected an IPv4 or IPv6 address, any, or "
+		"a DNS name of letters, digits, hyphens and dots, 253 at "
+		"most)",
 		"7: tunnel \"hq\": unknown key \"remote-network\" (did you "
 		"mean \"remote-networks\"?)",
 		"12: unknown section \"[tunnle spare]\" (expected [global] or "
@@ -132,8 +133,8 @@ static void no_cascade(void **state)
 		"2: tunnel \"hq\": key \"id\": invalid value \"0\" (expected "
 		"1..65535)",
 		"3: tunnel \"hq\": key \"remote\": invalid value \"x_y\" "
-		"(expected an IPv4 or IPv6 address, or a DNS name of letters, "
-		"digits, hyphens and dots, 253 at most)",
+		"(expected an IPv4 or IPv6 address, any, or a DNS name of "
+		"letters, digits, hyphens and dots, 253 at most)",
 		"4: tunnel \"hq\": key \"psk-file\": invalid value "
 		"\"relative\" (expected an absolute path)",
 		NULL }, &c);

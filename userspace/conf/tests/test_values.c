@@ -36,7 +36,7 @@ struct row {
 	"email:USER@DOMAIN or keyid:HEX"
 #define ADDR_EXPECT "expected an IPv4 or IPv6 address; host names are " \
 	"not resolved"
-#define REMOTE_EXPECT "expected an IPv4 or IPv6 address, or a DNS name of " \
+#define REMOTE_EXPECT "expected an IPv4 or IPv6 address, any, or a DNS name of " \
 	"letters, digits, hyphens and dots, 253 at most"
 #define HOST_EXPECT "expected a host name of letters, digits, '-' and '_' " \
 	"in dot-separated labels"
@@ -122,8 +122,9 @@ static const struct row rows[] = {
 	OK("remote", "2001:db8:ffff::0001", "2001:db8:ffff::1"),
 	BAD("remote", "auto", "key \"remote\": invalid value \"auto\" ("
 	    REMOTE_EXPECT ")"),
-	BAD("remote", "any", "key \"remote\": invalid value \"any\" ("
-	    REMOTE_EXPECT ")"),
+	/* remote = any: responder only (conf_check wants remote-id). */
+	OK("remote", "any", "any"),
+	OK("remote", "ANY", "any"),
 	BAD("remote", "", "key \"remote\": invalid value \"\" ("
 	    REMOTE_EXPECT ")"),
 	BAD("remote", "198.51.100", "key \"remote\": invalid value "

@@ -37,6 +37,8 @@ struct fake {
 	int logs;
 	uint32_t dumped;		/* the tunnel of the last SA dump */
 	int dump_fails_with;
+	struct sgw_ipaddr kremote;	/* the kernel tunnel's remote */
+	int gets;
 };
 
 static struct fake fk;
@@ -65,7 +67,20 @@ int sgwnl_tunnel_set(struct sgwnl *nl, const struct sgw_tunnel_ref *ref,
 	fk.sets++;
 	fk.ref = *ref;
 	fk.set = *cfg;
+	if (!fk.set_fails_with && cfg->set_remote)
+		fk.kremote = cfg->remote;
 	return fk.set_fails_with;
+}
+
+int sgwnl_tunnel_get(struct sgwnl *nl, const struct sgw_tunnel_ref *ref,
+		     struct sgw_tunnel_info *out)
+{
+	(void)nl;
+	fk.gets++;
+	memset(out, 0, sizeof(*out));
+	out->id = ref->id;
+	out->remote = fk.kremote;
+	return 0;
 }
 
 int sgwnl_sa_set_ports(struct sgwnl *nl, const struct sgw_sa_id *id,
@@ -330,6 +345,62 @@ static void test_move(void **state)
 }
 
 /* NAT traversal: the engine's ESP-in-UDP ports reach the kernel as given. */
+/*
+ * remote = any: the inbound SA of a new pair first sets the kernel
+ * tunnel's remote to the peer's address, when it differs; SAs kept when
+ * an address of the family was there before.
+ */
+static void test_remote_any(void **state)
+{
+	const struct kb_tunnel_opts o = { .replay_window = 128,
+					  .remote_any = true };
+	struct ike_kernel_sa sa = ksa(IKE_ENCR_AES_GCM_16, 128, 0, 20, 0);
+	struct sockaddr_storage peer = { 0 };
+	struct sockaddr_in *p4 = (struct sockaddr_in *)&peer;
+	uint8_t want[4] = { 198, 51, 100, 7 };
+
+	(void)state;
+	assert_int_equal(kb_tunnel_set(&kb, 5, &o, &conf_local, &conf_remote),
+			 0);
+	p4->sin_family = AF_INET;
+	inet_pton(AF_INET, "198.51.100.7", &p4->sin_addr);
+	sa.remote = &peer;
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.sets, 1);
+	assert_int_equal(fk.ref.id, 5);
+	assert_true(fk.set.set_remote);
+	assert_false(fk.set.set_local || fk.set.set_enabled);
+	assert_false(fk.set.keep_sas);
+	assert_int_equal(fk.set.remote.family, AF_INET);
+	assert_memory_equal(fk.set.remote.bytes, want, 4);
+	assert_int_equal(fk.adds, 1);
+	/* Outbound, and the next pair from there: nothing to change. */
+	sa.dir = IKE_DIR_OUT;
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	sa.dir = IKE_DIR_IN;
+	sa.spi = htonl(0xc0ffee02);
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.sets, 1);
+	assert_int_equal(fk.adds, 3);
+	/* The peer moved: the SAs there stay until the engine deletes them. */
+	inet_pton(AF_INET, "198.51.100.9", &p4->sin_addr);
+	sa.spi = htonl(0xc0ffee03);
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.sets, 2);
+	assert_true(fk.set.keep_sas);
+	want[3] = 9;
+	assert_memory_equal(fk.set.remote.bytes, want, 4);
+	/* Refused: no SA goes in, and the log says why. */
+	fk.set_fails_with = -EINVAL;
+	inet_pton(AF_INET, "198.51.100.10", &p4->sin_addr);
+	sa.spi = htonl(0xc0ffee04);
+	assert_int_not_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.adds, 4);
+	assert_string_equal(fk.log, "cannot set the kernel tunnel's remote to "
+			    "the peer's address 198.51.100.10: SPI already in "
+			    "use");
+}
+
 static void test_encap_ports(void **state)
 {
 	struct ike_kernel_sa sa = ksa(IKE_ENCR_AES_GCM_16, 128, 0, 20, 0);
@@ -570,6 +641,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_encap_ports, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_move, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remote_any, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_packets, setup,

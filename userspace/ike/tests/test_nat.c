@@ -434,6 +434,77 @@ static void test_auth_failure_names_nat(void **state)
 	net_free(&n);
 }
 
+/* Whether one of @x's last log lines contains @part. */
+static bool logged_part(const struct node *x, const char *part)
+{
+	int i;
+
+	for (i = 0; i < LOG_KEEP; i++)
+		if (strstr(x->logs[i], part))
+			return true;
+	return false;
+}
+
+/*
+ * remote = any on B: A behind a NAT connects from one public address,
+ * its NAT takes another (its DELETE lost on the way), and A connects
+ * again from there without INITIAL_CONTACT. B never initiates, follows
+ * the new address, and drops the old IKE SA and CHILD SAs at once.
+ */
+static void test_remote_any_moves(void **state)
+{
+	struct ike_tunnel_config ca, cb;
+	struct ike_tunnel_status sb;
+	struct net n;
+
+	(void)state;
+	net_init(&n, false);
+	cfg_site(&ca, true, false, DEF_IKE, DEF_ESP);
+	cfg_site(&cb, false, false, DEF_IKE, DEF_ESP);
+	memset(&((struct sockaddr_in *)&cb.remote)->sin_addr, 0, 4);
+	cb.dpd_delay_ms = 10000;
+	cb.dpd_action = IKE_DPD_RESTART;
+	net_add(&n, &ca, &cb);
+	net_nat(&n, &n.a, PUB, 40000);
+	assert_int_equal(ike_engine_up(n.b.e, 1, 0), -EOPNOTSUPP);
+	assert_int_equal(ike_engine_on_demand(n.b.e, 1, 0), -EOPNOTSUPP);
+	assert_int_equal(n.b.nout, 0);
+	assert_int_equal(ike_engine_up(n.a.e, 1, 0), 0);
+	net_run(&n);
+	assert_crosswise(&n);
+	status(&n.b, &sb);
+	assert_string_equal(host(&sb.remote), PUB);
+	assert_int_equal(live_sas(&n.b), 2);
+
+	/* A new mapping; A's DELETE from the old one never arrives. */
+	assert_int_equal(ike_engine_down(n.a.e, 1, 1000), 0);
+	while (n.a.nout)
+		net_step(&n, &n.a, true);
+	inet_pton(AF_INET, "203.0.113.77",
+		  &((struct sockaddr_in *)&n.nat.pub)->sin_addr);
+	n.nat.base = 41000;
+	assert_int_equal(ike_engine_up(n.a.e, 1, 2000), 0);
+	net_run(&n);
+	assert_crosswise(&n);
+	status(&n.b, &sb);
+	assert_int_equal(sb.state, IKE_TUNNEL_ESTABLISHED);
+	assert_string_equal(host(&sb.remote), "203.0.113.77");
+	assert_int_equal(port(&sb.remote), 41001);
+	assert_int_equal(ike_sas(&n.b), 1);
+	assert_int_equal(live_sas(&n.b), 2);
+	assert_true(logged_part(&n.b, "the peer moved from 203.0.113.5:40001 "
+				"to 203.0.113.77:41001: IKE SA "));
+	/* A dead peer (dpd-action restart) leaves it waiting for the peer. */
+	assert_int_equal(ike_engine_remove_tunnel(n.a.e, 1), 0);
+	net_settle(&n, 600000);
+	status(&n.b, &sb);
+	assert_int_not_equal(sb.state, IKE_TUNNEL_CONNECTING);
+	assert_int_equal(ike_sas(&n.b), 0);
+	assert_true(logged_part(&n.b, "remote = any: waiting for the peer to "
+				"negotiate again"));
+	net_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +519,7 @@ int main(void)
 		cmocka_unit_test(test_encap_forced),
 		cmocka_unit_test(test_natt_off),
 		cmocka_unit_test(test_auth_failure_names_nat),
+		cmocka_unit_test(test_remote_any_moves),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
