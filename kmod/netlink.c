@@ -70,7 +70,7 @@ static const struct nla_policy prefix_policy[SGW_PREFIX_A_MAX + 1] = {
 	[SGW_PREFIX_A_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
-static const struct nla_policy ts_policy[SGW_TS_A_MAX + 1] = {
+const struct nla_policy sgw_ts_policy[SGW_TS_A_MAX + 1] = {
 	[SGW_TS_A_PREFIX] = NLA_POLICY_NESTED(prefix_policy),
 };
 
@@ -80,8 +80,8 @@ static const struct nla_policy tunnel_policy[SGW_TUNNEL_A_MAX + 1] = {
 	[SGW_TUNNEL_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[SGW_TUNNEL_A_LOCAL] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
 	[SGW_TUNNEL_A_REMOTE] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
-	[SGW_TUNNEL_A_LOCAL_TS] = NLA_POLICY_NESTED(ts_policy),
-	[SGW_TUNNEL_A_REMOTE_TS] = NLA_POLICY_NESTED(ts_policy),
+	[SGW_TUNNEL_A_LOCAL_TS] = NLA_POLICY_NESTED(sgw_ts_policy),
+	[SGW_TUNNEL_A_REMOTE_TS] = NLA_POLICY_NESTED(sgw_ts_policy),
 	[SGW_TUNNEL_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[SGW_TUNNEL_A_MTU] = NLA_POLICY_FULL_RANGE(NLA_U32, &mtu_range),
 	[SGW_TUNNEL_A_OUTER_DF] = NLA_POLICY_MAX(NLA_U8, SGW_OUTER_DF_CLEAR),
@@ -161,7 +161,7 @@ int sgw_nl_put_addr(struct sk_buff *skb, int type, const struct sgw_addr *a)
 	return 0;
 }
 
-static int put_ts(struct sk_buff *skb, int type, const struct sgw_prefix *p,
+int sgw_nl_put_ts(struct sk_buff *skb, int type, const struct sgw_prefix *p,
 		  unsigned int n)
 {
 	struct nlattr *list, *entry;
@@ -213,8 +213,8 @@ static int put_cfg(struct sk_buff *skb, struct net *net,
 		return -EMSGSIZE;
 	if (sgw_nl_put_addr(skb, SGW_TUNNEL_A_LOCAL, &cfg->local) ||
 	    sgw_nl_put_addr(skb, SGW_TUNNEL_A_REMOTE, &cfg->remote) ||
-	    put_ts(skb, SGW_TUNNEL_A_LOCAL_TS, cfg->local_ts, cfg->n_local_ts) ||
-	    put_ts(skb, SGW_TUNNEL_A_REMOTE_TS, cfg->remote_ts, cfg->n_remote_ts))
+	    sgw_nl_put_ts(skb, SGW_TUNNEL_A_LOCAL_TS, cfg->local_ts, cfg->n_local_ts) ||
+	    sgw_nl_put_ts(skb, SGW_TUNNEL_A_REMOTE_TS, cfg->remote_ts, cfg->n_remote_ts))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -552,7 +552,7 @@ static int parse_prefix(const struct nlattr *nla, struct sgw_prefix *p,
 	return 0;
 }
 
-static int parse_ts(const struct nlattr *list, struct sgw_prefix *out, u8 *n,
+int sgw_nl_parse_ts(const struct nlattr *list, struct sgw_prefix *out, u8 *n,
 		    struct netlink_ext_ack *extack)
 {
 	const struct nlattr *nla;
@@ -604,11 +604,11 @@ static struct sgw_tunnel_cfg *build_cfg(struct net *net,
 	if (!ret && tb[SGW_TUNNEL_A_REMOTE])
 		ret = parse_addr(tb[SGW_TUNNEL_A_REMOTE], &cfg->remote, extack);
 	if (!ret && tb[SGW_TUNNEL_A_LOCAL_TS])
-		ret = parse_ts(tb[SGW_TUNNEL_A_LOCAL_TS], cfg->local_ts,
-			       &cfg->n_local_ts, extack);
+		ret = sgw_nl_parse_ts(tb[SGW_TUNNEL_A_LOCAL_TS], cfg->local_ts,
+				      &cfg->n_local_ts, extack);
 	if (!ret && tb[SGW_TUNNEL_A_REMOTE_TS])
-		ret = parse_ts(tb[SGW_TUNNEL_A_REMOTE_TS], cfg->remote_ts,
-			       &cfg->n_remote_ts, extack);
+		ret = sgw_nl_parse_ts(tb[SGW_TUNNEL_A_REMOTE_TS], cfg->remote_ts,
+				      &cfg->n_remote_ts, extack);
 	if (!ret && cfg->local.family && cfg->remote.family &&
 	    cfg->local.family != cfg->remote.family) {
 		NL_SET_ERR_MSG(extack,

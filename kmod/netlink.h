@@ -16,9 +16,15 @@ struct net;
 
 extern struct genl_family sgw_genl_family;
 extern const struct nla_policy sgw_sa_policy[SGW_SA_A_MAX + 1];
+extern const struct nla_policy sgw_ts_policy[SGW_TS_A_MAX + 1];
 
 void *sgw_genl_put_header(struct sk_buff *skb, struct genl_info *info, u8 cmd);
 int sgw_nl_put_addr(struct sk_buff *skb, int type, const struct sgw_addr *a);
+struct sgw_prefix;
+int sgw_nl_put_ts(struct sk_buff *skb, int type, const struct sgw_prefix *p,
+		  unsigned int n);
+int sgw_nl_parse_ts(const struct nlattr *list, struct sgw_prefix *out, u8 *n,
+		    struct netlink_ext_ack *extack);
 
 /* SA commands and events, in netlink_sa.c */
 int sgw_nl_sa_new(struct sk_buff *skb, struct genl_info *info);

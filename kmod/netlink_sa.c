@@ -45,6 +45,8 @@ const struct nla_policy sgw_sa_policy[SGW_SA_A_MAX + 1] = {
 	[SGW_SA_A_HARD_SECONDS] = NLA_POLICY_FULL_RANGE(NLA_U64, &seconds_range),
 	[SGW_SA_A_ENCAP_SPORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[SGW_SA_A_ENCAP_DPORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[SGW_SA_A_LOCAL_TS] = NLA_POLICY_NESTED(sgw_ts_policy),
+	[SGW_SA_A_REMOTE_TS] = NLA_POLICY_NESTED(sgw_ts_policy),
 };
 
 static u64 get_u64(struct nlattr **tb, int type)
@@ -91,6 +93,32 @@ static int parse_encap(struct genl_info *info, struct nlattr **tb, u16 *sport,
 	return 0;
 }
 
+/* The SA's own selectors, if either list is given; *@ts NULL if neither. */
+static int parse_sa_ts(struct genl_info *info, struct nlattr **tb,
+		       struct sgw_sa_ts **ts)
+{
+	int ret;
+
+	*ts = NULL;
+	if (!tb[SGW_SA_A_LOCAL_TS] && !tb[SGW_SA_A_REMOTE_TS])
+		return 0;
+	*ts = kzalloc(sizeof(**ts), GFP_KERNEL);
+	if (!*ts)
+		return -ENOMEM;
+	ret = 0;
+	if (tb[SGW_SA_A_LOCAL_TS])
+		ret = sgw_nl_parse_ts(tb[SGW_SA_A_LOCAL_TS], (*ts)->local,
+				      &(*ts)->n_local, info->extack);
+	if (!ret && tb[SGW_SA_A_REMOTE_TS])
+		ret = sgw_nl_parse_ts(tb[SGW_SA_A_REMOTE_TS], (*ts)->remote,
+				      &(*ts)->n_remote, info->extack);
+	if (ret) {
+		kfree(*ts);
+		*ts = NULL;
+	}
+	return ret;
+}
+
 static struct sgw_tunnel *sa_tunnel(struct genl_info *info, struct nlattr **tb)
 {
 	u32 id = nla_get_u32(tb[SGW_SA_A_TUNNEL_ID]);
@@ -124,6 +152,7 @@ int sgw_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[SGW_SA_A_MAX + 1];
 	struct sgw_sa_config cfg = { 0 };
 	struct sgw_tunnel *tunnel;
+	struct sgw_sa_ts *ts = NULL;
 	struct sgw_sa *sa;
 	int ret;
 
@@ -175,9 +204,11 @@ int sgw_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 	cfg.life.hard_packets = get_u64(tb, SGW_SA_A_HARD_PACKETS);
 	cfg.life.soft_seconds = get_u64(tb, SGW_SA_A_SOFT_SECONDS);
 	cfg.life.hard_seconds = get_u64(tb, SGW_SA_A_HARD_SECONDS);
-	ret = parse_encap(info, tb, &cfg.encap_sport, &cfg.encap_dport);
+	ret = parse_encap(info, tb, &cfg.encap_sport, &cfg.encap_dport) ?:
+	      parse_sa_ts(info, tb, &ts);
 	if (ret)
 		goto wipe;
+	cfg.ts = ts;
 
 	rtnl_lock();
 	tunnel = sa_tunnel(info, tb);
@@ -196,6 +227,7 @@ int sgw_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 unlock:
 	rtnl_unlock();
 wipe:
+	kfree(ts);
 	wipe_keys(info->attrs[SGW_A_SA]);
 	return ret;
 }
@@ -332,6 +364,16 @@ static int put_encap(struct sk_buff *skb, const struct sgw_sa *sa)
 	       nla_put_u16(skb, SGW_SA_A_ENCAP_DPORT, ntohs(dport));
 }
 
+static int put_sa_ts(struct sk_buff *skb, const struct sgw_sa *sa)
+{
+	if (!sa->ts)
+		return 0;
+	return sgw_nl_put_ts(skb, SGW_SA_A_LOCAL_TS, sa->ts->local,
+			     sa->ts->n_local) ?:
+	       sgw_nl_put_ts(skb, SGW_SA_A_REMOTE_TS, sa->ts->remote,
+			     sa->ts->n_remote);
+}
+
 static int fill_sa(struct sk_buff *skb, const struct sgw_sa *sa)
 {
 	struct nlattr *nest = nla_nest_start(skb, SGW_A_SA);
@@ -349,6 +391,7 @@ static int fill_sa(struct sk_buff *skb, const struct sgw_sa *sa)
 		       test_bit(SGW_SA_SOFT_EXPIRED, &sa->flags)) ||
 	    put_lifetimes(skb, &sa->life) ||
 	    put_encap(skb, sa) ||
+	    put_sa_ts(skb, sa) ||
 	    (sa->dir == SGW_DIR_IN &&
 	     nla_put_u32(skb, SGW_SA_A_REPLAY_WINDOW, sa->replay.window))) {
 		nla_nest_cancel(skb, nest);
@@ -359,14 +402,16 @@ static int fill_sa(struct sk_buff *skb, const struct sgw_sa *sa)
 }
 
 #define SA_SLOTS_PER_MODE	(1 + SGW_SA_IN_MAX)
-#define SA_SLOTS		(2 * SA_SLOTS_PER_MODE)
+#define SA_SLOTS		(2 * SA_SLOTS_PER_MODE + SGW_SA_OUT_TS_MAX)
 
 /*
  * Slot 0 is the outbound tunnel-mode SA, slots 1.. the inbound ones; then
- * the same for transport mode.
+ * the same for transport mode; last the outbound SAs with selectors.
  */
 static struct sgw_sa *sa_at(struct sgw_tunnel *tunnel, unsigned int slot)
 {
+	if (slot >= 2 * SA_SLOTS_PER_MODE)
+		return rcu_dereference(tunnel->sa_out_ts[slot - 2 * SA_SLOTS_PER_MODE]);
 	if (slot >= SA_SLOTS_PER_MODE) {
 		slot -= SA_SLOTS_PER_MODE;
 		if (slot == 0)

@@ -231,7 +231,8 @@ static void deliver(struct sgw_esp_ctx *ctx, struct sk_buff *skb)
 	cfg = rcu_dereference(tunnel->cfg);
 	if (!cfg ||
 	    !sgw_ts_allows(cfg->remote_ts, cfg->n_remote_ts, skb, true) ||
-	    !sgw_ts_allows(cfg->local_ts, cfg->n_local_ts, skb, false)) {
+	    !sgw_ts_allows(cfg->local_ts, cfg->n_local_ts, skb, false) ||
+	    !sgw_sa_ts_in_allowed(sa, skb)) {
 		rcu_read_unlock();
 		sgw_tunnel_rx_drop(tunnel, SGW_DROP_SELECTOR, skb);
 		return;

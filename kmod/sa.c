@@ -15,6 +15,8 @@
  *    process context, where the crypto transform can be released.
  */
 
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/module.h>
 #include <linux/rhashtable.h>
 #include <linux/rtnetlink.h>
@@ -111,6 +113,7 @@ static void sa_free_work(struct work_struct *work)
 
 	crypto_free_aead(sa->aead);
 	dev_put(sa->tunnel->dev);
+	kfree(sa->ts);
 	kfree_sensitive(sa);
 }
 
@@ -133,6 +136,58 @@ void sgw_sa_put(struct sgw_sa *sa)
 
 static void sa_lifetime_work(struct work_struct *work);
 
+/* Is prefix @p inside @q (same family, no shorter, same leading bits)? */
+static bool prefix_within(const struct sgw_prefix *p, const struct sgw_prefix *q)
+{
+	if (p->addr.family != q->addr.family || p->len < q->len)
+		return false;
+	if (p->addr.family == AF_INET)
+		return sgw_prefix_match4(q, p->addr.v4);
+	return sgw_prefix_match6(q, &p->addr.v6);
+}
+
+/* Each of the SA's prefixes inside one of the tunnel's, on its side. */
+static bool ts_within(const struct sgw_prefix *p, unsigned int np,
+		      const struct sgw_prefix *q, unsigned int nq)
+{
+	unsigned int i, j;
+
+	if (!nq)
+		return true;
+	for (i = 0; i < np; i++) {
+		for (j = 0; j < nq; j++)
+			if (prefix_within(&p[i], &q[j]))
+				break;
+		if (j == nq)
+			return false;
+	}
+	return true;
+}
+
+static int check_ts(const struct sgw_sa_config *cfg,
+		    const struct sgw_tunnel_cfg *tcfg,
+		    struct netlink_ext_ack *extack)
+{
+	const struct sgw_sa_ts *ts = cfg->ts;
+
+	if (cfg->mode != SGW_MODE_TUNNEL) {
+		NL_SET_ERR_MSG(extack, "only a tunnel-mode SA has selectors");
+		return -EINVAL;
+	}
+	if (!ts_within(ts->local, ts->n_local, tcfg->local_ts, tcfg->n_local_ts)) {
+		NL_SET_ERR_MSG(extack,
+			       "SA local selectors lie outside the tunnel's local selectors");
+		return -EINVAL;
+	}
+	if (!ts_within(ts->remote, ts->n_remote, tcfg->remote_ts,
+		       tcfg->n_remote_ts)) {
+		NL_SET_ERR_MSG(extack,
+			       "SA remote selectors lie outside the tunnel's remote selectors");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
 			     const struct sgw_sa_config *cfg,
 			     struct netlink_ext_ack *extack)
@@ -149,6 +204,11 @@ struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
 			       "tunnel has no local and remote address yet: set them first");
 		return ERR_PTR(-EDESTADDRREQ);
 	}
+	if (cfg->ts) {
+		ret = check_ts(cfg, tcfg, extack);
+		if (ret)
+			return ERR_PTR(ret);
+	}
 	sa = kzalloc(sizeof(*sa) + (cfg->dir == SGW_DIR_IN ?
 				    sgw_replay_map_size(cfg->replay_window) : 0),
 		     GFP_KERNEL);
@@ -161,6 +221,13 @@ struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
 				   sgw_sa_crypto_name(alg, cfg->esn), ret);
 		kfree(sa);
 		return ERR_PTR(ret);
+	}
+	if (cfg->ts) {
+		sa->ts = kmemdup(cfg->ts, sizeof(*cfg->ts), GFP_KERNEL);
+		if (!sa->ts) {
+			ret = -ENOMEM;
+			goto err;
+		}
 	}
 	ret = sgw_sa_aead_key(sa->aead, alg, cfg->key);
 	if (ret) {
@@ -193,6 +260,7 @@ struct sgw_sa *sgw_sa_create(struct sgw_tunnel *tunnel,
 	return sa;
 err:
 	crypto_free_aead(sa->aead);
+	kfree(sa->ts);
 	kfree_sensitive(sa);
 	return ERR_PTR(ret);
 }
@@ -243,6 +311,52 @@ static struct sgw_sa __rcu **out_slot(struct sgw_tunnel *tunnel, u8 mode)
 	return mode == SGW_MODE_TRANSPORT ? &tunnel->sa_out_tr : &tunnel->sa_out;
 }
 
+static bool same_ts(const struct sgw_sa_ts *a, const struct sgw_sa_ts *b)
+{
+	return a->n_local == b->n_local && a->n_remote == b->n_remote &&
+	       !memcmp(a->local, b->local, a->n_local * sizeof(a->local[0])) &&
+	       !memcmp(a->remote, b->remote, a->n_remote * sizeof(a->remote[0]));
+}
+
+/*
+ * The slot an outbound SA with selectors @ts takes: the one of an SA with
+ * the same selectors (it replaces that one), else a free one; NULL if
+ * every slot holds an SA for other selectors.
+ */
+static struct sgw_sa __rcu **out_ts_slot(struct sgw_tunnel *tunnel,
+					 const struct sgw_sa_ts *ts)
+{
+	struct sgw_sa __rcu **free = NULL;
+	struct sgw_sa *sa;
+	int i;
+
+	for (i = 0; i < SGW_SA_OUT_TS_MAX; i++) {
+		sa = rtnl_dereference(tunnel->sa_out_ts[i]);
+		if (!sa && !free)
+			free = &tunnel->sa_out_ts[i];
+		else if (sa && same_ts(sa->ts, ts))
+			return &tunnel->sa_out_ts[i];
+	}
+	return free;
+}
+
+/* The slot that holds outbound SA @sa, or NULL. */
+static struct sgw_sa __rcu **out_slot_of(struct sgw_sa *sa)
+{
+	struct sgw_tunnel *tunnel = sa->tunnel;
+	struct sgw_sa __rcu **slot;
+	int i;
+
+	if (sa->ts) {
+		for (i = 0; i < SGW_SA_OUT_TS_MAX; i++)
+			if (rtnl_dereference(tunnel->sa_out_ts[i]) == sa)
+				return &tunnel->sa_out_ts[i];
+		return NULL;
+	}
+	slot = out_slot(tunnel, sa->mode);
+	return rtnl_dereference(*slot) == sa ? slot : NULL;
+}
+
 static struct sgw_sa __rcu **in_slots(struct sgw_tunnel *tunnel, u8 mode)
 {
 	return mode == SGW_MODE_TRANSPORT ? tunnel->sa_in_tr : tunnel->sa_in;
@@ -276,8 +390,8 @@ static void unlink_sa(struct sgw_sa *sa)
 		return;
 	sn->gen++;	/* a dump in progress is now inconsistent */
 	if (sa->dir == SGW_DIR_OUT) {
-		slot = out_slot(sa->tunnel, sa->mode);
-		if (rtnl_dereference(*slot) == sa)
+		slot = out_slot_of(sa);
+		if (slot)
 			RCU_INIT_POINTER(*slot, NULL);
 	} else {
 		slot = in_slot(sa->tunnel, sa->key.spi);
@@ -301,8 +415,15 @@ int sgw_sa_install(struct sgw_sa *sa, struct netlink_ext_ack *extack)
 
 	ASSERT_RTNL();
 	if (sa->dir == SGW_DIR_OUT) {
+		slot = sa->ts ? out_ts_slot(tunnel, sa->ts) :
+				out_slot(tunnel, sa->mode);
+		if (!slot) {
+			NL_SET_ERR_MSG_FMT(extack,
+					   "tunnel already has %d outbound SAs with other selectors: delete one first",
+					   SGW_SA_OUT_TS_MAX);
+			return -ENOSPC;
+		}
 		sn->gen++;
-		slot = out_slot(tunnel, sa->mode);
 		old = rtnl_dereference(*slot);
 		rcu_assign_pointer(*slot, sa);
 		if (old)
@@ -346,12 +467,18 @@ struct sgw_sa *sgw_sa_find(struct sgw_tunnel *tunnel, u8 dir, u32 spi,
 {
 	struct sgw_sa __rcu **slot;
 	struct sgw_sa *sa = NULL;
+	int i;
 
 	ASSERT_RTNL();
 	if (dir == SGW_DIR_OUT) {
 		sa = rtnl_dereference(tunnel->sa_out);
 		if (!sa || sa->key.spi != cpu_to_be32(spi))
 			sa = rtnl_dereference(tunnel->sa_out_tr);
+		for (i = 0; i < SGW_SA_OUT_TS_MAX; i++) {
+			if (sa && sa->key.spi == cpu_to_be32(spi))
+				break;
+			sa = rtnl_dereference(tunnel->sa_out_ts[i]);
+		}
 		if (sa && sa->key.spi != cpu_to_be32(spi))
 			sa = NULL;
 	} else {
@@ -390,6 +517,11 @@ void sgw_sa_flush(struct sgw_tunnel *tunnel)
 	sa = rtnl_dereference(tunnel->sa_out_tr);
 	if (sa)
 		unlink_sa(sa);
+	for (i = 0; i < SGW_SA_OUT_TS_MAX; i++) {
+		sa = rtnl_dereference(tunnel->sa_out_ts[i]);
+		if (sa)
+			unlink_sa(sa);
+	}
 	for (i = 0; i < SGW_SA_IN_MAX; i++) {
 		sa = rtnl_dereference(tunnel->sa_in[i]);
 		if (sa)
@@ -428,6 +560,81 @@ struct sgw_sa *sgw_sa_get_out(struct sgw_tunnel *tunnel, u8 mode)
 			return sa;
 	}
 	return NULL;
+}
+
+/* The longest prefix of @ts that holds the packet's address, -1 if none. */
+static int ts_match_len(const struct sgw_prefix *ts, unsigned int n,
+			const struct sk_buff *skb, bool source)
+{
+	const struct in6_addr *a6 = NULL;
+	__be32 a4 = 0;
+	unsigned int i;
+	int best = -1;
+
+	if (!n)
+		return 0;
+	if (skb->protocol == htons(ETH_P_IP))
+		a4 = source ? ip_hdr(skb)->saddr : ip_hdr(skb)->daddr;
+	else
+		a6 = source ? &ipv6_hdr(skb)->saddr : &ipv6_hdr(skb)->daddr;
+	for (i = 0; i < n; i++) {
+		if (ts[i].len <= best)
+			continue;
+		if (a6 ? sgw_prefix_match6(&ts[i], a6) :
+			 sgw_prefix_match4(&ts[i], a4))
+			best = ts[i].len;
+	}
+	return best;
+}
+
+/*
+ * The outbound tunnel-mode SA for the inner packet @skb, referenced, or
+ * NULL: of the SAs with their own selectors that match its source and
+ * destination, the one with the longest remote (then local) prefix;
+ * without any, the tunnel's SA without selectors. A matching SA that is
+ * not usable is not replaced by another: the packet waits for its rekey.
+ */
+struct sgw_sa *sgw_sa_get_out_for(struct sgw_tunnel *tunnel,
+				  const struct sk_buff *skb)
+{
+	struct sgw_sa *sa, *best;
+	int i, tries, r, l, best_r, best_l;
+
+	for (tries = 0; tries < 2; tries++) {
+		best = NULL;
+		best_r = -1;
+		best_l = -1;
+		for (i = 0; i < SGW_SA_OUT_TS_MAX; i++) {
+			sa = rcu_dereference_check(tunnel->sa_out_ts[i],
+						   rcu_read_lock_bh_held());
+			if (!sa)
+				continue;
+			r = ts_match_len(sa->ts->remote, sa->ts->n_remote, skb,
+					 false);
+			l = r < 0 ? -1 : ts_match_len(sa->ts->local,
+						      sa->ts->n_local, skb, true);
+			if (l < 0 || r < best_r || (r == best_r && l <= best_l))
+				continue;
+			best = sa;
+			best_r = r;
+			best_l = l;
+		}
+		if (!best)
+			return sgw_sa_get_out(tunnel, SGW_MODE_TUNNEL);
+		if (!sgw_sa_usable(best))
+			return NULL;
+		if (sgw_sa_hold(best))
+			return best;
+	}
+	return NULL;
+}
+
+/* Inbound: is the packet inside the SA's own selectors, if it has any? */
+bool sgw_sa_ts_in_allowed(const struct sgw_sa *sa, const struct sk_buff *skb)
+{
+	return !sa->ts ||
+	       (ts_match_len(sa->ts->remote, sa->ts->n_remote, skb, true) >= 0 &&
+		ts_match_len(sa->ts->local, sa->ts->n_local, skb, false) >= 0);
 }
 
 /* The next outbound sequence number, or false once it would wrap. */

@@ -9,6 +9,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <crypto/aead.h>
+#include <linux/sgw.h>
 
 #include "addr.h"
 #include "alg.h"
@@ -16,6 +17,7 @@
 
 struct sgw_tunnel;
 struct sgw_net;
+struct sk_buff;
 struct netlink_ext_ack;
 
 struct sgw_lifetime {
@@ -24,7 +26,18 @@ struct sgw_lifetime {
 	u64 soft_seconds, hard_seconds;
 };
 
-/* What userspace asks for; the key is only borrowed. */
+/*
+ * An SA's own selectors: one CHILD SA of several in a tunnel. An empty
+ * side is the tunnel's.
+ */
+struct sgw_sa_ts {
+	u8 n_local;
+	u8 n_remote;
+	struct sgw_prefix local[SGW_TS_MAX];
+	struct sgw_prefix remote[SGW_TS_MAX];
+};
+
+/* What userspace asks for; the key and the selectors are only borrowed. */
 struct sgw_sa_config {
 	u32 spi;
 	u8 dir;			/* enum sgw_dir */
@@ -37,6 +50,7 @@ struct sgw_sa_config {
 	u64 seq;
 	struct sgw_lifetime life;
 	u16 encap_sport, encap_dport;	/* ESP in UDP; 0, 0: plain ESP */
+	const struct sgw_sa_ts *ts;	/* NULL: the tunnel's selectors */
 };
 
 /* Inbound SAs are found by SPI and the local address the ESP came to. */
@@ -75,6 +89,7 @@ struct sgw_sa {
 	bool force_async;		/* crypto completes from sgw's workqueue */
 	bool encap;			/* ESP in UDP (RFC 3948), for good */
 	u32 encap_ports;		/* sport << 16 | dport, host order */
+	struct sgw_sa_ts *ts;		/* own selectors, or NULL; fixed */
 	atomic64_t seq;			/* outbound: last sequence number used */
 	struct sgw_sa_queue queue;
 	struct sgw_lifetime life;
@@ -123,6 +138,9 @@ struct sgw_sa *sgw_sa_lookup_in(struct sgw_net *sn, __be32 spi,
 bool sgw_sa_hold(struct sgw_sa *sa);
 void sgw_sa_defer(struct work_struct *work);
 struct sgw_sa *sgw_sa_get_out(struct sgw_tunnel *tunnel, u8 mode);
+struct sgw_sa *sgw_sa_get_out_for(struct sgw_tunnel *tunnel,
+				  const struct sk_buff *skb);
+bool sgw_sa_ts_in_allowed(const struct sgw_sa *sa, const struct sk_buff *skb);
 void sgw_sa_put(struct sgw_sa *sa);
 
 bool sgw_sa_next_seq(struct sgw_sa *sa, u64 *seq);

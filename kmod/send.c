@@ -353,7 +353,7 @@ static void xmit(struct sgw_tunnel *tunnel, struct sk_buff *skb, bool whole)
 		return;
 	}
 	/* Referenced before a sequence number is spent: a rekey loses nothing. */
-	sa = sgw_sa_get_out(tunnel, SGW_MODE_TUNNEL);
+	sa = sgw_sa_get_out_for(tunnel, skb);
 	/* Without a usable SA, wait for the one IKE is asked to negotiate. */
 	if (!sa && whole && sgw_send_may_hold(cfg)) {
 		sgw_hold(tunnel, skb);

@@ -364,7 +364,7 @@ static void trace_tunnel(struct net *net, struct sgw_tunnel *tunnel,
 		dropped(t, SGW_DROP_SELECTOR);
 		return;
 	}
-	sa = sgw_sa_get_out(tunnel, SGW_MODE_TUNNEL);
+	sa = sgw_sa_get_out_for(tunnel, pkt);
 	if (!sa && sgw_send_may_hold(cfg)) {
 		t->no_sa = true;
 		t->daemon = sgw_hold_daemon(tunnel);

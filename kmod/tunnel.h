@@ -42,6 +42,8 @@ struct sgw_tunnel {
 	bool enabled;
 	struct sgw_tunnel_cfg __rcu *cfg;
 	struct sgw_sa __rcu *sa_out;
+	/* Outbound tunnel-mode SAs with their own selectors (sa.c). */
+	struct sgw_sa __rcu *sa_out_ts[SGW_SA_OUT_TS_MAX];
 	struct sgw_sa __rcu *sa_in[SGW_SA_IN_MAX];
 	/* SGW-to-SGW protection: transport-mode SAs, used while protect_gw. */
 	bool protect_gw;

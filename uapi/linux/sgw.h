@@ -141,8 +141,22 @@
  *                   ESP in UDP from a tunnel's remote SGW to 4500 or to
  *                   the DPORT of one of its inbound SAs, whose SPI is of
  *                   no SA, is dropped as SGW_DROP_UNKNOWN_SPI.
- *   A tunnel holds one outbound SA and up to SGW_SA_IN_MAX inbound SAs of
- *   each mode. A new outbound SA replaces the old one of its mode at once
+ *     SGW_SA_A_LOCAL_TS, SGW_SA_A_REMOTE_TS: NLA_NESTED, tunnel mode only,
+ *                   encoded as SGW_TUNNEL_A_LOCAL_TS/REMOTE_TS: the SA's
+ *                   own selectors (one CHILD SA of several in a tunnel).
+ *                   Every prefix must lie inside one of the tunnel's
+ *                   selectors of its side; an absent or empty list is the
+ *                   tunnel's. Outbound, the SA carries the packets whose
+ *                   inner source and destination it matches; of several,
+ *                   the one with the longest matching remote prefix
+ *                   (then local prefix) wins; a packet no such SA
+ *                   matches takes the tunnel's outbound SA without
+ *                   selectors. Inbound, a packet outside the SA's own
+ *                   selectors is dropped as SGW_DROP_SELECTOR.
+ *   A tunnel holds one outbound SA without selectors, up to
+ *   SGW_SA_OUT_TS_MAX outbound tunnel-mode SAs with selectors and up to
+ *   SGW_SA_IN_MAX inbound SAs of each mode. A new outbound SA replaces
+ *   the old one of its mode, and of the very same selectors, at once
  *   (the old one is freed). The tunnel needs its local and remote
  *   addresses first. Inbound SPIs of both modes share one space per local
  *   address. SA_DEL finds an SA of either mode by SPI and direction.
@@ -173,6 +187,8 @@
  *       SGW_SA_A_AGE: NLA_U64, seconds since the SA was added
  *       SGW_SA_A_SOFT_EXPIRED: NLA_U8, 1 once a soft limit was reached
  *       SGW_SA_A_ENCAP_SPORT, SGW_SA_A_ENCAP_DPORT: only for an SA in UDP
+ *       SGW_SA_A_LOCAL_TS, SGW_SA_A_REMOTE_TS: only for an SA with its own
+ *       selectors
  *
  * SGW_CMD_TRACE (doit; allowed to whoever may configure: it shows SPIs)
  *   SGW_A_TRACE: NLA_NESTED
@@ -298,7 +314,8 @@
 
 #define SGW_TUNNEL_ID_MAX	65535
 #define SGW_TS_MAX		16
-#define SGW_SA_IN_MAX		4
+#define SGW_SA_IN_MAX		16
+#define SGW_SA_OUT_TS_MAX	8
 #define SGW_REPLAY_WINDOW_MAX	4096
 #define SGW_SA_SECONDS_MAX	4294967295ULL	/* time lifetimes: about 136 years */
 /* Wide enough for the reordering of ECMP paths and a peer's parallel CPUs. */
@@ -528,6 +545,8 @@ enum sgw_sa_attr {
 	SGW_SA_A_HARD,
 	SGW_SA_A_ENCAP_SPORT,
 	SGW_SA_A_ENCAP_DPORT,
+	SGW_SA_A_LOCAL_TS,
+	SGW_SA_A_REMOTE_TS,
 	__SGW_SA_A_MAX
 };
 
