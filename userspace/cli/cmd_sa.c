@@ -105,6 +105,14 @@ static int parse_sa_keyword(struct sa_add_args *a, const char *key,
 		return parse_yes_no(key, value, &sa->esn, err, errlen);
 	if (!strcmp(key, "seq"))
 		return parse_u64(key, value, 0, UINT64_MAX, &sa->seq, err, errlen);
+	if (!strcmp(key, "local-ts")) {
+		sa->has_ts = true;
+		return parse_prefix_list(key, value, &sa->local_ts, err, errlen);
+	}
+	if (!strcmp(key, "remote-ts")) {
+		sa->has_ts = true;
+		return parse_prefix_list(key, value, &sa->remote_ts, err, errlen);
+	}
 	return -ENOENT;
 }
 
@@ -133,6 +141,8 @@ static int check_sa_add(const struct sa_add_args *a)
 		return usage_error("sa add: missing \"key-file FILE\" (\"-\" reads standard input)");
 	if (a->req.replay_window_given && sa->dir != SGW_DIR_IN)
 		return usage_error("sa add: replay-window applies to inbound SAs (dir in) only");
+	if (sa->has_ts && sa->mode != SGW_MODE_TUNNEL)
+		return usage_error("sa add: local-ts and remote-ts apply to tunnel-mode SAs only");
 	if (!sa->esn && sa->seq > UINT32_MAX)
 		return usage_error("sa add: seq %" PRIu64 " needs \"esn yes\": without ESN sequence numbers are 32 bits (at most 4294967295)",
 				   sa->seq);
@@ -191,7 +201,7 @@ static int sa_add(struct ctx *ctx, int argc, char **argv)
 					       sizeof(err));
 		}
 		if (ret == -ENOENT)
-			return usage_error("sa add: unknown keyword \"%s\" (expected dir, spi, mode, alg, key-file, replay-window, esn, seq, encap or a lifetime such as soft-bytes)",
+			return usage_error("sa add: unknown keyword \"%s\" (expected dir, spi, mode, alg, key-file, replay-window, esn, seq, encap, local-ts, remote-ts or a lifetime such as soft-bytes)",
 					   argv[i]);
 		if (ret)
 			return usage_error("sa add: %s", err);
@@ -368,7 +378,8 @@ static const struct command sa_cmds[] = {
 	{ "add", sa_add,
 	  "TUNNEL dir in|out spi SPI [mode tunnel|transport] alg ALG key-file FILE|- [replay-window N] "
 	  "[esn yes|no] [seq N] [soft-bytes N] [hard-bytes N] [soft-packets N] "
-	  "[hard-packets N] [soft-seconds N] [hard-seconds N] [encap SPORT DPORT]",
+	  "[hard-packets N] [soft-seconds N] [hard-seconds N] [encap SPORT DPORT] "
+	  "[local-ts PFX[,PFX...]|any] [remote-ts PFX[,PFX...]|any]",
 	  "add an SA with a key read from FILE (hex); a new outbound SA replaces the old" },
 	{ "del", sa_del, "TUNNEL dir in|out spi SPI", "delete one SA" },
 	{ "flush", sa_flush, "[TUNNEL]", "delete the SAs of one tunnel or of all" },

@@ -231,6 +231,12 @@ void print_sa(FILE *out, const struct sgw_sa_info *sa)
 		fprintf(out, " encap %u %u", sa->encap_sport, sa->encap_dport);
 	if (sa->soft_expired)
 		fputs(" soft-expired", out);
+	if (sa->has_ts) {
+		fputs("\n  local-ts ", out);
+		print_ts(out, &sa->local_ts);
+		fputs("  remote-ts ", out);
+		print_ts(out, &sa->remote_ts);
+	}
 	fprintf(out, "\n  seq %" PRIu64 "  bytes %" PRIu64 "  packets %" PRIu64
 		"  age %" PRIu64 "s\n", sa->seq, sa->bytes, sa->packets, sa->age);
 	if (!has_lifetime(sa))
@@ -254,6 +260,14 @@ static void sa_json_fields(struct json *j, const struct sgw_sa_info *sa)
 	json_bool(j, "encap", sa->encap_sport != 0);
 	json_u64(j, "encap-sport", sa->encap_sport);
 	json_u64(j, "encap-dport", sa->encap_dport);
+	/* The SA's own selectors; null: the tunnel's. */
+	if (sa->has_ts) {
+		json_ts(j, "local-ts", &sa->local_ts);
+		json_ts(j, "remote-ts", &sa->remote_ts);
+	} else {
+		json_null(j, "local-ts");
+		json_null(j, "remote-ts");
+	}
 	json_u64(j, "seq", sa->seq);
 	json_u64(j, "bytes", sa->bytes);
 	json_u64(j, "packets", sa->packets);

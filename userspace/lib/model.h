@@ -116,6 +116,9 @@ struct sgw_sa_info {
 	bool soft_expired;
 	/* ESP in UDP (RFC 3948): the UDP ports, 0 and 0 for plain ESP. */
 	uint16_t encap_sport, encap_dport;
+	/* The SA's own selectors (one CHILD SA of several), if has_ts. */
+	bool has_ts;
+	struct sgw_ts local_ts, remote_ts;
 };
 
 /* An SA to add: the key stays with the caller, who wipes it. */

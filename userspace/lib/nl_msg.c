@@ -124,6 +124,8 @@ static const struct nla_policy sa_policy[SGW_SA_A_MAX + 1] = {
 	[SGW_SA_A_HARD] = { .type = NLA_U8 },
 	[SGW_SA_A_ENCAP_SPORT] = { .type = NLA_U16 },
 	[SGW_SA_A_ENCAP_DPORT] = { .type = NLA_U16 },
+	[SGW_SA_A_LOCAL_TS] = { .type = NLA_NESTED },
+	[SGW_SA_A_REMOTE_TS] = { .type = NLA_NESTED },
 };
 
 /* The attribute's length decides the family, as the uapi says. */
@@ -256,6 +258,10 @@ int sgwnl_decode_sa(struct nlattr **tb, struct sgw_sa_info *sa)
 		sa->encap_sport = nla_get_u16(a[SGW_SA_A_ENCAP_SPORT]);
 		sa->encap_dport = nla_get_u16(a[SGW_SA_A_ENCAP_DPORT]);
 	}
+	sa->has_ts = a[SGW_SA_A_LOCAL_TS] || a[SGW_SA_A_REMOTE_TS];
+	if ((a[SGW_SA_A_LOCAL_TS] && get_ts(a[SGW_SA_A_LOCAL_TS], &sa->local_ts)) ||
+	    (a[SGW_SA_A_REMOTE_TS] && get_ts(a[SGW_SA_A_REMOTE_TS], &sa->remote_ts)))
+		return -EBADMSG;
 	return 0;
 }
 
@@ -455,7 +461,10 @@ int sgwnl_put_sa(struct nl_msg *msg, const struct sgw_sa_request *req)
 	    put_u64_unless_0(msg, SGW_SA_A_HARD_SECONDS, sa->hard_seconds) ||
 	    (sa->encap_sport &&
 	     (nla_put_u16(msg, SGW_SA_A_ENCAP_SPORT, sa->encap_sport) ||
-	      nla_put_u16(msg, SGW_SA_A_ENCAP_DPORT, sa->encap_dport))))
+	      nla_put_u16(msg, SGW_SA_A_ENCAP_DPORT, sa->encap_dport))) ||
+	    (sa->has_ts &&
+	     (put_ts(msg, SGW_SA_A_LOCAL_TS, &sa->local_ts) ||
+	      put_ts(msg, SGW_SA_A_REMOTE_TS, &sa->remote_ts))))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

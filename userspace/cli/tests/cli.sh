@@ -68,8 +68,14 @@ expect 2 'sgwctl: sa add: missing "key-file FILE" ("-" reads standard input)' \
 	sa add 1 dir out spi 0x1001 alg aes-gcm-128
 expect 2 'sgwctl: sa add: missing "dir in|out"' \
 	sa add 1 spi 0x1001 alg aes-gcm-128 key-file k
-expect 2 'sgwctl: sa add: unknown keyword "key" (expected dir, spi, mode, alg, key-file, replay-window, esn, seq, encap or a lifetime such as soft-bytes)' \
+expect 2 'sgwctl: sa add: unknown keyword "key" (expected dir, spi, mode, alg, key-file, replay-window, esn, seq, encap, local-ts, remote-ts or a lifetime such as soft-bytes)' \
 	sa add 1 dir out spi 0x1001 alg aes-gcm-128 key 00112233
+expect 2 'sgwctl: sa add: local-ts and remote-ts apply to tunnel-mode SAs only' \
+	sa add 1 dir out spi 0x1001 alg aes-gcm-128 key-file k mode transport local-ts 10.1.0.0/24
+expect 2 'sgwctl: sa add: remote-ts "10.2.0.5/24" has host bits set: did you mean 10.2.0.0/24?' \
+	sa add 1 dir out spi 0x1001 alg aes-gcm-128 key-file k remote-ts 10.2.0.5/24
+expect 2 'sgwctl: sa add: "local-ts" given twice' \
+	sa add 1 dir out spi 0x1001 local-ts any alg aes-gcm-128 local-ts 10.1.0.0/24 key-file k
 expect 2 'sgwctl: sa add: "encap" needs two values: the UDP source and destination ports' \
 	sa add 1 dir out spi 0x1001 alg aes-gcm-128 key-file k encap 4500
 expect 2 'sgwctl: sa add: encap destination port "0" is not valid: expected a number from 1 to 65535' \

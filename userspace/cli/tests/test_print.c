@@ -224,10 +224,22 @@ static void test_sa_human(void **state)
 	sa.encap_sport = 31001;
 	sa.encap_dport = 4500;
 	print_sa(f, &sa);
+	/* One CHILD SA of several: its own selectors on a line of their own. */
+	sa = doc_out_sa;
+	sa.spi = 0x1002;
+	sa.has_ts = true;
+	sa.local_ts.n = 1;
+	sa.local_ts.v[0].addr.family = AF_INET;
+	memcpy(sa.local_ts.v[0].addr.bytes, "\x0a\x01\x01\x00", 4);
+	sa.local_ts.v[0].len = 24;
+	print_sa(f, &sa);
 	finish(f, "tunnel 1: sa out spi 0x00001001 aes-gcm-128 tunnel\n"
 		  "  seq 12  bytes 1008  packets 12  age 5s\n"
 		  "  lifetime: soft 0 bytes/0 packets/3000s, hard 0 bytes/0 packets/3600s\n"
 		  "tunnel 1: sa in spi 0x00002001 aes-gcm-128 tunnel replay-window 64 esn encap 31001 4500\n"
+		  "  seq 12  bytes 1008  packets 12  age 5s\n"
+		  "tunnel 1: sa out spi 0x00001002 aes-gcm-128 tunnel\n"
+		  "  local-ts 10.1.1.0/24  remote-ts any\n"
 		  "  seq 12  bytes 1008  packets 12  age 5s\n");
 
 	memset(&sa, 0, sizeof(sa));
@@ -269,17 +281,24 @@ static void test_sa_json(void **state)
 	sa.hard_seconds = 6;
 	sa.encap_sport = 4500;
 	sa.encap_dport = 31001;
+	sa.has_ts = true;
+	sa.remote_ts.n = 1;
+	sa.remote_ts.v[0].addr.family = AF_INET;
+	memcpy(sa.remote_ts.v[0].addr.bytes, "\x0a\x02\x01\x00", 4);
+	sa.remote_ts.v[0].len = 24;
 	print_sa_json(&j, &sa);
 	json_array_close(&j);
 	json_end(&j);
 	finish(f, "[{\"tunnel\":1,\"dir\":\"out\",\"spi\":4097,\"alg\":\"aes-gcm-128\","
-		  "\"mode\":\"tunnel\",\"replay-window\":0,\"esn\":false,\"encap\":false,\"encap-sport\":0,\"encap-dport\":0,\"seq\":12,"
+		  "\"mode\":\"tunnel\",\"replay-window\":0,\"esn\":false,\"encap\":false,\"encap-sport\":0,\"encap-dport\":0,"
+		  "\"local-ts\":null,\"remote-ts\":null,\"seq\":12,"
 		  "\"bytes\":1008,\"packets\":12,\"age\":5,\"soft-expired\":false,"
 		  "\"soft-bytes\":0,\"hard-bytes\":0,\"soft-packets\":0,\"hard-packets\":0,"
 		  "\"soft-seconds\":0,\"hard-seconds\":0},"
 		  "{\"tunnel\":1,\"dir\":\"in\",\"spi\":4097,\"alg\":\"aes-cbc-256-sha256\","
 		  "\"mode\":\"tunnel\",\"replay-window\":64,\"esn\":true,"
-		  "\"encap\":true,\"encap-sport\":4500,\"encap-dport\":31001,\"seq\":12,"
+		  "\"encap\":true,\"encap-sport\":4500,\"encap-dport\":31001,"
+		  "\"local-ts\":[],\"remote-ts\":[\"10.2.1.0/24\"],\"seq\":12,"
 		  "\"bytes\":1008,\"packets\":12,\"age\":5,\"soft-expired\":true,"
 		  "\"soft-bytes\":1,\"hard-bytes\":2,\"soft-packets\":3,\"hard-packets\":4,"
 		  "\"soft-seconds\":5,\"hard-seconds\":6}]\n");

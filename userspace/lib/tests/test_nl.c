@@ -160,7 +160,35 @@ static void test_put_sa(void **state)
 	assert_null(a[SGW_SA_A_HARD_PACKETS]);
 	assert_int_equal(nla_get_u16(a[SGW_SA_A_ENCAP_SPORT]), 31001);
 	assert_int_equal(nla_get_u16(a[SGW_SA_A_ENCAP_DPORT]), 4500);
+	assert_null(a[SGW_SA_A_LOCAL_TS]);
+	assert_null(a[SGW_SA_A_REMOTE_TS]);
 	sgwnl_msg_free(msg);
+
+	/* Own selectors: both lists go out, an empty one as an empty nest. */
+	req.sa.has_ts = true;
+	req.sa.local_ts.n = 1;
+	req.sa.local_ts.v[0].addr.family = AF_INET;
+	memcpy(req.sa.local_ts.v[0].addr.bytes, "\x0a\x01\x01\x00", 4);
+	req.sa.local_ts.v[0].len = 24;
+	msg = new_msg(SGW_CMD_SA_NEW);
+	assert_int_equal(sgwnl_put_sa(msg, &req), 0);
+	parse_top(msg, tb);
+	parse_nest(tb[SGW_A_SA], a, SGW_SA_A_MAX);
+	assert_non_null(a[SGW_SA_A_LOCAL_TS]);
+	assert_non_null(a[SGW_SA_A_REMOTE_TS]);
+	assert_int_equal(nla_len(a[SGW_SA_A_REMOTE_TS]), 0);
+	{
+		struct sgw_sa_info back;
+
+		assert_int_equal(sgwnl_decode_sa(tb, &back), 0);
+		assert_true(back.has_ts);
+		assert_int_equal(back.local_ts.n, 1);
+		assert_int_equal(back.local_ts.v[0].len, 24);
+		assert_memory_equal(back.local_ts.v[0].addr.bytes, "\x0a\x01\x01\x00", 4);
+		assert_int_equal(back.remote_ts.n, 0);
+	}
+	sgwnl_msg_free(msg);
+	req.sa.has_ts = false;
 
 	/* Defaults stay the kernel's: no window, ESN, sequence or lifetime. */
 	memset(&req.sa.replay_window, 0, sizeof(req.sa) - offsetof(struct sgw_sa_info, replay_window));
