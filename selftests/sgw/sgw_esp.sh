@@ -818,6 +818,142 @@ test_selector() {
 	ping_n "$hB" "$inA" 2 56 2
 }
 
+# ------------------------------------------------- several SAs in a tunnel
+
+# child_xfrm_pair N LAN_A LAN_B SPI_OUT SPI_IN KEY_OUT KEY_IN: on gA (the
+# kernel's ESP) one CHILD SA for the subnet pair LAN_A <-> LAN_B, policies
+# and states bound by reqid N, as charon installs one child.
+child_xfrm_pair() {
+	local n=$1 la=$2 lb=$3 so=$4 si=$5 ko=$6 ki=$7
+
+	{
+		echo "xfrm policy add dir out src $la dst $lb if_id 1 tmpl src $outA dst $outB proto esp mode tunnel reqid $n"
+		echo "xfrm policy add dir in src $lb dst $la if_id 1 tmpl src $outB dst $outA proto esp mode tunnel reqid $n"
+		echo "xfrm policy add dir fwd src $lb dst $la if_id 1 tmpl src $outB dst $outA proto esp mode tunnel reqid $n"
+		echo "xfrm state add src $outA dst $outB proto esp spi $so reqid $n mode tunnel if_id 1 $(xfrm_alg aes-gcm-128 "$ko") replay-window 64 flag af-unspec"
+		echo "xfrm state add src $outB dst $outA proto esp spi $si reqid $n mode tunnel if_id 1 $(xfrm_alg aes-gcm-128 "$ki") replay-window 64 flag af-unspec"
+		echo "route add $lb dev sgw1"
+	} | ip -n "$gA" -batch -
+}
+
+# Two CHILD SAs of one tunnel for two subnet pairs inside its /16s, the
+# kernel's ESP as the peer with one policy pair and SA pair per child:
+# each pair's traffic leaves on its own SPI both ways (a capture on the
+# router), ESP on one child's SA with the other child's inner addresses
+# is dropped as selector, a pair no child covers finds no SA, selectors
+# outside the tunnel's are refused, and a make-before-break rekey of one
+# child leaves the other's SAs and traffic alone.
+test_child_sas() {
+	local alg=aes-gcm-128 k1o k1i k2o k2i k3o k3i got want sel=0 ts1 ts2
+
+	require_sgw
+	require_tools
+	require_module
+	tmpdir
+	topo
+	outer 4
+	inner 4
+	craft_start
+	# The second subnet pair: 10.1.1.0/24 behind gA, 10.2.1.0/24 behind gB.
+	ip -n "$hA" addr add 10.1.1.2/24 dev eth0
+	ip -n "$gA" addr add 10.1.1.1/24 dev lan
+	ip -n "$hB" addr add 10.2.1.2/24 dev eth0
+	ip -n "$gB" addr add 10.2.1.1/24 dev lan
+	k1o=$(keygen $alg) k1i=$(keygen $alg) k2o=$(keygen $alg) k2i=$(keygen $alg)
+	ip -n "$gA" -batch - <<-EOF
+	link add sgw1 type xfrm dev wan if_id 1
+	link set sgw1 addrgenmode none
+	link set sgw1 up
+	EOF
+	child_xfrm_pair 1 10.1.0.0/24 10.2.0.0/24 0x1001 0x2001 "$k1o" "$k1i"
+	child_xfrm_pair 2 10.1.1.0/24 10.2.1.0/24 0x1002 0x2002 "$k2o" "$k2i"
+
+	ctl "$gB" tunnel add id 1 name sgw1 local "$outB" remote "$outA" \
+		local-ts 10.2.0.0/16 remote-ts 10.1.0.0/16 > /dev/null
+	ip -n "$gB" link set sgw1 up
+	ip -n "$gB" route add 10.1.0.0/24 dev sgw1
+	ip -n "$gB" route add 10.1.1.0/24 dev sgw1
+	ts1=(local-ts 10.2.0.0/24 remote-ts 10.1.0.0/24)
+	ts2=(local-ts 10.2.1.0/24 remote-ts 10.1.1.0/24)
+	gw_sa "$gB" sgw in 0x1001 $alg "$k1o" "${ts1[@]}"
+	gw_sa "$gB" sgw out 0x2001 $alg "$k1i" "${ts1[@]}"
+	gw_sa "$gB" sgw in 0x1002 $alg "$k2o" "${ts2[@]}"
+	gw_sa "$gB" sgw out 0x2002 $alg "$k2i" "${ts2[@]}"
+	got=$(ctl "$gB" -j sa show 2> /dev/null | json '" ".join("%s:%x:%s:%s" % (s["dir"], s["spi"], ",".join(s["local-ts"]), ",".join(s["remote-ts"])) for s in sorted(d, key=lambda s: s["spi"]))')
+	expect_eq "sa show -j: dir, SPI, own selectors" "$got" \
+		"in:1001:10.2.0.0/24:10.1.0.0/24 in:1002:10.2.1.0/24:10.1.1.0/24 out:2001:10.2.0.0/24:10.1.0.0/24 out:2002:10.2.1.0/24:10.1.1.0/24"
+	expect_match "sa show" "$(ctl "$gB" sa show)" \
+		"sa out spi 0x00002002 aes-gcm-128 tunnel"$'\n'"  local-ts 10.2.1.0/24  remote-ts 10.1.1.0/24"
+
+	# Three pings on pair 1, five on pair 2: each SPI carries its pair's.
+	cap_start "$rt" rb "$tmp/cap.pcap"
+	ping_n "$hA" 10.2.0.2 3 56 3
+	n_exec "$hA" ping -q -c 5 -i 0.01 -W 2 -I 10.1.1.2 10.2.1.2 > /dev/null 2>&1 || true
+	cap_stop
+	got=$($ESP summary "$tmp/cap.pcap" | awk '{ print $1, $2, $3, $4 }' | sort | uniq -c | sed 's/^ *//')
+	want=$(printf '%s\n' "3 esp $outA $outB $((0x1001))" "5 esp $outA $outB $((0x1002))" \
+		"3 esp $outB $outA $((0x2001))" "5 esp $outB $outA $((0x2002))")
+	expect_eq "captured ESP (count, kind, src, dst, SPI)" "$got" "$want"
+	for sa in "in 0x1001 3" "out 0x2001 3" "in 0x1002 5" "out 0x2002 5"; do
+		set -- $sa
+		expect_eq "SA $1 $2 packets" "$(sa_get "$gB" sgw "$1" "$2" packets)" "$3"
+	done
+
+	# Inbound: each child's SA with the other child's inner addresses.
+	craft_send --alg $alg --key "$k1o" --spi 0x1001 --seq 10 --src "$outA" --dst "$outB" \
+		--inner-src 10.1.1.2 --inner-dst 10.2.1.2
+	sel=$((sel + 1))
+	wait_eq "pair 2 on pair 1's SA: selector drops" $sel drop "$gB" sgw selector
+	craft_send --alg $alg --key "$k2o" --spi 0x1002 --seq 10 --src "$outA" --dst "$outB" \
+		--inner-src 10.1.0.2 --inner-dst 10.2.0.2
+	sel=$((sel + 1))
+	wait_eq "pair 1 on pair 2's SA: selector drops" $sel drop "$gB" sgw selector
+	craft_send --alg $alg --key "$k2o" --spi 0x1002 --seq 11 --src "$outA" --dst "$outB" \
+		--inner-src 10.1.0.2 --inner-dst 10.2.1.2
+	sel=$((sel + 1))
+	wait_eq "pair 2's SA, source of pair 1: selector drops" $sel drop "$gB" sgw selector
+	expect_eq "in SA 0x1001 packets after the drops" "$(sa_get "$gB" sgw in 0x1001 packets)" 3
+	expect_eq "in SA 0x1002 packets after the drops" "$(sa_get "$gB" sgw in 0x1002 packets)" 5
+	expect_eq "gB drops (selector only)" "$(drops_total "$gB")" $sel
+
+	# Outbound: 10.2.0.2 -> 10.1.1.2 lies inside the tunnel's /16s but
+	# neither child's selectors, and no SA without selectors exists.
+	n_exec "$hB" ping -c 1 -W 1 -I 10.2.0.2 10.1.1.2 > /dev/null 2>&1 || true
+	wait_eq "cross pair: no-sa drops" 1 drop "$gB" sgw no-sa
+
+	# Refused: selectors outside the tunnel's, and on a transport SA.
+	expect_fail "remote-ts outside the tunnel's" \
+		gw_sa "$gB" sgw out 0x2009 $alg "$k1i" local-ts 10.2.0.0/24 remote-ts 10.3.0.0/24
+	expect_match "refusal" "$out" "SA remote selectors lie outside the tunnel's remote selectors"
+	expect_fail "local-ts outside the tunnel's" \
+		gw_sa "$gB" sgw in 0x1009 $alg "$k1o" local-ts 10.2.0.0/15
+	expect_match "refusal" "$out" "SA local selectors lie outside the tunnel's local selectors"
+	expect_fail "selectors on a transport-mode SA" \
+		gw_sa "$gB" sgw out 0x2009 $alg "$k1i" mode transport local-ts 10.2.0.0/24
+	expect_match "refusal" "$out" "tunnel-mode SAs only"
+
+	# Make-before-break rekey of child 2 (new inbound first, then the new
+	# outbound replaces the one with the same selectors); child 1 untouched.
+	k3o=$(keygen $alg) k3i=$(keygen $alg)
+	gw_sa "$gB" sgw in 0x1003 $alg "$k3o" "${ts2[@]}"
+	gw_sa "$gB" sgw out 0x2003 $alg "$k3i" "${ts2[@]}"
+	got=$(ctl "$gB" -j sa show 2> /dev/null | json '" ".join("%s:%x" % (s["dir"], s["spi"]) for s in sorted(d, key=lambda s: s["spi"]))')
+	expect_eq "SAs after child 2's rekey" "$got" "in:1001 in:1002 in:1003 out:2001 out:2003"
+	ip -n "$gA" -batch - <<-EOF
+	xfrm state add src $outB dst $outA proto esp spi 0x2003 reqid 2 mode tunnel if_id 1 $(xfrm_alg $alg "$k3i") replay-window 64 flag af-unspec
+	xfrm state del src $outA dst $outB proto esp spi 0x1002
+	xfrm state add src $outA dst $outB proto esp spi 0x1003 reqid 2 mode tunnel if_id 1 $(xfrm_alg $alg "$k3o") replay-window 64 flag af-unspec
+	EOF
+	ctl "$gB" sa del sgw1 dir in spi 0x1002
+	ping_n "$hA" 10.2.0.2 2 56 2
+	n_exec "$hA" ping -q -c 4 -i 0.01 -W 2 -I 10.1.1.2 10.2.1.2 > /dev/null 2>&1 || true
+	for sa in "in 0x1001 5" "out 0x2001 5" "in 0x1003 4" "out 0x2003 4" "in 0x1002 none"; do
+		set -- $sa
+		expect_eq "after the rekey: SA $1 $2 packets" "$(sa_get "$gB" sgw "$1" "$2" packets)" "$3"
+	done
+	expect_eq "gB drops after the rekey" "$(drops_total "$gB")" $((sel + 1))
+}
+
 # ------------------------------------------------------ teardown under load
 
 # load_start: sgw on both sides, iperf3 from hA to hB running for long.
@@ -1360,6 +1496,7 @@ add "ESN across 2^32" test_esn
 add "malformed ESP (IPv4 outer): each in its own counter" test_malformed4
 add "malformed ESP (IPv6 outer): each in its own counter" test_malformed6
 add "inner address outside the selectors: dropped as selector" test_selector
+add "two CHILD SAs in one tunnel <-> kernel ESP: SPI per subnet pair, selector per SA, rekey of one" test_child_sas
 add "SA deleted under iperf3: no-sa drops, consistent counters" test_del_sa_load
 add "tunnel deleted under iperf3" test_del_tunnel_load
 add "namespace deleted under iperf3: no leaked reference" test_del_netns_load
