@@ -98,6 +98,16 @@ int kb_build(const struct ike_kernel_sa *sa, const struct kb_tunnel_opts *o,
 			req->replay_window_given = true;
 		}
 	}
+	/* One CHILD SA of several: its selectors go with the SA. */
+	if (sa->own_ts && sa->local_ts && sa->remote_ts) {
+		if (kb_ts_prefixes(sa->local_ts, &req->sa.local_ts) ||
+		    kb_ts_prefixes(sa->remote_ts, &req->sa.remote_ts)) {
+			snprintf(err, errlen, "its selectors need more than %d "
+				 "prefixes", SGW_TS_MAX);
+			return -E2BIG;
+		}
+		req->sa.has_ts = true;
+	}
 	req->key = key;
 	req->key_len = n;
 	return 0;
@@ -322,12 +332,30 @@ static int set_selectors(struct kbackend *kb, struct kb_tunnel *t,
 	return 0;
 }
 
-/* Before a tunnel-mode SA goes in: the kernel enforces what was agreed. */
+static bool has_own_ts(const struct kb_tunnel *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_sas; i++)
+		if (t->sas[i].own_ts)
+			return true;
+	return false;
+}
+
+/*
+ * Before a tunnel-mode SA goes in: the kernel enforces what was agreed.
+ * While the tunnel has several CHILD SAs, the additional ones carry their
+ * selectors themselves and the tunnel keeps its configured ones, which
+ * hold them all.
+ */
 static int narrow(struct kbackend *kb, struct kb_tunnel *t,
 		  const struct ike_kernel_sa *sa, const char *spi)
 {
 	struct sgw_ts l, r;
 
+	if (sa->own_ts || has_own_ts(t))
+		return set_selectors(kb, t, &t->conf_local, &t->conf_remote,
+				     "configured");
 	if (!sa->local_ts || !sa->remote_ts)
 		return 0;
 	if (kb_ts_prefixes(sa->local_ts, &l) ||
@@ -340,7 +368,8 @@ static int narrow(struct kbackend *kb, struct kb_tunnel *t,
 	return set_selectors(kb, t, &l, &r, "negotiated");
 }
 
-static int remember(struct kb_tunnel *t, uint32_t spi, unsigned int dir)
+static int remember(struct kb_tunnel *t, uint32_t spi, unsigned int dir,
+		    bool own_ts)
 {
 	struct kb_sa_ref *v = realloc(t->sas, (t->n_sas + 1) * sizeof(*v));
 
@@ -349,6 +378,7 @@ static int remember(struct kb_tunnel *t, uint32_t spi, unsigned int dir)
 	t->sas = v;
 	v[t->n_sas].spi = spi;
 	v[t->n_sas].dir = dir;
+	v[t->n_sas].own_ts = own_ts;
 	t->n_sas++;
 	return 0;
 }
@@ -446,7 +476,7 @@ static int add_sa(void *ctx, const struct ike_kernel_sa *sa)
 		goto out;
 	}
 	if (t && sa->mode == IKE_MODE_TUNNEL &&
-	    remember(t, req.sa.spi, req.sa.dir)) {
+	    remember(t, req.sa.spi, req.sa.dir, sa->own_ts)) {
 		/* Untracked, it would keep the selectors narrow for good. */
 		struct sgw_sa_id id = {
 			.tunnel_id = sa->tunnel, .spi = req.sa.spi,

@@ -41,6 +41,7 @@ struct kb_tunnel_opts {
 struct kb_sa_ref {
 	uint32_t spi;			/* host order */
 	unsigned int dir;		/* enum sgw_dir */
+	bool own_ts;			/* carries its own selectors */
 };
 
 struct kb_tunnel {

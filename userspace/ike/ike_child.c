@@ -70,6 +70,7 @@ static int install(struct ike_sa *sa, struct ike_child *c, enum ike_dir dir,
 		.remote = &sa->remote,
 		.local_ts = &c->local_ts,
 		.remote_ts = &c->remote_ts,
+		.own_ts = c->own_ts,
 		.soft_lifetime_s = soft_s,
 		.hard_lifetime_s = cfg->child_hard_s,
 	};
@@ -90,6 +91,55 @@ static void wipe_out_keys(struct ike_child *c)
 	OPENSSL_cleanse(c->out_akey, sizeof(c->out_akey));
 }
 
+static bool ts_list_equal(const struct ike_ts_list *a,
+			  const struct ike_ts_list *b)
+{
+	unsigned int i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (!ike_ts_equal(&a->ts[i], &b->ts[i]))
+			return false;
+	return true;
+}
+
+/* @o's outbound SA is in the kernel slot @c's takes (the same selectors). */
+static bool same_out_slot(const struct ike_child *o, const struct ike_child *c)
+{
+	return o->tun == c->tun && o->mode == c->mode &&
+	       o->own_ts == c->own_ts &&
+	       (!c->own_ts || (ts_list_equal(&o->local_ts, &c->local_ts) &&
+			       ts_list_equal(&o->remote_ts, &c->remote_ts)));
+}
+
+unsigned int ike_child_extra_count(const struct ike_sa *sa,
+				   const struct ike_tunnel *t)
+{
+	const struct ike_child *c;
+	unsigned int n = 0;
+
+	for (c = sa->children; c; c = c->next)
+		if (c->tun == t && c->own_ts && ike_child_current(c))
+			n++;
+	return n;
+}
+
+bool ike_child_ts_taken(const struct ike_sa *sa, const struct ike_tunnel *t,
+			const struct ike_ts_list *local,
+			const struct ike_ts_list *remote)
+{
+	const struct ike_child *c;
+
+	for (c = sa->children; c; c = c->next)
+		if (c->tun == t && c->mode == IKE_MODE_TUNNEL &&
+		    ike_child_current(c) &&
+		    ts_list_equal(&c->local_ts, local) &&
+		    ts_list_equal(&c->remote_ts, remote))
+			return true;
+	return false;
+}
+
 static int put_out(struct ike_sa *sa, struct ike_child *c)
 {
 	struct ike_engine *e = sa->eng;
@@ -104,10 +154,13 @@ static int put_out(struct ike_sa *sa, struct ike_child *c)
 		      c->tun->cfg.child_soft_s ? soft : 0);
 	if (ret)
 		return ret;
-	/* The kernel keeps one outbound SA per mode: the old one is gone. */
+	/*
+	 * The kernel keeps one outbound SA per mode, and one per selectors
+	 * for additional CHILD SAs: the old one of that slot is gone.
+	 */
 	for (s = e->sas; s; s = s->next)
 		for (o = s->children; o; o = o->next)
-			if (o->tun == c->tun && o->mode == c->mode)
+			if (same_out_slot(o, c))
 				o->out_live = false;
 	c->out_live = true;
 	return 0;
@@ -160,6 +213,7 @@ struct ike_child *ike_child_create(struct ike_sa *sa,
 	c->spi_out = p->spi_out;
 	c->suite = *p->suite;
 	c->mode = p->mode;
+	c->own_ts = p->own_ts;
 	c->local_ts = *p->local_ts;
 	c->remote_ts = *p->remote_ts;
 	c->created = sa->eng->now;
@@ -223,7 +277,8 @@ void ike_child_destroy(struct ike_sa *sa, struct ike_child *c)
 {
 	struct ike_kernel *kern = &sa->eng->kernel;
 	struct ike_tunnel *t = c->tun;
-	bool current = ike_child_current(c) && c->mode == IKE_MODE_TUNNEL;
+	bool current = ike_child_current(c) && c->mode == IKE_MODE_TUNNEL &&
+		       !c->own_ts;
 	struct ike_child **pp;
 
 	if (c->out_live)
@@ -245,7 +300,8 @@ void ike_child_destroy(struct ike_sa *sa, struct ike_child *c)
 void ike_child_retire(struct ike_sa *sa, struct ike_child *c)
 {
 	struct ike_kernel *kern = &sa->eng->kernel;
-	bool current = ike_child_current(c) && c->mode == IKE_MODE_TUNNEL;
+	bool current = ike_child_current(c) && c->mode == IKE_MODE_TUNNEL &&
+		       !c->own_ts;
 
 	if (c->out_live)
 		kern->del_sa(kern->ctx, c->tun->cfg.id, IKE_DIR_OUT,
@@ -309,7 +365,7 @@ static struct ike_child *tunnel_child(const struct ike_engine *e,
 			continue;
 		for (c = s->children; c; c = c->next) {
 			if (c->tun != t || c->mode != IKE_MODE_TUNNEL ||
-			    !ike_child_current(c))
+			    c->own_ts || !ike_child_current(c))
 				continue;
 			if (sa)
 				*sa = s;

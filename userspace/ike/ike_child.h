@@ -32,6 +32,13 @@ struct ike_child {
 	uint32_t spi_out;
 	struct ike_suite suite;
 	enum ike_mode mode;		/* transport: the SGW-to-SGW CHILD SA */
+	/*
+	 * An additional tunnel-mode CHILD SA of its tunnel (one per subnet
+	 * pair, say): its kernel SAs carry its selectors, the tunnel's own
+	 * CHILD SA (the one IKE_AUTH made, or its successor) is another.
+	 * Rekeys keep it; ike_tunnel_child() never returns one.
+	 */
+	bool own_ts;
 	struct ike_ts_list local_ts;
 	struct ike_ts_list remote_ts;
 	ike_time_t created;
@@ -64,6 +71,7 @@ struct ike_child_params {
 	uint32_t spi_out;
 	const struct ike_suite *suite;
 	enum ike_mode mode;
+	bool own_ts;			/* see struct ike_child */
 	const struct ike_ts_list *local_ts;
 	const struct ike_ts_list *remote_ts;
 	/* KEYMAT = prf+(SK_d, [g^ir (new)] | Ni | Nr) of the creating exchange. */
@@ -122,6 +130,18 @@ struct ike_child *ike_tunnel_child(const struct ike_engine *e,
 struct ike_child *ike_tunnel_hosted(const struct ike_engine *e,
 				    const struct ike_tunnel *t,
 				    struct ike_sa **host);
+/*
+ * The current additional CHILD SAs of tunnel @t (own_ts) on @sa, and
+ * whether one of them, or the tunnel's own CHILD SA, has exactly the
+ * selectors @local and @remote.
+ */
+unsigned int ike_child_extra_count(const struct ike_sa *sa,
+				   const struct ike_tunnel *t);
+bool ike_child_ts_taken(const struct ike_sa *sa, const struct ike_tunnel *t,
+			const struct ike_ts_list *local,
+			const struct ike_ts_list *remote);
+/* Additional CHILD SAs a tunnel takes besides its own (the kernel's 8). */
+#define IKE_CHILD_EXTRA_MAX 7
 /* The CHILD SA that replaces @c (made by rekeying it), if any. */
 struct ike_child *ike_child_successor(struct ike_sa *sa,
 				      const struct ike_child *c);

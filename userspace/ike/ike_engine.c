@@ -449,6 +449,30 @@ int ike_engine_down(struct ike_engine *e, uint32_t id, ike_time_t now)
 	return 0;
 }
 
+int ike_engine_add_child(struct ike_engine *e, uint32_t id,
+			 const struct ike_ts_list *local,
+			 const struct ike_ts_list *remote, ike_time_t now)
+{
+	struct ike_tunnel *t = tunnel_find(e, id);
+	struct ike_sa *sa;
+
+	if (!t)
+		return -ENOENT;
+	sa = t->ike;
+	if (!sa || sa->state != IKE_SA_ESTABLISHED || sa->superseded)
+		return -ENOTCONN;
+	if (!local->n || !remote->n ||
+	    !ike_ts_list_subset(local, &t->cfg.local_ts) ||
+	    !ike_ts_list_subset(remote, &t->cfg.remote_ts))
+		return -EINVAL;
+	if (ike_child_ts_taken(sa, t, local, remote))
+		return -EEXIST;
+	if (ike_child_extra_count(sa, t) >= IKE_CHILD_EXTRA_MAX)
+		return -ENOSPC;
+	e->now = now;
+	return ike_create_child_extra(sa, local, remote);
+}
+
 int ike_engine_delete_child(struct ike_engine *e, uint32_t id, uint32_t spi_in,
 			    ike_time_t now)
 {

@@ -214,6 +214,16 @@ int ike_engine_sa_expired(struct ike_engine *e, uint32_t id, enum ike_dir dir,
 			  uint32_t spi, bool hard, ike_time_t now);
 /* INFORMATIONAL with DELETE of the IKE SA; CHILD SAs go at once. */
 int ike_engine_down(struct ike_engine *e, uint32_t id, ike_time_t now);
+/*
+ * CREATE_CHILD_SA for an additional CHILD SA of the tunnel, with the
+ * selectors @local and @remote inside its networks: -ENOTCONN without an
+ * established IKE SA of its own, -EBUSY while an exchange is under way,
+ * -EEXIST if a CHILD SA has these selectors, -ENOSPC past
+ * IKE_CHILD_EXTRA_MAX, -EINVAL if they are not inside the networks.
+ */
+int ike_engine_add_child(struct ike_engine *e, uint32_t id,
+			 const struct ike_ts_list *local,
+			 const struct ike_ts_list *remote, ike_time_t now);
 /* INFORMATIONAL with DELETE of one CHILD SA, by our inbound SPI. */
 int ike_engine_delete_child(struct ike_engine *e, uint32_t id, uint32_t spi_in,
 			    ike_time_t now);

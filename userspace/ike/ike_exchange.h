@@ -71,6 +71,12 @@ int ike_create_child_start(struct ike_sa *sa, enum ike_mode mode);
  * SA, and accepts the peer's request (ike_select_child()).
  */
 int ike_create_child_for(struct ike_sa *sa, struct ike_tunnel *t);
+/*
+ * An additional tunnel-mode CHILD SA of the IKE SA's tunnel with the
+ * selectors @local and @remote (one subnet pair of several).
+ */
+int ike_create_child_extra(struct ike_sa *sa, const struct ike_ts_list *local,
+			   const struct ike_ts_list *remote);
 
 /*
  * CHILD SAs made with CREATE_CHILD_SA, not by rekeying (ike_gateway.c):

@@ -75,7 +75,7 @@ bool ike_gateway_have_child(const struct ike_sa *sa, enum ike_mode mode)
 
 	/* Its own: not one of another tunnel that rides on this SA. */
 	for (c = sa->children; c; c = c->next)
-		if (c->mode == mode && c->tun == sa->tun &&
+		if (c->mode == mode && c->tun == sa->tun && !c->own_ts &&
 		    ike_child_current(c))
 			return true;
 	return false;
@@ -253,6 +253,16 @@ void ike_gateway_up(struct ike_sa *sa, const struct ike_child *c,
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], esp[96];
 
 	ike_suite_format(&c->suite, IKE_PROTO_ESP, esp, sizeof(esp));
+	if (c->own_ts) {
+		char lts[512], rts[512];
+
+		ike_ts_list_format(&c->local_ts, lts, sizeof(lts));
+		ike_ts_list_format(&c->remote_ts, rts, sizeof(rts));
+		ike_log(sa->eng, IKE_LOG_INFO, c->tun, "additional CHILD SA in "
+			"%08x out %08x established%s: %s === %s (%s)",
+			ntohl(c->spi_in), ntohl(c->spi_out), how, lts, rts, esp);
+		return;
+	}
 	if (c->tun != sa->tun) {
 		c->tun->failed = false;
 		ike_log(sa->eng, IKE_LOG_INFO, c->tun, "CHILD SA in %08x out "

@@ -38,6 +38,12 @@ struct ike_kernel_sa {
 	const struct sockaddr_storage *remote;
 	const struct ike_ts_list *local_ts;
 	const struct ike_ts_list *remote_ts;
+	/*
+	 * One CHILD SA of several in its tunnel: the SA carries local_ts and
+	 * remote_ts as its own selectors, and the tunnel's stay as they are.
+	 * Otherwise the tunnel's selectors are narrowed to them.
+	 */
+	bool own_ts;
 	uint32_t soft_lifetime_s;
 	uint32_t hard_lifetime_s;
 	/*

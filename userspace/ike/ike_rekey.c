@@ -148,7 +148,13 @@ static int child_send(struct ike_sa *sa)
 		else
 			ike_enc_ke(&o.chain, g, pub, ike_dh_pub_len(g));
 	}
-	ike_child_selectors(sa, r->tun, r->mode, &tsi, &tsr);
+	/* An additional CHILD SA keeps its selectors across rekeys. */
+	if (r->own_ts) {
+		tsi = r->own_local_ts;
+		tsr = r->own_remote_ts;
+	} else {
+		ike_child_selectors(sa, r->tun, r->mode, &tsi, &tsr);
+	}
 	ike_enc_ts(&o.chain, IKE_PL_TSI, &tsi);
 	ike_enc_ts(&o.chain, IKE_PL_TSR, &tsr);
 	return ike_xchg_send_request(sa, &o, child_response);
@@ -158,8 +164,10 @@ static int child_send(struct ike_sa *sa)
  * A CHILD SA of @mode replacing @c, or with @c NULL a new one for tunnel
  * @t (NULL: the IKE SA's).
  */
-static int child_start(struct ike_sa *sa, struct ike_child *c,
-		       enum ike_mode mode, struct ike_tunnel *t)
+static int child_start_ts(struct ike_sa *sa, struct ike_child *c,
+			  enum ike_mode mode, struct ike_tunnel *t,
+			  const struct ike_ts_list *own_local,
+			  const struct ike_ts_list *own_remote)
 {
 	struct ike_rekey *r = &sa->rekey;
 	uint16_t group;
@@ -172,6 +180,14 @@ static int child_start(struct ike_sa *sa, struct ike_child *c,
 	r->create = !c;
 	r->mode = mode;
 	r->old_spi_in = c ? c->spi_in : 0;
+	r->own_ts = c ? c->own_ts : own_local != NULL;
+	if (c && c->own_ts) {
+		r->own_local_ts = c->local_ts;
+		r->own_remote_ts = c->remote_ts;
+	} else if (!c && own_local) {
+		r->own_local_ts = *own_local;
+		r->own_remote_ts = *own_remote;
+	}
 	r->new_spi_in = ike_child_alloc_spi(sa->eng);
 	r->ni_len = NONCE_LEN;
 	if (!r->new_spi_in || ike_random(r->ni, r->ni_len) ||
@@ -179,12 +195,15 @@ static int child_start(struct ike_sa *sa, struct ike_child *c,
 		rekey_end(sa);
 		if (c)
 			rekey_later(sa, c);
-		else if (t == sa->tun)
+		else if (t == sa->tun && !own_local)
 			ike_gateway_failed(sa, mode,
 					   "could not send the request");
 		return -1;
 	}
-	if (c)
+	if (own_local && !c)
+		ike_log(sa->eng, IKE_LOG_INFO, t, "asking the peer for an "
+			"additional CHILD SA");
+	else if (c)
 		ike_log(sa->eng, IKE_LOG_INFO, t,
 			"rekeying CHILD SA in %08x out %08x", ntohl(c->spi_in),
 			ntohl(c->spi_out));
@@ -196,6 +215,21 @@ static int child_start(struct ike_sa *sa, struct ike_child *c,
 		ike_log(sa->eng, IKE_LOG_INFO, sa->tun, "asking the peer for "
 			"the SGW-to-SGW CHILD SA (protect-gateways)");
 	return 0;
+}
+
+static int child_start(struct ike_sa *sa, struct ike_child *c,
+		       enum ike_mode mode, struct ike_tunnel *t)
+{
+	return child_start_ts(sa, c, mode, t, NULL, NULL);
+}
+
+int ike_create_child_extra(struct ike_sa *sa, const struct ike_ts_list *local,
+			   const struct ike_ts_list *remote)
+{
+	if (sa->state != IKE_SA_ESTABLISHED || sa->req.active)
+		return -EBUSY;
+	return child_start_ts(sa, NULL, IKE_MODE_TUNNEL, sa->tun, local,
+			      remote);
 }
 
 int ike_create_child_start(struct ike_sa *sa, enum ike_mode mode)
@@ -308,11 +342,15 @@ static void child_refused(struct ike_sa *sa, struct ike_child *old,
 		 n && n->type == IKE_N_NO_PROPOSAL_CHOSEN ? list : "");
 	if (r->create) {
 		enum ike_mode mode = r->mode;
+		bool own = r->own_ts;
 
 		rekey_end(sa);
 		ike_xchg_done(sa);
 		snprintf(full, sizeof(full), "peer %s refused it: %s", addr, msg);
-		if (t == sa->tun)
+		if (own)
+			ike_log(sa->eng, IKE_LOG_WARN, t, "no additional CHILD "
+				"SA: %s", full);
+		else if (t == sa->tun)
 			ike_gateway_failed(sa, mode, full);
 		else
 			ike_log(sa->eng, IKE_LOG_WARN, t, "no CHILD SA on the "
@@ -417,6 +455,7 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 		.spi_in = r->new_spi_in,
 		.suite = &suite,
 		.mode = r->mode,
+		.own_ts = r->own_ts,
 		.local_ts = &p->tsi,
 		.remote_ts = &p->tsr,
 		.shared = shared,
@@ -437,7 +476,10 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
 	rekey_end(sa);
 	if (!c && create) {
 		ike_xchg_done(sa);
-		if (t == sa->tun)
+		if (cp.own_ts)
+			ike_log(sa->eng, IKE_LOG_ERR, t, "the kernel refused "
+				"the additional CHILD SA");
+		else if (t == sa->tun)
 			ike_gateway_failed(sa, cp.mode, "the kernel refused it");
 		else
 			ike_log(sa->eng, IKE_LOG_ERR, t, "the kernel refused "
@@ -505,7 +547,8 @@ static void child_response(struct ike_sa *sa, struct ike_msg *m)
  */
 static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 			      struct ike_child *old, struct ike_tunnel *t,
-			      struct ike_msg_out *o, uint16_t *ke_group)
+			      bool extra, struct ike_msg_out *o,
+			      uint16_t *ke_group)
 {
 	const struct ike_tunnel_config *cfg = &t->cfg;
 	const struct ike_payloads *p = &m->pl;
@@ -528,7 +571,8 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 			 ntohl(old->spi_in));
 	else
 		snprintf(what, sizeof(what), "%s CHILD SA", transport ?
-			 "SGW-to-SGW" : "new tunnel-mode");
+			 "SGW-to-SGW" : extra ? "additional tunnel-mode" :
+			 "new tunnel-mode");
 	prop = ike_proposal_select(cfg->esp, cfg->n_esp, &p->sa, IKE_PROTO_ESP,
 				   4, false, ike_pl_has(p, IKE_PL_KE) ?
 				   p->ke.group : 0, &suite);
@@ -573,6 +617,7 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 		.spi_in = ike_child_alloc_spi(sa->eng),
 		.suite = &suite,
 		.mode = mode,
+		.own_ts = old ? old->own_ts : extra,
 		.local_ts = &tsr,
 		.remote_ts = &tsi,
 		.shared = shared,
@@ -593,7 +638,7 @@ static uint16_t child_respond(struct ike_sa *sa, struct ike_msg *m,
 	/* §2.8.1: the same rekey, or both making the SGW-to-SGW SA. */
 	if (sa->rekey.active && !sa->rekey.ike &&
 	    (old ? sa->rekey.old_spi_in == old->spi_in :
-	     sa->rekey.create && sa->rekey.mode == mode &&
+	     !extra && sa->rekey.create && sa->rekey.mode == mode &&
 	     sa->rekey.tun == t))
 		sa->rekey.collided_spi_in = c->spi_in;
 	if (transport)
@@ -950,6 +995,7 @@ void ike_rekey_respond(struct ike_sa *sa, struct ike_msg *m)
 	struct ike_msg_out o;
 	struct ike_child *old = NULL;
 	uint16_t refused = 0, group = 0;
+	bool extra = false;
 	char why[700];
 	uint32_t spi;
 
@@ -970,12 +1016,13 @@ void ike_rekey_respond(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	/*
-	 * One tunnel-mode CHILD SA per tunnel, and with protect-gateways one
-	 * transport-mode SA between the SGWs: other new SAs are refused
-	 * (§2.25 allows it). A tunnel-mode one is made anew when it went
-	 * away, by either end (both at once: the collision rule); one for
-	 * another tunnel between the same identities rides on this IKE SA
-	 * (ike_select_child()).
+	 * A tunnel's own tunnel-mode CHILD SA, up to IKE_CHILD_EXTRA_MAX
+	 * additional ones with other selectors inside its networks, and with
+	 * protect-gateways one transport-mode SA between the SGWs: other new
+	 * SAs are refused (§2.25 allows it). A tunnel's own is made anew when
+	 * it went away, by either end (both at once: the collision rule); one
+	 * for another tunnel between the same identities rides on this IKE
+	 * SA (ike_select_child()).
 	 */
 	if (!n && transport && !sa->tun->cfg.protect_gateways) {
 		ike_log(sa->eng, IKE_LOG_WARN, sa->tun, "peer asked for a "
@@ -992,7 +1039,8 @@ void ike_rekey_respond(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	if (!n && !transport) {
-		t = ike_select_child(sa, p, &refused, why, sizeof(why));
+		t = ike_select_child(sa, p, &extra, &refused, why,
+				     sizeof(why));
 		if (!t) {
 			ike_log(sa->eng, IKE_LOG_WARN, sa->tun, "%s", why);
 			refuse(sa, m, refused, NULL, 0);
@@ -1016,7 +1064,7 @@ void ike_rekey_respond(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	ike_xchg_begin_response(sa, &o, m);
-	refused = child_respond(sa, m, old, t, &o, &group);
+	refused = child_respond(sa, m, old, t, extra, &o, &group);
 	if (!refused) {
 		ike_xchg_send_response(sa, &o, m);
 		return;

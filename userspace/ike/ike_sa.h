@@ -75,6 +75,8 @@ struct ike_rekey {
 	struct ike_tunnel *tun;		/* CHILD: the tunnel it serves */
 	uint32_t old_spi_in;		/* CHILD: the one being replaced */
 	uint32_t new_spi_in;		/* CHILD: our SPI for its successor */
+	bool own_ts;			/* CHILD: rekeying an additional one */
+	struct ike_ts_list own_local_ts, own_remote_ts;	/* its selectors */
 	uint64_t new_spi;		/* IKE: our SPI of the new IKE SA */
 	uint64_t seq_started;		/* IKE: when it began (ike_engine.seq) */
 	struct ike_dh *dh;		/* PFS or the new IKE SA's DH */

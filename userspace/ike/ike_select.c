@@ -251,14 +251,32 @@ static bool child_free(struct ike_sa *sa, const struct ike_tunnel *t)
 		sa->rekey.mode == IKE_MODE_TUNNEL && sa->rekey.tun == t);
 }
 
+/*
+ * The SA's own tunnel @t, whose CHILD SA exists, takes the request as an
+ * additional CHILD SA: its selectors, narrowed to the tunnel's networks,
+ * are no current CHILD SA's and there is room for one more.
+ */
+static bool child_extra(struct ike_sa *sa, const struct ike_tunnel *t,
+			const struct ike_payloads *p)
+{
+	struct ike_ts_list tsi, tsr;
+
+	if (t != sa->tun || ike_child_extra_count(sa, t) >= IKE_CHILD_EXTRA_MAX)
+		return false;
+	ike_ts_narrow(&p->tsi, &t->cfg.remote_ts, &tsi);
+	ike_ts_narrow(&p->tsr, &t->cfg.local_ts, &tsr);
+	return tsi.n && tsr.n && !ike_child_ts_taken(sa, t, &tsr, &tsi);
+}
+
 struct ike_tunnel *ike_select_child(struct ike_sa *sa,
-				    const struct ike_payloads *p,
+				    const struct ike_payloads *p, bool *extra,
 				    uint16_t *refuse, char *why, size_t len)
 {
-	struct ike_tunnel *t, *best = NULL, *taken = NULL;
+	struct ike_tunnel *t, *best = NULL, *taken = NULL, *more = NULL;
 	char a[300], b[300], label[64];
 	int score, best_score = 0;
 
+	*extra = false;
 	for (t = sa->eng->tunnels; t; t = t->next) {
 		if (!child_candidate(sa, t))
 			continue;
@@ -266,6 +284,8 @@ struct ike_tunnel *ike_select_child(struct ike_sa *sa,
 		if (!score)
 			continue;
 		if (!child_free(sa, t)) {
+			if (!more && child_extra(sa, t, p))
+				more = t;
 			if (!taken || t == sa->tun)
 				taken = t;
 			continue;
@@ -280,12 +300,19 @@ struct ike_tunnel *ike_select_child(struct ike_sa *sa,
 	}
 	if (best)
 		return best;
+	/* Only then another CHILD SA of a tunnel that has one (a subnet pair). */
+	if (more) {
+		*extra = true;
+		return more;
+	}
 	ike_ts_list_format(&p->tsi, a, sizeof(a));
 	ike_ts_list_format(&p->tsr, b, sizeof(b));
 	if (taken) {
 		tunnel_label(taken, label, sizeof(label));
 		snprintf(why, len, "NO_ADDITIONAL_SAS: new CHILD SA for TSi %s "
-			 "TSr %s refused: %s has its CHILD SA", a, b, label);
+			 "TSr %s refused: %s has its CHILD SA, and one with "
+			 "these selectors or %d more", a, b, label,
+			 IKE_CHILD_EXTRA_MAX);
 		*refuse = IKE_N_NO_ADDITIONAL_SAS;
 	} else {
 		snprintf(why, len, "TS_UNACCEPTABLE: new CHILD SA for TSi %s "

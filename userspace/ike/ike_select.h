@@ -47,7 +47,7 @@ void ike_select_auth(struct ike_sa *sa, const struct ike_payloads *p,
  * id. NULL, with the notify to refuse with and why, if none.
  */
 struct ike_tunnel *ike_select_child(struct ike_sa *sa,
-				    const struct ike_payloads *p,
+				    const struct ike_payloads *p, bool *extra,
 				    uint16_t *refuse, char *why, size_t len);
 
 #endif

@@ -629,6 +629,61 @@ static void test_selectors_unchanged_or_refused(void **state)
 			    "to the negotiated ones: SPI already in use");
 }
 
+/*
+ * An additional CHILD SA (own_ts) carries its selectors to the kernel in
+ * the SA; the tunnel goes back to its configured selectors, which hold
+ * every child's, and stays there while such an SA lives.
+ */
+static void test_own_selectors(void **state)
+{
+	struct ike_kernel_sa sa = ksa(IKE_ENCR_AES_GCM_16, 128, 0, 20, 0);
+	struct ike_ts_list local = { 0 }, remote = { 0 };
+	struct ike_ts_list l2 = { 0 }, r2 = { 0 };
+
+	(void)state;
+	/* The tunnel's own CHILD SA, narrowed by the peer to one pair. */
+	ts_range(&local, "10.1.0.0", "10.1.0.255");
+	ts_range(&remote, "10.2.0.0", "10.2.0.255");
+	sa.local_ts = &local;
+	sa.remote_ts = &remote;
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.sets, 1);
+	assert_prefix(&fk.set.local_ts, 0, "10.1.0.0", 24);
+	assert_false(fk.req.sa.has_ts);
+	/* A second pair: the SA has its selectors, the tunnel its own again. */
+	ts_range(&l2, "10.1.1.0", "10.1.1.255");
+	ts_range(&r2, "10.2.1.0", "10.2.1.255");
+	sa.local_ts = &l2;
+	sa.remote_ts = &r2;
+	sa.own_ts = true;
+	sa.spi = htonl(0xc0ffee05);
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.sets, 2);
+	assert_prefix(&fk.set.local_ts, 0, "10.1.0.0", 16);
+	assert_prefix(&fk.set.remote_ts, 0, "10.2.0.0", 16);
+	assert_true(fk.req.sa.has_ts);
+	assert_int_equal(fk.req.sa.local_ts.n, 1);
+	assert_prefix(&fk.req.sa.local_ts, 0, "10.1.1.0", 24);
+	assert_int_equal(fk.req.sa.remote_ts.n, 1);
+	assert_prefix(&fk.req.sa.remote_ts, 0, "10.2.1.0", 24);
+	/* A rekey of the first pair narrows nothing while the second lives. */
+	sa.local_ts = &local;
+	sa.remote_ts = &remote;
+	sa.own_ts = false;
+	sa.spi = htonl(0xc0ffee06);
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.sets, 2);
+	assert_false(fk.req.sa.has_ts);
+	/* The second pair gone: the next SA of the first narrows again. */
+	assert_int_equal(kern.del_sa(kern.ctx, 5, IKE_DIR_IN,
+				     htonl(0xc0ffee05)), 0);
+	sa.spi = htonl(0xc0ffee07);
+	assert_int_equal(kern.add_sa(kern.ctx, &sa), 0);
+	assert_int_equal(fk.sets, 3);
+	assert_prefix(&fk.set.local_ts, 0, "10.1.0.0", 24);
+	assert_int_equal(fk.logs, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -649,6 +704,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ts_prefixes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_narrowed_selectors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_own_selectors, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_selectors_unchanged_or_refused,
 						setup, teardown),

@@ -9,16 +9,33 @@
 
 const char test_psk[] = "correct horse battery staple";
 
+static bool ts_same(const struct ike_ts_list *a, const struct ike_ts_list *b)
+{
+	unsigned int i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (!ike_ts_equal(&a->ts[i], &b->ts[i]))
+			return false;
+	return true;
+}
+
 static int fake_add(void *ctx, const struct ike_kernel_sa *s)
 {
 	struct fake_kernel *k = ctx;
 	struct fake_sa *f;
 
 	assert_true(k->n < FAKE_SAS);
-	/* As sgw.ko: one outbound SA per tunnel and mode, a new one replaces it. */
+	/*
+	 * As sgw.ko: one outbound SA per tunnel and mode, and one per
+	 * selectors among those with their own; a new one replaces it.
+	 */
 	for (f = k->sa; s->dir == IKE_DIR_OUT && f < k->sa + k->n; f++)
 		if (f->live && f->dir == IKE_DIR_OUT && f->tunnel == s->tunnel &&
-		    f->mode == s->mode)
+		    f->mode == s->mode && f->own_ts == s->own_ts &&
+		    (!s->own_ts || (ts_same(&f->local_ts, s->local_ts) &&
+				     ts_same(&f->remote_ts, s->remote_ts))))
 			f->live = false;
 	f = &k->sa[k->n++];
 	f->tunnel = s->tunnel;
@@ -37,6 +54,7 @@ static int fake_add(void *ctx, const struct ike_kernel_sa *s)
 	f->ak_len = s->integ_key_len;
 	f->local_ts = *s->local_ts;
 	f->remote_ts = *s->remote_ts;
+	f->own_ts = s->own_ts;
 	f->encap_sport = s->encap_sport;
 	f->encap_dport = s->encap_dport;
 	f->live = true;

@@ -31,6 +31,7 @@ struct fake_sa {
 	uint8_t ak[64];
 	size_t ak_len;
 	struct ike_ts_list local_ts, remote_ts;
+	bool own_ts;			/* the selectors go with the SA */
 	uint16_t encap_sport, encap_dport;	/* 0: plain ESP */
 	uint64_t packets;		/* ESP sent (out) or received; tests set it */
 	bool live;

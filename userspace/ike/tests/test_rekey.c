@@ -742,6 +742,133 @@ static void test_update_in_place(void **state)
 	net_free(&n);
 }
 
+static void ts_one(struct ike_ts_list *l, const char *s)
+{
+	memset(l, 0, sizeof(*l));
+	l->n = 1;
+	assert_int_equal(ike_ts_parse(&l->ts[0], s), 0);
+}
+
+/* The current CHILD SA of @st whose local selectors read @local. */
+static const struct ike_child_status *
+child_with(const struct ike_tunnel_status *st, const char *local)
+{
+	const struct ike_child_status *c = NULL;
+	char buf[128];
+	unsigned int i;
+
+	for (i = 0; i < st->n_children; i++) {
+		ike_ts_list_format(&st->child[i].local_ts, buf, sizeof(buf));
+		if (!strcmp(buf, local) && !st->child[i].rekeyed) {
+			assert_null(c);
+			c = &st->child[i];
+		}
+	}
+	assert_non_null(c);
+	return c;
+}
+
+/* The outbound (or inbound) SA is live in @x's kernel, with own selectors? */
+static void assert_live(const struct node *x, enum ike_dir dir, uint32_t spi,
+			bool own_ts)
+{
+	const struct fake_sa *f = find_sa(x, dir, spi);
+
+	assert_non_null(f);
+	assert_true(f->live);
+	assert_int_equal(f->own_ts, own_ts);
+}
+
+/*
+ * A second CHILD SA in one tunnel for one subnet pair inside its networks
+ * (as strongSwan asks for one child per pair): the responder takes it as
+ * an additional CHILD SA with its own selectors in the kernel, beside the
+ * tunnel's own; a rekey of it and its DELETE leave the other alone, and
+ * the same selectors again are refused.
+ */
+static void test_additional_child(void **state)
+{
+	const struct ike_child_status *ea, *eb, *ma, *mb;
+	struct ike_tunnel_status a, b, a0, b0;
+	struct ike_ts_list l, r, bad;
+	char line[300];
+	uint32_t spi;
+	struct net n;
+
+	(void)state;
+	setup(&n, DEF_ESP, DEF_ESP);
+	status(&n.a, &a0);
+	status(&n.b, &b0);
+	ts_one(&l, "10.1.1.0/24");
+	ts_one(&r, "10.2.1.0/24");
+	ts_one(&bad, "10.3.0.0/24");
+	assert_int_equal(ike_engine_add_child(n.a.e, 1, &l, &bad, n.now), -EINVAL);
+	assert_int_equal(ike_engine_add_child(n.a.e, 1, &l, &r, n.now), 0);
+	assert_int_equal(ike_engine_add_child(n.a.e, 1, &l, &r, n.now), -EBUSY);
+	net_run(&n);
+	status(&n.a, &a);
+	status(&n.b, &b);
+	assert_int_equal(a.n_children, 2);
+	assert_int_equal(b.n_children, 2);
+	ea = child_with(&a, "10.1.1.0/24");
+	eb = child_with(&b, "10.2.1.0/24");
+	ma = child_with(&a, "10.1.0.0/16");
+	mb = child_with(&b, "10.2.0.0/16");
+	assert_int_equal(ea->spi_out, eb->spi_in);
+	assert_int_equal(ea->spi_in, eb->spi_out);
+	assert_int_equal(ma->spi_in, a0.child[0].spi_in);
+	assert_int_equal(mb->spi_out, b0.child[0].spi_out);
+	snprintf(line, sizeof(line), "additional CHILD SA in %08x out %08x "
+		 "established by the peer: 10.2.1.0/24 === 10.1.1.0/24 (%s)",
+		 ntohl(eb->spi_in), ntohl(eb->spi_out), eb->algs);
+	assert_true(logged(&n.b, line));
+	/* Both pairs in both kernels; only the additional one has selectors. */
+	assert_int_equal(live_sas(&n.a), 4);
+	assert_int_equal(live_sas(&n.b), 4);
+	assert_live(&n.b, IKE_DIR_OUT, eb->spi_out, true);
+	assert_live(&n.b, IKE_DIR_IN, eb->spi_in, true);
+	assert_live(&n.b, IKE_DIR_OUT, mb->spi_out, false);
+	assert_live(&n.a, IKE_DIR_OUT, ea->spi_out, true);
+	assert_live(&n.a, IKE_DIR_OUT, ma->spi_out, false);
+	assert_int_equal(ike_engine_add_child(n.a.e, 1, &l, &r, n.now), -EEXIST);
+
+	/* B's soft expiry of the additional one rekeys it, with its selectors. */
+	spi = eb->spi_in;
+	n.now += 1000;
+	assert_int_equal(ike_engine_sa_expired(n.b.e, 1, IKE_DIR_IN, spi, false,
+					       n.now), 0);
+	settle(&n);
+	status(&n.a, &a);
+	status(&n.b, &b);
+	assert_int_equal(a.n_children, 2);
+	assert_int_equal(b.n_children, 2);
+	ea = child_with(&a, "10.1.1.0/24");
+	eb = child_with(&b, "10.2.1.0/24");
+	ma = child_with(&a, "10.1.0.0/16");
+	mb = child_with(&b, "10.2.0.0/16");
+	assert_int_not_equal(eb->spi_in, spi);
+	assert_int_equal(ea->spi_out, eb->spi_in);
+	assert_int_equal(eb->generation, 3);
+	assert_int_equal(ma->spi_in, a0.child[0].spi_in);
+	assert_int_equal(mb->spi_in, b0.child[0].spi_in);
+	assert_int_equal(live_sas(&n.a), 4);
+	assert_int_equal(live_sas(&n.b), 4);
+	assert_live(&n.b, IKE_DIR_OUT, eb->spi_out, true);
+	assert_live(&n.b, IKE_DIR_OUT, mb->spi_out, false);
+	assert_live(&n.a, IKE_DIR_OUT, ea->spi_out, true);
+	assert_live(&n.a, IKE_DIR_OUT, ma->spi_out, false);
+
+	/* A deletes it: the tunnel's own CHILD SA stays, nothing is made anew. */
+	assert_int_equal(ike_engine_delete_child(n.a.e, 1, ea->spi_in, n.now), 0);
+	net_run(&n);
+	net_settle(&n, n.now + 60 * 1000);
+	assert_crosswise(&n);
+	status(&n.a, &a);
+	assert_int_equal(a.child[0].spi_in, a0.child[0].spi_in);
+	assert_int_equal(a.child[0].spi_out, a0.child[0].spi_out);
+	net_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -764,6 +891,7 @@ int main(void)
 		cmocka_unit_test(test_child_rekey_optional_pfs),
 		cmocka_unit_test(test_reauth),
 		cmocka_unit_test(test_update_in_place),
+		cmocka_unit_test(test_additional_child),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
