@@ -789,6 +789,185 @@ test_charon_same_identity_charon() {
 	wait_for 10 no_charon_sa "$gB" || fail "charon: charon kept SAs after down"
 }
 
+# charon_child_spis CHILD: "in X out Y" of charon's installed CHILD SA
+# named CHILD ("in - out -" without one).
+charon_child_spis() {
+	swanctl_ns "$gB" --list-sas 2>/dev/null | awk -v want="$1" '
+		$2 ~ /^#[0-9]+,$/ && $3 == "reqid" { name = $1; sub(":", "", name) }
+		name == want && $1 == "in" { i = $2; sub(",", "", i) }
+		name == want && $1 == "out" { o = $2; sub(",", "", o) }
+		END { print "in", (i ? i : "-"), "out", (o ? o : "-") }'
+}
+
+# sgw_child_ts LOCAL_TS: "in X out Y REMOTE_TS" of the current CHILD SA
+# of tunnel 1 that sgwctl -j show lists with local selectors LOCAL_TS,
+# and "ADD" when it is not exactly one.
+sgw_child_ts() {
+	ip netns exec "$gA" "$SGWCTL" -j show 1 | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["tunnels"][0]["ike"]
+c = [c for c in t["children"] if c["mode"] == "tunnel" and
+     c["role"] == "current" and c["local-ts"] == sys.argv[1]]
+print("in %08x out %08x %s" % (c[0]["spi-in"], c[0]["spi-out"],
+                               c[0]["remote-ts"]) if len(c) == 1 else
+      "%d children" % len(c))' "$1"
+}
+
+# sgw_sa_of SPI DIR: "PACKETS LOCAL_TS REMOTE_TS" of tunnel 1's kernel SA
+# (selectors "-" for an SA without its own).
+sgw_sa_of() {
+	ip netns exec "$gA" "$SGWCTL" -j sa show 1 2> /dev/null | python3 -c '
+import json, sys
+for s in json.load(sys.stdin):
+    if s["spi"] == int(sys.argv[1], 16) and s["dir"] == sys.argv[2]:
+        print(s["packets"], ",".join(s["local-ts"] or "-"),
+              ",".join(s["remote-ts"] or "-"))' "$1" "$2"
+}
+
+# kernel_sas: how many kernel SAs tunnel 1 has.
+kernel_sas() {
+	ip netns exec "$gA" "$SGWCTL" -j sa show 1 2> /dev/null |
+		python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
+}
+
+# children_up: charon holds one IKE SA with p0 and p1 installed, and sgw
+# the same two pairs crosswise, each with its own selectors.
+children_up() {
+	local p c
+
+	swanctl_ns "$gB" --list-sas > "$work/sas.txt" 2>/dev/null
+	[ "$(grep -c ESTABLISHED "$work/sas.txt")" = 1 ] || return 1
+	[ "$(grep -c INSTALLED "$work/sas.txt")" = 2 ] || return 1
+	for p in 0 1; do
+		c=$(charon_child_spis p$p)
+		read -r _ ci _ co <<< "$c"
+		[ "$(sgw_child_ts 10.1.$p.0/24)" = "in $co out $ci 10.2.$p.0/24" ] ||
+			return 1
+	done
+}
+
+# pings_n SRC DST N: exactly N echo replies from DST to SRC (on hA).
+pings_n() {
+	local got
+
+	got=$(ip netns exec "$hA" ping -q -c "$3" -i 0.2 -W 2 -I "$1" "$2" 2>&1 |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	expect_eq "ping $1 -> $2: replies" "${got:-?}" "$3"
+}
+
+children_diag() {
+	echo "charon: $(cat "$work/sas.txt")"
+	ip netns exec "$gA" "$SGWCTL" show
+	ip netns exec "$gA" "$SGWCTL" sa show
+}
+
+# charon's one connection with two children, one per subnet pair, to an
+# sgw tunnel for the /16s that hold both: both CHILD SAs come up on the
+# one IKE SA (the second in a CREATE_CHILD_SA, which sgw takes as an
+# additional CHILD SA of the tunnel), each pair crosses on its own SPIs
+# (crosswise between swanctl --list-sas and sgwctl show -j, and the kernel
+# SAs' packet counts), a rekey of the second by charon leaves the first
+# alone, and charon's DELETE of the second leaves the first passing.
+test_charon_children() {
+	local p c0 c1 k
+
+	require_module
+	require_cmd swanctl
+	[ -x "$CHARON" ] || skip "strongSwan charon is not installed"
+	topo
+	psk "$work/gw.psk" "children secret"
+	sgw_conf "$work/a.conf" gw 192.0.2.1 192.0.2.2 10.1.0.0/16 10.2.0.0/16 \
+		aes128gcm16-prfsha256-ecp256 aes128gcm16
+	sgw_daemon "$gA" "$work/a.conf"
+	ip -n "$hA" addr add 10.1.1.2/24 dev eth0
+	ip -n "$gA" addr add 10.1.1.1/24 dev lan0
+	ip -n "$hB" addr add 10.2.1.2/24 dev eth0
+	ip -n "$gB" addr add 10.2.1.1/24 dev lan0
+	ip -n "$gA" route add 10.2.0.0/16 dev sgw1
+	ip -n "$gB" route add 10.1.0.0/16 via 192.0.2.1
+	charon_start "$gB"
+	{
+		cat <<-EOC
+		connections {
+			c {
+				version = 2
+				local_addrs = 192.0.2.2
+				remote_addrs = 192.0.2.1
+				proposals = aes128gcm16-prfsha256-ecp256
+				local {
+					auth = psk
+					id = 192.0.2.2
+				}
+				remote {
+					auth = psk
+					id = 192.0.2.1
+				}
+				children {
+		EOC
+		for p in 0 1; do
+			cat <<-EOC
+					p$p {
+						local_ts = 10.2.$p.0/24
+						remote_ts = 10.1.$p.0/24
+						esp_proposals = aes128gcm16
+						mode = tunnel
+					}
+			EOC
+		done
+		echo "		}"
+		echo "	}"
+		echo "}"
+		echo "secrets {"
+		echo "	ike-c { id-a = 192.0.2.2"
+		echo "		id-b = 192.0.2.1"
+		echo "		secret = \"children secret\" }"
+		echo "}"
+	} > "$work/charon-$gB/swanctl.conf"
+	swanctl_ns "$gB" --load-all --noprompt --file "$work/charon-$gB/swanctl.conf" \
+		> "$work/charon-$gB/swanctl.log" 2>&1 ||
+		{ cat "$work/charon-$gB/swanctl.log"; fail "swanctl could not load"; }
+	for p in 0 1; do
+		swanctl_ns "$gB" --initiate --child p$p --timeout 20 > "$work/init.out" 2>&1 ||
+			fail "--initiate --child p$p: $(tail -n 2 "$work/init.out" | tr '\n' ' ')"
+	done
+	until_s 20 children_up || { children_diag; fail "not both CHILD SAs on one IKE SA"; }
+	expect_eq "IKE SA" "$(sgw_ike_spis "$gA")" "$(charon_ike_spis "$gB")"
+	c0=$(sgw_child_ts 10.1.0.0/24)
+	c1=$(sgw_child_ts 10.1.1.0/24)
+	# The kernel: the tunnel's own pair without selectors, the second with.
+	read -r _ i0 _ o0 _ <<< "$c0"
+	read -r _ i1 _ o1 _ <<< "$c1"
+	expect_eq "kernel SA out $o0" "$(sgw_sa_of "$o0" out)" "0 - -"
+	expect_eq "kernel SA out $o1" "$(sgw_sa_of "$o1" out)" "0 10.1.1.0/24 10.2.1.0/24"
+	expect_eq "kernel SA in $i1" "$(sgw_sa_of "$i1" in)" "0 10.1.1.0/24 10.2.1.0/24"
+	pings_n 10.1.0.2 10.2.0.2 3
+	pings_n 10.1.1.2 10.2.1.2 5
+	for k in "$o0 out 3" "$i0 in 3" "$o1 out 5" "$i1 in 5"; do
+		set -- $k
+		expect_eq "SA $2 $1 packets" "$(sgw_sa_of "$1" "$2" | cut -d ' ' -f 1)" "$3"
+	done
+
+	# charon rekeys p1: new SPIs for it, p0's stay.
+	swanctl_ns "$gB" --rekey --child p1 > /dev/null 2>&1 || fail "--rekey --child p1 failed"
+	until_s 20 eval '[ "$(sgw_child_ts 10.1.1.0/24)" != "$c1" ] && children_up' ||
+		{ children_diag; fail "p1 not rekeyed crosswise"; }
+	expect_eq "p0 after p1's rekey" "$(sgw_child_ts 10.1.0.0/24)" "$c0"
+	pings_n 10.1.1.2 10.2.1.2 2
+	pings_n 10.1.0.2 10.2.0.2 2
+
+	# charon deletes p1: p0 keeps passing, and sgw makes nothing anew.
+	swanctl_ns "$gB" --terminate --child p1 > /dev/null 2>&1 ||
+		fail "--terminate --child p1 failed"
+	until_s 10 eval '[ "$(sgw_child_ts 10.1.1.0/24)" = "0 children" ]' ||
+		{ children_diag; fail "sgw kept p1 after charon's DELETE"; }
+	expect_eq "p0 after p1's DELETE" "$(sgw_child_ts 10.1.0.0/24)" "$c0"
+	until_s 10 eval '[ "$(kernel_sas)" = 2 ]' ||
+		fail "kernel SAs after p1's DELETE: $(kernel_sas), expected 2"
+	pings_n 10.1.0.2 10.2.0.2 3
+	expect_eq "SA out $o0 packets" "$(sgw_sa_of "$o0" out | cut -d ' ' -f 1)" 8
+	expect_eq "charon: p0 only" "$(charon_child_spis p1)" "in - out -"
+}
+
 tests=(
 	"sgw <-> sgw: up, traffic, SPIs, down, refresh" test_sgw_sgw
 	"sgw <-> sgw: sgwctl metrics after known traffic, Prometheus parser" test_sgw_metrics
@@ -798,6 +977,7 @@ tests=(
 	"charon -> sgw: two tunnels to one SGW, chosen by identity" test_charon_identities
 	"sgw -> charon: two tunnels, the same identities, both up at once" test_charon_same_identity
 	"charon -> sgw: two tunnels, the same identities, on one IKE SA" test_charon_same_identity_charon
+	"charon -> sgw: two CHILD SAs of one tunnel, one per subnet pair" test_charon_children
 )
 # SGW_IKE_ONLY=REGEX runs only the tests whose function name matches.
 sel=()
