@@ -391,6 +391,7 @@ A_TUNNEL=3 A_SA=4
 T_ID=1 T_LOCAL=6 T_REMOTE=7 T_LOCAL_TS=8 T_REMOTE_TS=9 T_ENABLED=10
 TS_PREFIX=1 P_ADDR=1 P_LEN=2
 S_TUNNEL=2 S_SPI=3 S_DIR=4 S_MODE=5 S_ALG=6 S_KEY=7 S_WINDOW=8
+S_LOCAL_TS=24 S_REMOTE_TS=25
 DIR_IN=1 DIR_OUT=2
 
 # The tunnels and SAs, without the SAs' age (it moves on by itself).
@@ -475,14 +476,62 @@ test_nl_sa_new() {
 	refused "unknown SA attribute" 22 . $CMD_SA_NEW \
 		"$(sa_nest $t1 $S_SPI:u32:4097 $din $alg "$key" 40:u32:1)"
 	refused "key in a u32" 22 . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4097 $din $alg $S_KEY:u32:1)"
-	# Four inbound SAs at most (one is there already).
-	for i in 4098 4099 4100; do
-		ip netns exec "$n" $GENL $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:$i $din $alg "$key")" > /dev/null ||
+	# Sixteen inbound SAs at most (one is there already); sgwctl adds
+	# the valid ones, which costs no Python start each.
+	for i in $(seq 4098 4112); do
+		echo "$key20" | ctl "$n" sa add 1 dir in spi $i alg aes-gcm-128 key-file - > /dev/null ||
 			fail "inbound SA $i refused"
 	done
 	before=$(nl_state)
-	expect_eq "inbound SAs" "$(ctl "$n" -j sa show | json_get 'len(d)')" 4
-	refused "a fifth inbound SA" ".+" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4101 $din $alg "$key")"
+	expect_eq "inbound SAs" "$(ctl "$n" -j sa show | json_get 'len(d)')" 16
+	refused "a seventeenth inbound SA" ".+" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4113 $din $alg "$key")"
+	sa_new_ts "$key"
+}
+
+# An SA's own selectors (one CHILD SA of several): inside the tunnel's
+# only, strictly parsed; eight outbound ones with other selectors at most,
+# the same selectors replacing.
+sa_new_ts() {
+	local t1="$S_TUNNEL:u32:1" dout="$S_DIR:u8:$DIR_OUT" alg="$S_ALG:u32:1"
+	local key=$1 lts rts i
+
+	ctl "$n" tunnel set 1 local-ts 10.1.0.0/16 remote-ts 10.2.0.0/16 > /dev/null
+	lts="$S_LOCAL_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:0a010100,$P_LEN:u8:24}}"
+	rts="$S_REMOTE_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:0a020100,$P_LEN:u8:24}}"
+	before=$(nl_state)
+	refused "SA remote selectors outside the tunnel's" 22 "remote selectors" $CMD_SA_NEW \
+		"$(sa_nest $t1 $S_SPI:u32:8192 $dout $alg "$key" "$lts" \
+			"$S_REMOTE_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:0a030000,$P_LEN:u8:24}}")"
+	refused "SA local selectors wider than the tunnel's" 22 "local selectors" $CMD_SA_NEW \
+		"$(sa_nest $t1 $S_SPI:u32:8192 $dout $alg "$key" \
+			"$S_LOCAL_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:0a000000,$P_LEN:u8:8}}")"
+	refused "SA selector with host bits" 22 "host bits" $CMD_SA_NEW \
+		"$(sa_nest $t1 $S_SPI:u32:8192 $dout $alg "$key" \
+			"$S_LOCAL_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:0a010101,$P_LEN:u8:24}}")"
+	refused "SA selector list with another attribute" 22 "unknown attribute" $CMD_SA_NEW \
+		"$(sa_nest $t1 $S_SPI:u32:8192 $dout $alg "$key" "$S_LOCAL_TS:nest:{2:u32:1}")"
+	refused "SA selectors in a u32" 22 . $CMD_SA_NEW \
+		"$(sa_nest $t1 $S_SPI:u32:8192 $dout $alg "$key" "$S_LOCAL_TS:u32:1")"
+	refused "selectors on a transport-mode SA" 22 "tunnel-mode" $CMD_SA_NEW \
+		"$(sa_nest $t1 $S_SPI:u32:8192 $dout $S_MODE:u8:2 $alg "$key" "$lts")"
+	for i in 0 1 2 3 4 5 6 7; do
+		echo "$key20" | ctl "$n" sa add 1 dir out spi $((8192 + i)) alg aes-gcm-128 \
+			key-file - local-ts 10.1.$i.0/24 remote-ts 10.2.$i.0/24 > /dev/null ||
+			fail "outbound SA $((8192 + i)) with selectors refused"
+	done
+	before=$(nl_state)
+	refused "a ninth outbound SA with other selectors" 28 "8 outbound sas" $CMD_SA_NEW \
+		"$(sa_nest $t1 $S_SPI:u32:8200 $dout $alg "$key" "$lts" \
+			"$S_REMOTE_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:0a020200,$P_LEN:u8:24}}")"
+	# The very same selectors as 8193's: that one is replaced.
+	ip netns exec "$n" $GENL $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:8201 $dout $alg "$key" "$lts" "$rts")" \
+		> /dev/null || fail "outbound SA 8201 replacing 8193 refused"
+	expect_eq "outbound SAs with selectors" \
+		"$(ctl "$n" -j sa show | json_get 'sorted(s["spi"] for s in d if s["dir"] == "out")')" \
+		"[8192, 8194, 8195, 8196, 8197, 8198, 8199, 8201]"
+	expect_eq "8201's selectors" \
+		"$(ctl "$n" -j sa show | json_get '[(s["local-ts"], s["remote-ts"]) for s in d if s["spi"] == 8201]')" \
+		"[(['10.1.1.0/24'], ['10.2.1.0/24'])]"
 }
 
 test_nl_sa_del_get_flush() {
