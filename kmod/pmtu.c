@@ -200,44 +200,58 @@ struct sgw_quote {
 };
 
 /*
+ * Does the quote @q start with @sa's outbound ESP? Matching the SPI keeps
+ * forged errors about other traffic from shrinking the tunnel. ESP in UDP
+ * must match the SA's ports too; a quote of only the 8 bytes RFC 792 asks
+ * for shows no SPI, and the ports alone decide.
+ */
+static bool quote_is_sa(const struct sgw_sa *sa, const struct sgw_quote *q)
+{
+	const struct ip_esp_hdr *esph = (const void *)q->data;
+	bool udp = q->proto == IPPROTO_UDP;
+	unsigned int esp_off = 0;
+
+	if (!sa || sa->encap != udp)
+		return false;
+	if (sa->encap) {
+		const struct udphdr *uh = (const void *)q->data;
+		__be16 sport, dport;
+
+		if (q->len < sizeof(*uh))
+			return false;
+		sgw_sa_ports(sa, &sport, &dport);
+		if (uh->source != sport || uh->dest != dport)
+			return false;
+		esp_off = sizeof(*uh);
+		if (q->len < esp_off + sizeof(esph->spi))
+			return true;
+		esph = (const void *)(q->data + esp_off);
+	}
+	if (q->len < esp_off + sizeof(esph->spi))
+		return false;
+	return esph->spi == sa->key.spi;
+}
+
+/*
  * The tunnel whose outbound ESP (from @local to @remote) an ICMP error
- * quotes. Matching the SPI keeps forged errors about other traffic from
- * shrinking the tunnel. ESP in UDP must match the SA's ports too; a
- * quote of only the 8 bytes RFC 792 asks for shows no SPI, and the
- * ports alone decide.
+ * quotes: that of its SA without selectors or of one of its CHILD SAs'
+ * with their own.
  */
 static struct sgw_tunnel *quoted_tunnel(struct net *net, const struct sgw_addr *local,
 					const struct sgw_addr *remote,
 					const struct sgw_quote *q)
 {
 	struct sgw_tunnel *tunnel = sgw_tunnel_by_pair(sgw_net(net), local, remote);
-	const struct ip_esp_hdr *esph = (const void *)q->data;
-	bool udp = q->proto == IPPROTO_UDP;
-	unsigned int esp_off = 0;
-	struct sgw_sa *sa;
+	int i;
 
 	if (!tunnel)
 		return NULL;
-	sa = rcu_dereference(tunnel->sa_out);
-	if (!sa || sa->encap != udp)
-		return NULL;
-	if (sa->encap) {
-		const struct udphdr *uh = (const void *)q->data;
-		__be16 sport, dport;
-
-		if (q->len < sizeof(*uh))
-			return NULL;
-		sgw_sa_ports(sa, &sport, &dport);
-		if (uh->source != sport || uh->dest != dport)
-			return NULL;
-		esp_off = sizeof(*uh);
-		if (q->len < esp_off + sizeof(esph->spi))
+	if (quote_is_sa(rcu_dereference(tunnel->sa_out), q))
+		return tunnel;
+	for (i = 0; i < SGW_SA_OUT_TS_MAX; i++)
+		if (quote_is_sa(rcu_dereference(tunnel->sa_out_ts[i]), q))
 			return tunnel;
-		esph = (const void *)(q->data + esp_off);
-	}
-	if (q->len < esp_off + sizeof(esph->spi))
-		return NULL;
-	return esph->spi == sa->key.spi ? tunnel : NULL;
+	return NULL;
 }
 
 static void icmp4_error(struct net *net, struct sk_buff *skb)

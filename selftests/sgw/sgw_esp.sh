@@ -952,6 +952,14 @@ test_child_sas() {
 		expect_eq "after the rekey: SA $1 $2 packets" "$(sa_get "$gB" sgw "$1" "$2" packets)" "$3"
 	done
 	expect_eq "gB drops after the rekey" "$(drops_total "$gB")" $((sel + 1))
+
+	# A 1400-byte link on the way to gA: the router's ICMP quotes child
+	# 2's ESP (gB has no SA without selectors): gB learns the path MTU.
+	ip -n "$rt" link set ra mtu 1400
+	ctl "$gB" tunnel set sgw1 outer-df set
+	n_exec "$hB" ping -q -M dont -c 1 -W 1 -s 1380 -I 10.2.1.2 10.1.1.2 > /dev/null 2>&1 || true
+	wait_eq "path MTU learned from a child's ESP" 1400 \
+		bash -c "ip netns exec $gB $SGWCTL -j tunnel show sgw1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"path-mtu\"])'"
 }
 
 # ------------------------------------------------------ teardown under load
