@@ -105,18 +105,6 @@ void sgw_hold_uninit(struct sgw_tunnel *tunnel)
 	skb_queue_purge(&tunnel->hold.queue);
 }
 
-static void inner_addrs(const struct sk_buff *skb, struct sgw_addr *src,
-			struct sgw_addr *dst)
-{
-	if (skb->protocol == htons(ETH_P_IP)) {
-		sgw_addr_set4(src, ip_hdr(skb)->saddr);
-		sgw_addr_set4(dst, ip_hdr(skb)->daddr);
-	} else {
-		sgw_addr_set6(src, &ipv6_hdr(skb)->saddr);
-		sgw_addr_set6(dst, &ipv6_hdr(skb)->daddr);
-	}
-}
-
 /* The log line for the packet that asked, IPv4 or IPv6. */
 static void log_no_sa(struct sgw_tunnel *tunnel, const struct sgw_addr *src,
 		      const struct sgw_addr *dst, bool daemon)
@@ -165,7 +153,7 @@ void sgw_hold(struct sgw_tunnel *tunnel, struct sk_buff *skb)
 	bool daemon, ask;
 	struct sgw_sa *sa;
 
-	inner_addrs(skb, &src, &dst);
+	sgw_inner_addrs(skb, &src, &dst);
 	daemon = sgw_hold_daemon(tunnel);
 	spin_lock(&h->queue.lock);
 	ask = acquire_due(h);
@@ -195,14 +183,18 @@ void sgw_hold(struct sgw_tunnel *tunnel, struct sk_buff *skb)
 	}
 	/*
 	 * An SA installed, or the tunnel disabled, while we queued: their
-	 * side emptied the queue before our packet was in it. An expired SA
-	 * not yet removed does not count.
+	 * side emptied the queue before our packet was in it. The SA this
+	 * packet would take (a child's with its selectors, or the tunnel's),
+	 * by the addresses it had: the packet itself may be gone already. An
+	 * expired SA not yet removed does not count.
 	 */
-	sa = rcu_dereference_bh(tunnel->sa_out);
-	if (sa && sgw_sa_usable(sa))
+	sa = sgw_sa_get_out_addrs(tunnel, &src, &dst);
+	if (sa) {
+		sgw_sa_put(sa);
 		sgw_hold_release(tunnel);
-	else if (!READ_ONCE(tunnel->enabled))
+	} else if (!READ_ONCE(tunnel->enabled)) {
 		sgw_hold_flush(tunnel, SGW_DROP_DISABLED);
+	}
 }
 
 /* Empties the queue; timeouts not yet told are told now. */

@@ -564,38 +564,46 @@ struct sgw_sa *sgw_sa_get_out(struct sgw_tunnel *tunnel, u8 mode)
 
 /* The longest prefix of @ts that holds the packet's address, -1 if none. */
 static int ts_match_len(const struct sgw_prefix *ts, unsigned int n,
-			const struct sk_buff *skb, bool source)
+			const struct sgw_addr *a)
 {
-	const struct in6_addr *a6 = NULL;
-	__be32 a4 = 0;
 	unsigned int i;
 	int best = -1;
 
 	if (!n)
 		return 0;
-	if (skb->protocol == htons(ETH_P_IP))
-		a4 = source ? ip_hdr(skb)->saddr : ip_hdr(skb)->daddr;
-	else
-		a6 = source ? &ipv6_hdr(skb)->saddr : &ipv6_hdr(skb)->daddr;
 	for (i = 0; i < n; i++) {
 		if (ts[i].len <= best)
 			continue;
-		if (a6 ? sgw_prefix_match6(&ts[i], a6) :
-			 sgw_prefix_match4(&ts[i], a4))
+		if (a->family == AF_INET6 ? sgw_prefix_match6(&ts[i], &a->v6) :
+					    sgw_prefix_match4(&ts[i], a->v4))
 			best = ts[i].len;
 	}
 	return best;
 }
 
+/* The inner packet's addresses. */
+void sgw_inner_addrs(const struct sk_buff *skb, struct sgw_addr *src,
+		     struct sgw_addr *dst)
+{
+	if (skb->protocol == htons(ETH_P_IP)) {
+		sgw_addr_set4(src, ip_hdr(skb)->saddr);
+		sgw_addr_set4(dst, ip_hdr(skb)->daddr);
+	} else {
+		sgw_addr_set6(src, &ipv6_hdr(skb)->saddr);
+		sgw_addr_set6(dst, &ipv6_hdr(skb)->daddr);
+	}
+}
+
 /*
- * The outbound tunnel-mode SA for the inner packet @skb, referenced, or
- * NULL: of the SAs with their own selectors that match its source and
- * destination, the one with the longest remote (then local) prefix;
- * without any, the tunnel's SA without selectors. A matching SA that is
- * not usable is not replaced by another: the packet waits for its rekey.
+ * The outbound tunnel-mode SA for an inner packet from @src to @dst,
+ * referenced, or NULL: of the SAs with their own selectors that match
+ * them, the one with the longest remote (then local) prefix; without any,
+ * the tunnel's SA without selectors. A matching SA that is not usable is
+ * not replaced by another: the packet waits for its rekey.
  */
-struct sgw_sa *sgw_sa_get_out_for(struct sgw_tunnel *tunnel,
-				  const struct sk_buff *skb)
+struct sgw_sa *sgw_sa_get_out_addrs(struct sgw_tunnel *tunnel,
+				    const struct sgw_addr *src,
+				    const struct sgw_addr *dst)
 {
 	struct sgw_sa *sa, *best;
 	int i, tries, r, l, best_r, best_l;
@@ -609,10 +617,9 @@ struct sgw_sa *sgw_sa_get_out_for(struct sgw_tunnel *tunnel,
 						   rcu_read_lock_bh_held());
 			if (!sa)
 				continue;
-			r = ts_match_len(sa->ts->remote, sa->ts->n_remote, skb,
-					 false);
+			r = ts_match_len(sa->ts->remote, sa->ts->n_remote, dst);
 			l = r < 0 ? -1 : ts_match_len(sa->ts->local,
-						      sa->ts->n_local, skb, true);
+						      sa->ts->n_local, src);
 			if (l < 0 || r < best_r || (r == best_r && l <= best_l))
 				continue;
 			best = sa;
@@ -629,12 +636,26 @@ struct sgw_sa *sgw_sa_get_out_for(struct sgw_tunnel *tunnel,
 	return NULL;
 }
 
+/* The same for the inner packet @skb. */
+struct sgw_sa *sgw_sa_get_out_for(struct sgw_tunnel *tunnel,
+				  const struct sk_buff *skb)
+{
+	struct sgw_addr src, dst;
+
+	sgw_inner_addrs(skb, &src, &dst);
+	return sgw_sa_get_out_addrs(tunnel, &src, &dst);
+}
+
 /* Inbound: is the packet inside the SA's own selectors, if it has any? */
 bool sgw_sa_ts_in_allowed(const struct sgw_sa *sa, const struct sk_buff *skb)
 {
-	return !sa->ts ||
-	       (ts_match_len(sa->ts->remote, sa->ts->n_remote, skb, true) >= 0 &&
-		ts_match_len(sa->ts->local, sa->ts->n_local, skb, false) >= 0);
+	struct sgw_addr src, dst;
+
+	if (!sa->ts)
+		return true;
+	sgw_inner_addrs(skb, &src, &dst);
+	return ts_match_len(sa->ts->remote, sa->ts->n_remote, &src) >= 0 &&
+	       ts_match_len(sa->ts->local, sa->ts->n_local, &dst) >= 0;
 }
 
 /* The next outbound sequence number, or false once it would wrap. */

@@ -138,6 +138,11 @@ struct sgw_sa *sgw_sa_lookup_in(struct sgw_net *sn, __be32 spi,
 bool sgw_sa_hold(struct sgw_sa *sa);
 void sgw_sa_defer(struct work_struct *work);
 struct sgw_sa *sgw_sa_get_out(struct sgw_tunnel *tunnel, u8 mode);
+void sgw_inner_addrs(const struct sk_buff *skb, struct sgw_addr *src,
+		     struct sgw_addr *dst);
+struct sgw_sa *sgw_sa_get_out_addrs(struct sgw_tunnel *tunnel,
+				    const struct sgw_addr *src,
+				    const struct sgw_addr *dst);
 struct sgw_sa *sgw_sa_get_out_for(struct sgw_tunnel *tunnel,
 				  const struct sk_buff *skb);
 bool sgw_sa_ts_in_allowed(const struct sgw_sa *sa, const struct sk_buff *skb);
