@@ -125,7 +125,7 @@ sgw_ike_spis() {
 	ip netns exec "$1" "$SGWCTL" -j show 1 | python3 -c '
 import json, sys
 t = json.load(sys.stdin)["tunnels"][0]["ike"]
-print(t["spi-i"], t["spi-r"])'
+print(t["spi_i"], t["spi_r"])'
 }
 
 # sgw_field NS FIELD [ID]: a field of the daemon's view of tunnel ID (1).

@@ -96,7 +96,7 @@ silent_until() {
 	local i
 
 	for i in $(seq "$1"); do
-		[[ $(sgw_field "$gA" esp-silent) =~ $2 ]] && return 0
+		[[ $(sgw_field "$gA" esp_silent) =~ $2 ]] && return 0
 		sleep 1
 	done
 }
@@ -132,7 +132,7 @@ test_check() {
 	expect_eq "SAs after the probe" "$(sgw_sas "$gA")" "$sas"
 	expect_eq "IKE SA after the probe" "$(sgw_ike_spis "$gA")" "$spis"
 	expect_eq "B's IKE SA after the probe" "$(sgw_ike_spis "$gB")" "$spis"
-	expect_eq "B's half-open SAs: the two probes" "$(half_open "$gB" half-open)" 2
+	expect_eq "B's half-open SAs: the two probes" "$(half_open "$gB" half_open)" 2
 	ping_ok "$hA" 10.2.0.2 || fail "no ping after the probe"
 	# B drops IKE_SA_INIT (exchange type 34) on UDP 500: the probe says
 	# so, exactly; other IKE (the tunnel's DPD) still passes.
@@ -192,7 +192,7 @@ print(" ".join("%s/%s/%s" % (f["severity"], f["tunnel"], f["code"])
 	defer "kill $pid 2>/dev/null"
 	t0=$SECONDS
 	silent_until 60 .
-	expect_match "show: esp-silent" "$(sgw_field "$gA" esp-silent)" \
+	expect_match "show: esp-silent" "$(sgw_field "$gA" esp_silent)" \
 		"^ESP from the peer 192\.0\.2\.2 is not arriving: ESP goes out, none has come in for [0-9]+ s, while the peer answers IKE; likely a filter dropping IP protocol 50"
 	echo "# esp-silent after $((SECONDS - t0)) s of pings (bound 60 s)"
 	grep -q "gw: ESP from the peer 192.0.2.2 is not arriving" \
@@ -204,7 +204,7 @@ print(" ".join("%s/%s/%s" % (f["severity"], f["tunnel"], f["code"])
 	fix "$l"
 	t0=$SECONDS
 	silent_until 30 '^$'
-	expect_eq "esp-silent once ESP passes" "$(sgw_field "$gA" esp-silent)" ""
+	expect_eq "esp-silent once ESP passes" "$(sgw_field "$gA" esp_silent)" ""
 	echo "# esp-silent cleared $((SECONDS - t0)) s after the fix (bound 30 s)"
 	grep -q "gw: ESP from the peer arrives again" "$work/daemon-$gA.log" ||
 		fail "no log line for ESP arriving again"
@@ -293,10 +293,10 @@ print(" ".join("%s/%s/%s" % (f["severity"], f["tunnel"], f["code"])
 	# The probes' half-open SAs at B have expired (30 s after them):
 	# no failure and no warning on B's tunnel for them.
 	t0=$SECONDS
-	until_s 40 test "$(half_open "$gB" half-open)" = 0 ||
+	until_s 40 test "$(half_open "$gB" half_open)" = 0 ||
 		fail "B's half-open SAs did not expire"
 	# Five probes reached B: two, one (500 dropped), two.
-	expect_eq "B's expired half-open SAs" "$(half_open "$gB" half-open-expired)" 5
+	expect_eq "B's expired half-open SAs" "$(half_open "$gB" half_open_expired)" 5
 	expect_eq "B's tunnel failure" "$(sgw_field "$gB" failure)" ""
 	expect_eq "B's tunnel state" "$(sgw_field "$gB" state)" established
 	! tail -n +"$((blog + 1))" "$work/daemon-$gB.log" |

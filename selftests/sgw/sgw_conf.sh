@@ -26,7 +26,7 @@ kernel() {
 	ip netns exec "$1" "$SGWCTL" -j tunnel show 1 | python3 -c '
 import json, sys
 t = json.load(sys.stdin)[0]
-print(t["mtu"], t["mss"], t["outer-df"], t["fragment"])'
+print(t["mtu"], t["mss"], t["outer_df"], t["fragment"])'
 }
 
 # brief NS: "state rx_bytes tx_bytes" of sgw1 from sgwctl -j show --brief.
@@ -90,8 +90,8 @@ esp_rx_recent() {
 import json, sys
 def find(o):
     if isinstance(o, dict):
-        if "esp-rx-ago" in o:
-            yield o["esp-rx-ago"]
+        if "esp_rx_ago" in o:
+            yield o["esp_rx_ago"]
         for v in o.values():
             yield from find(v)
     elif isinstance(o, list):

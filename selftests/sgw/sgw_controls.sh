@@ -83,7 +83,7 @@ test_disable_enable() {
 	expect_match "shown disabled" "$out" "^tunnel 1: interface sgw1 \(ifindex [0-9]+\), disabled"
 	expect_eq "replies while disabled" "$(pings "$a" 5 10.1.1.1 172.16.0.1)" 0
 	expect_eq "disabled drops (out)" "$(drops "$a" disabled)" 5
-	expect_eq "no-sa drops" "$(drops "$a" no-sa)" 0
+	expect_eq "no-sa drops" "$(drops "$a" no_sa)" 0
 	# Inbound ESP for a disabled tunnel is not accepted either.
 	expect_eq "replies to b" "$(pings "$b" 4 172.16.0.1 10.1.1.1)" 0
 	expect_eq "disabled drops (in)" "$(drops "$a" disabled)" 9
@@ -91,7 +91,7 @@ test_disable_enable() {
 	x "$a" "$SGWCTL" tunnel set 1 enabled yes
 	expect_eq "link awake" "$(ip -n "$a" link show sgw1 | grep -c DORMANT)" 0
 	expect_eq "replies without SAs" "$(pings "$a" 2 10.1.1.1 172.16.0.1)" 0
-	expect_eq "no-sa drops" "$(drops "$a" no-sa)" 2
+	expect_eq "no-sa drops" "$(drops "$a" no_sa)" 2
 	keys "$a" 0x1003 0x2003
 	x "$b" "$SGWCTL" sa flush 1
 	keys "$b" 0x2003 0x1003
@@ -173,7 +173,7 @@ check_exemption() {
 	expect_eq "$what: replies from the LAN" "$(pings "$a" 4 10.1.1.1 172.16.0.1)" 4
 	expect_eq "$what: ESP packets" "$(nft_count espc)" 4
 	expect_eq "$what: loop drops" "$(drops "$a" loop)" 0
-	expect_eq "$what: no-route drops" "$(drops "$a" no-route)" 0
+	expect_eq "$what: no-route drops" "$(drops "$a" no_route)" 0
 }
 
 test_exemption() {
@@ -192,7 +192,7 @@ test_exemption() {
 	# and nothing loops.
 	ip -n "$a" route del default via 192.0.2.2 metric 10
 	expect_eq "no underlay: replies" "$(pings "$a" 3 10.1.1.1 172.16.0.1)" 0
-	expect_eq "no underlay: no-route drops" "$(drops "$a" no-route)" 3
+	expect_eq "no underlay: no-route drops" "$(drops "$a" no_route)" 3
 	expect_eq "no underlay: loop drops" "$(drops "$a" loop)" 0
 	tx=$(ip netns exec "$a" cat /sys/class/net/wa/statistics/tx_packets)
 	sleep 1

@@ -389,7 +389,7 @@ drop() {
 
 	if [ "$2" = sgw ]; then
 		t=$(ctl "$1" -j tunnel show sgw1)
-		[[ $t =~ \"$3\":([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
+		[[ $t =~ \"${3//-/_}\":([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
 		return
 	fi
 	case $3 in
@@ -879,7 +879,7 @@ test_child_sas() {
 	gw_sa "$gB" sgw out 0x2001 $alg "$k1i" "${ts1[@]}"
 	gw_sa "$gB" sgw in 0x1002 $alg "$k2o" "${ts2[@]}"
 	gw_sa "$gB" sgw out 0x2002 $alg "$k2i" "${ts2[@]}"
-	got=$(ctl "$gB" -j sa show 2> /dev/null | json '" ".join("%s:%x:%s:%s" % (s["dir"], s["spi"], ",".join(s["local-ts"]), ",".join(s["remote-ts"])) for s in sorted(d, key=lambda s: s["spi"]))')
+	got=$(ctl "$gB" -j sa show 2> /dev/null | json '" ".join("%s:%x:%s:%s" % (s["dir"], s["spi"], ",".join(s["local_ts"]), ",".join(s["remote_ts"])) for s in sorted(d, key=lambda s: s["spi"]))')
 	expect_eq "sa show -j: dir, SPI, own selectors" "$got" \
 		"in:1001:10.2.0.0/24:10.1.0.0/24 in:1002:10.2.1.0/24:10.1.1.0/24 out:2001:10.2.0.0/24:10.1.0.0/24 out:2002:10.2.1.0/24:10.1.1.0/24"
 	expect_match "sa show" "$(ctl "$gB" sa show)" \
@@ -959,7 +959,7 @@ test_child_sas() {
 	ctl "$gB" tunnel set sgw1 outer-df set
 	n_exec "$hB" ping -q -M dont -c 1 -W 1 -s 1380 -I 10.2.1.2 10.1.1.2 > /dev/null 2>&1 || true
 	wait_eq "path MTU learned from a child's ESP" 1400 \
-		bash -c "ip netns exec $gB $SGWCTL -j tunnel show sgw1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"path-mtu\"])'"
+		bash -c "ip netns exec $gB $SGWCTL -j tunnel show sgw1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"path_mtu\"])'"
 }
 
 # ------------------------------------------------------ teardown under load
@@ -1027,7 +1027,7 @@ test_del_sa_load() {
 	consistent "$gA" "$gB"
 	nosa=$(drop "$gA" sgw no-sa) tx=$(devstat "$gA" tx_packets)
 	ping_n "$hA" "$inB" 4 56 0
-	expect_eq "no-sa drops for 4 pings" "$(drop "$gA" sgw no-sa)" $((nosa + 4))
+	expect_eq "no-sa drops for 4 pings" "$(drop "$gA" sgw no_sa)" $((nosa + 4))
 	expect_eq "tx_packets unchanged" "$(devstat "$gA" tx_packets)" "$tx"
 	expect_eq "other SAs kept" "$(sa_get "$gA" sgw in $SPI_BA alg)" aes-gcm-128
 }
@@ -1300,7 +1300,7 @@ udp_round() {
 		len=$(inner_len 4 100)
 		# Once per overhead (IV, ICV, block) and outer family.
 		if [ "$encap" = yes ] && [[ $alg =~ ^(aes-gcm-128|aes-cbc-128-sha|aes-gcm-256) ]]; then
-			mtu=$(ctl "$gA" -j tunnel show sgw1 | json 'd[0]["tunnel-mtu"]')
+			mtu=$(ctl "$gA" -j tunnel show sgw1 | json 'd[0]["tunnel_mtu"]')
 			expect_eq "$alg IPv$f outer in UDP: tunnel MTU" "$mtu" "$(udp_mtu "$f" "$alg")"
 		fi
 	else
@@ -1458,10 +1458,10 @@ test_udp_rx() {
 	ip -n "$rt" link set rb mtu 1400
 	ctl "$gA" tunnel set sgw1 outer-df set
 	ping_n "$hA" "$inB" 1 1380 0
-	wait_eq "path MTU learned" 1400 bash -c "ip netns exec $gA $SGWCTL -j tunnel show sgw1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"path-mtu\"])'"
+	wait_eq "path MTU learned" 1400 bash -c "ip netns exec $gA $SGWCTL -j tunnel show sgw1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"path_mtu\"])'"
 	mtu=$(((1400 - 20 - 8 - 8 - 8 - 16) / 4 * 4 - 2))
 	expect_eq "tunnel MTU over 1400" \
-		"$(ctl "$gA" -j tunnel show sgw1 | json 'd[0]["tunnel-mtu"]')" $mtu
+		"$(ctl "$gA" -j tunnel show sgw1 | json 'd[0]["tunnel_mtu"]')" $mtu
 	got=$(n_exec "$hA" ping -M do -c 1 -W 2 -s $((mtu - 27)) "$inB" 2>&1 || true)
 	expect_match "ICMP to the sender" "$got" "Frag needed and DF set \(mtu = $mtu\)"
 }

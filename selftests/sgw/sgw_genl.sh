@@ -530,7 +530,7 @@ sa_new_ts() {
 		"$(ctl "$n" -j sa show | json_get 'sorted(s["spi"] for s in d if s["dir"] == "out")')" \
 		"[8192, 8194, 8195, 8196, 8197, 8198, 8199, 8201]"
 	expect_eq "8201's selectors" \
-		"$(ctl "$n" -j sa show | json_get '[(s["local-ts"], s["remote-ts"]) for s in d if s["spi"] == 8201]')" \
+		"$(ctl "$n" -j sa show | json_get '[(s["local_ts"], s["remote_ts"]) for s in d if s["spi"] == 8201]')" \
 		"[(['10.1.1.0/24'], ['10.2.1.0/24'])]"
 }
 
@@ -602,7 +602,7 @@ test_nl_tunnel_set() {
 	ip netns exec "$n" $GENL $CMD_TUNNEL_SET \
 		"$t,$T_LOCAL:bin:$v4,$T_REMOTE:bin:$v4b,$T_REMOTE_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:0a010000,$P_LEN:u8:16}}}" > /dev/null ||
 		fail "a valid TUNNEL_SET was refused"
-	expect_eq "tunnel 2" "$(ctl "$n" -j tunnel show 2 | json_get '(d[0]["local"], d[0]["remote"], d[0]["remote-ts"])')" \
+	expect_eq "tunnel 2" "$(ctl "$n" -j tunnel show 2 | json_get '(d[0]["local"], d[0]["remote"], d[0]["remote_ts"])')" \
 		"('192.0.2.1', '198.51.100.3', ['10.1.0.0/16'])"
 }
 

@@ -37,7 +37,7 @@ test_sgw_sgw() {
 	expect_eq "state A" "$(sgw_field "$gA" state)" established
 	expect_eq "state B" "$(sgw_field "$gB" state)" established
 	expect_eq "proposal" "$(sgw_field "$gA" proposal)" aes256gcm16-prfsha384-curve25519
-	expect_eq "peer id seen by B" "$(sgw_field "$gB" peer-id)" 192.0.2.1
+	expect_eq "peer id seen by B" "$(sgw_field "$gB" peer_id)" 192.0.2.1
 	expect_eq "IKE SPIs" "$(sgw_ike_spis "$gA")" "$(sgw_ike_spis "$gB")"
 	expect_crosswise "sgw-sgw" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping across the tunnel"
@@ -189,7 +189,7 @@ l = json.load(sys.stdin)["daemon"]["ike"]
 ints = ("half-open", "half-open-limit", "half-open-max", "cookies-sent",
         "half-open-dropped", "half-open-expired")
 assert all(type(l[k]) is int for k in ints), l
-assert type(l["cookies-demanded"]) is bool, l
+assert type(l["cookies_demanded"]) is bool, l
 sys.exit(0 if eval(sys.argv[1]) else 1)' "$2"
 }
 
@@ -354,7 +354,7 @@ expect_up_fails() {
 	read -r state retry <<< "$(ip netns exec "$gA" "$SGWCTL" -j show 1 | python3 -c '
 import json, sys
 t = json.load(sys.stdin)["tunnels"][0]["ike"]
-print(t["state"], t["refresh"]["retry-in"] or "")')"
+print(t["state"], t["refresh"]["retry_in"] or "")')"
 	if [ "${2:-}" = retried ]; then
 		[ "$state" = connecting ] || { [ "$state" = failed ] && [ -n "$retry" ]; } ||
 			fail "state: got \"$state\" (retry in \"$retry\"), expected failed with a retry, or connecting"
@@ -411,7 +411,7 @@ test_charon_failures() {
 	expect_eq "reload message" "$out" \
 		"reloaded $work/a.conf: 1 tunnel: 0 added, 0 removed, 0 changed, 1 unchanged; half-open-limit 30 -> 0"
 	# With the limit 0, COOKIEs are demanded while nothing is half-open.
-	ike_load "$gA" 'l["cookies-demanded"] and l["half-open"] == 0 and l["half-open-limit"] == 0' ||
+	ike_load "$gA" 'l["cookies_demanded"] and l["half_open"] == 0 and l["half_open_limit"] == 0' ||
 		fail "show does not say COOKIEs are demanded at half-open-limit 0"
 	# charon initiating to a responder that demands a COOKIE (RFC 7296 §2.6).
 	swanctl_ns "$gB" --initiate --child net --timeout 30 > /dev/null 2>&1 ||
@@ -428,14 +428,14 @@ test_charon_failures() {
 	out=$(ip netns exec "$gA" "$SGWCTL" reload) || fail "reload refused: $out"
 	expect_eq "reload message" "$out" \
 		"reloaded $work/a.conf: 1 tunnel: 0 added, 0 removed, 0 changed, 1 unchanged; half-open-limit 0 -> 5"
-	ike_load "$gA" 'not l["cookies-demanded"] and l["half-open"] == 0' ||
+	ike_load "$gA" 'not l["cookies_demanded"] and l["half_open"] == 0' ||
 		fail "COOKIEs demanded before the flood"
 	init_flood "$gB" 192.0.2.1 40
-	wait_for 20 ike_load "$gA" 'l["cookies-demanded"] and l["half-open"] == 5 and l["cookies-sent"] > 1' ||
+	wait_for 20 ike_load "$gA" 'l["cookies_demanded"] and l["half_open"] == 5 and l["cookies_sent"] > 1' ||
 		fail "show does not say COOKIEs are demanded during the flood: $(ip netns exec "$gA" "$SGWCTL" -j show)"
 	ip netns exec "$gA" "$SGWCTL" show | grep -qx 'IKE: 5 half-open SAs (limit 5): demanding COOKIEs from initiators' ||
 		fail "no COOKIE line in show: $(ip netns exec "$gA" "$SGWCTL" show | head -n 3)"
-	wait_for 60 ike_load "$gA" 'not l["cookies-demanded"] and l["half-open"] == 0 and l["half-open-expired"] == 5' ||
+	wait_for 60 ike_load "$gA" 'not l["cookies_demanded"] and l["half_open"] == 0 and l["half_open_expired"] == 5' ||
 		fail "still demanding COOKIEs after the half-open timeout: $(ip netns exec "$gA" "$SGWCTL" -j show)"
 	ip netns exec "$gA" "$SGWCTL" show | grep -qx 'IKE: 0 half-open SAs (limit 5), not demanding COOKIEs' ||
 		fail "no calm line in show: $(ip netns exec "$gA" "$SGWCTL" show | head -n 3)"
@@ -531,7 +531,7 @@ test_charon_identities() {
 		swanctl_ns "$gB" --initiate --child net$t --timeout 30 > "$work/init.out" 2>&1 ||
 			{ tail -20 "$work/init.out"; cat "$work/daemon-$gA.log"; fail "charon c$t: initiate failed"; }
 		expect_eq "tunnel $t: state" "$(sgw_field "$gA" state $t)" established
-		expect_eq "tunnel $t: peer" "$(sgw_field "$gA" peer-id $t)" "fqdn:c$t.example"
+		expect_eq "tunnel $t: peer" "$(sgw_field "$gA" peer_id $t)" "fqdn:c$t.example"
 		expect_crosswise "tunnel $t" "$(sgw_sas "$gA" $t)" "$(charon_sas "$gB" c$t)"
 		grep -qF "IKE_AUTH from 192.0.2.2:4500 as 'fqdn:c$t.example': tunnel $t 'gw$t' answers (2 tunnels on this address pair; chosen by identity)" \
 			"$work/daemon-$gA.log" || { cat "$work/daemon-$gA.log"; fail "tunnel $t: no choice logged"; }
@@ -700,7 +700,7 @@ sgw_child_pair() {
 import json, sys
 t = json.load(sys.stdin)["tunnels"][0]["ike"]
 c = [c for c in t["children"] if c["mode"] == "tunnel" and c["role"] == "current"]
-print("in %08x out %08x" % (c[0]["spi-in"], c[0]["spi-out"]) if len(c) == 1
+print("in %08x out %08x" % (c[0]["spi_in"], c[0]["spi_out"]) if len(c) == 1
       else "in - out -")'
 }
 
@@ -751,9 +751,9 @@ test_charon_same_identity_charon() {
 	done
 	until_s 20 same_identity_up 1 ||
 		{ same_identity_diag; fail "charon: not both tunnels on charon's one IKE SA"; }
-	expect_eq "charon: tunnel 2 rides on tunnel 1's IKE SA" "$(sgw_field "$gA" ike-tunnel 2)" 1
+	expect_eq "charon: tunnel 2 rides on tunnel 1's IKE SA" "$(sgw_field "$gA" ike_tunnel 2)" 1
 	expect_eq "charon: IKE SA of tunnel 2" \
-		"$(sgw_field "$gA" spi-i 2) $(sgw_field "$gA" spi-r 2)" "$(charon_ike_spis "$gB")"
+		"$(sgw_field "$gA" spi_i 2) $(sgw_field "$gA" spi_r 2)" "$(charon_ike_spis "$gB")"
 	ping_ok "$hA" 10.2.0.2 || fail "charon: no ping through tunnel 1"
 	ping_ok "$hA" 10.2.0.130 || fail "charon: no ping through tunnel 2"
 	# charon deletes tunnel 2's CHILD SA, then makes it again.
@@ -772,7 +772,7 @@ test_charon_same_identity_charon() {
 	for t in 1 2; do
 		ip netns exec "$gA" "$SGWCTL" up gw$t > /dev/null 2>&1 || true
 	done
-	expect_eq "charon: tunnel 2 after up" "$(sgw_field "$gA" state 2) $(sgw_field "$gA" ike-tunnel 2)" \
+	expect_eq "charon: tunnel 2 after up" "$(sgw_field "$gA" state 2) $(sgw_field "$gA" ike_tunnel 2)" \
 		"established 1"
 	# charon deletes the shared IKE SA: both tunnels negotiate again.
 	t0=$(date +%s)
@@ -807,9 +807,9 @@ sgw_child_ts() {
 import json, sys
 t = json.load(sys.stdin)["tunnels"][0]["ike"]
 c = [c for c in t["children"] if c["mode"] == "tunnel" and
-     c["role"] == "current" and c["local-ts"] == sys.argv[1]]
-print("in %08x out %08x %s" % (c[0]["spi-in"], c[0]["spi-out"],
-                               c[0]["remote-ts"]) if len(c) == 1 else
+     c["role"] == "current" and c["local_ts"] == sys.argv[1]]
+print("in %08x out %08x %s" % (c[0]["spi_in"], c[0]["spi_out"],
+                               c[0]["remote_ts"]) if len(c) == 1 else
       "%d children" % len(c))' "$1"
 }
 
@@ -820,8 +820,8 @@ sgw_sa_of() {
 import json, sys
 for s in json.load(sys.stdin):
     if s["spi"] == int(sys.argv[1], 16) and s["dir"] == sys.argv[2]:
-        print(s["packets"], ",".join(s["local-ts"] or "-"),
-              ",".join(s["remote-ts"] or "-"))' "$1" "$2"
+        print(s["packets"], ",".join(s["local_ts"] or "-"),
+              ",".join(s["remote_ts"] or "-"))' "$1" "$2"
 }
 
 # kernel_sas: how many kernel SAs tunnel 1 has.

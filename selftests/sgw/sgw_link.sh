@@ -76,7 +76,7 @@ test_no_sa_drops() {
 	ip -n "$n" link set sgw1 up
 	ip netns exec "$n" ping -q -c 5 -i 0.01 -W 1 10.255.0.2 > /dev/null 2>&1 || true
 	out=$(ip netns exec "$n" "$SGWCTL" -j tunnel show sgw1)
-	expect_match "no-sa drops" "$out" '"no-sa":5,'
+	expect_match "no-sa drops" "$out" '"no_sa":5,'
 	expect_eq "tx_dropped" "$(ip netns exec "$n" cat /sys/class/net/sgw1/statistics/tx_dropped)" 5
 	expect_eq "tx_packets" "$(ip netns exec "$n" cat /sys/class/net/sgw1/statistics/tx_packets)" 0
 	out=$(ip netns exec "$n" "$SGWCTL" tunnel show sgw1)

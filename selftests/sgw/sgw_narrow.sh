@@ -201,8 +201,8 @@ test_df() {
 	setup
 	via_tunnel
 	local ta tb out n
-	ta=$(field "$a" "t['tunnel-mtu']")
-	tb=$(field "$b" "t['tunnel-mtu']")
+	ta=$(field "$a" "t['tunnel_mtu']")
+	tb=$(field "$b" "t['tunnel_mtu']")
 	# Nothing on the path tells a about the 1280 link.
 	expect_eq "a's tunnel MTU (path 1500)" "$ta" 1446
 	expect_eq "b's tunnel MTU (path 1280)" "$tb" 1226

@@ -174,7 +174,7 @@ sa_ports() {
 import json, sys
 for s in json.load(sys.stdin):
     if s["dir"] == sys.argv[1]:
-        print(s["encap-sport"], s["encap-dport"])' "$2"
+        print(s["encap_sport"], s["encap_dport"])' "$2"
 }
 
 # A behind the NAT initiates to sgw at B.
@@ -192,11 +192,11 @@ test_nat_sgw_sgw() {
 	expect_eq "state B" "$(sgw_field "$gB" state)" established
 	expect_eq "A sees itself behind the NAT" "$(sgw_field "$gA" nat)" local
 	expect_eq "B sees A behind the NAT" "$(sgw_field "$gB" nat)" remote
-	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike-local) $(sgw_field "$gA" ike-remote)" \
+	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike_local) $(sgw_field "$gA" ike_remote)" \
 		"192.168.100.2:4500 203.0.113.2:4500"
-	expect_match "B's IKE peer is the NAT's 4500 mapping" "$(sgw_field "$gB" ike-remote)" \
+	expect_match "B's IKE peer is the NAT's 4500 mapping" "$(sgw_field "$gB" ike_remote)" \
 		'^203\.0\.113\.1:4000[0-9]$'
-	bport=$(sgw_field "$gB" ike-remote | cut -d: -f2)
+	bport=$(sgw_field "$gB" ike_remote | cut -d: -f2)
 	expect_eq "IKE SPIs" "$(sgw_ike_spis "$gA")" "$(sgw_ike_spis "$gB")"
 	expect_crosswise "sgw-sgw across NAT" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 	expect_eq "A out ports" "$(sa_ports "$gA" out)" "4500 4500"
@@ -246,9 +246,9 @@ test_nat_mapping_change() {
 	nat_short_timeouts
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping before the change"
-	old=$(sgw_field "$gB" ike-remote)
+	old=$(sgw_field "$gB" ike_remote)
 	nat_remap_recover
-	new=$(sgw_field "$gB" ike-remote)
+	new=$(sgw_field "$gB" ike_remote)
 	expect_match "B follows the new mapping" "$new" '^203\.0\.113\.1:4100[0-9]$'
 	expect_eq "B's SAs follow" "$(sa_ports "$gB" out)" "4500 ${new#*:}"
 	expect_crosswise "after the change" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
@@ -299,7 +299,7 @@ test_nat_check() {
 	sgw_nat_pair "nat-keepalive = 0s"
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up failed"
 	wait_for 10 crosswise_sgw "$gA" "$gB" || fail "no crosswise SA pair"
-	bpeer=$(sgw_field "$gB" ike-remote)
+	bpeer=$(sgw_field "$gB" ike_remote)
 	expect_match "B's IKE peer is the NAT's 4500 mapping" "$bpeer" \
 		'^203\.0\.113\.1:4000[0-9]$'
 	note="note: gw: NAT detection in IKE_SA_INIT found this gateway behind a NAT (the peer sees it at another address or port): IKE and ESP go in UDP between 192.168.100.2:4500 (here) and 203.0.113.2:4500 (the peer)"
@@ -314,7 +314,7 @@ test_nat_check() {
 	# The changed tunnel starts over: up again, as an operator would.
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up after reload"
 	wait_for 10 crosswise_sgw "$gA" "$gB" || fail "no SA pair after reload"
-	bpeer=$(sgw_field "$gB" ike-remote)
+	bpeer=$(sgw_field "$gB" ike_remote)
 	nat_has "$gA" "$note; a NAT keepalive goes out whenever nothing else went to the peer for 20 s, holding this side's mapping open; a NAT mapping that changes is followed (the new address and port are taken from authenticated IKE messages)"
 	expect_eq "A: check -j after the fix" "$(nat_codes "$gA")" "note/nat"
 	# check --probe from behind the NAT: the probe's own NAT detection
@@ -360,7 +360,7 @@ test_nat_check() {
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null ||
 		{ cat "$work"/daemon-*.log; fail "up without NAT traversal failed"; }
 	wait_for 10 tunnel_nat "$gB" off || fail "B's nat: $(sgw_field "$gB" nat)"
-	bpeer=$(sgw_field "$gB" ike-remote)
+	bpeer=$(sgw_field "$gB" ike_remote)
 	expect_match "B's IKE peer is the NAT's 500 mapping" "$bpeer" \
 		'^203\.0\.113\.1:4000[0-9]$'
 	nat_has "$gB" "warning: gw: the peer's IKE comes from $bpeer, not port 500: a NAT between the gateways rewrites it, and the peer does no NAT detection: ESP crosses the NAT unencapsulated (IP protocol 50), which most NATs do not pass, and a mapping that changes is not followed; fix: turn NAT traversal on at the peer (nat-traversal = yes there)"
@@ -391,7 +391,7 @@ test_nat_sgw_charon() {
 	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" 2>&1 ||
 		{ cat "$work/up.out" "$work/charon-$gB/charon.log"; fail "up to charon failed"; }
 	expect_eq "A behind the NAT" "$(sgw_field "$gA" nat)" local
-	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike-local) $(sgw_field "$gA" ike-remote)" \
+	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike_local) $(sgw_field "$gA" ike_remote)" \
 		"192.168.100.2:4500 203.0.113.2:4500"
 	expect_crosswise "sgw-charon across NAT" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
 	# charon knows A by the NAT's address and its 4500 mapping (its
@@ -433,9 +433,9 @@ test_nat_charon_sgw() {
 	topo_nat
 	charon_nat_initiator
 	expect_eq "sgw sees the peer behind a NAT" "$(sgw_field "$gB" nat)" remote
-	expect_match "sgw's IKE peer is the NAT's 4500 mapping" "$(sgw_field "$gB" ike-remote)" \
+	expect_match "sgw's IKE peer is the NAT's 4500 mapping" "$(sgw_field "$gB" ike_remote)" \
 		'^203\.0\.113\.1:4000[0-9]$'
-	aport=$(sgw_field "$gB" ike-remote | cut -d: -f2)
+	aport=$(sgw_field "$gB" ike_remote | cut -d: -f2)
 	expect_eq "sgw out ports" "$(sa_ports "$gB" out)" "4500 $aport"
 	expect_eq "sgw in ports" "$(sa_ports "$gB" in)" "$aport 4500"
 	expect_crosswise "charon-sgw across NAT" "$(sgw_sas "$gB")" "$(charon_sas "$gA")"
@@ -452,8 +452,8 @@ test_nat_charon_both() {
 	topo_portfwd yes
 	charon_nat_initiator
 	expect_eq "sgw: NAT at both ends" "$(sgw_field "$gB" nat)" both
-	expect_eq "sgw's IKE local end" "$(sgw_field "$gB" ike-local)" 192.168.200.2:4500
-	expect_match "sgw's IKE peer is A's NAT mapping" "$(sgw_field "$gB" ike-remote)" \
+	expect_eq "sgw's IKE local end" "$(sgw_field "$gB" ike_local)" 192.168.200.2:4500
+	expect_match "sgw's IKE peer is A's NAT mapping" "$(sgw_field "$gB" ike_remote)" \
 		'^203\.0\.113\.1:4000[0-9]$'
 	expect_crosswise "charon-sgw across two NATs" "$(sgw_sas "$gB")" "$(charon_sas "$gA")"
 	ping_ok "$hA" 10.2.0.2 || { tail -20 "$work/charon-$gA/charon.log"; fail "no ping charon->sgw across two NATs"; }
@@ -474,7 +474,7 @@ test_nat_mapping_change_charon() {
 	charon_nat_initiator "dpd-delay = 0s"
 	ping_ok "$hA" 10.2.0.2 || fail "no ping before the change"
 	nat_remap_recover
-	new=$(sgw_field "$gB" ike-remote)
+	new=$(sgw_field "$gB" ike_remote)
 	expect_match "sgw follows the new mapping" "$new" '^203\.0\.113\.1:4100[0-9]$'
 	expect_eq "sgw's SAs follow" "$(sa_ports "$gB" out)" "4500 ${new#*:}"
 	expect_crosswise "after the change" "$(sgw_sas "$gB")" "$(charon_sas "$gA")"
@@ -506,9 +506,9 @@ test_nat_portfwd_sgw() {
 	nat_established
 	expect_eq "A sees B behind a NAT" "$(sgw_field "$gA" nat)" remote
 	expect_eq "B sees itself behind a NAT" "$(sgw_field "$gB" nat)" local
-	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike-local) $(sgw_field "$gA" ike-remote)" \
+	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike_local) $(sgw_field "$gA" ike_remote)" \
 		"192.168.100.2:4500 203.0.113.2:4500"
-	expect_eq "B's IKE endpoints" "$(sgw_field "$gB" ike-local) $(sgw_field "$gB" ike-remote)" \
+	expect_eq "B's IKE endpoints" "$(sgw_field "$gB" ike_local) $(sgw_field "$gB" ike_remote)" \
 		"192.168.200.2:4500 192.168.100.2:4500"
 	expect_eq "A out ports" "$(sa_ports "$gA" out)" "4500 4500"
 	expect_eq "B out ports" "$(sa_ports "$gB" out)" "4500 4500"
@@ -528,11 +528,11 @@ test_nat_both_sgw() {
 	nat_established
 	expect_eq "A: NAT at both ends" "$(sgw_field "$gA" nat)" both
 	expect_eq "B: NAT at both ends" "$(sgw_field "$gB" nat)" both
-	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike-local) $(sgw_field "$gA" ike-remote)" \
+	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike_local) $(sgw_field "$gA" ike_remote)" \
 		"192.168.100.2:4500 203.0.113.2:4500"
-	expect_match "B's IKE peer is A's NAT mapping" "$(sgw_field "$gB" ike-remote)" \
+	expect_match "B's IKE peer is A's NAT mapping" "$(sgw_field "$gB" ike_remote)" \
 		'^203\.0\.113\.1:4000[0-9]$'
-	aport=$(sgw_field "$gB" ike-remote | cut -d: -f2)
+	aport=$(sgw_field "$gB" ike_remote | cut -d: -f2)
 	expect_eq "B out ports" "$(sa_ports "$gB" out)" "4500 $aport"
 	expect_eq "B in ports" "$(sa_ports "$gB" in)" "$aport 4500"
 	expect_crosswise "sgw-sgw across two NATs" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
@@ -556,7 +556,7 @@ test_nat_both_charon() {
 	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" 2>&1 ||
 		{ cat "$work/up.out" "$work/charon-$gB/charon.log"; fail "up to charon failed"; }
 	expect_eq "A: NAT at both ends" "$(sgw_field "$gA" nat)" both
-	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike-local) $(sgw_field "$gA" ike-remote)" \
+	expect_eq "A's IKE endpoints" "$(sgw_field "$gA" ike_local) $(sgw_field "$gA" ike_remote)" \
 		"192.168.100.2:4500 203.0.113.2:4500"
 	expect_crosswise "sgw-charon across two NATs" "$(sgw_sas "$gA")" "$(charon_sas "$gB")"
 	expect_match "charon's view of A" "$(swanctl_ns "$gB" --list-sas 2>/dev/null)" \

@@ -14,7 +14,7 @@
 x() { ip netns exec "$@"; }
 load_ipsec_modules
 
-# tfield NS EXPR: EXPR of tunnel 1's JSON object t, e.g. "t['drops']['no-sa']".
+# tfield NS EXPR: EXPR of tunnel 1's JSON object t, e.g. "t['drops']['no_sa']".
 tfield() {
 	x "$1" "$SGWCTL" -j tunnel show 1 | python3 -c "import json, sys
 t = json.load(sys.stdin)[0]
@@ -64,7 +64,7 @@ test_hold_timeout() {
 	log_mark
 	# No IKE daemon is registered: nobody could negotiate.
 	x "$hA" ping -q -c 2 -i 0.2 -W 1 10.2.0.2 > /dev/null 2>&1 || true
-	expect_eq "no-sa drops without a daemon" "$(tfield "$gA" "t['drops']['no-sa']")" 2
+	expect_eq "no-sa drops without a daemon" "$(tfield "$gA" "t['drops']['no_sa']")" 2
 	expect_eq "held without a daemon" "$(tfield "$gA" "t['events']['held']")" 0
 	expect_eq "log line without a daemon" "$(log_count \
 		"nosa1: tunnel 1: no SA: dropped 10.1.0.2 -> 10.2.0.2: no IKE daemon is registered to negotiate")" 1
@@ -73,14 +73,14 @@ test_hold_timeout() {
 	x "$hA" ping -q -c 3 -i 0.2 -W 1 10.2.0.2 > /dev/null 2>&1 || true
 	expect_eq "held" "$(tfield "$gA" "t['events']['held']")" 3
 	expect_eq "acquire events" "$(tfield "$gA" "t['events']['acquire']")" 1
-	expect_eq "not yet timed out" "$(tfield "$gA" "t['drops']['hold-timeout']")" 0
+	expect_eq "not yet timed out" "$(tfield "$gA" "t['drops']['hold_timeout']")" 0
 	expect_eq "event" "$(cat "$work/events")" \
 		'{"event":"acquire","tunnel":1,"src":"10.1.0.2","dst":"10.2.0.2"}'
-	wait_for 8 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j tunnel show 1 | grep -o '\"hold-timeout\":3')\" ]" ||
+	wait_for 8 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j tunnel show 1 | grep -o '\"hold_timeout\":3')\" ]" ||
 		fail "held packets not dropped after the timeout"
 	expect_eq "tx_dropped" "$(devstat "$gA" tx_dropped)" 5
 	expect_eq "tx_packets" "$(devstat "$gA" tx_packets)" 0
-	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held-sent']")" 0
+	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held_sent']")" 0
 	expect_eq "holding log line" "$(log_count \
 		"nosa1: tunnel 1: no SA: holding 10.1.0.2 -> 10.2.0.2 and asking the IKE daemon to negotiate")" 1
 	expect_eq "timeout log line" "$(log_count \
@@ -94,7 +94,7 @@ test_hold_timeout() {
 # that packet into nosa1 (true: it would be held).
 trace_daemon() {
 	x "$1" "$SGWCTL" -j trace "$2" "$3" | python3 -c "import json, sys
-print(str(json.load(sys.stdin)['ike-daemon']).lower())"
+print(str(json.load(sys.stdin)['ike_daemon']).lower())"
 }
 
 # Holding follows this namespace's own registered negotiator: a passive
@@ -110,14 +110,14 @@ test_hold_own_namespace() {
 	monitor_start "$gA" "$work/events-a"
 	monitor_start "$gB" "$work/events-b" --hold
 	x "$hA" ping -q -c 2 -i 0.2 -W 1 10.2.0.2 > /dev/null 2>&1 || true
-	expect_eq "no-sa drops" "$(tfield "$gA" "t['drops']['no-sa']")" 2
+	expect_eq "no-sa drops" "$(tfield "$gA" "t['drops']['no_sa']")" 2
 	expect_eq "held" "$(tfield "$gA" "t['events']['held']")" 0
 	expect_eq "gB's negotiator, traced in gB" "$(trace_daemon "$gB" 10.2.0.2 10.1.0.2)" true
 
 	monitor_start "$gA" "$work/hold-a" --hold
 	hold_pid=$bg_pid
 	# gA has a subscribed monitor already: wait for the registration.
-	wait_for 5 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j trace 10.1.0.2 10.2.0.2 | grep -o '\"ike-daemon\":true')\" ]" ||
+	wait_for 5 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j trace 10.1.0.2 10.2.0.2 | grep -o '\"ike_daemon\":true')\" ]" ||
 		fail "monitor --hold did not register in gA: $(cat "$work/hold-a")"
 	x "$hA" ping -q -c 1 -W 1 10.2.0.2 > /dev/null 2>&1 || true
 	expect_eq "held with gA's negotiator" "$(tfield "$gA" "t['events']['held']")" 1
@@ -128,12 +128,12 @@ test_hold_own_namespace() {
 	# Its socket closed, nobody negotiates: dropped as no-sa again.
 	kill "$hold_pid"
 	wait "$hold_pid" 2>/dev/null || true
-	wait_for 5 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j trace 10.1.0.2 10.2.0.2 | grep -o '\"ike-daemon\":false')\" ]" ||
+	wait_for 5 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j trace 10.1.0.2 10.2.0.2 | grep -o '\"ike_daemon\":false')\" ]" ||
 		fail "the negotiator's end left gA holding: $(trace_daemon "$gA" 10.1.0.2 10.2.0.2)"
 	sleep 1.1	# the per-tunnel rate limit of the log line
 	log_mark
 	x "$hA" ping -q -c 1 -W 1 10.2.0.2 > /dev/null 2>&1 || true
-	expect_eq "no-sa drops after" "$(tfield "$gA" "t['drops']['no-sa']")" 3
+	expect_eq "no-sa drops after" "$(tfield "$gA" "t['drops']['no_sa']")" 3
 	expect_eq "log line after" "$(log_count \
 		"nosa1: tunnel 1: no SA: dropped 10.1.0.2 -> 10.2.0.2: no IKE daemon is registered to negotiate")" 1
 }
@@ -158,14 +158,14 @@ test_hold_release() {
 	ping_pid=$!
 	wait_for 5 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j tunnel show 1 | grep -o '\"held\":10,')\" ]" ||
 		fail "10 packets not held: $(tfield "$gA" "t['events']")"
-	expect_eq "hold-full" "$(tfield "$gA" "t['drops']['hold-full']")" 2
+	expect_eq "hold-full" "$(tfield "$gA" "t['drops']['hold_full']")" 2
 	sa "$gA" out 0x1001
 	wait "$ping_pid" || true
 	expect_match "replies" "$(cat "$work/ping")" "10 packets transmitted, 8 received"
-	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held-sent']")" 8
+	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held_sent']")" 8
 	expect_eq "tx_packets" "$(devstat "$gA" tx_packets)" 8
 	expect_eq "tx_dropped" "$(devstat "$gA" tx_dropped)" 2
-	expect_eq "hold-timeout" "$(tfield "$gA" "t['drops']['hold-timeout']")" 0
+	expect_eq "hold-timeout" "$(tfield "$gA" "t['drops']['hold_timeout']")" 0
 	# With the SA there nothing is held.
 	x "$hA" ping -q -c 2 -i 0.2 -W 2 10.2.0.2 > /dev/null
 	expect_eq "held after" "$(tfield "$gA" "t['events']['held']")" 10
@@ -198,14 +198,14 @@ test_hold_own_age() {
 	sleep 3.5
 	x "$hA" ping -c 1 -W 10 10.2.0.2 > "$work/ping2" 2>&1 &
 	p2=$!
-	until_s 15 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j tunnel show 1 | grep -o '\"hold-timeout\":1,')\" ]" ||
+	until_s 15 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j tunnel show 1 | grep -o '\"hold_timeout\":1,')\" ]" ||
 		fail "the first held packet did not time out: $(tfield "$gA" "t['drops']")"
 	expect_eq "held" "$(tfield "$gA" "t['events']['held']")" 2
 	sa "$gA" out 0x1001
 	wait "$p1" && fail "the timed-out packet was answered"
 	wait "$p2" || { cat "$work/ping2"; fail "the second held packet was lost with the first"; }
-	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held-sent']")" 1
-	expect_eq "hold-timeout" "$(tfield "$gA" "t['drops']['hold-timeout']")" 1
+	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held_sent']")" 1
+	expect_eq "hold-timeout" "$(tfield "$gA" "t['drops']['hold_timeout']")" 1
 	expect_eq "timeout log line" "$(log_count \
 		"nosa1: tunnel 1: no SA within 5 s: dropped 1 held packet")" 1
 }
@@ -234,7 +234,7 @@ test_on_demand() {
 		{ cat "$work/ping" "$work"/daemon-*.log; fail "first ping lost"; }
 	expect_eq "established" "$(sgw_field "$gA" state)" established
 	expect_eq "held" "$(tfield "$gA" "t['events']['held']")" 1
-	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held-sent']")" 1
+	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held_sent']")" 1
 	expect_eq "acquire" "$(tfield "$gA" "t['events']['acquire']")" 1
 	expect_eq "drops" "$(tfield "$gA" "sum(t['drops'].values())")" 0
 	expect_eq "log line" "$(grep -cF "sgw info: tunnel gw: negotiating on demand: a packet 10.1.0.2 -> 10.2.0.2 found no SA" \
@@ -256,7 +256,7 @@ test_on_demand() {
 
 # held_none NS: tunnel 1 holds no packet (each held one sent or dropped).
 held_none() {
-	[ "$(tfield "$1" "t['events']['held'] - t['events']['held-sent'] - t['drops']['hold-timeout'] - t['drops']['hold-full']")" = 0 ]
+	[ "$(tfield "$1" "t['events']['held'] - t['events']['held_sent'] - t['drops']['hold_timeout'] - t['drops']['hold_full']")" = 0 ]
 }
 
 # Packets into the tunnel that no CHILD SA would carry start no IKE: one
@@ -330,7 +330,7 @@ test_lost_events() {
 	expect_eq "negotiated for the held packet" "$(grep -cF "negotiating on demand: the kernel holds packets that found no SA" \
 		"$work/daemon-$gA.log")" 1
 	expect_eq "established" "$(sgw_field "$gA" state)" established
-	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held-sent']")" 1
+	expect_eq "held-sent" "$(tfield "$gA" "t['events']['held_sent']")" 1
 }
 
 # nft_counter_setup NS: counts UDP 500 arriving there; nft_ike NS prints it.
@@ -480,7 +480,7 @@ test_dead_peer() {
 	expect_eq "b1" "$(tun_field "$gA" 1 state)" established
 	expect_eq "b2" "$(tun_field "$gA" 2 state)" established
 	expect_eq "dead" "$(tun_field "$gA" 3 state)" connecting
-	spis1=$(sgw_ike_spis "$gA") spis2=$(tun_field "$gA" 2 spi-i)
+	spis1=$(sgw_ike_spis "$gA") spis2=$(tun_field "$gA" 2 spi_i)
 	# The dead one gives up after 7 s and is tried again on the next
 	# packet 10 s after its first try; the others stay as they are.
 	sleep 11
@@ -489,7 +489,7 @@ test_dead_peer() {
 	x "$hA" ping -c 3 -i 0.2 -W 2 10.2.0.2 > /dev/null || fail "b1: no traffic later"
 	x "$hA" ping -c 3 -i 0.2 -W 2 10.3.0.2 > /dev/null || fail "b2: no traffic later"
 	expect_eq "b1 same IKE SA" "$(sgw_ike_spis "$gA")" "$spis1"
-	expect_eq "b2 same IKE SA" "$(tun_field "$gA" 2 spi-i)" "$spis2"
+	expect_eq "b2 same IKE SA" "$(tun_field "$gA" 2 spi_i)" "$spis2"
 	expect_eq "b1 on demand once" "$(grep -cF "sgw info: tunnel b1: negotiating on demand" "$work/daemon-$gA.log")" 1
 	expect_eq "b2 on demand once" "$(grep -cF "sgw info: tunnel b2: negotiating on demand" "$work/daemon-$gA.log")" 1
 }
@@ -518,10 +518,10 @@ test_local_auto() {
 	expect_match "show says which and why" "$out" \
 		"  local 192\.0\.2\.1 \(auto: source of the route to 203\.0\.113\.2 via 192\.0\.2\.2 dev wan0\)"
 	expect_eq "kernel tunnel local" "$(tfield "$gA" "t['local']")" 192.0.2.1
-	expect_eq "local identity" "$(sgw_field "$gA" local-id)" 192.0.2.1
+	expect_eq "local identity" "$(sgw_field "$gA" local_id)" 192.0.2.1
 	x "$hA" ping -c 2 -i 0.5 -W 5 10.2.0.2 > /dev/null || fail "no traffic with local = auto"
-	expect_eq "peer saw" "$(sgw_field "$gB" peer-id)" 192.0.2.1
-	expect_eq "JSON" "$(sgw_field "$gA" local-auto)" \
+	expect_eq "peer saw" "$(sgw_field "$gB" peer_id)" 192.0.2.1
+	expect_eq "JSON" "$(sgw_field "$gA" local_auto)" \
 		"auto: source of the route to 203.0.113.2 via 192.0.2.2 dev wan0"
 	# The route moves to the other uplink: the daemon follows the route
 	# event (no reload) and picks its address.
@@ -531,7 +531,7 @@ test_local_auto() {
 	expect_match "after the route change" "$(x "$gA" "$SGWCTL" show)" \
 		"  local 198\.51\.100\.1 \(auto: source of the route to 203\.0\.113\.2 via 198\.51\.100\.254 dev up1\)"
 	expect_eq "kernel tunnel local after the change" "$(tfield "$gA" "t['local']")" 198.51.100.1
-	expect_eq "identity after the change" "$(sgw_field "$gA" local-id)" 198.51.100.1
+	expect_eq "identity after the change" "$(sgw_field "$gA" local_id)" 198.51.100.1
 	grep -qF "local = auto: the route toward the peer now leaves from 198.51.100.1 (was 192.0.2.1): moving the tunnel there" \
 		"$work/daemon-$gA.log" || fail "no log line for the move"
 	expect_eq "log line" "$(grep -cF "sgw info: tunnel gw: local 198.51.100.1 (auto: source of the route to 203.0.113.2 via 198.51.100.254 dev up1)" \
@@ -595,7 +595,7 @@ test_remote_name() {
 	expect_match "show: address and name" "$(x "$gA" "$SGWCTL" show)" \
 		"  remote 192\.0\.2\.2 \(peer\.example\)"
 	expect_eq "JSON remote" "$(sgw_field "$gA" remote)" 192.0.2.2
-	expect_eq "JSON remote-name" "$(sgw_field "$gA" remote-name)" peer.example
+	expect_eq "JSON remote-name" "$(sgw_field "$gA" remote_name)" peer.example
 	x "$hA" ping -c 1 -W 5 10.2.0.2 > /dev/null || fail "no traffic by name"
 
 	# The peer moves to 192.0.2.3 and its old address goes away; the
@@ -643,7 +643,7 @@ except socket.gaierror as e:
 	expect_eq "unresolved reason" "$(unplaced_field lost failure)" \
 		"remote \"nowhere.invalid\" does not resolve: $gai"
 	expect_eq "no address" "$(unplaced_field lost remote)" ""
-	expect_eq "name" "$(unplaced_field lost remote-name)" nowhere.invalid
+	expect_eq "name" "$(unplaced_field lost remote_name)" nowhere.invalid
 	out=$(x "$gA" "$SGWCTL" show)
 	expect_match "show: failed" "$out" "ike lost \(tunnel 2, sgw2\): failed"
 	expect_match "show: unresolved" "$out" \
@@ -686,7 +686,7 @@ test_remote_name6() {
 		"  remote 2001:db8::2 \(peer6\.example\)"
 	x "$hA" ping -6 -c 2 -i 0.3 -W 5 fd02::2 > /dev/null ||
 		fail "no IPv6 traffic by name"
-	expect_eq "peer saw" "$(sgw_field "$gB" peer-id)" 2001:db8::1
+	expect_eq "peer saw" "$(sgw_field "$gB" peer_id)" 2001:db8::1
 }
 
 # sa_packets NS DIR: packets of tunnel 1's kernel SAs of direction DIR,
@@ -724,7 +724,7 @@ test_remote_any() {
 		"tunnel br has remote = any: it only answers; the peer \('fqdn:branch\.example'\) starts it"
 	expect_match "show before" "$(x "$gA" "$SGWCTL" show)" \
 		"  remote any \(no peer connected\)"
-	expect_eq "JSON remote-any" "$(sgw_field "$gA" remote-any)" True
+	expect_eq "JSON remote-any" "$(sgw_field "$gA" remote_any)" True
 	expect_eq "JSON remote before" "$(sgw_field "$gA" remote)" ""
 	out=$(x "$gA" "$SGWCTL" check 2>&1) || true
 	[[ $out == *"note: br: remote = any and no peer connected: the route and the firewall toward the peer are checked once one is"* ]] ||
@@ -825,7 +825,7 @@ test_wan_change() {
 	echo "branch WAN change: traffic again after $(($(date +%s) - t0)) s (bound 30 s)"
 	expect_eq "branch local" "$(sgw_field "$gB" local)" 198.51.100.2
 	expect_eq "branch kernel tunnel local" "$(tfield "$gB" "t['local']")" 198.51.100.2
-	expect_eq "branch identity" "$(sgw_field "$gB" local-id)" fqdn:branch.example
+	expect_eq "branch identity" "$(sgw_field "$gB" local_id)" fqdn:branch.example
 	expect_eq "hub remote" "$(sgw_field "$gA" remote)" 198.51.100.2
 	expect_eq "hub kernel tunnel remote" "$(tfield "$gA" "t['remote']")" 198.51.100.2
 	grep -qF "local = auto: the route toward the peer now leaves from 198.51.100.2 (was 192.0.2.2): moving the tunnel there" \

@@ -101,21 +101,21 @@ test_mtu_formula() {
 		for a_ in "${ALGS[@]}"; do
 			read -r alg iv icv block _ <<< "$a_"
 			sas "$a_"
-			expect_eq "$alg over IPv$fam: path" "$(field "$a" "t['path-mtu']")" 1500
-			expect_eq "$alg over IPv$fam: tunnel MTU" "$(field "$a" "t['tunnel-mtu']")" \
+			expect_eq "$alg over IPv$fam: path" "$(field "$a" "t['path_mtu']")" 1500
+			expect_eq "$alg over IPv$fam: tunnel MTU" "$(field "$a" "t['tunnel_mtu']")" \
 				"$(inner_mtu 1500 "$ip" "$iv" "$icv" "$block")"
 		done
 		# The underlay shrinks: the tunnel follows; the device keeps the
 		# LAN's MTU until the LAN shrinks too, then follows the path.
 		ip -n "$a" link set wan0 mtu 1400
-		expect_eq "IPv$fam: path after" "$(field "$a" "t['path-mtu']")" 1400
-		expect_eq "IPv$fam: tunnel MTU after" "$(field "$a" "t['tunnel-mtu']")" \
+		expect_eq "IPv$fam: path after" "$(field "$a" "t['path_mtu']")" 1400
+		expect_eq "IPv$fam: tunnel MTU after" "$(field "$a" "t['tunnel_mtu']")" \
 			"$(inner_mtu 1400 "$ip" "$iv" "$icv" "$block")"
 		expect_eq "IPv$fam: device MTU, LAN wider" "$(x "$a" cat /sys/class/net/sgw1/mtu)" 1500
 		ip -n "$a" link set lan0 mtu 1400
 		expect_eq "IPv$fam: device MTU" "$(x "$a" cat /sys/class/net/sgw1/mtu)" 1400
 		x "$a" "$SGWCTL" tunnel set 1 mtu 1300
-		expect_eq "IPv$fam: configured" "$(field "$a" "t['tunnel-mtu']")" 1300
+		expect_eq "IPv$fam: configured" "$(field "$a" "t['tunnel_mtu']")" 1300
 		expect_eq "IPv$fam: configured device MTU" "$(x "$a" cat /sys/class/net/sgw1/mtu)" 1300
 		__run_deferred
 		__deferred=()
@@ -127,12 +127,12 @@ test_df_icmp() {
 	setup 4
 	local mtu out
 	mtu=$(inner_mtu 1500 20 8 16 4)
-	expect_eq "tunnel MTU" "$(field "$a" "t['tunnel-mtu']")" "$mtu"
+	expect_eq "tunnel MTU" "$(field "$a" "t['tunnel_mtu']")" "$mtu"
 	x "$h" ping -M do -c 1 -W 2 -s $((mtu - 28)) 10.2.0.2 > /dev/null ||
 		fail "a packet of exactly the tunnel MTU must pass"
 	out=$(x "$h" ping -M do -c 1 -W 2 -s $((mtu - 27)) 10.2.0.2 2>&1 || true)
 	expect_match "ICMP to the sender" "$out" "Frag needed and DF set \(mtu = $mtu\)"
-	expect_eq "frag-needed counter" "$(field "$a" "t['events']['frag-needed']")" 1
+	expect_eq "frag-needed counter" "$(field "$a" "t['events']['frag_needed']")" 1
 	expect_match "log line" "$(dmesg | tail -n 20)" \
 		"sgw1: tunnel 1: 10\.1\.0\.2 -> 10\.2\.0\.2: $((mtu + 1)) bytes exceed the tunnel MTU $mtu with DF set"
 	# IPv6 inner: packet too big with the exact MTU.
@@ -140,7 +140,7 @@ test_df_icmp() {
 		fail "an IPv6 packet of exactly the tunnel MTU must pass"
 	out=$(x "$h" ping -6 -M do -c 1 -W 2 -s $((mtu - 47)) fd00:2::2 2>&1 || true)
 	expect_match "ICMPv6 to the sender" "$out" "Packet too big: mtu=$mtu"
-	expect_eq "packet-too-big counter" "$(field "$a" "t['events']['packet-too-big']")" 1
+	expect_eq "packet-too-big counter" "$(field "$a" "t['events']['packet_too_big']")" 1
 }
 
 # capture NS IF FILTER CMD...: run CMD, print the captured packets (-v).
@@ -200,7 +200,7 @@ test_fragment_modes() {
 	expect_eq "before: ESP packets" "$(echo "$cap" | grep -c 'ESP(spi=0x00001001')" \
 		"$(esp_packets_before 3000 "$mtu")"
 	expect_eq "before: outer fragments" "$(echo "$cap" | grep -c 'flags \[+\]\|offset [1-9]')" 0
-	expect_eq "before: counter" "$(field "$a" "t['events']['fragmented-before']")" 2
+	expect_eq "before: counter" "$(field "$a" "t['events']['fragmented_before']")" 2
 	expect_eq "reply" "$(x "$h" ping -M dont -c 1 -W 2 -s 3000 10.2.0.2 | grep -c '3008 bytes from')" 1
 	# After encryption: each too-big piece is one ESP packet in two outer
 	# fragments; the small last piece needs none.
@@ -208,7 +208,7 @@ test_fragment_modes() {
 	cap=$(capture "$r" ra "src 192.0.2.1" x "$h" ping -M dont -c 1 -W 2 -s 3000 10.2.0.2)
 	expect_eq "after: first fragments" "$(echo "$cap" | grep -c 'flags \[+\]')" 2
 	expect_eq "after: ESP headers" "$(echo "$cap" | grep -c 'ESP(spi=0x00001001')" 3
-	expect_eq "after: counter" "$(field "$a" "t['events']['fragmented-after']")" 2
+	expect_eq "after: counter" "$(field "$a" "t['events']['fragmented_after']")" 2
 	expect_eq "after: reply" "$(x "$h" ping -M dont -c 1 -W 2 -s 3000 10.2.0.2 | grep -c '3008 bytes from')" 1
 	# outer-df only decides the outer bit: the sender's DF is honoured
 	# whatever it says (clear is the default). A new route makes h forget
@@ -221,7 +221,7 @@ test_fragment_modes() {
 			"$(x "$h" ping -M do -c 1 -W 2 -s $((mtu - 27)) 10.2.0.2 2>&1 || true)" \
 			"Frag needed and DF set \(mtu = $mtu\)"
 	done
-	expect_eq "frag-needed counter" "$(field "$a" "t['events']['frag-needed']")" 2
+	expect_eq "frag-needed counter" "$(field "$a" "t['events']['frag_needed']")" 2
 }
 
 test_outer_df() {
@@ -257,9 +257,9 @@ test_pmtu_learning() {
 	x "$a" "$SGWCTL" tunnel set 1 outer-df copy
 	# A full-size DF packet: its ESP meets r's smaller link, r answers a.
 	x "$h" ping -M do -c 1 -W 1 -s 1400 10.2.0.2 > /dev/null 2>&1 || true
-	expect_eq "learned" "$(field "$a" "t['events']['pmtu-lowered']")" 1
-	expect_eq "path MTU" "$(field "$a" "t['path-mtu']")" 1280
-	expect_eq "tunnel MTU" "$(field "$a" "t['tunnel-mtu']")" "$mtu1280"
+	expect_eq "learned" "$(field "$a" "t['events']['pmtu_lowered']")" 1
+	expect_eq "path MTU" "$(field "$a" "t['path_mtu']")" 1280
+	expect_eq "tunnel MTU" "$(field "$a" "t['tunnel_mtu']")" "$mtu1280"
 	expect_match "log line" "$(dmesg | tail -n 20)" \
 		"sgw1: tunnel 1: path MTU lowered to 1280 by ICMP from 192\.0\.2\.2"
 	out=$(x "$h" ping -M do -c 1 -W 2 -s 1400 10.2.0.2 2>&1 || true)
@@ -280,13 +280,13 @@ test_narrow_uplink() {
 	mtu=$(inner_mtu 1280 20 8 16 4)
 	ip -n "$a" link set wan0 mtu 1280
 	ip -n "$r" link set ra mtu 1280
-	expect_eq "path MTU" "$(field "$a" "t['path-mtu']")" 1280
-	expect_eq "tunnel MTU" "$(field "$a" "t['tunnel-mtu']")" "$mtu"
+	expect_eq "path MTU" "$(field "$a" "t['path_mtu']")" 1280
+	expect_eq "tunnel MTU" "$(field "$a" "t['tunnel_mtu']")" "$mtu"
 	cap=$(capture "$h" eth0 "icmp and src host 10.1.0.1" \
 		x "$h" ping -M do -c 1 -W 2 -s 1400 10.2.0.2)
 	expect_eq "ICMP errors for the 1428-byte packet" "$(echo "$cap" | grep -c 'need to frag')" 1
 	expect_match "the first ICMP's MTU" "$cap" "need to frag \(mtu $mtu\)"
-	expect_eq "frag-needed counter" "$(field "$a" "t['events']['frag-needed']")" 1
+	expect_eq "frag-needed counter" "$(field "$a" "t['events']['frag_needed']")" 1
 	x "$h" ping -M do -c 1 -W 2 -s $((mtu - 28)) 10.2.0.2 > /dev/null ||
 		fail "a packet of exactly the tunnel MTU must pass"
 	# The device is never narrower than the LAN it is fed from.
@@ -330,7 +330,7 @@ test_mss_black_hole() {
 	ip -n "$r" link set rb mtu 1280
 	x "$a" "$SGWCTL" tunnel set 1 outer-df copy
 	x "$h" ping -M do -c 1 -W 1 -s 1400 10.2.0.2 > /dev/null 2>&1 || true
-	expect_eq "tunnel MTU learned" "$(field "$a" "t['tunnel-mtu']")" "$mtu1280"
+	expect_eq "tunnel MTU learned" "$(field "$a" "t['tunnel_mtu']")" "$mtu1280"
 	# A firewall that drops ICMP toward the LAN host.
 	x "$a" nft add table inet bh
 	x "$a" nft add chain inet bh f '{ type filter hook output priority 0; }'
@@ -347,7 +347,7 @@ test_mss_black_hole() {
 	cap=$(capture "$k" eth0 "tcp[tcpflags] & tcp-syn != 0" tcp_transfer 20)
 	expect_match "clamped MSS on the wire" "$cap" "mss $((mtu1280 - 40)),"
 	expect_eq "mss auto: 1 MB arrives" "$(tcp_transfer 20)" 1048576
-	[ "$(field "$a" "t['events']['mss-clamped']")" -ge 2 ] || fail "mss-clamped counter did not grow"
+	[ "$(field "$a" "t['events']['mss_clamped']")" -ge 2 ] || fail "mss-clamped counter did not grow"
 }
 
 test_ipv6_1280() {
@@ -360,11 +360,11 @@ test_ipv6_1280() {
 	ip -n "$r" link set rb mtu 1280
 	ip -n "$b" link set wan0 mtu 1280
 	mtu=$(inner_mtu 1280 40 8 16 4)
-	expect_eq "tunnel MTU below 1280" "$(field "$a" "t['tunnel-mtu']")" "$mtu"
+	expect_eq "tunnel MTU below 1280" "$(field "$a" "t['tunnel_mtu']")" "$mtu"
 	# IPv6 must carry 1280 bytes: the ESP packet is fragmented outside.
 	out=$(x "$h" ping -6 -M do -c 1 -W 2 -s 1232 fd00:2::2 2>&1 || true)
 	expect_match "1280 bytes pass" "$out" "1240 bytes from fd00:2::2"
-	expect_eq "fragmented after" "$(field "$a" "t['events']['fragmented-after']")" 1
+	expect_eq "fragmented after" "$(field "$a" "t['events']['fragmented_after']")" 1
 	out=$(x "$h" ping -6 -M do -c 1 -W 2 -s 1233 fd00:2::2 2>&1 || true)
 	expect_match "above 1280: packet too big" "$out" "Packet too big: mtu=1280"
 }

@@ -46,7 +46,7 @@ import json, sys
 t = json.load(sys.stdin)["tunnels"][0]["ike"]
 for c in sorted(t["children"], key=lambda c: c["mode"]):
     if c["role"] != "replaced":
-        print(c["mode"], c["spi-in"], c["spi-out"], c["local-ts"], c["remote-ts"])'
+        print(c["mode"], c["spi_in"], c["spi_out"], c["local_ts"], c["remote_ts"])'
 }
 
 # drops NS REASON: the tunnel's drop counter.
@@ -208,7 +208,7 @@ test_sgw_sgw() {
 	# Before IKE: nothing between the gateways gets through in clear.
 	ip netns exec "$gA" ping -c 1 -W 1 -q 192.0.2.2 > /dev/null 2>&1 &&
 		fail "ping between the gateways passed without an SA"
-	expect_eq "no-transport-sa before IKE" "$(drops "$gA" no-transport-sa)" 1
+	expect_eq "no-transport-sa before IKE" "$(drops "$gA" no_transport_sa)" 1
 	ip netns exec "$gA" "$SGWCTL" up gw > "$work/up.out" ||
 		{ cat "$work/up.out" "$work"/daemon-*.log; fail "up failed"; }
 	wait_for 5 has_transport_child "$gB" ||
@@ -280,7 +280,7 @@ esp 192.0.2.2 192.0.2.1 $ta_in 2 140"
 	logged=$(dmesg | grep -cF "$LOG_NO_SA" || true)
 	ip netns exec "$gA" ping -c 2 -i 0.2 -W 1 -q 192.0.2.2 > /dev/null 2>&1 &&
 		fail "ping between the gateways passed without an SA"
-	expect_eq "no-transport-sa drops" "$(drops "$gA" no-transport-sa)" 3
+	expect_eq "no-transport-sa drops" "$(drops "$gA" no_transport_sa)" 3
 	expect_eq "kernel log lines" $(($(dmesg | grep -cF "$LOG_NO_SA") - logged)) 1
 	ip netns exec "$hA" ping -c 1 -W 2 -q 10.2.0.2 > /dev/null ||
 		fail "site traffic broke with the transport SA"
@@ -360,10 +360,10 @@ test_charon_initiator() {
 	wait_for 5 grep -qF "no SGW-to-SGW CHILD SA (protect-gateways): peer 192.0.2.2:500 refused it: TS_UNACCEPTABLE; traffic between 192.0.2.1 and 192.0.2.2 other than IKE is dropped until there is one; trying again in 2 s" "$work/daemon-$gA.log" ||
 		{ tail -n 20 "$work/daemon-$gA.log"; fail "refusal not logged"; }
 	ping_ok "$hA" 10.2.0.2 || fail "no ping between the sites"
-	before=$(drops "$gA" no-transport-sa)
+	before=$(drops "$gA" no_transport_sa)
 	ip netns exec "$gA" ping -c 2 -i 0.2 -W 1 -q 192.0.2.2 > /dev/null 2>&1 &&
 		fail "ping between the gateways passed without a transport SA"
-	expect_eq "no-transport-sa drops" "$(drops "$gA" no-transport-sa)" $((before + 2))
+	expect_eq "no-transport-sa drops" "$(drops "$gA" no_transport_sa)" $((before + 2))
 	sgw_children "$gA" | grep -q ^transport && fail "a transport child appeared"
 	daemon_alive "$gA"
 }

@@ -26,7 +26,7 @@ sgw_drops() {
 	ip netns exec "$1" "$SGWCTL" -j tunnel show 1 | python3 -c '
 import json, sys
 d = json.load(sys.stdin)[0]["drops"]
-print("replay", d["replay"], "unknown-spi", d["unknown-spi"])'
+print("replay", d["replay"], "unknown-spi", d["unknown_spi"])'
 }
 
 # xfrm_errors NS: the kernel ESP's replay and unknown-SPI counters.
@@ -215,7 +215,7 @@ test_rekey_sgw() {
 	# B asked once; a request refused while A was rekeying is retried.
 	[ "$(count_log "$gB" 'rekeying CHILD SA')" -ge 1 ] || fail "B never started a rekey"
 	# The IKE SA every 20 s.
-	n=$(refresh_field "$gA" ike-rekeys)
+	n=$(refresh_field "$gA" ike_rekeys)
 	echo "IKE SA rekeys in $t s: $n"
 	in_range "IKE SA rekeys in $t s" "$n" $((t / 20 - 1)) $((t / 20 + 1))
 	expect_eq "IKE generation" "$(refresh_field "$gB" generation)" $((n + 1))
@@ -307,11 +307,11 @@ test_rekey_charon() {
 	expect_eq "charon's kernel ESP errors" "$(xfrm_errors "$gB")" "$e0"
 	# charon rekeys every 10 s; sgw once on request (a refused attempt,
 	# when charon was busy rekeying itself, is retried and logged again).
-	n=$(refresh_field "$gA" child-rekeys)
+	n=$(refresh_field "$gA" child_rekeys)
 	echo "CHILD SA rekeys in $t s with charon: $n (sgw started $(count_log "$gA" 'rekeying CHILD SA'), charon refused $(count_log "$gA" 'refused to rekey CHILD'))"
 	in_range "CHILD SA rekeys in $t s with charon" "$n" $((t / 10)) $((t / 10 + 2))
 	[ "$(count_log "$gA" 'rekeying CHILD SA')" -ge 1 ] || fail "sgw never started a CHILD rekey"
-	n=$(refresh_field "$gA" ike-rekeys)
+	n=$(refresh_field "$gA" ike_rekeys)
 	echo "IKE SA rekeys in $t s with charon: $n (by charon: $(count_log "$gA" 'IKE SA .* rekeyed by the peer'))"
 	in_range "IKE SA rekeys in $t s with charon" "$n" $((t / 20)) $((t / 20 + 2))
 	expect_eq "IKE SA rekeys by charon" "$(count_log "$gA" 'IKE SA .* rekeyed by the peer')" 1
@@ -340,7 +340,7 @@ test_forced_collision() {
 	expect_eq "drops B" "$(sgw_drops "$gB")" "replay 0 unknown-spi 0"
 	c=$(refresh_field "$gA" collisions)
 	expect_eq "both ends count the same collisions" "$(refresh_field "$gB" collisions)" "$c"
-	echo "rekeys: $(refresh_field "$gA" child-rekeys), collisions resolved: $c"
+	echo "rekeys: $(refresh_field "$gA" child_rekeys), collisions resolved: $c"
 }
 
 # The same against charon: both ends rekey the CHILD SA 10 s after it was
@@ -378,7 +378,7 @@ test_collision_charon() {
 		ip netns exec "$gA" "$SGWCTL" sa show 1
 		fail "sgw and charon do not hold one matching SA pair after simultaneous rekeys"; }
 	c=$(refresh_field "$gA" collisions)
-	echo "rekeys: $(refresh_field "$gA" child-rekeys) (sgw started $(count_log "$gA" 'rekeying CHILD SA')), collisions resolved: $c"
+	echo "rekeys: $(refresh_field "$gA" child_rekeys) (sgw started $(count_log "$gA" 'rekeying CHILD SA')), collisions resolved: $c"
 }
 
 # life-bytes: the kernel's soft byte limit (90 %) starts each rekey.
@@ -397,7 +397,7 @@ test_rekey_bytes() {
 	expect_no_loss "byte-limit rekeys" "$(flood_result)"
 	wait_for 5 settled "$gA" "$gB" || fail "more than one SA pair left"
 	expect_crosswise "after byte-limit rekeys" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
-	n=$(refresh_field "$gA" child-rekeys)
+	n=$(refresh_field "$gA" child_rekeys)
 	echo "CHILD SA rekeys by a 200000-byte limit over 456000 bytes: $n"
 	in_range "byte-limit rekeys" "$n" 2 3
 	[ "$(count_log "$gA" 'reached its soft lifetime') $(count_log "$gB" 'reached its soft lifetime')" != "0 0" ] ||
@@ -432,7 +432,7 @@ test_reauth() {
 	n=$agreed_n
 	echo "reauthentications in $t s: $n"
 	in_range "reauthentications in $t s" "$n" $((t / 10 - 1)) $((t / 10 + 1))
-	expect_eq "IKE SA rekeys" "$(refresh_field "$gA" ike-rekeys)" 0
+	expect_eq "IKE SA rekeys" "$(refresh_field "$gA" ike_rekeys)" 0
 	expect_eq "drops A" "$(sgw_drops "$gA")" "replay 0 unknown-spi 0"
 	expect_eq "drops B" "$(sgw_drops "$gB")" "replay 0 unknown-spi 0"
 }
@@ -474,7 +474,7 @@ test_dpd() {
 	expect_match "log line" "$(grep -o 'peer 192.0.2.2:500 unreachable.*' "$work/daemon-$gA.log" | head -1)" \
 		"^peer 192\.0\.2\.2:500 unreachable for [0-9]+ s \(no answer to liveness check after 3 tries\), restarting$"
 	no_sgw_sa "$gA" || fail "SAs left after the peer died"
-	expect_eq "liveness failures" "$(refresh_field "$gA" liveness-failures)" 1
+	expect_eq "liveness failures" "$(refresh_field "$gA" liveness_failures)" 1
 	t0=$(date +%s%N)
 	unblock "$gB"
 	wait_for 40 established "$gA" || fail "the tunnel did not come back by itself"
@@ -621,7 +621,7 @@ test_unknown_spi() {
 		"^ESP with unknown SPI 0x[0-9a-f]{8} from the peer: it holds SAs we do not; negotiating anew$"
 	n=$(ip netns exec "$gA" "$SGWCTL" -j tunnel show 1 | python3 -c '
 import json, sys
-print(json.load(sys.stdin)[0]["drops"]["unknown-spi"])')
+print(json.load(sys.stdin)[0]["drops"]["unknown_spi"])')
 	[ "$n" -ge 1 ] || fail "no unknown-SPI drop counted"
 	expect_crosswise "after renegotiation" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 }

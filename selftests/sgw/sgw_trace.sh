@@ -98,14 +98,14 @@ test_trace_outcomes() {
 	t=$(trc 10.1.0.2 10.2.0.2)
 	expect_jq "no SA, no daemon" "$t" '.verdict == "dropped" and
 		.drop == "no-sa" and .dev == "tr1" and .tunnel == 1 and
-		.enabled == true and ."local-ts-match" == true and
-		."remote-ts-match" == true and ."ike-daemon" == false and
+		.enabled == true and .local_ts_match == true and
+		.remote_ts_match == true and .ike_daemon == false and
 		.held == 0 and (has("spi") | not)'
 	text 10.1.0.2 10.2.0.2
 	has_line "no SA text" "sa: none; no IKE daemon registered: dropped as no-sa (0 of 8 held now)"
 	has_line "no SA verdict" "verdict: dropped, counted as no-sa"
 	udp_to 10.2.0.2
-	wait_counter "no-sa counted" drops no-sa 1
+	wait_counter "no-sa counted" drops no_sa 1
 
 	# An IKE daemon is registered: held for the SA it negotiates. All SAs but
 	# gA's outbound one are there first, so that the held packet is sent
@@ -116,27 +116,27 @@ test_trace_outcomes() {
 	sa "$gB" in 0x1001
 	t=$(trc 10.1.0.2 10.2.0.2)
 	expect_jq "no SA, daemon" "$t" '.verdict == "held" and
-		."ike-daemon" == true and .held == 0'
+		.ike_daemon == true and .held == 0'
 	udp_to 10.2.0.2
 	wait_counter "held counted" events held 1
 	expect_jq "one held now" "$(trc 10.1.0.2 10.2.0.2)" '.verdict == "held" and .held == 1'
 	text 10.1.0.2 10.2.0.2
 	has_line "held text" "sa: none; an IKE daemon is registered: held and an SA asked for (1 of 8 held now)"
 	sa "$gA" out 0x1001
-	expect_eq "held packet sent" "$(counter events held-sent)" 1
+	expect_eq "held packet sent" "$(counter events held_sent)" 1
 
 	# Encrypted: the outer packet as the capture shows it.
 	t=$(trc 10.1.0.2 10.2.0.2 size 84 df)
 	expect_jq "encrypted" "$t" '.verdict == "encrypted" and .spi == 4097 and
-		.alg == "aes-gcm-128" and ."underlay-dev" == "wan0" and
-		(has("underlay-via") | not) and ."path-mtu" == 1500 and
-		."tunnel-mtu" == 1446 and .fragment == "none" and
+		.alg == "aes-gcm-128" and .underlay_dev == "wan0" and
+		(has("underlay_via") | not) and .path_mtu == 1500 and
+		.tunnel_mtu == 1446 and .fragment == "none" and
 		.outer == {"src": "192.0.2.1", "dst": "192.0.2.2", "size": 140,
 			   "df": false, "proto": "esp"} and (has("mss") | not)'
 	expect_eq "text verdict" "$(x "$gA" "$SGWCTL" trace 10.1.0.2 10.2.0.2 size 84 df | tail -n 1)" \
 		"verdict: encrypted with SA 0x00001001 (aes-gcm-128), outer 192.0.2.1 -> 192.0.2.2 140 bytes no DF"
 	expect_eq "tunnel MTU as shown" \
-		"$(x "$gA" "$SGWCTL" -j tunnel show 1 | jq '.[0]."tunnel-mtu"')" 1446
+		"$(x "$gA" "$SGWCTL" -j tunnel show 1 | jq '.[0].tunnel_mtu')" 1446
 	cap_start "$gA" wan0 "$work/esp.pcap"
 	x "$hA" ping -q -c 1 -s 56 -M do -W 2 10.2.0.2 > /dev/null || fail "no reply through the tunnel"
 	cap_stop
@@ -154,7 +154,7 @@ test_trace_outcomes() {
 	cap_stop
 	expect_match "SYN clamped" "$(tcpdump -r "$work/syn.pcap" -n 'tcp[tcpflags] == tcp-syn' 2>/dev/null)" \
 		"options \\[mss 1406,"
-	expect_eq "mss-clamped counted" "$(counter events mss-clamped)" 1
+	expect_eq "mss-clamped counted" "$(counter events mss_clamped)" 1
 
 	# Without DF: fragmented before encryption (the first fragment's ESP
 	# packet), or after with "fragment after-encryption". Before the DF case below,
@@ -166,13 +166,13 @@ test_trace_outcomes() {
 	has_line "fragment before text" \
 		"size: 1500 bytes exceed the tunnel MTU 1446: fragmented before encryption, each fragment its own ESP packet"
 	x "$hA" ping -q -c 1 -s 1472 -M dont -W 2 10.2.0.2 > /dev/null || fail "no reply to the fragmented ping"
-	expect_eq "frag-before counted" "$(counter events fragmented-before)" 1
+	expect_eq "frag-before counted" "$(counter events fragmented_before)" 1
 	x "$gA" "$SGWCTL" tunnel set 1 fragment after-encryption
 	t=$(trc 10.1.0.2 10.2.0.2 size 1500)
 	expect_jq "fragment after" "$t" '.verdict == "encrypted" and
 		.fragment == "after" and .outer.size == 1556 and .outer.df == false'
 	x "$hA" ping -q -c 1 -s 1472 -M dont -W 2 10.2.0.2 > /dev/null || fail "no reply to the fragmented ping"
-	expect_eq "frag-after counted" "$(counter events fragmented-after)" 1
+	expect_eq "frag-after counted" "$(counter events fragmented_after)" 1
 	x "$gA" "$SGWCTL" tunnel set 1 fragment before-encryption outer-df copy
 	expect_jq "outer DF copied" "$(trc 10.1.0.2 10.2.0.2 size 84 df)" '.outer.df == true'
 	expect_jq "outer DF copied, none" "$(trc 10.1.0.2 10.2.0.2 size 84)" '.outer.df == false'
@@ -180,7 +180,7 @@ test_trace_outcomes() {
 
 	# DF over the tunnel MTU: ICMP with the exact MTU.
 	t=$(trc 10.1.0.2 10.2.0.2 size 1500 df)
-	expect_jq "icmp" "$t" '.verdict == "icmp" and ."icmp-mtu" == 1446 and
+	expect_jq "icmp" "$t" '.verdict == "icmp" and .icmp_mtu == 1446 and
 		(has("outer") | not)'
 	text 10.1.0.2 10.2.0.2 size 1500 df
 	has_line "icmp size text" \
@@ -188,12 +188,12 @@ test_trace_outcomes() {
 	has_line "icmp verdict" "verdict: refused with ICMP fragmentation needed, mtu 1446"
 	expect_match "ping told" "$(x "$hA" ping -c 1 -s 1472 -M do -W 5 10.2.0.2 2>&1 || true)" \
 		"mtu = 1446"
-	expect_eq "frag-needed counted" "$(counter events frag-needed)" 1
+	expect_eq "frag-needed counted" "$(counter events frag_needed)" 1
 	t=$(trc fd01::2 fd02::2 size 1500)
-	expect_jq "icmpv6" "$t" '.verdict == "icmp" and ."icmp-mtu" == 1446'
+	expect_jq "icmpv6" "$t" '.verdict == "icmp" and .icmp_mtu == 1446'
 	expect_match "ping -6 told" "$(x "$hA" ping -6 -c 1 -s 1452 -W 5 fd02::2 2>&1 || true)" \
 		"mtu=1446"
-	expect_eq "packet-too-big counted" "$(counter events packet-too-big)" 1
+	expect_eq "packet-too-big counted" "$(counter events packet_too_big)" 1
 	t=$(trc fd01::2 fd02::2 proto udp dport 53 size 1000)
 	expect_jq "IPv6 encrypted" "$t" '.verdict == "encrypted" and .fragment == "none" and
 		.outer.size == 1056 and .outer.df == false'
@@ -202,7 +202,7 @@ test_trace_outcomes() {
 	ip -n "$gA" route add 192.0.2.2/32 dev tr1
 	t=$(trc 10.1.0.2 192.0.2.2)
 	expect_jq "exempt" "$t" '.verdict == "exempt" and .dev == "tr1" and
-		."exempt-tunnel" == 1 and ."underlay-dev" == "wan0"'
+		.exempt_tunnel == 1 and .underlay_dev == "wan0"'
 	text 10.1.0.2 192.0.2.2
 	has_line "exemption text" "exemption: 192.0.2.2 is the remote SGW of tunnel 1"
 	has_line "exempt verdict" "verdict: exempt: in clear around the tunnels through dev wan0"
@@ -218,7 +218,7 @@ test_trace_outcomes() {
 	# Routed into the tunnel, outside its selectors.
 	t=$(trc 10.1.0.2 10.3.0.1)
 	expect_jq "selector miss" "$t" '.verdict == "dropped" and .drop == "selector" and
-		."local-ts-match" == true and ."remote-ts-match" == false'
+		.local_ts_match == true and .remote_ts_match == false'
 	text 10.1.0.2 10.3.0.1
 	has_line "selector text" "selectors: source in local-ts yes, destination in remote-ts no"
 	has_line "selector verdict" "verdict: dropped, counted as selector"
@@ -235,7 +235,7 @@ test_trace_outcomes() {
 	sa "$gA" out 0x1002 encap 4500 4500
 	t=$(trc 10.1.0.2 10.2.0.2 proto udp dport 9 size 29)
 	expect_jq "ESP in UDP" "$t" '.verdict == "encrypted" and .spi == 4098 and
-		."tunnel-mtu" == 1438 and .outer == {"src": "192.0.2.1",
+		.tunnel_mtu == 1438 and .outer == {"src": "192.0.2.1",
 		"dst": "192.0.2.2", "size": 92, "df": false, "proto": "udp",
 		"sport": 4500, "dport": 4500}'
 	text 10.1.0.2 10.2.0.2
@@ -257,7 +257,7 @@ test_trace_outcomes() {
 	has_line "disabled verdict" "verdict: dropped, counted as disabled"
 	udp_to 10.2.0.2
 	wait_counter "disabled counted" drops disabled 1
-	expect_eq "nothing traced was counted" "$(counter drops no-sa)" 1
+	expect_eq "nothing traced was counted" "$(counter drops no_sa)" 1
 }
 
 # Requests the CLI would never send: each refusal names its attribute;

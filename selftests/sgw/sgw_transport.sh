@@ -51,7 +51,7 @@ drop() {
 	ctl "$1" -j tunnel show sgw1 | python3 -c "
 import json, sys
 d = json.load(sys.stdin)
-print((d[0] if isinstance(d, list) else d)['drops']['$2'])"
+print((d[0] if isinstance(d, list) else d)['drops']['${2//-/_}'])"
 }
 
 tmpdir() {

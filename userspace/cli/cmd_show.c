@@ -64,13 +64,13 @@ static void show_load_json(struct json *j, const struct view *v)
 		return;
 	}
 	json_object_open(j, "ike");
-	json_u64(j, "half-open", l->half_open);
-	json_u64(j, "half-open-limit", l->half_open_limit);
-	json_u64(j, "half-open-max", l->half_open_max);
-	json_bool(j, "cookies-demanded", l->cookies_demanded);
-	json_u64(j, "cookies-sent", l->cookies_sent);
-	json_u64(j, "half-open-dropped", l->half_open_dropped);
-	json_u64(j, "half-open-expired", l->half_open_expired);
+	json_u64(j, "half_open", l->half_open);
+	json_u64(j, "half_open_limit", l->half_open_limit);
+	json_u64(j, "half_open_max", l->half_open_max);
+	json_bool(j, "cookies_demanded", l->cookies_demanded);
+	json_u64(j, "cookies_sent", l->cookies_sent);
+	json_u64(j, "half_open_dropped", l->half_open_dropped);
+	json_u64(j, "half_open_expired", l->half_open_expired);
 	json_object_open(j, "exchanges");
 	for (k = 0; k < CTL_EXCHANGE_KINDS; k++) {
 		char key[32];

@@ -122,6 +122,18 @@ static void print_tunnel_pmtu(FILE *out, const struct sgw_tunnel_info *t)
 		fputc('\n', out);
 }
 
+/* A counter keyed by a human name: "no-sa" becomes the key "no_sa". */
+static void json_counter(struct json *j, const char *name, uint64_t v)
+{
+	char key[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(key) - 1 && name[i]; i++)
+		key[i] = name[i] == '-' ? '_' : name[i];
+	key[i] = '\0';
+	json_u64(j, key, v);
+}
+
 static void json_addr(struct json *j, const char *key,
 		      const struct sgw_ipaddr *a)
 {
@@ -183,11 +195,11 @@ void print_tunnel_json_fields(struct json *j, const struct sgw_tunnel_info *t)
 	json_bool(j, "enabled", t->enabled);
 	json_addr(j, "local", &t->local);
 	json_addr(j, "remote", &t->remote);
-	json_ts(j, "local-ts", &t->local_ts);
-	json_ts(j, "remote-ts", &t->remote_ts);
+	json_ts(j, "local_ts", &t->local_ts);
+	json_ts(j, "remote_ts", &t->remote_ts);
 	json_object_open(j, "drops");
 	for (i = 0; i < __SGW_DROP_MAX; i++)
-		json_u64(j, sgw_drop_name(i), t->drops[i]);
+		json_counter(j, sgw_drop_name(i), t->drops[i]);
 	json_object_close(j);
 	if (t->mtu)
 		json_u64(j, "mtu", t->mtu);
@@ -199,16 +211,16 @@ void print_tunnel_json_fields(struct json *j, const struct sgw_tunnel_info *t)
 		json_u64(j, "mss", t->mss);
 	else
 		json_string(j, "mss", "auto");
-	json_string(j, "outer-df", sgw_outer_df_name(t->outer_df));
+	json_string(j, "outer_df", sgw_outer_df_name(t->outer_df));
 	json_string(j, "fragment", sgw_fragment_name(t->fragment));
-	json_u64(j, "path-mtu", t->path_mtu);
-	json_u64(j, "tunnel-mtu", t->tunnel_mtu);
+	json_u64(j, "path_mtu", t->path_mtu);
+	json_u64(j, "tunnel_mtu", t->tunnel_mtu);
 	json_object_open(j, "events");
 	for (i = 0; i < __SGW_EV_MAX; i++)
-		json_u64(j, sgw_event_name(i), t->events[i]);
+		json_counter(j, sgw_event_name(i), t->events[i]);
 	json_object_close(j);
 	json_tunnel_exempt(j, t);
-	json_bool(j, "protect-gateways", t->protect_gw);
+	json_bool(j, "protect_gateways", t->protect_gw);
 }
 
 static bool has_lifetime(const struct sgw_sa_info *sa)
@@ -254,31 +266,31 @@ static void sa_json_fields(struct json *j, const struct sgw_sa_info *sa)
 	json_u64(j, "spi", sa->spi);
 	json_string(j, "alg", alg_name(sa->alg));
 	json_string(j, "mode", sgw_mode_name(sa->mode));
-	json_u64(j, "replay-window", sa->replay_window);
+	json_u64(j, "replay_window", sa->replay_window);
 	json_bool(j, "esn", sa->esn);
 	/* ESP in UDP: both ports, 0 and 0 with "encap" false. */
 	json_bool(j, "encap", sa->encap_sport != 0);
-	json_u64(j, "encap-sport", sa->encap_sport);
-	json_u64(j, "encap-dport", sa->encap_dport);
+	json_u64(j, "encap_sport", sa->encap_sport);
+	json_u64(j, "encap_dport", sa->encap_dport);
 	/* The SA's own selectors; null: the tunnel's. */
 	if (sa->has_ts) {
-		json_ts(j, "local-ts", &sa->local_ts);
-		json_ts(j, "remote-ts", &sa->remote_ts);
+		json_ts(j, "local_ts", &sa->local_ts);
+		json_ts(j, "remote_ts", &sa->remote_ts);
 	} else {
-		json_null(j, "local-ts");
-		json_null(j, "remote-ts");
+		json_null(j, "local_ts");
+		json_null(j, "remote_ts");
 	}
 	json_u64(j, "seq", sa->seq);
 	json_u64(j, "bytes", sa->bytes);
 	json_u64(j, "packets", sa->packets);
 	json_u64(j, "age", sa->age);
-	json_bool(j, "soft-expired", sa->soft_expired);
-	json_u64(j, "soft-bytes", sa->soft_bytes);
-	json_u64(j, "hard-bytes", sa->hard_bytes);
-	json_u64(j, "soft-packets", sa->soft_packets);
-	json_u64(j, "hard-packets", sa->hard_packets);
-	json_u64(j, "soft-seconds", sa->soft_seconds);
-	json_u64(j, "hard-seconds", sa->hard_seconds);
+	json_bool(j, "soft_expired", sa->soft_expired);
+	json_u64(j, "soft_bytes", sa->soft_bytes);
+	json_u64(j, "hard_bytes", sa->hard_bytes);
+	json_u64(j, "soft_packets", sa->soft_packets);
+	json_u64(j, "hard_packets", sa->hard_packets);
+	json_u64(j, "soft_seconds", sa->soft_seconds);
+	json_u64(j, "hard_seconds", sa->hard_seconds);
 }
 
 void print_sa_json(struct json *j, const struct sgw_sa_info *sa)
@@ -301,11 +313,11 @@ void print_sa_json_ike(struct json *j, const struct sgw_sa_info *sa,
 		json_object_open(j, "ike");
 		json_string(j, "tunnel", ike->name);
 		snprintf(spi, sizeof(spi), "%016" PRIx64, ike->spi_i);
-		json_string(j, "spi-i", spi);
+		json_string(j, "spi_i", spi);
 		snprintf(spi, sizeof(spi), "%016" PRIx64, ike->spi_r);
-		json_string(j, "spi-r", spi);
+		json_string(j, "spi_r", spi);
 		json_string(j, "proposal", ike->proposal);
-		json_string(j, "peer-id", ike->peer_id);
+		json_string(j, "peer_id", ike->peer_id);
 		json_object_close(j);
 	}
 	json_object_close(j);
@@ -481,50 +493,50 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 	json_string(j, "name", t->name);
 	json_string(j, "ifname", t->ifname);
 	json_string(j, "state", t->state);
-	json_string(j, "ike-state", t->ike_state);
+	json_string(j, "ike_state", t->ike_state);
 	json_string(j, "local", t->local);
 	if (t->remote[0])
 		json_string(j, "remote", t->remote);
 	else
 		json_null(j, "remote");
 	if (t->remote_name[0])
-		json_string(j, "remote-name", t->remote_name);
+		json_string(j, "remote_name", t->remote_name);
 	else
-		json_null(j, "remote-name");
-	json_bool(j, "remote-any", t->remote_any);
-	json_string(j, "local-id", t->local_id);
+		json_null(j, "remote_name");
+	json_bool(j, "remote_any", t->remote_any);
+	json_string(j, "local_id", t->local_id);
 	if (t->local_why[0])
-		json_string(j, "local-auto", t->local_why);
+		json_string(j, "local_auto", t->local_why);
 	else
-		json_null(j, "local-auto");
+		json_null(j, "local_auto");
 	json_bool(j, "initiator", t->initiator);
 	snprintf(spi, sizeof(spi), "%016" PRIx64, t->spi_i);
-	json_string(j, "spi-i", spi);
+	json_string(j, "spi_i", spi);
 	snprintf(spi, sizeof(spi), "%016" PRIx64, t->spi_r);
-	json_string(j, "spi-r", spi);
+	json_string(j, "spi_r", spi);
 	if (t->ike_tunnel)
-		json_u64(j, "ike-tunnel", t->ike_tunnel);
+		json_u64(j, "ike_tunnel", t->ike_tunnel);
 	else
-		json_null(j, "ike-tunnel");
+		json_null(j, "ike_tunnel");
 	json_string(j, "proposal", t->proposal);
-	json_string(j, "peer-id", t->peer_id);
+	json_string(j, "peer_id", t->peer_id);
 	json_string(j, "nat", t->nat);
-	json_string(j, "ike-local", t->ike_local);
-	json_string(j, "ike-remote", t->ike_remote);
+	json_string(j, "ike_local", t->ike_local);
+	json_string(j, "ike_remote", t->ike_remote);
 	json_u64(j, "age", t->age);
 	json_array_open(j, "children");
 	for (k = 0; k < t->n_children; k++) {
 		const struct ctl_child *c = &t->child[k];
 
 		json_object_open(j, NULL);
-		json_u64(j, "spi-in", c->spi_in);
-		json_u64(j, "spi-out", c->spi_out);
+		json_u64(j, "spi_in", c->spi_in);
+		json_u64(j, "spi_out", c->spi_out);
 		json_string(j, "algs", c->algs);
 		json_u64(j, "age", c->age);
-		json_string(j, "local-ts", c->local_ts);
-		json_string(j, "remote-ts", c->remote_ts);
+		json_string(j, "local_ts", c->local_ts);
+		json_string(j, "remote_ts", c->remote_ts);
 		json_u64(j, "generation", c->generation);
-		json_time(j, "rekey-in", c->rekey_in);
+		json_time(j, "rekey_in", c->rekey_in);
 		json_string(j, "role", c->role[0] ? c->role : "current");
 		json_string(j, "mode", c->transport ? "transport" : "tunnel");
 		json_object_close(j);
@@ -532,29 +544,29 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 	json_array_close(j);
 	json_object_open(j, "refresh");
 	json_u64(j, "generation", t->generation);
-	json_time(j, "rekey-in", t->rekey_in);
-	json_time(j, "retry-in", t->retry_in);
+	json_time(j, "rekey_in", t->rekey_in);
+	json_time(j, "retry_in", t->retry_in);
 	json_u64(j, "quiet", t->quiet);
 	json_bool(j, "held", t->held);
-	json_u64(j, "child-rekeys", t->child_rekeys);
-	json_u64(j, "ike-rekeys", t->ike_rekeys);
+	json_u64(j, "child_rekeys", t->child_rekeys);
+	json_u64(j, "ike_rekeys", t->ike_rekeys);
 	json_u64(j, "collisions", t->collisions);
-	json_u64(j, "liveness-failures", t->liveness_failures);
+	json_u64(j, "liveness_failures", t->liveness_failures);
 	json_u64(j, "restarts", t->restarts);
 	json_u64(j, "reauths", t->reauths);
 	json_object_close(j);
-	json_object_open(j, "ike-failures");
+	json_object_open(j, "ike_failures");
 	for (k = 0; k < CTL_FAIL_KINDS; k++)
-		json_u64(j, ctl_fail_names[k], t->failures[k]);
+		json_counter(j, ctl_fail_names[k], t->failures[k]);
 	json_object_close(j);
 	if (t->esp_silent[0])
-		json_string(j, "esp-silent", t->esp_silent);
+		json_string(j, "esp_silent", t->esp_silent);
 	else
-		json_null(j, "esp-silent");
+		json_null(j, "esp_silent");
 	if (t->esp_rx_seen)
-		json_u64(j, "esp-rx-ago", t->esp_rx_ago);
+		json_u64(j, "esp_rx_ago", t->esp_rx_ago);
 	else
-		json_null(j, "esp-rx-ago");
+		json_null(j, "esp_rx_ago");
 	if (t->failure[0])
 		json_string(j, "failure", t->failure);
 	else

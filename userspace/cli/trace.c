@@ -465,17 +465,17 @@ static void json_path(struct json *j, const struct sgw_trace_result *r)
 		json_bool(j, "enabled", r->enabled);
 	}
 	if (r->has_ts) {
-		json_bool(j, "local-ts-match", r->local_ts_match);
-		json_bool(j, "remote-ts-match", r->remote_ts_match);
+		json_bool(j, "local_ts_match", r->local_ts_match);
+		json_bool(j, "remote_ts_match", r->remote_ts_match);
 	}
 	if (r->exempt)
-		json_u64(j, "exempt-tunnel", r->exempt_tunnel_id);
+		json_u64(j, "exempt_tunnel", r->exempt_tunnel_id);
 	if (r->underlay_ifindex) {
-		json_string(j, "underlay-dev", r->underlay_ifname);
-		json_addr(j, "underlay-via", &r->underlay_via);
+		json_string(j, "underlay_dev", r->underlay_ifname);
+		json_addr(j, "underlay_via", &r->underlay_via);
 	}
 	if (r->no_sa) {
-		json_bool(j, "ike-daemon", r->daemon);
+		json_bool(j, "ike_daemon", r->daemon);
 		json_u64(j, "held", r->held);
 	}
 }
@@ -504,11 +504,11 @@ void trace_print_json(FILE *out, const struct sgw_trace_result *r)
 		json_string(&j, "alg", alg_name(r->alg));
 	}
 	if (r->has_mtu) {
-		json_u64(&j, "path-mtu", r->path_mtu);
-		json_u64(&j, "tunnel-mtu", r->tunnel_mtu);
+		json_u64(&j, "path_mtu", r->path_mtu);
+		json_u64(&j, "tunnel_mtu", r->tunnel_mtu);
 	}
 	if (r->has_icmp_mtu)
-		json_u64(&j, "icmp-mtu", r->icmp_mtu);
+		json_u64(&j, "icmp_mtu", r->icmp_mtu);
 	if (r->has_mss)
 		json_u64(&j, "mss", r->mss);
 	if (r->has_outer) {

@@ -39,7 +39,7 @@ static void test_nested(void **state)
 	json_u64(j, "id", 1);
 	json_string(j, "ifname", "sgw1");
 	json_object_open(j, "drops");
-	json_u64(j, "no-sa", 18446744073709551615ULL);
+	json_u64(j, "no_sa", 18446744073709551615ULL);
 	json_u64(j, "replay", 0);
 	json_object_close(j);
 	json_bool(j, "enabled", true);
@@ -49,7 +49,7 @@ static void test_nested(void **state)
 	json_object_close(j);
 	json_array_close(j);
 	json_end(j);
-	finish(j, "[{\"id\":1,\"ifname\":\"sgw1\",\"drops\":{\"no-sa\":18446744073709551615,"
+	finish(j, "[{\"id\":1,\"ifname\":\"sgw1\",\"drops\":{\"no_sa\":18446744073709551615,"
 		  "\"replay\":0},\"enabled\":true,\"sa\":null},{}]\n");
 }
 

@@ -147,15 +147,15 @@ static void test_tunnel_json(void **state)
 	print_tunnel_json(&j, &t);
 	finish(f, "{\"id\":1,\"ifname\":\"sgw1\",\"ifindex\":4,\"enabled\":true,"
 		  "\"local\":\"192.0.2.1\",\"remote\":\"192.0.2.2\","
-		  "\"local-ts\":[\"10.1.0.0/24\"],\"remote-ts\":[\"10.2.0.0/24\"],"
-		  "\"drops\":{\"no-sa\":3,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
+		  "\"local_ts\":[\"10.1.0.0/24\"],\"remote_ts\":[\"10.2.0.0/24\"],"
+		  "\"drops\":{\"no_sa\":3,\"unknown_spi\":0,\"replay\":0,\"auth_failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0,\"no-transport-sa\":0,\"backlog\":0,\"encap-mismatch\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
-		  "\"outer-df\":\"copy\",\"fragment\":\"before-encryption\","
-		  "\"path-mtu\":1500,\"tunnel-mtu\":1446,\"events\":{\"frag-needed\":0,"
-		  "\"packet-too-big\":0,\"fragmented-before\":0,\"fragmented-after\":0,"
-		  "\"mss-clamped\":0,\"pmtu-lowered\":0,\"held\":0,\"held-sent\":0,"
-		  "\"acquire\":0},\"exempt\":null,\"protect-gateways\":false}");
+		  "\"no_memory\":0,\"no_route\":0,\"hold_full\":0,\"hold_timeout\":0,\"no_transport_sa\":0,\"backlog\":0,\"encap_mismatch\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"outer_df\":\"copy\",\"fragment\":\"before-encryption\","
+		  "\"path_mtu\":1500,\"tunnel_mtu\":1446,\"events\":{\"frag_needed\":0,"
+		  "\"packet_too_big\":0,\"fragmented_before\":0,\"fragmented_after\":0,"
+		  "\"mss_clamped\":0,\"pmtu_lowered\":0,\"held\":0,\"held_sent\":0,"
+		  "\"acquire\":0},\"exempt\":null,\"protect_gateways\":false}");
 
 	t.exempt_ifindex = 1;
 	t.exempt_via = v4(192, 0, 2, 254);
@@ -166,7 +166,7 @@ static void test_tunnel_json(void **state)
 	print_tunnel_json(&j, &t);
 	fclose(f);
 	assert_non_null(strstr(buf, "\"mtu\":1300,\"mss\":\"off\","));
-	assert_non_null(strstr(buf, "\"exempt\":{\"dev\":\"lo\",\"ifindex\":1,\"via\":\"192.0.2.254\"},\"protect-gateways\":false}"));
+	assert_non_null(strstr(buf, "\"exempt\":{\"dev\":\"lo\",\"ifindex\":1,\"via\":\"192.0.2.254\"},\"protect_gateways\":false}"));
 	free(buf);
 	buf = NULL;
 	t.protect_gw = true;
@@ -175,8 +175,8 @@ static void test_tunnel_json(void **state)
 	json_init(&j, f);
 	print_tunnel_json(&j, &t);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"hold-timeout\":0,\"no-transport-sa\":4,\"backlog\":0,\"encap-mismatch\":0}"));
-	assert_non_null(strstr(buf, "},\"protect-gateways\":true}"));
+	assert_non_null(strstr(buf, "\"hold_timeout\":0,\"no_transport_sa\":4,\"backlog\":0,\"encap_mismatch\":0}"));
+	assert_non_null(strstr(buf, "},\"protect_gateways\":true}"));
 	free(buf);
 	buf = NULL;
 
@@ -190,15 +190,15 @@ static void test_tunnel_json(void **state)
 	json_array_close(&j);
 	json_end(&j);
 	finish(f, "[{\"id\":2,\"ifname\":\"sgw\\\"2\",\"ifindex\":0,\"enabled\":false,"
-		  "\"local\":null,\"remote\":null,\"local-ts\":[],\"remote-ts\":[],"
-		  "\"drops\":{\"no-sa\":0,\"unknown-spi\":0,\"replay\":0,\"auth-failed\":0,"
+		  "\"local\":null,\"remote\":null,\"local_ts\":[],\"remote_ts\":[],"
+		  "\"drops\":{\"no_sa\":0,\"unknown_spi\":0,\"replay\":0,\"auth_failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no-memory\":0,\"no-route\":0,\"hold-full\":0,\"hold-timeout\":0,\"no-transport-sa\":0,\"backlog\":0,\"encap-mismatch\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
-		  "\"outer-df\":\"copy\",\"fragment\":\"before-encryption\","
-		  "\"path-mtu\":0,\"tunnel-mtu\":0,\"events\":{\"frag-needed\":0,"
-		  "\"packet-too-big\":0,\"fragmented-before\":0,\"fragmented-after\":0,"
-		  "\"mss-clamped\":0,\"pmtu-lowered\":0,\"held\":0,\"held-sent\":0,"
-		  "\"acquire\":0},\"exempt\":null,\"protect-gateways\":false}]\n");
+		  "\"no_memory\":0,\"no_route\":0,\"hold_full\":0,\"hold_timeout\":0,\"no_transport_sa\":0,\"backlog\":0,\"encap_mismatch\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"outer_df\":\"copy\",\"fragment\":\"before-encryption\","
+		  "\"path_mtu\":0,\"tunnel_mtu\":0,\"events\":{\"frag_needed\":0,"
+		  "\"packet_too_big\":0,\"fragmented_before\":0,\"fragmented_after\":0,"
+		  "\"mss_clamped\":0,\"pmtu_lowered\":0,\"held\":0,\"held_sent\":0,"
+		  "\"acquire\":0},\"exempt\":null,\"protect_gateways\":false}]\n");
 }
 
 static const struct sgw_sa_info doc_out_sa = {
@@ -290,18 +290,18 @@ static void test_sa_json(void **state)
 	json_array_close(&j);
 	json_end(&j);
 	finish(f, "[{\"tunnel\":1,\"dir\":\"out\",\"spi\":4097,\"alg\":\"aes-gcm-128\","
-		  "\"mode\":\"tunnel\",\"replay-window\":0,\"esn\":false,\"encap\":false,\"encap-sport\":0,\"encap-dport\":0,"
-		  "\"local-ts\":null,\"remote-ts\":null,\"seq\":12,"
-		  "\"bytes\":1008,\"packets\":12,\"age\":5,\"soft-expired\":false,"
-		  "\"soft-bytes\":0,\"hard-bytes\":0,\"soft-packets\":0,\"hard-packets\":0,"
-		  "\"soft-seconds\":0,\"hard-seconds\":0},"
+		  "\"mode\":\"tunnel\",\"replay_window\":0,\"esn\":false,\"encap\":false,\"encap_sport\":0,\"encap_dport\":0,"
+		  "\"local_ts\":null,\"remote_ts\":null,\"seq\":12,"
+		  "\"bytes\":1008,\"packets\":12,\"age\":5,\"soft_expired\":false,"
+		  "\"soft_bytes\":0,\"hard_bytes\":0,\"soft_packets\":0,\"hard_packets\":0,"
+		  "\"soft_seconds\":0,\"hard_seconds\":0},"
 		  "{\"tunnel\":1,\"dir\":\"in\",\"spi\":4097,\"alg\":\"aes-cbc-256-sha256\","
-		  "\"mode\":\"tunnel\",\"replay-window\":64,\"esn\":true,"
-		  "\"encap\":true,\"encap-sport\":4500,\"encap-dport\":31001,"
-		  "\"local-ts\":[],\"remote-ts\":[\"10.2.1.0/24\"],\"seq\":12,"
-		  "\"bytes\":1008,\"packets\":12,\"age\":5,\"soft-expired\":true,"
-		  "\"soft-bytes\":1,\"hard-bytes\":2,\"soft-packets\":3,\"hard-packets\":4,"
-		  "\"soft-seconds\":5,\"hard-seconds\":6}]\n");
+		  "\"mode\":\"tunnel\",\"replay_window\":64,\"esn\":true,"
+		  "\"encap\":true,\"encap_sport\":4500,\"encap_dport\":31001,"
+		  "\"local_ts\":[],\"remote_ts\":[\"10.2.1.0/24\"],\"seq\":12,"
+		  "\"bytes\":1008,\"packets\":12,\"age\":5,\"soft_expired\":true,"
+		  "\"soft_bytes\":1,\"hard_bytes\":2,\"soft_packets\":3,\"hard_packets\":4,"
+		  "\"soft_seconds\":5,\"hard_seconds\":6}]\n");
 }
 
 static void test_tunnel_event(void **state)
@@ -425,11 +425,11 @@ static void test_ike_local_auto(void **state)
 	print_ike_json(&j, &t);
 	json_end(&j);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"local-auto\":\"auto: source of the route to "
+	assert_non_null(strstr(buf, "\"local_auto\":\"auto: source of the route to "
 			       "198.51.100.1 via 192.0.2.254 dev eth0\""));
-	assert_non_null(strstr(buf, "\"ike-failures\":{\"timeout\":0,\"auth\":0,"
+	assert_non_null(strstr(buf, "\"ike_failures\":{\"timeout\":0,\"auth\":0,"
 			       "\"proposal\":0,\"ts\":0,\"refused\":0,"
-			       "\"local\":0},\"esp-silent\":null"));
+			       "\"local\":0},\"esp_silent\":null"));
 	free(buf);
 	buf = NULL;
 }
@@ -458,7 +458,7 @@ static void test_ike_remote_name(void **state)
 	print_ike_json(&j, &t);
 	json_end(&j);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"remote\":\"192.0.2.2\",\"remote-name\":"
+	assert_non_null(strstr(buf, "\"remote\":\"192.0.2.2\",\"remote_name\":"
 			       "\"peer.example\""));
 	free(buf);
 	buf = NULL;
@@ -475,7 +475,7 @@ static void test_ike_remote_name(void **state)
 	print_ike_json(&j, &t);
 	json_end(&j);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"remote\":null,\"remote-name\":"
+	assert_non_null(strstr(buf, "\"remote\":null,\"remote_name\":"
 			       "\"peer.example\""));
 	free(buf);
 	buf = NULL;
@@ -507,9 +507,9 @@ static void test_ike_failures(void **state)
 	print_ike_json(&j, &t);
 	json_end(&j);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"ike-failures\":{\"timeout\":0,\"auth\":2,"
+	assert_non_null(strstr(buf, "\"ike_failures\":{\"timeout\":0,\"auth\":2,"
 			       "\"proposal\":0,\"ts\":1,\"refused\":0,"
-			       "\"local\":0},\"esp-silent\":\"ESP from the peer "
+			       "\"local\":0},\"esp_silent\":\"ESP from the peer "
 			       "198.51.100.1 is not arriving\""));
 	free(buf);
 	buf = NULL;
@@ -549,8 +549,8 @@ static void test_ike_shared(void **state)
 	print_ike_json(&j, &t);
 	json_end(&j);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"spi-r\":\"1111222233334444\","
-			       "\"ike-tunnel\":1,"));
+	assert_non_null(strstr(buf, "\"spi_r\":\"1111222233334444\","
+			       "\"ike_tunnel\":1,"));
 	free(buf);
 	buf = NULL;
 	/* Its own: said in JSON only; none: null. */
@@ -567,7 +567,7 @@ static void test_ike_shared(void **state)
 	print_ike_json(&j, &t);
 	json_end(&j);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"ike-tunnel\":null,"));
+	assert_non_null(strstr(buf, "\"ike_tunnel\":null,"));
 	free(buf);
 	buf = NULL;
 }
@@ -638,17 +638,17 @@ static void test_ike_refresh(void **state)
 	print_ike_json(&j, &t);
 	json_end(&j);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"refresh\":{\"generation\":2,\"rekey-in\":13500,"
-			       "\"retry-in\":null,\"quiet\":12,\"held\":false,"
-			       "\"child-rekeys\":5,\"ike-rekeys\":1,\"collisions\":1,"
-			       "\"liveness-failures\":0,\"restarts\":0,"
+	assert_non_null(strstr(buf, "\"refresh\":{\"generation\":2,\"rekey_in\":13500,"
+			       "\"retry_in\":null,\"quiet\":12,\"held\":false,"
+			       "\"child_rekeys\":5,\"ike_rekeys\":1,\"collisions\":1,"
+			       "\"liveness_failures\":0,\"restarts\":0,"
 			       "\"reauths\":0}"));
-	assert_non_null(strstr(buf, "\"esp-silent\":null,\"esp-rx-ago\":3"));
-	assert_non_null(strstr(buf, "\"generation\":5,\"rekey-in\":null,"
+	assert_non_null(strstr(buf, "\"esp_silent\":null,\"esp_rx_ago\":3"));
+	assert_non_null(strstr(buf, "\"generation\":5,\"rekey_in\":null,"
 			       "\"role\":\"replaced\",\"mode\":\"tunnel\""));
-	assert_non_null(strstr(buf, "\"local-ts\":\"192.0.2.1/32\",\"remote-ts\":"
+	assert_non_null(strstr(buf, "\"local_ts\":\"192.0.2.1/32\",\"remote_ts\":"
 			       "\"198.51.100.1/32\",\"generation\":7,"
-			       "\"rekey-in\":3056,\"role\":\"current\","
+			       "\"rekey_in\":3056,\"role\":\"current\","
 			       "\"mode\":\"transport\""));
 	free(buf);
 	buf = NULL;

@@ -324,10 +324,10 @@ static void test_json(void **state)
 	       "{\"src\":\"10.1.0.1\",\"dst\":\"10.2.0.1\",\"proto\":6,\"sport\":40000,"
 	       "\"dport\":443,\"size\":1400,\"df\":true,\"verdict\":\"encrypted\","
 	       "\"dev\":\"sgw1\",\"ifindex\":5,\"tunnel\":1,\"enabled\":true,"
-	       "\"local-ts-match\":true,\"remote-ts-match\":true,"
-	       "\"underlay-dev\":\"eth0\",\"underlay-via\":\"192.0.2.254\","
-	       "\"spi\":3237998081,\"alg\":\"aes-gcm-128\",\"path-mtu\":1500,"
-	       "\"tunnel-mtu\":1438,\"mss\":1398,\"fragment\":\"none\","
+	       "\"local_ts_match\":true,\"remote_ts_match\":true,"
+	       "\"underlay_dev\":\"eth0\",\"underlay_via\":\"192.0.2.254\","
+	       "\"spi\":3237998081,\"alg\":\"aes-gcm-128\",\"path_mtu\":1500,"
+	       "\"tunnel_mtu\":1438,\"mss\":1398,\"fragment\":\"none\","
 	       "\"outer\":{\"src\":\"192.0.2.1\",\"dst\":\"192.0.2.2\",\"size\":1458,"
 	       "\"df\":true,\"proto\":\"udp\",\"sport\":4500,\"dport\":4500}}\n");
 
@@ -341,8 +341,8 @@ static void test_json(void **state)
 	       "{\"src\":\"10.1.0.1\",\"dst\":\"10.2.0.1\",\"proto\":1,\"size\":84,"
 	       "\"df\":false,\"verdict\":\"dropped\",\"drop\":\"no-sa\","
 	       "\"dev\":\"sgw1\",\"ifindex\":5,\"tunnel\":1,\"enabled\":true,"
-	       "\"local-ts-match\":true,\"remote-ts-match\":true,"
-	       "\"ike-daemon\":false,\"held\":0}\n");
+	       "\"local_ts_match\":true,\"remote_ts_match\":true,"
+	       "\"ike_daemon\":false,\"held\":0}\n");
 }
 
 static void test_names(void **state)
