@@ -231,7 +231,7 @@ first_reply() {
 # no_sa GW: the sgw daemon on GW holds no SA, within 5 s.
 no_sa() {
 	for _ in $(seq 50); do
-		[ "$(in_ns "$1" "$sgwctl" -j sa show)" = "[]" ] && {
+		[ "$(in_ns "$1" "$sgwctl" -j sa show)" = '{"version":1,"sas":[]}' ] && {
 			echo "($1: no SA)"; return; }
 		sleep 0.1
 	done

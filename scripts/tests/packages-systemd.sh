@@ -88,10 +88,15 @@ tunnels() {
 import json, sys
 d = json.load(sys.stdin)
 for t in sorted(d["tunnels"], key=lambda t: t["id"]):
-    print(t["id"], t["ifname"], (t["ike"] or {}).get("name", "-"))'
+    print(t["id"], t["ifname"], t.get("ike", {}).get("name", "-"))'
 }
-# The daemon's status line ("pid N, K tunnels, FILE" or "not running").
-daemon_status() { show_json | python3 -c 'import json, sys; print(json.load(sys.stdin)["daemon"]["status"])'; }
+# The daemon's status as a line ("pid N, K tunnels, FILE" or "not running"),
+# from the structured "daemon" object of show -j.
+daemon_status() { show_json | python3 -c 'import json, sys
+d = json.load(sys.stdin)["daemon"]
+n = d.get("tunnel_states", {}).get("total", 0)
+print("pid %d, %d tunnel%s, %s" % (d["pid"], n, "" if n == 1 else "s",
+      d["config"]) if d["running"] else "not running")'; }
 link_up() { ip ${NS:+-n "$NS"} -o link show dev "$1" | grep -q '<[^>]*\bUP\b'; }
 # in_gw1 CMD...: the helpers above for the namespace gw1.
 in_gw1() { NS=gw1 "$@"; }

@@ -116,7 +116,7 @@ daemon_alive() {
 sgw_sas() {
 	ip netns exec "$1" "$SGWCTL" -j sa show "${2:-1}" 2>/dev/null | python3 -c '
 import json, sys
-d = {s["dir"]: "%08x" % s["spi"] for s in json.load(sys.stdin)}
+d = {s["dir"]: "%08x" % s["spi"] for s in json.load(sys.stdin)["sas"]}
 print("in", d.get("in", "-"), "out", d.get("out", "-"))'
 }
 

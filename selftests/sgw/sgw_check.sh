@@ -161,8 +161,8 @@ test_check() {
 	ip netns exec "$gA" nft add rule ip n post oifname wan0 masquerade
 	expect_eq "check -j" "$(ip netns exec "$gA" "$SGWCTL" -j check | python3 -c '
 import json, sys
-print(" ".join("%s/%s/%s" % (f["severity"], f["tunnel"], f["code"])
-	       for f in json.load(sys.stdin) if f["severity"] != "note"))')" \
+print(" ".join("%s/%s/%s" % (f["severity"], f.get("tunnel", "-"), f["code"])
+	       for f in json.load(sys.stdin)["findings"] if f["severity"] != "note"))')" \
 		"warning/gw/nat-ike warning/gw/nat-esp"
 	ip netns exec "$gA" nft delete table ip n
 	# The IKE trace at log-level = debug: one line per message each way.

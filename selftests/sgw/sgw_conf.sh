@@ -25,15 +25,17 @@ IKEP=aes256gcm16-prfsha384-curve25519
 kernel() {
 	ip netns exec "$1" "$SGWCTL" -j tunnel show 1 | python3 -c '
 import json, sys
-t = json.load(sys.stdin)[0]
-print(t["mtu"], t["mss"], t["outer_df"], t["fragment"])'
+t = json.load(sys.stdin)["tunnels"][0]
+print(t["mtu"] if not t["mtu_auto"] else "auto",
+      t["mss"] if t["mss_mode"] == "fixed" else t["mss_mode"],
+      t["outer_df"], t["fragment"])'
 }
 
 # brief NS: "state rx_bytes tx_bytes" of sgw1 from sgwctl -j show --brief.
 brief() {
 	ip netns exec "$1" "$SGWCTL" -j show --brief | python3 -c '
 import json, sys
-t = [t for t in json.load(sys.stdin) if t["ifname"] == "sgw1"][0]
+t = [t for t in json.load(sys.stdin)["tunnels"] if t["ifname"] == "sgw1"][0]
 print(t["name"], t["state"], t["rx_bytes"], t["tx_bytes"])'
 }
 
@@ -189,7 +191,7 @@ test_keys_and_reload() {
 	ip netns exec "$gA" "$SGWCTL" up gw > /dev/null || fail "up after the change failed"
 	[ "$(sgw_ike_spis "$gA")" != "$spis" ] || fail "same IKE SA after a proposal change"
 	expect_eq "ESP after the change" "$(ip netns exec "$gA" "$SGWCTL" -j sa show 1 |
-		python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["alg"])')" aes-gcm-128
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["sas"][0]["alg"])')" aes-gcm-128
 	ping_ok "$hA" 10.2.0.2 || fail "no ping after renegotiating"
 	# The device's totals outlive the SAs.
 	read -r name state rx2 tx2 <<< "$(brief "$gA")"

@@ -58,11 +58,11 @@ keys() {
 
 drops() { # NS REASON
 	x "$1" "$SGWCTL" -j tunnel show 1 |
-		python3 -c "import json,sys; print(json.load(sys.stdin)[0]['drops']['$2'])"
+		python3 -c "import json,sys; print(json.load(sys.stdin)['tunnels'][0]['drops']['$2'])"
 }
 
 sa_count() {
-	x "$1" "$SGWCTL" -j sa show | python3 -c "import json,sys; print(len(json.load(sys.stdin)))"
+	x "$1" "$SGWCTL" -j sa show | python3 -c "import json,sys; print(len(json.load(sys.stdin)['sas']))"
 }
 
 pings() { # NS COUNT DST [SRC]: prints replies received

@@ -64,7 +64,7 @@ test_genl_root() {
 	ctl "$fz" tunnel add id 7 name fz7 local 192.0.2.1 remote 198.51.100.9 > /dev/null
 	echo $KEY_AB | ctl "$fz" sa add fz7 dir out spi 0x777 alg aes-gcm-128 key-file - > /dev/null
 	expect_eq "SA after the run" \
-		"$(ctl "$fz" -j sa show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 1
+		"$(ctl "$fz" -j sa show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["sas"]))')" 1
 }
 
 test_genl_userns() {
@@ -120,7 +120,7 @@ drops() {
 	ctl "$gA" -j tunnel show sgw1 | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-d = d[0] if isinstance(d, list) else d
+d = d["tunnels"][0]
 print(" ".join("%s=%d" % kv for kv in sorted(d["drops"].items()) if kv[1]))'
 }
 

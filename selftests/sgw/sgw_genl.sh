@@ -43,10 +43,10 @@ test_roundtrip() {
   local-ts any  remote-ts any
   drops: none"
 	js=$(x -j tunnel show 7)
-	expect_eq "json id" "$(echo "$js" | json_get 'd[0]["id"]')" 7
-	expect_eq "json ifname" "$(echo "$js" | json_get 'd[0]["ifname"]')" hq
-	expect_eq "json ifindex" "$(echo "$js" | json_get 'd[0]["ifindex"]')" "$ifindex"
-	expect_eq "json drops" "$(echo "$js" | json_get 'sum(d[0]["drops"].values())')" 0
+	expect_eq "json id" "$(echo "$js" | json_get 'd["tunnels"][0]["id"]')" 7
+	expect_eq "json ifname" "$(echo "$js" | json_get 'd["tunnels"][0]["ifname"]')" hq
+	expect_eq "json ifindex" "$(echo "$js" | json_get 'd["tunnels"][0]["ifindex"]')" "$ifindex"
+	expect_eq "json drops" "$(echo "$js" | json_get 'sum(d["tunnels"][0]["drops"].values())')" 0
 	# Every reason of enum sgw_drop, each with its own key.
 	expect_eq "json drop keys" "$(echo "$js" | json_get 'len(d[0]["drops"])')" \
 		"$(grep -cE '^\s*SGW_DROP_[A-Z_]+,' "$repo/uapi/linux/sgw.h")"
@@ -64,14 +64,14 @@ test_roundtrip() {
 		"sgwctl: tunnel add: tunnel id \"65536\" is not valid: expected a number from 1 to 65535"
 	set +e; x tunnel add id 0 > /dev/null 2>&1; rc=$?; set -e
 	expect_eq "usage error exit status" "$rc" 2
-	expect_eq "tunnels" "$(x -j tunnel show | json_get 'len(d)')" 2
+	expect_eq "tunnels" "$(x -j tunnel show | json_get 'len(d["tunnels"])')" 2
 	x tunnel del hq
 	expect_fail "deleted" x tunnel del 7
 	expect_eq "message" "$out" "sgwctl: tunnel del 7: no tunnel with id 7"
 	expect_fail "not an sgw device" x tunnel show lo
 	expect_eq "message" "$out" "sgwctl: tunnel show lo: no such sgw interface"
 	x tunnel del 1
-	expect_eq "empty" "$(x -j tunnel show)" "[]"
+	expect_eq "empty" "$(x -j tunnel show)" '{"version":1,"tunnels":[]}'
 }
 
 test_netns_separate() {
@@ -80,10 +80,10 @@ test_netns_separate() {
 	ip netns exec "$a" "$SGWCTL" tunnel add id 1 name ta > /dev/null
 	ip netns exec "$b" "$SGWCTL" tunnel add id 1 name tb > /dev/null
 	ip netns exec "$b" "$SGWCTL" tunnel add id 2 > /dev/null
-	expect_eq "a sees" "$(ip netns exec "$a" "$SGWCTL" -j tunnel show | json_get '[t["ifname"] for t in d]')" "['ta']"
-	expect_eq "b sees" "$(ip netns exec "$b" "$SGWCTL" -j tunnel show | json_get '[t["ifname"] for t in d]')" "['tb', 'sgw2']"
+	expect_eq "a sees" "$(ip netns exec "$a" "$SGWCTL" -j tunnel show | json_get '[t["ifname"] for t in d["tunnels"]]')" "['ta']"
+	expect_eq "b sees" "$(ip netns exec "$b" "$SGWCTL" -j tunnel show | json_get '[t["ifname"] for t in d["tunnels"]]')" "['tb', 'sgw2']"
 	ip netns exec "$a" "$SGWCTL" tunnel del 1
-	expect_eq "b keeps" "$(ip netns exec "$b" "$SGWCTL" -j tunnel show 1 | json_get 'd[0]["ifname"]')" tb
+	expect_eq "b keeps" "$(ip netns exec "$b" "$SGWCTL" -j tunnel show 1 | json_get 'd["tunnels"][0]["ifname"]')" tb
 }
 
 test_split_dump() {
@@ -94,9 +94,9 @@ test_split_dump() {
 	ip -n "$n" -batch "/tmp/sgw-batch.$$"
 	rm -f "/tmp/sgw-batch.$$"
 	js=$(ip netns exec "$n" "$SGWCTL" -j tunnel show)
-	expect_eq "tunnels dumped" "$(echo "$js" | json_get 'len(d)')" "$count"
+	expect_eq "tunnels dumped" "$(echo "$js" | json_get 'len(d["tunnels"])')" "$count"
 	expect_eq "ids in order, once each" \
-		"$(echo "$js" | json_get "[t['id'] for t in d] == list(range(1, $count + 1))")" True
+		"$(echo "$js" | json_get "[t['id'] for t in d['tunnels']] == list(range(1, $count + 1))")" True
 	expect_eq "names match ids" \
 		"$(echo "$js" | json_get "all(t['ifname'] == 't%d' % t['id'] for t in d)")" True
 }
@@ -152,7 +152,7 @@ test_permissions() {
 	expect_fail "user namespace root: register" userns $GENL $CMD_REGISTER
 	expect_match "errno" "$out" "^errno=1 "
 	expect_eq "root reads, nothing changed" \
-		"$(ip netns exec "$n" "$SGWCTL" -j tunnel show | json_get '[t["id"] for t in d]')" "[4]"
+		"$(ip netns exec "$n" "$SGWCTL" -j tunnel show | json_get '[t["id"] for t in d["tunnels"]]')" "[4]"
 	ip netns exec "$n" $GENL --join events > /dev/null || fail "root cannot join events"
 
 	# A user namespace's own network namespace: refused by default...
@@ -316,7 +316,7 @@ test_lifetimes() {
 	expect_fail "hard seconds 2^32" ip netns exec "$n" $GENL $CMD_SA_NEW \
 		"$A_SA:nest:{$sa,$S_SPI:u32:0x1001,$S_HARD_SECONDS:u64:4294967296}"
 	expect_eq "message" "$out" "errno=34 msg=integer out of range"
-	expect_eq "nothing installed" "$(ip netns exec "$n" "$SGWCTL" -j sa show 2> /dev/null)" "[]"
+	expect_eq "nothing installed" "$(ip netns exec "$n" "$SGWCTL" -j sa show 2> /dev/null)" '{"version":1,"sas":[]}'
 	ip netns exec "$n" $GENL $CMD_SA_NEW \
 		"$A_SA:nest:{$sa,$S_SPI:u32:0x1001,$S_HARD_SECONDS:u64:4294967295}" > /dev/null ||
 		fail "the largest hard seconds refused"
@@ -337,11 +337,11 @@ test_lifetime_hard_below_soft() {
 		"$A_SA:nest:{$sa,$S_SPI:u32:0x1002,$S_SOFT_SECONDS:u64:86400,$S_HARD_SECONDS:u64:2}" > /dev/null ||
 		fail "soft 86400 hard 2 refused"
 	for i in $(seq 60); do
-		[ "$(ip netns exec "$n" "$SGWCTL" -j sa show 2> /dev/null | json_get 'len(d)')" = 0 ] && break
+		[ "$(ip netns exec "$n" "$SGWCTL" -j sa show 2> /dev/null | json_get 'len(d["sas"])')" = 0 ] && break
 		sleep 0.5
 	done
 	expect_eq "SAs left 30 s after a 2 s hard limit" \
-		"$(ip netns exec "$n" "$SGWCTL" -j sa show 2> /dev/null | json_get 'len(d)')" 0
+		"$(ip netns exec "$n" "$SGWCTL" -j sa show 2> /dev/null | json_get 'len(d["sas"])')" 0
 }
 
 # bad_request WHAT EXPECT_ERRNO MSG_REGEX ATTRS...
@@ -446,7 +446,7 @@ test_nl_sa_new() {
 	# A positive control: the same encoding is accepted when valid.
 	ip netns exec "$n" $GENL $CMD_SA_NEW "$(sa_nest $t1 $spi $din $alg "$key")" > /dev/null ||
 		fail "a valid SA_NEW was refused"
-	expect_eq "control SA" "$(ctl "$n" -j sa show | json_get '[(s["spi"], s["dir"], s["alg"]) for s in d]')" \
+	expect_eq "control SA" "$(ctl "$n" -j sa show | json_get '[(s["spi"], s["dir"], s["alg"]) for s in d["sas"]]')" \
 		"[(4096, 'in', 'aes-gcm-128')]"
 	before=$(nl_state)
 	refused "no SA attributes" 22 . $CMD_SA_NEW
@@ -483,7 +483,7 @@ test_nl_sa_new() {
 			fail "inbound SA $i refused"
 	done
 	before=$(nl_state)
-	expect_eq "inbound SAs" "$(ctl "$n" -j sa show | json_get 'len(d)')" 16
+	expect_eq "inbound SAs" "$(ctl "$n" -j sa show | json_get 'len(d["sas"])')" 16
 	refused "a seventeenth inbound SA" ".+" . $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:4113 $din $alg "$key")"
 	sa_new_ts "$key"
 }
@@ -527,10 +527,10 @@ sa_new_ts() {
 	ip netns exec "$n" $GENL $CMD_SA_NEW "$(sa_nest $t1 $S_SPI:u32:8201 $dout $alg "$key" "$lts" "$rts")" \
 		> /dev/null || fail "outbound SA 8201 replacing 8193 refused"
 	expect_eq "outbound SAs with selectors" \
-		"$(ctl "$n" -j sa show | json_get 'sorted(s["spi"] for s in d if s["dir"] == "out")')" \
+		"$(ctl "$n" -j sa show | json_get 'sorted(s["spi"] for s in d["sas"] if s["dir"] == "out")')" \
 		"[8192, 8194, 8195, 8196, 8197, 8198, 8199, 8201]"
 	expect_eq "8201's selectors" \
-		"$(ctl "$n" -j sa show | json_get '[(s["local_ts"], s["remote_ts"]) for s in d if s["spi"] == 8201]')" \
+		"$(ctl "$n" -j sa show | json_get '[(s["local_ts"], s["remote_ts"]) for s in d["sas"] if s["spi"] == 8201]')" \
 		"[(['10.1.1.0/24'], ['10.2.1.0/24'])]"
 }
 
@@ -543,7 +543,7 @@ test_nl_sa_del_get_flush() {
 	echo "$key20" | ctl "$n" sa add 1 dir out spi 0x1001 alg aes-gcm-128 key-file - > /dev/null
 	echo "$key20" | ctl "$n" sa add 3 dir in spi 0x3000 alg aes-gcm-128 key-file - > /dev/null
 	before=$(nl_state)
-	expect_eq "SAs" "$(ctl "$n" -j sa show | json_get 'len(d)')" 3
+	expect_eq "SAs" "$(ctl "$n" -j sa show | json_get 'len(d["sas"])')" 3
 	refused "del: no SA attributes" 22 . $CMD_SA_DEL
 	refused "del: no SPI" 22 . $CMD_SA_DEL "$(sa_nest $t1 $din)"
 	refused "del: no direction" 22 . $CMD_SA_DEL "$(sa_nest $t1 $S_SPI:u32:4096)"
@@ -563,9 +563,9 @@ test_nl_sa_del_get_flush() {
 	refused "flush: no such tunnel" "2|19" . $CMD_SA_FLUSH "$(sa_nest $S_TUNNEL:u32:9)"
 	ip netns exec "$n" $GENL $CMD_SA_FLUSH "$(sa_nest $t1)" > /dev/null
 	expect_eq "flush of tunnel 1 keeps tunnel 3's SA" \
-		"$(ctl "$n" -j sa show | json_get '[(s["tunnel"], s["spi"]) for s in d]')" "[(3, 12288)]"
+		"$(ctl "$n" -j sa show | json_get '[(s["tunnel"], s["spi"]) for s in d["sas"]]')" "[(3, 12288)]"
 	ip netns exec "$n" $GENL $CMD_SA_DEL "$(sa_nest $S_TUNNEL:u32:3 $S_SPI:u32:12288 $din)" > /dev/null
-	expect_eq "deleted" "$(ctl "$n" -j sa show)" "[]"
+	expect_eq "deleted" "$(ctl "$n" -j sa show)" '{"version":1,"sas":[]}'
 }
 
 test_nl_tunnel_set() {
@@ -602,7 +602,7 @@ test_nl_tunnel_set() {
 	ip netns exec "$n" $GENL $CMD_TUNNEL_SET \
 		"$t,$T_LOCAL:bin:$v4,$T_REMOTE:bin:$v4b,$T_REMOTE_TS:nest:{$TS_PREFIX:nest:{$P_ADDR:bin:0a010000,$P_LEN:u8:16}}}" > /dev/null ||
 		fail "a valid TUNNEL_SET was refused"
-	expect_eq "tunnel 2" "$(ctl "$n" -j tunnel show 2 | json_get '(d[0]["local"], d[0]["remote"], d[0]["remote_ts"])')" \
+	expect_eq "tunnel 2" "$(ctl "$n" -j tunnel show 2 | json_get '(d["tunnels"][0]["local"], d["tunnels"][0]["remote"], d["tunnels"][0]["remote_ts"])')" \
 		"('192.0.2.1', '198.51.100.3', ['10.1.0.0/16'])"
 }
 

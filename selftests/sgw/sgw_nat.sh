@@ -172,7 +172,7 @@ sgw_nat_pair() {
 sa_ports() {
 	ip netns exec "$1" "$SGWCTL" -j sa show 1 | python3 -c '
 import json, sys
-for s in json.load(sys.stdin):
+for s in json.load(sys.stdin)["sas"]:
     if s["dir"] == sys.argv[1]:
         print(s["encap_sport"], s["encap_dport"])' "$2"
 }
@@ -278,8 +278,8 @@ nat_has() {
 nat_codes() {
 	ip netns exec "$1" "$SGWCTL" -j check | python3 -c '
 import json, sys
-print(" ".join("%s/%s" % (f["severity"], f["code"]) for f in json.load(sys.stdin)
-	       if f["tunnel"] == "gw" and f["code"].startswith("nat")))'
+print(" ".join("%s/%s" % (f["severity"], f["code"]) for f in json.load(sys.stdin)["findings"]
+	       if f.get("tunnel") == "gw" and f["code"].startswith("nat")))'
 }
 
 # tunnel_nat NS VALUE: the daemon in NS shows tunnel 1's nat as VALUE.

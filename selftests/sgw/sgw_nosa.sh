@@ -17,7 +17,7 @@ load_ipsec_modules
 # tfield NS EXPR: EXPR of tunnel 1's JSON object t, e.g. "t['drops']['no_sa']".
 tfield() {
 	x "$1" "$SGWCTL" -j tunnel show 1 | python3 -c "import json, sys
-t = json.load(sys.stdin)[0]
+t = json.load(sys.stdin)['tunnels'][0]
 print($2)"
 }
 
@@ -75,7 +75,7 @@ test_hold_timeout() {
 	expect_eq "acquire events" "$(tfield "$gA" "t['events']['acquire']")" 1
 	expect_eq "not yet timed out" "$(tfield "$gA" "t['drops']['hold_timeout']")" 0
 	expect_eq "event" "$(cat "$work/events")" \
-		'{"event":"acquire","tunnel":1,"src":"10.1.0.2","dst":"10.2.0.2"}'
+		'{"version":1,"event":"acquire","tunnel":1,"src":"10.1.0.2","dst":"10.2.0.2"}'
 	wait_for 8 sh -c "[ \"\$(ip netns exec $gA $SGWCTL -j tunnel show 1 | grep -o '\"hold_timeout\":3')\" ]" ||
 		fail "held packets not dropped after the timeout"
 	expect_eq "tx_dropped" "$(devstat "$gA" tx_dropped)" 5

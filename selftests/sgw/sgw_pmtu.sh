@@ -89,7 +89,7 @@ sas() {
 
 field() { # NS PYTHON-EXPR-ON-t
 	x "$1" "$SGWCTL" -j tunnel show 1 |
-		python3 -c "import json,sys; t=json.load(sys.stdin)[0]; print($2)"
+		python3 -c "import json,sys; t=json.load(sys.stdin)['tunnels'][0]; print($2)"
 }
 
 test_mtu_formula() {

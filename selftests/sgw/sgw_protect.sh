@@ -24,7 +24,7 @@ LOG_NO_SA="sgw1: tunnel 1: no SA for transport mode (192.0.2.1 -> 192.0.2.2)"
 sgw_spi() {
 	ip netns exec "$1" "$SGWCTL" -j sa show 1 2>/dev/null | python3 -c '
 import json, sys
-v = [s["spi"] for s in json.load(sys.stdin)
+v = [s["spi"] for s in json.load(sys.stdin)["sas"]
      if s["mode"] == sys.argv[1] and s["dir"] == sys.argv[2]]
 print(v[0] if len(v) == 1 else "%d SAs" % len(v))' "$2" "$3"
 }
@@ -33,7 +33,7 @@ print(v[0] if len(v) == 1 else "%d SAs" % len(v))' "$2" "$3"
 sgw_sa_field() {
 	ip netns exec "$1" "$SGWCTL" -j sa show 1 2>/dev/null | python3 -c '
 import json, sys
-for s in json.load(sys.stdin):
+for s in json.load(sys.stdin)["sas"]:
     if s["spi"] == int(sys.argv[1]) and s["dir"] == sys.argv[2]:
         print(s[sys.argv[3]])' "$2" "$3" "$4"
 }
@@ -46,7 +46,8 @@ import json, sys
 t = json.load(sys.stdin)["tunnels"][0]["ike"]
 for c in sorted(t["children"], key=lambda c: c["mode"]):
     if c["role"] != "replaced":
-        print(c["mode"], c["spi_in"], c["spi_out"], c["local_ts"], c["remote_ts"])'
+        print(c["mode"], c["spi_in"], c["spi_out"], ",".join(c["local_ts"]),
+              ",".join(c["remote_ts"]))'
 }
 
 # drops NS REASON: the tunnel's drop counter.
@@ -54,7 +55,7 @@ drops() {
 	ip netns exec "$1" "$SGWCTL" -j tunnel show sgw1 | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print((d[0] if isinstance(d, list) else d)["drops"][sys.argv[1]])' "$2"
+print(d["tunnels"][0]["drops"][sys.argv[1]])' "$2"
 }
 
 # ct_count NAME: a counter of gA's ctcheck table.

@@ -25,7 +25,7 @@ print(json.load(sys.stdin)["tunnels"][0]["ike"]["refresh"][sys.argv[1]])' "$2"
 sgw_drops() {
 	ip netns exec "$1" "$SGWCTL" -j tunnel show 1 | python3 -c '
 import json, sys
-d = json.load(sys.stdin)[0]["drops"]
+d = json.load(sys.stdin)["tunnels"][0]["drops"]
 print("replay", d["replay"], "unknown-spi", d["unknown_spi"])'
 }
 
@@ -64,7 +64,7 @@ expect_no_loss() {
 	[ "$sent" = "$recv" ] || for ns in "$gA" "$gB"; do
 		ip netns exec "$ns" "$SGWCTL" -j tunnel show 1 2> /dev/null |
 			python3 -c 'import json, sys
-d = json.load(sys.stdin)[0]["drops"]
+d = json.load(sys.stdin)["tunnels"][0]["drops"]
 print(sys.argv[1], "drops:", {k: v for k, v in d.items() if v})' "$ns" || true
 	done
 	expect_eq "$1: echo requests lost" "$((sent - recv))" 0
@@ -133,7 +133,7 @@ count_log() { # NS REGEX
 
 kernel_sas() { # NS: how many SAs tunnel 1 has in the module
 	ip netns exec "$1" "$SGWCTL" -j sa show 1 |
-		python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+		python3 -c 'import json,sys; print(len(json.load(sys.stdin)["sas"]))'
 }
 
 # settled NS_A NS_B: both ends down to one SA pair (grace periods over).
@@ -621,7 +621,7 @@ test_unknown_spi() {
 		"^ESP with unknown SPI 0x[0-9a-f]{8} from the peer: it holds SAs we do not; negotiating anew$"
 	n=$(ip netns exec "$gA" "$SGWCTL" -j tunnel show 1 | python3 -c '
 import json, sys
-print(json.load(sys.stdin)[0]["drops"]["unknown_spi"])')
+print(json.load(sys.stdin)["tunnels"][0]["drops"]["unknown_spi"])')
 	[ "$n" -ge 1 ] || fail "no unknown-SPI drop counted"
 	expect_crosswise "after renegotiation" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 }

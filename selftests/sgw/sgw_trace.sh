@@ -41,7 +41,7 @@ wait_counter() {
 }
 
 counter() { # drops|events NAME: tunnel 1's counter at gA
-	x "$gA" "$SGWCTL" -j tunnel show 1 | jq -r ".[0].$1[\"$2\"]"
+	x "$gA" "$SGWCTL" -j tunnel show 1 | jq -r ".tunnels[0].$1[\"$2\"]"
 }
 
 devstat() { # COUNTER of tr1 at gA
@@ -136,7 +136,7 @@ test_trace_outcomes() {
 	expect_eq "text verdict" "$(x "$gA" "$SGWCTL" trace 10.1.0.2 10.2.0.2 size 84 df | tail -n 1)" \
 		"verdict: encrypted with SA 0x00001001 (aes-gcm-128), outer 192.0.2.1 -> 192.0.2.2 140 bytes no DF"
 	expect_eq "tunnel MTU as shown" \
-		"$(x "$gA" "$SGWCTL" -j tunnel show 1 | jq '.[0].tunnel_mtu')" 1446
+		"$(x "$gA" "$SGWCTL" -j tunnel show 1 | jq '.tunnels[0].tunnel_mtu')" 1446
 	cap_start "$gA" wan0 "$work/esp.pcap"
 	x "$hA" ping -q -c 1 -s 56 -M do -W 2 10.2.0.2 > /dev/null || fail "no reply through the tunnel"
 	cap_stop

@@ -41,9 +41,9 @@ ctl() {
 sa_get() {
 	ctl "$1" -j sa show 2> /dev/null | python3 -c "
 import json, sys
-for s in json.load(sys.stdin):
+for s in json.load(sys.stdin)['sas']:
     if s['dir'] == '$2' and s['spi'] == $(($3)):
-        print(s['$4'])"
+        print(s['${4//-/_}'])"
 }
 
 # drop NS REASON
@@ -51,7 +51,7 @@ drop() {
 	ctl "$1" -j tunnel show sgw1 | python3 -c "
 import json, sys
 d = json.load(sys.stdin)
-print((d[0] if isinstance(d, list) else d)['drops']['${2//-/_}'])"
+print(d['tunnels'][0]['drops']['${2//-/_}'])"
 }
 
 tmpdir() {
@@ -224,7 +224,7 @@ test_no_sa() {
 	expect_fail "inbound SPI taken by a transport SA" \
 		ctl "$gA" sa add 1 dir in spi $SPI_BA alg aes-gcm-128 key-file - <<< "$KEY_BA"
 	expect_match "refusal" "$out" "inbound SPI 0x00003002 already in use for this local address"
-	expect_eq "SAs left" "$(ctl "$gA" -j sa show 2> /dev/null | python3 -c 'import json,sys; print([(s["dir"], s["spi"], s["mode"]) for s in json.load(sys.stdin)])')" \
+	expect_eq "SAs left" "$(ctl "$gA" -j sa show 2> /dev/null | python3 -c 'import json,sys; print([(s["dir"], s["spi"], s["mode"]) for s in json.load(sys.stdin)["sas"]])')" \
 		"[('in', $((SPI_BA)), 'transport')]"
 	before=$(dmesg | grep -cF "$LOG_NO_SA" || true)
 	cap_start "$gB" b0 "$tmp/nosa.pcap"

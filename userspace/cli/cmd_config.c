@@ -6,11 +6,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "conf_check.h"
 #include "conf_host.h"
+#include "conf_keys.h"
 #include "conf_parse.h"
 #include "conf_peer.h"
 #include "conf_print.h"
@@ -37,10 +39,9 @@ static void check_json(const char *path, const struct sgw_conf *conf,
 	struct json j;
 	size_t i;
 
-	json_init(&j, stdout);
-	json_object_open(&j, NULL);
+	json_document_open(&j, stdout);
 	json_string(&j, "file", path);
-	json_u64(&j, "tunnels", conf->n_tunnels);
+	json_u64(&j, "tunnel_count", conf->n_tunnels);
 	json_u64(&j, "errors", p->errors);
 	json_u64(&j, "warnings", p->warnings);
 	json_u64(&j, "notes", p->notes);
@@ -52,14 +53,16 @@ static void check_json(const char *path, const struct sgw_conf *conf,
 		json_string(&j, "file", p->v[i].file);
 		if (p->v[i].line)
 			json_u64(&j, "line", p->v[i].line);
-		else
-			json_null(&j, "line");
-		json_string(&j, "text", p->v[i].text);
+		if (p->v[i].tunnel < conf->n_tunnels)
+			json_string(&j, "tunnel",
+				    conf->tunnels[p->v[i].tunnel].name);
+		json_string(&j, "code", p->v[i].code ? p->v[i].code : "other");
+		/* The text after "FILE:LINE: ": file and line are keys. */
+		json_string(&j, "message", p->v[i].text + p->v[i].msg_off);
 		json_object_close(&j);
 	}
 	json_array_close(&j);
-	json_object_close(&j);
-	json_end(&j);
+	json_document_close(&j);
 }
 
 /*
@@ -179,6 +182,154 @@ static int showconf_peer(const char *path, const struct sgw_conf *conf,
 	return r ? fail("showconf: cannot write the configuration") : 0;
 }
 
+/* "4h" -> 14400, "1G" -> 2^30: @units maps each suffix to its factor. */
+static bool scaled(const char *v, const char *units, const uint64_t *mult,
+		   uint64_t *out)
+{
+	const char *u;
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || end == v || *v == '-')
+		return false;
+	if (!*end) {
+		*out = n;
+		return true;
+	}
+	u = end[1] ? NULL : strchr(units, *end);
+	if (!u)
+		return false;
+	*out = n * mult[u - units];
+	return true;
+}
+
+/*
+ * One "key = value" of the printed configuration as a typed JSON member
+ * (sgwctl-json(7)): yes/no and on/off as booleans, lists as arrays,
+ * counts, sizes (bytes) and durations (seconds) as numbers, a number
+ * key's word (mtu = auto) under KEY_word, everything else as text.
+ */
+static void conf_value_json(struct json *j, enum sgw_conf_section sec,
+			    const char *key, const char *v)
+{
+	static const uint64_t secs[] = { 1, 60, 3600, 86400 };
+	static const uint64_t bytes[] = { 1ULL << 10, 1ULL << 20, 1ULL << 30,
+					  1ULL << 40 };
+	const struct sgw_conf_key *k = sgw_conf_key_find(sec, key, strlen(key));
+	char name[64], word[80];
+	uint64_t n;
+	size_t i;
+
+	for (i = 0; key[i] && i < sizeof(name) - 6; i++)
+		name[i] = key[i] == '-' ? '_' : key[i];
+	name[i] = '\0';
+	switch (k ? k->type : SGW_CONF_T_PATH) {
+	case SGW_CONF_T_BOOL:
+		json_bool(j, name, k->choices[1] && !strcmp(v, k->choices[1]));
+		return;
+	case SGW_CONF_T_PREFIXES:
+	case SGW_CONF_T_IKE_PROPOSALS:
+	case SGW_CONF_T_ESP_PROPOSALS:
+		json_array_open(j, name);
+		while (*v && strcmp(v, "any")) {
+			size_t len = strcspn(v, ",");
+			char item[128];
+
+			snprintf(item, sizeof(item), "%.*s", (int)len, v);
+			json_string(j, NULL, item);
+			v += len;
+			v += strspn(v, ", ");
+		}
+		json_array_close(j);
+		return;
+	case SGW_CONF_T_COUNT:
+	case SGW_CONF_T_UINT:
+		if (scaled(v, "", secs, &n)) {
+			json_u64(j, name, n);
+		} else {
+			snprintf(word, sizeof(word), "%s_word", name);
+			json_string(j, word, v);
+		}
+		return;
+	case SGW_CONF_T_BYTES:
+		if (scaled(v, "kMGT", bytes, &n)) {
+			json_u64(j, name, n);
+			return;
+		}
+		break;
+	case SGW_CONF_T_DURATION:
+		if (scaled(v, "smhd", secs, &n)) {
+			json_u64(j, name, n);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	json_string(j, name, v);
+}
+
+/*
+ * showconf -j: the printed configuration (so exactly what showconf
+ * prints) as {"global": {...}, "tunnels": [{"name": ..., ...}]}.
+ */
+static int showconf_json(const char *path, const struct sgw_conf *conf,
+			 unsigned int flags)
+{
+	char *text = sgw_conf_print_string(conf, flags), *line, *save = NULL;
+	enum sgw_conf_section sec = SGW_CONF_SEC_GLOBAL;
+	bool in_tunnels = false, open = false;
+	struct json j;
+
+	if (!text)
+		return fail("showconf: out of memory");
+	json_document_open(&j, stdout);
+	json_string(&j, "file", path);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strstr(line, " = ");
+
+		if (line[0] == '#' || !line[0])
+			continue;
+		if (line[0] == '[') {
+			char *end = strchr(line, ']');
+
+			if (end)
+				*end = '\0';
+			if (open)
+				json_object_close(&j);
+			if (!strncmp(line + 1, "tunnel ", 7)) {
+				if (!in_tunnels)
+					json_array_open(&j, "tunnels");
+				in_tunnels = true;
+				json_object_open(&j, NULL);
+				json_string(&j, "name", line + 8);
+				sec = SGW_CONF_SEC_TUNNEL;
+			} else {
+				/* [global] comes first, before any tunnel. */
+				json_object_open(&j, "global");
+				sec = SGW_CONF_SEC_GLOBAL;
+			}
+			open = true;
+			continue;
+		}
+		if (!eq || !open)
+			continue;
+		*eq = '\0';
+		conf_value_json(&j, sec, line, eq + 3);
+	}
+	if (open)
+		json_object_close(&j);
+	if (!in_tunnels)
+		json_array_open(&j, "tunnels");
+	json_array_close(&j);
+	json_document_close(&j);
+	free(text);
+	return 0;
+}
+
 int cmd_showconf(struct ctx *ctx, int argc, char **argv)
 {
 	const char *peer = NULL, *format = "sgw";
@@ -186,7 +337,6 @@ int cmd_showconf(struct ctx *ctx, int argc, char **argv)
 	struct sgw_conf conf;
 	int ret, i, n = 0;
 
-	(void)ctx;
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all")) {
 			flags = SGW_CONF_PRINT_DEFAULTS;
@@ -217,12 +367,18 @@ int cmd_showconf(struct ctx *ctx, int argc, char **argv)
 	if (peer && flags)
 		return usage_error("showconf: -a and --peer do not go "
 				   "together");
+	if (peer && ctx->json)
+		return usage_error("showconf: --peer prints a file for the "
+				   "other gateway; -j does not apply");
 	ret = load("showconf", n, argv, &conf);
 	if (ret)
 		return ret;
 	if (peer)
 		ret = showconf_peer(n ? argv[0] : SGW_CONF_DEFAULT_PATH, &conf,
 				    peer, !strcmp(format, "swanctl"));
+	else if (ctx->json)
+		ret = showconf_json(n ? argv[0] : SGW_CONF_DEFAULT_PATH, &conf,
+				    flags);
 	else if (sgw_conf_print(stdout, &conf, flags))
 		ret = fail("showconf: cannot write the configuration");
 	sgw_conf_free(&conf);
@@ -241,11 +397,9 @@ int cmd_genpsk(struct ctx *ctx, int argc, char **argv)
 	if (sgw_conf_psk_generate(key, sizeof(key)))
 		return fail("genpsk: no random bytes: %s", strerror(errno));
 	if (ctx->json) {
-		json_init(&j, stdout);
-		json_object_open(&j, NULL);
+		json_document_open(&j, stdout);
 		json_string(&j, "psk", key);
-		json_object_close(&j);
-		json_end(&j);
+		json_document_close(&j);
 	} else {
 		printf("%s\n", key);
 	}

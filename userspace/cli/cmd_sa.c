@@ -169,6 +169,27 @@ static bool seen_before(char **argv, const int *kw, int n, int i)
 	return false;
 }
 
+/*
+ * -j of "sa add", "sa del", "sa flush": @what ("added", "deleted" or
+ * "flushed") naming the tunnel, and the SA unless @dir_spi is false.
+ */
+static void sa_result_json(const char *what, uint32_t tunnel, bool dir_spi,
+			   unsigned int dir, uint32_t spi)
+{
+	struct json j;
+
+	json_document_open(&j, stdout);
+	json_object_open(&j, what);
+	if (tunnel)
+		json_u64(&j, "tunnel", tunnel);
+	if (dir_spi) {
+		json_string(&j, "dir", sgw_dir_name(dir));
+		json_u64(&j, "spi", spi);
+	}
+	json_object_close(&j);
+	json_document_close(&j);
+}
+
 static int sa_add(struct ctx *ctx, int argc, char **argv)
 {
 	struct sa_add_args a = { .req.sa.mode = SGW_MODE_TUNNEL };
@@ -177,7 +198,6 @@ static int sa_add(struct ctx *ctx, int argc, char **argv)
 	struct sgwnl *nl;
 	char err[320];
 
-	(void)ctx;
 	if (argc < 1)
 		return usage_error("sa add: name a tunnel (id, interface or configured name)");
 	if (parse_tunnel_arg(argv[0], &a.ref, err, sizeof(err)))
@@ -226,6 +246,9 @@ static int sa_add(struct ctx *ctx, int argc, char **argv)
 	a.req.key_len = a.alg->key_len;
 	if (sgwnl_sa_add(nl, &a.req))
 		ret = fail("sa add: %s", sgwnl_error(nl));
+	else if (ctx->json)
+		sa_result_json("added", a.req.sa.tunnel_id, true, a.req.sa.dir,
+			       a.req.sa.spi);
 	explicit_bzero(key, sizeof(key));
 out:
 	sgwnl_close(nl);
@@ -241,7 +264,6 @@ static int sa_del(struct ctx *ctx, int argc, char **argv)
 	char err[256];
 	int i, ret;
 
-	(void)ctx;
 	if (argc < 1)
 		return usage_error("sa del: name a tunnel (id, interface or configured name)");
 	if (parse_tunnel_arg(argv[0], &ref, err, sizeof(err)))
@@ -272,6 +294,8 @@ static int sa_del(struct ctx *ctx, int argc, char **argv)
 	ret = tunnel_id_of(nl, "sa del", argv[0], &ref, &id.tunnel_id);
 	if (!ret && sgwnl_sa_del(nl, &id))
 		ret = fail("sa del: %s", sgwnl_error(nl));
+	else if (!ret && ctx->json)
+		sa_result_json("deleted", id.tunnel_id, true, id.dir, id.spi);
 	sgwnl_close(nl);
 	return ret;
 }
@@ -297,7 +321,6 @@ static int sa_flush(struct ctx *ctx, int argc, char **argv)
 	struct sgwnl *nl;
 	int ret;
 
-	(void)ctx;
 	ret = optional_tunnel("sa flush", argc, argv, &ref);
 	if (ret)
 		return ret;
@@ -308,6 +331,8 @@ static int sa_flush(struct ctx *ctx, int argc, char **argv)
 		ret = tunnel_id_of(nl, "sa flush", argv[0], &ref, &tunnel_id);
 	if (!ret && sgwnl_sa_flush(nl, tunnel_id))
 		ret = fail("sa flush: %s", sgwnl_error(nl));
+	else if (!ret && ctx->json)
+		sa_result_json("flushed", tunnel_id, false, 0, 0);
 	sgwnl_close(nl);
 	return ret;
 }
@@ -340,13 +365,13 @@ static int sa_show(struct ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "sgwctl: sa show: the sgw daemon is not running: "
 			"kernel SAs only\n");
 	if (!ret && ctx->json) {
-		json_init(&j, stdout);
-		json_array_open(&j, NULL);
+		json_document_open(&j, stdout);
+		json_array_open(&j, "sas");
 		for (i = 0; i < list.n; i++)
 			print_sa_json_ike(&j, &list.v[i],
 					  running ? ike_of_sa(&ike, &list.v[i]) : NULL);
 		json_array_close(&j);
-		json_end(&j);
+		json_document_close(&j);
 	} else if (!ret) {
 		for (i = 0; running && i < ike.n; i++)
 			if (!tunnel_id || ike.v[i].id == tunnel_id)

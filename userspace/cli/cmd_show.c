@@ -52,17 +52,15 @@ static bool wanted(const struct view *v, uint32_t id)
 	return !v->only || v->only == id;
 }
 
-/* The IKE responder's load (RFC 7296 §2.6); null without a daemon. */
+/* The IKE responder's load (RFC 7296 §2.6); left out without a daemon. */
 static void show_load_json(struct json *j, const struct view *v)
 {
 	const struct ctl_ike_load *l = &v->ike.load;
 	unsigned int k;
 	size_t i;
 
-	if (!v->running || !l->valid) {
-		json_null(j, "ike");
+	if (!v->running || !l->valid)
 		return;
-	}
 	json_object_open(j, "ike");
 	json_u64(j, "half_open", l->half_open);
 	json_u64(j, "half_open_limit", l->half_open_limit);
@@ -110,20 +108,50 @@ static void show_load_human(const struct view *v)
 	       l->half_open_max);
 }
 
+/* The states a configured tunnel can be in, as the daemon names them. */
+static const char *const tunnel_states[] = {
+	"disabled", "idle", "connecting", "established", "failed",
+};
+
+/*
+ * The daemon: running or not; when running its pid, up time, file and
+ * its tunnels counted by state (every state, 0 included).
+ */
+static void show_daemon_json(struct json *j, const struct view *v)
+{
+	size_t i, k, n;
+
+	json_object_open(j, "daemon");
+	json_bool(j, "running", v->running);
+	json_string(j, "state", v->running ? "running" : "stopped");
+	if (v->running && v->ike.daemon.pid) {
+		json_u64(j, "pid", (uint64_t)v->ike.daemon.pid);
+		json_u64(j, "uptime", v->ike.daemon.uptime);
+		json_string(j, "config", v->ike.daemon.config);
+	}
+	if (v->running) {
+		json_object_open(j, "tunnel_states");
+		json_u64(j, "total", v->ike.n);
+		for (k = 0; k < sizeof(tunnel_states) / sizeof(tunnel_states[0]); k++) {
+			for (i = 0, n = 0; i < v->ike.n; i++)
+				n += !strcmp(v->ike.v[i].state, tunnel_states[k]);
+			json_u64(j, tunnel_states[k], n);
+		}
+		json_object_close(j);
+	}
+	show_load_json(j, v);
+	json_object_close(j);
+}
+
 static void show_json(const struct view *v)
 {
 	const struct ctl_tunnel *ike;
 	struct json j;
 	size_t i;
 
-	json_init(&j, stdout);
-	json_object_open(&j, NULL);
+	json_document_open(&j, stdout);
 	json_string(&j, "module", v->info.version);
-	json_object_open(&j, "daemon");
-	json_bool(&j, "running", v->running);
-	json_string(&j, "status", v->running ? v->ike.message : "not running");
-	show_load_json(&j, v);
-	json_object_close(&j);
+	show_daemon_json(&j, v);
 	json_array_open(&j, "tunnels");
 	for (i = 0; i < v->tunnels.n; i++) {
 		if (!wanted(v, v->tunnels.v[i].id))
@@ -135,8 +163,6 @@ static void show_json(const struct view *v)
 			json_object_open(&j, "ike");
 			print_ike_json_fields(&j, ike);
 			json_object_close(&j);
-		} else {
-			json_null(&j, "ike");
 		}
 		json_object_close(&j);
 	}
@@ -153,8 +179,7 @@ static void show_json(const struct view *v)
 			print_sa_json_ike(&j, &v->sas.v[i],
 					  v->running ? ike_of_sa(&v->ike, &v->sas.v[i]) : NULL);
 	json_array_close(&j);
-	json_object_close(&j);
-	json_end(&j);
+	json_document_close(&j);
 }
 
 /* Each tunnel followed by the daemon's view of it and its own SAs. */
@@ -221,8 +246,8 @@ static void show_brief(const struct view *v, bool json)
 	size_t i;
 
 	if (json) {
-		json_init(&j, stdout);
-		json_array_open(&j, NULL);
+		json_document_open(&j, stdout);
+		json_array_open(&j, "tunnels");
 	} else {
 		printf("%-15s %-15s %-11s %-36s %10s %10s\n", "INTERFACE",
 		       "NAME", "STATE", "LOCAL -> REMOTE", "RX", "TX");
@@ -245,11 +270,11 @@ static void show_brief(const struct view *v, bool json)
 			json_string(&j, "ifname", t->ifname);
 			if (ike)
 				json_string(&j, "name", ike->name);
-			else
-				json_null(&j, "name");
 			json_string(&j, "state", brief_state(t, ike));
-			json_string(&j, "local", local);
-			json_string(&j, "remote", remote);
+			if (t->local.family)
+				json_string(&j, "local", local);
+			if (t->remote.family)
+				json_string(&j, "remote", remote);
 			json_u64(&j, "rx_bytes", rxb);
 			json_u64(&j, "tx_bytes", txb);
 			json_u64(&j, "rx_packets",
@@ -268,7 +293,7 @@ static void show_brief(const struct view *v, bool json)
 	}
 	if (json) {
 		json_array_close(&j);
-		json_end(&j);
+		json_document_close(&j);
 	}
 }
 

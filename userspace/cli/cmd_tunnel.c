@@ -26,12 +26,12 @@ static void print_tunnels(struct ctx *ctx, const struct sgw_tunnel_info *v,
 			print_tunnel(stdout, &v[i]);
 		return;
 	}
-	json_init(&j, stdout);
-	json_array_open(&j, NULL);
+	json_document_open(&j, stdout);
+	json_array_open(&j, "tunnels");
 	for (i = 0; i < n; i++)
 		print_tunnel_json(&j, &v[i]);
 	json_array_close(&j);
-	json_end(&j);
+	json_document_close(&j);
 }
 
 /* "on" and "off" as "show" prints them; yes and no as the config file says. */
@@ -240,11 +240,11 @@ static int tunnel_set(struct ctx *ctx, int argc, char **argv)
 {
 	struct sgw_tunnel_config cfg = { 0 };
 	struct sgw_tunnel_ref ref;
+	struct sgw_tunnel_info t;
 	struct sgwnl *nl;
 	char err[256], hint[64];
 	int i, ret;
 
-	(void)ctx;
 	if (argc < 1)
 		return usage_error("tunnel set: name a tunnel (id, interface or configured name)");
 	if (parse_tunnel_arg(argv[0], &ref, err, sizeof(err)))
@@ -287,6 +287,13 @@ static int tunnel_set(struct ctx *ctx, int argc, char **argv)
 	     cfg.set_protect_gw) &&
 	    sgwnl_tunnel_set(nl, &ref, &cfg))
 		ret = fail("tunnel set %s: %s", argv[0], sgwnl_error(nl));
+	/* -j: the tunnel as it is now, as "tunnel show -j" gives it. */
+	if (!ret && ctx->json) {
+		if (sgwnl_tunnel_get(nl, &ref, &t))
+			ret = fail("tunnel set %s: %s", argv[0], sgwnl_error(nl));
+		else
+			print_tunnels(ctx, &t, 1);
+	}
 out:
 	sgwnl_close(nl);
 	return ret;
@@ -295,11 +302,12 @@ out:
 static int tunnel_del(struct ctx *ctx, int argc, char **argv)
 {
 	struct sgw_tunnel_ref ref;
+	struct sgw_tunnel_info t;
 	struct sgwnl *nl;
+	struct json j;
 	char err[256];
 	int ret;
 
-	(void)ctx;
 	if (argc != 1)
 		return usage_error("tunnel del: name exactly one tunnel (id, interface or configured name)");
 	if (parse_tunnel_arg(argv[0], &ref, err, sizeof(err)))
@@ -307,9 +315,20 @@ static int tunnel_del(struct ctx *ctx, int argc, char **argv)
 	nl = open_kernel();
 	if (!nl)
 		return EXIT_FAIL;
-	ret = sgwnl_tunnel_del(nl, &ref);
-	if (ret)
+	/* -j names what was deleted: read it first. */
+	ret = ctx->json ? sgwnl_tunnel_get(nl, &ref, &t) : 0;
+	if (!ret)
+		ret = sgwnl_tunnel_del(nl, &ref);
+	if (ret) {
 		ret = fail("tunnel del %s: %s", argv[0], sgwnl_error(nl));
+	} else if (ctx->json) {
+		json_document_open(&j, stdout);
+		json_object_open(&j, "deleted");
+		json_u64(&j, "id", t.id);
+		json_string(&j, "ifname", t.ifname);
+		json_object_close(&j);
+		json_document_close(&j);
+	}
 	sgwnl_close(nl);
 	return ret;
 }

@@ -28,11 +28,11 @@ int cmd_version(struct ctx *ctx, int argc, char **argv)
 	}
 
 	if (ctx->json) {
-		json_init(&j, stdout);
-		json_object_open(&j, NULL);
+		json_document_open(&j, stdout);
 		json_string(&j, "sgwctl", SGW_VERSION);
 		if (ret) {
-			json_null(&j, "module");
+			/* No module: why, instead of its version. */
+			json_string(&j, "module_error", why);
 		} else {
 			json_string(&j, "module", info.version);
 			json_array_open(&j, "algorithms");
@@ -40,8 +40,7 @@ int cmd_version(struct ctx *ctx, int argc, char **argv)
 				json_string(&j, NULL, info.algs[i].name);
 			json_array_close(&j);
 		}
-		json_object_close(&j);
-		json_end(&j);
+		json_document_close(&j);
 	} else {
 		printf("sgwctl %s\n", SGW_VERSION);
 		if (ret) {

@@ -42,13 +42,17 @@ int daemon_call(struct ctx *ctx, const char *cmd, const struct ctl_request *req,
 		ctl_reply_free(&r);
 		return ret;
 	}
-	if (ctx->json && print_records) {
-		json_init(&j, stdout);
-		json_array_open(&j, NULL);
-		for (i = 0; i < r.n; i++)
-			print_ike_json(&j, &r.v[i]);
-		json_array_close(&j);
-		json_end(&j);
+	if (ctx->json) {
+		/* The daemon's words, and the tunnels it answered with. */
+		json_document_open(&j, stdout);
+		json_string(&j, "message", r.message);
+		if (print_records) {
+			json_array_open(&j, "tunnels");
+			for (i = 0; i < r.n; i++)
+				print_ike_json(&j, &r.v[i]);
+			json_array_close(&j);
+		}
+		json_document_close(&j);
 	} else if (print_records && r.n) {
 		for (i = 0; i < r.n; i++)
 			print_ike(stdout, &r.v[i]);

@@ -72,8 +72,8 @@ void findings_json(FILE *out, const struct findings *f)
 	struct json j;
 	size_t i;
 
-	json_init(&j, out);
-	json_array_open(&j, NULL);
+	json_document_open(&j, out);
+	json_array_open(&j, "findings");
 	for (i = 0; i < f->n; i++) {
 		const struct finding *x = &f->v[i];
 
@@ -81,18 +81,14 @@ void findings_json(FILE *out, const struct findings *f)
 		json_string(&j, "severity", finding_sev_name(x->sev));
 		if (strcmp(x->tunnel, "-"))
 			json_string(&j, "tunnel", x->tunnel);
-		else
-			json_null(&j, "tunnel");
 		json_string(&j, "code", x->code);
-		json_string(&j, "text", x->text);
+		json_string(&j, "message", x->text);
 		if (x->fix[0])
 			json_string(&j, "fix", x->fix);
-		else
-			json_null(&j, "fix");
 		json_object_close(&j);
 	}
 	json_array_close(&j);
-	json_end(&j);
+	json_document_close(&j);
 }
 
 /* ---- NAT between the gateways, from the daemon's NAT detection ---- */

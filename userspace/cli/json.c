@@ -107,14 +107,21 @@ void json_bool(struct json *j, const char *key, bool value)
 	fputs(value ? "true" : "false", j->out);
 }
 
-void json_null(struct json *j, const char *key)
-{
-	begin_value(j, key);
-	fputs("null", j->out);
-}
-
 void json_end(struct json *j)
 {
 	fputc('\n', j->out);
 	fflush(j->out);
+}
+
+void json_document_open(struct json *j, FILE *out)
+{
+	json_init(j, out);
+	json_object_open(j, NULL);
+	json_u64(j, "version", SGW_JSON_VERSION);
+}
+
+void json_document_close(struct json *j)
+{
+	json_object_close(j);
+	json_end(j);
 }

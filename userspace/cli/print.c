@@ -139,10 +139,8 @@ static void json_addr(struct json *j, const char *key,
 {
 	char buf[SGW_PREFIX_STRLEN];
 
-	if (!a->family) {
-		json_null(j, key);
-		return;
-	}
+	if (!a->family)
+		return;		/* unset: the key is left out */
 	sgw_addr_format(a, buf, sizeof(buf));
 	json_string(j, key, buf);
 }
@@ -164,15 +162,11 @@ static void json_tunnel_exempt(struct json *j, const struct sgw_tunnel_info *t)
 {
 	char dev[IF_NAMESIZE];
 
-	if (!t->exempt_ifindex) {
-		json_null(j, "exempt");
+	if (!t->exempt_ifindex)
 		return;
-	}
 	json_object_open(j, "exempt");
 	if (if_indextoname(t->exempt_ifindex, dev))
 		json_string(j, "dev", dev);
-	else
-		json_null(j, "dev");
 	json_u64(j, "ifindex", t->exempt_ifindex);
 	json_addr(j, "via", &t->exempt_via);
 	json_object_close(j);
@@ -201,16 +195,17 @@ void print_tunnel_json_fields(struct json *j, const struct sgw_tunnel_info *t)
 	for (i = 0; i < __SGW_DROP_MAX; i++)
 		json_counter(j, sgw_drop_name(i), t->drops[i]);
 	json_object_close(j);
-	if (t->mtu)
-		json_u64(j, "mtu", t->mtu);
-	else
-		json_string(j, "mtu", "auto");
-	if (t->mss == SGW_MSS_OFF)
-		json_string(j, "mss", "off");
-	else if (t->mss)
+	/* mtu: the configured MTU, or with mtu_auto the derived one. */
+	json_bool(j, "mtu_auto", !t->mtu);
+	json_u64(j, "mtu", t->mtu ? t->mtu : t->tunnel_mtu);
+	if (t->mss == SGW_MSS_OFF) {
+		json_string(j, "mss_mode", "off");
+	} else if (t->mss) {
+		json_string(j, "mss_mode", "fixed");
 		json_u64(j, "mss", t->mss);
-	else
-		json_string(j, "mss", "auto");
+	} else {
+		json_string(j, "mss_mode", "auto");
+	}
 	json_string(j, "outer_df", sgw_outer_df_name(t->outer_df));
 	json_string(j, "fragment", sgw_fragment_name(t->fragment));
 	json_u64(j, "path_mtu", t->path_mtu);
@@ -305,13 +300,11 @@ void print_sa_json_ike(struct json *j, const struct sgw_sa_info *sa,
 {
 	json_object_open(j, NULL);
 	sa_json_fields(j, sa);
-	if (!ike) {
-		json_null(j, "ike");
-	} else {
+	if (ike) {
 		char spi[20];
 
 		json_object_open(j, "ike");
-		json_string(j, "tunnel", ike->name);
+		json_string(j, "name", ike->name);
 		snprintf(spi, sizeof(spi), "%016" PRIx64, ike->spi_i);
 		json_string(j, "spi_i", spi);
 		snprintf(spi, sizeof(spi), "%016" PRIx64, ike->spi_r);
@@ -476,12 +469,38 @@ void print_ike(FILE *out, const struct ctl_tunnel *t)
 		fprintf(out, "  last failure: %s\n", t->failure);
 }
 
+/* A time that may be unknown or not due: 0 leaves the key out. */
 static void json_time(struct json *j, const char *key, uint64_t s)
 {
-	if (!s)
-		json_null(j, key);
-	else
+	if (s)
 		json_u64(j, key, s);
+}
+
+/* A text that may be empty: "" leaves the key out. */
+static void json_text(struct json *j, const char *key, const char *s)
+{
+	if (s[0])
+		json_string(j, key, s);
+}
+
+/* The daemon's selectors ("a/24,b/16" or "(none)") as an array. */
+static void json_ts_text(struct json *j, const char *key, const char *s)
+{
+	const char *p = s;
+
+	json_array_open(j, key);
+	while (*p && strcmp(s, "(none)")) {
+		size_t n = strcspn(p, ",");
+		char buf[256];
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)n, p);
+		if (n)
+			json_string(j, NULL, buf);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	json_array_close(j);
 }
 
 void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
@@ -495,20 +514,11 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 	json_string(j, "state", t->state);
 	json_string(j, "ike_state", t->ike_state);
 	json_string(j, "local", t->local);
-	if (t->remote[0])
-		json_string(j, "remote", t->remote);
-	else
-		json_null(j, "remote");
-	if (t->remote_name[0])
-		json_string(j, "remote_name", t->remote_name);
-	else
-		json_null(j, "remote_name");
+	json_text(j, "remote", t->remote);
+	json_text(j, "remote_name", t->remote_name);
 	json_bool(j, "remote_any", t->remote_any);
 	json_string(j, "local_id", t->local_id);
-	if (t->local_why[0])
-		json_string(j, "local_auto", t->local_why);
-	else
-		json_null(j, "local_auto");
+	json_text(j, "local_auto", t->local_why);
 	json_bool(j, "initiator", t->initiator);
 	snprintf(spi, sizeof(spi), "%016" PRIx64, t->spi_i);
 	json_string(j, "spi_i", spi);
@@ -516,8 +526,6 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 	json_string(j, "spi_r", spi);
 	if (t->ike_tunnel)
 		json_u64(j, "ike_tunnel", t->ike_tunnel);
-	else
-		json_null(j, "ike_tunnel");
 	json_string(j, "proposal", t->proposal);
 	json_string(j, "peer_id", t->peer_id);
 	json_string(j, "nat", t->nat);
@@ -533,8 +541,8 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 		json_u64(j, "spi_out", c->spi_out);
 		json_string(j, "algs", c->algs);
 		json_u64(j, "age", c->age);
-		json_string(j, "local_ts", c->local_ts);
-		json_string(j, "remote_ts", c->remote_ts);
+		json_ts_text(j, "local_ts", c->local_ts);
+		json_ts_text(j, "remote_ts", c->remote_ts);
 		json_u64(j, "generation", c->generation);
 		json_time(j, "rekey_in", c->rekey_in);
 		json_string(j, "role", c->role[0] ? c->role : "current");
@@ -559,18 +567,10 @@ void print_ike_json_fields(struct json *j, const struct ctl_tunnel *t)
 	for (k = 0; k < CTL_FAIL_KINDS; k++)
 		json_counter(j, ctl_fail_names[k], t->failures[k]);
 	json_object_close(j);
-	if (t->esp_silent[0])
-		json_string(j, "esp_silent", t->esp_silent);
-	else
-		json_null(j, "esp_silent");
+	json_text(j, "esp_silent", t->esp_silent);
 	if (t->esp_rx_seen)
 		json_u64(j, "esp_rx_ago", t->esp_rx_ago);
-	else
-		json_null(j, "esp_rx_ago");
-	if (t->failure[0])
-		json_string(j, "failure", t->failure);
-	else
-		json_null(j, "failure");
+	json_text(j, "failure", t->failure);
 }
 
 void print_ike_json(struct json *j, const struct ctl_tunnel *t)
@@ -617,7 +617,9 @@ void print_event(FILE *out, const struct sgw_event *ev)
 
 void print_event_json(struct json *j, const struct sgw_event *ev)
 {
+	/* Each event is a document of its own: one line, with the version. */
 	json_object_open(j, NULL);
+	json_u64(j, "version", SGW_JSON_VERSION);
 	if (ev->type == SGW_EVENT_TUNNEL) {
 		json_string(j, "event", "tunnel");
 		json_u64(j, "tunnel", ev->tunnel_id);

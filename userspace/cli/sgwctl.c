@@ -18,7 +18,9 @@ static int cmd_daemon(struct ctx *ctx, int argc, char **argv)
 {
 	const char *path = SGW_CONF_DEFAULT_PATH;
 
-	(void)ctx;
+	if (ctx->json)
+		return usage_error("daemon: it runs in the foreground and logs; "
+				   "-j does not apply (see 'sgwctl -j show')");
 	if (argc == 2 && !strcmp(argv[0], "-c"))
 		path = argv[1];
 	else if (argc)

@@ -484,8 +484,7 @@ void trace_print_json(FILE *out, const struct sgw_trace_result *r)
 {
 	struct json j;
 
-	json_init(&j, out);
-	json_object_open(&j, NULL);
+	json_document_open(&j, out);
 	json_addr(&j, "src", &r->src);
 	json_addr(&j, "dst", &r->dst);
 	json_u64(&j, "proto", r->proto);
@@ -515,6 +514,5 @@ void trace_print_json(FILE *out, const struct sgw_trace_result *r)
 		json_string(&j, "fragment", fragment_name(r->fragment));
 		json_outer(&j, r);
 	}
-	json_object_close(&j);
-	json_end(&j);
+	json_document_close(&j);
 }

@@ -39,14 +39,16 @@ static int grow(struct sgw_conf_problems *o)
 	return 0;
 }
 
-__attribute__((format(printf, 6, 0)))
+__attribute__((format(printf, 7, 0)))
 static int problem_vadd(struct sgw_conf_problems *o,
-			enum sgw_conf_severity sev, const char *file,
+			enum sgw_conf_severity sev, const char *code,
+			const char *file,
 			unsigned int line, size_t tunnel, const char *fmt,
 			va_list ap)
 {
 	struct sgw_conf_problem *pr;
 	char *msg, *text;
+	size_t off = 0;
 	int r;
 
 	r = vasprintf(&msg, fmt, ap);
@@ -56,6 +58,8 @@ static int problem_vadd(struct sgw_conf_problems *o,
 		r = asprintf(&text, "%s:%u: %s", file, line, msg);
 	else
 		r = asprintf(&text, "%s: %s", file, msg);
+	if (r >= 0)
+		off = (size_t)r - strlen(msg);
 	free(msg);
 	if (r < 0)
 		return -1;
@@ -68,7 +72,9 @@ static int problem_vadd(struct sgw_conf_problems *o,
 	pr->file = file;
 	pr->line = line;
 	pr->tunnel = tunnel;
+	pr->code = code;
 	pr->text = text;
+	pr->msg_off = off;
 	if (sev == SGW_CONF_SEV_ERROR)
 		o->errors++;
 	else if (sev == SGW_CONF_SEV_WARNING)
@@ -79,29 +85,30 @@ static int problem_vadd(struct sgw_conf_problems *o,
 }
 
 int sgw_conf_problem_add(struct sgw_conf_problems *p,
-			 enum sgw_conf_severity sev, const char *file,
-			 unsigned int line, size_t tunnel, const char *fmt, ...)
+			 enum sgw_conf_severity sev, const char *code,
+			 const char *file, unsigned int line, size_t tunnel,
+			 const char *fmt, ...)
 {
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = problem_vadd(p, sev, file, line, tunnel, fmt, ap);
+	r = problem_vadd(p, sev, code, file, line, tunnel, fmt, ap);
 	va_end(ap);
 	return r;
 }
 
-__attribute__((format(printf, 6, 7)))
+__attribute__((format(printf, 7, 8)))
 static void report(struct checker *c, enum sgw_conf_severity sev,
-		   const char *file, unsigned int line, size_t tunnel,
-		   const char *fmt, ...)
+		   const char *code, const char *file, unsigned int line,
+		   size_t tunnel, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (c->oom)
 		return;
 	va_start(ap, fmt);
-	if (problem_vadd(c->out, sev, file, line, tunnel, fmt, ap) < 0)
+	if (problem_vadd(c->out, sev, code, file, line, tunnel, fmt, ap) < 0)
 		c->oom = 1;
 	va_end(ap);
 }
@@ -295,7 +302,7 @@ static void check_overlap(struct checker *c, size_t idx)
 		for (j = 0; j < r->count; j++) {
 			if (!sgw_conf_prefix_overlap(&l->v[i], &r->v[j]))
 				continue;
-			report(c, SGW_CONF_SEV_WARNING, t->file,
+			report(c, SGW_CONF_SEV_WARNING, "networks-overlap", t->file,
 			       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
 			       "tunnel \"%s\": local-networks %s and "
 			       "remote-networks %s overlap; addresses in both "
@@ -322,7 +329,7 @@ static void check_selectors(struct checker *c, size_t idx)
 
 		if (!sgw_conf_prefix_contains(&r->v[i], &t->remote))
 			continue;
-		report(c, SGW_CONF_SEV_NOTE, t->file,
+		report(c, SGW_CONF_SEV_NOTE, "remote-in-networks", t->file,
 		       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
 		       "tunnel \"%s\": the remote SGW %s lies inside "
 		       "remote-networks %s; sgw exempts it, so traffic to it "
@@ -334,7 +341,7 @@ static void check_selectors(struct checker *c, size_t idx)
 		break;
 	}
 	if (r->count == 0)
-		report(c, SGW_CONF_SEV_NOTE, t->file,
+		report(c, SGW_CONF_SEV_NOTE, "remote-networks-any", t->file,
 		       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
 		       "tunnel \"%s\": remote-networks = any: %s accepts "
 		       "decrypted packets from any source address; list the "
@@ -344,7 +351,7 @@ static void check_selectors(struct checker *c, size_t idx)
 	if (l->count == 0 || r->count == 0)
 		return;
 	if (!carries(t, AF_INET) && !carries(t, AF_INET6)) {
-		report(c, SGW_CONF_SEV_ERROR, t->file,
+		report(c, SGW_CONF_SEV_ERROR, "networks-family", t->file,
 		       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
 		       "tunnel \"%s\": local-networks has only %s prefixes "
 		       "and remote-networks only %s ones; no traffic can "
@@ -360,7 +367,7 @@ static void check_selectors(struct checker *c, size_t idx)
 		const struct sgw_conf_prefix *rp = first_of(r, f);
 
 		if (lp && !rp)
-			report(c, SGW_CONF_SEV_WARNING, t->file,
+			report(c, SGW_CONF_SEV_WARNING, "local-networks-family", t->file,
 			       line_of(t, SGW_CONF_K_LOCAL_NETWORKS), idx,
 			       "tunnel \"%s\": local-networks %s has no %s "
 			       "counterpart in remote-networks; %s traffic "
@@ -368,7 +375,7 @@ static void check_selectors(struct checker *c, size_t idx)
 			       sgw_conf_prefix_str(lp, buf, sizeof(buf)),
 			       family_name(f), family_name(f));
 		if (rp && !lp)
-			report(c, SGW_CONF_SEV_WARNING, t->file,
+			report(c, SGW_CONF_SEV_WARNING, "remote-networks-family", t->file,
 			       line_of(t, SGW_CONF_K_REMOTE_NETWORKS), idx,
 			       "tunnel \"%s\": remote-networks %s has no %s "
 			       "counterpart in local-networks; %s traffic "
@@ -391,7 +398,7 @@ static void check_lifetime(struct checker *c, size_t idx, const char *what,
 	sgw_conf_duration_str(t->rekey_margin, m, sizeof(m));
 	sgw_conf_duration_str(t->rekey_jitter, j, sizeof(j));
 	sgw_conf_duration_str(life, l, sizeof(l));
-	report(c, SGW_CONF_SEV_ERROR, t->file, line_of(t, key), idx,
+	report(c, SGW_CONF_SEV_ERROR, "rekey-margin", t->file, line_of(t, key), idx,
 	       "tunnel \"%s\": rekey-margin (%s) plus rekey-jitter (%s) must "
 	       "be shorter than %s (%s)", t->name, m, j, what, l);
 }
@@ -422,7 +429,7 @@ static void check_mtu_ipv6(struct checker *c, size_t idx)
 	    !admits(&t->remote_networks, AF_INET6))
 		return;
 	listed = t->local_networks.count || t->remote_networks.count;
-	report(c, listed ? SGW_CONF_SEV_ERROR : SGW_CONF_SEV_WARNING, t->file,
+	report(c, listed ? SGW_CONF_SEV_ERROR : SGW_CONF_SEV_WARNING, "mtu-below-ipv6-minimum", t->file,
 	       line_of(t, SGW_CONF_K_MTU), idx,
 	       "tunnel \"%s\": mtu %u is below 1280, IPv6's minimum: the "
 	       "kernel turns IPv6 off on the device, so %s; set mtu to 1280 "
@@ -481,7 +488,7 @@ static void check_tunnel(struct checker *c, size_t idx)
 	char a[SGW_CONF_ADDRSTRLEN], b[SGW_CONF_ADDRSTRLEN];
 
 	if (t->remote_name[0])
-		report(c, SGW_CONF_SEV_NOTE, t->file,
+		report(c, SGW_CONF_SEV_NOTE, "remote-dns-name", t->file,
 		       line_of(t, SGW_CONF_K_REMOTE), idx,
 		       "tunnel \"%s\": remote \"%s\" is a DNS name: the "
 		       "daemon resolves it (%s) at start, on reload and when "
@@ -493,7 +500,7 @@ static void check_tunnel(struct checker *c, size_t idx)
 		check_remote_any(c, idx);
 	else if (t->local.family != AF_UNSPEC && !t->remote_name[0] &&
 	    t->local.family != t->remote.family)
-		report(c, SGW_CONF_SEV_ERROR, t->file,
+		report(c, SGW_CONF_SEV_ERROR, "address-family", t->file,
 		       line_of(t, SGW_CONF_K_LOCAL), idx,
 		       "tunnel \"%s\": local %s is %s but remote %s is %s; "
 		       "both SGW addresses must be of one family", t->name,
@@ -503,7 +510,7 @@ static void check_tunnel(struct checker *c, size_t idx)
 		       family_name(t->remote.family));
 	else if (!t->remote_name[0] &&
 		 sgw_conf_addr_equal(&t->local, &t->remote))
-		report(c, SGW_CONF_SEV_ERROR, t->file,
+		report(c, SGW_CONF_SEV_ERROR, "same-address", t->file,
 		       line_of(t, SGW_CONF_K_REMOTE), idx,
 		       "tunnel \"%s\": local and remote are both %s; the "
 		       "remote SGW must be another host", t->name,
@@ -519,20 +526,20 @@ static void check_tunnel(struct checker *c, size_t idx)
 	}
 	if (t->mtu != SGW_CONF_MTU_AUTO && t->mss != SGW_CONF_MSS_AUTO &&
 	    t->mss != SGW_CONF_MSS_OFF && t->mss + 40 > t->mtu)
-		report(c, SGW_CONF_SEV_ERROR, t->file,
+		report(c, SGW_CONF_SEV_ERROR, "mss-above-mtu", t->file,
 		       line_of(t, SGW_CONF_K_MSS), idx,
 		       "tunnel \"%s\": mss %u does not fit mtu %u (at most "
 		       "%u: the MTU less 40 bytes of IPv4 and TCP headers)",
 		       t->name, t->mss, t->mtu, t->mtu - 40);
 	check_mtu_ipv6(c, idx);
 	if (t->encap && !t->nat_traversal)
-		report(c, SGW_CONF_SEV_ERROR, t->file,
+		report(c, SGW_CONF_SEV_ERROR, "encap-needs-nat-traversal", t->file,
 		       line_of(t, SGW_CONF_K_ENCAP), idx,
 		       "tunnel \"%s\": encap = yes needs nat-traversal = yes "
 		       "(UDP encapsulation is negotiated by NAT detection)",
 		       t->name);
 	if (t->dpd_delay == 0 && t->key_line[SGW_CONF_K_DPD_ACTION])
-		report(c, SGW_CONF_SEV_WARNING, t->file,
+		report(c, SGW_CONF_SEV_WARNING, "dpd-action-ignored", t->file,
 		       line_of(t, SGW_CONF_K_DPD_ACTION), idx,
 		       "tunnel \"%s\": dpd-action has no effect with "
 		       "dpd-delay = 0s (dead peer detection off)", t->name);
@@ -580,7 +587,7 @@ static void check_interfaces(struct checker *c, size_t *order, size_t n)
 
 		if (strcmp(a->interface, b->interface) != 0)
 			continue;
-		report(c, SGW_CONF_SEV_ERROR, b->file,
+		report(c, SGW_CONF_SEV_ERROR, "interface-conflict", b->file,
 		       line_of(b, SGW_CONF_K_INTERFACE), order[i],
 		       "tunnel \"%s\": interface %s is also used by tunnel "
 		       "\"%s\" (%s:%u)", b->name, b->interface, a->name,
@@ -642,7 +649,7 @@ static void check_conflicts(struct checker *c, size_t *order, size_t n)
 							       sizeof(why)))
 					continue;
 				pair_text(a, b, pair, sizeof(pair));
-				report(c, SGW_CONF_SEV_ERROR, b->file, b->line,
+				report(c, SGW_CONF_SEV_ERROR, "tunnel-conflict", b->file, b->line,
 				       order[j], "tunnel \"%s\" conflicts "
 				       "with tunnel \"%s\" (%s:%u): both are "
 				       "enabled for the SGW pair %s and their "

@@ -25,7 +25,9 @@ struct sgw_conf_problem {
 	const char *file;	/* points into the checked sgw_conf */
 	unsigned int line;
 	size_t tunnel;		/* index in conf->tunnels or SGW_CONF_NO_TUNNEL */
+	const char *code;	/* what kind of problem: "tunnel-conflict", ... */
 	char *text;		/* 'sgw.conf:30: tunnel "b": ...' */
+	size_t msg_off;		/* where the text after "FILE:LINE: " starts */
 };
 
 struct sgw_conf_problems {
@@ -47,9 +49,10 @@ void sgw_conf_problems_free(struct sgw_conf_problems *p);
  * Appends a problem whose text is "FILE:LINE: " and the formatted rest
  * (just "FILE: " for line 0). Returns 0, or -1 when memory ran out.
  */
-__attribute__((format(printf, 6, 7)))
+__attribute__((format(printf, 7, 8)))
 int sgw_conf_problem_add(struct sgw_conf_problems *p,
-			 enum sgw_conf_severity sev, const char *file,
+			 enum sgw_conf_severity sev, const char *code,
+			 const char *file,
 			 unsigned int line, size_t tunnel, const char *fmt, ...);
 /* Moves every problem of @from to the end of @to; @from is left empty. */
 int sgw_conf_problems_move(struct sgw_conf_problems *to,

@@ -373,17 +373,17 @@ int sgw_conf_check_host(const struct sgw_conf *conf, unsigned int flags,
 			/* The daemon runs as root; this may be anyone. */
 			if (e == EACCES && geteuid() != 0)
 				r = sgw_conf_problem_add(out,
-					SGW_CONF_SEV_WARNING, t->file, pl, i,
+					SGW_CONF_SEV_WARNING, "psk-file-unchecked", t->file, pl, i,
 					"tunnel \"%s\": %s (not checked: the "
 					"daemon reads it as root)", t->name,
 					err);
 			else
 				r = sgw_conf_problem_add(out,
-					SGW_CONF_SEV_ERROR, t->file, pl, i,
+					SGW_CONF_SEV_ERROR, "psk-file", t->file, pl, i,
 					"tunnel \"%s\": %s", t->name, err);
 		} else if (warn[0]) {
 			r = sgw_conf_problem_add(out, SGW_CONF_SEV_WARNING,
-						 t->file, pl, i,
+						 "psk-file", t->file, pl, i,
 						 "tunnel \"%s\": %s", t->name,
 						 warn);
 		}
@@ -395,7 +395,7 @@ local:
 			if (sgw_conf_resolve(t->remote_name, t->local.family,
 					     &ra, err, sizeof(err)))
 				r = sgw_conf_problem_add(out,
-					SGW_CONF_SEV_ERROR, t->file,
+					SGW_CONF_SEV_ERROR, "remote-unresolved", t->file,
 					line_of(t, SGW_CONF_K_REMOTE), i,
 					"tunnel \"%s\": remote \"%s\" does "
 					"not resolve here: %s; add the name to "
@@ -406,7 +406,7 @@ local:
 		if (r || !have_ifa || t->local.family == AF_UNSPEC ||
 		    addr_is_local(ifa, &t->local))
 			continue;
-		r = sgw_conf_problem_add(out, SGW_CONF_SEV_WARNING, t->file,
+		r = sgw_conf_problem_add(out, SGW_CONF_SEV_WARNING, "local-not-here", t->file,
 					 line_of(t, SGW_CONF_K_LOCAL), i,
 					 "tunnel \"%s\": local %s is not "
 					 "assigned to any interface here; the "

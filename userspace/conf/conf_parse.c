@@ -89,7 +89,7 @@ static int fail_at(struct parser *p, unsigned int line, const char *fmt, ...)
 			tun = p->tun;
 			p->conf->tunnels[tun].parse_error = true;
 		}
-		if (sgw_conf_problem_add(p->all, SGW_CONF_SEV_ERROR,
+		if (sgw_conf_problem_add(p->all, SGW_CONF_SEV_ERROR, "parse",
 					 p->file ? p->file : "", line, tun,
 					 "%s", e->text + used) < 0)
 			p->fatal = true;

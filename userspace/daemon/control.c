@@ -294,6 +294,9 @@ static enum outcome do_status(struct daemon *d, const struct rtun *only,
 	r->ok = true;
 	snprintf(r->message, sizeof(r->message), "pid %ld, %zu tunnel%s, %s",
 		 (long)getpid(), d->n, d->n == 1 ? "" : "s", d->path);
+	r->daemon.pid = (long)getpid();
+	r->daemon.uptime = (uint64_t)(now_ms() - d->started) / 1000;
+	snprintf(r->daemon.config, sizeof(r->daemon.config), "%s", d->path);
 	if (d->eng) {
 		struct ike_engine_load l;
 

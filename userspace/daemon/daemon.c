@@ -288,6 +288,7 @@ int daemon_run(const char *conf_path)
 
 	memset(d, 0, sizeof(*d));
 	d->path = conf_path;
+	d->started = now_ms();
 	d->level = SGW_CONF_LOG_INFO;
 	d->journal = getenv("JOURNAL_STREAM") != NULL;
 	if (journal_stderr())

@@ -104,6 +104,7 @@ struct client {
 
 struct daemon {
 	const char *path;
+	long long started;		/* now_ms() at start: the up time */
 	enum sgw_conf_log_level level;
 	bool journal;
 	const char *journal_path;	/* records to the journal: log.c */

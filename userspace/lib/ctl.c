@@ -109,6 +109,11 @@ int ctl_encode_reply(FILE *f, const struct ctl_reply *r)
 	unsigned int k;
 
 	put(f, r->ok ? "ok" : "error", r->message);
+	if (r->daemon.pid) {
+		put_u64(f, "pid", (uint64_t)r->daemon.pid);
+		put_u64(f, "uptime", r->daemon.uptime);
+		put(f, "config", r->daemon.config);
+	}
 	if (r->load.valid) {
 		put_u64(f, "half-open", r->load.half_open);
 		put_u64(f, "half-open-limit", r->load.half_open_limit);
@@ -454,8 +459,18 @@ static void decode_exchanges(struct ctl_ike_load *l, const char *type,
 }
 
 /* The keys before the first tunnel line. */
-static void decode_load(struct ctl_ike_load *l, const char *k, const char *v)
+static void decode_load(struct ctl_reply *r, const char *k, const char *v)
 {
+	struct ctl_ike_load *l = &r->load;
+
+	if (!strcmp(k, "pid"))
+		r->daemon.pid = (long)num(v, 10);
+	else if (!strcmp(k, "uptime"))
+		r->daemon.uptime = num(v, 10);
+	else if (!strcmp(k, "config"))
+		copy(r->daemon.config, sizeof(r->daemon.config), v);
+	if (!strcmp(k, "pid") || !strcmp(k, "uptime") || !strcmp(k, "config"))
+		return;
 	if (!strcmp(k, "half-open"))
 		l->half_open = (uint32_t)num(v, 10);
 	else if (!strcmp(k, "half-open-limit"))
@@ -514,7 +529,7 @@ int ctl_decode_reply(const char *buf, size_t len, struct ctl_reply *r)
 		} else if (have) {
 			decode_key(&cur, line, v);
 		} else {
-			decode_load(&r->load, line, v);
+			decode_load(r, line, v);
 		}
 	}
 	if (first)

@@ -171,10 +171,18 @@ struct ctl_ike_load {
 	uint64_t exchanges[CTL_EXCHANGE_KINDS][2];
 };
 
+/* Who answers a status request (0 pid: the reply did not say). */
+struct ctl_daemon_info {
+	long pid;
+	uint64_t uptime;		/* seconds since the daemon started */
+	char config[256];		/* the configuration file it runs */
+};
+
 struct ctl_reply {
 	bool ok;
 	char message[CTL_TEXT];
 	struct ctl_ike_load load;	/* status replies */
+	struct ctl_daemon_info daemon;	/* status replies */
 	size_t n;
 	struct ctl_tunnel *v;
 };

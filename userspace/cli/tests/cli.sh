@@ -207,8 +207,8 @@ same "key-file help" "$rc: $out" "1: "
 out=$("$sgwctl" 2>/dev/null); rc=$?
 same "bare sgwctl" "$rc: $out" "2: "
 # Global options also after the command.
-same "version -j" "$("$sgwctl" version -j | cut -c1-11)" '{"sgwctl":"'
-same "genpsk --json" "$("$sgwctl" genpsk --json | cut -c1-10)" '{"psk":"0s'
+same "version -j" "$("$sgwctl" version -j | cut -c1-23)" '{"version":1,"sgwctl":"'
+same "genpsk --json" "$("$sgwctl" genpsk --json | cut -c1-22)" '{"version":1,"psk":"0s'
 
 echo "# cli: $pass passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -125,13 +125,14 @@ same "-j: nothing on stderr" "$err" ""
 same "-j: the problems" "$(printf '%s' "$out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print(d["tunnels"], d["errors"], d["warnings"], d["notes"])
+print(d["version"], d["tunnel_count"], d["errors"], d["warnings"], d["notes"])
 for p in d["problems"]:
-    print(p["severity"], p["line"], p["text"].split(": ", 2)[-1][:40])')" "\
-3 3 0 0
-error 13 key \"mtu\": invalid value \"20\" (expected 
-error 18 unknown key \"remote-network\" (did you me
-error 19 key \"nat-traversal\": invalid value \"mayb"
+    print(p["severity"], p["code"], p["line"], p.get("tunnel", "-"),
+          p["message"].split(": ", 1)[-1][:40])')" "\
+1 3 3 0 0
+error parse 13 br key \"mtu\": invalid value \"20\" (expected 
+error parse 18 x unknown key \"remote-network\" (did you me
+error parse 19 x key \"nat-traversal\": invalid value \"mayb"
 
 # Usage errors.
 run config check --bogus "$dir/good.conf"

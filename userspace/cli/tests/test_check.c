@@ -272,12 +272,13 @@ static void test_findings(void **state)
 		"error: -: no daemon; fix: systemctl start sgw\n"
 		"warning: hq: \"quoted\"; fix: nft ...\n"
 		"note: hq: clamping is off on sgw1\n"
-		"[{\"severity\":\"error\",\"tunnel\":null,\"code\":\"daemon-down\","
-		"\"text\":\"no daemon\",\"fix\":\"systemctl start sgw\"},"
+		"{\"version\":1,\"findings\":["
+		"{\"severity\":\"error\",\"code\":\"daemon-down\","
+		"\"message\":\"no daemon\",\"fix\":\"systemctl start sgw\"},"
 		"{\"severity\":\"warning\",\"tunnel\":\"hq\",\"code\":\"ct-state\","
-		"\"text\":\"\\\"quoted\\\"\",\"fix\":\"nft ...\"},"
+		"\"message\":\"\\\"quoted\\\"\",\"fix\":\"nft ...\"},"
 		"{\"severity\":\"note\",\"tunnel\":\"hq\",\"code\":\"mss-off\","
-		"\"text\":\"clamping is off on sgw1\",\"fix\":null}]\n");
+		"\"message\":\"clamping is off on sgw1\"}]}\n");
 	assert_int_equal(f.errors, 1);
 	assert_int_equal(f.warnings, 1);
 	assert_int_equal(f.notes, 1);

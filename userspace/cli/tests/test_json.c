@@ -43,14 +43,26 @@ static void test_nested(void **state)
 	json_u64(j, "replay", 0);
 	json_object_close(j);
 	json_bool(j, "enabled", true);
-	json_null(j, "sa");
 	json_object_close(j);
 	json_object_open(j, NULL);
 	json_object_close(j);
 	json_array_close(j);
 	json_end(j);
 	finish(j, "[{\"id\":1,\"ifname\":\"sgw1\",\"drops\":{\"no_sa\":18446744073709551615,"
-		  "\"replay\":0},\"enabled\":true,\"sa\":null},{}]\n");
+		  "\"replay\":0},\"enabled\":true},{}]\n");
+}
+
+/* A document: an object that starts with the contract's version. */
+static void test_document(void **state)
+{
+	struct json *j = start();
+
+	(void)state;
+	json_document_open(j, j->out);
+	json_array_open(j, "tunnels");
+	json_array_close(j);
+	json_document_close(j);
+	finish(j, "{\"version\":1,\"tunnels\":[]}\n");
 }
 
 static void test_escaping(void **state)
@@ -80,6 +92,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nested),
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_document),
 		cmocka_unit_test(test_empty_array),
 	};
 

@@ -150,12 +150,12 @@ static void test_tunnel_json(void **state)
 		  "\"local_ts\":[\"10.1.0.0/24\"],\"remote_ts\":[\"10.2.0.0/24\"],"
 		  "\"drops\":{\"no_sa\":3,\"unknown_spi\":0,\"replay\":0,\"auth_failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no_memory\":0,\"no_route\":0,\"hold_full\":0,\"hold_timeout\":0,\"no_transport_sa\":0,\"backlog\":0,\"encap_mismatch\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"no_memory\":0,\"no_route\":0,\"hold_full\":0,\"hold_timeout\":0,\"no_transport_sa\":0,\"backlog\":0,\"encap_mismatch\":0},\"mtu_auto\":true,\"mtu\":1446,\"mss_mode\":\"auto\","
 		  "\"outer_df\":\"copy\",\"fragment\":\"before-encryption\","
 		  "\"path_mtu\":1500,\"tunnel_mtu\":1446,\"events\":{\"frag_needed\":0,"
 		  "\"packet_too_big\":0,\"fragmented_before\":0,\"fragmented_after\":0,"
 		  "\"mss_clamped\":0,\"pmtu_lowered\":0,\"held\":0,\"held_sent\":0,"
-		  "\"acquire\":0},\"exempt\":null,\"protect_gateways\":false}");
+		  "\"acquire\":0},\"protect_gateways\":false}");
 
 	t.exempt_ifindex = 1;
 	t.exempt_via = v4(192, 0, 2, 254);
@@ -165,7 +165,7 @@ static void test_tunnel_json(void **state)
 	json_init(&j, f);
 	print_tunnel_json(&j, &t);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"mtu\":1300,\"mss\":\"off\","));
+	assert_non_null(strstr(buf, "\"mtu_auto\":false,\"mtu\":1300,\"mss_mode\":\"off\","));
 	assert_non_null(strstr(buf, "\"exempt\":{\"dev\":\"lo\",\"ifindex\":1,\"via\":\"192.0.2.254\"},\"protect_gateways\":false}"));
 	free(buf);
 	buf = NULL;
@@ -190,15 +190,15 @@ static void test_tunnel_json(void **state)
 	json_array_close(&j);
 	json_end(&j);
 	finish(f, "[{\"id\":2,\"ifname\":\"sgw\\\"2\",\"ifindex\":0,\"enabled\":false,"
-		  "\"local\":null,\"remote\":null,\"local_ts\":[],\"remote_ts\":[],"
+		  "\"local_ts\":[],\"remote_ts\":[],"
 		  "\"drops\":{\"no_sa\":0,\"unknown_spi\":0,\"replay\":0,\"auth_failed\":0,"
 		  "\"malformed\":0,\"selector\":0,\"disabled\":0,\"loop\":0,"
-		  "\"no_memory\":0,\"no_route\":0,\"hold_full\":0,\"hold_timeout\":0,\"no_transport_sa\":0,\"backlog\":0,\"encap_mismatch\":0},\"mtu\":\"auto\",\"mss\":\"auto\","
+		  "\"no_memory\":0,\"no_route\":0,\"hold_full\":0,\"hold_timeout\":0,\"no_transport_sa\":0,\"backlog\":0,\"encap_mismatch\":0},\"mtu_auto\":true,\"mtu\":0,\"mss_mode\":\"auto\","
 		  "\"outer_df\":\"copy\",\"fragment\":\"before-encryption\","
 		  "\"path_mtu\":0,\"tunnel_mtu\":0,\"events\":{\"frag_needed\":0,"
 		  "\"packet_too_big\":0,\"fragmented_before\":0,\"fragmented_after\":0,"
 		  "\"mss_clamped\":0,\"pmtu_lowered\":0,\"held\":0,\"held_sent\":0,"
-		  "\"acquire\":0},\"exempt\":null,\"protect_gateways\":false}]\n");
+		  "\"acquire\":0},\"protect_gateways\":false}]\n");
 }
 
 static const struct sgw_sa_info doc_out_sa = {
@@ -323,7 +323,7 @@ static void test_tunnel_event(void **state)
 	json_init(&j, f);
 	print_event_json(&j, &ev);
 	json_end(&j);
-	finish(f, "{\"event\":\"tunnel\",\"tunnel\":2,\"ifname\":\"branch\","
+	finish(f, "{\"version\":1,\"event\":\"tunnel\",\"tunnel\":2,\"ifname\":\"branch\","
 		  "\"enabled\":true,\"mtu\":1446}\n");
 }
 
@@ -344,7 +344,7 @@ static void test_mapping_event(void **state)
 	json_init(&j, f);
 	print_event_json(&j, &ev);
 	json_end(&j);
-	finish(f, "{\"event\":\"new-mapping\",\"tunnel\":1,\"spi\":8193,"
+	finish(f, "{\"version\":1,\"event\":\"new-mapping\",\"tunnel\":1,\"spi\":8193,"
 		  "\"addr\":\"198.51.100.2\",\"port\":31000}\n");
 }
 
@@ -375,9 +375,9 @@ static void test_event(void **state)
 	ev.hard = true;
 	print_event_json(&j, &ev);
 	json_end(&j);
-	finish(f, "{\"event\":\"sa-expire\",\"tunnel\":1,\"dir\":\"out\",\"spi\":4097,"
+	finish(f, "{\"version\":1,\"event\":\"sa-expire\",\"tunnel\":1,\"dir\":\"out\",\"spi\":4097,"
 		  "\"hard\":false,\"bytes\":1234,\"packets\":10}\n"
-		  "{\"event\":\"sa-expire\",\"tunnel\":1,\"dir\":\"out\",\"spi\":4097,"
+		  "{\"version\":1,\"event\":\"sa-expire\",\"tunnel\":1,\"dir\":\"out\",\"spi\":4097,"
 		  "\"hard\":true,\"bytes\":1234,\"packets\":10}\n");
 }
 
@@ -397,7 +397,7 @@ static void test_acquire_event(void **state)
 	json_init(&j, f);
 	print_event_json(&j, &ev);
 	json_end(&j);
-	finish(f, "{\"event\":\"acquire\",\"tunnel\":3,\"src\":\"10.1.0.2\","
+	finish(f, "{\"version\":1,\"event\":\"acquire\",\"tunnel\":3,\"src\":\"10.1.0.2\","
 		  "\"dst\":\"10.2.0.2\"}\n");
 }
 
@@ -429,7 +429,7 @@ static void test_ike_local_auto(void **state)
 			       "198.51.100.1 via 192.0.2.254 dev eth0\""));
 	assert_non_null(strstr(buf, "\"ike_failures\":{\"timeout\":0,\"auth\":0,"
 			       "\"proposal\":0,\"ts\":0,\"refused\":0,"
-			       "\"local\":0},\"esp_silent\":null"));
+			       "\"local\":0}}"));
 	free(buf);
 	buf = NULL;
 }
@@ -475,7 +475,7 @@ static void test_ike_remote_name(void **state)
 	print_ike_json(&j, &t);
 	json_end(&j);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"remote\":null,\"remote_name\":"
+	assert_non_null(strstr(buf, "\"local\":\"192.0.2.1\",\"remote_name\":"
 			       "\"peer.example\""));
 	free(buf);
 	buf = NULL;
@@ -567,7 +567,7 @@ static void test_ike_shared(void **state)
 	print_ike_json(&j, &t);
 	json_end(&j);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"ike_tunnel\":null,"));
+	assert_null(strstr(buf, "\"ike_tunnel\""));
 	free(buf);
 	buf = NULL;
 }
@@ -639,15 +639,16 @@ static void test_ike_refresh(void **state)
 	json_end(&j);
 	fclose(f);
 	assert_non_null(strstr(buf, "\"refresh\":{\"generation\":2,\"rekey_in\":13500,"
-			       "\"retry_in\":null,\"quiet\":12,\"held\":false,"
+			       "\"quiet\":12,\"held\":false,"
 			       "\"child_rekeys\":5,\"ike_rekeys\":1,\"collisions\":1,"
 			       "\"liveness_failures\":0,\"restarts\":0,"
 			       "\"reauths\":0}"));
-	assert_non_null(strstr(buf, "\"esp_silent\":null,\"esp_rx_ago\":3"));
-	assert_non_null(strstr(buf, "\"generation\":5,\"rekey_in\":null,"
+	assert_non_null(strstr(buf, "\"esp_rx_ago\":3"));
+	assert_null(strstr(buf, "\"esp_silent\""));
+	assert_non_null(strstr(buf, "\"generation\":5,"
 			       "\"role\":\"replaced\",\"mode\":\"tunnel\""));
-	assert_non_null(strstr(buf, "\"local_ts\":\"192.0.2.1/32\",\"remote_ts\":"
-			       "\"198.51.100.1/32\",\"generation\":7,"
+	assert_non_null(strstr(buf, "\"local_ts\":[\"192.0.2.1/32\"],\"remote_ts\":"
+			       "[\"198.51.100.1/32\"],\"generation\":7,"
 			       "\"rekey_in\":3056,\"role\":\"current\","
 			       "\"mode\":\"transport\""));
 	free(buf);

@@ -321,7 +321,7 @@ static void test_json(void **state)
 	r.outer_proto = 17;
 	trace_print_json(f, &r);
 	finish(f,
-	       "{\"src\":\"10.1.0.1\",\"dst\":\"10.2.0.1\",\"proto\":6,\"sport\":40000,"
+	       "{\"version\":1,\"src\":\"10.1.0.1\",\"dst\":\"10.2.0.1\",\"proto\":6,\"sport\":40000,"
 	       "\"dport\":443,\"size\":1400,\"df\":true,\"verdict\":\"encrypted\","
 	       "\"dev\":\"sgw1\",\"ifindex\":5,\"tunnel\":1,\"enabled\":true,"
 	       "\"local_ts_match\":true,\"remote_ts_match\":true,"
@@ -338,7 +338,7 @@ static void test_json(void **state)
 	f = start();
 	trace_print_json(f, &r);
 	finish(f,
-	       "{\"src\":\"10.1.0.1\",\"dst\":\"10.2.0.1\",\"proto\":1,\"size\":84,"
+	       "{\"version\":1,\"src\":\"10.1.0.1\",\"dst\":\"10.2.0.1\",\"proto\":1,\"size\":84,"
 	       "\"df\":false,\"verdict\":\"dropped\",\"drop\":\"no-sa\","
 	       "\"dev\":\"sgw1\",\"ifindex\":5,\"tunnel\":1,\"enabled\":true,"
 	       "\"local_ts_match\":true,\"remote_ts_match\":true,"
