@@ -70,7 +70,7 @@ has_in() {
 	grep -qxF -- "$2" <<< "$1" || { printf '%s\n' "$1"; fail "missing finding: $2"; }
 }
 
-# half_open NS KEY: the daemon's responder load KEY ("half-open", ...).
+# half_open NS KEY: the daemon's responder load KEY ("half_open", ...).
 half_open() {
 	ip netns exec "$1" "$SGWCTL" -j show | python3 -c '
 import json, sys

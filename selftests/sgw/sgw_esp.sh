@@ -352,7 +352,7 @@ sa_get() {
 		t=${t//\},\{/\}$'\n'\{}
 		while read -r o; do
 			[[ $o == *\"dir\":\"$dir\"* && $o =~ \"spi\":${spi}[,}] ]] || continue
-			[[ $o =~ \"${field//-/_}\":\"?([^,\"}]*) ]] || { echo "no $field"; return; }
+			[[ $o =~ \"$field\":\"?([^,\"}]*) ]] || { echo "no $field"; return; }
 			v=${BASH_REMATCH[1]}
 			[ "$v" = true ] && v=True
 			[ "$v" = false ] && v=False
@@ -1154,7 +1154,7 @@ test_soft_bytes() {
 	ping_n "$hA" "$inB" 5 56 5
 	expect_events "$tmp/events" "[{'event': 'sa-expire', 'tunnel': 1, 'dir': 'out', \
 'spi': $((SPI_AB)), 'hard': False, 'bytes': $((3 * l)), 'packets': 3}]"
-	expect_eq "soft-expired" "$(sa_get "$gA" sgw out $SPI_AB soft-expired)" True
+	expect_eq "soft-expired" "$(sa_get "$gA" sgw out $SPI_AB soft_expired)" True
 	expect_eq "SA still used: packets" "$(sa_get "$gA" sgw out $SPI_AB packets)" 15
 	expect_eq "tx_packets" "$(devstat "$gA" tx_packets)" 15
 }
@@ -1431,7 +1431,7 @@ test_udp_rx() {
 	got=$(n_exec "$gA" python3 "$here/genl.py" $sa_set "4:nest:{2:u32:1,3:u32:$((0x2100)),4:u8:1,5:u8:2,22:u16:1,23:u16:2}" || true)
 	expect_eq "SA_SET of the mode" "$got" "errno=95 msg=only the UDP ports of an SA can change; add a new SA"
 	expect_eq "SA ports after SA_SET (in, out)" \
-		"$(sa_get "$gA" sgw in 0x2100 encap-sport) $(sa_get "$gA" sgw out 0x1100 encap-dport)" "31000 31000"
+		"$(sa_get "$gA" sgw in 0x2100 encap_sport) $(sa_get "$gA" sgw out 0x1100 encap_dport)" "31000 31000"
 	# A new remote with KEEP_SAS keeps both SAs; back again, traffic flows.
 	genl "$gA" $tun_set "3:nest:{1:u32:1,7:bin:c6336403,20:u8:1}"
 	expect_eq "SAs after a remote move with keep-SAs" \
