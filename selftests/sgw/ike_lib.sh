@@ -128,6 +128,21 @@ t = json.load(sys.stdin)["tunnels"][0]["ike"]
 print(t["spi_i"], t["spi_r"])'
 }
 
+# json_ok NS DOCUMENT ARGS...: "sgwctl -j ARGS" in NS answers (exit 0, or
+# 1 for a command that found problems) with a valid DOCUMENT of the JSON
+# contract (json_schema.py, sgwctl-json(7)); the document on stdout.
+json_ok() {
+	local ns=$1 doc=$2 out rc=0 bad
+
+	shift 2
+	out=$(ip netns exec "$ns" "$SGWCTL" -j "$@" 2> "$work/json_ok.err") || rc=$?
+	[ "$rc" -le 1 ] || fail "sgwctl -j $*: exit $rc: $(cat "$work/json_ok.err")"
+	bad=$(printf '%s' "$out" | python3 "$here/json_schema.py" "$doc") ||
+		fail "sgwctl -j $*: not a valid $doc document: $bad
+$out"
+	printf '%s\n' "$out"
+}
+
 # sgw_field NS FIELD [ID]: a field of the daemon's view of tunnel ID (1).
 sgw_field() {
 	ip netns exec "$1" "$SGWCTL" -j show "${3:-1}" | python3 -c '

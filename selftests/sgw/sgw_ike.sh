@@ -26,6 +26,45 @@ sgw_pair() {
 	ip -n "$gB" route add $NETS_A dev sgw1
 }
 
+# json_contract NS: each command's -j in NS, with an established tunnel
+# "gw" (sgw1, id 1, config $work/a.conf), against the one schema; a
+# tunnel event from "tunnel set" seen by "monitor -j".
+json_contract() {
+	local ns=$1 frag mon=$work/monitor-$1.json pid i
+
+	json_ok "$ns" show show > /dev/null
+	json_ok "$ns" show show gw > /dev/null
+	json_ok "$ns" brief show --brief > /dev/null
+	json_ok "$ns" tunnel tunnel show > /dev/null
+	json_ok "$ns" sa sa show 1 > /dev/null
+	json_ok "$ns" daemon_reply up gw > /dev/null
+	json_ok "$ns" version version > /dev/null
+	json_ok "$ns" trace trace 10.1.0.2 10.2.0.2 > /dev/null
+	json_ok "$ns" check check > /dev/null
+	json_ok "$ns" config_check config check "$work/a.conf" > /dev/null
+	json_ok "$ns" showconf showconf -a "$work/a.conf" > /dev/null
+	json_ok "$ns" daemon_reply reload > /dev/null
+	expect_eq "show -j: the daemon, structured" "$(json_ok "$ns" show show |
+		python3 -c 'import json, sys, os
+d = json.load(sys.stdin)["daemon"]
+print(d["state"], d["pid"] > 1, d["config"], d["tunnel_states"]["total"],
+      d["tunnel_states"]["established"])')" "running True $work/a.conf 1 1"
+	# monitor -j: the event of a tunnel set (to the value it has).
+	frag=$(json_ok "$ns" tunnel tunnel show 1 | python3 -c '
+import json, sys; print(json.load(sys.stdin)["tunnels"][0]["fragment"])')
+	ip netns exec "$ns" timeout 10 "$SGWCTL" -j monitor --count 1 > "$mon" 2>&1 &
+	pid=$!
+	for i in $(seq 50); do
+		ip netns exec "$ns" awk '$2 == 16 && $4 != "00000000" { f = 1 } END { exit !f }' \
+			/proc/net/netlink && break
+		sleep 0.1
+	done
+	json_ok "$ns" tunnel tunnel set 1 fragment "$frag" > /dev/null
+	wait "$pid" || fail "monitor -j saw no event: $(cat "$mon")"
+	python3 "$here/json_schema.py" --lines event "$mon" ||
+		fail "monitor -j: not valid event documents: $(cat "$mon")"
+}
+
 test_sgw_sgw() {
 	require_module
 	topo
@@ -45,17 +84,18 @@ test_sgw_sgw() {
 import json, sys
 print(sum(s["packets"] for s in json.load(sys.stdin)["sas"] if s["dir"] == "out"))')
 	[ "$out" -ge 1 ] || fail "no packet counted on the outbound SA"
+	json_contract "$gA"
 	# A second daemon in the same namespace refuses.
 	expect_fail "second daemon" ip netns exec "$gA" "$SGWCTL" daemon -c "$work/a.conf"
 	expect_match "second daemon message" "$out" \
 		"another sgw daemon \(pid [0-9]+\) already runs in this network namespace"
 	# down on A removes the SAs here at once and at B after its DELETE.
-	ip netns exec "$gA" "$SGWCTL" down gw > /dev/null
+	json_ok "$gA" daemon_reply down gw > /dev/null
 	no_sgw_sa "$gA" || fail "SAs left on A after down"
 	wait_for 5 no_sgw_sa "$gB" || fail "SAs left on B after down: $(sgw_sas "$gB")"
 	expect_eq "state B after down" "$(sgw_field "$gB" state)" idle
 	# sa refresh brings it back, from B this time.
-	ip netns exec "$gB" "$SGWCTL" sa refresh gw > /dev/null
+	json_ok "$gB" daemon_reply sa refresh gw > /dev/null
 	expect_crosswise "after refresh" "$(sgw_sas "$gA")" "$(sgw_sas "$gB")"
 	ping_ok "$hB" 10.1.0.2 || fail "no ping after refresh"
 }
@@ -187,8 +227,8 @@ ike_load() {
 	ip netns exec "$1" "$SGWCTL" -j show | python3 -c '
 import json, sys
 l = json.load(sys.stdin)["daemon"]["ike"]
-ints = ("half-open", "half-open-limit", "half-open-max", "cookies-sent",
-        "half-open-dropped", "half-open-expired")
+ints = ("half_open", "half_open_limit", "half_open_max", "cookies_sent",
+        "half_open_dropped", "half_open_expired")
 assert all(type(l[k]) is int for k in ints), l
 assert type(l["cookies_demanded"]) is bool, l
 sys.exit(0 if eval(sys.argv[1]) else 1)' "$2"

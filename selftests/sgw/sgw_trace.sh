@@ -14,8 +14,13 @@ x() { ip netns exec "$@"; }
 # trc ARGS...: sgwctl -j trace ARGS at gA.
 trc() { x "$gA" "$SGWCTL" -j trace "$@"; }
 
-# expect_jq WHAT JSON FILTER: the JSON satisfies the jq filter.
+# expect_jq WHAT JSON FILTER: the JSON is a valid trace document of the
+# contract (json_schema.py) and satisfies the jq filter.
 expect_jq() {
+	local bad
+
+	bad=$(python3 "$here/json_schema.py" trace <<< "$2") ||
+		fail "$1: not a valid trace document: $bad"
 	jq -e "$3" <<< "$2" > /dev/null || fail "$1: $2 does not satisfy $3"
 }
 
