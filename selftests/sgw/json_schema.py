@@ -162,7 +162,7 @@ DOCUMENTS = {
         "tunnel": O("int"), "enabled": O("bool"),
         "local_ts_match": O("bool"), "remote_ts_match": O("bool"),
         "exempt_tunnel": O("int"), "underlay_dev": O("str"),
-        "underlay_via": O("str"), "ike_listening": O("bool"),
+        "underlay_via": O("str"), "ike_daemon": O("bool"),
         "held": O("int"), "spi": O("int"), "alg": O("str"),
         "path_mtu": O("int"), "tunnel_mtu": O("int"), "icmp_mtu": O("int"),
         "mss": O("int"), "fragment": O("str"),
