@@ -218,11 +218,11 @@ static void conf_value_json(struct json *j, enum sgw_conf_section sec,
 	static const uint64_t bytes[] = { 1ULL << 10, 1ULL << 20, 1ULL << 30,
 					  1ULL << 40 };
 	const struct sgw_conf_key *k = sgw_conf_key_find(sec, key, strlen(key));
-	char name[64], word[80];
+	char name[64];
 	uint64_t n;
 	size_t i;
 
-	for (i = 0; key[i] && i < sizeof(name) - 6; i++)
+	for (i = 0; i < sizeof(name) - 6 && key[i]; i++)
 		name[i] = key[i] == '-' ? '_' : key[i];
 	name[i] = '\0';
 	switch (k ? k->type : SGW_CONF_T_PATH) {
@@ -249,6 +249,8 @@ static void conf_value_json(struct json *j, enum sgw_conf_section sec,
 		if (scaled(v, "", secs, &n)) {
 			json_u64(j, name, n);
 		} else {
+			char word[80];
+
 			snprintf(word, sizeof(word), "%s_word", name);
 			json_string(j, word, v);
 		}

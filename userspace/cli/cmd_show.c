@@ -119,8 +119,6 @@ static const char *const tunnel_states[] = {
  */
 static void show_daemon_json(struct json *j, const struct view *v)
 {
-	size_t i, k, n;
-
 	json_object_open(j, "daemon");
 	json_bool(j, "running", v->running);
 	json_string(j, "state", v->running ? "running" : "stopped");
@@ -130,6 +128,8 @@ static void show_daemon_json(struct json *j, const struct view *v)
 		json_string(j, "config", v->ike.daemon.config);
 	}
 	if (v->running) {
+		size_t i, k, n;
+
 		json_object_open(j, "tunnel_states");
 		json_u64(j, "total", v->ike.n);
 		for (k = 0; k < sizeof(tunnel_states) / sizeof(tunnel_states[0]); k++) {
