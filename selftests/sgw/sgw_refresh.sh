@@ -208,7 +208,7 @@ test_rekey_sgw() {
 	# A's soft lifetime is 10 s: one rekey per 10 s of the run (+-1 for
 	# the whole-second timers and the rekey B asked for in between). Both
 	# ends count the same rekeys and use the same IKE SA.
-	expect_agreed child-rekeys
+	expect_agreed child_rekeys
 	n=$agreed_n
 	echo "CHILD SA rekeys in $t s: $n (started by A: $(count_log "$gA" 'rekeying CHILD SA'), by B: $(count_log "$gB" 'rekeying CHILD SA'), refused and retried: $(count_log "$gA" 'refused to rekey CHILD') + $(count_log "$gB" 'refused to rekey CHILD'))"
 	in_range "CHILD SA rekeys in $t s" "$n" $((t / 10)) $((t / 10 + 2))
