@@ -42,6 +42,9 @@ LOAD = {
     "half_open_max": R("int"), "cookies_demanded": R("bool"),
     "cookies_sent": R("int"), "half_open_dropped": R("int"),
     "half_open_expired": R("int"),
+    "exchanges": R({x: R({"initiated": R("int"), "answered": R("int")})
+                    for x in ("ike_sa_init", "ike_auth", "create_child_sa",
+                              "informational")}),
 }
 
 DAEMON = {
@@ -81,12 +84,14 @@ REFRESH = {
 IKE = {
     "id": R("int"), "name": R("str"), "ifname": R("str"), "state": R("str"),
     "ike_state": R("str"), "local": R("str"), "remote": O("str"),
-    "remote_name": O("str"), "local_id": R("str"), "local_auto": O("str"),
+    "remote_name": O("str"), "remote_any": R("bool"), "local_id": R("str"),
+    "local_auto": O("str"),
     "initiator": R("bool"), "spi_i": R("str"), "spi_r": R("str"),
     "ike_tunnel": O("int"), "proposal": R("str"), "peer_id": R("str"),
     "nat": R("str"), "ike_local": R("str"), "ike_remote": R("str"),
     "age": R("int"), "children": R([CHILD]), "refresh": R(REFRESH),
     "ike_failures": R("counters"), "esp_silent": O("str"),
+    "esp_rx_ago": O("int"),
     "failure": O("str"),
 }
 

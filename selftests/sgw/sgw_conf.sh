@@ -144,9 +144,9 @@ test_keys_and_reload() {
 	echo "$out" | grep -qx 'MESSAGE=.*established.*' || fail "journal: no message: $out"
 	# The configured name wherever a tunnel is named, and in completion.
 	expect_eq "tunnel show by configured name" "$(ip netns exec "$gA" "$SGWCTL" -j tunnel show gw |
-		python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["ifname"])')" sgw1
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["tunnels"][0]["ifname"])')" sgw1
 	expect_eq "sa show by configured name" "$(ip netns exec "$gA" "$SGWCTL" -j sa show gw |
-		python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" 2
+		python3 -c 'import json, sys; print(len(json.load(sys.stdin)["sas"]))')" 2
 	expect_eq "completion: the daemon's names and interfaces" \
 		"$(ip netns exec "$gA" "$SGWCTL" --complete-tunnels | tr '\n' ' ')" "gw sgw1 "
 	read -r name state rx1 tx1 <<< "$(brief "$gA")"

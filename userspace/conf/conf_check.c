@@ -451,32 +451,32 @@ static void check_remote_any(struct checker *c, size_t idx)
 	const struct sgw_conf_tunnel *t = &c->conf->tunnels[idx];
 
 	if (t->remote_id.type == SGW_CONF_IDENT_DEFAULT)
-		report(c, SGW_CONF_SEV_ERROR, t->file,
+		report(c, SGW_CONF_SEV_ERROR, "remote-any-needs-remote-id", t->file,
 		       line_of(t, SGW_CONF_K_REMOTE), idx,
 		       "tunnel \"%s\": remote = any needs remote-id: the "
 		       "peer is known only by the identity it authenticates "
 		       "as (e.g. remote-id = fqdn:branch.example)", t->name);
 	if (t->local.family == AF_UNSPEC)
-		report(c, SGW_CONF_SEV_ERROR, t->file,
+		report(c, SGW_CONF_SEV_ERROR, "remote-any-needs-local", t->file,
 		       line_of(t, SGW_CONF_K_LOCAL), idx,
 		       "tunnel \"%s\": remote = any needs a local address: "
 		       "local = auto takes the source of the route toward "
 		       "the remote SGW, which is unknown", t->name);
 	if (t->start == SGW_CONF_START_AT_START)
-		report(c, SGW_CONF_SEV_ERROR, t->file,
+		report(c, SGW_CONF_SEV_ERROR, "remote-any-start", t->file,
 		       line_of(t, SGW_CONF_K_START), idx,
 		       "tunnel \"%s\": start = at-start with remote = any: "
 		       "the tunnel only answers (there is no address to "
 		       "initiate to); the peer starts it", t->name);
 	if (t->reauth)
-		report(c, SGW_CONF_SEV_ERROR, t->file,
+		report(c, SGW_CONF_SEV_ERROR, "remote-any-reauth", t->file,
 		       line_of(t, SGW_CONF_K_REAUTH), idx,
 		       "tunnel \"%s\": reauth = yes with remote = any: a "
 		       "reauthentication is a new IKE SA started by this "
 		       "side, and this side never initiates; set reauth on "
 		       "the peer", t->name);
 	if (t->protect_gateways)
-		report(c, SGW_CONF_SEV_ERROR, t->file,
+		report(c, SGW_CONF_SEV_ERROR, "remote-any-protect-gateways", t->file,
 		       line_of(t, SGW_CONF_K_PROTECT_GATEWAYS), idx,
 		       "tunnel \"%s\": protect-gateways needs a fixed remote "
 		       "SGW address, not remote = any", t->name);
@@ -691,7 +691,7 @@ static void check_any_conflicts(struct checker *c)
 			sgw_conf_addr_str(a->local.family ? &a->local :
 					  &b->local, l, sizeof(l));
 			if (a->remote_any && b->remote_any)
-				report(c, SGW_CONF_SEV_ERROR, b->file,
+				report(c, SGW_CONF_SEV_ERROR, "tunnel-conflict", b->file,
 				       line_of(b, SGW_CONF_K_REMOTE_ID),
 				       j, "tunnel \"%s\" conflicts "
 				       "with tunnel \"%s\" (%s:%u): both are "
@@ -701,7 +701,7 @@ static void check_any_conflicts(struct checker *c)
 				       "remote-id", b->name, a->name, a->file,
 				       a->line, l, id);
 			else
-				report(c, SGW_CONF_SEV_ERROR, b->file, b->line,
+				report(c, SGW_CONF_SEV_ERROR, "tunnel-conflict", b->file, b->line,
 				       j, "tunnel \"%s\" conflicts "
 				       "with tunnel \"%s\" (%s:%u): tunnel "
 				       "\"%s\" has remote = any and both "
