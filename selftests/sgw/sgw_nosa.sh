@@ -693,7 +693,7 @@ test_remote_name6() {
 # with the number of such SAs: "N in M SAs".
 sa_packets() {
 	x "$1" "$SGWCTL" -j sa show 1 | python3 -c 'import json, sys
-v = [s for s in json.load(sys.stdin) if s["dir"] == sys.argv[1]]
+v = [s for s in json.load(sys.stdin)["sas"] if s["dir"] == sys.argv[1]]
 print(sum(s["packets"] for s in v), "in", len(v), "SAs")' "$2"
 }
 
