@@ -99,6 +99,7 @@ SA = {
     "tunnel": R("int"), "dir": R("str"), "spi": R("int"), "alg": R("str"),
     "mode": R("str"), "replay_window": R("int"), "esn": R("bool"),
     "encap": R("bool"), "encap_sport": R("int"), "encap_dport": R("int"),
+    "local_ts": O(["str"]), "remote_ts": O(["str"]),
     "seq": R("int"), "bytes": R("int"), "packets": R("int"), "age": R("int"),
     "soft_expired": R("bool"), "soft_bytes": R("int"),
     "hard_bytes": R("int"), "soft_packets": R("int"),

@@ -879,7 +879,7 @@ test_child_sas() {
 	gw_sa "$gB" sgw out 0x2001 $alg "$k1i" "${ts1[@]}"
 	gw_sa "$gB" sgw in 0x1002 $alg "$k2o" "${ts2[@]}"
 	gw_sa "$gB" sgw out 0x2002 $alg "$k2i" "${ts2[@]}"
-	got=$(ctl "$gB" -j sa show 2> /dev/null | json '" ".join("%s:%x:%s:%s" % (s["dir"], s["spi"], ",".join(s["local_ts"]), ",".join(s["remote_ts"])) for s in sorted(d, key=lambda s: s["spi"]))')
+	got=$(ctl "$gB" -j sa show 2> /dev/null | json '" ".join("%s:%x:%s:%s" % (s["dir"], s["spi"], ",".join(s["local_ts"]), ",".join(s["remote_ts"])) for s in sorted(d["sas"], key=lambda s: s["spi"]))')
 	expect_eq "sa show -j: dir, SPI, own selectors" "$got" \
 		"in:1001:10.2.0.0/24:10.1.0.0/24 in:1002:10.2.1.0/24:10.1.1.0/24 out:2001:10.2.0.0/24:10.1.0.0/24 out:2002:10.2.1.0/24:10.1.1.0/24"
 	expect_match "sa show" "$(ctl "$gB" sa show)" \
@@ -937,7 +937,7 @@ test_child_sas() {
 	k3o=$(keygen $alg) k3i=$(keygen $alg)
 	gw_sa "$gB" sgw in 0x1003 $alg "$k3o" "${ts2[@]}"
 	gw_sa "$gB" sgw out 0x2003 $alg "$k3i" "${ts2[@]}"
-	got=$(ctl "$gB" -j sa show 2> /dev/null | json '" ".join("%s:%x" % (s["dir"], s["spi"]) for s in sorted(d, key=lambda s: s["spi"]))')
+	got=$(ctl "$gB" -j sa show 2> /dev/null | json '" ".join("%s:%x" % (s["dir"], s["spi"]) for s in sorted(d["sas"], key=lambda s: s["spi"]))')
 	expect_eq "SAs after child 2's rekey" "$got" "in:1001 in:1002 in:1003 out:2001 out:2003"
 	ip -n "$gA" -batch - <<-EOF
 	xfrm state add src $outB dst $outA proto esp spi 0x2003 reqid 2 mode tunnel if_id 1 $(xfrm_alg $alg "$k3i") replay-window 64 flag af-unspec
@@ -959,7 +959,7 @@ test_child_sas() {
 	ctl "$gB" tunnel set sgw1 outer-df set
 	n_exec "$hB" ping -q -M dont -c 1 -W 1 -s 1380 -I 10.2.1.2 10.1.1.2 > /dev/null 2>&1 || true
 	wait_eq "path MTU learned from a child's ESP" 1400 \
-		bash -c "ip netns exec $gB $SGWCTL -j tunnel show sgw1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"path_mtu\"])'"
+		bash -c "ip netns exec $gB $SGWCTL -j tunnel show sgw1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"tunnels\"][0][\"path_mtu\"])'"
 }
 
 # ------------------------------------------------------ teardown under load

@@ -848,9 +848,9 @@ sgw_child_ts() {
 import json, sys
 t = json.load(sys.stdin)["tunnels"][0]["ike"]
 c = [c for c in t["children"] if c["mode"] == "tunnel" and
-     c["role"] == "current" and c["local_ts"] == sys.argv[1]]
+     c["role"] == "current" and ",".join(c["local_ts"]) == sys.argv[1]]
 print("in %08x out %08x %s" % (c[0]["spi_in"], c[0]["spi_out"],
-                               c[0]["remote_ts"]) if len(c) == 1 else
+                               ",".join(c[0]["remote_ts"])) if len(c) == 1 else
       "%d children" % len(c))' "$1"
 }
 

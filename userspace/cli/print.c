@@ -267,13 +267,10 @@ static void sa_json_fields(struct json *j, const struct sgw_sa_info *sa)
 	json_bool(j, "encap", sa->encap_sport != 0);
 	json_u64(j, "encap_sport", sa->encap_sport);
 	json_u64(j, "encap_dport", sa->encap_dport);
-	/* The SA's own selectors; null: the tunnel's. */
+	/* The SA's own selectors; left out: the tunnel's. */
 	if (sa->has_ts) {
 		json_ts(j, "local_ts", &sa->local_ts);
 		json_ts(j, "remote_ts", &sa->remote_ts);
-	} else {
-		json_null(j, "local_ts");
-		json_null(j, "remote_ts");
 	}
 	json_u64(j, "seq", sa->seq);
 	json_u64(j, "bytes", sa->bytes);

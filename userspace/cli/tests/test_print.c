@@ -291,7 +291,7 @@ static void test_sa_json(void **state)
 	json_end(&j);
 	finish(f, "[{\"tunnel\":1,\"dir\":\"out\",\"spi\":4097,\"alg\":\"aes-gcm-128\","
 		  "\"mode\":\"tunnel\",\"replay_window\":0,\"esn\":false,\"encap\":false,\"encap_sport\":0,\"encap_dport\":0,"
-		  "\"local_ts\":null,\"remote_ts\":null,\"seq\":12,"
+		  "\"seq\":12,"
 		  "\"bytes\":1008,\"packets\":12,\"age\":5,\"soft_expired\":false,"
 		  "\"soft_bytes\":0,\"hard_bytes\":0,\"soft_packets\":0,\"hard_packets\":0,"
 		  "\"soft_seconds\":0,\"hard_seconds\":0},"
