@@ -91,26 +91,13 @@ static void wipe_out_keys(struct ike_child *c)
 	OPENSSL_cleanse(c->out_akey, sizeof(c->out_akey));
 }
 
-static bool ts_list_equal(const struct ike_ts_list *a,
-			  const struct ike_ts_list *b)
-{
-	unsigned int i;
-
-	if (a->n != b->n)
-		return false;
-	for (i = 0; i < a->n; i++)
-		if (!ike_ts_equal(&a->ts[i], &b->ts[i]))
-			return false;
-	return true;
-}
-
 /* @o's outbound SA is in the kernel slot @c's takes (the same selectors). */
 static bool same_out_slot(const struct ike_child *o, const struct ike_child *c)
 {
 	return o->tun == c->tun && o->mode == c->mode &&
 	       o->own_ts == c->own_ts &&
-	       (!c->own_ts || (ts_list_equal(&o->local_ts, &c->local_ts) &&
-			       ts_list_equal(&o->remote_ts, &c->remote_ts)));
+	       (!c->own_ts || (ike_ts_list_equal(&o->local_ts, &c->local_ts) &&
+			       ike_ts_list_equal(&o->remote_ts, &c->remote_ts)));
 }
 
 unsigned int ike_child_extra_count(const struct ike_sa *sa,
@@ -134,8 +121,8 @@ bool ike_child_ts_taken(const struct ike_sa *sa, const struct ike_tunnel *t,
 	for (c = sa->children; c; c = c->next)
 		if (c->tun == t && c->mode == IKE_MODE_TUNNEL &&
 		    ike_child_current(c) &&
-		    ts_list_equal(&c->local_ts, local) &&
-		    ts_list_equal(&c->remote_ts, remote))
+		    ike_ts_list_equal(&c->local_ts, local) &&
+		    ike_ts_list_equal(&c->remote_ts, remote))
 			return true;
 	return false;
 }

@@ -216,6 +216,19 @@ bool ike_ts_equal(const struct ike_ts *a, const struct ike_ts *b)
 	       !memcmp(a->end, b->end, ike_ts_addr_len(a));
 }
 
+bool ike_ts_list_equal(const struct ike_ts_list *a,
+		       const struct ike_ts_list *b)
+{
+	unsigned int i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (!ike_ts_equal(&a->ts[i], &b->ts[i]))
+			return false;
+	return true;
+}
+
 bool ike_ts_intersect(const struct ike_ts *a, const struct ike_ts *b,
 		      struct ike_ts *out)
 {

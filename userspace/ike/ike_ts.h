@@ -43,6 +43,9 @@ int ike_ts_format(const struct ike_ts *t, char *buf, size_t len);
 int ike_ts_list_format(const struct ike_ts_list *l, char *buf, size_t len);
 bool ike_ts_valid(const struct ike_ts *t);
 bool ike_ts_equal(const struct ike_ts *a, const struct ike_ts *b);
+/* The same selectors in the same order. */
+bool ike_ts_list_equal(const struct ike_ts_list *a,
+		       const struct ike_ts_list *b);
 /* Intersection of @a and @b in @out; false when empty. */
 bool ike_ts_intersect(const struct ike_ts *a, const struct ike_ts *b,
 		      struct ike_ts *out);

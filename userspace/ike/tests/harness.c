@@ -9,18 +9,6 @@
 
 const char test_psk[] = "correct horse battery staple";
 
-static bool ts_same(const struct ike_ts_list *a, const struct ike_ts_list *b)
-{
-	unsigned int i;
-
-	if (a->n != b->n)
-		return false;
-	for (i = 0; i < a->n; i++)
-		if (!ike_ts_equal(&a->ts[i], &b->ts[i]))
-			return false;
-	return true;
-}
-
 static int fake_add(void *ctx, const struct ike_kernel_sa *s)
 {
 	struct fake_kernel *k = ctx;
@@ -34,8 +22,8 @@ static int fake_add(void *ctx, const struct ike_kernel_sa *s)
 	for (f = k->sa; s->dir == IKE_DIR_OUT && f < k->sa + k->n; f++)
 		if (f->live && f->dir == IKE_DIR_OUT && f->tunnel == s->tunnel &&
 		    f->mode == s->mode && f->own_ts == s->own_ts &&
-		    (!s->own_ts || (ts_same(&f->local_ts, s->local_ts) &&
-				     ts_same(&f->remote_ts, s->remote_ts))))
+		    (!s->own_ts || (ike_ts_list_equal(&f->local_ts, s->local_ts) &&
+				     ike_ts_list_equal(&f->remote_ts, s->remote_ts))))
 			f->live = false;
 	f = &k->sa[k->n++];
 	f->tunnel = s->tunnel;
