@@ -859,16 +859,16 @@ print("in %08x out %08x %s" % (c[0]["spi_in"], c[0]["spi_out"],
 sgw_sa_of() {
 	ip netns exec "$gA" "$SGWCTL" -j sa show 1 2> /dev/null | python3 -c '
 import json, sys
-for s in json.load(sys.stdin):
+for s in json.load(sys.stdin)["sas"]:
     if s["spi"] == int(sys.argv[1], 16) and s["dir"] == sys.argv[2]:
-        print(s["packets"], ",".join(s["local_ts"] or "-"),
-              ",".join(s["remote_ts"] or "-"))' "$1" "$2"
+        print(s["packets"], ",".join(s.get("local_ts", ["-"])),
+              ",".join(s.get("remote_ts", ["-"])))' "$1" "$2"
 }
 
 # kernel_sas: how many kernel SAs tunnel 1 has.
 kernel_sas() {
 	ip netns exec "$gA" "$SGWCTL" -j sa show 1 2> /dev/null |
-		python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
+		python3 -c 'import json, sys; print(len(json.load(sys.stdin)["sas"]))'
 }
 
 # children_up: charon holds one IKE SA with p0 and p1 installed, and sgw
