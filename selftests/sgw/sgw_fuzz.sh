@@ -144,8 +144,8 @@ test_packets() {
 	kernel_log_since "$mark"
 	# The frames reached sgw's checks: each kind of refusal was counted.
 	expect_match "malformed counted" "$d" 'malformed=[1-9]'
-	expect_match "unknown SPI counted" "$d" 'unknown-spi=[1-9]'
-	expect_match "auth failures counted" "$d" 'auth-failed=[1-9]'
+	expect_match "unknown SPI counted" "$d" 'unknown_spi=[1-9]'
+	expect_match "auth failures counted" "$d" 'auth_failed=[1-9]'
 	# And the tunnel still works with new SAs (the run moved the old
 	# inbound SA's window far ahead on purpose).
 	sas 0x1002 0x2002
