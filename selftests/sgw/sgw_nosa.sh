@@ -697,6 +697,23 @@ v = [s for s in json.load(sys.stdin)["sas"] if s["dir"] == sys.argv[1]]
 print(sum(s["packets"] for s in v), "in", len(v), "SAs")' "$2"
 }
 
+# branch_confs LOCAL [LINE...]: a.conf, the hub gA with remote = any for
+# the branch fqdn:branch.example; b.conf, the branch gB at LOCAL starting
+# the tunnel at start, with the extra LINEs.
+branch_confs() {
+	local local_b=$1
+
+	shift
+	psk "$work/br.psk" "a secret for the branch on a dynamic address"
+	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/a.conf" br 192.0.2.1 any \
+		10.1.0.0/24 10.2.0.0/24 aes128gcm16-prfsha256-curve25519 \
+		aes128gcm16 "remote-id = fqdn:branch.example"
+	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/b.conf" br "$local_b" \
+		192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
+		aes128gcm16-prfsha256-curve25519 aes128gcm16 \
+		"local-id = fqdn:branch.example" "start = at-start" "$@"
+}
+
 # remote = any: gA answers a branch known by its identity only. gB
 # connects from 192.0.2.2, then moves to 198.51.100.2 (another subnet on
 # its veth) and connects again from there; gA's IKE SA and kernel
@@ -706,14 +723,7 @@ test_remote_any() {
 
 	require_module
 	topo
-	psk "$work/br.psk" "a secret for the branch on a dynamic address"
-	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/a.conf" br 192.0.2.1 any \
-		10.1.0.0/24 10.2.0.0/24 aes128gcm16-prfsha256-curve25519 \
-		aes128gcm16 "remote-id = fqdn:branch.example"
-	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/b.conf" br 192.0.2.2 \
-		192.0.2.1 10.2.0.0/24 10.1.0.0/24 \
-		aes128gcm16-prfsha256-curve25519 aes128gcm16 \
-		"local-id = fqdn:branch.example" "start = at-start"
+	branch_confs 192.0.2.2
 	out=$(x "$gA" "$SGWCTL" config check "$work/a.conf" 2>&1) ||
 		fail "config check: $out"
 	sgw_daemon "$gA" "$work/a.conf"
@@ -794,14 +804,7 @@ test_wan_change() {
 
 	require_module
 	topo
-	psk "$work/br.psk" "a secret for the branch on a dynamic address"
-	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/a.conf" br 192.0.2.1 any \
-		10.1.0.0/24 10.2.0.0/24 aes128gcm16-prfsha256-curve25519 \
-		aes128gcm16 "remote-id = fqdn:branch.example"
-	RT_TIMEOUT=1s RT_TRIES=3 sgw_conf "$work/b.conf" br auto 192.0.2.1 \
-		10.2.0.0/24 10.1.0.0/24 aes128gcm16-prfsha256-curve25519 \
-		aes128gcm16 "local-id = fqdn:branch.example" \
-		"start = at-start" "dpd-delay = 2s"
+	branch_confs auto "dpd-delay = 2s"
 	sgw_daemon "$gA" "$work/a.conf"
 	sgw_daemon "$gB" "$work/b.conf"
 	ip -n "$gA" route add 10.2.0.0/24 dev sgw1
