@@ -786,6 +786,27 @@ static void assert_live(const struct node *x, enum ike_dir dir, uint32_t spi,
  * tunnel's own; a rekey of it and its DELETE leave the other alone, and
  * the same selectors again are refused.
  */
+/*
+ * Both ends hold two children, the additional 10.1.1/24 === 10.2.1/24
+ * (ea, eb) and the tunnel's own /16s (ma, mb), read from a and b.
+ */
+static void two_children(struct net *n, struct ike_tunnel_status *a,
+			 struct ike_tunnel_status *b,
+			 const struct ike_child_status **ea,
+			 const struct ike_child_status **eb,
+			 const struct ike_child_status **ma,
+			 const struct ike_child_status **mb)
+{
+	status(&n->a, a);
+	status(&n->b, b);
+	assert_int_equal(a->n_children, 2);
+	assert_int_equal(b->n_children, 2);
+	*ea = child_with(a, "10.1.1.0/24");
+	*eb = child_with(b, "10.2.1.0/24");
+	*ma = child_with(a, "10.1.0.0/16");
+	*mb = child_with(b, "10.2.0.0/16");
+}
+
 static void test_additional_child(void **state)
 {
 	const struct ike_child_status *ea, *eb, *ma, *mb;
@@ -806,14 +827,7 @@ static void test_additional_child(void **state)
 	assert_int_equal(ike_engine_add_child(n.a.e, 1, &l, &r, n.now), 0);
 	assert_int_equal(ike_engine_add_child(n.a.e, 1, &l, &r, n.now), -EBUSY);
 	net_run(&n);
-	status(&n.a, &a);
-	status(&n.b, &b);
-	assert_int_equal(a.n_children, 2);
-	assert_int_equal(b.n_children, 2);
-	ea = child_with(&a, "10.1.1.0/24");
-	eb = child_with(&b, "10.2.1.0/24");
-	ma = child_with(&a, "10.1.0.0/16");
-	mb = child_with(&b, "10.2.0.0/16");
+	two_children(&n, &a, &b, &ea, &eb, &ma, &mb);
 	assert_int_equal(ea->spi_out, eb->spi_in);
 	assert_int_equal(ea->spi_in, eb->spi_out);
 	assert_int_equal(ma->spi_in, a0.child[0].spi_in);
@@ -838,14 +852,7 @@ static void test_additional_child(void **state)
 	assert_int_equal(ike_engine_sa_expired(n.b.e, 1, IKE_DIR_IN, spi, false,
 					       n.now), 0);
 	settle(&n);
-	status(&n.a, &a);
-	status(&n.b, &b);
-	assert_int_equal(a.n_children, 2);
-	assert_int_equal(b.n_children, 2);
-	ea = child_with(&a, "10.1.1.0/24");
-	eb = child_with(&b, "10.2.1.0/24");
-	ma = child_with(&a, "10.1.0.0/16");
-	mb = child_with(&b, "10.2.0.0/16");
+	two_children(&n, &a, &b, &ea, &eb, &ma, &mb);
 	assert_int_not_equal(eb->spi_in, spi);
 	assert_int_equal(ea->spi_out, eb->spi_in);
 	assert_int_equal(eb->generation, 3);
